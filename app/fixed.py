@@ -1,0 +1,137 @@
+"""Exact fixed-point units for prices, counts and money.
+
+Every quantity is an ``int`` in one internal unit, whatever the wire form:
+
+* prices: ten-thousandths of a dollar (``"0.4150"`` -> 4150, 41 cents -> 4100);
+* counts: hundredths of a contract (``"2230.99"`` -> 223099, 136 -> 13600);
+* money: millionths of a dollar (``"0.350000"`` -> 350000, 3500 centi-cents -> 350000).
+
+Parsing is exact (no floats) and cached, because the same strings recur constantly on a feed.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+PRICE_PLACES = 4
+COUNT_PLACES = 2
+MONEY_PLACES = 6
+
+PRICE_SCALE = 10**PRICE_PLACES
+COUNT_SCALE = 10**COUNT_PLACES
+MONEY_SCALE = 10**MONEY_PLACES
+
+ONE_DOLLAR = PRICE_SCALE
+CENT = PRICE_SCALE // 100
+CENTI_CENT_IN_MONEY = MONEY_SCALE // 10_000
+
+_DECIMAL = re.compile(r"(-?)(\d+)(?:\.(\d*))?")
+
+
+def parse_decimal(text: str, places: int) -> int:
+    """Parse a decimal string into an integer scaled by ``10**places``, exactly.
+
+    Raises ``ValueError`` for anything that is not a plain decimal or that carries non-zero digits
+    beyond ``places`` (they could not be represented without rounding).
+    """
+    match = _DECIMAL.fullmatch(text.strip()) if isinstance(text, str) else None
+    if match is None:
+        raise ValueError(f"not a decimal number: {text!r}")
+    sign, whole, frac = match.groups()
+    frac = frac or ""
+    if len(frac) > places:
+        if frac[places:].strip("0"):
+            raise ValueError(f"{text!r} has more than {places} decimal places")
+        frac = frac[:places]
+    value = int(whole) * 10**places + int(frac.ljust(places, "0") or "0")
+    return -value if sign else value
+
+
+@lru_cache(maxsize=65_536)
+def parse_price(text: str) -> int:
+    """A dollar price string (``"0.4150"``) in ten-thousandths of a dollar, within $0..$1."""
+    value = parse_decimal(text, PRICE_PLACES)
+    if not 0 <= value <= ONE_DOLLAR:
+        raise ValueError(f"price {text!r} is outside $0.00..$1.00")
+    return value
+
+
+@lru_cache(maxsize=65_536)
+def parse_count(text: str) -> int:
+    """A contract count string (``"12.50"``, may be signed for deltas) in hundredths."""
+    return parse_decimal(text, COUNT_PLACES)
+
+
+def parse_money(text: str) -> int:
+    """A dollar amount string (up to 6 decimals, may be negative) in millionths of a dollar."""
+    return parse_decimal(text, MONEY_PLACES)
+
+
+def price_from_cents(cents: int) -> int:
+    """An integer cent price (the reference's form) in ten-thousandths of a dollar."""
+    if not 0 <= cents <= 100:
+        raise ValueError(f"price {cents} cents is outside 0..100")
+    return cents * CENT
+
+
+def count_from_int(count: int) -> int:
+    """An integer contract count (the reference's form) in hundredths."""
+    return count * COUNT_SCALE
+
+
+def money_from_centi_cents(value: int) -> int:
+    """Centi-cents (1/10,000 dollar, the reference's position money) in millionths of a dollar."""
+    return value * CENTI_CENT_IN_MONEY
+
+
+def _trim(value: int, places: int, keep: int) -> str:
+    sign = "-" if value < 0 else ""
+    value = abs(value)
+    whole, frac = divmod(value, 10**places)
+    digits = str(frac).rjust(places, "0").rstrip("0").ljust(keep, "0")
+    return f"{sign}{whole}.{digits}" if digits else f"{sign}{whole}"
+
+
+def format_price_dollars(price: int) -> str:
+    """``4150`` -> ``"0.415"``; at least two decimals, never rounded."""
+    return _trim(price, PRICE_PLACES, 2)
+
+
+def format_price_cents(price: int) -> str:
+    """``4150`` -> ``"41.5"``, ``4100`` -> ``"41"``: cents, exact, trailing zeros dropped."""
+    return _trim(price, PRICE_PLACES - 2, 0)
+
+
+def format_count(count: int) -> str:
+    """``223099`` -> ``"2,230.99"``, ``1300`` -> ``"13"``: contracts with thousands separators."""
+    whole, frac = divmod(abs(count), COUNT_SCALE)
+    sign = "-" if count < 0 else ""
+    return f"{sign}{whole:,}.{frac:02d}" if frac else f"{sign}{whole:,}"
+
+
+def format_money(amount: int) -> str:
+    """``-1234500000`` -> ``"-$1,234.50"``: dollars, cents always shown, finer digits kept."""
+    sign = "-" if amount < 0 else ""
+    whole, frac = divmod(abs(amount), MONEY_SCALE)
+    digits = str(frac).rjust(MONEY_PLACES, "0").rstrip("0").ljust(2, "0")
+    return f"{sign}${whole:,}.{digits}"
+
+
+def to_wire_price(price: int) -> str:
+    """``4150`` -> ``"0.4150"``: the 4-decimal dollar string production sends."""
+    return f"{price // PRICE_SCALE}.{price % PRICE_SCALE:04d}"
+
+
+def to_wire_count(count: int) -> str:
+    """``1250`` -> ``"12.50"``: the 2-decimal fixed-point string production sends (signed)."""
+    sign = "-" if count < 0 else ""
+    whole, frac = divmod(abs(count), COUNT_SCALE)
+    return f"{sign}{whole}.{frac:02d}"
+
+
+def to_wire_money(amount: int) -> str:
+    """``350000`` -> ``"0.350000"``: a 6-decimal dollar string (signed)."""
+    sign = "-" if amount < 0 else ""
+    whole, frac = divmod(abs(amount), MONEY_SCALE)
+    return f"{sign}{whole}.{frac:06d}"

@@ -1,0 +1,1155 @@
+"""Kalshi WS v2 commands and server messages, typed.
+
+Parsing has two layers. ``msgspec`` decodes a frame into a *wire* struct that mirrors the JSON
+exactly (both the reference's integer fields and today's string fields are optional there); then
+``to_message`` normalises it into one public message type with every price, count and amount in
+the exact integer units of :mod:`app.fixed`. A reference-style and a current-style frame for the
+same fact give equal messages.
+
+Anything wrong with a frame (not JSON, not an object, a known type with a missing or mistyped
+required field) raises exactly one :class:`ProtocolError` naming the type and the field. A frame of
+an unknown type becomes an :class:`UnknownMessage` carrying the raw dict.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Union
+
+import msgspec
+
+from app import fixed
+
+# --------------------------------------------------------------------------------------------
+# Channels
+# --------------------------------------------------------------------------------------------
+
+ORDERBOOK_DELTA = "orderbook_delta"
+TICKER = "ticker"
+TRADE = "trade"
+FILL = "fill"
+MARKET_POSITIONS = "market_positions"
+MARKET_LIFECYCLE_V2 = "market_lifecycle_v2"
+MULTIVARIATE = "multivariate"
+MULTIVARIATE_MARKET_LIFECYCLE = "multivariate_market_lifecycle"
+COMMUNICATIONS = "communications"
+ORDER_GROUP_UPDATES = "order_group_updates"
+USER_ORDERS = "user_orders"
+
+# Names the reference uses for a channel that today has another name.
+CHANNEL_ALIASES = {"trades": TRADE, "orderbook": ORDERBOOK_DELTA}
+
+PUBLIC_CHANNELS = frozenset(
+    {ORDERBOOK_DELTA, TICKER, TRADE, MARKET_LIFECYCLE_V2, MULTIVARIATE, MULTIVARIATE_MARKET_LIFECYCLE}
+)
+PRIVATE_CHANNELS = frozenset(
+    {FILL, MARKET_POSITIONS, COMMUNICATIONS, ORDER_GROUP_UPDATES, USER_ORDERS}
+)
+ALL_CHANNELS = PUBLIC_CHANNELS | PRIVATE_CHANNELS
+# Channels whose subscription takes a market filter that update_subscription can change.
+MARKET_FILTERED_CHANNELS = frozenset({ORDERBOOK_DELTA, TICKER, TRADE, MARKET_POSITIONS})
+# Channels that must name at least one market.
+MARKET_REQUIRED_CHANNELS = frozenset({ORDERBOOK_DELTA})
+
+
+def canonical_channel(name: str) -> str:
+    """The channel name kalshi-dash uses internally for ``name`` (``trades`` -> ``trade``)."""
+    return CHANNEL_ALIASES.get(name, name)
+
+
+# --------------------------------------------------------------------------------------------
+# Error codes
+# --------------------------------------------------------------------------------------------
+
+ERROR_MEANINGS: dict[int, str] = {
+    1: "unable to process message",
+    2: "params required",
+    3: "channels required",
+    4: "subscription ids required",
+    5: "unknown command",
+    6: "already subscribed (retired)",
+    7: "unknown subscription id",
+    8: "unknown channel name",
+    9: "authentication required",
+    10: "channel error (subscription ended: resubscribe)",
+    11: "invalid parameter",
+    12: "exactly one subscription id is required",
+    13: "unsupported action",
+    14: "market ticker required",
+    15: "action required",
+    16: "market not found (retired)",
+    17: "internal error (retired)",
+    18: "command timeout",
+    19: "shard_factor must be > 0",
+    20: "shard_factor is required with shard_key",
+    21: "shard_key must be >= 0 and < shard_factor",
+    22: "shard_factor must be <= 100",
+    23: "match ids required",
+    24: "index ids required",
+    25: "subscription buffer overflow (subscription ended: resubscribe)",
+    26: "subscription market limit exceeded",
+    27: "too many requests",
+    28: "underlying tickers required",
+    29: "invalid update interval",
+}
+RETIRED_ERROR_CODES = frozenset({6, 16, 17})
+TERMINAL_ERROR_CODES = frozenset({10, 25})
+
+
+def error_meaning(code: int) -> str:
+    """The meaning of an error code from the code table, or a note that the code is unknown."""
+    return ERROR_MEANINGS.get(code, f"unknown error code {code}")
+
+
+# --------------------------------------------------------------------------------------------
+# Commands
+# --------------------------------------------------------------------------------------------
+
+
+def subscribe(
+    cmd_id: int,
+    channels: list[str],
+    market_tickers: list[str] | None = None,
+    **params: Any,
+) -> dict[str, Any]:
+    """A ``subscribe`` command. One ticker goes as ``market_ticker``, several as ``market_tickers``.
+
+    Other params (``use_yes_price``, ``send_initial_snapshot``, ``skip_ticker_ack``,
+    ``market_id(s)``, ``shard_factor``…) pass through unchanged.
+    """
+    body: dict[str, Any] = {"channels": list(channels)}
+    if market_tickers:
+        if len(market_tickers) == 1:
+            body["market_ticker"] = market_tickers[0]
+        else:
+            body["market_tickers"] = list(market_tickers)
+    body.update({key: value for key, value in params.items() if value is not None})
+    return {"id": cmd_id, "cmd": "subscribe", "params": body}
+
+
+def unsubscribe(cmd_id: int, sids: list[int]) -> dict[str, Any]:
+    """An ``unsubscribe`` command for the given subscription ids."""
+    return {"id": cmd_id, "cmd": "unsubscribe", "params": {"sids": list(sids)}}
+
+
+def list_subscriptions(cmd_id: int) -> dict[str, Any]:
+    """A ``list_subscriptions`` command."""
+    return {"id": cmd_id, "cmd": "list_subscriptions"}
+
+
+UPDATE_ACTIONS = ("add_markets", "delete_markets", "get_snapshot")
+
+
+def update_subscription(
+    cmd_id: int,
+    action: str,
+    sid: int | None = None,
+    sids: list[int] | None = None,
+    market_tickers: list[str] | None = None,
+) -> dict[str, Any]:
+    """An ``update_subscription`` command: ``add_markets``, ``delete_markets`` or ``get_snapshot``."""
+    if action not in UPDATE_ACTIONS:
+        raise ValueError(f"unknown update_subscription action {action!r}")
+    body: dict[str, Any] = {"action": action}
+    if sid is not None:
+        body["sid"] = sid
+    if sids is not None:
+        body["sids"] = list(sids)
+    if market_tickers:
+        body["market_tickers"] = list(market_tickers)
+    return {"id": cmd_id, "cmd": "update_subscription", "params": body}
+
+
+_command_encoder = msgspec.json.Encoder()
+
+
+def encode_command(command: dict[str, Any]) -> str:
+    """JSON text of a command, ready to send."""
+    return _command_encoder.encode(command).decode()
+
+
+# --------------------------------------------------------------------------------------------
+# Public message types (normalised; exact integer units from app.fixed)
+# --------------------------------------------------------------------------------------------
+
+
+class ProtocolError(Exception):
+    """A frame that cannot be understood: not JSON, or a required field missing or mistyped."""
+
+
+class Message(msgspec.Struct, kw_only=True):
+    """Base of every server message: the envelope's ``sid``, ``seq`` and command ``id``."""
+
+    sid: int | None = None
+    seq: int | None = None
+    id: int | None = None
+
+    type_name = ""  # the wire ``type``; set on each subclass
+
+
+class Subscribed(Message, kw_only=True):
+    """A new subscription: its ``sid`` and ``channel``."""
+
+    type_name = "subscribed"
+    channel: str
+
+
+class Unsubscribed(Message, kw_only=True):
+    """A subscription removed (consumes a ``seq`` on its sid)."""
+
+    type_name = "unsubscribed"
+
+
+class SubscriptionInfo(msgspec.Struct, frozen=True):
+    """One row of a ``list_subscriptions`` answer."""
+
+    channel: str
+    sid: int
+    market_tickers: tuple[str, ...] | None = None
+
+
+class Ok(Message, kw_only=True):
+    """A generic success: an update's market list, or the subscription list, or nothing."""
+
+    type_name = "ok"
+    market_tickers: tuple[str, ...] | None = None
+    subscriptions: tuple[SubscriptionInfo, ...] | None = None
+
+
+class ErrorMessage(Message, kw_only=True):
+    """An error answer: ``code``, the server's text, and the meaning from the code table."""
+
+    type_name = "error"
+    code: int
+    message: str
+    meaning: str
+    retired: bool = False
+
+
+PriceLevel = tuple[int, int]  # (price, count)
+
+
+class OrderbookSnapshot(Message, kw_only=True):
+    """A whole order book for one market; an absent side is empty."""
+
+    type_name = "orderbook_snapshot"
+    market_ticker: str
+    market_id: str | None = None
+    yes: tuple[PriceLevel, ...] = ()
+    no: tuple[PriceLevel, ...] = ()
+
+
+class OrderbookDelta(Message, kw_only=True):
+    """A signed change of size at one price on one side of one market's book."""
+
+    type_name = "orderbook_delta"
+    market_ticker: str
+    market_id: str | None = None
+    side: str
+    price: int
+    delta: int
+    client_order_id: str | None = None
+    ts_ms: int | None = None
+
+
+class Ticker(Message, kw_only=True):
+    """A market's latest price, bid, ask, sizes, volume and open interest."""
+
+    type_name = "ticker"
+    market_ticker: str
+    market_id: str | None = None
+    price: int | None = None
+    yes_bid: int | None = None
+    yes_ask: int | None = None
+    yes_bid_size: int | None = None
+    yes_ask_size: int | None = None
+    last_trade_size: int | None = None
+    volume: int | None = None
+    open_interest: int | None = None
+    dollar_volume: int | None = None
+    dollar_open_interest: int | None = None
+    ts_ms: int | None = None
+
+
+class Trade(Message, kw_only=True):
+    """A public trade print."""
+
+    type_name = "trade"
+    trade_id: str | None = None
+    market_ticker: str
+    yes_price: int
+    no_price: int
+    count: int
+    taker_side: str | None = None
+    is_block_trade: bool = False
+    ts_ms: int | None = None
+
+
+class Fill(Message, kw_only=True):
+    """One of the user's own fills."""
+
+    type_name = "fill"
+    trade_id: str | None = None
+    order_id: str | None = None
+    client_order_id: str | None = None
+    market_ticker: str
+    is_taker: bool | None = None
+    side: str | None = None
+    action: str | None = None
+    yes_price: int
+    count: int
+    fee_cost: int | None = None
+    post_position: int | None = None
+    ts_ms: int | None = None
+
+
+class MarketPosition(Message, kw_only=True):
+    """The user's position in one market with its cost, realized P&L and fees (money units)."""
+
+    type_name = "market_position"
+    market_ticker: str
+    position: int
+    position_cost: int = 0
+    realized_pnl: int = 0
+    fees_paid: int = 0
+    position_fee_cost: int | None = None
+    volume: int | None = None
+
+
+class MarketLifecycle(Message, kw_only=True):
+    """A market lifecycle event (created, activated, close_date_updated, determined, settled…)."""
+
+    type_name = "market_lifecycle_v2"
+    market_ticker: str
+    event_type: str
+    open_ts: int | None = None
+    close_ts: int | None = None
+    determination_ts: int | None = None
+    settled_ts: int | None = None
+    result: str | None = None
+    settlement_value: int | None = None
+    is_deactivated: bool | None = None
+    metadata: dict[str, Any] | None = None
+
+
+class EventLifecycle(Message, kw_only=True):
+    """An event was created or changed."""
+
+    type_name = "event_lifecycle"
+    event_ticker: str
+    title: str | None = None
+    sub_title: str | None = None
+    collateral_return_type: str | None = None
+    series_ticker: str | None = None
+    strike_date: int | None = None
+
+
+class EventFeeUpdate(Message, kw_only=True):
+    """An event's fee schedule changed; the details are kept as sent."""
+
+    type_name = "event_fee_update"
+    event_ticker: str | None = None
+    series_ticker: str | None = None
+    details: dict[str, Any] | None = None
+
+
+class SelectedMarket(msgspec.Struct, frozen=True):
+    """One leg of a multivariate combination."""
+
+    event_ticker: str
+    market_ticker: str
+    side: str
+
+
+class MultivariateLookup(Message, kw_only=True):
+    """A multivariate combination was looked up (reference's ``multivariate`` channel)."""
+
+    type_name = "multivariate_lookup"
+    collection_ticker: str
+    event_ticker: str | None = None
+    market_ticker: str
+    selected_markets: tuple[SelectedMarket, ...] = ()
+
+
+class MultivariateMarketLifecycle(Message, kw_only=True):
+    """A lifecycle event of a multivariate market (today's successor of ``multivariate``)."""
+
+    type_name = "multivariate_market_lifecycle"
+    market_ticker: str
+    event_type: str | None = None
+    collection_ticker: str | None = None
+    event_ticker: str | None = None
+    selected_markets: tuple[SelectedMarket, ...] = ()
+
+
+class RfqCreated(Message, kw_only=True):
+    """A request for quote was created."""
+
+    type_name = "rfq_created"
+    rfq_id: str
+    creator_id: str | None = None
+    market_ticker: str | None = None
+    event_ticker: str | None = None
+    contracts: int | None = None
+    target_cost: int | None = None
+    created_ts: str | None = None
+
+
+class RfqDeleted(Message, kw_only=True):
+    """A request for quote was deleted."""
+
+    type_name = "rfq_deleted"
+    rfq_id: str
+    creator_id: str | None = None
+    market_ticker: str | None = None
+    event_ticker: str | None = None
+    deleted_ts: str | None = None
+
+
+class QuoteEvent(Message, kw_only=True):
+    """Base of the quote messages: a quote on an RFQ with its prices and sizes."""
+
+    quote_id: str
+    rfq_id: str
+    quote_creator_id: str | None = None
+    rfq_creator_id: str | None = None
+    market_ticker: str | None = None
+    event_ticker: str | None = None
+    yes_bid: int | None = None
+    no_bid: int | None = None
+    yes_contracts_offered: int | None = None
+    no_contracts_offered: int | None = None
+    rfq_target_cost: int | None = None
+    accepted_side: str | None = None
+    created_ts: str | None = None
+
+
+class QuoteCreated(QuoteEvent, kw_only=True):
+    """A quote was made on an RFQ."""
+
+    type_name = "quote_created"
+
+
+class QuoteAccepted(QuoteEvent, kw_only=True):
+    """A quote was accepted."""
+
+    type_name = "quote_accepted"
+
+
+class QuoteExecuted(QuoteEvent, kw_only=True):
+    """An accepted quote was executed."""
+
+    type_name = "quote_executed"
+
+
+class UserOrder(Message, kw_only=True):
+    """One of the user's orders changed (resting, canceled, executed)."""
+
+    type_name = "user_order"
+    order_id: str
+    market_ticker: str
+    status: str
+    side: str | None = None
+    action: str | None = None
+    yes_price: int | None = None
+    fill_count: int | None = None
+    remaining_count: int | None = None
+    initial_count: int | None = None
+    fill_cost: int | None = None
+    fees: int | None = None
+    client_order_id: str | None = None
+    created_ts_ms: int | None = None
+    updated_ts_ms: int | None = None
+    expiration_ts_ms: int | None = None
+    last_update_reason: str | None = None
+
+
+class OrderGroupUpdate(Message, kw_only=True):
+    """An order group changed (created, triggered, reset, deleted, limit_updated)."""
+
+    type_name = "order_group_updates"
+    event_type: str
+    order_group_id: str
+    contracts_limit: int | None = None
+
+
+class UnknownMessage(Message, kw_only=True):
+    """A frame of a type this version does not know; kept whole for the log."""
+
+    type_name = "unknown"
+    type: str
+    raw: dict[str, Any]
+
+
+ServerMessage = Union[
+    Subscribed, Unsubscribed, Ok, ErrorMessage, OrderbookSnapshot, OrderbookDelta, Ticker, Trade,
+    Fill, MarketPosition, MarketLifecycle, EventLifecycle, EventFeeUpdate, MultivariateLookup,
+    MultivariateMarketLifecycle, RfqCreated, RfqDeleted, QuoteCreated, QuoteAccepted,
+    QuoteExecuted, UserOrder, OrderGroupUpdate, UnknownMessage,
+]
+
+# --------------------------------------------------------------------------------------------
+# Wire structs: the JSON as sent, every version's fields optional
+# --------------------------------------------------------------------------------------------
+
+_Count = Union[int, str]
+_WireLevel = tuple[Union[int, str], Union[int, str]]
+
+
+class _Body(msgspec.Struct, kw_only=True):
+    pass
+
+
+class _SubscribedBody(_Body, kw_only=True):
+    channel: str
+    sid: int
+
+
+class _ErrorBody(_Body, kw_only=True):
+    code: int
+    msg: str = ""
+
+
+class _OkBody(_Body, kw_only=True):
+    market_tickers: list[str] | None = None
+
+
+class _SubscriptionRow(_Body, kw_only=True):
+    channel: str
+    sid: int
+    market_tickers: list[str] | None = None
+
+
+class _SnapshotBody(_Body, kw_only=True):
+    market_ticker: str
+    market_id: str | None = None
+    yes: list[_WireLevel] | None = None
+    no: list[_WireLevel] | None = None
+    yes_dollars: list[_WireLevel] | None = None
+    no_dollars: list[_WireLevel] | None = None
+    yes_dollars_fp: list[_WireLevel] | None = None
+    no_dollars_fp: list[_WireLevel] | None = None
+
+
+class _DeltaBody(_Body, kw_only=True):
+    market_ticker: str
+    market_id: str | None = None
+    side: str
+    price: int | None = None
+    price_dollars: str | None = None
+    delta: int | None = None
+    delta_fp: str | None = None
+    client_order_id: str | None = None
+    ts_ms: int | None = None
+
+
+class _TickerBody(_Body, kw_only=True):
+    market_ticker: str
+    market_id: str | None = None
+    price: int | None = None
+    price_dollars: str | None = None
+    yes_bid: int | None = None
+    yes_bid_dollars: str | None = None
+    yes_ask: int | None = None
+    yes_ask_dollars: str | None = None
+    no_bid_dollars: str | None = None
+    yes_bid_size_fp: str | None = None
+    yes_ask_size_fp: str | None = None
+    last_trade_size_fp: str | None = None
+    volume: int | None = None
+    volume_fp: str | None = None
+    open_interest: int | None = None
+    open_interest_fp: str | None = None
+    dollar_volume: Union[int, str, None] = None
+    dollar_open_interest: Union[int, str, None] = None
+    ts: int | None = None
+    ts_ms: int | None = None
+
+
+class _TradeBody(_Body, kw_only=True):
+    trade_id: str | None = None
+    market_ticker: str
+    yes_price: int | None = None
+    yes_price_dollars: str | None = None
+    no_price: int | None = None
+    no_price_dollars: str | None = None
+    count: int | None = None
+    count_fp: str | None = None
+    taker_side: str | None = None
+    taker_outcome_side: str | None = None
+    is_block_trade: bool = False
+    ts: int | None = None
+    ts_ms: int | None = None
+
+
+class _FillBody(_Body, kw_only=True):
+    trade_id: str | None = None
+    order_id: str | None = None
+    client_order_id: str | None = None
+    market_ticker: str
+    is_taker: bool | None = None
+    side: str | None = None
+    outcome_side: str | None = None
+    purchased_side: str | None = None
+    action: str | None = None
+    book_side: str | None = None
+    yes_price: int | None = None
+    yes_price_dollars: str | None = None
+    count: int | None = None
+    count_fp: str | None = None
+    fee_cost: Union[str, int, None] = None
+    post_position: int | None = None
+    post_position_fp: str | None = None
+    ts: int | None = None
+    ts_ms: int | None = None
+
+
+class _PositionBody(_Body, kw_only=True):
+    market_ticker: str
+    position: int | None = None
+    position_fp: str | None = None
+    position_cost: int | None = None
+    position_cost_dollars: str | None = None
+    realized_pnl: int | None = None
+    realized_pnl_dollars: str | None = None
+    fees_paid: int | None = None
+    fees_paid_dollars: str | None = None
+    position_fee_cost_dollars: str | None = None
+    volume: int | None = None
+    volume_fp: str | None = None
+
+
+class _MarketLifecycleBody(_Body, kw_only=True):
+    market_ticker: str
+    event_type: str
+    open_ts: int | None = None
+    close_ts: int | None = None
+    determination_ts: int | None = None
+    settled_ts: int | None = None
+    result: str | None = None
+    settlement_value: Union[str, int, None] = None
+    is_deactivated: bool | None = None
+    additional_metadata: dict[str, Any] | None = None
+
+
+class _EventLifecycleBody(_Body, kw_only=True):
+    event_ticker: str
+    title: str | None = None
+    sub_title: str | None = None
+    collateral_return_type: str | None = None
+    series_ticker: str | None = None
+    strike_date: int | None = None
+
+
+class _SelectedMarketBody(_Body, kw_only=True):
+    event_ticker: str
+    market_ticker: str
+    side: str
+
+
+class _MultivariateLookupBody(_Body, kw_only=True):
+    collection_ticker: str
+    event_ticker: str | None = None
+    market_ticker: str
+    selected_markets: list[_SelectedMarketBody] = []
+
+
+class _MultivariateLifecycleBody(_Body, kw_only=True):
+    market_ticker: str
+    event_type: str | None = None
+    collection_ticker: str | None = None
+    event_ticker: str | None = None
+    selected_markets: list[_SelectedMarketBody] = []
+
+
+class _RfqBody(_Body, kw_only=True):
+    id: str
+    creator_id: str | None = None
+    market_ticker: str | None = None
+    event_ticker: str | None = None
+    contracts: int | None = None
+    contracts_fp: str | None = None
+    target_cost: int | None = None
+    target_cost_dollars: str | None = None
+    created_ts: str | None = None
+    deleted_ts: str | None = None
+
+
+class _QuoteBody(_Body, kw_only=True):
+    quote_id: str
+    rfq_id: str
+    quote_creator_id: str | None = None
+    rfq_creator_id: str | None = None
+    market_ticker: str | None = None
+    event_ticker: str | None = None
+    yes_bid: int | None = None
+    yes_bid_dollars: str | None = None
+    no_bid: int | None = None
+    no_bid_dollars: str | None = None
+    yes_contracts_offered: int | None = None
+    yes_contracts_offered_fp: str | None = None
+    no_contracts_offered: int | None = None
+    no_contracts_offered_fp: str | None = None
+    rfq_target_cost: int | None = None
+    rfq_target_cost_dollars: str | None = None
+    accepted_side: str | None = None
+    created_ts: str | None = None
+
+
+class _UserOrderBody(_Body, kw_only=True):
+    order_id: str
+    ticker: str | None = None
+    market_ticker: str | None = None
+    status: str
+    side: str | None = None
+    action: str | None = None
+    yes_price: int | None = None
+    yes_price_dollars: str | None = None
+    fill_count_fp: str | None = None
+    remaining_count_fp: str | None = None
+    initial_count_fp: str | None = None
+    fill_count: int | None = None
+    remaining_count: int | None = None
+    initial_count: int | None = None
+    taker_fill_cost_dollars: str | None = None
+    maker_fill_cost_dollars: str | None = None
+    taker_fees_dollars: str | None = None
+    maker_fees_dollars: str | None = None
+    client_order_id: str | None = None
+    created_ts_ms: int | None = None
+    updated_ts_ms: int | None = None
+    expiration_ts_ms: int | None = None
+    last_update_reason: str | None = None
+
+
+class _OrderGroupBody(_Body, kw_only=True):
+    event_type: str
+    order_group_id: str
+    contracts_limit_fp: str | None = None
+    contracts_limit: int | None = None
+
+
+class _Frame(msgspec.Struct, tag_field="type", kw_only=True):
+    sid: int | None = None
+    seq: int | None = None
+    id: int | None = None
+
+
+def _frame(tag: str, body: Any) -> type[_Frame]:
+    """A tagged wire frame class whose payload of type ``body`` sits under ``msg`` or ``data``."""
+    return msgspec.defstruct(
+        f"_Frame_{tag}",
+        [("msg", body | None, None), ("data", body | None, None)],
+        bases=(_Frame,),
+        tag=tag,
+        kw_only=True,
+    )
+
+
+_BODY_BY_TYPE: dict[str, Any] = {
+    "subscribed": _SubscribedBody,
+    "unsubscribed": Any,
+    "ok": Union[_OkBody, list[_SubscriptionRow]],
+    "error": _ErrorBody,
+    "orderbook_snapshot": _SnapshotBody,
+    "orderbook_delta": _DeltaBody,
+    "ticker": _TickerBody,
+    "trade": _TradeBody,
+    "fill": _FillBody,
+    "market_position": _PositionBody,
+    "market_lifecycle_v2": _MarketLifecycleBody,
+    "event_lifecycle": _EventLifecycleBody,
+    "event_fee_update": dict[str, Any],
+    "multivariate_lookup": _MultivariateLookupBody,
+    "multivariate_market_lifecycle": _MultivariateLifecycleBody,
+    "rfq_created": _RfqBody,
+    "rfq_deleted": _RfqBody,
+    "quote_created": _QuoteBody,
+    "quote_accepted": _QuoteBody,
+    "quote_executed": _QuoteBody,
+    "user_order": _UserOrderBody,
+    "order_group_updates": _OrderGroupBody,
+}
+KNOWN_TYPES = frozenset(_BODY_BY_TYPE)
+_FRAME_BY_TYPE = {tag: _frame(tag, body) for tag, body in _BODY_BY_TYPE.items()}
+_frame_decoder = msgspec.json.Decoder(Union[tuple(_FRAME_BY_TYPE.values())])
+_generic_decoder = msgspec.json.Decoder()
+
+# --------------------------------------------------------------------------------------------
+# Normalisation helpers
+# --------------------------------------------------------------------------------------------
+
+
+class _FieldError(Exception):
+    """Internal: a field is missing or holds a bad value; turned into ProtocolError with the type."""
+
+
+def _price(dollars: str | None, cents: int | None, name: str) -> int:
+    value = _price_or_none(dollars, cents, name)
+    if value is None:
+        raise _FieldError(f"missing field `{name}_dollars`")
+    return value
+
+
+def _price_or_none(dollars: str | None, cents: int | None, name: str) -> int | None:
+    try:
+        if dollars is not None:
+            return fixed.parse_price(dollars)
+        if cents is not None:
+            return fixed.price_from_cents(cents)
+    except ValueError as exc:
+        raise _FieldError(f"bad `{name}`: {exc}") from None
+    return None
+
+
+def _count(fp: str | None, whole: int | None, name: str) -> int:
+    value = _count_or_none(fp, whole, name)
+    if value is None:
+        raise _FieldError(f"missing field `{name}_fp`")
+    return value
+
+
+def _count_or_none(fp: str | None, whole: int | None, name: str) -> int | None:
+    try:
+        if fp is not None:
+            return fixed.parse_count(fp)
+    except ValueError as exc:
+        raise _FieldError(f"bad `{name}_fp`: {exc}") from None
+    if whole is not None:
+        return fixed.count_from_int(whole)
+    return None
+
+
+def _any_count(value: int | str, name: str) -> int:
+    """A count that may be an integer (reference) or a fixed-point string (current)."""
+    if isinstance(value, int):
+        return fixed.count_from_int(value)
+    try:
+        return fixed.parse_count(value)
+    except ValueError as exc:
+        raise _FieldError(f"bad `{name}`: {exc}") from None
+
+
+def _money_or_none(dollars: str | None, centi_cents: int | None, name: str) -> int | None:
+    try:
+        if dollars is not None:
+            return fixed.parse_money(dollars)
+    except ValueError as exc:
+        raise _FieldError(f"bad `{name}_dollars`: {exc}") from None
+    if centi_cents is not None:
+        return fixed.money_from_centi_cents(centi_cents)
+    return None
+
+
+def _dollars_or_int(value: int | str | None, name: str) -> int | None:
+    """Money given as a dollar string, or as a plain integer number of dollars."""
+    if value is None:
+        return None
+    if isinstance(value, int):
+        return value * fixed.MONEY_SCALE
+    try:
+        return fixed.parse_money(value)
+    except ValueError as exc:
+        raise _FieldError(f"bad `{name}`: {exc}") from None
+
+
+def _ts_ms(ts_ms: int | None, ts_seconds: int | None) -> int | None:
+    if ts_ms is not None:
+        return ts_ms
+    return ts_seconds * 1000 if ts_seconds is not None else None
+
+
+def _side(value: str | None, name: str = "side") -> str | None:
+    if value is None or value in ("yes", "no"):
+        return value
+    raise _FieldError(f"bad `{name}`: {value!r} is neither 'yes' nor 'no'")
+
+
+def _levels(
+    fp: list[_WireLevel] | None,
+    dollars: list[_WireLevel] | None,
+    cents: list[_WireLevel] | None,
+    side: str,
+) -> tuple[PriceLevel, ...]:
+    """Book levels from whichever form is present: ``*_dollars_fp``, ``*_dollars``, integer cents."""
+    if fp is not None:
+        source, price_in_cents, name = fp, False, f"{side}_dollars_fp"
+    elif dollars is not None:
+        source, price_in_cents, name = dollars, False, f"{side}_dollars"
+    elif cents is not None:
+        source, price_in_cents, name = cents, True, side
+    else:
+        return ()
+    levels = []
+    for raw_price, raw_count in source:
+        try:
+            if price_in_cents:
+                if not isinstance(raw_price, int):
+                    raise ValueError(f"price {raw_price!r} is not an integer cent price")
+                price = fixed.price_from_cents(raw_price)
+            else:
+                if not isinstance(raw_price, str):
+                    raise ValueError(f"price {raw_price!r} is not a dollar string")
+                price = fixed.parse_price(raw_price)
+        except ValueError as exc:
+            raise _FieldError(f"bad `{name}`: {exc}") from None
+        count = _any_count(raw_count, name)
+        if count < 0:
+            raise _FieldError(f"bad `{name}`: negative size {raw_count!r}")
+        levels.append((price, count))
+    return tuple(levels)
+
+
+def _selected(rows: list[_SelectedMarketBody]) -> tuple[SelectedMarket, ...]:
+    return tuple(SelectedMarket(r.event_ticker, r.market_ticker, r.side) for r in rows)
+
+
+def _quote(cls: type[QuoteEvent], b: _QuoteBody, env: dict[str, Any]) -> QuoteEvent:
+    return cls(
+        **env,
+        quote_id=b.quote_id,
+        rfq_id=b.rfq_id,
+        quote_creator_id=b.quote_creator_id,
+        rfq_creator_id=b.rfq_creator_id,
+        market_ticker=b.market_ticker,
+        event_ticker=b.event_ticker,
+        yes_bid=_price_or_none(b.yes_bid_dollars, b.yes_bid, "yes_bid"),
+        no_bid=_price_or_none(b.no_bid_dollars, b.no_bid, "no_bid"),
+        yes_contracts_offered=_count_or_none(
+            b.yes_contracts_offered_fp, b.yes_contracts_offered, "yes_contracts_offered"
+        ),
+        no_contracts_offered=_count_or_none(
+            b.no_contracts_offered_fp, b.no_contracts_offered, "no_contracts_offered"
+        ),
+        rfq_target_cost=_money_or_none(b.rfq_target_cost_dollars, b.rfq_target_cost, "rfq_target_cost"),
+        accepted_side=_side(b.accepted_side, "accepted_side"),
+        created_ts=b.created_ts,
+    )
+
+
+def _convert(kind: str, b: Any, env: dict[str, Any]) -> ServerMessage:
+    """Wire body ``b`` of type ``kind`` to its public message; ``env`` holds sid/seq/id."""
+    if kind == "orderbook_delta":
+        if b.side not in ("yes", "no"):
+            raise _FieldError(f"bad `side`: {b.side!r} is neither 'yes' nor 'no'")
+        delta = _count(b.delta_fp, b.delta, "delta")
+        return OrderbookDelta(
+            **env, market_ticker=b.market_ticker, market_id=b.market_id, side=b.side,
+            price=_price(b.price_dollars, b.price, "price"), delta=delta,
+            client_order_id=b.client_order_id, ts_ms=b.ts_ms,
+        )
+    if kind == "ticker":
+        yes_ask = _price_or_none(b.yes_ask_dollars, b.yes_ask, "yes_ask")
+        if yes_ask is None and b.no_bid_dollars is not None:
+            no_bid = _price(b.no_bid_dollars, None, "no_bid")
+            yes_ask = fixed.ONE_DOLLAR - no_bid
+        return Ticker(
+            **env, market_ticker=b.market_ticker, market_id=b.market_id,
+            price=_price_or_none(b.price_dollars, b.price, "price"),
+            yes_bid=_price_or_none(b.yes_bid_dollars, b.yes_bid, "yes_bid"),
+            yes_ask=yes_ask,
+            yes_bid_size=_count_or_none(b.yes_bid_size_fp, None, "yes_bid_size"),
+            yes_ask_size=_count_or_none(b.yes_ask_size_fp, None, "yes_ask_size"),
+            last_trade_size=_count_or_none(b.last_trade_size_fp, None, "last_trade_size"),
+            volume=_count_or_none(b.volume_fp, b.volume, "volume"),
+            open_interest=_count_or_none(b.open_interest_fp, b.open_interest, "open_interest"),
+            dollar_volume=_dollars_or_int(b.dollar_volume, "dollar_volume"),
+            dollar_open_interest=_dollars_or_int(b.dollar_open_interest, "dollar_open_interest"),
+            ts_ms=_ts_ms(b.ts_ms, b.ts),
+        )
+    if kind == "orderbook_snapshot":
+        return OrderbookSnapshot(
+            **env, market_ticker=b.market_ticker, market_id=b.market_id,
+            yes=_levels(b.yes_dollars_fp, b.yes_dollars, b.yes, "yes"),
+            no=_levels(b.no_dollars_fp, b.no_dollars, b.no, "no"),
+        )
+    if kind == "trade":
+        yes_price = _price(b.yes_price_dollars, b.yes_price, "yes_price")
+        no_price = _price_or_none(b.no_price_dollars, b.no_price, "no_price")
+        return Trade(
+            **env, trade_id=b.trade_id, market_ticker=b.market_ticker, yes_price=yes_price,
+            no_price=fixed.ONE_DOLLAR - yes_price if no_price is None else no_price,
+            count=_count(b.count_fp, b.count, "count"),
+            taker_side=_side(b.taker_outcome_side or b.taker_side, "taker_side"),
+            is_block_trade=b.is_block_trade, ts_ms=_ts_ms(b.ts_ms, b.ts),
+        )
+    if kind == "fill":
+        action = b.action
+        if action is None and b.book_side is not None:
+            action = "buy" if b.book_side == "bid" else "sell"
+        fee = b.fee_cost
+        return Fill(
+            **env, trade_id=b.trade_id, order_id=b.order_id, client_order_id=b.client_order_id,
+            market_ticker=b.market_ticker, is_taker=b.is_taker,
+            side=_side(b.outcome_side or b.side or b.purchased_side),
+            action=action,
+            yes_price=_price(b.yes_price_dollars, b.yes_price, "yes_price"),
+            count=_count(b.count_fp, b.count, "count"),
+            fee_cost=_money_or_none(fee, None, "fee_cost") if isinstance(fee, str)
+            else (fixed.money_from_centi_cents(fee) if fee is not None else None),
+            post_position=_count_or_none(b.post_position_fp, b.post_position, "post_position"),
+            ts_ms=_ts_ms(b.ts_ms, b.ts),
+        )
+    if kind == "market_position":
+        return MarketPosition(
+            **env, market_ticker=b.market_ticker,
+            position=_count(b.position_fp, b.position, "position"),
+            position_cost=_money_or_none(b.position_cost_dollars, b.position_cost, "position_cost") or 0,
+            realized_pnl=_money_or_none(b.realized_pnl_dollars, b.realized_pnl, "realized_pnl") or 0,
+            fees_paid=_money_or_none(b.fees_paid_dollars, b.fees_paid, "fees_paid") or 0,
+            position_fee_cost=_money_or_none(b.position_fee_cost_dollars, None, "position_fee_cost"),
+            volume=_count_or_none(b.volume_fp, b.volume, "volume"),
+        )
+    if kind == "market_lifecycle_v2":
+        settlement = b.settlement_value
+        return MarketLifecycle(
+            **env, market_ticker=b.market_ticker, event_type=b.event_type,
+            open_ts=b.open_ts, close_ts=b.close_ts, determination_ts=b.determination_ts,
+            settled_ts=b.settled_ts, result=b.result,
+            settlement_value=_price_or_none(settlement, None, "settlement_value")
+            if isinstance(settlement, str) else _price_or_none(None, settlement, "settlement_value"),
+            is_deactivated=b.is_deactivated, metadata=b.additional_metadata,
+        )
+    if kind == "event_lifecycle":
+        return EventLifecycle(
+            **env, event_ticker=b.event_ticker, title=b.title, sub_title=b.sub_title,
+            collateral_return_type=b.collateral_return_type, series_ticker=b.series_ticker,
+            strike_date=b.strike_date,
+        )
+    if kind == "event_fee_update":
+        event_ticker = b.get("event_ticker")
+        series_ticker = b.get("series_ticker")
+        return EventFeeUpdate(
+            **env,
+            event_ticker=event_ticker if isinstance(event_ticker, str) else None,
+            series_ticker=series_ticker if isinstance(series_ticker, str) else None,
+            details=b,
+        )
+    if kind == "multivariate_lookup":
+        return MultivariateLookup(
+            **env, collection_ticker=b.collection_ticker, event_ticker=b.event_ticker,
+            market_ticker=b.market_ticker, selected_markets=_selected(b.selected_markets),
+        )
+    if kind == "multivariate_market_lifecycle":
+        return MultivariateMarketLifecycle(
+            **env, market_ticker=b.market_ticker, event_type=b.event_type,
+            collection_ticker=b.collection_ticker, event_ticker=b.event_ticker,
+            selected_markets=_selected(b.selected_markets),
+        )
+    if kind == "rfq_created":
+        return RfqCreated(
+            **env, rfq_id=b.id, creator_id=b.creator_id, market_ticker=b.market_ticker,
+            event_ticker=b.event_ticker,
+            contracts=_count_or_none(b.contracts_fp, b.contracts, "contracts"),
+            target_cost=_money_or_none(b.target_cost_dollars, b.target_cost, "target_cost"),
+            created_ts=b.created_ts,
+        )
+    if kind == "rfq_deleted":
+        return RfqDeleted(
+            **env, rfq_id=b.id, creator_id=b.creator_id, market_ticker=b.market_ticker,
+            event_ticker=b.event_ticker, deleted_ts=b.deleted_ts,
+        )
+    if kind in _QUOTE_CLASSES:
+        return _quote(_QUOTE_CLASSES[kind], b, env)
+    if kind == "user_order":
+        ticker = b.ticker or b.market_ticker
+        if ticker is None:
+            raise _FieldError("missing field `ticker`")
+        costs = [
+            _money_or_none(b.taker_fill_cost_dollars, None, "taker_fill_cost"),
+            _money_or_none(b.maker_fill_cost_dollars, None, "maker_fill_cost"),
+        ]
+        fees = [
+            _money_or_none(b.taker_fees_dollars, None, "taker_fees"),
+            _money_or_none(b.maker_fees_dollars, None, "maker_fees"),
+        ]
+        return UserOrder(
+            **env, order_id=b.order_id, market_ticker=ticker, status=b.status,
+            side=_side(b.side), action=b.action,
+            yes_price=_price_or_none(b.yes_price_dollars, b.yes_price, "yes_price"),
+            fill_count=_count_or_none(b.fill_count_fp, b.fill_count, "fill_count"),
+            remaining_count=_count_or_none(b.remaining_count_fp, b.remaining_count, "remaining_count"),
+            initial_count=_count_or_none(b.initial_count_fp, b.initial_count, "initial_count"),
+            fill_cost=_sum_present(costs), fees=_sum_present(fees),
+            client_order_id=b.client_order_id, created_ts_ms=b.created_ts_ms,
+            updated_ts_ms=b.updated_ts_ms, expiration_ts_ms=b.expiration_ts_ms,
+            last_update_reason=b.last_update_reason,
+        )
+    if kind == "order_group_updates":
+        return OrderGroupUpdate(
+            **env, event_type=b.event_type, order_group_id=b.order_group_id,
+            contracts_limit=_count_or_none(b.contracts_limit_fp, b.contracts_limit, "contracts_limit"),
+        )
+    raise AssertionError(f"no converter for {kind}")  # every KNOWN_TYPES entry is handled above
+
+
+_QUOTE_CLASSES: dict[str, type[QuoteEvent]] = {
+    "quote_created": QuoteCreated,
+    "quote_accepted": QuoteAccepted,
+    "quote_executed": QuoteExecuted,
+}
+
+
+def _sum_present(values: list[int | None]) -> int | None:
+    present = [v for v in values if v is not None]
+    return sum(present) if present else None
+
+
+def _from_frame(frame: _Frame) -> ServerMessage:
+    kind = type(frame).__struct_config__.tag
+    body = frame.msg if frame.msg is not None else frame.data  # type: ignore[attr-defined]
+    env = {"sid": frame.sid, "seq": frame.seq, "id": frame.id}
+    if kind == "unsubscribed":
+        return Unsubscribed(**env)
+    if kind == "ok":
+        if isinstance(body, list):
+            rows = tuple(
+                SubscriptionInfo(r.channel, r.sid, tuple(r.market_tickers) if r.market_tickers else None)
+                for r in body
+            )
+            return Ok(**env, subscriptions=rows)
+        tickers = tuple(body.market_tickers) if body and body.market_tickers is not None else None
+        return Ok(**env, market_tickers=tickers)
+    if body is None:
+        raise _FieldError("missing field `msg`")
+    if kind == "subscribed":
+        return Subscribed(sid=body.sid, seq=frame.seq, id=frame.id, channel=body.channel)
+    if kind == "error":
+        return ErrorMessage(
+            **env, code=body.code, message=body.msg, meaning=error_meaning(body.code),
+            retired=body.code in RETIRED_ERROR_CODES,
+        )
+    return _convert(kind, body, env)
+
+
+def parse(frame: str | bytes) -> ServerMessage:
+    """Parse one frame's text into its typed message.
+
+    Raises :class:`ProtocolError` (naming the type and the field) for anything malformed.
+    """
+    try:
+        wire = _frame_decoder.decode(frame)
+    except msgspec.DecodeError as exc:
+        return _parse_fallback(frame, exc)
+    try:
+        return _from_frame(wire)
+    except _FieldError as exc:
+        raise ProtocolError(f"{type(wire).__struct_config__.tag}: {exc}") from None
+
+
+def _parse_fallback(frame: str | bytes, error: msgspec.DecodeError) -> ServerMessage:
+    """The typed decode failed: tell an unknown type from a malformed frame."""
+    try:
+        raw = _generic_decoder.decode(frame)
+    except msgspec.DecodeError:
+        raise ProtocolError(f"not valid JSON: {error}") from None
+    if not isinstance(raw, dict):
+        raise ProtocolError(f"frame is a JSON {type(raw).__name__}, not an object")
+    kind = raw.get("type")
+    if not isinstance(kind, str):
+        raise ProtocolError("frame has no string field `type`")
+    if kind in KNOWN_TYPES:
+        raise ProtocolError(f"{kind}: {error}")
+    env = {key: raw.get(key) for key in ("sid", "seq", "id")}
+    env = {key: value if isinstance(value, int) and not isinstance(value, bool) else None
+           for key, value in env.items()}
+    return UnknownMessage(**env, type=kind, raw=raw)

@@ -1,0 +1,361 @@
+"""Everything the screens show, kept up to date from parsed server messages.
+
+:class:`MarketState` is the one source of truth the widgets render from. ``apply`` takes any
+message from :mod:`app.protocol` and returns the :class:`Kind` flags of what changed, so a UI can
+redraw only those. Pure data: no I/O, no Textual.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import deque
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Callable
+
+from app import protocol as p
+from app.book import BookInconsistency, OrderBook
+from app.fixed import ONE_DOLLAR
+
+DEFAULT_TRADE_CAPACITY = 5_000
+DEFAULT_FILL_CAPACITY = 1_000
+DEFAULT_LOG_CAPACITY = 2_000
+
+
+class Kind(enum.IntFlag):
+    """What a message changed; a widget redraws when a kind it shows is among them."""
+
+    NONE = 0
+    BOOK = enum.auto()
+    TICKER = enum.auto()
+    TRADE = enum.auto()
+    FILL = enum.auto()
+    POSITION = enum.auto()
+    RFQ = enum.auto()
+    LIFECYCLE = enum.auto()
+    ORDER = enum.auto()
+
+
+class BookStatus(enum.Enum):
+    """Whether a book can be trusted: live, waiting for its snapshot, or known to be wrong."""
+
+    AWAITING_SNAPSHOT = "awaiting snapshot"
+    LIVE = "live"
+    RESYNCING = "resyncing"
+    STALE = "stale"
+
+
+@dataclass(slots=True)
+class MarketInfo:
+    """What the lifecycle channels told us about one market."""
+
+    ticker: str
+    title: str | None = None
+    event_ticker: str | None = None
+    status: str | None = None
+    open_ts: int | None = None
+    close_ts: int | None = None
+    result: str | None = None
+    settlement_value: int | None = None
+
+
+@dataclass(slots=True)
+class TradeStats:
+    """Prints in one market since it was first seen: the last one and volume at each price."""
+
+    last_price: int | None = None
+    last_size: int | None = None
+    volume_by_price: dict[int, int] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class QuoteRecord:
+    """One quote on an RFQ, its latest message and its status history."""
+
+    quote: p.QuoteEvent
+    status: str
+    history: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class RfqRecord:
+    """One RFQ with its quotes nested and its status history."""
+
+    rfq_id: str
+    market_ticker: str | None
+    contracts: int | None = None
+    target_cost: int | None = None
+    created_ts: str | None = None
+    status: str = "open"
+    history: list[str] = field(default_factory=list)
+    quotes: dict[str, QuoteRecord] = field(default_factory=dict)
+    order: int = 0
+
+    def set_status(self, status: str) -> None:
+        """Move to ``status`` and remember it."""
+        self.status = status
+        self.history.append(status)
+
+
+_QUOTE_STATUS = {"quote_created": "quoted", "quote_accepted": "accepted", "quote_executed": "executed"}
+_LIFECYCLE_STATUS = {
+    "created": "created",
+    "activated": "open",
+    "close_date_updated": None,
+    "determined": "determined",
+    "settled": "settled",
+}
+
+
+class MarketState:
+    """Books, tickers, trades, fills, positions, RFQs, lifecycle and orders, from messages."""
+
+    def __init__(
+        self,
+        trade_capacity: int = DEFAULT_TRADE_CAPACITY,
+        fill_capacity: int = DEFAULT_FILL_CAPACITY,
+        log_capacity: int = DEFAULT_LOG_CAPACITY,
+    ) -> None:
+        self.books: dict[str, OrderBook] = {}
+        self.book_status: dict[str, BookStatus] = {}
+        self.tickers: dict[str, p.Ticker] = {}
+        self.first_price: dict[str, int | None] = {}
+        self.trades: deque[p.Trade] = deque(maxlen=trade_capacity)
+        self.trade_stats: dict[str, TradeStats] = {}
+        self.fills: deque[p.Fill] = deque(maxlen=fill_capacity)
+        self.positions: dict[str, p.MarketPosition] = {}
+        self.rfqs: dict[str, RfqRecord] = {}
+        self.markets: dict[str, MarketInfo] = {}
+        self.events: dict[str, p.EventLifecycle] = {}
+        self.lifecycle_log: deque[p.Message] = deque(maxlen=log_capacity)
+        self.orders: dict[str, p.UserOrder] = {}
+        self.order_groups: dict[str, p.OrderGroupUpdate] = {}
+        self._rfq_counter = 0
+        self._handlers: dict[type, Callable[[p.Message], Kind]] = {
+            p.OrderbookSnapshot: self._on_snapshot,
+            p.OrderbookDelta: self._on_delta,
+            p.Ticker: self._on_ticker,
+            p.Trade: self._on_trade,
+            p.Fill: self._on_fill,
+            p.MarketPosition: self._on_position,
+            p.MarketLifecycle: self._on_market_lifecycle,
+            p.EventLifecycle: self._on_event_lifecycle,
+            p.EventFeeUpdate: self._log_only,
+            p.MultivariateLookup: self._log_only,
+            p.MultivariateMarketLifecycle: self._log_only,
+            p.OrderGroupUpdate: self._on_order_group,
+            p.RfqCreated: self._on_rfq_created,
+            p.RfqDeleted: self._on_rfq_deleted,
+            p.QuoteCreated: self._on_quote,
+            p.QuoteAccepted: self._on_quote,
+            p.QuoteExecuted: self._on_quote,
+            p.UserOrder: self._on_user_order,
+        }
+
+    # -- entry point ----------------------------------------------------------------------------
+
+    def apply(self, message: p.Message) -> Kind:
+        """Update from one message; return what changed (``Kind.NONE`` for acks and unknowns).
+
+        An ``orderbook_delta`` that does not fit its book (a negative size, or no snapshot yet)
+        raises :class:`BookInconsistency` and changes nothing: the caller resyncs that book.
+        """
+        handler = self._handlers.get(type(message))
+        return handler(message) if handler is not None else Kind.NONE
+
+    # -- books ----------------------------------------------------------------------------------
+
+    def _on_snapshot(self, m: p.OrderbookSnapshot) -> Kind:
+        book = self.books.get(m.market_ticker)
+        if book is None:
+            book = self.books[m.market_ticker] = OrderBook(m.market_ticker)
+        book.load_snapshot(m.yes, m.no)
+        self.book_status[m.market_ticker] = BookStatus.LIVE
+        return Kind.BOOK
+
+    def _on_delta(self, m: p.OrderbookDelta) -> Kind:
+        book = self.books.get(m.market_ticker)
+        if book is None or self.book_status.get(m.market_ticker) is not BookStatus.LIVE:
+            raise BookInconsistency(f"{m.market_ticker}: delta before the book's snapshot")
+        book.apply_delta(m.side, m.price, m.delta)
+        return Kind.BOOK
+
+    def set_book_status(self, market_ticker: str, status: BookStatus) -> None:
+        """Record whether ``market_ticker``'s book is live, awaiting a snapshot, or being resynced."""
+        self.book_status[market_ticker] = status
+
+    def forget_book(self, market_ticker: str) -> None:
+        """Drop a book nobody subscribes to any more."""
+        self.books.pop(market_ticker, None)
+        self.book_status.pop(market_ticker, None)
+
+    def is_live(self, market_ticker: str) -> bool:
+        """True when the book is built from a snapshot and every delta since."""
+        return self.book_status.get(market_ticker) is BookStatus.LIVE
+
+    # -- market data ----------------------------------------------------------------------------
+
+    def _on_ticker(self, m: p.Ticker) -> Kind:
+        if m.market_ticker not in self.first_price:
+            self.first_price[m.market_ticker] = m.price
+        elif self.first_price[m.market_ticker] is None:
+            self.first_price[m.market_ticker] = m.price
+        self.tickers[m.market_ticker] = m
+        return Kind.TICKER
+
+    def _on_trade(self, m: p.Trade) -> Kind:
+        self.trades.append(m)
+        stats = self.trade_stats.get(m.market_ticker)
+        if stats is None:
+            stats = self.trade_stats[m.market_ticker] = TradeStats()
+        stats.last_price = m.yes_price
+        stats.last_size = m.count
+        stats.volume_by_price[m.yes_price] = stats.volume_by_price.get(m.yes_price, 0) + m.count
+        return Kind.TRADE
+
+    def price_change(self, market_ticker: str) -> int | None:
+        """Last price now minus the last price when the market was first seen."""
+        ticker = self.tickers.get(market_ticker)
+        first = self.first_price.get(market_ticker)
+        if ticker is None or ticker.price is None or first is None:
+            return None
+        return ticker.price - first
+
+    def mid(self, market_ticker: str) -> Fraction | None:
+        """Mid price from the live book, else from the latest ticker's bid and ask."""
+        book = self.books.get(market_ticker)
+        if book is not None and self.is_live(market_ticker) and book.mid is not None:
+            return book.mid
+        ticker = self.tickers.get(market_ticker)
+        if ticker is None or ticker.yes_bid is None or ticker.yes_ask is None:
+            return None
+        return Fraction(ticker.yes_bid + ticker.yes_ask, 2)
+
+    # -- account --------------------------------------------------------------------------------
+
+    def _on_fill(self, m: p.Fill) -> Kind:
+        self.fills.append(m)
+        return Kind.FILL
+
+    def _on_position(self, m: p.MarketPosition) -> Kind:
+        self.positions[m.market_ticker] = m
+        return Kind.POSITION
+
+    def unrealized_pnl(self, market_ticker: str) -> Fraction | None:
+        """Mark-to-mid value of the position minus its cost, in money units (exact).
+
+        A positive position holds yes contracts (worth the mid); a negative one holds no contracts
+        (worth $1 minus the mid).
+        """
+        position = self.positions.get(market_ticker)
+        mid = self.mid(market_ticker)
+        if position is None or mid is None:
+            return None
+        if position.position >= 0:
+            value = position.position * mid
+        else:
+            value = -position.position * (ONE_DOLLAR - mid)
+        return value - position.position_cost
+
+    def _on_user_order(self, m: p.UserOrder) -> Kind:
+        self.orders[m.order_id] = m
+        return Kind.ORDER
+
+    def _on_order_group(self, m: p.OrderGroupUpdate) -> Kind:
+        self.order_groups[m.order_group_id] = m
+        self.lifecycle_log.append(m)
+        return Kind.ORDER | Kind.LIFECYCLE
+
+    # -- RFQs -----------------------------------------------------------------------------------
+
+    def _rfq(self, rfq_id: str, market_ticker: str | None) -> RfqRecord:
+        record = self.rfqs.get(rfq_id)
+        if record is None:
+            self._rfq_counter += 1
+            record = self.rfqs[rfq_id] = RfqRecord(rfq_id, market_ticker, order=self._rfq_counter)
+        return record
+
+    def _on_rfq_created(self, m: p.RfqCreated) -> Kind:
+        record = self._rfq(m.rfq_id, m.market_ticker)
+        record.market_ticker = m.market_ticker
+        record.contracts = m.contracts
+        record.target_cost = m.target_cost
+        record.created_ts = m.created_ts
+        record.set_status("open")
+        return Kind.RFQ
+
+    def _on_rfq_deleted(self, m: p.RfqDeleted) -> Kind:
+        self._rfq(m.rfq_id, m.market_ticker).set_status("deleted")
+        return Kind.RFQ
+
+    def _on_quote(self, m: p.QuoteEvent) -> Kind:
+        record = self._rfq(m.rfq_id, m.market_ticker)
+        status = _QUOTE_STATUS[m.type_name]
+        quote = record.quotes.get(m.quote_id)
+        if quote is None:
+            quote = record.quotes[m.quote_id] = QuoteRecord(m, status)
+        quote.quote = m
+        quote.status = status
+        quote.history.append(status)
+        if record.status != "deleted":
+            record.set_status(status)
+        return Kind.RFQ
+
+    def rfqs_newest_first(self) -> list[RfqRecord]:
+        """RFQs, the most recently created first."""
+        return sorted(self.rfqs.values(), key=lambda r: r.order, reverse=True)
+
+    # -- lifecycle ------------------------------------------------------------------------------
+
+    def _market_info(self, ticker: str) -> MarketInfo:
+        info = self.markets.get(ticker)
+        if info is None:
+            info = self.markets[ticker] = MarketInfo(ticker)
+        return info
+
+    def _on_market_lifecycle(self, m: p.MarketLifecycle) -> Kind:
+        info = self._market_info(m.market_ticker)
+        if m.metadata:
+            title = m.metadata.get("title")
+            if isinstance(title, str):
+                info.title = title
+            event_ticker = m.metadata.get("event_ticker")
+            if isinstance(event_ticker, str):
+                info.event_ticker = event_ticker
+        if m.open_ts is not None:
+            info.open_ts = m.open_ts
+        if m.close_ts is not None:
+            info.close_ts = m.close_ts
+        if m.event_type == "deactivated" or m.is_deactivated:
+            info.status = "paused"
+        elif m.is_deactivated is False and info.status == "paused":
+            info.status = "open"
+        elif _LIFECYCLE_STATUS.get(m.event_type):
+            info.status = _LIFECYCLE_STATUS[m.event_type]
+        if m.result is not None:
+            info.result = m.result
+        if m.settlement_value is not None:
+            info.settlement_value = m.settlement_value
+        self.lifecycle_log.append(m)
+        return Kind.LIFECYCLE
+
+    def _on_event_lifecycle(self, m: p.EventLifecycle) -> Kind:
+        self.events[m.event_ticker] = m
+        self.lifecycle_log.append(m)
+        return Kind.LIFECYCLE
+
+    def _log_only(self, m: p.Message) -> Kind:
+        self.lifecycle_log.append(m)
+        return Kind.LIFECYCLE
+
+    def title(self, market_ticker: str) -> str | None:
+        """The market's title from lifecycle metadata, when known."""
+        info = self.markets.get(market_ticker)
+        return info.title if info is not None else None
+
+    def market_tickers(self) -> list[str]:
+        """Every market seen on any channel, in first-seen order of the ticker feed then others."""
+        seen = dict.fromkeys(self.tickers)
+        seen.update(dict.fromkeys(self.books))
+        seen.update(dict.fromkeys(self.markets))
+        return list(seen)
