@@ -1,0 +1,30 @@
+"""The contract between the dashboard and every widget that shows market state.
+
+A widget that shows state declares the kinds it shows in one place, ``SHOWS``. The dashboard
+screen receives the feed's coalesced :class:`app.messages.StateChanged` messages and calls
+:meth:`StateView.state_changed` on each mounted view whose ``SHOWS`` includes the message's kind;
+the view then redraws from :class:`app.state.MarketState` (never from the message).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from app.state import Kind, MarketState
+
+
+class StateView:
+    """Mixin for widgets that render from ``MarketState``; subclasses set ``SHOWS``."""
+
+    SHOWS: ClassVar[Kind] = Kind.NONE
+
+    market_state: MarketState | None = None
+
+    def bind_state(self, state: MarketState) -> None:
+        """Attach the state this view renders from, and draw it once."""
+        self.market_state = state
+        self.state_changed(self.SHOWS, frozenset())
+
+    def state_changed(self, kinds: Kind, books: frozenset[str]) -> None:
+        """Redraw what ``kinds`` changed (``books`` names the markets whose books moved)."""
+        raise NotImplementedError
