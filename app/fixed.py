@@ -26,7 +26,7 @@ ONE_DOLLAR = PRICE_SCALE
 CENT = PRICE_SCALE // 100
 CENTI_CENT_IN_MONEY = MONEY_SCALE // 10_000
 
-_DECIMAL = re.compile(r"(-?)(\d+)(?:\.(\d*))?")
+_DECIMAL = re.compile(r"(-?)([0-9]+)(?:\.([0-9]*))?")  # ASCII digits only: `\d` also matches "٣"
 
 
 def parse_decimal(text: str, places: int) -> int:

@@ -1,0 +1,112 @@
+"""Exact fixed-point units: parsing every wire form, formatting, and round trips."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from app import fixed
+
+
+@pytest.mark.parametrize(
+    ("text", "places", "expected"),
+    [
+        ("0.4150", 4, 4150),
+        ("0.415", 4, 4150),
+        ("1", 4, 10_000),
+        ("1.", 4, 10_000),
+        ("0.41500000", 4, 4150),  # trailing zeros beyond the precision are harmless
+        ("-54.00", 2, -5400),
+        ("2230.99", 2, 223_099),
+        ("0.012345", 6, 12_345),
+        ("-0", 2, 0),
+    ],
+)
+def test_parse_decimal_is_exact(text: str, places: int, expected: int) -> None:
+    assert fixed.parse_decimal(text, places) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "abc", "1e3", "0x10", "1,000", "+1", ".5", "1.2.3", "nan", "inf", "1_000", "٠.٥", "１"],
+)
+def test_parse_decimal_rejects_non_decimals(text: str) -> None:
+    with pytest.raises(ValueError, match="not a decimal number"):
+        fixed.parse_decimal(text, 4)
+
+
+def test_parse_decimal_rejects_digits_it_would_have_to_round() -> None:
+    with pytest.raises(ValueError, match="more than 4 decimal places"):
+        fixed.parse_decimal("0.41505", 4)
+
+
+def test_parse_decimal_rejects_a_non_string() -> None:
+    with pytest.raises(ValueError, match="not a decimal number"):
+        fixed.parse_decimal(0.5, 4)  # type: ignore[arg-type]
+
+
+def test_price_bounds() -> None:
+    assert fixed.parse_price("0") == 0
+    assert fixed.parse_price("1.0000") == fixed.ONE_DOLLAR
+    with pytest.raises(ValueError, match="outside"):
+        fixed.parse_price("1.0001")
+    with pytest.raises(ValueError, match="outside"):
+        fixed.parse_price("-0.01")
+
+
+def test_integer_wire_forms_convert_to_the_same_units_as_strings() -> None:
+    assert fixed.price_from_cents(41) == fixed.parse_price("0.41") == 4100
+    assert fixed.count_from_int(136) == fixed.parse_count("136.00") == 13_600
+    assert fixed.money_from_centi_cents(3500) == fixed.parse_money("0.35") == 350_000
+    assert fixed.money_from_centi_cents(-1) == fixed.parse_money("-0.0001") == -100
+
+
+@pytest.mark.parametrize("cents", [-1, 101])
+def test_cent_prices_outside_a_dollar_are_rejected(cents: int) -> None:
+    with pytest.raises(ValueError, match="outside 0..100"):
+        fixed.price_from_cents(cents)
+
+
+@pytest.mark.parametrize(
+    ("price", "dollars", "cents"),
+    [(4150, "0.415", "41.5"), (4100, "0.41", "41"), (1, "0.0001", "0.01"), (10_000, "1.00", "100"), (0, "0.00", "0")],
+)
+def test_price_formats(price: int, dollars: str, cents: str) -> None:
+    assert fixed.format_price_dollars(price) == dollars
+    assert fixed.format_price_cents(price) == cents
+
+
+@pytest.mark.parametrize(
+    ("count", "text"), [(223_099, "2,230.99"), (1300, "13"), (-5, "-0.05"), (0, "0"), (123_456_700, "1,234,567")]
+)
+def test_format_count(count: int, text: str) -> None:
+    assert fixed.format_count(count) == text
+
+
+@pytest.mark.parametrize(
+    ("amount", "text"),
+    [(-1_234_500_000, "-$1,234.50"), (12_345, "$0.012345"), (0, "$0.00"), (50_000_000, "$50.00"), (-1, "-$0.000001")],
+)
+def test_format_money(amount: int, text: str) -> None:
+    assert fixed.format_money(amount) == text
+
+
+def test_wire_forms() -> None:
+    assert fixed.to_wire_price(4150) == "0.4150"
+    assert fixed.to_wire_price(10_000) == "1.0000"
+    assert fixed.to_wire_count(-5400) == "-54.00"
+    assert fixed.to_wire_count(16) == "0.16"
+    assert fixed.to_wire_money(350_000) == "0.350000"
+    assert fixed.to_wire_money(-12_345) == "-0.012345"
+
+
+@given(st.integers(min_value=0, max_value=fixed.ONE_DOLLAR))
+def test_price_round_trips(price: int) -> None:
+    assert fixed.parse_price(fixed.to_wire_price(price)) == price
+
+
+@given(st.integers(min_value=-(10**12), max_value=10**12))
+def test_count_and_money_round_trip(value: int) -> None:
+    assert fixed.parse_count(fixed.to_wire_count(value)) == value
+    assert fixed.parse_money(fixed.to_wire_money(value)) == value
