@@ -1,0 +1,866 @@
+"""The feed worker: one WebSocket connection to Kalshi (or the simulator) that never lies.
+
+:class:`Feed` owns the connection: the signed handshake, commands and their acks, the user's
+desired subscriptions and the live sids that serve them, per-sid ``seq`` checks, resync of books
+on a gap or an inconsistency, reconnect with backoff and resubscribe, and counters. Every frame is
+applied to :class:`app.state.MarketState`; what changed is told to a :class:`FeedSink` at most
+once per kind per frame interval. Plain asyncio: the Textual app runs :meth:`Feed.run` in a worker
+(see :mod:`app.feed_bridge`), headless tools and tests call it directly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import socket
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Protocol
+
+import websockets
+from websockets.asyncio.client import ClientConnection
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus, InvalidURI
+
+from app import protocol as p
+from app.auth import Credentials
+from app.book import BookInconsistency
+from app.feed_status import ConnectionState, FeedErrorInfo, FeedStatusSnapshot
+from app.state import BookStatus, Kind, MarketState
+
+log = logging.getLogger("kalshi_dash.feed")
+
+PROD_URL = "wss://external-api-ws.kalshi.com/trade-api/ws/v2"
+DEMO_URL = "wss://external-api-ws.demo.kalshi.co/trade-api/ws/v2"
+
+# A channel's other name, tried once when a server answers error 8 (unknown channel).
+ALTERNATE_CHANNEL = {
+    p.MULTIVARIATE_MARKET_LIFECYCLE: p.MULTIVARIATE,
+    p.MULTIVARIATE: p.MULTIVARIATE_MARKET_LIFECYCLE,
+    p.TRADE: "trades",
+}
+AUTH_HINT = (
+    "authentication rejected: check the key id matches the private key, that the key file is "
+    "the one Kalshi issued for this environment (demo and production keys differ), and that "
+    "this machine's clock is correct"
+)
+
+
+class FeedCommandError(Exception):
+    """A command the server refused: its error code, the server's text and the code's meaning."""
+
+    def __init__(self, code: int | None, message: str, meaning: str) -> None:
+        super().__init__(f"error {code}: {meaning}" + (f" ({message})" if message else ""))
+        self.code = code
+        self.message = message
+        self.meaning = meaning
+
+
+class CommandTimeout(FeedCommandError):
+    """A command got no answer in time."""
+
+    def __init__(self, command: str, seconds: float) -> None:
+        super().__init__(None, "", f"no answer to {command} within {seconds:g} s")
+
+
+class NotConnected(FeedCommandError):
+    """A command was attempted (or pending) while the connection was down."""
+
+    def __init__(self, reason: str = "not connected") -> None:
+        super().__init__(None, "", reason)
+
+
+class FeedSink(Protocol):
+    """Where the feed tells what happened; every call is made on the event loop."""
+
+    def on_changes(self, kinds: Kind, books: frozenset[str]) -> None: ...
+    def on_status(self, status: FeedStatusSnapshot) -> None: ...
+    def on_subscriptions(self) -> None: ...
+    def on_error(self, error: FeedErrorInfo) -> None: ...
+
+
+class NullSink:
+    """A sink that ignores everything (headless use)."""
+
+    def on_changes(self, kinds: Kind, books: frozenset[str]) -> None:
+        """Ignore."""
+
+    def on_status(self, status: FeedStatusSnapshot) -> None:
+        """Ignore."""
+
+    def on_subscriptions(self) -> None:
+        """Ignore."""
+
+    def on_error(self, error: FeedErrorInfo) -> None:
+        """Ignore."""
+
+
+@dataclass
+class FeedConfig:
+    """Where to connect and how the worker behaves."""
+
+    url: str
+    credentials: Credentials | None = None
+    environment: str = "CUSTOM"
+    frame_interval: float = 1 / 30
+    status_interval: float = 1.0
+    command_timeout: float = 10.0
+    watchdog_timeout: float = 30.0
+    backoff_initial: float = 0.5
+    backoff_max: float = 30.0
+    backoff_reset_after: float = 60.0
+    open_timeout: float = 10.0
+    max_queue: int = 512
+    yield_every: int = 200
+    stale_after: float = 10.0
+    jitter_seed: int | None = None
+
+
+@dataclass
+class LiveSubscription:
+    """A subscription the server has confirmed: its sid, channel, markets and seq position."""
+
+    sid: int
+    channel: str
+    markets: set[str] | None
+    last_seq: int = 0
+    messages: int = 0
+    gaps: int = 0
+    resyncs: int = 0
+    resyncing: bool = False
+
+
+@dataclass
+class _Pending:
+    command: str
+    future: asyncio.Future[Any]
+    channel: str | None = None
+    awaiting_snapshots: set[str] = field(default_factory=set)
+
+
+class _WatchedConnection(ClientConnection):
+    """A client connection that notes the time of every byte received (frames and pings)."""
+
+    last_activity: float = 0.0
+
+    def data_received(self, data: bytes) -> None:
+        self.last_activity = time.monotonic()
+        super().data_received(data)
+
+
+class Feed:
+    """The connection manager: desired subscriptions, live sids, seq checks, resyncs, counters."""
+
+    def __init__(self, config: FeedConfig, state: MarketState, sink: FeedSink | None = None) -> None:
+        self.config = config
+        self.state = state
+        self.sink: FeedSink = sink or NullSink()
+        self.recorder: Callable[[str | bytes, float], None] | None = None
+        self._desired: dict[str, set[str] | None] = {}
+        self._subs: dict[int, LiveSubscription] = {}
+        self._wire_names: dict[str, str] = {}
+        self._pending: dict[int, _Pending] = {}
+        self._next_id = 1
+        self._ws: _WatchedConnection | None = None
+        self._lock = asyncio.Lock()
+        self._stopping = False
+        self._connected = asyncio.Event()
+        self._changed = asyncio.Event()
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._get_snapshot_supported = True
+        self._rng = random.Random(config.jitter_seed)
+        # counters
+        self._conn_state = ConnectionState.IDLE
+        self._reconnect_at: float | None = None
+        self._detail = ""
+        self._messages = 0
+        self._bytes = 0
+        self._rate_mark = (time.monotonic(), 0, 0)
+        self._rates = (0.0, 0.0)
+        self._last_data: float | None = None
+        self._latency_ms: float | None = None
+        self._per_channel: Counter[str] = Counter()
+        self.gaps = 0
+        self.duplicates = 0
+        self.resyncs = 0
+        self.reconnects = 0
+        self.parse_errors = 0
+        self.unknown_types = 0
+        self.discarded = 0
+        self.handshakes = 0
+        self.errors: list[FeedErrorInfo] = []
+        # coalesced notifications
+        self._dirty_kinds = Kind.NONE
+        self._dirty_books: set[str] = set()
+        self._handlers: dict[type, Callable[[Any], None]] = {
+            p.Subscribed: self._on_subscribed,
+            p.Unsubscribed: self._on_unsubscribed,
+            p.Ok: self._on_ok,
+            p.ErrorMessage: self._on_error_message,
+            p.OrderbookSnapshot: self._on_snapshot,
+            p.OrderbookDelta: self._on_delta,
+            p.UnknownMessage: self._on_unknown,
+        }
+
+    # ------------------------------------------------------------------------------------------
+    # Public API
+    # ------------------------------------------------------------------------------------------
+
+    async def run(self) -> None:
+        """Connect, keep connected, and process frames until :meth:`stop` (or the key is rejected)."""
+        self._stopping = False
+        housekeeping = asyncio.create_task(self._housekeeping(), name="feed-housekeeping")
+        attempt = 0
+        try:
+            while not self._stopping:
+                started = time.monotonic()
+                outcome = await self._connect_once()
+                if outcome == "fatal" or self._stopping:
+                    break
+                if time.monotonic() - started >= self.config.backoff_reset_after:
+                    attempt = 0
+                delay = self._rng.uniform(
+                    0, min(self.config.backoff_max, self.config.backoff_initial * 2**attempt)
+                )
+                attempt += 1
+                self.reconnects += 1
+                self._set_state(ConnectionState.RECONNECTING)
+                self._reconnect_at = time.monotonic() + delay
+                self._post_status()
+                await asyncio.sleep(delay)
+                self._reconnect_at = None
+        finally:
+            housekeeping.cancel()
+            for task in list(self._tasks):
+                task.cancel()
+            if self._conn_state is not ConnectionState.AUTH_REJECTED:
+                self._set_state(ConnectionState.STOPPED)
+            self._flush()
+            self._post_status()
+
+    async def stop(self) -> None:
+        """Close the connection and end :meth:`run`."""
+        self._stopping = True
+        if self._ws is not None:
+            await self._ws.close()
+
+    async def subscribe(self, channel: str, markets: Iterable[str] | None = None) -> None:
+        """Want ``channel`` for ``markets`` (None: every market, or a channel without a filter).
+
+        Adds to what is already wanted on that channel; with a live connection, makes or updates
+        the subscription and waits for the server's answer.
+        """
+        channel = p.canonical_channel(channel)
+        async with self._lock:
+            wanted = self._desired.get(channel, set())
+            if markets is None or wanted is None:
+                self._desired[channel] = None
+            else:
+                self._desired[channel] = set(wanted) | set(markets)
+            if self._connected.is_set():
+                await self._realize(channel)
+
+    async def unsubscribe(self, channel: str, markets: Iterable[str] | None = None) -> None:
+        """Stop wanting ``markets`` on ``channel`` (None: the whole channel)."""
+        channel = p.canonical_channel(channel)
+        async with self._lock:
+            wanted = self._desired.get(channel)
+            if channel not in self._desired:
+                return
+            if markets is None or wanted is None:
+                del self._desired[channel]
+            else:
+                remaining = wanted - set(markets)
+                if remaining:
+                    self._desired[channel] = remaining
+                else:
+                    del self._desired[channel]
+            if self._connected.is_set():
+                await self._realize(channel)
+
+    async def unsubscribe_sid(self, sid: int) -> None:
+        """Stop wanting whatever the live subscription ``sid`` serves."""
+        sub = self._subs.get(sid)
+        if sub is not None:
+            await self.unsubscribe(sub.channel)
+
+    async def list_subscriptions(self) -> tuple[p.SubscriptionInfo, ...]:
+        """Ask the server for its list of this connection's subscriptions."""
+        answer = await self._command("list_subscriptions", p.list_subscriptions)
+        return answer.subscriptions or ()
+
+    async def settle(self) -> None:
+        """Wait until every frame the server sent before now has been processed.
+
+        A ``list_subscriptions`` round trip: frames arrive in order, so its answer comes after
+        everything sent before it.
+        """
+        await self.list_subscriptions()
+
+    async def wait_connected(self, timeout: float | None = None) -> None:
+        """Wait until the connection is up (raises TimeoutError after ``timeout`` seconds)."""
+        async with asyncio.timeout(timeout):
+            await self._connected.wait()
+
+    async def wait_for(self, predicate: Callable[[], bool], timeout: float = 10.0) -> None:
+        """Wait until ``predicate()`` holds, re-checking whenever the feed processed something."""
+        async with asyncio.timeout(timeout):
+            while not predicate():
+                self._changed.clear()
+                await self._changed.wait()
+
+    def desired(self) -> dict[str, set[str] | None]:
+        """A copy of the wanted subscriptions: channel -> markets (None: all / no filter)."""
+        return {ch: (set(m) if m is not None else None) for ch, m in self._desired.items()}
+
+    def subscriptions(self) -> list[LiveSubscription]:
+        """The live subscriptions, by sid."""
+        return [self._subs[sid] for sid in sorted(self._subs)]
+
+    def status(self) -> FeedStatusSnapshot:
+        """The counters and connection state now."""
+        now = time.monotonic()
+        return FeedStatusSnapshot(
+            state=self._conn_state,
+            endpoint=self.config.url,
+            environment=self.config.environment,
+            reconnect_in=max(0.0, self._reconnect_at - now) if self._reconnect_at else None,
+            messages_per_second=self._rates[0],
+            bytes_per_second=self._rates[1],
+            messages_total=self._messages,
+            bytes_total=self._bytes,
+            last_data_age=now - self._last_data if self._last_data is not None else None,
+            gaps=self.gaps,
+            duplicates=self.duplicates,
+            resyncs=self.resyncs,
+            reconnects=self.reconnects,
+            parse_errors=self.parse_errors,
+            unknown_types=self.unknown_types,
+            subscriptions=len(self._subs),
+            latency_ms=self._latency_ms,
+            per_channel=dict(self._per_channel),
+            detail=self._detail,
+        )
+
+    # ------------------------------------------------------------------------------------------
+    # Connection
+    # ------------------------------------------------------------------------------------------
+
+    async def _connect_once(self) -> str:
+        """One connection's life; returns ``"fatal"`` when retrying cannot help, else ``"retry"``."""
+        self._set_state(ConnectionState.CONNECTING)
+        self._post_status()
+        headers = self.config.credentials.headers() if self.config.credentials else {}
+        self.handshakes += 1
+        try:
+            ws = await websockets.connect(
+                self.config.url,
+                additional_headers=headers,
+                max_queue=self.config.max_queue,
+                open_timeout=self.config.open_timeout,
+                max_size=2**24,
+                create_connection=_WatchedConnection,
+            )
+        except InvalidStatus as exc:
+            code = exc.response.status_code
+            if code in (401, 403):
+                self._report(FeedErrorInfo(f"{AUTH_HINT} (HTTP {code})", fatal=True))
+                self._set_state(ConnectionState.AUTH_REJECTED)
+                return "fatal"
+            self._detail = f"handshake answered HTTP {code}"
+            self._report(FeedErrorInfo(f"server answered HTTP {code}; retrying"))
+            return "retry"
+        except InvalidURI as exc:
+            self._report(FeedErrorInfo(f"bad URL {self.config.url!r}: {exc}", fatal=True))
+            self._set_state(ConnectionState.STOPPED)
+            return "fatal"
+        except (OSError, InvalidHandshake, TimeoutError, socket.gaierror) as exc:
+            self._detail = _describe_connect_error(exc)
+            self._report(FeedErrorInfo(f"cannot connect to {self.config.url}: {self._detail}; retrying"))
+            return "retry"
+        self._ws = ws
+        ws.last_activity = time.monotonic()
+        self._on_connected()
+        watchdog = asyncio.create_task(self._watchdog(ws), name="feed-watchdog")
+        resubscribe = self._spawn(self._resubscribe_all())
+        try:
+            await self._read(ws)
+        finally:
+            watchdog.cancel()
+            resubscribe.cancel()
+            self._on_disconnected()
+        return "retry"
+
+    def _on_connected(self) -> None:
+        self._next_id = 1
+        self._subs.clear()
+        for ticker in list(self.state.books):
+            self.state.set_book_status(ticker, BookStatus.AWAITING_SNAPSHOT)
+        self._mark(Kind.BOOK, self.state.books)
+        self._detail = ""
+        self._set_state(ConnectionState.LIVE)
+        self._connected.set()
+        self._post_status()
+
+    def _on_disconnected(self) -> None:
+        self._connected.clear()
+        self._ws = None
+        for pending in self._pending.values():
+            if not pending.future.done():
+                pending.future.set_exception(NotConnected("connection lost before the answer"))
+        self._pending.clear()
+        for ticker in list(self.state.books):
+            if self.state.book_status.get(ticker) is BookStatus.LIVE:
+                self.state.set_book_status(ticker, BookStatus.STALE)
+        self._mark(Kind.BOOK, self.state.books)
+        self._subs.clear()
+        self.sink.on_subscriptions()
+        self._flush()
+
+    async def _read(self, ws: _WatchedConnection) -> None:
+        """Receive frames until the connection closes, yielding to the loop every few hundred."""
+        yield_every = self.config.yield_every
+        count = 0
+        try:
+            while True:
+                raw = await ws.recv()
+                self._process(raw)
+                count += 1
+                if count >= yield_every:
+                    count = 0
+                    await asyncio.sleep(0)
+        except ConnectionClosed as exc:
+            reason = f"connection closed ({exc.rcvd.code if exc.rcvd else 'no close frame'})"
+            self._detail = reason
+            if not self._stopping:
+                self._report(FeedErrorInfo(f"{reason}; reconnecting"))
+
+    async def _watchdog(self, ws: _WatchedConnection) -> None:
+        """Close a connection on which nothing (frame or ping) has arrived for too long."""
+        timeout = self.config.watchdog_timeout
+        while True:
+            silent = time.monotonic() - ws.last_activity
+            if silent >= timeout:
+                self._report(FeedErrorInfo(f"nothing received for {silent:.0f} s; reconnecting"))
+                await ws.close(code=1011, reason="watchdog")
+                return
+            await asyncio.sleep(min(timeout - silent, 1.0) + 0.01)
+
+    async def _housekeeping(self) -> None:
+        """Flush coalesced notifications each frame; post the status once per status interval."""
+        next_status = time.monotonic()
+        while True:
+            await asyncio.sleep(self.config.frame_interval)
+            self._flush()
+            now = time.monotonic()
+            if now >= next_status:
+                next_status = now + self.config.status_interval
+                self._update_rates(now)
+                self._post_status()
+
+    # ------------------------------------------------------------------------------------------
+    # Frames
+    # ------------------------------------------------------------------------------------------
+
+    def process_frame(self, raw: str | bytes) -> None:
+        """Apply one frame as if received now (replay feeds frames through here)."""
+        self._process(raw)
+
+    def _process(self, raw: str | bytes) -> None:
+        now = time.monotonic()
+        self._messages += 1
+        self._bytes += len(raw)
+        if self.recorder is not None:
+            self.recorder(raw, time.time())
+        try:
+            message = p.parse(raw)
+        except p.ProtocolError as exc:
+            self.parse_errors += 1
+            head = raw[:200] if isinstance(raw, str) else raw[:200].decode("utf-8", "replace")
+            log.warning("unparseable frame (%s): %r", exc, head)
+            self._report(FeedErrorInfo(f"bad frame from server: {exc}"), quiet=True)
+            return
+        sid = message.sid
+        sub = self._subs.get(sid) if sid is not None else None
+        if sub is not None:
+            seq = message.seq
+            if seq is not None:
+                if seq <= sub.last_seq:
+                    self.duplicates += 1
+                    return
+                if seq != sub.last_seq + 1:
+                    self._on_gap(sub, sub.last_seq + 1, seq)
+                sub.last_seq = seq
+            sub.messages += 1
+            self._per_channel[sub.channel] += 1
+        handler = self._handlers.get(type(message))
+        if handler is not None:
+            handler(message)
+            return
+        if sid is not None and sub is None:
+            self.discarded += 1  # data for a sid that is gone (or not yet confirmed)
+            return
+        self._last_data = now
+        ts_ms = getattr(message, "ts_ms", None)
+        if ts_ms is not None:
+            self._latency_ms = time.time() * 1000 - ts_ms
+        kinds = self.state.apply(message)
+        if kinds:
+            self._dirty_kinds |= kinds
+            self._changed.set()
+
+    def _on_gap(self, sub: LiveSubscription, expected: int, got: int) -> None:
+        self.gaps += 1
+        sub.gaps += 1
+        log.warning("seq gap on sid %d (%s): expected %d, got %d", sub.sid, sub.channel, expected, got)
+        if sub.channel == p.ORDERBOOK_DELTA:
+            self._start_resync(sub, sub.markets or set())
+
+    def _on_snapshot(self, m: p.OrderbookSnapshot) -> None:
+        pending = self._pending.get(m.id) if m.id else None
+        if pending is not None:
+            pending.awaiting_snapshots.discard(m.market_ticker)
+            if not pending.awaiting_snapshots and not pending.future.done():
+                self._pending.pop(m.id, None)
+                pending.future.set_result(m)
+        if m.sid not in self._subs:
+            self.discarded += 1
+            return
+        self._last_data = time.monotonic()
+        self.state.apply(m)
+        if m.market_id == "" and not m.yes and not m.no:
+            self._report(FeedErrorInfo(f"{m.market_ticker}: unknown or expired market (empty book)"))
+        self._mark(Kind.BOOK, (m.market_ticker,))
+
+    def _on_delta(self, m: p.OrderbookDelta) -> None:
+        sub = self._subs.get(m.sid) if m.sid is not None else None
+        if sub is None:
+            self.discarded += 1
+            return
+        self._last_data = time.monotonic()
+        if m.ts_ms is not None:
+            self._latency_ms = time.time() * 1000 - m.ts_ms
+        ticker = m.market_ticker
+        status = self.state.book_status.get(ticker)
+        if status is BookStatus.RESYNCING or status is BookStatus.STALE:
+            self.discarded += 1  # the fresh snapshot will include it
+            return
+        try:
+            self.state.apply(m)
+        except BookInconsistency as exc:
+            log.warning("book inconsistency: %s", exc)
+            self._report(FeedErrorInfo(f"book out of step ({exc}); resyncing"), quiet=True)
+            self._start_resync(sub, {ticker})
+            return
+        self._dirty_kinds |= Kind.BOOK
+        self._dirty_books.add(ticker)
+        self._changed.set()
+
+    def _on_unknown(self, m: p.UnknownMessage) -> None:
+        self.unknown_types += 1
+        log.info("unknown message type %r", m.type)
+        self._report(FeedErrorInfo(f"unknown message type {m.type!r} ignored"), quiet=True)
+
+    # -- acks ----------------------------------------------------------------------------------
+
+    def _resolve(self, cmd_id: int | None, result: Any) -> bool:
+        pending = self._pending.pop(cmd_id, None) if cmd_id else None
+        if pending is None:
+            return False
+        if not pending.future.done():
+            pending.future.set_result(result)
+        return True
+
+    def _on_subscribed(self, m: p.Subscribed) -> None:
+        pending = self._pending.get(m.id) if m.id else None
+        channel = p.canonical_channel(m.channel)
+        if pending is not None and pending.channel is not None:
+            channel = pending.channel
+        self._subs[m.sid] = LiveSubscription(m.sid, channel, None)
+        self._resolve(m.id, m)
+
+    def _on_unsubscribed(self, m: p.Unsubscribed) -> None:
+        self._subs.pop(m.sid, None)
+        self._resolve(m.id, m)
+
+    def _on_ok(self, m: p.Ok) -> None:
+        if m.sid is not None and m.market_tickers is not None and m.sid in self._subs:
+            self._subs[m.sid].markets = set(m.market_tickers)
+        self._resolve(m.id, m)
+
+    def _on_error_message(self, m: p.ErrorMessage) -> None:
+        error = FeedCommandError(m.code, m.message, m.meaning)
+        pending = self._pending.pop(m.id, None) if m.id else None
+        if pending is not None:
+            if not pending.future.done():
+                pending.future.set_exception(error)
+            return
+        sub = self._subs.get(m.sid) if m.sid is not None else None
+        if m.code in p.TERMINAL_ERROR_CODES and sub is not None:
+            self._report(FeedErrorInfo(f"subscription {sub.sid} ({sub.channel}) ended; making it again",
+                                       m.code, m.meaning, m.message))
+            del self._subs[sub.sid]
+            self._spawn(self._remake(sub.channel))
+            return
+        self._report(FeedErrorInfo(f"server error {m.code}: {m.meaning}", m.code, m.meaning, m.message))
+
+    # ------------------------------------------------------------------------------------------
+    # Commands and subscriptions
+    # ------------------------------------------------------------------------------------------
+
+    async def _command(
+        self,
+        name: str,
+        build: Callable[..., dict[str, Any]],
+        *args: Any,
+        channel: str | None = None,
+        snapshots: Iterable[str] = (),
+        **kwargs: Any,
+    ) -> Any:
+        """Send a command and wait for its answer (or raise FeedCommandError / CommandTimeout)."""
+        ws = self._ws
+        if ws is None:
+            raise NotConnected()
+        cmd_id = self._next_id
+        self._next_id += 1
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._pending[cmd_id] = _Pending(name, future, channel, set(snapshots))
+        try:
+            await ws.send(p.encode_command(build(cmd_id, *args, **kwargs)))
+            async with asyncio.timeout(self.config.command_timeout):
+                return await future
+        except TimeoutError:
+            raise CommandTimeout(name, self.config.command_timeout) from None
+        except ConnectionClosed:
+            raise NotConnected("connection lost before the answer") from None
+        finally:
+            self._pending.pop(cmd_id, None)
+
+    def _wire_name(self, channel: str) -> str:
+        return self._wire_names.get(channel, channel)
+
+    def _live_for(self, channel: str) -> LiveSubscription | None:
+        for sub in self._subs.values():
+            if sub.channel == channel:
+                return sub
+        return None
+
+    async def _resubscribe_all(self) -> None:
+        """After (re)connecting, make every desired subscription again."""
+        async with self._lock:
+            for channel in list(self._desired):
+                try:
+                    await self._realize(channel)
+                except FeedCommandError as exc:
+                    self._report(FeedErrorInfo(f"could not subscribe to {channel}: {exc}", exc.code,
+                                               exc.meaning, exc.message))
+
+    async def _remake(self, channel: str) -> None:
+        async with self._lock:
+            await self._realize(channel)
+
+    async def _realize(self, channel: str) -> None:
+        """Bring the live subscription of ``channel`` in line with what is desired (lock held)."""
+        wanted = self._desired.get(channel, _ABSENT)
+        sub = self._live_for(channel)
+        try:
+            if wanted is _ABSENT:
+                if sub is not None:
+                    await self._command("unsubscribe", p.unsubscribe, [sub.sid])
+                    self._forget_books(sub.markets or set())
+            elif sub is None:
+                await self._make(channel, wanted)
+            elif wanted is None or sub.markets is None:
+                if wanted != sub.markets:
+                    await self._command("unsubscribe", p.unsubscribe, [sub.sid])
+                    await self._make(channel, wanted)
+            else:
+                await self._update_markets(sub, wanted)
+        finally:
+            self.sink.on_subscriptions()
+            self._changed.set()
+
+    async def _make(self, channel: str, markets: set[str] | None) -> LiveSubscription:
+        """Subscribe to ``channel`` for ``markets``; retries once under the channel's other name."""
+        tickers = sorted(markets) if markets else None
+        if channel == p.ORDERBOOK_DELTA:
+            for ticker in tickers or ():
+                self.state.set_book_status(ticker, BookStatus.AWAITING_SNAPSHOT)
+            self._mark(Kind.BOOK, tickers or ())
+        extra = {"use_yes_price": False} if channel == p.ORDERBOOK_DELTA else {}
+        try:
+            answer = await self._command("subscribe", p.subscribe, [self._wire_name(channel)], tickers,
+                                         channel=channel, **extra)
+        except FeedCommandError as exc:
+            alternate = ALTERNATE_CHANNEL.get(self._wire_name(channel))
+            if exc.code == 8 and alternate and channel not in self._wire_names:
+                self._wire_names[channel] = alternate
+                log.info("server does not know %s; using %s", channel, alternate)
+                return await self._make(channel, markets)
+            if exc.code == 6:
+                return await self._reconcile_existing(channel, markets)
+            raise
+        if isinstance(answer, p.Ok):  # merged into an existing sid (today's repeated subscribe)
+            sub = self._subs.get(answer.sid) if answer.sid is not None else None
+            if sub is None:
+                sub = self._subs[answer.sid] = LiveSubscription(answer.sid, channel, None)
+        else:
+            sub = self._subs[answer.sid]
+        sub.markets = set(markets) if markets is not None else None
+        return sub
+
+    async def _reconcile_existing(self, channel: str, markets: set[str] | None) -> LiveSubscription:
+        """An older server said "already subscribed" (error 6): find that sid and update it."""
+        rows = await self.list_subscriptions()
+        wire = self._wire_name(channel)
+        for row in rows:
+            if p.canonical_channel(row.channel) in (channel, wire):
+                sub = self._subs.get(row.sid)
+                if sub is None:
+                    sub = self._subs[row.sid] = LiveSubscription(row.sid, channel, None)
+                    sub.markets = set(row.market_tickers) if row.market_tickers else set()
+                if markets is not None:
+                    await self._update_markets(sub, markets)
+                return sub
+        raise FeedCommandError(6, "", "server says already subscribed but does not list it")
+
+    async def _update_markets(self, sub: LiveSubscription, wanted: set[str]) -> None:
+        current = sub.markets or set()
+        added, removed = sorted(wanted - current), sorted(current - wanted)
+        if added:
+            if sub.channel == p.ORDERBOOK_DELTA:
+                for ticker in added:
+                    self.state.set_book_status(ticker, BookStatus.AWAITING_SNAPSHOT)
+                self._mark(Kind.BOOK, added)
+            await self._command("update_subscription", p.update_subscription, "add_markets",
+                                sid=sub.sid, market_tickers=added)
+            sub.markets = current | set(added)
+        if removed:
+            await self._command("update_subscription", p.update_subscription, "delete_markets",
+                                sid=sub.sid, market_tickers=removed)
+            sub.markets = (sub.markets or set()) - set(removed)
+            if sub.channel == p.ORDERBOOK_DELTA:
+                self._forget_books(removed)
+
+    def _forget_books(self, tickers: Iterable[str]) -> None:
+        for ticker in tickers:
+            if ticker in self.state.books:
+                self.state.forget_book(ticker)
+                self._mark(Kind.BOOK, (ticker,))
+
+    # -- resync --------------------------------------------------------------------------------
+
+    def _start_resync(self, sub: LiveSubscription, markets: set[str]) -> None:
+        """Mark ``markets`` of ``sub`` as resyncing and fetch fresh snapshots in the background."""
+        fresh = {m for m in markets if self.state.book_status.get(m) is not BookStatus.RESYNCING}
+        for ticker in fresh:
+            self.state.set_book_status(ticker, BookStatus.RESYNCING)
+        self._mark(Kind.BOOK, fresh)
+        if fresh and not sub.resyncing:
+            sub.resyncing = True
+            self._spawn(self._resync(sub, fresh))
+
+    async def _resync(self, sub: LiveSubscription, markets: set[str]) -> None:
+        self.resyncs += 1
+        sub.resyncs += 1
+        try:
+            if self._get_snapshot_supported:
+                try:
+                    await self._command("update_subscription", p.update_subscription, "get_snapshot",
+                                        sid=sub.sid, market_tickers=sorted(markets),
+                                        snapshots=markets)
+                    return
+                except FeedCommandError as exc:
+                    if exc.code not in (11, 13):
+                        raise
+                    self._get_snapshot_supported = False
+                    log.info("server has no get_snapshot (%s); resyncing by resubscribing", exc)
+            async with self._lock:
+                await self._command("unsubscribe", p.unsubscribe, [sub.sid])
+                await self._make(sub.channel, self._desired.get(sub.channel, sub.markets))
+        except FeedCommandError as exc:
+            for ticker in markets:
+                if self.state.book_status.get(ticker) is BookStatus.RESYNCING:
+                    self.state.set_book_status(ticker, BookStatus.STALE)
+            self._mark(Kind.BOOK, markets)
+            self._report(FeedErrorInfo(f"resync of {', '.join(sorted(markets))} failed: {exc}",
+                                       exc.code, exc.meaning, exc.message))
+        finally:
+            sub.resyncing = False
+            pending = [m for m in (sub.markets or ()) if self.state.book_status.get(m) is BookStatus.RESYNCING
+                       and m not in markets]
+            if pending and sub.sid in self._subs:
+                self._start_resync(sub, set(pending))
+
+    # ------------------------------------------------------------------------------------------
+    # Notifications and counters
+    # ------------------------------------------------------------------------------------------
+
+    def _mark(self, kind: Kind, books: Iterable[str]) -> None:
+        self._dirty_kinds |= kind
+        self._dirty_books.update(books)
+        self._changed.set()
+
+    def _flush(self) -> None:
+        if not self._dirty_kinds:
+            return
+        kinds, books = self._dirty_kinds, frozenset(self._dirty_books)
+        self._dirty_kinds = Kind.NONE
+        self._dirty_books = set()
+        self.sink.on_changes(kinds, books)
+
+    def _report(self, error: FeedErrorInfo, quiet: bool = False) -> None:
+        """Keep ``error`` and tell the sink (``quiet`` ones are logged and counted only)."""
+        self.errors.append(error)
+        del self.errors[:-100]
+        if error.fatal:
+            self._detail = error.summary
+        if not quiet:
+            log.warning("%s", error.summary)
+            self.sink.on_error(error)
+        self._changed.set()
+
+    def _set_state(self, state: ConnectionState) -> None:
+        self._conn_state = state
+        self._changed.set()
+
+    def _post_status(self) -> None:
+        self.sink.on_status(self.status())
+
+    def _update_rates(self, now: float) -> None:
+        then, messages, size = self._rate_mark
+        elapsed = now - then
+        if elapsed > 0:
+            self._rates = ((self._messages - messages) / elapsed, (self._bytes - size) / elapsed)
+        self._rate_mark = (now, self._messages, self._bytes)
+
+    def _spawn(self, coro: Any) -> asyncio.Task[Any]:
+        task = asyncio.create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+        return task
+
+    def _task_done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if task.cancelled():
+            return
+        exc = task.exception()
+        if isinstance(exc, FeedCommandError):
+            self._report(FeedErrorInfo(str(exc), exc.code, exc.meaning, exc.message))
+        elif exc is not None:
+            log.error("feed task failed", exc_info=exc)
+            self._report(FeedErrorInfo(f"internal error: {exc!r}"))
+
+
+_ABSENT: Any = object()
+
+
+def _describe_connect_error(exc: BaseException) -> str:
+    if isinstance(exc, socket.gaierror):
+        return "host name not found (DNS)"
+    if isinstance(exc, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(exc, TimeoutError):
+        return "timed out"
+    return str(exc) or type(exc).__name__
