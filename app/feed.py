@@ -290,6 +290,19 @@ class Feed:
         answer = await self._command("list_subscriptions", p.list_subscriptions)
         return answer.subscriptions or ()
 
+    async def raw_command(self, cmd: str, params: dict[str, Any] | None = None) -> p.Message:
+        """Send any command as given and wait for its answer (a tool for diagnostics and tests).
+
+        The desired subscriptions are not changed; raises FeedCommandError on an error answer.
+        """
+        def build(cmd_id: int) -> dict[str, Any]:
+            command: dict[str, Any] = {"id": cmd_id, "cmd": cmd}
+            if params is not None:
+                command["params"] = params
+            return command
+
+        return await self._command(cmd, build)
+
     async def settle(self) -> None:
         """Wait until every frame the server sent before now has been processed.
 
