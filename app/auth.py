@@ -30,6 +30,9 @@ HEADER_KEY = "KALSHI-ACCESS-KEY"
 HEADER_TIMESTAMP = "KALSHI-ACCESS-TIMESTAMP"
 HEADER_SIGNATURE = "KALSHI-ACCESS-SIGNATURE"
 
+# How an encrypted PEM says so: PKCS#8's own header, or PKCS#1's (OpenSSL "traditional") Proc-Type.
+_ENCRYPTED_MARKERS = (b"-----BEGIN ENCRYPTED PRIVATE KEY-----", b"Proc-Type: 4,ENCRYPTED")
+
 PSS_PADDING = padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=padding.PSS.DIGEST_LENGTH)
 
 
@@ -79,25 +82,26 @@ def load_private_key(path: str | os.PathLike[str], passphrase: str | bytes | Non
     except IsADirectoryError:
         raise AuthError(f"private key path is a directory, not a file: {key_path}") from None
     except OSError as exc:
-        raise AuthError(f"cannot read private key file {key_path}: {exc.strerror}") from None
+        reason = exc.strerror or type(exc).__name__
+        raise AuthError(f"cannot read private key file {key_path}: {reason}") from None
     _warn_if_exposed(key_path)
     if b"-----BEGIN" not in data:
         raise AuthError(f"{key_path} is not a PEM file (expected '-----BEGIN ... PRIVATE KEY-----')")
+    encrypted = any(marker in data for marker in _ENCRYPTED_MARKERS)
     password = passphrase.encode("utf-8") if isinstance(passphrase, str) else passphrase
+    if encrypted and not password:
+        raise AuthError(f"{key_path} is encrypted: set {ENV_PASSPHRASE} or pass the passphrase")
+    if not encrypted and password:
+        raise AuthError(f"{key_path} is not encrypted, but a passphrase was given")
     try:
-        key = serialization.load_pem_private_key(data, password=password)
-    except TypeError:
-        if password is None:
-            raise AuthError(
-                f"{key_path} is encrypted: set {ENV_PASSPHRASE} or pass the passphrase"
-            ) from None
-        raise AuthError(f"{key_path} is not encrypted, but a passphrase was given") from None
-    except (ValueError, UnsupportedAlgorithm):
-        if password is not None and b"ENCRYPTED" in data:
+        key = serialization.load_pem_private_key(data, password=password if encrypted else None)
+    except (TypeError, ValueError, UnsupportedAlgorithm):
+        if encrypted:
             raise AuthError(f"wrong passphrase for {key_path}") from None
         raise AuthError(f"{key_path} does not hold a readable PEM private key") from None
     if not isinstance(key, rsa.RSAPrivateKey):
-        raise AuthError(f"{key_path} holds a {type(key).__name__.removesuffix('PrivateKey').lstrip('_')} key; Kalshi needs an RSA key")
+        kind = type(key).__name__.removesuffix("PrivateKey").lstrip("_") or "non-RSA"
+        raise AuthError(f"{key_path} is not an RSA key ({kind} key found); Kalshi API keys are RSA")
     return key
 
 
