@@ -157,6 +157,7 @@ class Feed:
         self.state = state
         self.sink: FeedSink = sink or NullSink()
         self.recorder: Callable[[str | bytes, float], None] | None = None
+        self.replay_source: Any = None  # an app.recording.Replay while replaying
         self._desired: dict[str, set[str] | None] = {}
         self._subs: dict[int, LiveSubscription] = {}
         self._wire_names: dict[str, str] = {}
@@ -239,6 +240,19 @@ class Feed:
             self._flush()
             self._post_status()
 
+    async def replay(self, source: Any) -> None:
+        """Drive the state from a recording (:class:`app.recording.Replay`) instead of a socket."""
+        self.replay_source = source
+        self._set_state(ConnectionState.REPLAY)
+        housekeeping = asyncio.create_task(self._housekeeping(), name="feed-housekeeping")
+        try:
+            await source.run()
+        finally:
+            housekeeping.cancel()
+            self._update_rates(time.monotonic())
+            self.flush()
+            self._post_status()
+
     async def stop(self) -> None:
         """Close the connection and end :meth:`run`."""
         self._stopping = True
@@ -252,6 +266,7 @@ class Feed:
         the subscription and waits for the server's answer.
         """
         channel = p.canonical_channel(channel)
+        self._refuse_in_replay()
         async with self._lock:
             wanted = self._desired.get(channel, set())
             if markets is None or wanted is None:
@@ -264,6 +279,7 @@ class Feed:
     async def unsubscribe(self, channel: str, markets: Iterable[str] | None = None) -> None:
         """Stop wanting ``markets`` on ``channel`` (None: the whole channel)."""
         channel = p.canonical_channel(channel)
+        self._refuse_in_replay()
         async with self._lock:
             wanted = self._desired.get(channel)
             if channel not in self._desired:
@@ -323,6 +339,10 @@ class Feed:
                 self._changed.clear()
                 await self._changed.wait()
 
+    def _refuse_in_replay(self) -> None:
+        if self.replay_source is not None:
+            raise NotConnected("this is a replay of a recording: commands are not sent")
+
     def desired(self) -> dict[str, set[str] | None]:
         """A copy of the wanted subscriptions: channel -> markets (None: all / no filter)."""
         return {ch: (set(m) if m is not None else None) for ch, m in self._desired.items()}
@@ -353,8 +373,15 @@ class Feed:
             subscriptions=len(self._subs),
             latency_ms=self._latency_ms,
             per_channel=dict(self._per_channel),
-            detail=self._detail,
+            detail=self._replay_position() or self._detail,
         )
+
+    def _replay_position(self) -> str:
+        source = self.replay_source
+        if source is None:
+            return ""
+        paused = " paused" if source.paused else ""
+        return f"frame {source.position:,}/{source.total:,} at {source.speed:g}x{paused}"
 
     # ------------------------------------------------------------------------------------------
     # Connection
@@ -633,6 +660,8 @@ class Feed:
     ) -> Any:
         """Send a command and wait for its answer (or raise FeedCommandError / CommandTimeout)."""
         ws = self._ws
+        if self.replay_source is not None:
+            raise NotConnected("this is a replay of a recording: commands are not sent")
         if ws is None:
             raise NotConnected()
         cmd_id = self._next_id
@@ -814,6 +843,10 @@ class Feed:
         self._dirty_kinds |= kind
         self._dirty_books.update(books)
         self._changed.set()
+
+    def flush(self) -> None:
+        """Tell the sink now what changed since the last flush (normally done every frame)."""
+        self._flush()
 
     def _flush(self) -> None:
         if not self._dirty_kinds:
