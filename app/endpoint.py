@@ -1,0 +1,58 @@
+"""Turn resolved connection settings into a feed configuration, starting the simulator if needed.
+
+With settings for the simulator, an in-process simulator is started on loopback with a fresh RSA
+key registered for it, and the feed signs its handshake with that key exactly as it would for
+Kalshi: the same client code runs either way.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from app.auth import Credentials, KeyPermissionWarning
+from app.config import ConnectionSettings
+from app.feed import FeedConfig
+
+SIM_KEY_ID = "kalshi-dash-sim"
+
+
+@dataclass
+class Endpoint:
+    """A feed configuration, plus the simulator serving it when there is one."""
+
+    feed_config: FeedConfig
+    simulator: Any = None
+    warnings: list[str] = field(default_factory=list)
+
+    async def aclose(self) -> None:
+        """Stop the simulator, if one was started."""
+        if self.simulator is not None:
+            await self.simulator.stop()
+            self.simulator = None
+
+
+async def open_endpoint(
+    settings: ConnectionSettings, sim_options: dict[str, Any] | None = None, **feed_options: Any
+) -> Endpoint:
+    """A ready :class:`Endpoint` for ``settings`` (raises AuthError for an unusable key)."""
+    if settings.url is None:
+        from app.simulator import SimConfig, Simulator
+
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        simulator = Simulator(SimConfig(**(sim_options or {})))
+        simulator.register_key(SIM_KEY_ID, key.public_key())
+        url = await simulator.start(host="127.0.0.1", port=0)
+        config = FeedConfig(url=url, credentials=Credentials(SIM_KEY_ID, key), environment="SIM",
+                            **feed_options)
+        return Endpoint(config, simulator)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", KeyPermissionWarning)
+        credentials = Credentials.load(settings.key_id, settings.private_key)
+    notes = [str(w.message) for w in caught if issubclass(w.category, KeyPermissionWarning)]
+    config = FeedConfig(url=settings.url, credentials=credentials, environment=settings.environment,
+                        **feed_options)
+    return Endpoint(config, None, notes)
