@@ -16,6 +16,7 @@ from app import __version__
 # subcommand name -> (module, one-line help)
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "sim": ("app.simulator.cli", "run the built-in exchange simulator standalone"),
+    "record": ("app.record_cli", "connect headless and record every frame to a file"),
 }
 DASHBOARD_MODULE = "app.dashboard_cli"
 

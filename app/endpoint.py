@@ -13,11 +13,29 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from app import protocol as p
 from app.auth import Credentials, KeyPermissionWarning
 from app.config import ConnectionSettings
-from app.feed import FeedConfig
+from app.feed import Feed, FeedConfig
 
 SIM_KEY_ID = "kalshi-dash-sim"
+
+# What the dashboard (and a recording without --channels) subscribes to at start; the order book
+# channel is added for the markets opened with --market.
+DEFAULT_CHANNELS = (
+    p.TICKER, p.TRADE, p.MARKET_LIFECYCLE_V2, p.MULTIVARIATE_MARKET_LIFECYCLE, p.FILL,
+    p.MARKET_POSITIONS, p.USER_ORDERS, p.COMMUNICATIONS, p.ORDER_GROUP_UPDATES,
+)
+
+
+async def want_defaults(feed: Feed, channels: list[str] | None, markets: list[str]) -> None:
+    """Record the start-up subscriptions as desired; the feed makes them when it connects."""
+    for channel in channels or DEFAULT_CHANNELS:
+        if channel == p.ORDERBOOK_DELTA:
+            continue
+        await feed.subscribe(channel)
+    if markets:
+        await feed.subscribe(p.ORDERBOOK_DELTA, markets)
 
 
 @dataclass
