@@ -1,0 +1,324 @@
+"""The depth ladder of one market: a Line API widget drawing only the lines in view.
+
+Two lines stay on top: the market (ticker, title, lifecycle status, close countdown, which side is
+shown, and whether the book is live) and the column headings. Below them every price of the book
+from the highest down: traded volume since the ladder opened, the last trade's size, bid depth,
+bid size with its bar, the price, ask size with its bar, ask depth. A line between the best ask and
+the best bid gives the spread and mid. While the book is not live (awaiting its snapshot,
+resyncing after a gap, or stale) the ladder says so on top and dims the levels.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.timer import Timer
+
+from app.book import NO, YES
+from app.state import BookStatus, Kind, MarketState
+from widgets.base import StateView
+from widgets.formatting import (
+    DOWN,
+    NO_GLYPH,
+    UP,
+    YES_GLYPH,
+    clock_of,
+    count_text,
+    countdown_text,
+    fraction_cents,
+    price_text,
+)
+from widgets.ladder_model import ASK, BID, Ladder, LadderRow, build_ladder, other, size_changes
+
+HEADER_LINES = 2
+FLASH_SECONDS = 1.0
+VOL_W, LAST_W, CUM_W, SIZE_W, PRICE_W = 8, 7, 8, 8, 8
+# (width, justification, blank cells before) of each column; a width of None is a size bar
+# sharing what is left; the 1-cell columns hold the ▲/▼ of a size that just changed.
+COLUMNS: tuple[tuple[int | None, str, int], ...] = (
+    (VOL_W, "right", 0), (LAST_W, "right", 1), (CUM_W, "right", 1), (1, "left", 1),
+    (SIZE_W, "right", 0), (None, "right", 1), (PRICE_W, "center", 0), (None, "left", 0),
+    (SIZE_W, "left", 1), (1, "left", 0), (CUM_W, "left", 1),
+)
+FIXED_W = sum(width or 0 for width, _, _ in COLUMNS) + sum(gap for _, _, gap in COLUMNS)
+BLOCKS = " ▏▎▍▌▋▊▉█"
+
+STATUS_BADGE = {
+    None: "◌ AWAITING SNAPSHOT",
+    BookStatus.AWAITING_SNAPSHOT: "◌ AWAITING SNAPSHOT",
+    BookStatus.LIVE: "● LIVE",
+    BookStatus.RESYNCING: "◌ RESYNCING",
+    BookStatus.STALE: "◌ STALE",
+}
+
+
+def bar(size: int, max_size: int, width: int) -> str:
+    """A horizontal bar of ``size`` against ``max_size`` in ``width`` cells, in eighths."""
+    if width <= 0 or max_size <= 0 or size <= 0:
+        return ""
+    eighths = max(1, size * width * 8 // max_size)
+    full, part = divmod(eighths, 8)
+    return "█" * full + (BLOCKS[part] if part else "")
+
+
+def _justify(value: str, width: int, justify: str) -> str:
+    """Pad ``value`` to ``width``; a longer value is kept whole (a number is never cut)."""
+    if justify == "right":
+        return value.rjust(width)
+    if justify == "center":
+        return value.center(width)
+    return value.ljust(width)
+
+
+class DepthLadder(ScrollView, StateView, can_focus=True):
+    """A price ladder of one market's book, yes side or no side."""
+
+    SHOWS: ClassVar[Kind] = Kind.BOOK | Kind.TRADE | Kind.LIFECYCLE
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f", "flip", "Flip yes/no"),
+        Binding("c", "center", "Center on spread"),
+        Binding("x", "close", "Close ladder"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "depth-ladder--title",
+        "depth-ladder--header",
+        "depth-ladder--bid",
+        "depth-ladder--ask",
+        "depth-ladder--best",
+        "depth-ladder--spread",
+        "depth-ladder--last",
+        "depth-ladder--traded",
+        "depth-ladder--up",
+        "depth-ladder--down",
+        "depth-ladder--live",
+        "depth-ladder--not-live",
+        "depth-ladder--dim",
+    }
+
+    class CloseRequested(Message):
+        """The user asked to close this ladder."""
+
+        def __init__(self, ticker: str) -> None:
+            super().__init__()
+            self.ticker = ticker
+
+    def __init__(
+        self, ticker: str, *, side: str = YES, flash_seconds: float = FLASH_SECONDS, **kwargs: Any
+    ) -> None:
+        super().__init__(**kwargs)
+        self.ticker = ticker
+        self.side = side
+        self.flash_seconds = flash_seconds
+        self.ladder = Ladder(side)
+        self._baseline: dict[int, int] | None = None
+        self._flashes: dict[tuple[str, int], tuple[float, int]] = {}
+        self._flash_timer: Timer | None = None
+        self._centered = False
+
+    def on_mount(self) -> None:
+        self.set_interval(1.0, lambda: self.refresh_line(0))
+
+    # -- StateView ------------------------------------------------------------------------------
+
+    def state_changed(self, kinds: Kind, books: frozenset[str]) -> None:
+        """Rebuild the ladder when this market's book, its trades, or its lifecycle changed."""
+        state = self.market_state
+        if state is None:
+            return
+        if self._baseline is None:
+            stats = state.trade_stats.get(self.ticker)
+            self._baseline = dict(stats.volume_by_price) if stats else {}
+        book_moved = bool(kinds & Kind.BOOK) and (not books or self.ticker in books)
+        if book_moved or kinds & Kind.TRADE:
+            self._rebuild(state, flash=book_moved)
+        else:
+            self.refresh_line(0)
+
+    @property
+    def book_status(self) -> BookStatus | None:
+        """The status of the book shown (None before the market's first snapshot)."""
+        state = self.market_state
+        return None if state is None else state.book_status.get(self.ticker)
+
+    @property
+    def live(self) -> bool:
+        """True when the book shown is built from a snapshot and every delta since."""
+        return self.book_status is BookStatus.LIVE
+
+    def _rebuild(self, state: MarketState, flash: bool) -> None:
+        before = self.ladder
+        self.ladder = build_ladder(
+            state.books.get(self.ticker), self.side, state.trade_stats.get(self.ticker),
+            self._baseline,
+        )
+        if flash and self.live:
+            until = clock_of(self)() + self.flash_seconds
+            for key, direction in size_changes(before, self.ladder).items():
+                self._flashes[key] = (until, direction)
+            if self._flashes and self._flash_timer is None:
+                self._flash_timer = self.set_interval(0.2, self._expire_flashes)
+        self.virtual_size = Size(self.size.width, self._line_count() + HEADER_LINES)
+        if not self._centered and self.ladder.rows and self.size.height:
+            self._centered = True
+            self.call_after_refresh(self.action_center)
+        self.refresh()
+
+    def _expire_flashes(self) -> None:
+        now = clock_of(self)()
+        self._flashes = {key: value for key, value in self._flashes.items() if value[0] > now}
+        if not self._flashes and self._flash_timer is not None:
+            self._flash_timer.stop()
+            self._flash_timer = None
+        self.refresh()
+
+    def flashing(self) -> dict[tuple[str, int], int]:
+        """Sizes flashing now, as ``{(bid|ask, price): +1 or -1}``."""
+        return {key: direction for key, (_until, direction) in self._flashes.items()}
+
+    # -- actions --------------------------------------------------------------------------------
+
+    def action_flip(self) -> None:
+        """Show the book from the other side (a yes bid at p is a no ask at $1 - p)."""
+        self.side = other(self.side)
+        self._flashes.clear()
+        self._centered = False
+        if self.market_state is not None:
+            self._rebuild(self.market_state, flash=False)
+
+    def action_center(self) -> None:
+        """Scroll so that the spread line sits in the middle of the view."""
+        body = max(1, self.size.height - HEADER_LINES)
+        self.scroll_to(y=max(0, self.ladder.separator_index - body // 2), animate=False)
+
+    def action_close(self) -> None:
+        """Ask the screen to close this ladder."""
+        self.post_message(self.CloseRequested(self.ticker))
+
+    # -- rendering ------------------------------------------------------------------------------
+
+    def _line_count(self) -> int:
+        rows = len(self.ladder.rows)
+        return rows + 1 if rows else 1
+
+    def _style(self, component: str) -> Style:
+        return self.get_component_rich_style(component, partial=True)
+
+    def render_line(self, y: int) -> Strip:
+        """The strip of line ``y`` of the view: two fixed lines, then the scrolled ladder."""
+        width = self.size.width
+        if y == 0:
+            text = self._title_text()
+        elif y == 1:
+            text = self._header_text(width)
+        else:
+            index = y - HEADER_LINES + int(self.scroll_offset.y)
+            text = self._body_text(index, width)
+            if not self.live:
+                text.stylize(self._style("depth-ladder--dim"))
+        base = self.rich_style
+        strip = Strip(text.render(self.app.console), text.cell_len)
+        return strip.adjust_cell_length(width, base).apply_style(base)
+
+    def _title_text(self) -> Text:
+        state = self.market_state
+        info = state.markets.get(self.ticker) if state else None
+        text = Text(self.ticker, style=self._style("depth-ladder--title"))
+        if info is not None and info.title:
+            text.append(f"  {info.title}")
+        if info is not None and info.status:
+            text.append(f"  · {info.status}")
+        if info is not None and info.close_ts is not None:
+            text.append(f"  · closes in {countdown_text(info.close_ts - clock_of(self)())}")
+        glyph = YES_GLYPH if self.side == YES else NO_GLYPH
+        text.append(f"  · {glyph} {self.side.upper()} view  ")
+        status = self.book_status
+        badge = "depth-ladder--live" if status is BookStatus.LIVE else "depth-ladder--not-live"
+        text.append(f" {STATUS_BADGE[status]} ", style=self._style(badge))
+        return text
+
+    def _bar_width(self, width: int) -> int:
+        return max(0, (width - FIXED_W) // 2)
+
+    def _line(self, cells: list[tuple[str, Style]], width: int) -> Text:
+        """Lay ``cells`` (one per entry of ``COLUMNS``) out in their columns."""
+        bar_w = self._bar_width(width)
+        text = Text()
+        for (value, style), (column_width, justify, gap) in zip(cells, COLUMNS):
+            text.append(" " * gap)
+            text.append(_justify(value, bar_w if column_width is None else column_width, justify), style=style)
+        return text
+
+    def _header_text(self, width: int) -> Text:
+        side = self.side.capitalize()
+        labels = ("Traded", "Last", "Cum", "", f"{side} bid", "", "Price", "", f"{side} ask", "", "Cum")
+        style = self._style("depth-ladder--header")
+        return self._line([(label, style) for label in labels], width)
+
+    def _body_text(self, index: int, width: int) -> Text:
+        ladder = self.ladder
+        if not ladder.rows:
+            return Text("  no levels" if index == 0 else "")
+        separator = ladder.separator_index
+        if index == separator:
+            return self._spread_text(width)
+        row_index = index if index < separator else index - 1
+        if not 0 <= row_index < len(ladder.rows):
+            return Text("")
+        return self._row_text(ladder.rows[row_index], width)
+
+    def _spread_text(self, width: int) -> Text:
+        ladder = self.ladder
+        parts = []
+        if ladder.spread is not None:
+            parts.append(f"spread {price_text(ladder.spread)}")
+        if ladder.mid is not None:
+            parts.append(f"mid {fraction_cents(ladder.mid)}")
+        if not parts:
+            parts.append("one-sided book")
+        label = f" {' · '.join(parts)} "
+        return Text(label.center(width, "─"), style=self._style("depth-ladder--spread"))
+
+    def _row_text(self, row: LadderRow, width: int) -> Text:
+        ladder = self.ladder
+        bar_w = self._bar_width(width)
+        bid_style = self._level_style(BID, row.price, ladder.best_bid)
+        ask_style = self._level_style(ASK, row.price, ladder.best_ask)
+        last_style = self._style("depth-ladder--last")
+        cells = [
+            (count_text(row.traded) if row.traded else "", self._style("depth-ladder--traded")),
+            (f"◆{count_text(row.last_size)}" if row.last_size is not None else "", last_style),
+            (count_text(row.bid_cumulative) if row.bid else "", bid_style),
+            *self._size_cells(BID, row.price, row.bid, bid_style),
+            (bar(row.bid, ladder.max_size, bar_w), bid_style),
+            (price_text(row.price), last_style if row.price == ladder.last_price else Style()),
+            (bar(row.ask, ladder.max_size, bar_w), ask_style),
+            *reversed(self._size_cells(ASK, row.price, row.ask, ask_style)),
+            (count_text(row.ask_cumulative) if row.ask else "", ask_style),
+        ]
+        return self._line(cells, width)
+
+    def _level_style(self, which: str, price: int, best: int | None) -> Style:
+        style = self._style("depth-ladder--bid" if which == BID else "depth-ladder--ask")
+        if price == best:
+            style += self._style("depth-ladder--best")
+        return style
+
+    def _size_cells(
+        self, which: str, price: int, size: int, style: Style
+    ) -> tuple[tuple[str, Style], tuple[str, Style]]:
+        """The flash glyph cell and the size cell of one side of a row."""
+        direction = self._flashes.get((which, price), (0.0, 0))[1]
+        if not direction:
+            return ("", style), (count_text(size) if size else "", style)
+        flash = style + self._style("depth-ladder--up" if direction > 0 else "depth-ladder--down")
+        return (UP if direction > 0 else DOWN, flash), (count_text(size), flash)

@@ -1,0 +1,84 @@
+"""Formatting shared by the dashboard's widgets: prices, changes with glyphs, countdowns.
+
+Everything here returns plain strings or Rich ``Text`` built from plain strings (never markup),
+so text from the exchange can hold ``[`` safely. Up and down always carry a glyph as well as a
+colour, so the screens read without colour.
+"""
+
+from __future__ import annotations
+
+import time
+from decimal import Decimal
+from fractions import Fraction
+from typing import Callable
+
+from textual.dom import DOMNode
+
+from app.fixed import CENT, format_count, format_price_cents
+
+UP = "▲"
+DOWN = "▼"
+FLAT = "·"
+YES_GLYPH = "▲"
+NO_GLYPH = "▼"
+EMPTY = "—"
+
+
+def price_text(price: int | None) -> str:
+    """A price in cents, exact (``4150`` -> ``"41.5¢"``); an em dash when unknown."""
+    return EMPTY if price is None else f"{format_price_cents(price)}¢"
+
+
+def count_text(count: int | None) -> str:
+    """A contract count with thousands separators; an em dash when unknown."""
+    return EMPTY if count is None else format_count(count)
+
+
+def fraction_cents(value: Fraction) -> str:
+    """An exact price in price units that may fall between two units (a mid), in cents."""
+    cents = Decimal(value.numerator) / Decimal(value.denominator) / Decimal(CENT)
+    text = format(cents.normalize(), "f")
+    return f"{text}¢"
+
+
+def direction_glyph(delta: int | None) -> str:
+    """``▲`` for up, ``▼`` for down, ``·`` for no change or unknown."""
+    if not delta:
+        return FLAT
+    return UP if delta > 0 else DOWN
+
+
+def change_text(delta: int | None) -> str:
+    """A price change with its glyph: ``▲ 2¢``, ``▼ 0.5¢``, ``· 0¢``; em dash when unknown."""
+    if delta is None:
+        return EMPTY
+    return f"{direction_glyph(delta)} {format_price_cents(abs(delta))}¢"
+
+
+def countdown_text(seconds: float | None) -> str:
+    """A compact countdown: ``2d 04h``, ``3h 12m``, ``12m 05s``, ``45s``; ``closed`` past zero."""
+    if seconds is None:
+        return EMPTY
+    if seconds <= 0:
+        return "closed"
+    whole = int(seconds)
+    days, rest = divmod(whole, 86_400)
+    hours, rest = divmod(rest, 3_600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        return f"{days}d {hours:02d}h"
+    if hours:
+        return f"{hours}h {minutes:02d}m"
+    if minutes:
+        return f"{minutes}m {secs:02d}s"
+    return f"{secs}s"
+
+
+def clock_of(node: DOMNode) -> Callable[[], float]:
+    """The wall clock the app uses (tests freeze it); ``time.time`` outside such an app."""
+    try:
+        app = node.app
+    except Exception:  # not attached to an app (yet)
+        return time.time
+    clock = getattr(app, "clock", None)
+    return clock if callable(clock) else time.time

@@ -1,0 +1,160 @@
+"""What a depth ladder shows, computed from one book: pure data, no Textual.
+
+A ladder lists prices from the highest down. At each price it shows the bid size and the ask size
+on the chosen side (the asks of the yes side are the no side's bids at $1 - p), each side's size
+cumulated from its best price, the volume traded there since the ladder opened, and the size of
+the last trade at the last traded price. The no-side view is the same book seen from the other
+side: a yes bid at p is a no ask at $1 - p.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Mapping, NamedTuple
+
+from app.book import NO, YES, OrderBook
+from app.fixed import ONE_DOLLAR
+from app.state import TradeStats
+
+BID = "bid"
+ASK = "ask"
+
+
+class LadderRow(NamedTuple):
+    """One price on the ladder."""
+
+    price: int
+    bid: int
+    bid_cumulative: int
+    ask: int
+    ask_cumulative: int
+    traded: int
+    last_size: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Ladder:
+    """A whole ladder: its rows from the highest price down, and the numbers around the spread."""
+
+    side: str
+    rows: tuple[LadderRow, ...] = ()
+    best_bid: int | None = None
+    best_ask: int | None = None
+    last_price: int | None = None
+    max_size: int = 0
+    separator_index: int = 0
+    sizes: Mapping[tuple[str, int], int] = field(default_factory=dict)
+
+    @property
+    def spread(self) -> int | None:
+        """Best ask minus best bid, when both exist."""
+        if self.best_bid is None or self.best_ask is None:
+            return None
+        return self.best_ask - self.best_bid
+
+    @property
+    def mid(self) -> Fraction | None:
+        """Midpoint of the best bid and ask, exact."""
+        if self.best_bid is None or self.best_ask is None:
+            return None
+        return Fraction(self.best_bid + self.best_ask, 2)
+
+    def levels(self, which: str) -> dict[int, int]:
+        """``{price: size}`` of the bids (``which="bid"``) or asks shown."""
+        return {price: size for (kind, price), size in self.sizes.items() if kind == which}
+
+
+def on_side(yes_price: int, side: str) -> int:
+    """A yes price seen from ``side``: itself for yes, $1 minus it for no."""
+    return yes_price if side == YES else ONE_DOLLAR - yes_price
+
+
+def other(side: str) -> str:
+    """The other side of a binary market."""
+    return NO if side == YES else YES
+
+
+def traded_since(stats: TradeStats | None, baseline: Mapping[int, int]) -> dict[int, int]:
+    """Volume traded at each yes price since ``baseline`` (a copy of ``volume_by_price``)."""
+    if stats is None:
+        return {}
+    out = {}
+    for price, volume in stats.volume_by_price.items():
+        since = volume - baseline.get(price, 0)
+        if since > 0:
+            out[price] = since
+    return out
+
+
+def build_ladder(
+    book: OrderBook | None,
+    side: str,
+    stats: TradeStats | None = None,
+    baseline: Mapping[int, int] | None = None,
+) -> Ladder:
+    """The ladder of ``book`` seen from ``side``, with trades since ``baseline``."""
+    bids = book.bids(side) if book is not None else []
+    asks = book.asks(side) if book is not None else []
+    traded = {
+        on_side(price, side): volume
+        for price, volume in traded_since(stats, baseline or {}).items()
+    }
+    last_price = None
+    if stats is not None and stats.last_price is not None:
+        last_price = on_side(stats.last_price, side)
+    bid_at = {level.price: level for level in bids}
+    ask_at = {level.price: level for level in asks}
+    prices = sorted(set(bid_at) | set(ask_at) | set(traded), reverse=True)
+    rows = []
+    for price in prices:
+        bid, ask = bid_at.get(price), ask_at.get(price)
+        rows.append(
+            LadderRow(
+                price=price,
+                bid=bid.size if bid else 0,
+                bid_cumulative=bid.cumulative if bid else 0,
+                ask=ask.size if ask else 0,
+                ask_cumulative=ask.cumulative if ask else 0,
+                traded=traded.get(price, 0),
+                last_size=stats.last_size if stats is not None and price == last_price else None,
+            )
+        )
+    best_bid = bids[0].price if bids else None
+    best_ask = asks[0].price if asks else None
+    sizes = {(BID, level.price): level.size for level in bids}
+    sizes.update({(ASK, level.price): level.size for level in asks})
+    return Ladder(
+        side=side,
+        rows=tuple(rows),
+        best_bid=best_bid,
+        best_ask=best_ask,
+        last_price=last_price,
+        max_size=max((level.size for level in (*bids, *asks)), default=0),
+        separator_index=_separator_index(rows, best_bid, best_ask),
+        sizes=sizes,
+    )
+
+
+def _separator_index(rows: list[LadderRow], best_bid: int | None, best_ask: int | None) -> int:
+    """Where the spread line goes: below every price above the mid (or above the best bid)."""
+    if best_bid is not None and best_ask is not None:
+        mid2 = best_bid + best_ask
+        return sum(1 for row in rows if 2 * row.price > mid2)
+    if best_bid is not None:
+        return sum(1 for row in rows if row.price > best_bid)
+    if best_ask is not None:
+        return sum(1 for row in rows if row.price >= best_ask)
+    return 0
+
+
+def size_changes(before: Ladder | None, after: Ladder) -> dict[tuple[str, int], int]:
+    """``{(bid|ask, price): +1 or -1}`` for every size that grew or shrank (0 for gone levels)."""
+    if before is None or before.side != after.side:
+        return {}
+    changes = {}
+    for key in set(before.sizes) | set(after.sizes):
+        old, new = before.sizes.get(key, 0), after.sizes.get(key, 0)
+        if new != old:
+            changes[key] = 1 if new > old else -1
+    return changes

@@ -1,0 +1,108 @@
+"""The status bar: which exchange (SIM / DEMO / PROD ...), how the feed is, and its counters.
+
+The environment badge is a solid block with the environment's own colour; the feed-state badge is
+coloured text with a glyph. They never look alike, so a PROD session is never mistaken for a
+healthy SIM one. The age of the last data frame turns into STALE past ``stale_after`` seconds.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Static
+
+from app.feed_status import ConnectionState, FeedStatusSnapshot
+
+STALE_AFTER_SECONDS = 5.0
+KNOWN_ENVIRONMENTS = ("SIM", "DEMO", "PROD", "REPLAY")
+
+STATE_BADGE: dict[ConnectionState, tuple[str, str]] = {
+    ConnectionState.IDLE: ("○ IDLE", "idle"),
+    ConnectionState.CONNECTING: ("◌ CONNECTING", "connecting"),
+    ConnectionState.LIVE: ("● LIVE", "live"),
+    ConnectionState.RECONNECTING: ("↻ RECONNECTING", "reconnecting"),
+    ConnectionState.AUTH_REJECTED: ("✖ AUTH REJECTED", "rejected"),
+    ConnectionState.STOPPED: ("■ STOPPED", "stopped"),
+    ConnectionState.REPLAY: ("▶ REPLAY", "live"),
+}
+STALE_BADGE = ("⚠ STALE", "stale")
+
+
+def environment_class(environment: str) -> str:
+    """The CSS class of an environment badge (``env-sim``, ..., ``env-custom``)."""
+    name = environment.upper()
+    return f"env-{name.lower()}" if name in KNOWN_ENVIRONMENTS else "env-custom"
+
+
+def is_stale(status: FeedStatusSnapshot, stale_after: float) -> bool:
+    """True when a live feed has not delivered a data frame for more than ``stale_after`` s."""
+    return (
+        status.state is ConnectionState.LIVE
+        and status.last_data_age is not None
+        and status.last_data_age > stale_after
+    )
+
+
+def feed_badge(status: FeedStatusSnapshot, stale_after: float) -> tuple[str, str]:
+    """The feed-state badge's text and CSS class."""
+    if is_stale(status, stale_after):
+        return STALE_BADGE
+    label, css = STATE_BADGE[status.state]
+    if status.state is ConnectionState.RECONNECTING and status.reconnect_in is not None:
+        label = f"{label} in {status.reconnect_in:.1f}s"
+    return label, css
+
+
+def counters_text(status: FeedStatusSnapshot) -> str:
+    """The counters part of the bar, one line."""
+    parts = [status.endpoint or "no endpoint"]
+    if status.latency_ms is not None:
+        parts.append(f"{status.latency_ms:.0f} ms")
+    parts.append(f"{status.messages_per_second:,.0f} msg/s")
+    parts.append(f"gaps {status.gaps}")
+    parts.append(f"resyncs {status.resyncs}")
+    parts.append(f"reconnects {status.reconnects}")
+    parts.append(f"subs {status.subscriptions}")
+    age = "—" if status.last_data_age is None else f"{status.last_data_age:.1f}s"
+    parts.append(f"last data {age}")
+    if status.detail:
+        parts.append(status.detail)
+    return " · ".join(parts)
+
+
+class StatusBar(Horizontal):
+    """Environment badge, feed-state badge and feed counters, in one line."""
+
+    def __init__(
+        self, environment: str, *, stale_after: float = STALE_AFTER_SECONDS, **kwargs: Any
+    ) -> None:
+        super().__init__(**kwargs)
+        self.environment = environment.upper()
+        self.stale_after = stale_after
+        self.status: FeedStatusSnapshot | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(
+            Text(f" {self.environment} "),
+            id="env-badge",
+            classes=environment_class(self.environment),
+        )
+        yield Static(Text("○ NO FEED"), id="feed-badge", classes="idle")
+        yield Static(Text("waiting for the feed"), id="feed-counters")
+
+    def show(self, status: FeedStatusSnapshot) -> None:
+        """Show ``status`` (the feed posts one about once a second)."""
+        self.status = status
+        label, css = feed_badge(status, self.stale_after)
+        badge = self.query_one("#feed-badge", Static)
+        badge.update(Text(label))
+        badge.set_classes(css)
+        self.query_one("#feed-counters", Static).update(Text(counters_text(status)))
+
+    @property
+    def feed_label(self) -> str:
+        """The feed-state badge's text as shown."""
+        return str(self.query_one("#feed-badge", Static).content)
