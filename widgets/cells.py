@@ -1,0 +1,126 @@
+"""Table cells: plain text with a tone, and the cell makers the state tables share.
+
+A :class:`Cell` is a value, not a renderable: tables compare cells to find what changed and turn
+them into Rich ``Text`` (never markup) with the tone's style from ``styles/tables.tcss``. Every
+tone that carries meaning (yes/no, up/down) also carries a glyph or a word, so the tables read
+without colour.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from fractions import Fraction
+
+from app.fixed import format_money
+from widgets.formatting import DOWN, EMPTY, UP, count_text, price_text
+
+
+class Tone(enum.Enum):
+    """What a cell's colour means; each tone is a component class styled in ``tables.tcss``."""
+
+    YES = "yes"
+    NO = "no"
+    UP = "up"
+    DOWN = "down"
+    MUTED = "muted"
+    ACCENT = "accent"
+    TOTAL = "total"
+
+    @property
+    def component(self) -> str:
+        """The component class that styles this tone."""
+        return f"state-table--{self.value}"
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One cell: its text (shown literally) and an optional tone."""
+
+    text: str
+    tone: Tone | None = None
+
+
+BLANK = Cell("")
+UNKNOWN = Cell(EMPTY, Tone.MUTED)
+
+
+def text(value: str | None) -> Cell:
+    """Exchange text (a ticker, an id, a title) shown as is; an em dash when absent."""
+    return UNKNOWN if value is None else Cell(value)
+
+
+def price(value: int | None) -> Cell:
+    """A price in exact cents (``41.5¢``)."""
+    return UNKNOWN if value is None else Cell(price_text(value))
+
+
+def count(value: int | None) -> Cell:
+    """A contract count with thousands separators."""
+    return UNKNOWN if value is None else Cell(count_text(value))
+
+
+def money(value: int | None) -> Cell:
+    """An amount of money in dollars (``$1,234.50``)."""
+    return UNKNOWN if value is None else Cell(format_money(value))
+
+
+def pnl(value: int | Fraction | None) -> Cell:
+    """Profit or loss in dollars with a glyph: ``▲ $1.20`` up, ``▼ -$0.50`` down.
+
+    An exact fraction of money units (P&L at a half-unit mid) is rounded half-even to the unit.
+    """
+    if value is None:
+        return UNKNOWN
+    units = round(value)
+    if units > 0:
+        return Cell(f"{UP} {format_money(units)}", Tone.UP)
+    if units < 0:
+        return Cell(f"{DOWN} {format_money(units)}", Tone.DOWN)
+    return Cell(format_money(0))
+
+
+def side(value: str | None) -> Cell:
+    """``YES`` or ``NO`` in the side's tone."""
+    if value == "yes":
+        return Cell("YES", Tone.YES)
+    if value == "no":
+        return Cell("NO", Tone.NO)
+    return UNKNOWN
+
+
+def action(value: str | None) -> Cell:
+    """An order action, ``BUY`` or ``SELL``."""
+    return UNKNOWN if value is None else Cell(value.upper(), Tone.ACCENT)
+
+
+def taker(value: str | None) -> Cell:
+    """A taker side with the direction it pushed the yes price: ``▲ YES`` or ``▼ NO``."""
+    if value == "yes":
+        return Cell(f"{UP} YES", Tone.YES)
+    if value == "no":
+        return Cell(f"{DOWN} NO", Tone.NO)
+    return UNKNOWN
+
+
+def clock(ts_ms: int | None) -> Cell:
+    """A millisecond epoch timestamp as UTC ``HH:MM:SS``."""
+    if ts_ms is None:
+        return UNKNOWN
+    return _clock(datetime.fromtimestamp(ts_ms // 1000, UTC))
+
+
+def iso_clock(timestamp: str | None) -> Cell:
+    """An RFC 3339 timestamp from the exchange as UTC ``HH:MM:SS``; shown as sent if unreadable."""
+    if timestamp is None:
+        return UNKNOWN
+    try:
+        moment = datetime.fromisoformat(timestamp)
+    except ValueError:
+        return Cell(timestamp)
+    return _clock(moment.astimezone(UTC) if moment.tzinfo else moment)
+
+
+def _clock(moment: datetime) -> Cell:
+    return Cell(moment.strftime("%H:%M:%S"), Tone.MUTED)

@@ -1,0 +1,56 @@
+"""The fills table: the user's own fills, newest first."""
+
+from __future__ import annotations
+
+from collections import deque
+
+from app.fixed import ONE_DOLLAR
+from app.protocol import Fill
+from app.state import Kind
+from widgets import cells
+from widgets.cells import Cell, Tone
+from widgets.state_table import Cells, ColumnSpec, FeedTable
+
+
+class FillsTable(FeedTable[Fill]):
+    """The user's fills newest first: time, market, side, action, prices, count, fee, role."""
+
+    SHOWS = Kind.FILL
+    BORDER_TITLE = "Fills"
+    COLUMNS = (
+        ColumnSpec("time", "UTC", 8),
+        ColumnSpec("market", "Market", 24),
+        ColumnSpec("side", "Side", 4),
+        ColumnSpec("action", "Action", 6),
+        ColumnSpec("price", "Price", 7, numeric=True),
+        ColumnSpec("count", "Count", 10, numeric=True),
+        ColumnSpec("fee", "Fee", 10, numeric=True),
+        ColumnSpec("role", "Role", 5),
+        ColumnSpec("position", "Position", 10, numeric=True),
+    )
+
+    def source(self) -> deque[Fill]:
+        """The state's fill ring."""
+        assert self.market_state is not None
+        return self.market_state.fills
+
+    def cells(self, item: Fill) -> Cells:
+        """One fill; the price is that of the side filled (a no fill at yes 60¢ shows 40¢)."""
+        paid = ONE_DOLLAR - item.yes_price if item.side == "no" else item.yes_price
+        return (
+            cells.clock(item.ts_ms),
+            cells.text(item.market_ticker),
+            cells.side(item.side),
+            cells.action(item.action),
+            cells.price(paid),
+            cells.count(item.count),
+            cells.money(item.fee_cost),
+            _role(item.is_taker),
+            cells.count(item.post_position),
+        )
+
+
+def _role(is_taker: bool | None) -> Cell:
+    if is_taker is None:
+        return cells.UNKNOWN
+    return Cell("taker" if is_taker else "maker", Tone.MUTED)

@@ -1,0 +1,51 @@
+"""The orders table: the user's orders, the most recently first seen first."""
+
+from __future__ import annotations
+
+from app.protocol import UserOrder
+from app.state import Kind
+from widgets import cells
+from widgets.cells import Cell, Tone
+from widgets.state_table import Cells, ColumnSpec, Row, StateTable
+
+STATUS_TONES = {"resting": Tone.ACCENT, "executed": Tone.UP, "canceled": Tone.MUTED}
+
+
+class OrdersTable(StateTable):
+    """The user's orders: market, side, action, price, filled and remaining, fees, status."""
+
+    SHOWS = Kind.ORDER
+    PINNED_TOP = True
+    BORDER_TITLE = "Orders"
+    COLUMNS = (
+        ColumnSpec("time", "UTC", 8),
+        ColumnSpec("order", "Order", 14),
+        ColumnSpec("market", "Market", 24),
+        ColumnSpec("side", "Side", 4),
+        ColumnSpec("action", "Action", 6),
+        ColumnSpec("price", "Yes", 7, numeric=True),
+        ColumnSpec("filled", "Filled", 9, numeric=True),
+        ColumnSpec("remaining", "Left", 9, numeric=True),
+        ColumnSpec("fees", "Fees", 9, numeric=True),
+        ColumnSpec("status", "Status", 9),
+    )
+
+    def table_rows(self) -> list[Row]:
+        """One row per order, newest first (in the order the orders were first seen)."""
+        assert self.market_state is not None
+        return [(order_id, _order_cells(o)) for order_id, o in reversed(self.market_state.orders.items())]
+
+
+def _order_cells(o: UserOrder) -> Cells:
+    return (
+        cells.clock(o.created_ts_ms),
+        Cell(o.order_id),
+        cells.text(o.market_ticker),
+        cells.side(o.side),
+        cells.action(o.action),
+        cells.price(o.yes_price),
+        cells.count(o.fill_count),
+        cells.count(o.remaining_count),
+        cells.money(o.fees),
+        Cell(o.status, STATUS_TONES.get(o.status)),
+    )

@@ -1,0 +1,91 @@
+"""The positions table: position, cost, realized P&L, fees and unrealized P&L, with totals."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from app.protocol import MarketPosition
+from app.state import Kind, MarketState
+from widgets import cells
+from widgets.cells import Cell, Tone
+from widgets.formatting import fraction_cents
+from widgets.state_table import Cells, ColumnSpec, Row, StateTable
+
+TOTAL_KEY = "\x00total"  # no market ticker starts with NUL
+
+
+class PositionsTable(StateTable):
+    """One row per market position, by ticker, and a totals row.
+
+    Money is shown in dollars; unrealized P&L is marked at the current mid (``—`` without one),
+    and the total sums the positions whose mid is known.
+    """
+
+    SHOWS = Kind.POSITION | Kind.BOOK | Kind.TICKER
+    BORDER_TITLE = "Positions"
+    COLUMNS = (
+        ColumnSpec("market", "Market", 24),
+        ColumnSpec("position", "Position", 12, numeric=True),
+        ColumnSpec("cost", "Cost", 12, numeric=True),
+        ColumnSpec("realized", "Realized", 13, numeric=True),
+        ColumnSpec("fees", "Fees", 10, numeric=True),
+        ColumnSpec("mid", "Mid", 7, numeric=True),
+        ColumnSpec("unrealized", "Unrealized", 14, numeric=True),
+    )
+
+    def state_changed(self, kinds: Kind, books: frozenset[str]) -> None:
+        """Redraw unless only books moved, and none of them is a held market's."""
+        state = self.market_state
+        if kinds & ~Kind.BOOK or (state is not None and not books.isdisjoint(state.positions)):
+            super().state_changed(kinds, books)
+
+    def table_rows(self) -> list[Row]:
+        """A row per position (by ticker), then the totals."""
+        assert self.market_state is not None
+        state = self.market_state
+        positions = [state.positions[ticker] for ticker in sorted(state.positions)]
+        rows = [(p.market_ticker, _position_cells(state, p)) for p in positions]
+        if positions:
+            rows.append((TOTAL_KEY, _total_cells(state, positions)))
+        return rows
+
+
+def _position_cells(state: MarketState, p: MarketPosition) -> Cells:
+    mid = state.mid(p.market_ticker)
+    return (
+        cells.text(p.market_ticker),
+        _holding(p.position),
+        cells.money(p.position_cost),
+        cells.pnl(p.realized_pnl),
+        cells.money(p.fees_paid),
+        cells.UNKNOWN if mid is None else Cell(fraction_cents(mid)),
+        cells.pnl(state.unrealized_pnl(p.market_ticker)),
+    )
+
+
+def _total_cells(state: MarketState, positions: list[MarketPosition]) -> Cells:
+    marks = [state.unrealized_pnl(p.market_ticker) for p in positions]
+    known = [mark for mark in marks if mark is not None]
+    return (
+        Cell("TOTAL", Tone.TOTAL),
+        cells.BLANK,
+        _total(cells.money(sum(p.position_cost for p in positions))),
+        _total(cells.pnl(sum(p.realized_pnl for p in positions))),
+        _total(cells.money(sum(p.fees_paid for p in positions))),
+        cells.BLANK,
+        _total(cells.pnl(sum(known, Fraction(0))) if known else cells.UNKNOWN),
+    )
+
+
+def _total(cell: Cell) -> Cell:
+    """A totals cell: bold, unless its tone (up/down) already says more."""
+    return cell if cell.tone in (Tone.UP, Tone.DOWN) else Cell(cell.text, Tone.TOTAL)
+
+
+def _holding(position: int) -> Cell:
+    """``YES 100`` for a long yes position, ``NO 5`` for no contracts held, ``0`` when flat."""
+    if position > 0:
+        return Cell(f"YES {cells.count(position).text}", Tone.YES)
+    if position < 0:
+        return Cell(f"NO {cells.count(-position).text}", Tone.NO)
+    return Cell("0", Tone.MUTED)

@@ -1,0 +1,278 @@
+"""Tables that render rows from ``MarketState`` and update them in place.
+
+:class:`StateTable` is a ``DataTable`` whose subclasses describe their rows as keyed tuples of
+:class:`~widgets.cells.Cell`; :meth:`StateTable.sync` diffs them against what is shown and touches
+only what changed: new keys become rows, gone keys are removed, changed cells are updated with
+``update_width=False`` (columns have fixed widths), and rows move only when the order changed. The
+table is never cleared and rebuilt, and the cursor stays on its row.
+
+:class:`FeedTable` shows an append-only bounded feed (a ``deque`` in the state) newest first: on
+each update it adds only the items that arrived since the last one and trims the oldest rows.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import ClassVar, Generic, TypeVar
+
+from rich.style import Style
+from rich.text import Text
+from textual._two_way_dict import TwoWayDict
+from textual.theme import Theme
+from textual.widgets import DataTable
+from textual.widgets.data_table import RowKey
+
+from app.state import Kind
+from widgets.base import StateView
+from widgets.cells import Cell, Tone
+
+Cells = tuple[Cell, ...]
+Row = tuple[str, Cells]
+ItemT = TypeVar("ItemT")
+
+DEFAULT_FEED_ROWS = 500
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnSpec:
+    """One column: its key, header label, fixed width, and whether it holds numbers."""
+
+    key: str
+    label: str
+    width: int
+    numeric: bool = False
+
+
+class StateTable(StateView, DataTable[Text]):
+    """A ``DataTable`` of keyed rows computed from ``MarketState``, updated in place.
+
+    Subclasses set ``SHOWS`` and ``COLUMNS`` and implement :meth:`table_rows`. With ``PINNED_TOP`` (the
+    newest-first tables) a cursor on the top row stays on top as new rows arrive above it;
+    elsewhere the cursor stays on the row it is on.
+    """
+
+    COLUMNS: ClassVar[tuple[ColumnSpec, ...]] = ()
+    PINNED_TOP: ClassVar[bool] = False
+    COMPONENT_CLASSES: ClassVar[set[str]] = {tone.component for tone in Tone}
+
+    def __init__(
+        self, *, name: str | None = None, id: str | None = None, classes: str | None = None
+    ) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, name=name, id=id, classes=classes)
+        self._cells: dict[str, Cells] = {}
+        self._order: list[str] = []
+        self._tones: dict[Tone, Style] = {}
+
+    def on_mount(self) -> None:
+        """Add the columns, resolve the tone styles, and draw the bound state."""
+        for column in self.COLUMNS:
+            label = Text(column.label, justify="right" if column.numeric else "left")
+            self.add_column(label, width=column.width, key=column.key)
+        self._tones = self._resolve_tones()
+        self.app.theme_changed_signal.subscribe(self, self._on_theme_changed)
+        if self.market_state is not None:
+            self.state_changed(self.SHOWS, frozenset())
+
+    @property
+    def ready(self) -> bool:
+        """True once mounted (columns added) and bound to a state."""
+        return bool(self.columns) and self.market_state is not None
+
+    def state_changed(self, kinds: Kind, books: frozenset[str]) -> None:
+        """Show the rows the state holds now."""
+        if self.ready:
+            self.sync(self.table_rows())
+
+    def table_rows(self) -> list[Row]:
+        """Every row to show, in display order, as ``(key, cells)``."""
+        raise NotImplementedError
+
+    def row_cells(self, key: str) -> Cells:
+        """The cells shown in the row keyed ``key``."""
+        return self._cells[key]
+
+    @property
+    def row_keys(self) -> list[str]:
+        """The keys of the rows shown, top to bottom."""
+        return list(self._order)
+
+    # -- updating in place ----------------------------------------------------------------------
+
+    def sync(self, rows: Sequence[Row]) -> None:
+        """Show exactly ``rows`` in this order, touching only rows and cells that changed."""
+        anchor = self._anchor()
+        wanted = dict(rows)
+        for key in [key for key in self._cells if key not in wanted]:
+            self._remove(key)
+        for key, cells in rows:
+            old = self._cells.get(key)
+            if old is None:
+                self._add(key, cells)
+            elif old != cells:
+                self._update(key, old, cells)
+        self._place([key for key, _ in rows])
+        self._restore(anchor)
+
+    def _add(self, key: str, cells: Cells) -> None:
+        self.add_row(*(self._render(spec, cell) for spec, cell in zip(self.COLUMNS, cells)), key=key)
+        self._cells[key] = cells
+
+    def _update(self, key: str, old: Cells, new: Cells) -> None:
+        for spec, before, after in zip(self.COLUMNS, old, new):
+            if before != after:
+                self.update_cell(key, spec.key, self._render(spec, after), update_width=False)
+        self._cells[key] = new
+
+    def _remove(self, key: str) -> None:
+        self.remove_row(key)
+        del self._cells[key]
+
+    def _place(self, order: list[str]) -> None:
+        """Put the rows in ``order`` (every shown key once), as ``DataTable.sort`` would."""
+        if order != self._order:
+            self._row_locations = TwoWayDict({RowKey(key): index for index, key in enumerate(order)})
+            self._update_count += 1
+            self.refresh()
+        self._order = order
+
+    def _anchor(self) -> str | None:
+        """The key of the row the cursor should stay on, or ``None`` to keep its index."""
+        row = self.cursor_row
+        if not self._order or (self.PINNED_TOP and row == 0) or row >= len(self._order):
+            return None
+        return self._order[row]
+
+    def _restore(self, anchor: str | None) -> None:
+        if anchor is not None and anchor in self._cells:
+            index = self.get_row_index(anchor)
+            if index != self.cursor_row:
+                self.move_cursor(row=index, scroll=False)
+
+    # -- tones ----------------------------------------------------------------------------------
+
+    def _render(self, spec: ColumnSpec, cell: Cell) -> Text:
+        style = self._tones.get(cell.tone, "") if cell.tone is not None else ""
+        return Text(
+            cell.text,
+            style=style,
+            justify="right" if spec.numeric else "left",
+            no_wrap=True,
+            overflow="ellipsis",
+            end="",
+        )
+
+    def _resolve_tones(self) -> dict[Tone, Style]:
+        return {tone: self.get_component_styles(tone.component).partial_rich_style for tone in Tone}
+
+    def _on_theme_changed(self, _theme: Theme) -> None:
+        """Re-render the toned cells when a theme change gave the tones new styles."""
+        tones = self._resolve_tones()
+        if tones == self._tones:
+            return
+        self._tones = tones
+        for key, cells in self._cells.items():
+            for spec, cell in zip(self.COLUMNS, cells):
+                if cell.tone is not None:
+                    self.update_cell(key, spec.key, self._render(spec, cell), update_width=False)
+
+
+class FeedTable(StateTable, Generic[ItemT]):
+    """A bounded feed shown newest first: only new items are added, the oldest rows trimmed.
+
+    Subclasses implement :meth:`source` (the state's bounded ``deque``, oldest first) and
+    :meth:`cells`; :meth:`matches` filters items. Each item gets a number in arrival order, so
+    its row keeps one key however the filter changes.
+    """
+
+    PINNED_TOP = True
+
+    def __init__(
+        self,
+        *,
+        max_rows: int = DEFAULT_FEED_ROWS,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.max_rows = max_rows
+        self._newest: ItemT | None = None
+        self._newest_number = 0
+
+    def source(self) -> deque[ItemT]:
+        """The state's feed, oldest first."""
+        raise NotImplementedError
+
+    def cells(self, item: ItemT) -> Cells:
+        """The cells of one item's row."""
+        raise NotImplementedError
+
+    def matches(self, item: ItemT) -> bool:
+        """Whether ``item`` is shown (all are, unless a subclass filters)."""
+        return True
+
+    def state_changed(self, kinds: Kind, books: frozenset[str]) -> None:
+        """Add the items that arrived since the last update at the top; trim the oldest."""
+        if not self.ready:
+            return
+        fresh = self._catch_up()
+        if fresh is None:
+            self._show_whole_feed()
+        else:
+            self._prepend(self._feed_rows(fresh))
+
+    def refill(self) -> None:
+        """Show the newest ``max_rows`` matching items of the whole feed (after a filter change)."""
+        if self.ready:
+            self._catch_up()
+            self._show_whole_feed()
+
+    def _catch_up(self) -> list[ItemT] | None:
+        """Number the items that arrived since the last call and return them, newest first.
+
+        ``None`` when the newest item seen before is no longer in the feed (or there was none):
+        then every item is new, and numbered past every number given so far.
+        """
+        items = self.source()
+        fresh: list[ItemT] = []
+        for item in reversed(items):
+            if item is self._newest:
+                break
+            fresh.append(item)
+        else:
+            if items:
+                self._newest = items[-1]
+                self._newest_number += len(items)
+            return None
+        if fresh:
+            self._newest = fresh[0]
+            self._newest_number += len(fresh)
+        return fresh
+
+    def _show_whole_feed(self) -> None:
+        self.sync(self._feed_rows(reversed(self.source())))
+
+    def _feed_rows(self, newest_first: Iterable[ItemT]) -> list[Row]:
+        """Rows of the matching items, newest first; the first item is the newest numbered."""
+        rows: list[Row] = []
+        for offset, item in enumerate(newest_first):
+            if len(rows) == self.max_rows:
+                break
+            if self.matches(item):
+                rows.append((str(self._newest_number - offset), self.cells(item)))
+        return rows
+
+    def _prepend(self, rows: list[Row]) -> None:
+        if not rows:
+            return
+        anchor = self._anchor()
+        kept = self._order[: max(0, self.max_rows - len(rows))]
+        for key in self._order[len(kept):]:
+            self._remove(key)
+        for key, cells in rows:
+            self._add(key, cells)
+        self._place([key for key, _ in rows] + kept)
+        self._restore(anchor)
+
