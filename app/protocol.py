@@ -13,7 +13,7 @@ an unknown type becomes an :class:`UnknownMessage` carrying the raw dict.
 
 from __future__ import annotations
 
-from typing import Any, Union
+from typing import Any, Callable, Union
 
 import msgspec
 
@@ -113,10 +113,10 @@ def subscribe(
 ) -> dict[str, Any]:
     """A ``subscribe`` command. One ticker goes as ``market_ticker``, several as ``market_tickers``.
 
-    Other params (``use_yes_price``, ``send_initial_snapshot``, ``skip_ticker_ack``,
+    Channel names are sent in today's spelling (``trades`` goes as ``trade``). Other params (``use_yes_price``, ``send_initial_snapshot``, ``skip_ticker_ack``,
     ``market_id(s)``, ``shard_factor``…) pass through unchanged.
     """
-    body: dict[str, Any] = {"channels": list(channels)}
+    body: dict[str, Any] = {"channels": [canonical_channel(name) for name in channels]}
     if market_tickers:
         if len(market_tickers) == 1:
             body["market_ticker"] = market_tickers[0]
@@ -252,7 +252,10 @@ class OrderbookDelta(Message, kw_only=True):
 
 
 class Ticker(Message, kw_only=True):
-    """A market's latest price, bid, ask, sizes, volume and open interest."""
+    """A market's latest price, bid, ask, sizes, volume and open interest.
+
+    ``yes_bid`` / ``yes_ask`` are None when that side of the book is empty (sent as size 0).
+    """
 
     type_name = "ticker"
     market_ticker: str
@@ -300,6 +303,7 @@ class Fill(Message, kw_only=True):
     fee_cost: int | None = None
     post_position: int | None = None
     ts_ms: int | None = None
+    outcome_side: str | None = None  # the outcome this fill made the user long: buy yes = sell no
 
 
 class MarketPosition(Message, kw_only=True):
@@ -450,6 +454,7 @@ class UserOrder(Message, kw_only=True):
     status: str
     side: str | None = None
     action: str | None = None
+    outcome_side: str | None = None  # the outcome the order buys: buy yes = sell no
     yes_price: int | None = None
     fill_count: int | None = None
     remaining_count: int | None = None
@@ -576,6 +581,7 @@ class _TradeBody(_Body, kw_only=True):
     count_fp: str | None = None
     taker_side: str | None = None
     taker_outcome_side: str | None = None
+    taker_book_side: str | None = None
     is_block_trade: bool = False
     ts: int | None = None
     ts_ms: int | None = None
@@ -702,6 +708,9 @@ class _UserOrderBody(_Body, kw_only=True):
     status: str
     side: str | None = None
     action: str | None = None
+    outcome_side: str | None = None
+    book_side: str | None = None
+    purchased_side: str | None = None
     yes_price: int | None = None
     yes_price_dollars: str | None = None
     fill_count_fp: str | None = None
@@ -783,7 +792,16 @@ class _FieldError(Exception):
     """Internal: a field is missing or holds a bad value; turned into ProtocolError with the type."""
 
 
+def _parsed(parse: Callable[[Any], int], value: Any, field: str) -> int:
+    """``parse(value)``, with a ValueError turned into a _FieldError naming the wire ``field``."""
+    try:
+        return parse(value)
+    except ValueError as exc:
+        raise _FieldError(f"bad `{field}`: {exc}") from None
+
+
 def _price(dollars: str | None, cents: int | None, name: str) -> int:
+    """A required price from ``{name}_dollars`` or, failing that, integer cents in ``{name}``."""
     value = _price_or_none(dollars, cents, name)
     if value is None:
         raise _FieldError(f"missing field `{name}_dollars`")
@@ -791,17 +809,16 @@ def _price(dollars: str | None, cents: int | None, name: str) -> int:
 
 
 def _price_or_none(dollars: str | None, cents: int | None, name: str) -> int | None:
-    try:
-        if dollars is not None:
-            return fixed.parse_price(dollars)
-        if cents is not None:
-            return fixed.price_from_cents(cents)
-    except ValueError as exc:
-        raise _FieldError(f"bad `{name}`: {exc}") from None
+    """A price from ``{name}_dollars`` or integer cents in ``{name}``; None when neither is sent."""
+    if dollars is not None:
+        return _parsed(fixed.parse_price, dollars, f"{name}_dollars")
+    if cents is not None:
+        return _parsed(fixed.price_from_cents, cents, name)
     return None
 
 
 def _count(fp: str | None, whole: int | None, name: str) -> int:
+    """A required count from ``{name}_fp`` or, failing that, the integer ``{name}``."""
     value = _count_or_none(fp, whole, name)
     if value is None:
         raise _FieldError(f"missing field `{name}_fp`")
@@ -809,11 +826,9 @@ def _count(fp: str | None, whole: int | None, name: str) -> int:
 
 
 def _count_or_none(fp: str | None, whole: int | None, name: str) -> int | None:
-    try:
-        if fp is not None:
-            return fixed.parse_count(fp)
-    except ValueError as exc:
-        raise _FieldError(f"bad `{name}_fp`: {exc}") from None
+    """A count from ``{name}_fp`` or the integer ``{name}``; None when neither is sent."""
+    if fp is not None:
+        return _parsed(fixed.parse_count, fp, f"{name}_fp")
     if whole is not None:
         return fixed.count_from_int(whole)
     return None
@@ -823,18 +838,13 @@ def _any_count(value: int | str, name: str) -> int:
     """A count that may be an integer (reference) or a fixed-point string (current)."""
     if isinstance(value, int):
         return fixed.count_from_int(value)
-    try:
-        return fixed.parse_count(value)
-    except ValueError as exc:
-        raise _FieldError(f"bad `{name}`: {exc}") from None
+    return _parsed(fixed.parse_count, value, name)
 
 
 def _money_or_none(dollars: str | None, centi_cents: int | None, name: str) -> int | None:
-    try:
-        if dollars is not None:
-            return fixed.parse_money(dollars)
-    except ValueError as exc:
-        raise _FieldError(f"bad `{name}_dollars`: {exc}") from None
+    """Money from ``{name}_dollars`` or centi-cents in ``{name}``; None when neither is sent."""
+    if dollars is not None:
+        return _parsed(fixed.parse_money, dollars, f"{name}_dollars")
     if centi_cents is not None:
         return fixed.money_from_centi_cents(centi_cents)
     return None
@@ -846,10 +856,7 @@ def _dollars_or_int(value: int | str | None, name: str) -> int | None:
         return None
     if isinstance(value, int):
         return value * fixed.MONEY_SCALE
-    try:
-        return fixed.parse_money(value)
-    except ValueError as exc:
-        raise _FieldError(f"bad `{name}`: {exc}") from None
+    return _parsed(fixed.parse_money, value, name)
 
 
 def _ts_ms(ts_ms: int | None, ts_seconds: int | None) -> int | None:
@@ -862,6 +869,44 @@ def _side(value: str | None, name: str = "side") -> str | None:
     if value is None or value in ("yes", "no"):
         return value
     raise _FieldError(f"bad `{name}`: {value!r} is neither 'yes' nor 'no'")
+
+
+# Kalshi's book vocabulary for direction: a bid is always the yes outcome, an ask the no outcome.
+_OUTCOME_OF_BOOK_SIDE = {"bid": "yes", "ask": "no"}
+
+
+def _book_side_outcome(value: str | None, name: str) -> str | None:
+    """The outcome side (``yes``/``no``) a ``book_side`` (``bid``/``ask``) stands for."""
+    if value is None:
+        return None
+    if value not in _OUTCOME_OF_BOOK_SIDE:
+        raise _FieldError(f"bad `{name}`: {value!r} is neither 'bid' nor 'ask'")
+    return _OUTCOME_OF_BOOK_SIDE[value]
+
+
+def _direction(b: Any) -> tuple[str | None, str | None, str | None]:
+    """``(side, action, outcome_side)`` of a fill or an order, from whichever fields were sent.
+
+    Today's ``outcome_side`` / ``book_side`` say which outcome the user is now long; the legacy
+    ``side`` + ``action`` pair says the same bit differently (sell no = buy yes). The legacy pair is
+    kept as sent; without it the direction is expressed as buying the outcome side.
+    """
+    outcome = (
+        _side(b.outcome_side, "outcome_side")
+        or _book_side_outcome(b.book_side, "book_side")
+        or _side(b.purchased_side, "purchased_side")
+    )
+    side = _side(b.side)
+    action = b.action
+    if action is not None and action not in ("buy", "sell"):
+        raise _FieldError(f"bad `action`: {action!r} is neither 'buy' nor 'sell'")
+    if side is not None and action is not None:
+        if outcome is None:
+            outcome = side if action == "buy" else ("no" if side == "yes" else "yes")
+        return side, action, outcome
+    if outcome is not None:
+        return outcome, "buy", outcome
+    return side, action, None
 
 
 def _levels(
@@ -938,17 +983,20 @@ def _convert(kind: str, b: Any, env: dict[str, Any]) -> ServerMessage:
             client_order_id=b.client_order_id, ts_ms=b.ts_ms,
         )
     if kind == "ticker":
+        yes_bid = _price_or_none(b.yes_bid_dollars, b.yes_bid, "yes_bid")
         yes_ask = _price_or_none(b.yes_ask_dollars, b.yes_ask, "yes_ask")
         if yes_ask is None and b.no_bid_dollars is not None:
-            no_bid = _price(b.no_bid_dollars, None, "no_bid")
-            yes_ask = fixed.ONE_DOLLAR - no_bid
+            yes_ask = fixed.ONE_DOLLAR - _parsed(fixed.parse_price, b.no_bid_dollars, "no_bid_dollars")
+        yes_bid_size = _count_or_none(b.yes_bid_size_fp, None, "yes_bid_size")
+        yes_ask_size = _count_or_none(b.yes_ask_size_fp, None, "yes_ask_size")
         return Ticker(
             **env, market_ticker=b.market_ticker, market_id=b.market_id,
             price=_price_or_none(b.price_dollars, b.price, "price"),
-            yes_bid=_price_or_none(b.yes_bid_dollars, b.yes_bid, "yes_bid"),
-            yes_ask=yes_ask,
-            yes_bid_size=_count_or_none(b.yes_bid_size_fp, None, "yes_bid_size"),
-            yes_ask_size=_count_or_none(b.yes_ask_size_fp, None, "yes_ask_size"),
+            # An empty side is sent as a price with size "0.00" (the ask as "1.0000"): no quote.
+            yes_bid=None if yes_bid_size == 0 else yes_bid,
+            yes_ask=None if yes_ask_size == 0 else yes_ask,
+            yes_bid_size=yes_bid_size,
+            yes_ask_size=yes_ask_size,
             last_trade_size=_count_or_none(b.last_trade_size_fp, None, "last_trade_size"),
             volume=_count_or_none(b.volume_fp, b.volume, "volume"),
             open_interest=_count_or_none(b.open_interest_fp, b.open_interest, "open_interest"),
@@ -969,22 +1017,21 @@ def _convert(kind: str, b: Any, env: dict[str, Any]) -> ServerMessage:
             **env, trade_id=b.trade_id, market_ticker=b.market_ticker, yes_price=yes_price,
             no_price=fixed.ONE_DOLLAR - yes_price if no_price is None else no_price,
             count=_count(b.count_fp, b.count, "count"),
-            taker_side=_side(b.taker_outcome_side or b.taker_side, "taker_side"),
+            taker_side=_side(b.taker_outcome_side, "taker_outcome_side")
+            or _side(b.taker_side, "taker_side")
+            or _book_side_outcome(b.taker_book_side, "taker_book_side"),
             is_block_trade=b.is_block_trade, ts_ms=_ts_ms(b.ts_ms, b.ts),
         )
     if kind == "fill":
-        action = b.action
-        if action is None and b.book_side is not None:
-            action = "buy" if b.book_side == "bid" else "sell"
+        side, action, outcome = _direction(b)
         fee = b.fee_cost
         return Fill(
             **env, trade_id=b.trade_id, order_id=b.order_id, client_order_id=b.client_order_id,
             market_ticker=b.market_ticker, is_taker=b.is_taker,
-            side=_side(b.outcome_side or b.side or b.purchased_side),
-            action=action,
+            side=side, action=action, outcome_side=outcome,
             yes_price=_price(b.yes_price_dollars, b.yes_price, "yes_price"),
             count=_count(b.count_fp, b.count, "count"),
-            fee_cost=_money_or_none(fee, None, "fee_cost") if isinstance(fee, str)
+            fee_cost=_parsed(fixed.parse_money, fee, "fee_cost") if isinstance(fee, str)
             else (fixed.money_from_centi_cents(fee) if fee is not None else None),
             post_position=_count_or_none(b.post_position_fp, b.post_position, "post_position"),
             ts_ms=_ts_ms(b.ts_ms, b.ts),
@@ -1005,7 +1052,7 @@ def _convert(kind: str, b: Any, env: dict[str, Any]) -> ServerMessage:
             **env, market_ticker=b.market_ticker, event_type=b.event_type,
             open_ts=b.open_ts, close_ts=b.close_ts, determination_ts=b.determination_ts,
             settled_ts=b.settled_ts, result=b.result,
-            settlement_value=_price_or_none(settlement, None, "settlement_value")
+            settlement_value=_parsed(fixed.parse_price, settlement, "settlement_value")
             if isinstance(settlement, str) else _price_or_none(None, settlement, "settlement_value"),
             is_deactivated=b.is_deactivated, metadata=b.additional_metadata,
         )
@@ -1062,9 +1109,10 @@ def _convert(kind: str, b: Any, env: dict[str, Any]) -> ServerMessage:
             _money_or_none(b.taker_fees_dollars, None, "taker_fees"),
             _money_or_none(b.maker_fees_dollars, None, "maker_fees"),
         ]
+        side, action, outcome = _direction(b)
         return UserOrder(
             **env, order_id=b.order_id, market_ticker=ticker, status=b.status,
-            side=_side(b.side), action=b.action,
+            side=side, action=action, outcome_side=outcome,
             yes_price=_price_or_none(b.yes_price_dollars, b.yes_price, "yes_price"),
             fill_count=_count_or_none(b.fill_count_fp, b.fill_count, "fill_count"),
             remaining_count=_count_or_none(b.remaining_count_fp, b.remaining_count, "remaining_count"),
@@ -1103,7 +1151,9 @@ def _from_frame(frame: _Frame) -> ServerMessage:
     if kind == "ok":
         if isinstance(body, list):
             rows = tuple(
-                SubscriptionInfo(r.channel, r.sid, tuple(r.market_tickers) if r.market_tickers else None)
+                SubscriptionInfo(
+                    canonical_channel(r.channel), r.sid, tuple(r.market_tickers) if r.market_tickers else None
+                )
                 for r in body
             )
             return Ok(**env, subscriptions=rows)
@@ -1112,7 +1162,7 @@ def _from_frame(frame: _Frame) -> ServerMessage:
     if body is None:
         raise _FieldError("missing field `msg`")
     if kind == "subscribed":
-        return Subscribed(sid=body.sid, seq=frame.seq, id=frame.id, channel=body.channel)
+        return Subscribed(sid=body.sid, seq=frame.seq, id=frame.id, channel=canonical_channel(body.channel))
     if kind == "error":
         return ErrorMessage(
             **env, code=body.code, message=body.msg, meaning=error_meaning(body.code),
@@ -1130,16 +1180,54 @@ def parse(frame: str | bytes) -> ServerMessage:
         wire = _frame_decoder.decode(frame)
     except msgspec.DecodeError as exc:
         return _parse_fallback(frame, exc)
+    except UnicodeError:
+        raise _utf8_error(frame) from None
     try:
         return _from_frame(wire)
     except _FieldError as exc:
         raise ProtocolError(f"{type(wire).__struct_config__.tag}: {exc}") from None
 
 
+def _utf8_error(frame: str | bytes) -> ProtocolError:
+    """The error for a frame with bytes that are not UTF-8, naming its type and field when it can."""
+    if isinstance(frame, bytes):
+        text = frame.decode("utf-8", "replace")
+    else:  # lone surrogates: encode them as they are, then let decoding replace them
+        text = frame.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    try:
+        raw = _generic_decoder.decode(text)
+    except msgspec.DecodeError:
+        return ProtocolError("frame is not valid UTF-8")
+    kind = raw.get("type") if isinstance(raw, dict) else None
+    field = _first_replaced(raw, "$")
+    where = f" at `{field}`" if field else ""
+    prefix = f"{kind}: " if isinstance(kind, str) and "\ufffd" not in kind else ""
+    return ProtocolError(f"{prefix}text is not valid UTF-8{where}")
+
+
+def _first_replaced(value: Any, path: str) -> str | None:
+    """The JSON path of the first key or string holding U+FFFD (where undecodable bytes were)."""
+    if isinstance(value, str):
+        return path if "\ufffd" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = path + "." + key if "\ufffd" in key else _first_replaced(item, f"{path}.{key}")
+            if found:
+                return found
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _first_replaced(item, f"{path}[{index}]")
+            if found:
+                return found
+    return None
+
+
 def _parse_fallback(frame: str | bytes, error: msgspec.DecodeError) -> ServerMessage:
     """The typed decode failed: tell an unknown type from a malformed frame."""
     try:
         raw = _generic_decoder.decode(frame)
+    except UnicodeError:
+        raise _utf8_error(frame) from None
     except msgspec.DecodeError:
         raise ProtocolError(f"not valid JSON: {error}") from None
     if not isinstance(raw, dict):
