@@ -326,12 +326,15 @@ class MarketState:
             info.open_ts = m.open_ts
         if m.close_ts is not None:
             info.close_ts = m.close_ts
-        if m.event_type == "deactivated" or m.is_deactivated:
+        status = _LIFECYCLE_STATUS.get(m.event_type)
+        if status:
+            info.status = status
+        # `is_deactivated` says pause (true) or unpause (false); a bare "deactivated" event pauses.
+        paused = m.is_deactivated if m.is_deactivated is not None else (m.event_type == "deactivated" or None)
+        if paused:
             info.status = "paused"
-        elif m.is_deactivated is False and info.status == "paused":
+        elif paused is False and info.status == "paused":
             info.status = "open"
-        elif _LIFECYCLE_STATUS.get(m.event_type):
-            info.status = _LIFECYCLE_STATUS[m.event_type]
         if m.result is not None:
             info.result = m.result
         if m.settlement_value is not None:

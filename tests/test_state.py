@@ -1,0 +1,400 @@
+"""MarketState: every message kind, built from real frames in both wire forms."""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+from typing import Any
+
+import pytest
+
+from app import protocol as p
+from app.book import NO, YES, BookInconsistency
+from app.state import DEFAULT_TRADE_CAPACITY, BookStatus, Kind, MarketState
+
+
+def msg(kind: str, body: dict[str, Any] | None = None, **envelope: Any) -> p.ServerMessage:
+    """The parsed message of a frame of type ``kind`` carrying ``body``."""
+    data: dict[str, Any] = {"type": kind, **envelope}
+    if body is not None:
+        data["msg"] = body
+    return p.parse(json.dumps(data))
+
+
+def snapshot(ticker: str = "M", yes: list[list[str]] | None = None, no: list[list[str]] | None = None) -> p.ServerMessage:
+    """A current-form snapshot; an omitted side is empty."""
+    body: dict[str, Any] = {"market_ticker": ticker}
+    if yes is not None:
+        body["yes_dollars_fp"] = yes
+    if no is not None:
+        body["no_dollars_fp"] = no
+    return msg("orderbook_snapshot", body, sid=1, seq=1)
+
+
+def delta(price: str, change: str, side: str = "yes", ticker: str = "M") -> p.ServerMessage:
+    """A current-form delta."""
+    return msg("orderbook_delta", {"market_ticker": ticker, "price_dollars": price, "delta_fp": change, "side": side})
+
+
+def ticker_msg(ticker: str, price: str, bid: str, ask: str) -> p.ServerMessage:
+    """A current-form ticker with sizes on both sides."""
+    return msg("ticker", {
+        "market_ticker": ticker, "price_dollars": price, "yes_bid_dollars": bid, "yes_ask_dollars": ask,
+        "yes_bid_size_fp": "10.00", "yes_ask_size_fp": "10.00",
+    })
+
+
+def trade(n: int, ticker: str = "M", price: str = "0.4150", count: str = "1.00") -> p.ServerMessage:
+    """A current-form trade numbered ``n``."""
+    return msg("trade", {
+        "trade_id": f"t-{n}", "market_ticker": ticker, "yes_price_dollars": price, "count_fp": count,
+        "taker_outcome_side": "yes", "ts_ms": n,
+    })
+
+
+# -- books ------------------------------------------------------------------------------------------------
+
+
+def test_snapshot_builds_a_live_book() -> None:
+    state = MarketState()
+    assert not state.is_live("M")
+    kind = state.apply(snapshot(yes=[["0.4150", "12.50"]], no=[["0.5500", "0.16"]]))
+    assert kind == Kind.BOOK
+    assert state.is_live("M")
+    assert state.books["M"].levels(YES) == {4150: 1250}
+    assert state.books["M"].levels(NO) == {5500: 16}
+
+
+def test_delta_updates_the_book() -> None:
+    state = MarketState()
+    state.apply(snapshot(yes=[["0.4150", "12.50"]]))
+    assert state.apply(delta("0.4150", "-12.50")) == Kind.BOOK
+    assert state.apply(delta("0.4000", "0.16", side="no")) == Kind.BOOK
+    assert state.books["M"].levels(YES) == {}
+    assert state.books["M"].levels(NO) == {4000: 16}
+
+
+def test_delta_before_snapshot_raises_and_creates_nothing() -> None:
+    state = MarketState()
+    with pytest.raises(BookInconsistency, match="before the book's snapshot"):
+        state.apply(delta("0.4150", "1.00"))
+    assert "M" not in state.books
+
+
+@pytest.mark.parametrize("status", [BookStatus.AWAITING_SNAPSHOT, BookStatus.RESYNCING, BookStatus.STALE])
+def test_delta_on_a_book_that_is_not_live_raises(status: BookStatus) -> None:
+    state = MarketState()
+    state.apply(snapshot(yes=[["0.4150", "1.00"]]))
+    state.set_book_status("M", status)
+    assert not state.is_live("M")
+    with pytest.raises(BookInconsistency):
+        state.apply(delta("0.4150", "1.00"))
+    assert state.books["M"].levels(YES) == {4150: 100}
+
+
+def test_negative_delta_raises_and_leaves_the_book() -> None:
+    state = MarketState()
+    state.apply(snapshot(yes=[["0.4150", "1.00"]]))
+    with pytest.raises(BookInconsistency):
+        state.apply(delta("0.4150", "-1.01"))
+    assert state.books["M"].levels(YES) == {4150: 100}
+
+
+def test_new_snapshot_resyncs_a_book() -> None:
+    state = MarketState()
+    state.apply(snapshot(yes=[["0.4150", "1.00"]]))
+    state.set_book_status("M", BookStatus.RESYNCING)
+    state.apply(snapshot(no=[["0.3000", "2.00"]]))
+    assert state.is_live("M")
+    assert state.books["M"].levels(YES) == {}
+    assert state.books["M"].levels(NO) == {3000: 200}
+
+
+def test_forget_book() -> None:
+    state = MarketState()
+    state.apply(snapshot(yes=[["0.4150", "1.00"]]))
+    state.forget_book("M")
+    assert "M" not in state.books and not state.is_live("M")
+
+
+# -- tickers, trades --------------------------------------------------------------------------------------
+
+
+def test_ticker_keeps_the_latest_and_the_change_since_first_seen() -> None:
+    state = MarketState()
+    assert state.apply(ticker_msg("M", "0.4000", "0.3900", "0.4100")) == Kind.TICKER
+    state.apply(ticker_msg("M", "0.4150", "0.4100", "0.4200"))
+    assert state.tickers["M"].price == 4150
+    assert state.price_change("M") == 150
+    assert state.price_change("OTHER") is None
+
+
+def test_first_price_waits_for_a_ticker_with_a_price() -> None:
+    state = MarketState()
+    state.apply(msg("ticker", {"market_ticker": "M", "volume_fp": "1.00"}))
+    assert state.price_change("M") is None
+    state.apply(ticker_msg("M", "0.3000", "0.2900", "0.3100"))
+    state.apply(ticker_msg("M", "0.3500", "0.3400", "0.3600"))
+    assert state.price_change("M") == 500
+
+
+def test_trades_ring_and_stats() -> None:
+    state = MarketState()
+    assert state.apply(trade(1, price="0.4150", count="0.16")) == Kind.TRADE
+    state.apply(trade(2, price="0.4150", count="1.00"))
+    state.apply(trade(3, price="0.4200", count="2.50"))
+    assert [t.trade_id for t in state.trades] == ["t-1", "t-2", "t-3"]
+    stats = state.trade_stats["M"]
+    assert (stats.last_price, stats.last_size) == (4200, 250)
+    assert stats.volume_by_price == {4150: 116, 4200: 250}
+
+
+def test_trade_ring_is_bounded_and_keeps_the_newest() -> None:
+    state = MarketState(trade_capacity=3)
+    for n in range(1, 8):
+        state.apply(trade(n))
+    assert [t.trade_id for t in state.trades] == ["t-5", "t-6", "t-7"]
+    assert state.trade_stats["M"].volume_by_price == {4150: 700}
+
+
+def test_default_trade_capacity() -> None:
+    assert DEFAULT_TRADE_CAPACITY == 5_000
+    assert MarketState().trades.maxlen == 5_000
+
+
+# -- account ----------------------------------------------------------------------------------------------
+
+
+def test_fills_are_bounded() -> None:
+    state = MarketState(fill_capacity=2)
+    for n in range(3):
+        kind = state.apply(msg("fill", {
+            "trade_id": f"t-{n}", "market_ticker": "M", "yes_price_dollars": "0.50", "count_fp": "1.00",
+            "outcome_side": "yes",
+        }))
+        assert kind == Kind.FILL
+    assert [f.trade_id for f in state.fills] == ["t-1", "t-2"]
+
+
+CENTI_CENT_POSITION = {
+    "market_ticker": "FED-23DEC-T3.00", "position": 100, "position_cost": 500000, "realized_pnl": 100000,
+    "fees_paid": 10000, "volume": 15,
+}
+DOLLARS_POSITION = {
+    "market_ticker": "FED-23DEC-T3.00", "position_fp": "100.00", "position_cost_dollars": "50.000000",
+    "realized_pnl_dollars": "10.00", "fees_paid_dollars": "1.0000", "volume_fp": "15.00",
+}
+
+
+def test_positions_from_centi_cents_and_dollars_give_equal_state() -> None:
+    reference, current = MarketState(), MarketState()
+    assert reference.apply(msg("market_position", CENTI_CENT_POSITION, sid=14)) == Kind.POSITION
+    assert current.apply(msg("market_position", DOLLARS_POSITION, sid=14)) == Kind.POSITION
+    assert reference.positions == current.positions
+    position = current.positions["FED-23DEC-T3.00"]
+    assert (position.position, position.position_cost, position.realized_pnl, position.fees_paid) == (
+        10_000, 50_000_000, 10_000_000, 1_000_000
+    )
+
+
+def test_unrealized_pnl_of_a_yes_position_from_the_live_book() -> None:
+    state = MarketState()
+    state.apply(msg("market_position", CENTI_CENT_POSITION))  # 100 yes for $50
+    assert state.unrealized_pnl("FED-23DEC-T3.00") is None  # no price yet
+    state.apply(snapshot("FED-23DEC-T3.00", yes=[["0.4700", "1.00"]], no=[["0.5100", "1.00"]]))  # mid 48¢
+    assert state.mid("FED-23DEC-T3.00") == 4800
+    assert state.unrealized_pnl("FED-23DEC-T3.00") == 100 * 480_000 - 50_000_000
+
+
+def test_unrealized_pnl_of_a_no_position_with_a_sub_unit_mid() -> None:
+    state = MarketState()
+    state.apply(msg("market_position", {"market_ticker": "M", "position_fp": "-2.50", "position_cost_dollars": "1.25"}))
+    state.apply(ticker_msg("M", "0.4150", "0.4150", "0.4151"))  # mid 0.41505
+    assert state.mid("M") == Fraction(8301, 2)
+    # 2.5 no contracts worth (1 - 0.41505) each, minus $1.25: exact.
+    assert state.unrealized_pnl("M") == 250 * (10_000 - Fraction(8301, 2)) - 1_250_000
+    assert state.unrealized_pnl("M") == Fraction(1_462_375 - 1_250_000)
+
+
+def test_mid_prefers_the_live_book_over_the_ticker() -> None:
+    state = MarketState()
+    state.apply(ticker_msg("M", "0.40", "0.30", "0.50"))
+    assert state.mid("M") == 4000
+    state.apply(snapshot(yes=[["0.4100", "1.00"]], no=[["0.5700", "1.00"]]))
+    assert state.mid("M") == 4200
+    state.set_book_status("M", BookStatus.STALE)
+    assert state.mid("M") == 4000
+
+
+def test_ticker_with_an_empty_side_gives_no_mid() -> None:
+    state = MarketState()
+    state.apply(msg("ticker", {
+        "market_ticker": "M", "yes_bid_dollars": "0.9900", "yes_bid_size_fp": "1.00",
+        "yes_ask_dollars": "1.0000", "yes_ask_size_fp": "0.00",
+    }))
+    assert state.mid("M") is None
+
+
+def test_user_orders_and_order_groups() -> None:
+    state = MarketState()
+    order = {"order_id": "o-1", "ticker": "M", "status": "resting", "remaining_count_fp": "5.00"}
+    assert state.apply(msg("user_order", order)) == Kind.ORDER
+    state.apply(msg("user_order", {**order, "status": "executed", "remaining_count_fp": "0.00"}))
+    assert state.orders["o-1"].status == "executed"
+    assert state.orders["o-1"].remaining_count == 0
+    kind = state.apply(msg("order_group_updates", {"event_type": "triggered", "order_group_id": "g"}, sid=2, seq=1))
+    assert kind == Kind.ORDER | Kind.LIFECYCLE
+    assert state.order_groups["g"].event_type == "triggered"
+    assert state.lifecycle_log[-1] is state.order_groups["g"]
+
+
+# -- RFQs -------------------------------------------------------------------------------------------------
+
+QUOTE = {
+    "quote_id": "q-1", "rfq_id": "r-1", "market_ticker": "M", "yes_bid_dollars": "0.35", "no_bid_dollars": "0.65",
+    "yes_contracts_offered_fp": "100.00", "no_contracts_offered_fp": "200.00",
+}
+
+
+def test_rfq_quote_accepted_executed() -> None:
+    state = MarketState()
+    assert state.apply(msg("rfq_created", {
+        "id": "r-1", "market_ticker": "M", "contracts_fp": "100.00", "target_cost_dollars": "0.35",
+        "created_ts": "2026-01-01T00:00:00Z",
+    })) == Kind.RFQ
+    rfq = state.rfqs["r-1"]
+    assert (rfq.status, rfq.contracts, rfq.target_cost, rfq.market_ticker) == ("open", 10_000, 350_000, "M")
+    assert state.apply(msg("quote_created", QUOTE)) == Kind.RFQ
+    assert state.apply(msg("quote_accepted", {**QUOTE, "accepted_side": "yes"})) == Kind.RFQ
+    assert state.apply(msg("quote_executed", {**QUOTE, "accepted_side": "yes"})) == Kind.RFQ
+    assert rfq.status == "executed"
+    assert rfq.history == ["open", "quoted", "accepted", "executed"]
+    quote = rfq.quotes["q-1"]
+    assert quote.history == ["quoted", "accepted", "executed"]
+    assert isinstance(quote.quote, p.QuoteExecuted)
+    assert (quote.quote.yes_bid, quote.quote.accepted_side) == (3500, "yes")
+
+
+def test_rfq_deleted_stays_deleted() -> None:
+    state = MarketState()
+    state.apply(msg("rfq_created", {"id": "r-1", "market_ticker": "M"}))
+    state.apply(msg("quote_created", QUOTE))
+    assert state.apply(msg("rfq_deleted", {"id": "r-1", "market_ticker": "M"})) == Kind.RFQ
+    state.apply(msg("quote_accepted", QUOTE))
+    rfq = state.rfqs["r-1"]
+    assert rfq.status == "deleted"
+    assert rfq.history == ["open", "quoted", "deleted"]
+    assert rfq.quotes["q-1"].status == "accepted"
+
+
+def test_quote_on_an_unseen_rfq_creates_it() -> None:
+    state = MarketState()
+    state.apply(msg("quote_created", QUOTE))
+    assert state.rfqs["r-1"].status == "quoted"
+    assert state.rfqs["r-1"].market_ticker == "M"
+
+
+def test_rfqs_newest_first() -> None:
+    state = MarketState()
+    for rfq_id in ("a", "b", "c"):
+        state.apply(msg("rfq_created", {"id": rfq_id}))
+    state.apply(msg("quote_created", {**QUOTE, "rfq_id": "a"}))  # activity does not reorder
+    assert [r.rfq_id for r in state.rfqs_newest_first()] == ["c", "b", "a"]
+
+
+# -- lifecycle --------------------------------------------------------------------------------------------
+
+
+def lifecycle(event_type: str, **fields: Any) -> p.ServerMessage:
+    """A market_lifecycle_v2 message for market M."""
+    return msg("market_lifecycle_v2", {"market_ticker": "M", "event_type": event_type, **fields}, sid=3, seq=1)
+
+
+def test_lifecycle_title_and_times_from_metadata() -> None:
+    state = MarketState()
+    kind = state.apply(lifecycle(
+        "created", open_ts=10, close_ts=20,
+        additional_metadata={"title": "Rain [heavy] in NYC?", "event_ticker": "RAIN-25"},
+    ))
+    assert kind == Kind.LIFECYCLE
+    info = state.markets["M"]
+    assert (info.title, info.event_ticker, info.status, info.open_ts, info.close_ts) == (
+        "Rain [heavy] in NYC?", "RAIN-25", "created", 10, 20
+    )
+    assert state.title("M") == "Rain [heavy] in NYC?"
+    assert state.title("OTHER") is None
+    state.apply(lifecycle("metadata_updated", additional_metadata={"title": "Rain in NYC?"}))
+    assert state.title("M") == "Rain in NYC?"
+    assert info.status == "created"
+    state.apply(lifecycle("close_date_updated", close_ts=30))
+    assert (info.close_ts, info.open_ts, info.status) == (30, 10, "created")
+
+
+def test_lifecycle_status_through_settlement() -> None:
+    state = MarketState()
+    state.apply(lifecycle("activated"))
+    info = state.markets["M"]
+    assert info.status == "open"
+    state.apply(lifecycle("deactivated", is_deactivated=True))
+    assert info.status == "paused"
+    state.apply(lifecycle("deactivated", is_deactivated=False))
+    assert info.status == "open"
+    state.apply(lifecycle("deactivated"))
+    assert info.status == "paused"
+    state.apply(lifecycle("determined", result="yes", is_deactivated=False))
+    assert (info.status, info.result) == ("determined", "yes")
+    state.apply(lifecycle("settled", settlement_value="1.0000"))
+    assert (info.status, info.settlement_value) == ("settled", 10_000)
+    assert len(state.lifecycle_log) == 6
+
+
+def test_event_lifecycle() -> None:
+    state = MarketState()
+    kind = state.apply(msg("event_lifecycle", {"event_ticker": "E", "title": "Event", "series_ticker": "S"}))
+    assert kind == Kind.LIFECYCLE
+    assert state.events["E"].title == "Event"
+
+
+@pytest.mark.parametrize(
+    ("kind", "body"),
+    [
+        ("event_fee_update", {"event_ticker": "E"}),
+        ("multivariate_lookup", {"collection_ticker": "C", "market_ticker": "C-1"}),
+        ("multivariate_market_lifecycle", {"market_ticker": "C-1", "event_type": "created"}),
+    ],
+)
+def test_logged_lifecycle_kinds(kind: str, body: dict[str, Any]) -> None:
+    state = MarketState(log_capacity=1)
+    state.apply(msg("event_lifecycle", {"event_ticker": "first"}))
+    message = msg(kind, body)
+    assert state.apply(message) == Kind.LIFECYCLE
+    assert list(state.lifecycle_log) == [message]
+
+
+# -- acks and unknowns --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        '{"id":1,"type":"subscribed","msg":{"channel":"ticker","sid":1}}',
+        '{"id":102,"sid":2,"seq":7,"type":"unsubscribed"}',
+        '{"id":3,"type":"ok","msg":[]}',
+        '{"id":1,"type":"error","msg":{"code":8,"msg":"Unknown channel"}}',
+        '{"type":"cfbenchmarks_value","msg":{"value":"1"}}',
+    ],
+)
+def test_acks_errors_and_unknowns_change_nothing(frame: str) -> None:
+    state = MarketState()
+    assert state.apply(p.parse(frame)) == Kind.NONE
+    assert state.market_tickers() == []
+    assert not state.lifecycle_log
+
+
+def test_market_tickers_from_every_source_in_first_seen_order() -> None:
+    state = MarketState()
+    state.apply(ticker_msg("B", "0.50", "0.49", "0.51"))
+    state.apply(snapshot("A"))
+    state.apply(ticker_msg("A", "0.50", "0.49", "0.51"))
+    state.apply(lifecycle("created"))
+    assert state.market_tickers() == ["B", "A", "M"]
