@@ -21,8 +21,8 @@ class LifecycleLog(FeedTable[p.Message]):
     BORDER_TITLE = "Lifecycle"
     COLUMNS = (
         ColumnSpec("kind", "Kind", 12),
-        ColumnSpec("subject", "Market / event / group", 30),
-        ColumnSpec("event", "Event", 20),
+        ColumnSpec("subject", "Market / event / group", 28),
+        ColumnSpec("event", "Event", 18),
         ColumnSpec("detail", "Detail", 50),
     )
 

@@ -19,8 +19,8 @@ class OrdersTable(StateTable):
     BORDER_TITLE = "Orders"
     COLUMNS = (
         ColumnSpec("time", "UTC", 8),
-        ColumnSpec("order", "Order", 14),
-        ColumnSpec("market", "Market", 24),
+        ColumnSpec("order", "Order", 12),
+        ColumnSpec("market", "Market", 22),
         ColumnSpec("side", "Side", 4),
         ColumnSpec("action", "Action", 6),
         ColumnSpec("price", "Yes", 7, numeric=True),

@@ -30,7 +30,7 @@ class RfqInbox(StateTable):
     BORDER_TITLE = "RFQ inbox"
     COLUMNS = (
         ColumnSpec("time", "UTC", 8),
-        ColumnSpec("id", "RFQ / quote", 18),
+        ColumnSpec("id", "RFQ / quote", 16),
         ColumnSpec("market", "Market", 22),
         ColumnSpec("contracts", "Contracts", 9, numeric=True),
         ColumnSpec("target", "Target", 9, numeric=True),
