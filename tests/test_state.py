@@ -81,22 +81,23 @@ def test_delta_before_snapshot_raises_and_creates_nothing() -> None:
     assert "M" not in state.books
 
 
-@pytest.mark.parametrize("status", [BookStatus.AWAITING_SNAPSHOT, BookStatus.RESYNCING, BookStatus.STALE])
-def test_delta_on_a_book_that_is_not_live_raises(status: BookStatus) -> None:
+@pytest.mark.parametrize(
+    ("status", "change"),
+    [
+        (BookStatus.AWAITING_SNAPSHOT, "1.00"),
+        (BookStatus.RESYNCING, "1.00"),
+        (BookStatus.STALE, "1.00"),
+        (None, "-1.01"),  # live, but the size would go negative
+    ],
+)
+def test_delta_that_does_not_fit_raises_and_leaves_the_book(status: BookStatus | None, change: str) -> None:
     state = MarketState()
     state.apply(snapshot(yes=[["0.4150", "1.00"]]))
-    state.set_book_status("M", status)
-    assert not state.is_live("M")
+    if status is not None:
+        state.set_book_status("M", status)
+    assert state.is_live("M") == (status is None)
     with pytest.raises(BookInconsistency):
-        state.apply(delta("0.4150", "1.00"))
-    assert state.books["M"].levels(YES) == {4150: 100}
-
-
-def test_negative_delta_raises_and_leaves_the_book() -> None:
-    state = MarketState()
-    state.apply(snapshot(yes=[["0.4150", "1.00"]]))
-    with pytest.raises(BookInconsistency):
-        state.apply(delta("0.4150", "-1.01"))
+        state.apply(delta("0.4150", change))
     assert state.books["M"].levels(YES) == {4150: 100}
 
 
