@@ -124,6 +124,7 @@ class DepthLadder(ScrollView, StateView, can_focus=True):
         self._flashes: dict[tuple[str, int], tuple[float, int]] = {}
         self._flash_timer: Timer | None = None
         self._centered = False
+        self._built = False
 
     def on_mount(self) -> None:
         self.set_interval(1.0, lambda: self.refresh_line(0))
@@ -156,12 +157,13 @@ class DepthLadder(ScrollView, StateView, can_focus=True):
         return self.book_status is BookStatus.LIVE
 
     def _rebuild(self, state: MarketState, flash: bool) -> None:
-        before = self.ladder
+        before = self.ladder if self._built else None
+        self._built = True
         self.ladder = build_ladder(
             state.books.get(self.ticker), self.side, state.trade_stats.get(self.ticker),
             self._baseline,
         )
-        if flash and self.live:
+        if flash and self.live and before is not None:
             until = clock_of(self)() + self.flash_seconds
             for key, direction in size_changes(before, self.ladder).items():
                 self._flashes[key] = (until, direction)
@@ -191,6 +193,7 @@ class DepthLadder(ScrollView, StateView, can_focus=True):
         """Show the book from the other side (a yes bid at p is a no ask at $1 - p)."""
         self.side = other(self.side)
         self._flashes.clear()
+        self._built = False
         self._centered = False
         if self.market_state is not None:
             self._rebuild(self.market_state, flash=False)
@@ -230,20 +233,22 @@ class DepthLadder(ScrollView, StateView, can_focus=True):
         return strip.adjust_cell_length(width, base).apply_style(base)
 
     def _title_text(self) -> Text:
+        """Book status first (always in view), then the market, its lifecycle and the side."""
         state = self.market_state
         info = state.markets.get(self.ticker) if state else None
-        text = Text(self.ticker, style=self._style("depth-ladder--title"))
-        if info is not None and info.title:
-            text.append(f"  {info.title}")
-        if info is not None and info.status:
-            text.append(f"  · {info.status}")
-        if info is not None and info.close_ts is not None:
-            text.append(f"  · closes in {countdown_text(info.close_ts - clock_of(self)())}")
-        glyph = YES_GLYPH if self.side == YES else NO_GLYPH
-        text.append(f"  · {glyph} {self.side.upper()} view  ")
         status = self.book_status
         badge = "depth-ladder--live" if status is BookStatus.LIVE else "depth-ladder--not-live"
+        text = Text()
         text.append(f" {STATUS_BADGE[status]} ", style=self._style(badge))
+        glyph = YES_GLYPH if self.side == YES else NO_GLYPH
+        text.append(f" {glyph} {self.side.upper()}  ")
+        text.append(self.ticker, style=self._style("depth-ladder--title"))
+        if info is not None and info.status:
+            text.append(f" · {info.status}")
+        if info is not None and info.close_ts is not None:
+            text.append(f" · closes in {countdown_text(info.close_ts - clock_of(self)())}")
+        if info is not None and info.title:
+            text.append(f" · {info.title}")
         return text
 
     def _bar_width(self, width: int) -> int:

@@ -8,6 +8,7 @@ healthy SIM one. The age of the last data frame turns into STALE past ``stale_af
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlparse
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -57,19 +58,21 @@ def feed_badge(status: FeedStatusSnapshot, stale_after: float) -> tuple[str, str
 
 
 def counters_text(status: FeedStatusSnapshot) -> str:
-    """The counters part of the bar, one line."""
-    parts = [status.endpoint or "no endpoint"]
-    if status.latency_ms is not None:
-        parts.append(f"{status.latency_ms:.0f} ms")
-    parts.append(f"{status.messages_per_second:,.0f} msg/s")
-    parts.append(f"gaps {status.gaps}")
-    parts.append(f"resyncs {status.resyncs}")
-    parts.append(f"reconnects {status.reconnects}")
-    parts.append(f"subs {status.subscriptions}")
+    """The counters part of the bar, one line: the most telling first, the endpoint host last."""
     age = "—" if status.last_data_age is None else f"{status.last_data_age:.1f}s"
-    parts.append(f"last data {age}")
+    latency = "—" if status.latency_ms is None else f"{status.latency_ms:.0f} ms"
+    parts = [
+        f"data {age} ago",
+        f"{status.messages_per_second:,.0f} msg/s",
+        f"latency {latency}",
+        f"gaps {status.gaps}",
+        f"resyncs {status.resyncs}",
+        f"reconnects {status.reconnects}",
+        f"subs {status.subscriptions}",
+    ]
     if status.detail:
         parts.append(status.detail)
+    parts.append(urlparse(status.endpoint).netloc or status.endpoint or "no endpoint")
     return " · ".join(parts)
 
 

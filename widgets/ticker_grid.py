@@ -69,17 +69,19 @@ def _plain(value: str | None) -> str:
     return EMPTY if value is None else value
 
 
+# Widths include the one blank cell that separates a column from the previous one (the table's
+# own cell padding is 0, which halves the room separators take).
 COLUMNS: tuple[GridColumn, ...] = (
     GridColumn("ticker", "Ticker", None, _plain),
-    GridColumn("last", "Last", 8, price_text, numeric=True, flashes=True),
-    GridColumn("yes_bid", "Yes bid", 8, price_text, numeric=True, flashes=True),
-    GridColumn("yes_ask", "Yes ask", 8, price_text, numeric=True, flashes=True),
-    GridColumn("spread", "Spread", 7, price_text, numeric=True, flashes=True),
+    GridColumn("last", "Last", 9, price_text, numeric=True, flashes=True),
+    GridColumn("yes_bid", "Yes bid", 9, price_text, numeric=True, flashes=True),
+    GridColumn("yes_ask", "Yes ask", 9, price_text, numeric=True, flashes=True),
+    GridColumn("spread", "Spread", 8, price_text, numeric=True, flashes=True),
     GridColumn("change", "Change", 9, change_text, numeric=True),
     GridColumn("volume", "Volume", 11, count_text, numeric=True, flashes=True),
     GridColumn("open_interest", "Open int", 11, count_text, numeric=True, flashes=True),
-    GridColumn("status", "Status", 10, _plain),
-    GridColumn("close_ts", "Closes in", 9, str),  # rendered by the grid against its clock
+    GridColumn("status", "Status", 11, _plain),
+    GridColumn("close_ts", "Closes in", 10, str),  # rendered by the grid against its clock
     GridColumn("title", "Title", None, _plain),
 )
 COLUMN_BY_KEY = {column.key: column for column in COLUMNS}
@@ -118,9 +120,9 @@ class TickerGrid(DataTable, StateView):
     SHOWS: ClassVar[Kind] = Kind.TICKER | Kind.LIFECYCLE
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select_cursor", "Open ladder"),
-        Binding("o", "next_sort", "Sort column"),
-        Binding("r", "reverse_sort", "Reverse sort"),
+        Binding("enter", "select_cursor", "Ladder"),
+        Binding("o", "next_sort", "Sort"),
+        Binding("r", "reverse_sort", "Reverse"),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -137,7 +139,7 @@ class TickerGrid(DataTable, StateView):
             self.ticker = ticker
 
     def __init__(self, *, flash_seconds: float = FLASH_SECONDS, **kwargs: Any) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        super().__init__(cursor_type="row", zebra_stripes=True, cell_padding=0, **kwargs)
         self.flash_seconds = flash_seconds
         self.sort_column: str | None = None
         self.sort_reverse = False
@@ -153,7 +155,8 @@ class TickerGrid(DataTable, StateView):
 
     def on_mount(self) -> None:
         for column in COLUMNS:
-            self.add_column(Text(column.label), width=column.width, key=column.key)
+            label = Text(f" {column.label}", justify="right" if column.numeric else "left")
+            self.add_column(label, width=column.width, key=column.key)
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self._restyle_all())
         self.set_interval(1.0, self._tick_countdowns)
 
@@ -224,7 +227,9 @@ class TickerGrid(DataTable, StateView):
             style = self._style("ticker-grid--up" if direction > 0 else "ticker-grid--down")
         elif column.key == "change" and value:
             style = self._style("ticker-grid--up" if value > 0 else "ticker-grid--down")
-        return Text(text, style=style, justify="right" if column.numeric else "left")
+        if column.numeric:
+            return Text(text, style=style, justify="right")
+        return Text(f" {text}", style=style)
 
     def _style(self, component: str) -> Style:
         return self.get_component_rich_style(component, partial=True)

@@ -1,0 +1,65 @@
+"""``kalshi-dash`` (no subcommand): the dashboard.
+
+Without a key it starts the built-in simulator on loopback and connects to it (the status bar says
+SIM); with ``--key-id`` and ``--private-key`` (or the environment, or a config profile) it connects
+to demo (the default with a key) or ``--env prod``, or to any ``--url``. Bad flags and unusable
+keys end with one line on stderr and exit status 2, before the screen is taken over.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from app.auth import AuthError, Credentials
+from app.config import ConfigError, ConnectionSettings, add_connection_arguments, resolve
+from app.endpoint import Endpoint, open_endpoint
+from app.state import MarketState
+
+PROG = "kalshi-dash"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Flags of the dashboard."""
+    parser.add_argument("--market", action="append", default=[], metavar="TICKER",
+                        help="open this market's depth ladder at start (repeatable)")
+    parser.add_argument("--seed", type=int, metavar="N",
+                        help="simulator seed (the simulator is used when no key is given)")
+    parser.add_argument("--light", action="store_true", help="start with the light theme")
+    add_connection_arguments(parser)
+
+
+def check_key(settings: ConnectionSettings) -> None:
+    """Load the key now, so an unusable one is reported before the screen is taken over."""
+    if settings.key_id and settings.private_key:
+        Credentials.load(settings.key_id, settings.private_key)
+
+
+def sim_options(args: argparse.Namespace) -> dict[str, Any]:
+    """Options for the simulator from the flags."""
+    return {} if args.seed is None else {"seed": args.seed}
+
+
+def run(args: argparse.Namespace) -> int:
+    """Start the dashboard; 2 for bad flags or keys, else the app's return code."""
+    try:
+        settings = resolve(args)
+        check_key(settings)
+    except (ConfigError, AuthError) as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return 2
+    from app.main import DARK_THEME, LIGHT_THEME, KalshiDashApp
+
+    async def connect() -> Endpoint:
+        return await open_endpoint(settings, sim_options(args))
+
+    app = KalshiDashApp(
+        MarketState(),
+        environment=settings.environment,
+        markets=[ticker.upper() for ticker in args.market],
+        connect=connect,
+        theme=LIGHT_THEME if args.light else DARK_THEME,
+    )
+    result = app.run()
+    return result if isinstance(result, int) else 0

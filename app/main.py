@@ -1,0 +1,249 @@
+"""The Textual app: the dashboard screen, the feed worker, and the keys that talk to the feed.
+
+:class:`KalshiDashApp` renders from a :class:`MarketState`. It either runs a :class:`Feed` it is
+given, or opens one with ``connect`` (an awaitable that starts the simulator when needed), or,
+with neither, shows the state as it is (tests and screenshots). The feed's messages are posted to
+the :class:`DashboardScreen`, which hands them to the widgets. The dashboard is read-only: no key
+places an order.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Awaitable, Callable, ClassVar, Iterable, Sequence
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+import styles
+from app import protocol as p
+from app.auth import AuthError
+from app.endpoint import Endpoint, want_defaults
+from app.feed import Feed, FeedCommandError
+from app.feed_bridge import MessageSink
+from app.feed_status import FeedErrorInfo
+from app.screens.dashboard import DashboardScreen
+from app.screens.help import HelpScreen, help_sections
+from app.screens.subscribe import SubscribeDialog, SubscriptionRequest
+from app.state import MarketState
+
+STYLES_DIR = Path(styles.__file__).parent
+DARK_THEME = "textual-dark"
+LIGHT_THEME = "textual-light"
+Connector = Callable[[], Awaitable[Endpoint]]
+
+
+def stylesheets() -> list[Path]:
+    """Every ``.tcss`` file in ``styles/``, in name order."""
+    return sorted(STYLES_DIR.glob("*.tcss"))
+
+
+class KalshiDashApp(App[int]):
+    """The kalshi-dash terminal dashboard."""
+
+    TITLE = "kalshi-dash"
+    CSS_PATH = stylesheets()
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit"),
+        Binding("question_mark", "help", "Help"),
+        Binding("s", "subscribe", "Subscribe"),
+        Binding("u", "unsubscribe", "Unsub"),
+        Binding("a", "add_market", "Add market", show=False),
+        Binding("d", "remove_market", "Remove market", show=False),
+        Binding("t", "toggle_theme", "Light/dark", show=False),
+    ]
+
+    def __init__(
+        self,
+        state: MarketState,
+        feed: Feed | None = None,
+        *,
+        environment: str = "SIM",
+        markets: Sequence[str] = (),
+        connect: Connector | None = None,
+        clock: Callable[[], float] = time.time,
+        theme: str = DARK_THEME,
+    ) -> None:
+        super().__init__()
+        self.market_state = state
+        self.feed = feed
+        self.environment = environment.upper()
+        self.initial_markets = list(dict.fromkeys(markets))
+        self.connect = connect
+        self.clock = clock
+        self.endpoint: Endpoint | None = None
+        self.dashboard = DashboardScreen(state, self.environment, self.initial_markets)
+        self.theme = theme
+
+    def get_default_screen(self) -> Screen:
+        return self.dashboard
+
+    def on_mount(self) -> None:
+        if self.feed is not None or self.connect is not None:
+            self.run_worker(self._run_feed(), name="feed", group="feed", exclusive=True)
+
+    # -- the feed -------------------------------------------------------------------------------
+
+    async def _run_feed(self) -> None:
+        """Open the endpoint if needed, want the start-up subscriptions, and run the feed."""
+        try:
+            if self.feed is None and self.connect is not None:
+                try:
+                    self.endpoint = await self.connect()
+                except (ImportError, OSError, AuthError) as exc:
+                    self.notify_error(FeedErrorInfo("cannot open the feed", server_message=str(exc), fatal=True))
+                    return
+                for note in self.endpoint.warnings:
+                    self.notify(note, title="key file", severity="warning", markup=False)
+                self.feed = Feed(self.endpoint.feed_config, self.market_state)
+            assert self.feed is not None
+            self.feed.sink = MessageSink(self.dashboard)
+            await want_defaults(self.feed, None, self.initial_markets)
+            await self.feed.run()
+        finally:
+            if self.endpoint is not None:
+                await self.endpoint.aclose()
+
+    async def action_quit(self) -> None:
+        """Stop the feed and leave."""
+        if self.feed is not None:
+            await self.feed.stop()
+        self.exit(0)
+
+    def notify_error(self, error: FeedErrorInfo) -> None:
+        """A notification for ``error``: what happened, the code's meaning, the server's words."""
+        lines = []
+        if error.code is not None:
+            lines.append(f"error {error.code}: {error.meaning or p.error_meaning(error.code)}")
+        if error.server_message:
+            lines.append(f"server said: {error.server_message}")
+        self.notify(
+            "\n".join(lines) or error.summary,
+            title=error.summary,
+            severity="error" if error.fatal or error.code is not None else "warning",
+            timeout=10 if error.fatal else 6,
+            markup=False,
+        )
+
+    async def feed_command(self, what: str, command: Awaitable[None]) -> bool:
+        """Await a feed command; notify how it went (server text is never read as markup)."""
+        try:
+            await command
+        except FeedCommandError as exc:
+            detail = f"error {exc.code}: {exc.meaning}" if exc.code is not None else exc.meaning
+            if exc.message:
+                detail += f"\nserver said: {exc.message}"
+            self.notify(detail, title=f"{what} failed", severity="error", markup=False)
+            return False
+        self.notify(what, markup=False)
+        return True
+
+    def _need_feed(self) -> Feed | None:
+        if self.feed is None:
+            self.notify("there is no feed to send commands to", severity="warning")
+        return self.feed
+
+    async def want_book(self, ticker: str) -> None:
+        """Subscribe the order book (and trades) of ``ticker`` if not wanted yet."""
+        feed = self.feed
+        if feed is None:
+            return
+        desired = feed.desired()
+        for channel in (p.ORDERBOOK_DELTA, p.TRADE):
+            wanted = desired.get(channel, set())
+            if wanted is not None and ticker not in wanted:
+                await self.feed_command(f"subscribed {channel} {ticker}", feed.subscribe(channel, [ticker]))
+
+    # -- subscription keys ----------------------------------------------------------------------
+
+    def action_subscribe(self) -> None:
+        """``s``: choose a channel and markets, then subscribe."""
+        market = self.dashboard.focused_market()
+        self._ask(SubscribeDialog.subscribe(self.dashboard.known_tickers(), market))
+
+    def action_add_market(self) -> None:
+        """``a``: add markets to a subscription (the focused one, else the order book)."""
+        self._ask(SubscribeDialog.add(self.dashboard.known_tickers(), *self._target()))
+
+    def action_remove_market(self) -> None:
+        """``d``: remove markets from a subscription (the focused one, else the order book)."""
+        self._ask(SubscribeDialog.remove_markets(self.dashboard.known_tickers(), *self._target()))
+
+    def _target(self) -> tuple[str, str | None]:
+        focused = self.dashboard.focused_subscription()
+        channel = focused[1] if focused is not None else p.ORDERBOOK_DELTA
+        return channel, self.dashboard.focused_market()
+
+    def _ask(self, dialog: SubscribeDialog) -> None:
+        if self._need_feed() is not None:
+            self.push_screen(dialog, self._answered)
+
+    def _answered(self, request: SubscriptionRequest | None) -> None:
+        if request is not None:
+            self.run_worker(self.apply_request(request), group="commands")
+
+    async def apply_request(self, request: SubscriptionRequest) -> bool:
+        """Send what a subscribe / add / remove dialog asked for; open ladders of new books."""
+        feed = self.feed
+        if feed is None:
+            return False
+        markets = list(request.markets) if request.markets else None
+        if request.remove:
+            ok = await self.feed_command(
+                f"removed {', '.join(request.markets)} from {request.channel}",
+                feed.unsubscribe(request.channel, markets),
+            )
+            if ok and request.channel == p.ORDERBOOK_DELTA:
+                for ticker in request.markets:
+                    await self.dashboard.close_ladder(ticker)
+            return ok
+        ok = await self.feed_command(
+            f"subscribed {request.channel}" + (f" {', '.join(request.markets)}" if markets else ""),
+            feed.subscribe(request.channel, markets),
+        )
+        if ok and request.channel == p.ORDERBOOK_DELTA:
+            for ticker in request.markets:
+                await self.dashboard.open_ladder(ticker)
+        return ok
+
+    async def action_unsubscribe(self) -> None:
+        """``u``: end the focused subscription, or stop the focused market's market feeds."""
+        feed = self._need_feed()
+        if feed is None:
+            return
+        focused = self.dashboard.focused_subscription()
+        if focused is not None:
+            sid, channel = focused
+            await self.feed_command(f"unsubscribed {channel} (sid {sid})", feed.unsubscribe_sid(sid))
+            return
+        market = self.dashboard.focused_market()
+        if market is None:
+            self.notify("nothing to unsubscribe: focus a market or a subscription", severity="warning")
+            return
+        channels = [ch for ch, wanted in feed.desired().items() if wanted is not None and market in wanted]
+        if not channels:
+            self.notify(f"{market} is in no per-market subscription", severity="warning", markup=False)
+        for channel in channels:
+            await self.feed_command(f"unsubscribed {channel} {market}", feed.unsubscribe(channel, [market]))
+        await self.dashboard.close_ladder(market)
+
+    # -- help, theme, palette -------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        """``?``: every key, generated from the bindings."""
+        self.push_screen(HelpScreen(help_sections(self)))
+
+    def action_toggle_theme(self) -> None:
+        """``t``: switch between the dark and the light theme."""
+        self.theme = LIGHT_THEME if self.theme == DARK_THEME else DARK_THEME
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The palette offers every binding of the app and the dashboard, and Textual's own."""
+        yield from super().get_system_commands(screen)
+        for _section, rows in help_sections(self)[:2]:
+            for row in rows:
+                yield SystemCommand(row.description, f"key {row.key}", row.run)

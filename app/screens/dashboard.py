@@ -1,0 +1,275 @@
+"""The dashboard screen: six panes switched with 1–6, the status bar, and the one fan-out.
+
+The feed's messages are posted to this screen. State messages go through :class:`FanOut` to the
+widgets that show their kind; status, subscription and error messages go to the status bar, the
+subscriptions table, the feed pane and notifications. Panes:
+
+1 Markets (ticker grid, ladder tabs, trade tape) · 2 Account (positions, fills, orders) ·
+3 RFQs · 4 Lifecycle · 5 Subscriptions · 6 Feed
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import TYPE_CHECKING, ClassVar, Iterable
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Container, Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
+
+from app.fanout import FanOut
+from app.messages import FeedError, FeedStatus, StateChanged, SubscriptionsChanged, BookChanged
+from app.state import MarketState
+from widgets.depth_ladder import DepthLadder
+from widgets.feed_panel import FeedPanel
+from widgets.fills_table import FillsTable
+from widgets.lifecycle_log import LifecycleLog
+from widgets.orders_table import OrdersTable
+from widgets.positions_table import PositionsTable
+from widgets.rfq_inbox import RfqInbox
+from widgets.status_bar import StatusBar
+from widgets.subscriptions_table import SubscriptionsTable
+from widgets.ticker_grid import TickerGrid
+from widgets.trade_tape import TradeTape
+
+if TYPE_CHECKING:
+    from app.main import KalshiDashApp
+
+# (pane id, tab title); the number key of a pane is its position.
+PANES: tuple[tuple[str, str], ...] = (
+    ("markets", "Markets"),
+    ("account", "Account"),
+    ("rfqs", "RFQs"),
+    ("lifecycle", "Lifecycle"),
+    ("subscriptions", "Subscriptions"),
+    ("feed", "Feed"),
+)
+
+
+def pane_bindings() -> list[Binding]:
+    """``1``–``6``: one binding per pane, generated from :data:`PANES`."""
+    return [
+        Binding(str(n), f"show_pane('{pane}')", title, show=False)
+        for n, (pane, title) in enumerate(PANES, start=1)
+    ]
+
+
+class DashboardScreen(Screen[None]):
+    """The main screen: status bar, the six panes, and the footer."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *pane_bindings(),
+        Binding("slash", "filter", "Filter"),
+        Binding("l", "show_pane('subscriptions')", "Subs"),
+        Binding("escape", "close_filter", "Close filter", show=False),
+    ]
+
+    def __init__(
+        self, state: MarketState, environment: str, markets: Iterable[str] = ()
+    ) -> None:
+        super().__init__(id="dashboard")
+        self.state = state
+        self.environment = environment
+        self.initial_markets = list(markets)
+        self.fanout = FanOut(self, state)
+        self._ladder_ids = itertools.count(1)
+        self._ladder_panes: dict[str, str] = {}
+
+    @property
+    def dash_app(self) -> KalshiDashApp:
+        """The app, typed."""
+        return self.app  # type: ignore[return-value]
+
+    # -- layout ---------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar(self.environment, id="status-bar")
+        with TabbedContent(id="panes", initial="markets"):
+            with TabPane(f"1 {PANES[0][1]}", id="markets"):
+                yield Input(placeholder="filter markets by ticker or title", id="grid-filter")
+                yield TickerGrid(id="grid")
+                with Horizontal(id="markets-lower"):
+                    with Container(id="ladders-box"):
+                        yield Static(
+                            Text("Enter on a market opens its depth ladder here."), id="ladder-hint"
+                        )
+                        yield TabbedContent(id="ladders")
+                    yield TradeTape(id="tape")
+            with TabPane(f"2 {PANES[1][1]}", id="account"):
+                with Vertical(id="account-box"):
+                    yield PositionsTable(id="positions")
+                    with Horizontal(id="account-lower"):
+                        yield FillsTable(id="fills")
+                        yield OrdersTable(id="orders")
+            with TabPane(f"3 {PANES[2][1]}", id="rfqs"):
+                yield RfqInbox(id="rfq-inbox")
+            with TabPane(f"4 {PANES[3][1]}", id="lifecycle"):
+                yield LifecycleLog(id="lifecycle-log")
+            with TabPane(f"5 {PANES[4][1]}", id="subscriptions"):
+                yield SubscriptionsTable(id="subscriptions-table")
+            with TabPane(f"6 {PANES[5][1]}", id="feed"):
+                yield FeedPanel(id="feed-panel")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        self.query_one("#grid-filter", Input).display = False
+        self.query_one("#grid", TickerGrid).border_title = "Markets"
+        self.fanout.bind_all()
+        self._show_hint()
+        for ticker in self.initial_markets:
+            await self.open_ladder(ticker)
+        self.query_one("#grid", TickerGrid).focus()
+
+    # -- feed messages: the one fan-out ----------------------------------------------------------
+
+    @on(StateChanged)
+    def _state_changed(self, message: StateChanged) -> None:
+        books = message.tickers if isinstance(message, BookChanged) else frozenset()
+        self.fanout.dispatch(message.KIND, books)
+
+    def on_feed_status(self, message: FeedStatus) -> None:
+        self.query_one(StatusBar).show(message.status)
+        self.query_one(FeedPanel).show(message.status)
+
+    def on_subscriptions_changed(self, _message: SubscriptionsChanged) -> None:
+        self.refresh_subscriptions()
+
+    def on_feed_error(self, message: FeedError) -> None:
+        self.query_one(FeedPanel).log_error(message.error)
+        self.dash_app.notify_error(message.error)
+
+    def refresh_subscriptions(self) -> None:
+        """Show the feed's live subscriptions in the subscriptions table."""
+        feed = self.dash_app.feed
+        if feed is not None:
+            self.query_one(SubscriptionsTable).show(feed.subscriptions())
+
+    @on(TabbedContent.TabActivated)
+    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        self.fanout.catch_up()
+        if event.tabbed_content.id == "ladders":
+            ladder = self.active_ladder()
+            self.query_one(TradeTape).focus_market(ladder.ticker if ladder else None)
+
+    # -- panes ----------------------------------------------------------------------------------
+
+    def action_show_pane(self, pane: str) -> None:
+        """Switch to ``pane`` (one of :data:`PANES`)."""
+        self.query_one("#panes", TabbedContent).active = pane
+        self.call_after_refresh(self.fanout.catch_up)
+        if pane == "subscriptions":
+            self.refresh_subscriptions()
+            self.query_one(SubscriptionsTable).focus()
+
+    @property
+    def current_pane(self) -> str:
+        """The id of the pane shown."""
+        return self.query_one("#panes", TabbedContent).active
+
+    # -- filter ---------------------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        """Show the markets filter and type into it (the grid follows each keystroke)."""
+        self.action_show_pane("markets")
+        field = self.query_one("#grid-filter", Input)
+        field.display = True
+        field.focus()
+
+    def action_close_filter(self) -> None:
+        """Leave the filter: hide it when empty, and go back to the grid."""
+        field = self.query_one("#grid-filter", Input)
+        if not field.value:
+            field.display = False
+        self.query_one(TickerGrid).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "close_filter":
+            return self.focused is self.query_one("#grid-filter", Input)
+        return True
+
+    @on(Input.Changed, "#grid-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.query_one(TickerGrid).set_filter(event.value.strip())
+
+    @on(Input.Submitted, "#grid-filter")
+    def _filter_submitted(self, _event: Input.Submitted) -> None:
+        self.action_close_filter()
+
+    # -- ladders --------------------------------------------------------------------------------
+
+    @on(TickerGrid.MarketChosen)
+    async def _market_chosen(self, event: TickerGrid.MarketChosen) -> None:
+        await self.open_ladder(event.ticker)
+        await self.dash_app.want_book(event.ticker)
+
+    async def open_ladder(self, ticker: str) -> DepthLadder:
+        """Open ``ticker``'s ladder in a tab (or show it if it is open) and return it."""
+        tabs = self.query_one("#ladders", TabbedContent)
+        pane_id = self._ladder_panes.get(ticker)
+        if pane_id is None:
+            pane_id = f"ladder-{next(self._ladder_ids)}"
+            self._ladder_panes[ticker] = pane_id
+            ladder = DepthLadder(ticker)
+            await tabs.add_pane(TabPane(Content(ticker), ladder, id=pane_id))
+            ladder.bind_state(self.state)
+            self._show_hint()
+        tabs.active = pane_id
+        self.query_one(TradeTape).focus_market(ticker)
+        return tabs.get_pane(pane_id).query_one(DepthLadder)
+
+    async def close_ladder(self, ticker: str) -> None:
+        """Close ``ticker``'s ladder tab, if open."""
+        pane_id = self._ladder_panes.pop(ticker, None)
+        if pane_id is not None:
+            await self.query_one("#ladders", TabbedContent).remove_pane(pane_id)
+            self._show_hint()
+
+    @on(DepthLadder.CloseRequested)
+    async def _close_requested(self, event: DepthLadder.CloseRequested) -> None:
+        await self.close_ladder(event.ticker)
+
+    def ladders(self) -> dict[str, DepthLadder]:
+        """The open ladders by market ticker."""
+        return {ladder.ticker: ladder for ladder in self.query(DepthLadder)}
+
+    def active_ladder(self) -> DepthLadder | None:
+        """The ladder of the active tab, if any."""
+        pane = self.query_one("#ladders", TabbedContent).active_pane
+        return None if pane is None else pane.query_one(DepthLadder)
+
+    def _show_hint(self) -> None:
+        self.query_one("#ladder-hint", Static).display = not self._ladder_panes
+        self.query_one("#ladders", TabbedContent).display = bool(self._ladder_panes)
+
+    # -- what the keys act on -------------------------------------------------------------------
+
+    def focused_market(self) -> str | None:
+        """The market the user is looking at: grid cursor, focused ladder, or active ladder tab."""
+        focused = self.focused
+        if isinstance(focused, TickerGrid):
+            return focused.cursor_ticker()
+        if isinstance(focused, DepthLadder):
+            return focused.ticker
+        ladder = self.active_ladder()
+        return ladder.ticker if ladder is not None else None
+
+    def focused_subscription(self) -> tuple[int, str] | None:
+        """``(sid, channel)`` of the subscriptions-table row under the cursor, when focused."""
+        table = self.query_one(SubscriptionsTable)
+        if self.focused is not table:
+            return None
+        sid, channel = table.cursor_sid(), table.cursor_channel()
+        return None if sid is None or channel is None else (sid, channel)
+
+    def known_tickers(self) -> list[str]:
+        """Every market seen, for completion."""
+        return self.state.market_tickers()
+
+    def open_tickers(self) -> Iterable[str]:
+        """Markets with an open ladder."""
+        return list(self._ladder_panes)

@@ -1,0 +1,174 @@
+"""The subscribe dialog (``s``), also used to add (``a``) and remove (``d``) markets.
+
+A channel and a comma-separated list of markets; the market field completes the ticker being
+typed from every market seen so far (→ accepts). It answers a :class:`SubscriptionRequest`, or
+None when cancelled, and refuses combinations the server would refuse (an order book without a
+market, a market filter on a channel that takes none).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import ClassVar, Iterable
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.suggester import Suggester
+from textual.widgets import Button, Input, Label, Select, Static
+
+from app import protocol as p
+
+_SPLIT = re.compile(r"[,\s]+")
+
+
+@dataclass(frozen=True)
+class SubscriptionRequest:
+    """What the dialog asks for: ``channel`` for ``markets`` (empty: every market / no filter)."""
+
+    channel: str
+    markets: tuple[str, ...] = ()
+    remove: bool = False
+
+
+def parse_markets(text: str) -> tuple[str, ...]:
+    """Tickers from a comma- or space-separated list, upper-cased, duplicates dropped."""
+    return tuple(dict.fromkeys(token.upper() for token in _SPLIT.split(text) if token))
+
+
+def check_request(request: SubscriptionRequest) -> str | None:
+    """Why the server would refuse ``request``, or None when it is fine."""
+    if request.channel not in p.ALL_CHANNELS:
+        return f"unknown channel {request.channel}"
+    if request.markets and request.channel not in p.MARKET_FILTERED_CHANNELS:
+        return f"{request.channel} takes no market list: leave markets empty"
+    if not request.markets and request.channel in p.MARKET_REQUIRED_CHANNELS:
+        return f"{request.channel} needs at least one market"
+    return None
+
+
+class MarketSuggester(Suggester):
+    """Completes the last ticker of a comma-separated list from the known tickers."""
+
+    def __init__(self, tickers: Iterable[str]) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+        self.tickers = sorted(set(tickers))
+
+    async def get_suggestion(self, value: str) -> str | None:
+        """``value`` with its last, partly typed ticker completed (any case), or None."""
+        last = _SPLIT.split(value)[-1]
+        if not last:
+            return None
+        needle = last.upper()
+        for ticker in self.tickers:
+            if ticker.upper().startswith(needle) and len(ticker) > len(last):
+                return value + ticker[len(last):]
+        return None
+
+
+class SubscribeDialog(ModalScreen[SubscriptionRequest | None]):
+    """Choose a channel and markets; answers a :class:`SubscriptionRequest` or None."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(
+        self,
+        title: str,
+        action_label: str,
+        channels: Iterable[str],
+        tickers: Iterable[str],
+        *,
+        channel: str | None = None,
+        market: str | None = None,
+        remove: bool = False,
+        needs_markets: bool = False,
+    ) -> None:
+        super().__init__(id="subscribe-dialog")
+        self.title_text = title
+        self.action_label = action_label
+        self.channels = sorted(channels)
+        self.tickers = list(tickers)
+        self.initial_channel = channel if channel in self.channels else self.channels[0]
+        self.initial_market = market or ""
+        self.removing = remove
+        self.needs_markets = needs_markets or remove
+
+    @classmethod
+    def subscribe(cls, tickers: Iterable[str], market: str | None = None) -> SubscribeDialog:
+        """The ``s`` dialog: any channel, the focused market filled in."""
+        return cls("Subscribe", "Subscribe", p.ALL_CHANNELS, tickers, channel=p.ORDERBOOK_DELTA,
+                   market=market)
+
+    @classmethod
+    def add(cls, tickers: Iterable[str], channel: str, market: str | None) -> SubscribeDialog:
+        """The ``a`` dialog: add markets to a per-market channel."""
+        return cls("Add markets to a subscription", "Add", p.MARKET_FILTERED_CHANNELS, tickers,
+                   channel=channel, market=market, needs_markets=True)
+
+    @classmethod
+    def remove_markets(cls, tickers: Iterable[str], channel: str, market: str | None) -> SubscribeDialog:
+        """The ``d`` dialog: remove markets from a per-market channel."""
+        return cls("Remove markets from a subscription", "Remove", p.MARKET_FILTERED_CHANNELS,
+                   tickers, channel=channel, market=market, remove=True)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog-box"):
+            yield Static(Text(self.title_text), id="dialog-title")
+            yield Label("Channel")
+            yield Select(
+                [(channel, channel) for channel in self.channels],
+                value=self.initial_channel,
+                allow_blank=False,
+                id="channel",
+            )
+            yield Label("Markets (comma-separated; → completes; empty = every market)")
+            yield Input(
+                value=self.initial_market,
+                placeholder="e.g. KXBTC-25DEC31-T100000",
+                suggester=MarketSuggester(self.tickers),
+                id="markets",
+            )
+            yield Static("", id="dialog-error")
+            with Horizontal(id="dialog-buttons"):
+                yield Button(self.action_label, variant="primary", id="ok")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#markets", Input).focus()
+
+    def request(self) -> SubscriptionRequest:
+        """What the fields ask for now."""
+        channel = self.query_one("#channel", Select).value
+        markets = parse_markets(self.query_one("#markets", Input).value)
+        return SubscriptionRequest(str(channel), markets, remove=self.removing)
+
+    def action_submit(self) -> None:
+        """Answer the request, or say why it cannot be sent."""
+        request = self.request()
+        problem = check_request(request)
+        if problem is None and self.needs_markets and not request.markets:
+            problem = f"name the markets to {self.action_label.lower()}"
+        if problem is not None:
+            self.query_one("#dialog-error", Static).update(Text(problem))
+            return
+        self.dismiss(request)
+
+    def action_cancel(self) -> None:
+        """Close without asking for anything."""
+        self.dismiss(None)
+
+    @on(Input.Submitted, "#markets")
+    def _submitted(self, _event: Input.Submitted) -> None:
+        self.action_submit()
+
+    @on(Button.Pressed, "#ok")
+    def _ok(self, _event: Button.Pressed) -> None:
+        self.action_submit()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self, _event: Button.Pressed) -> None:
+        self.action_cancel()

@@ -1,0 +1,81 @@
+"""The feed screen: every counter the feed keeps, per channel, and a log of what happened.
+
+Errors and connection changes are written to the log as plain ``Text`` (a server message holding
+``[`` is shown as is). Times come from the app's clock, so tests can freeze them.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import RichLog, Static
+
+from app.feed_status import ConnectionState, FeedErrorInfo, FeedStatusSnapshot
+from widgets.formatting import clock_of
+
+LOG_LINES = 1_000
+
+
+def details_text(status: FeedStatusSnapshot) -> str:
+    """All the feed's counters, a few lines."""
+    per_channel = ", ".join(f"{name} {count:,}" for name, count in sorted(status.per_channel.items()))
+    age = "—" if status.last_data_age is None else f"{status.last_data_age:.1f} s"
+    latency = "—" if status.latency_ms is None else f"{status.latency_ms:.0f} ms"
+    return "\n".join(
+        (
+            f"{status.environment} · {status.state.value} · {status.endpoint}",
+            f"messages {status.messages_total:,} ({status.messages_per_second:,.0f}/s) · "
+            f"bytes {status.bytes_total:,} ({status.bytes_per_second:,.0f}/s) · latency {latency} · "
+            f"last data {age}",
+            f"gaps {status.gaps} · duplicates {status.duplicates} · resyncs {status.resyncs} · "
+            f"reconnects {status.reconnects} · parse errors {status.parse_errors} · "
+            f"unknown types {status.unknown_types} · subscriptions {status.subscriptions}",
+            f"per channel: {per_channel or '—'}",
+        )
+    )
+
+
+def error_text(error: FeedErrorInfo) -> str:
+    """One error as a line: summary, code and meaning, and the server's own words."""
+    parts = [error.summary]
+    if error.code is not None:
+        parts.append(f"code {error.code}: {error.meaning or 'unknown code'}")
+    if error.server_message:
+        parts.append(f"server said: {error.server_message}")
+    return " · ".join(parts)
+
+
+class FeedPanel(Vertical):
+    """Feed counters on top, and a log of connection changes and errors below."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._last_state: ConnectionState | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("waiting for the feed"), id="feed-details")
+        yield RichLog(max_lines=LOG_LINES, wrap=True, id="feed-log")
+
+    def show(self, status: FeedStatusSnapshot) -> None:
+        """Show the counters of ``status``; log the connection state when it changed."""
+        self.query_one("#feed-details", Static).update(Text(details_text(status)))
+        if status.state is not self._last_state:
+            self._last_state = status.state
+            line = f"connection {status.state.value}"
+            if status.detail:
+                line += f" · {status.detail}"
+            self.log_line(line)
+
+    def log_error(self, error: FeedErrorInfo) -> None:
+        """Add ``error`` to the log."""
+        self.log_line(error_text(error), error=True)
+
+    def log_line(self, line: str, *, error: bool = False) -> None:
+        """Add one timestamped line (plain text, bold for an error) to the log."""
+        stamp = time.strftime("%H:%M:%S", time.gmtime(clock_of(self)()))
+        text = Text(f"{stamp}  {line}", style="bold" if error else "")
+        self.query_one("#feed-log", RichLog).write(text)

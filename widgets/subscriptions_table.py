@@ -1,0 +1,124 @@
+"""The live subscriptions: sid, channel, markets, last seq, messages; one keyed row per sid.
+
+Rows are added, updated cell by cell and removed as subscriptions come and go; the cursor row is
+the subscription the ``u`` / ``a`` / ``d`` keys act on.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Iterable, Protocol
+
+from rich.text import Text
+from textual.widgets import DataTable
+from textual.widgets.data_table import CellDoesNotExist, RowKey
+
+from widgets.formatting import EMPTY
+
+MARKETS_SHOWN = 6
+
+
+class SubscriptionView(Protocol):
+    """What the table needs of a live subscription (``app.feed.LiveSubscription`` fits)."""
+
+    sid: int
+    channel: str
+    markets: set[str] | None
+    last_seq: int
+    messages: int
+    gaps: int
+    resyncs: int
+    resyncing: bool
+
+
+def markets_text(markets: set[str] | None) -> str:
+    """``all markets`` for no filter, else the first few tickers and how many more."""
+    if markets is None:
+        return "all markets"
+    if not markets:
+        return EMPTY
+    names = sorted(markets)
+    shown = ", ".join(names[:MARKETS_SHOWN])
+    more = len(names) - MARKETS_SHOWN
+    return f"{shown} (+{more})" if more > 0 else shown
+
+
+def row_cells(sub: SubscriptionView) -> tuple[str, ...]:
+    """The texts of one subscription's row, column by column."""
+    return (
+        str(sub.sid),
+        sub.channel,
+        markets_text(sub.markets),
+        f"{sub.last_seq:,}",
+        f"{sub.messages:,}",
+        f"{sub.gaps:,}",
+        f"{sub.resyncs:,}",
+        "◌ resyncing" if sub.resyncing else "● live",
+    )
+
+
+class SubscriptionsTable(DataTable):
+    """One row per live subscription, keyed by sid."""
+
+    COLUMNS: ClassVar[tuple[tuple[str, str, int, bool], ...]] = (
+        ("sid", "SID", 5, True),
+        ("channel", "Channel", 28, False),
+        ("markets", "Markets", 44, False),
+        ("seq", "Last seq", 10, True),
+        ("messages", "Messages", 10, True),
+        ("gaps", "Gaps", 6, True),
+        ("resyncs", "Resyncs", 7, True),
+        ("state", "State", 12, False),
+    )
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        self._shown: dict[int, tuple[str, ...]] = {}
+        self._channels: dict[int, str] = {}
+
+    def on_mount(self) -> None:
+        for key, label, width, numeric in self.COLUMNS:
+            self.add_column(Text(label, justify="right" if numeric else "left"), width=width, key=key)
+
+    def show(self, subscriptions: Iterable[SubscriptionView]) -> None:
+        """Show exactly ``subscriptions``, touching only rows and cells that changed."""
+        if not self.columns:
+            return
+        wanted = {sub.sid: sub for sub in subscriptions}
+        for sid in [sid for sid in self._shown if sid not in wanted]:
+            self.remove_row(str(sid))
+            del self._shown[sid]
+            self._channels.pop(sid, None)
+        for sid, sub in wanted.items():
+            cells = row_cells(sub)
+            self._channels[sid] = sub.channel
+            old = self._shown.get(sid)
+            if old is None:
+                self.add_row(*(self._text(i, cell) for i, cell in enumerate(cells)), key=str(sid))
+            else:
+                for i, (before, after) in enumerate(zip(old, cells)):
+                    if before != after:
+                        self.update_cell(str(sid), self.COLUMNS[i][0], self._text(i, after))
+            self._shown[sid] = cells
+
+    def _text(self, index: int, value: str) -> Text:
+        return Text(value, justify="right" if self.COLUMNS[index][3] else "left")
+
+    def cursor_sid(self) -> int | None:
+        """The sid of the row under the cursor, if any."""
+        if not self.row_count:
+            return None
+        try:
+            key: RowKey = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
+        except CellDoesNotExist:
+            return None
+        return int(str(key.value))
+
+    def cursor_channel(self) -> str | None:
+        """The channel of the row under the cursor, if any."""
+        sid = self.cursor_sid()
+        return None if sid is None else self._channels.get(sid)
+
+    @property
+    def sids(self) -> list[int]:
+        """The sids shown, top to bottom."""
+        return [int(str(row.key.value)) for row in self.ordered_rows]
