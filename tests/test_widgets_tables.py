@@ -88,7 +88,7 @@ async def test_tape_adds_only_new_trades_and_keeps_the_old_rows() -> None:
 async def test_tape_is_bounded_by_its_rows_and_by_the_state_ring() -> None:
     state = MarketState(trade_capacity=8)
     app = ts.TableApp(TradeTape(max_rows=5), state)
-    async with app.run_test(size=SIZE):
+    async with app.run_test(size=SIZE) as pilot:
         table = app.table
         for n in range(1, 13):
             update(table, state, ts.numbered_trade(n))
@@ -96,7 +96,10 @@ async def test_tape_is_bounded_by_its_rows_and_by_the_state_ring() -> None:
         # More trades than the ring holds between two updates: the tape shows the newest.
         update(table, state, *(ts.numbered_trade(n) for n in range(13, 30)))
         assert column(table, "count") == ["29", "28", "27", "26", "25"]
-        assert table.row_count == 5
+        assert table.row_count == len(table.rows) == 5
+        await pilot.pause()
+        assert table.virtual_size.height == 1 + 5  # the header and five rows
+        assert screen_text(table).count(" KXA-1 ") == 5
 
 
 async def test_tape_shows_at_most_what_the_state_ring_holds() -> None:
@@ -165,6 +168,20 @@ async def test_new_trades_keep_the_cursor_on_its_trade() -> None:
         update(table, state, ts.numbered_trade(7), ts.numbered_trade(8))
         assert table.cursor_row == 4
         assert table.row_keys[table.cursor_row] == "4"
+
+
+async def test_cursor_stays_within_the_rows_when_they_shrink() -> None:
+    state = MarketState()
+    ts.apply(state, *(ts.numbered_trade(n, "KXA-1" if n % 3 else "KXB-2") for n in range(1, 8)))
+    app = ts.TableApp(TradeTape(), state)
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.table
+        table.focus_market("KXB-2")
+        await pilot.press(*["down"] * 5)
+        assert table.cursor_row == 5
+        await pilot.press("f")
+        assert table.row_count == 2
+        assert table.cursor_row == 1
 
 
 async def test_cursor_on_the_top_row_follows_the_newest_trade() -> None:

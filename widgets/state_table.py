@@ -48,9 +48,9 @@ class ColumnSpec:
 class StateTable(StateView, DataTable[Text]):
     """A ``DataTable`` of keyed rows computed from ``MarketState``, updated in place.
 
-    Subclasses set ``SHOWS`` and ``COLUMNS`` and implement :meth:`table_rows`. With ``PINNED_TOP`` (the
-    newest-first tables) a cursor on the top row stays on top as new rows arrive above it;
-    elsewhere the cursor stays on the row it is on.
+    Subclasses set ``SHOWS`` and ``COLUMNS`` and implement :meth:`table_rows`. With
+    ``PINNED_TOP`` (the newest-first tables) a cursor on the top row stays on top as new rows
+    arrive above it; elsewhere the cursor stays on the row it is on.
     """
 
     COLUMNS: ClassVar[tuple[ColumnSpec, ...]] = ()
@@ -71,7 +71,7 @@ class StateTable(StateView, DataTable[Text]):
             label = Text(column.label, justify="right" if column.numeric else "left")
             self.add_column(label, width=column.width, key=column.key)
         self._tones = self._resolve_tones()
-        self.app.theme_changed_signal.subscribe(self, self._on_theme_changed)
+        self.app.theme_changed_signal.subscribe(self, self._retone)
         if self.market_state is not None:
             self.state_changed(self.SHOWS, frozenset())
 
@@ -89,10 +89,6 @@ class StateTable(StateView, DataTable[Text]):
         """Every row to show, in display order, as ``(key, cells)``."""
         raise NotImplementedError
 
-    def row_cells(self, key: str) -> Cells:
-        """The cells shown in the row keyed ``key``."""
-        return self._cells[key]
-
     @property
     def row_keys(self) -> list[str]:
         """The keys of the rows shown, top to bottom."""
@@ -104,8 +100,7 @@ class StateTable(StateView, DataTable[Text]):
         """Show exactly ``rows`` in this order, touching only rows and cells that changed."""
         anchor = self._anchor()
         wanted = dict(rows)
-        for key in [key for key in self._cells if key not in wanted]:
-            self._remove(key)
+        self._remove_rows([key for key in self._cells if key not in wanted])
         for key, cells in rows:
             old = self._cells.get(key)
             if old is None:
@@ -125,15 +120,29 @@ class StateTable(StateView, DataTable[Text]):
                 self.update_cell(key, spec.key, self._render(spec, after), update_width=False)
         self._cells[key] = new
 
-    def _remove(self, key: str) -> None:
-        self.remove_row(key)
-        del self._cells[key]
+    def _remove_rows(self, keys: list[str]) -> None:
+        """Drop the rows of ``keys`` at once; :meth:`_place` then numbers the rows left.
+
+        ``DataTable.remove_row`` renumbers every row and repaints the hover cell on each call, so
+        trimming a feed by k rows would cost k × rows per frame; this costs k.
+        """
+        for key in keys:
+            row_key = RowKey(key)
+            del self.rows[row_key], self._data[row_key], self._cells[key]
+        if keys:
+            self._require_update_dimensions = True
+            self.check_idle()
 
     def _place(self, order: list[str]) -> None:
-        """Put the rows in ``order`` (every shown key once), as ``DataTable.sort`` would."""
+        """Number the rows in ``order`` (every row shown, once).
+
+        This sets the DataTable's private row locations, as ``DataTable.sort`` does: the
+        DataTable has no public way to put a row anywhere but at the bottom.
+        """
         if order != self._order:
             self._row_locations = TwoWayDict({RowKey(key): index for index, key in enumerate(order)})
             self._update_count += 1
+            self.cursor_coordinate = self.cursor_coordinate  # clamped to the rows left
             self.refresh()
         self._order = order
 
@@ -153,10 +162,9 @@ class StateTable(StateView, DataTable[Text]):
     # -- tones ----------------------------------------------------------------------------------
 
     def _render(self, spec: ColumnSpec, cell: Cell) -> Text:
-        style = self._tones.get(cell.tone, "") if cell.tone is not None else ""
         return Text(
             cell.text,
-            style=style,
+            style=self._tones.get(cell.tone, "") if cell.tone else "",
             justify="right" if spec.numeric else "left",
             no_wrap=True,
             overflow="ellipsis",
@@ -166,7 +174,7 @@ class StateTable(StateView, DataTable[Text]):
     def _resolve_tones(self) -> dict[Tone, Style]:
         return {tone: self.get_component_styles(tone.component).partial_rich_style for tone in Tone}
 
-    def _on_theme_changed(self, _theme: Theme) -> None:
+    def _retone(self, _theme: Theme) -> None:
         """Re-render the toned cells when a theme change gave the tones new styles."""
         tones = self._resolve_tones()
         if tones == self._tones:
@@ -269,8 +277,7 @@ class FeedTable(StateTable, Generic[ItemT]):
             return
         anchor = self._anchor()
         kept = self._order[: max(0, self.max_rows - len(rows))]
-        for key in self._order[len(kept):]:
-            self._remove(key)
+        self._remove_rows(self._order[len(kept):])
         for key, cells in rows:
             self._add(key, cells)
         self._place([key for key, _ in rows] + kept)
