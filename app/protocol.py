@@ -113,8 +113,9 @@ def subscribe(
 ) -> dict[str, Any]:
     """A ``subscribe`` command. One ticker goes as ``market_ticker``, several as ``market_tickers``.
 
-    Channel names are sent in today's spelling (``trades`` goes as ``trade``). Other params (``use_yes_price``, ``send_initial_snapshot``, ``skip_ticker_ack``,
-    ``market_id(s)``, ``shard_factor``…) pass through unchanged.
+    Channel names are sent in today's spelling (``trades`` goes as ``trade``). Other params
+    (``use_yes_price``, ``send_initial_snapshot``, ``skip_ticker_ack``, ``market_id(s)``,
+    ``shard_factor``…) pass through unchanged.
     """
     body: dict[str, Any] = {"channels": [canonical_channel(name) for name in channels]}
     if market_tickers:
