@@ -113,11 +113,11 @@ def subscribe(
 ) -> dict[str, Any]:
     """A ``subscribe`` command. One ticker goes as ``market_ticker``, several as ``market_tickers``.
 
-    Channel names are sent in today's spelling (``trades`` goes as ``trade``). Other params
+    Channel names are sent as given (the feed chooses the spelling the server speaks). Other params
     (``use_yes_price``, ``send_initial_snapshot``, ``skip_ticker_ack``, ``market_id(s)``,
     ``shard_factor``…) pass through unchanged.
     """
-    body: dict[str, Any] = {"channels": [canonical_channel(name) for name in channels]}
+    body: dict[str, Any] = {"channels": list(channels)}
     if market_tickers:
         if len(market_tickers) == 1:
             body["market_ticker"] = market_tickers[0]

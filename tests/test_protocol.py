@@ -750,9 +750,9 @@ def test_subscribe_without_markets_has_no_filter() -> None:
     assert p.subscribe(3, ["fill"], []) == {"id": 3, "cmd": "subscribe", "params": {"channels": ["fill"]}}
 
 
-def test_subscribe_sends_todays_channel_names() -> None:
-    command = p.subscribe(4, ["trades", "orderbook", "ticker"])
-    assert command["params"]["channels"] == ["trade", "orderbook_delta", "ticker"]
+def test_subscribe_sends_channel_names_as_given() -> None:
+    command = p.subscribe(4, ["trades", "orderbook_delta", "ticker"])
+    assert command["params"]["channels"] == ["trades", "orderbook_delta", "ticker"]
 
 
 def test_unsubscribe_and_list_subscriptions_match_the_reference() -> None:
