@@ -110,9 +110,15 @@ async def test_tape_shows_at_most_what_the_state_ring_holds() -> None:
         assert column(app.table, "count") == ["9", "8", "7", "6"]
 
 
-async def test_tape_toggles_between_all_markets_and_the_focused_one() -> None:
+def two_market_trades() -> MarketState:
+    """Trades 1 to 7: every third one (3 and 6) in KXB-2, the others in KXA-1."""
     state = MarketState()
     ts.apply(state, *(ts.numbered_trade(n, "KXA-1" if n % 3 else "KXB-2") for n in range(1, 8)))
+    return state
+
+
+async def test_tape_toggles_between_all_markets_and_the_focused_one() -> None:
+    state = two_market_trades()
     app = ts.TableApp(TradeTape(), state)
     async with app.run_test(size=SIZE) as pilot:
         table = app.table
@@ -135,7 +141,8 @@ async def test_tape_toggles_between_all_markets_and_the_focused_one() -> None:
 
 async def test_tape_title_names_the_scope_literally() -> None:
     state = MarketState()
-    ts.apply(state, ts.trade_current(ts.BRACKET_TICKER, "0.0050", "0.9950", "1.00", "yes", ts.T0_MS))
+    trade = ts.trade_current(ts.BRACKET_TICKER, "0.0050", "0.9950", "1.00", "yes", ts.T0_MS)
+    ts.apply(state, trade)
     app = ts.TableApp(TradeTape(), state)
     async with app.run_test(size=SIZE) as pilot:
         table = app.table
@@ -171,8 +178,7 @@ async def test_new_trades_keep_the_cursor_on_its_trade() -> None:
 
 
 async def test_cursor_stays_within_the_rows_when_they_shrink() -> None:
-    state = MarketState()
-    ts.apply(state, *(ts.numbered_trade(n, "KXA-1" if n % 3 else "KXB-2") for n in range(1, 8)))
+    state = two_market_trades()
     app = ts.TableApp(TradeTape(), state)
     async with app.run_test(size=SIZE) as pilot:
         table = app.table
@@ -231,7 +237,9 @@ async def test_positions_show_dollars_from_centi_cents_and_dollar_strings() -> N
     app = ts.TableApp(PositionsTable(), positions_state())
     async with app.run_test(size=SIZE):
         rows = shown(app.table)
-        assert rows[0] == ["KXA-1", "YES 100", "$50.00", "▲ $10.00", "$1.00", "42¢", "▼ -$8.00"]
+        assert rows[0] == [
+            "KXA-1", "YES 100", "$50.00", "▲ $10.00", "$1.00", "42¢", "▼ -$8.00"
+        ]
         # 2.5 no contracts at 38¢ are worth $0.95: flat.
         assert rows[1] == ["KXB-2", "NO 2.50", "$0.95", "▼ -$0.30", "$0.012345", "62¢", "$0.00"]
 
@@ -308,8 +316,9 @@ async def test_rfq_status_moves_from_open_to_executed(current: bool) -> None:
         assert shown(table)[0][:5] == ["09:40:00", "rfq-1", "KXA-1", "100", "$0.35"]
         update(table, state, ts.quote("quote_created", "q-1", "rfq-1", "KXA-1", current))
         assert table.row_keys == ["rfq:rfq-1", "quote:rfq-1:q-1"]
-        assert shown(table)[1][1:] == ["└ q-1", "KXA-1", "", "", "35.5¢×100" if current else "35¢×100",
-                                      "63¢×200", "◐ QUOTED"]
+        yes_bid = "35.5¢×100" if current else "35¢×100"
+        quote_row = ["└ q-1", "KXA-1", "", "", yes_bid, "63¢×200", "◐ QUOTED"]
+        assert shown(table)[1][1:] == quote_row
         assert column(table, "status") == ["◐ QUOTED", "◐ QUOTED"]
         update(table, state, ts.quote("quote_accepted", "q-1", "rfq-1", "KXA-1", current))
         assert column(table, "status") == ["◉ ACCEPTED", "◉ ACCEPTED YES"]

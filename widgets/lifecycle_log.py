@@ -10,7 +10,6 @@ from app import protocol as p
 from app.state import Kind
 from widgets import cells
 from widgets.cells import Cell, Tone
-from widgets.formatting import EMPTY
 from widgets.state_table import Cells, ColumnSpec, FeedTable
 
 
@@ -34,9 +33,13 @@ class LifecycleLog(FeedTable[p.Message]):
     def cells(self, item: p.Message) -> Cells:
         """Kind, subject, event and details of one lifecycle message."""
         describe = _DESCRIBE.get(type(item))
-        if describe is None:
-            return (Cell(item.type_name, Tone.MUTED), cells.UNKNOWN, cells.UNKNOWN, cells.BLANK)
-        return describe(item)
+        return _entry(item.type_name, None, None, []) if describe is None else describe(item)
+
+
+def _entry(kind: str, subject: str | None, event: str | None, details: list[str]) -> Cells:
+    """One log row; every part is exchange text shown literally."""
+    detail = Cell(" · ".join(details))
+    return (Cell(kind, Tone.ACCENT), cells.text(subject), cells.text(event), detail)
 
 
 def _market(m: p.MarketLifecycle) -> Cells:
@@ -50,17 +53,15 @@ def _market(m: p.MarketLifecycle) -> Cells:
         details.append(f"settled at {cells.price(m.settlement_value).text}")
     if m.is_deactivated is not None:
         details.append("paused" if m.is_deactivated else "unpaused")
-    return (Cell("market", Tone.ACCENT), Cell(m.market_ticker), Cell(m.event_type), _detail(details))
+    return _entry("market", m.market_ticker, m.event_type, details)
 
 
 def _event(m: p.EventLifecycle) -> Cells:
-    details = [text for text in (m.title, m.sub_title) if text]
-    return (Cell("event", Tone.ACCENT), Cell(m.event_ticker), Cell("event"), _detail(details))
+    return _entry("event", m.event_ticker, "event", [t for t in (m.title, m.sub_title) if t])
 
 
 def _fee(m: p.EventFeeUpdate) -> Cells:
-    subject = m.event_ticker or m.series_ticker
-    return (Cell("fees", Tone.ACCENT), cells.text(subject), Cell("fee update"), cells.BLANK)
+    return _entry("fees", m.event_ticker or m.series_ticker, "fee update", [])
 
 
 def _legs(selected: tuple[p.SelectedMarket, ...]) -> list[str]:
@@ -68,27 +69,19 @@ def _legs(selected: tuple[p.SelectedMarket, ...]) -> list[str]:
 
 
 def _lookup(m: p.MultivariateLookup) -> Cells:
-    details = [m.collection_ticker, *_legs(m.selected_markets)]
-    return (Cell("multivariate", Tone.ACCENT), Cell(m.market_ticker), Cell("lookup"), _detail(details))
+    return _entry("multivariate", m.market_ticker, "lookup",
+                  [m.collection_ticker, *_legs(m.selected_markets)])
 
 
 def _multivariate_market(m: p.MultivariateMarketLifecycle) -> Cells:
-    details = [m.collection_ticker or EMPTY, *_legs(m.selected_markets)]
-    return (
-        Cell("multivariate", Tone.ACCENT),
-        Cell(m.market_ticker),
-        cells.text(m.event_type),
-        _detail(details),
-    )
+    collection = [m.collection_ticker] if m.collection_ticker else []
+    return _entry("multivariate", m.market_ticker, m.event_type,
+                  [*collection, *_legs(m.selected_markets)])
 
 
 def _order_group(m: p.OrderGroupUpdate) -> Cells:
     limit = [] if m.contracts_limit is None else [f"limit {cells.count(m.contracts_limit).text}"]
-    return (Cell("order group", Tone.ACCENT), Cell(m.order_group_id), Cell(m.event_type), _detail(limit))
-
-
-def _detail(parts: list[str]) -> Cell:
-    return Cell(" · ".join(parts))
+    return _entry("order group", m.order_group_id, m.event_type, limit)
 
 
 _DESCRIBE: dict[type, Callable[[Any], Cells]] = {

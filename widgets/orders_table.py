@@ -33,7 +33,8 @@ class OrdersTable(StateTable):
     def table_rows(self) -> list[Row]:
         """One row per order, newest first (in the order the orders were first seen)."""
         assert self.market_state is not None
-        return [(order_id, _order_cells(o)) for order_id, o in reversed(self.market_state.orders.items())]
+        orders = reversed(self.market_state.orders.items())
+        return [(order_id, _order_cells(order)) for order_id, order in orders]
 
 
 def _order_cells(o: UserOrder) -> Cells:

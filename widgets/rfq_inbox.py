@@ -58,7 +58,9 @@ def _status(status: str, side: str | None = None) -> Cell:
 def _bid(price: int | None, offered: int | None) -> Cell:
     if price is None:
         return cells.UNKNOWN
-    return Cell(price_text(price) if offered is None else f"{price_text(price)}×{count_text(offered)}")
+    if offered is None:
+        return Cell(price_text(price))
+    return Cell(f"{price_text(price)}×{count_text(offered)}")
 
 
 def _rfq_cells(rfq: RfqRecord) -> Cells:

@@ -111,7 +111,8 @@ class StateTable(StateView, DataTable[Text]):
         self._restore(anchor)
 
     def _add(self, key: str, cells: Cells) -> None:
-        self.add_row(*(self._render(spec, cell) for spec, cell in zip(self.COLUMNS, cells)), key=key)
+        rendered = (self._render(spec, cell) for spec, cell in zip(self.COLUMNS, cells))
+        self.add_row(*rendered, key=key)
         self._cells[key] = cells
 
     def _update(self, key: str, old: Cells, new: Cells) -> None:
@@ -140,7 +141,8 @@ class StateTable(StateView, DataTable[Text]):
         DataTable has no public way to put a row anywhere but at the bottom.
         """
         if order != self._order:
-            self._row_locations = TwoWayDict({RowKey(key): index for index, key in enumerate(order)})
+            locations = {RowKey(key): index for index, key in enumerate(order)}
+            self._row_locations = TwoWayDict(locations)
             self._update_count += 1
             self.cursor_coordinate = self.cursor_coordinate  # clamped to the rows left
             self.refresh()

@@ -57,7 +57,8 @@ class TradeTape(FeedTable[Trade]):
         if self.show_all:
             self.border_title = Content("Trades · all markets")
         else:
-            self.border_title = Content.assemble("Trades · ", self.focused_market or "no market focused")
+            market = self.focused_market or "no market focused"
+            self.border_title = Content.assemble("Trades · ", market)
 
     def source(self) -> deque[Trade]:
         """The state's trade ring."""
