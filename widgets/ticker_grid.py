@@ -347,9 +347,9 @@ class TickerGrid(DataTable, StateView):
             return
         index = FIELD_INDEX[self.sort_column]
         current = self._cursor_ticker()
-        self.sort(
+        self.sort(  # the ticker cell is the ticker after one blank (tickers hold no blanks)
             "ticker",
-            key=lambda cell: sort_key(self._values[cell.plain][index]),
+            key=lambda cell: sort_key(self._values[cell.plain.strip()][index]),
             reverse=self.sort_reverse,
         )
         if current is not None:

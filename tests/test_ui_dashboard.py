@@ -1,0 +1,271 @@
+"""Keyboard flows of the dashboard, driven with Pilot over a deterministic state (no feed)."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from textual.pilot import Pilot
+from textual.widgets import Footer, Input, TabbedContent
+
+from app import protocol as p
+from app.book import NO, YES
+from app.feed_status import ConnectionState, FeedErrorInfo
+from app.main import KalshiDashApp
+from app.messages import BookChanged, FeedError, FeedStatus, TickerChanged
+from app.screens.dashboard import PANES, DashboardScreen
+from app.screens.help import HelpScreen, help_sections, own_bindings, WIDGET_SECTIONS
+from app.screens.subscribe import SubscribeDialog
+from app.state import BookStatus
+from tests import table_states as ts
+from tests.ui_states import LADDER_TICKER, MARKETS, dashboard_app, status
+from widgets.depth_ladder import DepthLadder
+from widgets.ladder_model import ASK, BID
+from widgets.status_bar import StatusBar
+from widgets.ticker_grid import TickerGrid
+
+SIZE = (120, 40)
+
+
+async def until(pilot: Pilot[int], condition: Callable[[], bool], tries: int = 50) -> None:
+    """Let the app process messages until ``condition`` holds (fails after ``tries`` pauses)."""
+    for _ in range(tries):
+        if condition():
+            return
+        await pilot.pause()
+    assert condition(), "condition never held"
+
+
+def grid(app: KalshiDashApp) -> TickerGrid:
+    return app.dashboard.query_one(TickerGrid)
+
+
+def ladder_levels(ladder: DepthLadder) -> tuple[dict[int, int], dict[int, int]]:
+    return ladder.ladder.levels(BID), ladder.ladder.levels(ASK)
+
+
+async def test_enter_on_a_grid_row_opens_a_ladder_whose_levels_equal_the_book() -> None:
+    app = dashboard_app(markets=())
+    async with app.run_test(size=SIZE) as pilot:
+        table = grid(app)
+        target = MARKETS[2][0]
+        table.move_cursor(row=table.get_row_index(target))
+        await pilot.press("enter")
+        await until(pilot, lambda: target in app.dashboard.ladders())
+        ladder = app.dashboard.ladders()[target]
+        book = app.market_state.books[target]
+        bids, asks = ladder_levels(ladder)
+        assert bids == book.levels(YES)
+        assert asks == {10_000 - price: size for price, size in book.levels(NO).items()}
+        assert app.dashboard.active_ladder() is ladder
+
+
+async def test_flip_shows_the_no_side_of_the_same_book() -> None:
+    app = dashboard_app()
+    async with app.run_test(size=SIZE) as pilot:
+        ladder = app.dashboard.ladders()[LADDER_TICKER]
+        ladder.focus()
+        await pilot.press("f")
+        book = app.market_state.books[LADDER_TICKER]
+        bids, asks = ladder_levels(ladder)
+        assert ladder.side == NO
+        assert bids == book.levels(NO)
+        assert asks == {10_000 - price: size for price, size in book.levels(YES).items()}
+        await pilot.press("f")
+        assert ladder.side == YES
+
+
+async def test_sort_keys_order_the_rows() -> None:
+    app = dashboard_app()
+    async with app.run_test(size=SIZE) as pilot:
+        table = grid(app)
+        table.focus()
+        await pilot.press("o")
+        assert table.sort_column == "ticker"
+        assert table.visible_tickers() == sorted(table.visible_tickers())
+        await pilot.press("o")  # last price, highest first
+        lasts = [app.market_state.tickers[t].price for t in table.visible_tickers()]
+        assert table.sort_column == "last"
+        assert lasts == sorted(lasts, reverse=True)
+        await pilot.press("r")
+        lasts = [app.market_state.tickers[t].price for t in table.visible_tickers()]
+        assert lasts == sorted(lasts)
+        assert "sorted by Last ▲" in str(table.border_subtitle)
+
+
+async def test_filter_keeps_matching_rows_as_you_type_and_escape_returns_to_the_grid() -> None:
+    app = dashboard_app()
+    async with app.run_test(size=SIZE) as pilot:
+        table = grid(app)
+        everything = set(table.visible_tickers())
+        await pilot.press("slash")
+        field = app.dashboard.query_one("#grid-filter", Input)
+        assert app.focused is field
+        await pilot.press("b", "t", "c")
+        assert table.visible_tickers() == ["KXBTCD-25NOV2617-T96999.99"]
+        await pilot.press("backspace", "backspace", "backspace", "n", "y", "c")  # matches a title
+        assert table.visible_tickers() == ["KXHIGHNY-25NOV26-B53.5"]
+        await pilot.press("escape")
+        assert app.focused is table
+        field.value = ""
+        await pilot.pause()
+        assert set(table.visible_tickers()) == everything
+
+
+async def test_number_keys_switch_panes_and_l_opens_subscriptions() -> None:
+    app = dashboard_app()
+    async with app.run_test(size=SIZE) as pilot:
+        panes = app.dashboard.query_one("#panes", TabbedContent)
+        for number, (pane, _title) in enumerate(PANES, start=1):
+            grid(app).focus()
+            await pilot.press(str(number))
+            assert panes.active == pane
+        await pilot.press("1", "l")
+        assert panes.active == "subscriptions"
+
+
+async def test_help_lists_every_binding_and_every_binding_is_in_footer_or_palette() -> None:
+    app = dashboard_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        listed = app.screen.listed()
+        classes = [type(app), DashboardScreen, *(cls for _title, cls in WIDGET_SECTIONS)]
+        for cls in classes:
+            for binding in own_bindings(cls):
+                assert any(
+                    key == app.get_key_display(binding) and does == binding.description
+                    for _where, key, does in listed
+                ), f"{cls.__name__}: {binding.key} missing from help"
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is app.dashboard)
+        # app and screen keys are in the palette; widget keys show in the footer when focused
+        palette = {command.title for command in app.get_system_commands(app.screen)}
+        for title, rows in help_sections(app)[:2]:
+            assert {row.description for row in rows} <= palette, title
+        footer_keys = {binding.key for (_node, binding, _enabled, _tooltip) in
+                       app.dashboard.active_bindings.values() if binding.show}
+        assert {"enter", "o", "r"} <= footer_keys  # the grid is focused
+        assert app.dashboard.query_one(Footer).display
+
+
+async def test_palette_command_runs_the_bound_action() -> None:
+    app = dashboard_app()
+    async with app.run_test(size=SIZE) as pilot:
+        (command,) = [c for c in app.get_system_commands(app.screen) if c.title == "Feed"]
+        await command.callback()
+        await pilot.pause()
+        assert app.dashboard.current_pane == "feed"
+
+
+async def test_book_changes_redraw_the_open_ladder_and_flash_the_changed_size() -> None:
+    app = dashboard_app()
+    async with app.run_test(size=SIZE) as pilot:
+        ladder = app.dashboard.ladders()[LADDER_TICKER]
+        before = ladder.ladder.levels(BID)[4100]
+        ts.apply(app.market_state, ts.frame("orderbook_delta", {
+            "market_ticker": LADDER_TICKER, "side": "yes", "price_dollars": "0.4100",
+            "delta_fp": "5.00"}))
+        app.dashboard.post_message(BookChanged(frozenset({LADDER_TICKER})))
+        await until(pilot, lambda: ladder.ladder.levels(BID).get(4100) == before + 500)
+        assert ladder.flashing() == {(BID, 4100): 1}
+
+
+async def test_a_ladder_out_of_sight_catches_up_when_shown() -> None:
+    app = dashboard_app()
+    async with app.run_test(size=SIZE) as pilot:
+        ladder = app.dashboard.ladders()[LADDER_TICKER]
+        await pilot.press("2")
+        ts.apply(app.market_state, ts.frame("orderbook_delta", {
+            "market_ticker": LADDER_TICKER, "side": "no", "price_dollars": "0.5700",
+            "delta_fp": "-80.00"}))
+        app.dashboard.post_message(BookChanged(frozenset({LADDER_TICKER})))
+        await until(pilot, lambda: app.dashboard.fanout.waiting == 1)
+        assert ladder.ladder.levels(ASK).get(4300) == 8000  # not redrawn while hidden
+        await pilot.press("1")
+        await until(pilot, lambda: 4300 not in ladder.ladder.levels(ASK))
+        assert app.dashboard.fanout.waiting == 0
+
+
+async def test_resyncing_book_is_said_and_dimmed() -> None:
+    app = dashboard_app()
+    async with app.run_test(size=SIZE) as pilot:
+        ladder = app.dashboard.ladders()[LADDER_TICKER]
+        app.market_state.set_book_status(LADDER_TICKER, BookStatus.RESYNCING)
+        app.dashboard.post_message(BookChanged(frozenset({LADDER_TICKER})))
+        await pilot.pause()
+        assert not ladder.live
+        assert "RESYNCING" in ladder.render_line(0).text
+        assert ladder.render_line(2).text.strip()  # the levels are still drawn, dimmed
+
+
+async def test_grid_cell_flashes_up_with_a_glyph_and_stops_after_the_flash() -> None:
+    now = [ts.T0_MS / 1000]
+    app = dashboard_app()
+    app.clock = lambda: now[0]
+    async with app.run_test(size=SIZE) as pilot:
+        ticker = MARKETS[1][0]
+        ts.apply(app.market_state, ts.ticker_current(ticker, "0.2400", "0.2500"))
+        app.dashboard.post_message(TickerChanged())
+        table = grid(app)
+        await until(pilot, lambda: (ticker, "last") in table.flashing())
+        assert table.flashing()[(ticker, "last")] == 1
+        assert str(table.get_cell(ticker, "last")).startswith("▲")
+        now[0] += 2
+        await until(pilot, lambda: not table.flashing())
+        assert not str(table.get_cell(ticker, "last")).startswith("▲")
+
+
+async def test_status_bar_turns_stale_and_keeps_the_environment_badge_apart() -> None:
+    app = dashboard_app(environment="PROD")
+    async with app.run_test(size=SIZE) as pilot:
+        bar = app.dashboard.query_one(StatusBar)
+        app.dashboard.post_message(FeedStatus(status(last_data_age=0.4)))
+        await until(pilot, lambda: bar.status is not None)
+        assert bar.feed_label == "● LIVE"
+        app.dashboard.post_message(FeedStatus(status(last_data_age=12.0)))
+        await until(pilot, lambda: bar.feed_label == "⚠ STALE")
+        env = app.dashboard.query_one("#env-badge")
+        assert env.has_class("env-prod") and str(env.content).strip() == "PROD"
+        app.dashboard.post_message(FeedStatus(status(ConnectionState.AUTH_REJECTED)))
+        await until(pilot, lambda: bar.feed_label == "✖ AUTH REJECTED")
+
+
+async def test_server_error_with_brackets_is_a_notification_with_its_meaning() -> None:
+    app = dashboard_app()
+    async with app.run_test(size=SIZE) as pilot:
+        error = FeedErrorInfo("server error 11: invalid parameter", 11, p.error_meaning(11),
+                              "bad market [KX[/bold]] [link=x]")
+        app.dashboard.post_message(FeedError(error))
+        await until(pilot, lambda: len(app._notifications) == 1)
+        (note,) = list(app._notifications)
+        assert "invalid parameter" in note.message
+        assert "bad market [KX[/bold]] [link=x]" in note.message
+        assert not note.markup
+        assert note.severity == "error"
+
+
+async def test_subscribe_dialog_refuses_an_order_book_without_markets_and_completes_tickers() -> None:
+    app = dashboard_app()
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = SubscribeDialog.subscribe(app.dashboard.known_tickers())
+        answers: list[object] = []
+        app.push_screen(dialog, answers.append)
+        await until(pilot, lambda: app.screen is dialog)
+        await pilot.press("enter")
+        assert "needs at least one market" in str(dialog.query_one("#dialog-error").content)
+        await pilot.press(*"kxbtc")
+        field = dialog.query_one("#markets", Input)
+        await until(pilot, lambda: field._suggestion != "")
+        await pilot.press("right", "enter")
+        await until(pilot, lambda: bool(answers))
+        (request,) = answers
+        assert request.channel == p.ORDERBOOK_DELTA
+        assert request.markets == ("KXBTCD-25NOV2617-T96999.99",)
+
+
+async def test_q_typed_into_the_filter_is_text_not_quit() -> None:
+    app = dashboard_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", "q")
+        assert app.dashboard.query_one("#grid-filter", Input).value == "q"
+        assert app.is_running
