@@ -511,6 +511,7 @@ class Feed:
         now = time.monotonic()
         self._messages += 1
         self._bytes += len(raw)
+        self._changed.set()
         if self.recorder is not None:
             self.recorder(raw, time.time())
         try:

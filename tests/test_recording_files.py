@@ -1,0 +1,130 @@
+"""Recording files: header, frames, gzip, corrupt and truncated lines, files that are not recordings."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from app.feed import Feed, FeedConfig, NotConnected
+from app.recording import Recorder, RecordingError, RecordingFile, Replay
+from app.state import MarketState
+
+SNAPSHOT = json.dumps({"type": "orderbook_snapshot", "sid": 1, "seq": 1, "msg": {
+    "market_ticker": "KX-1", "yes_dollars_fp": [["0.4100", "10.00"]], "no_dollars_fp": [["0.5500", "3.50"]]}})
+SUBSCRIBED = json.dumps({"id": 1, "type": "subscribed", "msg": {"channel": "orderbook_delta", "sid": 1}})
+DELTA = json.dumps({"type": "orderbook_delta", "sid": 1, "seq": 2, "msg": {
+    "market_ticker": "KX-1", "price_dollars": "0.4100", "delta_fp": "-2.25", "side": "yes"}})
+
+
+def _write(path: Path, frames: list[str]) -> None:
+    recorder = Recorder(path, {"endpoint": "SIM", "channels": ["orderbook_delta"], "markets": ["KX-1"]})
+    for index, frame in enumerate(frames):
+        recorder(frame, 1000.0 + index)
+    recorder.close()
+
+
+@pytest.mark.parametrize("name", ["session.jsonl", "session.jsonl.gz"])
+def test_round_trip_plain_and_gzip(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    _write(path, [SUBSCRIBED, SNAPSHOT, DELTA])
+    loaded = RecordingFile.load(path)
+    assert loaded.header["endpoint"] == "SIM"
+    assert loaded.header["markets"] == ["KX-1"]
+    assert [f.frame for f in loaded.frames] == [SUBSCRIBED, SNAPSHOT, DELTA]
+    assert [f.received for f in loaded.frames] == [1000.0, 1001.0, 1002.0]
+    assert loaded.skipped == 0
+    if name.endswith(".gz"):
+        assert path.read_bytes()[:2] == b"\x1f\x8b"
+
+
+def test_truncated_and_corrupt_lines_are_counted_and_skipped(tmp_path: Path) -> None:
+    path = tmp_path / "cut.jsonl"
+    _write(path, [SUBSCRIBED, SNAPSHOT, DELTA])
+    text = path.read_text()
+    lines = text.splitlines()
+    lines.insert(2, "{not json")
+    path.write_text("\n".join(lines)[:-15])  # cut the last line short
+    loaded = RecordingFile.load(path)
+    assert [f.frame for f in loaded.frames] == [SUBSCRIBED, SNAPSHOT]
+    assert loaded.skipped == 2
+
+
+def test_truncated_gzip_stream_keeps_what_is_whole(tmp_path: Path) -> None:
+    path = tmp_path / "cut.jsonl.gz"
+    _write(path, [SUBSCRIBED, SNAPSHOT, DELTA] * 50)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) - 20])
+    loaded = RecordingFile.load(path)
+    assert 0 < len(loaded.frames) <= 150
+    assert loaded.frames[0].frame == SUBSCRIBED
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (None, "recording not found"),
+        ("", "is empty"),
+        ('{"type": "ticker"}\n', "is not a kalshi-dash recording"),
+        ("hello world\n", "is not a kalshi-dash recording"),
+    ],
+)
+def test_files_that_are_not_recordings(tmp_path: Path, content: str | None, message: str) -> None:
+    path = tmp_path / "file.jsonl"
+    if content is not None:
+        path.write_text(content)
+    with pytest.raises(RecordingError, match=message) as info:
+        RecordingFile.load(path)
+    assert "\n" not in str(info.value)
+
+
+def test_plain_file_named_gz_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "fake.jsonl.gz"
+    path.write_text("not gzip at all\n")
+    with pytest.raises(RecordingError, match="not a kalshi-dash recording"):
+        RecordingFile.load(path)
+
+
+def test_recorder_flushes_before_close(tmp_path: Path) -> None:
+    path = tmp_path / "live.jsonl"
+    recorder = Recorder(path, {"endpoint": "SIM"})
+    recorder(SUBSCRIBED, 1.0)
+    recorder._last_flush -= 2  # a second has passed since the last flush
+    recorder(SNAPSHOT, 2.0)
+    assert len(path.read_text().splitlines()) == 3  # header and both frames on disk while open
+    recorder.close()
+
+
+async def test_replay_rebuilds_the_book_and_refuses_commands(tmp_path: Path) -> None:
+    path = tmp_path / "book.jsonl.gz"
+    _write(path, [SUBSCRIBED, SNAPSHOT, DELTA])
+    state = MarketState()
+    feed = Feed(FeedConfig(url="ws://127.0.0.1:1/trade-api/ws/v2", environment="REPLAY"), state)
+    replay = Replay(RecordingFile.load(path), feed, speed=0)
+    await feed.replay(replay)
+    assert replay.position == replay.total == 3
+    assert state.books["KX-1"].levels("yes") == {4100: 775}
+    assert state.books["KX-1"].levels("no") == {5500: 350}
+    assert "frame 3/3" in feed.status().detail
+    with pytest.raises(NotConnected, match="replay"):
+        await feed.subscribe("ticker")
+
+
+async def test_replay_pause_and_step(tmp_path: Path) -> None:
+    path = tmp_path / "steps.jsonl"
+    _write(path, [SUBSCRIBED, SNAPSHOT, DELTA])
+    feed = Feed(FeedConfig(url="ws://127.0.0.1:1/trade-api/ws/v2"), MarketState())
+    replay = Replay(RecordingFile.load(path), feed, speed=0)
+    replay.pause()
+    task = asyncio.create_task(feed.replay(replay))
+    await asyncio.sleep(0)
+    assert replay.position == 0
+    replay.step()
+    await feed.wait_for(lambda: replay.position == 1, 2)
+    assert replay.paused
+    replay.resume()
+    await asyncio.wait_for(task, 2)
+    assert replay.position == 3
