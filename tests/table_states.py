@@ -132,15 +132,16 @@ def rfq_created(rfq_id: str, ticker: str, current: bool = True) -> str:
 def quote(kind: str, quote_id: str, rfq_id: str, ticker: str, current: bool = True) -> str:
     """A ``quote_created`` / ``quote_accepted`` / ``quote_executed`` in either form."""
     body: dict[str, Any] = {"quote_id": quote_id, "rfq_id": rfq_id, "quote_creator_id": "mm",
-                            "rfq_creator_id": "me", "market_ticker": ticker,
-                            "created_ts": "2025-11-26T09:41:30Z"}
+                            "rfq_creator_id": "me", "market_ticker": ticker}
     if current:
         body |= {"yes_bid_dollars": "0.3550", "no_bid_dollars": "0.6300",
                  "yes_contracts_offered_fp": "100.00", "no_contracts_offered_fp": "200.00"}
     else:
         body |= {"yes_bid": 35, "no_bid": 63, "yes_contracts_offered": 100,
                  "no_contracts_offered": 200}
-    if kind != "quote_created":
+    if kind == "quote_created":  # as in the reference, only the creation carries a time
+        body["created_ts"] = "2025-11-26T09:41:30Z"
+    else:
         body["accepted_side"] = "yes"
     return frame(kind, body)
 
