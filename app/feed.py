@@ -668,6 +668,7 @@ class Feed:
         cmd_id = self._next_id
         self._next_id += 1
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        future.add_done_callback(_mark_retrieved)
         self._pending[cmd_id] = _Pending(name, future, channel, set(snapshots))
         try:
             await ws.send(p.encode_command(build(cmd_id, *args, **kwargs)))
@@ -802,11 +803,11 @@ class Feed:
         self._mark(Kind.BOOK, fresh)
         if fresh and not sub.resyncing:
             sub.resyncing = True
+            self.resyncs += 1
+            sub.resyncs += 1
             self._spawn(self._resync(sub, fresh))
 
     async def _resync(self, sub: LiveSubscription, markets: set[str]) -> None:
-        self.resyncs += 1
-        sub.resyncs += 1
         try:
             if self._get_snapshot_supported:
                 try:
@@ -901,6 +902,12 @@ class Feed:
 
 
 _ABSENT: Any = object()
+
+
+def _mark_retrieved(future: asyncio.Future[Any]) -> None:
+    """Consume a command future's exception so an abandoned command logs no asyncio warning."""
+    if not future.cancelled():
+        future.exception()
 
 
 def _describe_connect_error(exc: BaseException) -> str:
