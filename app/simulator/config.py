@@ -1,0 +1,35 @@
+"""The simulator's settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.simulator.session import DEFAULT_COMMAND_RATE, DEFAULT_MARKET_LIMIT
+
+
+@dataclass(slots=True)
+class SimConfig:
+    """How the simulator behaves; every field has a production-like default.
+
+    ``rate`` is engine steps (market actions) per second; 0 keeps market activity paused.
+    ``frozen_time_ms`` pins every timestamp the exchange sends (deterministic snapshots).
+    ``firehose`` steps as fast as the sockets take, holding at most ``send_buffer`` frames per
+    connection; otherwise a connection that falls ``send_buffer`` frames behind loses its
+    subscriptions with error 25, as production does.
+    """
+
+    seed: int = 7
+    events: int = 20
+    markets: int = 200
+    rate: float = 200.0
+    legacy: bool = False
+    allow_anonymous: bool = False
+    ping_interval: float = 10.0
+    clock_skew: float = 30.0
+    firehose: bool = False
+    frozen_time_ms: int | None = None
+    ping_timeout: float | None = None  # None: the ping interval
+    settle_every: int = 2_000  # engine steps between two event settlements (0: never)
+    market_limit: int = DEFAULT_MARKET_LIMIT
+    command_rate: int = DEFAULT_COMMAND_RATE
+    send_buffer: int = 20_000
