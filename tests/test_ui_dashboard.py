@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Callable
-
-from textual.pilot import Pilot
 from textual.widgets import Footer, Input, TabbedContent
 
 from app import protocol as p
@@ -17,22 +14,13 @@ from app.screens.help import HelpScreen, help_sections, own_bindings, WIDGET_SEC
 from app.screens.subscribe import SubscribeDialog
 from app.state import BookStatus
 from tests import table_states as ts
-from tests.ui_states import LADDER_TICKER, MARKETS, dashboard_app, status
+from tests.ui_states import LADDER_TICKER, MARKETS, dashboard_app, status, until
 from widgets.depth_ladder import DepthLadder
 from widgets.ladder_model import ASK, BID
 from widgets.status_bar import StatusBar
 from widgets.ticker_grid import TickerGrid
 
 SIZE = (120, 40)
-
-
-async def until(pilot: Pilot[int], condition: Callable[[], bool], tries: int = 50) -> None:
-    """Let the app process messages until ``condition`` holds (fails after ``tries`` pauses)."""
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause()
-    assert condition(), "condition never held"
 
 
 def grid(app: KalshiDashApp) -> TickerGrid:

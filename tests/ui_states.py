@@ -8,9 +8,10 @@ changes) and trades. The clock is frozen at :data:`NOW`; feed statuses are fixed
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
+
+from textual.pilot import Pilot
 
 from app.feed_status import ConnectionState, FeedStatusSnapshot
 from app.main import DARK_THEME, KalshiDashApp
@@ -100,16 +101,22 @@ def dashboard_app(
     *, environment: str = "SIM", markets: Sequence[str] = (LADDER_TICKER,), theme: str = DARK_THEME,
     state: MarketState | None = None,
 ) -> KalshiDashApp:
-    """The dashboard over :func:`dashboard_state` with a frozen clock and no feed."""
-    return KalshiDashApp(
+    """The dashboard over :func:`dashboard_state` with a frozen clock, no feed, no animation."""
+    app = KalshiDashApp(
         state if state is not None else dashboard_state(),
         environment=environment,
         markets=markets,
         clock=lambda: NOW,
         theme=theme,
     )
+    app.animation_level = "none"
+    return app
 
 
-def as_json(value: Any) -> str:
-    """Compact JSON (for frames built by hand in tests)."""
-    return json.dumps(value, separators=(",", ":"))
+async def until(pilot: Pilot[Any], condition: Callable[[], bool], tries: int = 50) -> None:
+    """Let the app process messages until ``condition`` holds (fails after ``tries`` pauses)."""
+    for _ in range(tries):
+        if condition():
+            return
+        await pilot.pause()
+    assert condition(), "condition never held"

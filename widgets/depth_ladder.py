@@ -51,6 +51,7 @@ COLUMNS: tuple[tuple[int | None, str, int], ...] = (
 FIXED_W = sum(width or 0 for width, _, _ in COLUMNS) + sum(gap for _, _, gap in COLUMNS)
 BLOCKS = " ▏▎▍▌▋▊▉█"
 
+MODIFIERS = frozenset({"depth-ladder--best", "depth-ladder--dim"})
 STATUS_BADGE = {
     None: "◌ AWAITING SNAPSHOT",
     BookStatus.AWAITING_SNAPSHOT: "◌ AWAITING SNAPSHOT",
@@ -214,7 +215,9 @@ class DepthLadder(ScrollView, StateView, can_focus=True):
         return rows + 1 if rows else 1
 
     def _style(self, component: str) -> Style:
-        return self.get_component_rich_style(component, partial=True)
+        """A component's whole style (colours blended against the background, alpha included);
+        the text-style-only modifiers (best, dim) are taken partially so they keep the colour."""
+        return self.get_component_rich_style(component, partial=component in MODIFIERS)
 
     def render_line(self, y: int) -> Strip:
         """The strip of line ``y`` of the view: two fixed lines, then the scrolled ladder."""

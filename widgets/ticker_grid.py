@@ -176,6 +176,7 @@ class TickerGrid(DataTable, StateView):
             sort_dirty |= self._update_row(row_values(state, ticker))
         if sort_dirty:
             self._schedule_resort()
+        self._describe()
 
     # -- rows -----------------------------------------------------------------------------------
 
