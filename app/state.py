@@ -75,6 +75,7 @@ class QuoteRecord:
     quote: p.QuoteEvent
     status: str
     history: list[str] = field(default_factory=list)
+    created_ts: str | None = None  # from the first message that carried it (accepts do not)
 
 
 @dataclass(slots=True)
@@ -295,6 +296,7 @@ class MarketState:
         if quote is None:
             quote = record.quotes[m.quote_id] = QuoteRecord(m, status)
         quote.quote = m
+        quote.created_ts = quote.created_ts or m.created_ts
         quote.status = status
         quote.history.append(status)
         if record.status != "deleted":

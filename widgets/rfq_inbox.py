@@ -79,7 +79,7 @@ def _rfq_cells(rfq: RfqRecord) -> Cells:
 def _quote_cells(record: QuoteRecord) -> Cells:
     quote = record.quote
     return (
-        cells.iso_clock(quote.created_ts),
+        cells.iso_clock(record.created_ts),
         Cell(f"{QUOTE_INDENT}{quote.quote_id}", Tone.MUTED),
         cells.text(quote.market_ticker),
         cells.BLANK,
