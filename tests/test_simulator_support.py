@@ -125,7 +125,9 @@ class Client:
 async def connected(sim: Simulator, headers: dict[str, str] | None = None) -> AsyncIterator[Client]:
     """A client connected to ``sim`` with a freshly signed handshake (or the given headers)."""
     assert sim.url is not None
-    async with websockets.connect(sim.url, additional_headers=headers or CREDENTIALS.headers()) as ws:
+    # an unbounded receive queue: a test that stops reading early can still close at once
+    headers = headers or CREDENTIALS.headers()
+    async with websockets.connect(sim.url, additional_headers=headers, max_queue=None) as ws:
         yield Client(ws)
 
 

@@ -150,6 +150,7 @@ class Simulator:
         self._market_task: asyncio.Task[None] | None = None
         self._running: asyncio.Event | None = None
         self._paused = False
+        self.firehose_waiting = False  # True while the firehose waits for a slow connection
 
     # -- lifecycle ------------------------------------------------------------------------------
 
@@ -235,6 +236,11 @@ class Simulator:
     def connection_count(self) -> int:
         """Connections open now."""
         return len(self._connections)
+
+    @property
+    def pending_frames(self) -> int:
+        """The most frames any connection has queued and not yet written to its socket."""
+        return max((connection.pending for connection in self._connections), default=0)
 
     # -- used by faults -------------------------------------------------------------------------
 
@@ -359,7 +365,9 @@ class Simulator:
             self.step(FIREHOSE_BATCH)
             for connection in list(self._connections):
                 if connection.pending > high_water:
+                    self.firehose_waiting = True
                     await connection.wait_drained()
+                    self.firehose_waiting = False
             await asyncio.sleep(0)
 
 

@@ -1,0 +1,205 @@
+"""Each fault does what it says, and ``faults.counts`` tells how many were injected."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+import websockets
+
+from app import protocol as p
+from app.simulator.session import Session
+from tests.test_simulator_support import GUARD, connected, running, sid_of, small_config
+
+
+async def _book_frames(client, sim, steps: int = 200) -> list[p.ServerMessage]:
+    """Advance ``steps`` and return everything received up to a list_subscriptions answer."""
+    sim.step(steps)
+    command_id = client.next_id()
+    await client.send(p.list_subscriptions(command_id))
+    return await client.until(lambda m: m.id == command_id)
+
+
+async def _subscribed_book(client, sim) -> int:
+    """Subscribe to three books and read their snapshots; the sid."""
+    answer = await client.subscribe([p.ORDERBOOK_DELTA], sim.market_tickers()[:3])
+    await client.take(3)
+    return sid_of(answer, p.ORDERBOOK_DELTA)
+
+
+async def test_drop_connections_aborts_every_connection() -> None:
+    async with running() as sim, connected(sim) as first, connected(sim) as second:
+        for client in (first, second):
+            await client.command(p.list_subscriptions(1))
+        assert sim.faults.drop_connections() == 2
+        async with asyncio.timeout(GUARD):
+            await first.ws.wait_closed()
+            await second.ws.wait_closed()
+        assert first.ws.close_code == second.ws.close_code == 1006
+        assert sim.faults.counts["drop"] == 2
+
+
+async def test_drop_every_keeps_dropping_new_connections() -> None:
+    async with running() as sim:
+        sim.faults.drop_every(0.05)
+        for _ in range(2):
+            async with connected(sim) as client:
+                async with asyncio.timeout(GUARD):
+                    await client.ws.wait_closed()
+        sim.faults.drop_every(None)
+        assert sim.faults.counts["drop"] >= 2
+        async with connected(sim) as client:
+            assert isinstance((await client.command(p.list_subscriptions(1)))[0], p.Ok)
+
+
+async def test_skip_seq_leaves_exactly_one_gap() -> None:
+    async with running() as sim, connected(sim) as client:
+        sid = await _subscribed_book(client, sim)
+        sim.faults.skip_seq(1)
+        await _book_frames(client, sim)
+        seqs = [r.message.seq for r in client.received if r.message.sid == sid and r.message.seq is not None]
+        steps = [b - a for a, b in zip(seqs, seqs[1:])]
+        assert sorted(set(steps)) == [1, 2] and steps.count(2) == 1
+        assert sim.faults.counts["skip_seq"] == 1
+
+
+async def test_duplicate_sends_one_frame_twice_with_the_same_seq() -> None:
+    async with running() as sim, connected(sim) as client:
+        await _subscribed_book(client, sim)
+        sim.faults.duplicate(1)
+        start = len(client.received)
+        await _book_frames(client, sim)
+        raws = [r.raw for r in client.received[start:]]
+        repeats = [a for a, b in zip(raws, raws[1:]) if a == b]
+        assert len(repeats) == 1 and '"seq":' in repeats[0]
+        assert sim.faults.counts["duplicate"] == 1
+
+
+async def test_malformed_and_unknown_type_frames_go_out_before_the_next_data() -> None:
+    async with running() as sim, connected(sim) as client:
+        await _subscribed_book(client, sim)
+        sim.faults.malformed(2)
+        sim.faults.unknown_type(1)
+        sim.step(100)
+        raws = [await client.recv_raw() for _ in range(5)]
+        for raw in raws[0], raws[3]:
+            with pytest.raises(p.ProtocolError, match="not valid JSON"):
+                p.parse(raw)
+        unknown = p.parse(raws[1])
+        assert isinstance(unknown, p.UnknownMessage) and unknown.type == "sim_surprise"
+        assert isinstance(p.parse(raws[2]), p.OrderbookDelta) and isinstance(p.parse(raws[4]), p.OrderbookDelta)
+        assert sim.faults.counts["malformed"] == 2 and sim.faults.counts["unknown_type"] == 1
+
+
+async def test_periodic_frame_faults_fire_on_every_nth_data_frame() -> None:
+    async with running() as sim, connected(sim) as client:
+        await _subscribed_book(client, sim)
+        sim.faults.every("unknown_type", 10)
+        messages = await _book_frames(client, sim, 300)
+        data = [m for m in messages if isinstance(m, p.OrderbookDelta)]
+        unknown = [m for m in messages if isinstance(m, p.UnknownMessage)]
+        assert len(unknown) == len(data) // 10 == sim.faults.counts["unknown_type"]
+
+
+async def test_stall_sends_nothing_and_answers_no_pings_then_resumes() -> None:
+    config = small_config(ping_interval=0.05, ping_timeout=0.1)
+    async with running(config) as sim, connected(sim) as client:
+        await client.command(p.list_subscriptions(1))
+        sim.faults.stall(0.5)
+        started = time.monotonic()
+        pong = await client.ws.ping(b"are you there")
+        answer = await client.command(p.list_subscriptions(2))
+        assert isinstance(answer[-1], p.Ok)
+        assert time.monotonic() - started >= 0.4, "nothing was answered during the stall"
+        async with asyncio.timeout(GUARD):
+            await pong
+        assert sim.faults.counts["stall"] == 1 and sim.connection_count == 1, "a stall is not a drop"
+
+
+async def test_data_envelope_puts_payloads_under_data() -> None:
+    async with running() as sim, connected(sim) as client:
+        sim.faults.data_envelope(True)
+        await client.subscribe([p.ORDERBOOK_DELTA], sim.market_tickers()[:1])
+        snapshot = await client.recv()
+        raw = client.received[-1].raw
+        assert '"data":{' in raw and '"msg":' not in raw
+        assert isinstance(snapshot, p.OrderbookSnapshot) and snapshot.yes
+        sim.faults.data_envelope(False)
+        await client.command(p.list_subscriptions(7))
+        assert '"msg":' in client.received[-1].raw
+        assert sim.faults.counts["data_envelope"] == 2
+
+
+@pytest.mark.parametrize("status", [401, 503])
+async def test_reject_next_handshakes(status: int) -> None:
+    async with running() as sim:
+        sim.faults.reject_next_handshake(status, count=2)
+        for _ in range(2):
+            with pytest.raises(websockets.InvalidStatus) as caught:
+                async with connected(sim):
+                    pass
+            assert caught.value.response.status_code == status
+        async with connected(sim) as client:
+            assert isinstance((await client.command(p.list_subscriptions(1)))[0], p.Ok)
+        assert sim.faults.counts["reject_handshake"] == 2
+        assert (sim.handshakes_rejected, sim.handshakes_accepted) == (2, 1)
+
+
+@pytest.mark.parametrize("code", [10, 25])
+async def test_channel_error_ends_the_subscription(code: int) -> None:
+    async with running() as sim, connected(sim) as client:
+        sid = await _subscribed_book(client, sim)
+        assert sim.faults.channel_error(sid, code) == 1
+        messages = await _book_frames(client, sim)
+        errors = [m for m in messages if isinstance(m, p.ErrorMessage)]
+        assert [(e.code, e.sid) for e in errors] == [(code, sid)]
+        after = messages[messages.index(errors[0]) + 1:]
+        assert not any(isinstance(m, p.OrderbookDelta) for m in after)
+        assert messages[-1].subscriptions == ()
+        assert sim.faults.counts["channel_error"] == 1
+
+
+@pytest.mark.parametrize("code", [1, 18])
+async def test_error_answers_the_next_command(code: int) -> None:
+    async with running() as sim, connected(sim) as client:
+        sim.faults.error(code)
+        error = await client.error(p.subscribe(3, [p.TICKER]))
+        assert (error.code, error.id) == (code, 3)
+        assert isinstance((await client.subscribe([p.TICKER]))[0], p.Subscribed)
+        assert sim.faults.counts["error"] == 1
+
+
+async def test_a_connection_that_falls_behind_loses_its_subscriptions_with_error_25() -> None:
+    async with running(small_config(send_buffer=50)) as sim, connected(sim) as client:
+        sid = await _subscribed_book(client, sim)
+        messages = await _book_frames(client, sim, 2_000)
+        errors = [m for m in messages if isinstance(m, p.ErrorMessage)]
+        assert [(e.code, e.sid) for e in errors] == [(25, sid)]
+        assert messages[-1].subscriptions == ()
+
+
+async def test_firehose_keeps_the_send_buffer_bounded_and_loses_nothing() -> None:
+    config = small_config(firehose=True, send_buffer=200)
+    async with running(config) as sim, connected(sim) as client:
+        sid = await _subscribed_book(client, sim)
+        await client.take(500)
+        sim.faults.stall(0.3)  # the server writes nothing: its buffer fills and the firehose waits
+        async with asyncio.timeout(GUARD):
+            while not sim.firehose_waiting:
+                await asyncio.sleep(0.01)
+        assert config.send_buffer < sim.pending_frames <= config.send_buffer + 64 * 20
+        await client.take(2_000)
+        seqs = [r.message.seq for r in client.received if r.message.sid == sid and r.message.seq is not None]
+        assert seqs == list(range(1, len(seqs) + 1))
+
+
+def test_session_without_hooks_injects_nothing() -> None:
+    from app.simulator.engine import Exchange
+
+    exchange = Exchange(events=2, markets=4)
+    session = Session(exchange)
+    session.handle('{"id":1,"cmd":"subscribe","params":{"channels":["trade"]}}')
+    frames = [f for _ in range(500) for f in session.publish(exchange.step())]
+    seqs = [p.parse(f).seq for f in frames]
+    assert seqs == list(range(1, len(seqs) + 1))
