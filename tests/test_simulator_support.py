@@ -33,9 +33,9 @@ def small_config(**overrides: Any) -> SimConfig:
 
 
 @asynccontextmanager
-async def running(config: SimConfig | None = None) -> AsyncIterator[Simulator]:
-    """A started simulator with the test key registered."""
-    sim = Simulator(config or small_config())
+async def running(config: SimConfig | None = None, *, sim: Simulator | None = None) -> AsyncIterator[Simulator]:
+    """A started simulator (``sim``, or one built from ``config``) with the test key registered."""
+    sim = sim or Simulator(config or small_config())
     sim.register_key(KEY_ID, KEY.public_key())
     await sim.start()
     try:

@@ -222,9 +222,9 @@ class Account:
         """Ids of the account's resting orders in an order group."""
         return [oid for oid, order in self.orders.items() if order.group_id == group_id]
 
-    def newly_triggered(self, group_id: str | None) -> bool:
+    def newly_triggered(self, group_id: str) -> bool:
         """True (once) when the group has filled its limit and must trigger now."""
-        group = self.groups.get(group_id) if group_id else None
+        group = self.groups.get(group_id)
         if group is None or group.triggered or group.filled < group.limit:
             return False
         group.triggered = True

@@ -273,10 +273,14 @@ class Exchange:
             sim.open_interest = max(0, sim.open_interest - count)
 
     def _execute(self, sim: MarketSim, side: str, limit: int, count: int, taker: AccountOrder | None, out: Out) -> None:
-        """A marketable buy of ``side``: trades against the book, then the ticker."""
+        """A marketable buy of ``side``: trades against the book, then the ticker.
+
+        Order groups that reach their limit trigger once every match is booked: a sweep may still
+        be filling other orders of the same group.
+        """
         matches = sim.book.match(side, limit, count)
         triggered: list[str] = []
-        for index, match in enumerate(matches):
+        for match in matches:
             trade_id = self._id()
             yes_price = yes_price_of(match.maker.side, match.price)
             out.append(self._change(sim, match.maker.side, match.price, -match.count, match.maker))
@@ -287,33 +291,23 @@ class Exchange:
                 out.extend(self.account.fill(
                     match.maker.order_id, trade_id, match.count, match.price, self.now_ms(), taker=False
                 ))
-                # the makers of the later matches are out of the book already, their fills to come
-                later = {m.maker.order_id for m in matches[index + 1:]}
-                triggered += self._check_group(group_id, out, later)
+                if group_id is not None and self.account.newly_triggered(group_id):
+                    triggered.append(group_id)
             if taker is not None:
                 out.extend(self.account.fill(
                     taker.order_id, trade_id, match.count, ONE_DOLLAR - match.price, self.now_ms(), taker=True
                 ))
-        for group_id in triggered:  # what a trigger left for after its fills (a partial match)
-            for resting in self.account.group_orders(group_id):
-                self._cancel_user(resting, "order_group_triggered", out)
+        for group_id in triggered:
+            self._trigger(group_id, out)
         if matches:
             out.append(self._ticker(sim))
 
-    def _check_group(self, group_id: str | None, out: Out, matched: set[str]) -> list[str]:
-        """Trigger a group whose fills reached its limit: cancel the group's resting orders.
-
-        Orders in ``matched`` (traded in this execution, fills not yet booked) are left for the
-        caller to cancel afterwards; returns the group's id when it triggered, else nothing.
-        """
-        if not self.account.newly_triggered(group_id):
-            return []
+    def _trigger(self, group_id: str, out: Out) -> None:
+        """A group reached its limit: say so and cancel its resting orders."""
         group = self.account.groups[group_id]
         out.append(OrderGroupEvent("triggered", group.group_id, group.limit))
         for resting in self.account.group_orders(group.group_id):
-            if resting not in matched:
-                self._cancel_user(resting, "order_group_triggered", out)
-        return [group.group_id]
+            self._cancel_user(resting, "order_group_triggered", out)
 
     def _cancel_user(self, order_id: str, reason: str, out: Out) -> None:
         order = self.account.orders[order_id]
