@@ -18,7 +18,7 @@ import platformdirs
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from app.auth import ENV_KEY_ID, ENV_KEY_PATH, AuthError, load_private_key
+from app.auth import AuthError, load_private_key
 from app.simulator.config import SimConfig
 from app.simulator.faults import FRAME_FAULTS, HANDSHAKE_STATUSES
 from app.simulator.server import Simulator
@@ -30,12 +30,12 @@ DEMO_KEY_FILE = "demo-key.pem"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The ``sim`` subcommand's options (every dest starts with ``sim_``)."""
     defaults = SimConfig()
-    parser.add_argument("--host", dest="sim_host", default="127.0.0.1", help="address to listen on")
-    parser.add_argument("--port", dest="sim_port", type=int, default=8765, help="port (0: any free port)")
-    parser.add_argument("--seed", dest="sim_seed", type=int, default=defaults.seed, help="random seed")
-    parser.add_argument("--events", dest="sim_events", type=int, default=defaults.events, help="number of events")
-    parser.add_argument("--markets", dest="sim_markets", type=int, default=defaults.markets, help="number of markets")
-    parser.add_argument("--rate", dest="sim_rate", type=float, default=defaults.rate,
+    parser.add_argument("--host", dest="sim_host", metavar="HOST", default="127.0.0.1", help="address to listen on")
+    parser.add_argument("--port", dest="sim_port", metavar="PORT", type=int, default=8765, help="port (0: any free port)")
+    parser.add_argument("--seed", dest="sim_seed", metavar="N", type=int, default=defaults.seed, help="random seed")
+    parser.add_argument("--events", dest="sim_events", metavar="N", type=int, default=defaults.events, help="number of events")
+    parser.add_argument("--markets", dest="sim_markets", metavar="N", type=int, default=defaults.markets, help="number of markets")
+    parser.add_argument("--rate", dest="sim_rate", metavar="PER_SECOND", type=float, default=defaults.rate,
                         help="market actions per second (0: paused)")
     parser.add_argument("--legacy", dest="sim_legacy", action="store_true",
                         help="behave as the 2025 reference describes instead of today's production")
@@ -43,15 +43,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="accept unsigned connections (private channels answer error 9)")
     parser.add_argument("--firehose", dest="sim_firehose", action="store_true",
                         help="send market activity as fast as the socket takes it")
-    parser.add_argument("--ping-interval", dest="sim_ping_interval", type=float, default=defaults.ping_interval,
+    parser.add_argument("--ping-interval", dest="sim_ping_interval", metavar="SECONDS", type=float, default=defaults.ping_interval,
                         help="seconds between heartbeat pings")
-    parser.add_argument("--clock-skew", dest="sim_clock_skew", type=float, default=defaults.clock_skew,
+    parser.add_argument("--clock-skew", dest="sim_clock_skew", metavar="SECONDS", type=float, default=defaults.clock_skew,
                         help="largest accepted handshake timestamp skew, seconds")
     parser.add_argument("--key-id", dest="sim_key_ids", action="append", default=[], metavar="ID",
                         help="register this key id (pair each with --public-key)")
     parser.add_argument("--public-key", dest="sim_public_keys", action="append", default=[], metavar="FILE",
                         help="PEM public key for the matching --key-id")
-    parser.add_argument("--data-dir", dest="sim_data_dir", type=Path, default=None,
+    parser.add_argument("--data-dir", dest="sim_data_dir", metavar="DIR", type=Path, default=None,
                         help="where the demo key is kept (default: the user data dir)")
     faults = parser.add_argument_group("faults")
     faults.add_argument("--drop-every", dest="sim_drop_every", type=float, metavar="SECONDS",
@@ -109,21 +109,31 @@ def load_public_key(path: str) -> rsa.RSAPublicKey:
     return key
 
 
-def register_keys(sim: Simulator, args: argparse.Namespace) -> list[str]:
-    """Register the caller's keys, or the demo key; the lines that tell how to connect."""
+def register_keys(sim: Simulator, args: argparse.Namespace) -> Path | None:
+    """Register the caller's keys, or else the demo key; the demo key's path when it is used."""
     if len(args.sim_key_ids) != len(args.sim_public_keys):
         raise AuthError("give one --public-key for each --key-id")
     for key_id, path in zip(args.sim_key_ids, args.sim_public_keys):
         sim.register_key(key_id, load_public_key(path))
     if args.sim_key_ids:
-        return [f"  key id:      {key_id} ({path})" for key_id, path in zip(args.sim_key_ids, args.sim_public_keys)]
+        return None
     key, path = demo_key(args.sim_data_dir)
     sim.register_key(DEMO_KEY_ID, key.public_key())
-    return [
-        f"  key id:      {DEMO_KEY_ID}",
-        f"  private key: {path}",
-        f"  e.g.         {ENV_KEY_ID}={DEMO_KEY_ID} {ENV_KEY_PATH}={path}",
-    ]
+    return path
+
+
+def connection_help(url: str, args: argparse.Namespace, demo_path: Path | None) -> str:
+    """What to tell the user: the URL, the key id(s) and, for the demo key, its path."""
+    lines = [f"kalshi-dash simulator on {url}"]
+    if demo_path is None:
+        lines += [f"  key id:      {key_id} ({path})" for key_id, path in zip(args.sim_key_ids, args.sim_public_keys)]
+    else:
+        lines += [
+            f"  key id:      {DEMO_KEY_ID}",
+            f"  private key: {demo_path}",
+            f"  dashboard:   kalshi-dash --url {url} --key-id {DEMO_KEY_ID} --private-key {demo_path}",
+        ]
+    return "\n".join(lines)
 
 
 def apply_faults(sim: Simulator, args: argparse.Namespace) -> None:
@@ -146,11 +156,10 @@ async def serve(
 ) -> None:
     """Run the simulator until ``stop`` is set (forever when None)."""
     sim = Simulator(config_from(args))
-    lines = register_keys(sim, args)
+    demo_path = register_keys(sim, args)
     url = await sim.start(args.sim_host, args.sim_port)
     try:
-        print(f"kalshi-dash simulator on {url}", file=out)
-        print("\n".join(lines), file=out)
+        print(connection_help(url, args, demo_path), file=out)
         apply_faults(sim, args)
         out.flush()
         if started is not None:
