@@ -117,8 +117,9 @@ class KalshiDashApp(App[int]):
     def notify_error(self, error: FeedErrorInfo) -> None:
         """A notification for ``error``: what happened, the code's meaning, the server's words."""
         lines = []
-        if error.code is not None:
-            lines.append(f"error {error.code}: {error.meaning or p.error_meaning(error.code)}")
+        meaning = error.meaning or (p.error_meaning(error.code) if error.code is not None else "")
+        if error.code is not None and meaning not in error.summary:
+            lines.append(f"error {error.code}: {meaning}")
         if error.server_message:
             lines.append(f"server said: {error.server_message}")
         self.notify(

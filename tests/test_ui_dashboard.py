@@ -13,8 +13,7 @@ from app.screens.dashboard import PANES, DashboardScreen
 from app.screens.help import HelpScreen, help_sections, own_bindings, WIDGET_SECTIONS
 from app.screens.subscribe import SubscribeDialog
 from app.state import BookStatus
-from tests import table_states as ts
-from tests.ui_states import LADDER_TICKER, MARKETS, dashboard_app, status, until
+from tests.ui_states import LADDER_TICKER, advance, dashboard_app, scenario, status, until
 from widgets.depth_ladder import DepthLadder
 from widgets.ladder_model import ASK, BID
 from widgets.status_bar import StatusBar
@@ -31,35 +30,40 @@ def ladder_levels(ladder: DepthLadder) -> tuple[dict[int, int], dict[int, int]]:
     return ladder.ladder.levels(BID), ladder.ladder.levels(ASK)
 
 
-async def test_enter_on_a_grid_row_opens_a_ladder_whose_levels_equal_the_book() -> None:
-    app = dashboard_app(markets=())
+def as_asks(bids_of_other_side: dict[int, int]) -> dict[int, int]:
+    """Asks derived from the other side's bids ($1 - p)."""
+    return {10_000 - price: size for price, size in bids_of_other_side.items()}
+
+
+async def test_enter_on_a_grid_row_opens_a_ladder_whose_levels_equal_the_simulators_book() -> None:
+    sim = scenario()
+    app = dashboard_app(sim, markets=())
     async with app.run_test(size=SIZE) as pilot:
         table = grid(app)
-        target = MARKETS[2][0]
+        target = sim.tickers[1]
         table.move_cursor(row=table.get_row_index(target))
         await pilot.press("enter")
         await until(pilot, lambda: target in app.dashboard.ladders())
         ladder = app.dashboard.ladders()[target]
-        book = app.market_state.books[target]
-        bids, asks = ladder_levels(ladder)
-        assert bids == book.levels(YES)
-        assert asks == {10_000 - price: size for price, size in book.levels(NO).items()}
+        yes, no = sim.exchange.book_levels(target)
+        assert yes and no
+        assert ladder_levels(ladder) == (yes, as_asks(no))
         assert app.dashboard.active_ladder() is ladder
 
 
 async def test_flip_shows_the_no_side_of_the_same_book() -> None:
-    app = dashboard_app()
+    sim = scenario()
+    app = dashboard_app(sim)
     async with app.run_test(size=SIZE) as pilot:
         ladder = app.dashboard.ladders()[LADDER_TICKER]
         ladder.focus()
         await pilot.press("f")
-        book = app.market_state.books[LADDER_TICKER]
-        bids, asks = ladder_levels(ladder)
+        yes, no = sim.exchange.book_levels(LADDER_TICKER)
         assert ladder.side == NO
-        assert bids == book.levels(NO)
-        assert asks == {10_000 - price: size for price, size in book.levels(YES).items()}
+        assert ladder_levels(ladder) == (no, as_asks(yes))
         await pilot.press("f")
         assert ladder.side == YES
+        assert ladder_levels(ladder) == (yes, as_asks(no))
 
 
 async def test_sort_keys_order_the_rows() -> None:
@@ -85,13 +89,18 @@ async def test_filter_keeps_matching_rows_as_you_type_and_escape_returns_to_the_
     async with app.run_test(size=SIZE) as pilot:
         table = grid(app)
         everything = set(table.visible_tickers())
+        titles = {t: (app.market_state.title(t) or "").casefold() for t in everything}
         await pilot.press("slash")
         field = app.dashboard.query_one("#grid-filter", Input)
         assert app.focused is field
-        await pilot.press("b", "t", "c")
-        assert table.visible_tickers() == ["KXBTCD-25NOV2617-T96999.99"]
-        await pilot.press("backspace", "backspace", "backspace", "n", "y", "c")  # matches a title
-        assert table.visible_tickers() == ["KXHIGHNY-25NOV26-B53.5"]
+        await pilot.press(*"fed")
+        expected = {t for t in everything if "fed" in t.casefold() or "fed" in titles[t]}
+        assert set(table.visible_tickers()) == expected and 0 < len(expected) < len(everything)
+        word = "bitcoin"  # only in titles
+        assert not any(word in t.casefold() for t in everything)
+        await pilot.press("backspace", "backspace", "backspace", *word)
+        expected = {t for t in everything if word in titles[t]}
+        assert set(table.visible_tickers()) == expected and expected
         await pilot.press("escape")
         assert app.focused is table
         field.value = ""
@@ -145,33 +154,38 @@ async def test_palette_command_runs_the_bound_action() -> None:
         assert app.dashboard.current_pane == "feed"
 
 
-async def test_book_changes_redraw_the_open_ladder_and_flash_the_changed_size() -> None:
-    app = dashboard_app()
+async def test_book_changes_redraw_the_open_ladder_and_flash_the_changed_sizes() -> None:
+    sim = scenario()
+    app = dashboard_app(sim)
     async with app.run_test(size=SIZE) as pilot:
         ladder = app.dashboard.ladders()[LADDER_TICKER]
-        before = ladder.ladder.levels(BID)[4100]
-        ts.apply(app.market_state, ts.frame("orderbook_delta", {
-            "market_ticker": LADDER_TICKER, "side": "yes", "price_dollars": "0.4100",
-            "delta_fp": "5.00"}))
-        app.dashboard.post_message(BookChanged(frozenset({LADDER_TICKER})))
-        await until(pilot, lambda: ladder.ladder.levels(BID).get(4100) == before + 500)
-        assert ladder.flashing() == {(BID, 4100): 1}
+        before = ladder.ladder
+        advance(app, sim, 300)
+        yes, no = sim.exchange.book_levels(LADDER_TICKER)
+        await until(pilot, lambda: ladder_levels(ladder) == (yes, as_asks(no)))
+        moved = {(BID, p_) for p_ in set(yes) | set(before.levels(BID))
+                 if yes.get(p_, 0) != before.levels(BID).get(p_, 0)}
+        assert moved and moved <= set(ladder.flashing())
+        for (which, price), direction in ladder.flashing().items():
+            old = before.levels(which).get(price, 0)
+            new = ladder.ladder.levels(which).get(price, 0)
+            assert direction == (1 if new > old else -1)
 
 
 async def test_a_ladder_out_of_sight_catches_up_when_shown() -> None:
-    app = dashboard_app()
+    sim = scenario()
+    app = dashboard_app(sim)
     async with app.run_test(size=SIZE) as pilot:
         ladder = app.dashboard.ladders()[LADDER_TICKER]
+        before = ladder_levels(ladder)
         await pilot.press("2")
-        ts.apply(app.market_state, ts.frame("orderbook_delta", {
-            "market_ticker": LADDER_TICKER, "side": "no", "price_dollars": "0.5700",
-            "delta_fp": "-80.00"}))
-        app.dashboard.post_message(BookChanged(frozenset({LADDER_TICKER})))
-        await until(pilot, lambda: app.dashboard.fanout.waiting == 1)
-        assert ladder.ladder.levels(ASK).get(4300) == 8000  # not redrawn while hidden
+        advance(app, sim, 300)
+        await until(pilot, lambda: ladder in app.dashboard.fanout._missed)
+        assert ladder_levels(ladder) == before  # not redrawn while hidden
         await pilot.press("1")
-        await until(pilot, lambda: 4300 not in ladder.ladder.levels(ASK))
-        assert app.dashboard.fanout.waiting == 0
+        yes, no = sim.exchange.book_levels(LADDER_TICKER)
+        await until(pilot, lambda: ladder_levels(ladder) == (yes, as_asks(no)))
+        assert ladder not in app.dashboard.fanout._missed
 
 
 async def test_resyncing_book_is_said_and_dimmed() -> None:
@@ -186,21 +200,24 @@ async def test_resyncing_book_is_said_and_dimmed() -> None:
         assert ladder.render_line(2).text.strip()  # the levels are still drawn, dimmed
 
 
-async def test_grid_cell_flashes_up_with_a_glyph_and_stops_after_the_flash() -> None:
-    now = [ts.T0_MS / 1000]
-    app = dashboard_app()
+async def test_grid_cells_flash_with_the_direction_glyph_and_stop_after_the_flash() -> None:
+    now = [1_764_150_000.0]
+    sim = scenario()
+    app = dashboard_app(sim)
     app.clock = lambda: now[0]
     async with app.run_test(size=SIZE) as pilot:
-        ticker = MARKETS[1][0]
-        ts.apply(app.market_state, ts.ticker_current(ticker, "0.2400", "0.2500"))
-        app.dashboard.post_message(TickerChanged())
         table = grid(app)
-        await until(pilot, lambda: (ticker, "last") in table.flashing())
-        assert table.flashing()[(ticker, "last")] == 1
-        assert str(table.get_cell(ticker, "last")).startswith("▲")
+        before = dict(table._values)
+        advance(app, sim, 200)
+        await until(pilot, lambda: bool(table.flashing()))
+        for (ticker, column), direction in table.flashing().items():
+            old = getattr(before[ticker], column)
+            new = getattr(table._values[ticker], column)
+            assert direction == (1 if new > old else -1)
+            assert str(table.get_cell(ticker, column)).startswith("▲" if direction > 0 else "▼")
         now[0] += 2
         await until(pilot, lambda: not table.flashing())
-        assert not str(table.get_cell(ticker, "last")).startswith("▲")
+        assert not any(str(table.get_cell(t, "last")).startswith(("▲", "▼")) for t in table.visible_tickers())
 
 
 async def test_status_bar_turns_stale_and_keeps_the_environment_badge_apart() -> None:
@@ -226,7 +243,7 @@ async def test_server_error_with_brackets_is_a_notification_with_its_meaning() -
         app.dashboard.post_message(FeedError(error))
         await until(pilot, lambda: len(app._notifications) == 1)
         (note,) = list(app._notifications)
-        assert "invalid parameter" in note.message
+        assert "invalid parameter" in note.title
         assert "bad market [KX[/bold]] [link=x]" in note.message
         assert not note.markup
         assert note.severity == "error"
@@ -248,7 +265,8 @@ async def test_subscribe_dialog_refuses_an_order_book_without_markets_and_comple
         await until(pilot, lambda: bool(answers))
         (request,) = answers
         assert request.channel == p.ORDERBOOK_DELTA
-        assert request.markets == ("KXBTCD-25NOV2617-T96999.99",)
+        first = min(t for t in app.dashboard.known_tickers() if t.startswith("KXBTC"))
+        assert request.markets == (first,)
 
 
 async def test_q_typed_into_the_filter_is_text_not_quit() -> None:

@@ -18,7 +18,7 @@ from app.main import LIGHT_THEME
 from app.messages import BookChanged, FeedError, FeedStatus
 from app.screens.subscribe import SubscribeDialog
 from app.state import BookStatus
-from tests.ui_states import LADDER_TICKER, dashboard_app, status, until
+from tests.ui_states import LADDER_TICKER, Scenario, advance, dashboard_app, scenario, status, until
 from widgets.subscriptions_table import SubscriptionsTable
 
 SIZE = (120, 40)
@@ -33,17 +33,23 @@ SUBSCRIPTIONS = [
 ]
 
 
+LIVE_STEPS = 120
+
+
 def prepare(
+    sim: Scenario,
     keys: tuple[str, ...] = (),
     feed: Any = None,
     book_status: BookStatus | None = None,
 ) -> RunBefore:
-    """Post a feed status (live by default), set a book status, then press ``keys``."""
+    """Let the market run a little (trades since the ladder opened, flashes frozen in time), post
+    a feed status (live by default), set a book status, then press ``keys``."""
 
     async def run_before(pilot: Pilot[Any]) -> None:
         app = pilot.app
         dashboard = app.dashboard
         await until(pilot, lambda: bool(dashboard.is_mounted and dashboard.ladders()))
+        advance(app, sim, LIVE_STEPS)
         dashboard.post_message(FeedStatus(feed if feed is not None else status()))
         dashboard.query_one(SubscriptionsTable).show(SUBSCRIPTIONS)
         if book_status is not None:
@@ -59,37 +65,44 @@ def prepare(
 @pytest.mark.parametrize("keys", [(), ("2",), ("3",), ("4",), ("5",)],
                          ids=["markets", "account", "rfqs", "lifecycle", "subscriptions"])
 def test_pane(snap_compare: Any, keys: tuple[str, ...]) -> None:
-    assert snap_compare(dashboard_app(), terminal_size=SIZE, run_before=prepare(keys))
+    sim = scenario()
+    assert snap_compare(dashboard_app(sim), terminal_size=SIZE, run_before=prepare(sim, keys))
 
 
 def test_feed_pane_with_an_error_logged(snap_compare: Any) -> None:
+    sim = scenario()
+
     async def run_before(pilot: Pilot[Any]) -> None:
-        await prepare(("6",))(pilot)
+        await prepare(sim, ("6",))(pilot)
         error = FeedErrorInfo("server error 8: unknown channel name", 8, "unknown channel name",
                               "unknown channel [multivariate]")
         pilot.app.dashboard.post_message(FeedError(error))
         await pilot.pause()
 
-    assert snap_compare(dashboard_app(), terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(dashboard_app(sim), terminal_size=SIZE, run_before=run_before)
 
 
 def test_markets_light_theme(snap_compare: Any) -> None:
-    app = dashboard_app(theme=LIGHT_THEME, environment="DEMO")
-    assert snap_compare(app, terminal_size=SIZE, run_before=prepare())
+    sim = scenario()
+    app = dashboard_app(sim, theme=LIGHT_THEME, environment="DEMO")
+    assert snap_compare(app, terminal_size=SIZE, run_before=prepare(sim))
 
 
 def test_markets_narrow(snap_compare: Any) -> None:
-    assert snap_compare(dashboard_app(), terminal_size=(80, 24), run_before=prepare())
+    sim = scenario()
+    assert snap_compare(dashboard_app(sim), terminal_size=(80, 24), run_before=prepare(sim))
 
 
 def test_ladder_no_side(snap_compare: Any) -> None:
+    sim = scenario()
+
     async def run_before(pilot: Pilot[Any]) -> None:
-        await prepare()(pilot)
+        await prepare(sim)(pilot)
         pilot.app.dashboard.ladders()[LADDER_TICKER].focus()
         await pilot.press("f")
         await pilot.pause()
 
-    assert snap_compare(dashboard_app(), terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(dashboard_app(sim), terminal_size=SIZE, run_before=run_before)
 
 
 @pytest.mark.parametrize(
@@ -105,17 +118,23 @@ def test_ladder_no_side(snap_compare: Any) -> None:
     ids=["stale", "resyncing", "auth-rejected", "reconnecting"],
 )
 def test_feed_states(snap_compare: Any, feed: Any, book_status: BookStatus | None) -> None:
-    app = dashboard_app(environment="PROD")
-    assert snap_compare(app, terminal_size=SIZE, run_before=prepare(feed=feed, book_status=book_status))
+    sim = scenario()
+    app = dashboard_app(sim, environment="PROD")
+    run_before = prepare(sim, feed=feed, book_status=book_status)
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
 
 def test_help_screen(snap_compare: Any) -> None:
-    assert snap_compare(dashboard_app(), terminal_size=SIZE, run_before=prepare(("question_mark",)))
+    sim = scenario()
+    run_before = prepare(sim, ("question_mark",))
+    assert snap_compare(dashboard_app(sim), terminal_size=SIZE, run_before=run_before)
 
 
 def test_subscribe_dialog(snap_compare: Any) -> None:
+    sim = scenario()
+
     async def run_before(pilot: Pilot[Any]) -> None:
-        await prepare()(pilot)
+        await prepare(sim)(pilot)
         app = pilot.app
         dialog = SubscribeDialog.subscribe(app.dashboard.known_tickers(), LADDER_TICKER)
         await app.push_screen(dialog)
@@ -123,4 +142,4 @@ def test_subscribe_dialog(snap_compare: Any) -> None:
         dialog.query_one(Input).cursor_blink = False
         await pilot.pause()
 
-    assert snap_compare(dashboard_app(), terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(dashboard_app(sim), terminal_size=SIZE, run_before=run_before)

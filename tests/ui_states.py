@@ -1,89 +1,92 @@
-"""Deterministic dashboards for the UI tests, snapshots and screenshots.
+"""Deterministic dashboards for the UI tests, snapshots and screenshots, from the simulator.
 
-The state is built from real protocol frames (parsed by :func:`app.protocol.parse` and applied to a
-:class:`MarketState` as the feed does): the table tests' sample state, plus a handful of markets
-with lifecycle titles, order books (some with sub-cent levels), tickers seen twice (so the grid has
-changes) and trades. The clock is frozen at :data:`NOW`; feed statuses are fixed snapshots.
+A :class:`Scenario` is the simulator's socket-free engine (``Exchange`` + ``Session``, fixed seed,
+frozen clock) subscribed like the dashboard subscribes at start; its frames are parsed and applied
+to a :class:`MarketState` exactly as the feed applies them, and the changes are announced through
+the real bridge (:class:`app.feed_bridge.MessageSink`). Feed statuses are fixed snapshots.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import Any, Callable, Sequence
+import itertools
+import json
+from typing import Any, Callable, Iterable, Sequence
 
 from textual.pilot import Pilot
 
+from app import protocol as p
+from app.endpoint import DEFAULT_CHANNELS
+from app.feed_bridge import MessageSink
 from app.feed_status import ConnectionState, FeedStatusSnapshot
 from app.main import DARK_THEME, KalshiDashApp
-from app.state import MarketState
-from tests import table_states as ts
+from app.simulator.engine import Exchange
+from app.simulator.session import Session
+from app.state import Kind, MarketState
 
-NOW = ts.T0_MS / 1000
-CLOSE_TS = 1_764_200_000  # 13 h 53 min after NOW
+SEED = 11
+NOW_MS = 1_764_150_000_000  # 2025-11-26 09:40:00 UTC
+NOW = NOW_MS / 1000
+EVENTS, MARKETS = 4, 12
+WARMUP_STEPS = 3_000
+LADDERS = 2
 ENDPOINT = "ws://127.0.0.1:8765/trade-api/ws/v2"
 
-# ticker, title, yes bids [(price, size)], no bids, first ticker (bid, ask), later ticker, trades
-MARKETS: tuple[tuple[str, str, list[tuple[str, str]], list[tuple[str, str]], tuple[str, str],
-                     tuple[str, str], list[tuple[str, str]]], ...] = (
-    (
-        "KXFEDDECISION-25DEC-H0", "Fed holds rates in December?",
-        [("0.4100", "120.00"), ("0.4150", "35.00"), ("0.4000", "300.00"), ("0.3800", "1250.00")],
-        [("0.5700", "80.00"), ("0.5600", "210.00"), ("0.5450", "40.00"), ("0.5000", "900.00")],
-        ("0.4000", "0.4400"), ("0.4150", "0.4300"),
-        [("0.4150", "12.00"), ("0.4200", "5.00"), ("0.4150", "3.00")],
-    ),
-    (
-        "KXHIGHNY-25NOV26-B53.5", "NYC high 53–54°F on Nov 26 [bracket]",
-        [("0.2200", "60.00"), ("0.2100", "75.00")],
-        [("0.7500", "44.00"), ("0.7400", "10.00")],
-        ("0.2500", "0.2600"), ("0.2200", "0.2500"),
-        [("0.2300", "10.00")],
-    ),
-    (
-        "KXBTCD-25NOV2617-T96999.99", "Bitcoin above $96,999.99 at 5pm?",
-        [("0.6350", "500.00"), ("0.6300", "250.00"), ("0.6000", "75.50")],
-        [("0.3500", "400.00"), ("0.3400", "120.00")],
-        ("0.6300", "0.6500"), ("0.6350", "0.6500"),
-        [("0.6400", "100.00"), ("0.6450", "20.00")],
-    ),
-)
-LADDER_TICKER = MARKETS[0][0]
+
+class Scenario:
+    """The simulator without a socket, feeding a :class:`MarketState` the way the feed does."""
+
+    def __init__(self, seed: int = SEED, events: int = EVENTS, markets: int = MARKETS) -> None:
+        self.exchange = Exchange(seed, events, markets, clock_ms=lambda: NOW_MS)
+        self.session = Session(self.exchange, clock=lambda: 0.0)
+        self.state = MarketState()
+        self._ids = itertools.count(1)
+
+    @property
+    def tickers(self) -> list[str]:
+        """Every market of the simulated exchange."""
+        return self.exchange.market_tickers()
+
+    def command(self, cmd: str, **params: Any) -> tuple[Kind, frozenset[str]]:
+        """Send one command; apply the answer's frames."""
+        text = json.dumps({"id": next(self._ids), "cmd": cmd, "params": params})
+        return self.apply(self.session.handle(text))
+
+    def run(self, steps: int) -> tuple[Kind, frozenset[str]]:
+        """Advance the exchange ``steps`` actions; apply what this session receives."""
+        frames: list[str] = []
+        for _ in range(steps):
+            frames += self.session.publish(self.exchange.step())
+        return self.apply(frames)
+
+    def apply(self, frames: Iterable[str]) -> tuple[Kind, frozenset[str]]:
+        """Parse and apply ``frames``; what changed and which books moved."""
+        kinds, books = Kind.NONE, set()
+        for frame in frames:
+            message = p.parse(frame)
+            changed = self.state.apply(message)
+            if changed & Kind.BOOK:
+                books.add(message.market_ticker)  # type: ignore[attr-defined]
+            kinds |= changed
+        return kinds, frozenset(books)
 
 
-def _frame(kind: str, body: dict[str, Any]) -> str:
-    return ts.frame(kind, body)
+def scenario(steps: int = WARMUP_STEPS, ladders: int = LADDERS) -> Scenario:
+    """The start-up subscriptions (ticker with its initial snapshot), books of the first
+    ``ladders`` markets, then ``steps`` actions of market activity."""
+    sim = Scenario()
+    sim.command("subscribe", channels=list(DEFAULT_CHANNELS), send_initial_snapshot=True)
+    sim.command("subscribe", channels=[p.ORDERBOOK_DELTA], market_tickers=sim.tickers[:ladders])
+    sim.run(steps)
+    return sim
 
 
-def market_frames(seq_ms: int = ts.T0_MS) -> list[str]:
-    """Lifecycle, book, two tickers and trades for every market of :data:`MARKETS`."""
-    frames = []
-    for i, (ticker, title, yes, no, first, later, trades) in enumerate(MARKETS):
-        frames.append(_frame("market_lifecycle_v2", {
-            "market_ticker": ticker, "event_type": "activated", "open_ts": 1_764_100_000,
-            "close_ts": CLOSE_TS + 3_600 * i,
-            "additional_metadata": {"title": title, "event_ticker": ticker.rsplit("-", 1)[0]},
-        }))
-        frames.append(_frame("orderbook_snapshot", {
-            "market_ticker": ticker, "yes_dollars_fp": yes, "no_dollars_fp": no,
-        }))
-        for bid, ask in (first, later):
-            frames.append(_frame("ticker", {
-                "market_ticker": ticker, "price_dollars": bid, "yes_bid_dollars": bid,
-                "yes_ask_dollars": ask, "volume_fp": f"{1000 * (i + 1)}.00",
-                "open_interest_fp": f"{400 * (i + 2)}.00", "ts_ms": seq_ms,
-            }))
-        for n, (price, count) in enumerate(trades):
-            no_price = str(Decimal(1) - Decimal(price))
-            frames.append(ts.trade_current(ticker, price, no_price, count,
-                                           "yes" if n % 2 == 0 else "no", seq_ms + 1000 * n))
-    return frames
+LADDER_TICKER = Scenario().tickers[0]
 
 
-def dashboard_state() -> MarketState:
-    """The table tests' sample state plus :data:`MARKETS`, the same on every call."""
-    state = ts.sample_state()
-    ts.apply(state, *market_frames())
-    return state
+def advance(app: KalshiDashApp, sim: Scenario, steps: int) -> None:
+    """Run ``steps`` more actions and announce the changes to the dashboard through the bridge."""
+    kinds, books = sim.run(steps)
+    MessageSink(app.dashboard).on_changes(kinds, books)
 
 
 def status(state: ConnectionState = ConnectionState.LIVE, **changes: Any) -> FeedStatusSnapshot:
@@ -91,24 +94,23 @@ def status(state: ConnectionState = ConnectionState.LIVE, **changes: Any) -> Fee
     values: dict[str, Any] = dict(
         state=state, endpoint=ENDPOINT, environment="SIM", messages_per_second=1234.0,
         messages_total=98_765, last_data_age=0.2, gaps=1, resyncs=1, reconnects=0,
-        subscriptions=9, latency_ms=3.0, per_channel={"ticker": 50_000, "trade": 48_765},
+        subscriptions=10, latency_ms=3.0, per_channel={"ticker": 50_000, "trade": 48_765},
     )
     values.update(changes)
     return FeedStatusSnapshot(**values)
 
 
 def dashboard_app(
-    *, environment: str = "SIM", markets: Sequence[str] = (LADDER_TICKER,), theme: str = DARK_THEME,
-    state: MarketState | None = None,
+    sim: Scenario | None = None,
+    *,
+    environment: str = "SIM",
+    markets: Sequence[str] = (LADDER_TICKER,),
+    theme: str = DARK_THEME,
 ) -> KalshiDashApp:
-    """The dashboard over :func:`dashboard_state` with a frozen clock, no feed, no animation."""
-    app = KalshiDashApp(
-        state if state is not None else dashboard_state(),
-        environment=environment,
-        markets=markets,
-        clock=lambda: NOW,
-        theme=theme,
-    )
+    """The dashboard over a scenario's state with a frozen clock, no feed and no animation."""
+    sim = sim if sim is not None else scenario()
+    app = KalshiDashApp(sim.state, environment=environment, markets=markets, clock=lambda: NOW,
+                        theme=theme)
     app.animation_level = "none"
     return app
 

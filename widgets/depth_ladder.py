@@ -170,7 +170,7 @@ class DepthLadder(ScrollView, StateView, can_focus=True):
                 self._flashes[key] = (until, direction)
             if self._flashes and self._flash_timer is None:
                 self._flash_timer = self.set_interval(0.2, self._expire_flashes)
-        self.virtual_size = Size(self.size.width, self._line_count() + HEADER_LINES)
+        self.virtual_size = Size(0, self._line_count() + HEADER_LINES)
         if not self._centered and self.ladder.rows and self.size.height:
             self._centered = True
             self.call_after_refresh(self.action_center)
@@ -221,7 +221,7 @@ class DepthLadder(ScrollView, StateView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         """The strip of line ``y`` of the view: two fixed lines, then the scrolled ladder."""
-        width = self.size.width
+        width = self.scrollable_content_region.width
         if y == 0:
             text = self._title_text()
         elif y == 1:

@@ -42,7 +42,7 @@ def details_text(status: FeedStatusSnapshot) -> str:
 def error_text(error: FeedErrorInfo) -> str:
     """One error as a line: summary, code and meaning, and the server's own words."""
     parts = [error.summary]
-    if error.code is not None:
+    if error.code is not None and (error.meaning or "") not in error.summary:
         parts.append(f"code {error.code}: {error.meaning or 'unknown code'}")
     if error.server_message:
         parts.append(f"server said: {error.server_message}")

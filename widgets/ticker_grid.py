@@ -109,9 +109,9 @@ def row_values(state: MarketState, ticker: str) -> RowValues:
     )
 
 
-def sort_key(value: Any) -> tuple[bool, Any]:
-    """Unknown values sort after known ones, whatever the direction of the values."""
-    return (value is None, value if value is not None else 0)
+def sort_key(value: Any, reverse: bool = False) -> tuple[bool, Any]:
+    """The key of ``value`` in a sort; unknown values come last in either direction."""
+    return ((value is None) != reverse, value if value is not None else 0)
 
 
 class TickerGrid(DataTable, StateView):
@@ -350,7 +350,7 @@ class TickerGrid(DataTable, StateView):
         current = self._cursor_ticker()
         self.sort(  # the ticker cell is the ticker after one blank (tickers hold no blanks)
             "ticker",
-            key=lambda cell: sort_key(self._values[cell.plain.strip()][index]),
+            key=lambda cell: sort_key(self._values[cell.plain.strip()][index], self.sort_reverse),
             reverse=self.sort_reverse,
         )
         if current is not None:

@@ -103,9 +103,8 @@ class DashboardScreen(Screen[None]):
             with TabPane(f"2 {PANES[1][1]}", id="account"):
                 with Vertical(id="account-box"):
                     yield PositionsTable(id="positions")
-                    with Horizontal(id="account-lower"):
-                        yield FillsTable(id="fills")
-                        yield OrdersTable(id="orders")
+                    yield FillsTable(id="fills")
+                    yield OrdersTable(id="orders")
             with TabPane(f"3 {PANES[2][1]}", id="rfqs"):
                 yield RfqInbox(id="rfq-inbox")
             with TabPane(f"4 {PANES[3][1]}", id="lifecycle"):
@@ -159,12 +158,15 @@ class DashboardScreen(Screen[None]):
     # -- panes ----------------------------------------------------------------------------------
 
     def action_show_pane(self, pane: str) -> None:
-        """Switch to ``pane`` (one of :data:`PANES`)."""
-        self.query_one("#panes", TabbedContent).active = pane
+        """Switch to ``pane`` (one of :data:`PANES`) and focus its first widget that takes keys."""
+        tabs = self.query_one("#panes", TabbedContent)
+        tabs.active = pane
         self.call_after_refresh(self.fanout.catch_up)
         if pane == "subscriptions":
             self.refresh_subscriptions()
-            self.query_one(SubscriptionsTable).focus()
+        focusable = [w for w in tabs.get_pane(pane).query("*") if w.focusable and w.display]
+        if focusable:
+            focusable[0].focus()
 
     @property
     def current_pane(self) -> str:
