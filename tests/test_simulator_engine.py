@@ -20,7 +20,7 @@ ALL_CURRENT = [
     p.MARKET_LIFECYCLE_V2, p.COMMUNICATIONS, p.ORDER_GROUP_UPDATES, p.MULTIVARIATE_MARKET_LIFECYCLE,
 ]
 ALL_LEGACY = [p.MULTIVARIATE if c == p.MULTIVARIATE_MARKET_LIFECYCLE else c for c in ALL_CURRENT]
-TICKER_SHAPE = re.compile(r"^KX[A-Z]+-\d{2}[A-Z]{3}(\d{2})?-[A-Z]+[0-9.\-]*$")
+TICKER_SHAPE = re.compile(r"^KX[A-Z]+-\d{2}[A-Z]{3}(\d{2})?-[A-Z]+[0-9.]*$")
 
 
 def _run(exchange: Exchange, steps: int, *, legacy: bool = False, markets: int = 3) -> list[str]:

@@ -299,13 +299,17 @@ class Session:
 
     def _merge(self, cmd_id: int | None, sub: Subscription, markets: list[str] | None) -> list[str]:
         """A repeated subscribe (today): add any new markets, answer ``ok``, snapshot only those."""
-        new: list[str] = []
         if sub.channel in p.MARKET_FILTERED_CHANNELS and sub.markets is not None:
-            if markets is None:
-                sub.markets = None
-            else:
-                new = [ticker for ticker in markets if ticker not in sub.markets]
-                sub.markets.update(dict.fromkeys(new))
+            if markets is not None:
+                return self._add_markets(cmd_id, sub, markets)
+            sub.markets = None
+        return [self._ack("ok", sub, cmd_id, self._market_list(sub))]
+
+    def _add_markets(self, cmd_id: int | None, sub: Subscription, markets: list[str]) -> list[str]:
+        """Add markets to a filtered sid: ``ok`` with the whole list, then the new books' snapshots."""
+        assert sub.markets is not None
+        new = [ticker for ticker in markets if ticker not in sub.markets]
+        sub.markets.update(dict.fromkeys(new))
         frames = [self._ack("ok", sub, cmd_id, self._market_list(sub))]
         if sub.channel == p.ORDERBOOK_DELTA:
             frames += self._snapshots(sub, new)
@@ -358,12 +362,7 @@ class Session:
                 sub.markets.pop(ticker, None)
             return [self._ack("ok", sub, cmd_id, self._market_list(sub))]
         self._check_limit(self._added(sub, markets))
-        new = [ticker for ticker in markets if ticker not in sub.markets]
-        sub.markets.update(dict.fromkeys(new))
-        frames = [self._ack("ok", sub, cmd_id, self._market_list(sub))]
-        if sub.channel == p.ORDERBOOK_DELTA:
-            frames += self._snapshots(sub, new)
-        return frames
+        return self._add_markets(cmd_id, sub, markets)
 
     def _one_subscription(self, params: dict[str, Any]) -> Subscription:
         if "sid" in params:

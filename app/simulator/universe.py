@@ -68,7 +68,7 @@ def _ladder(base: float, step: float, unit: str, question: str, between: bool) -
             )
         label = f"Above {text}"
         return Outcome(
-            f"T{low:g}", question.format(label=label, when=when), label, f"{text} or below",
+            f"T{low:g}", question.format(label=label.lower(), when=when), label, f"{text} or below",
             "greater", f"{low:g}",
         )
 
@@ -82,7 +82,7 @@ SERIES: tuple[Series, ...] = (
             (("H0", "Hold"), ("C25", "Cut 25bps"), ("C50", "Cut 50bps"), ("H25", "Hike 25bps"),
              ("C75", "Cut 75bps"), ("H50", "Hike 50bps"), ("C100", "Cut 100bps"), ("H75", "Hike 75bps"),
              ("C125", "Cut 125bps"), ("H100", "Hike 100bps")),
-            "Will the Fed {label} in {when}?",
+            "Fed decision in {when}: {label}?",
         ),
     ),
     Series(
@@ -91,11 +91,11 @@ SERIES: tuple[Series, ...] = (
     ),
     Series(
         "KXINXD", "S&P 500 close on {when}", "SPX daily close", False, True,
-        _ladder(6400, 25, "", "Will the S&P 500 close between {label} on {when}?", between=True),
+        _ladder(6400, 25, "", "Will the S&P 500 close at {label} on {when}?", between=True),
     ),
     Series(
         "KXCPI", "CPI month-over-month in {when}", "BLS release", True, False,
-        _ladder(-0.2, 0.1, "%", "Will CPI rise {label} in {when}?", between=False),
+        _ladder(0.0, 0.1, "%", "Will CPI rise {label} in {when}?", between=False),
     ),
     Series(
         "KXBTCD", "Bitcoin price on {when} at 5pm EDT", "BRTI", False, False,
@@ -111,7 +111,7 @@ SERIES: tuple[Series, ...] = (
             (("ANO", "Anora"), ("BRU", "The Brutalist"), ("CON", "Conclave"), ("DUN", "Dune: Part Two"),
              ("WIC", "Wicked"), ("EMI", "Emilia Perez"), ("SUB", "The Substance"),
              ("UNK", "A Complete Unknown"), ("NIC", "Nickel Boys"), ("ISH", "I'm Still Here")),
-            "Will {label} win Best Picture {when}?",
+            "Will {label} win Best Picture ({when})?",
         ),
     ),
 )
