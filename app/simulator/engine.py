@@ -29,6 +29,7 @@ from app.simulator.account import COMM_ID, Account, AccountOrder, OrderGroup
 from app.simulator.events import (
     BookChange,
     Event,
+    EventFeeUpdateEvent,
     EventLifecycleEvent,
     Leg,
     MarketLifecycleEvent,
@@ -48,6 +49,8 @@ ACCOUNT_MARKETS = 8  # the account trades in the first few open markets
 MAX_DEACTIVATED = 2
 MAX_RFQS = 20
 MAX_GROUPS = 5
+FEE_TYPES = ("quadratic", "quadratic_with_maker_fees", "flat")
+FEE_MULTIPLIERS = ("0.5", "1", "1.5")
 MV_COLLECTIONS = ("KXMVECROSSCATEGORY-R", "KXMVESPORTSMULTIGAMEEXTENDED-R", "KXMVENBASINGLEGAME-R")
 
 Out = list[Event]
@@ -438,8 +441,13 @@ class Exchange:
         elif roll < 0.8:
             market.close_ts += self.rng.randint(1, 7) * DAY_S
             out.append(MarketLifecycleEvent(market.ticker, "close_date_updated", close_ts=market.close_ts))
-        else:
+        elif roll < 0.9:
             out.append(self._event_lifecycle(market.event_ticker))
+        else:
+            out.append(EventFeeUpdateEvent(
+                market.event_ticker, market.series_ticker, self.rng.choice(FEE_TYPES),
+                self.rng.choice(FEE_MULTIPLIERS),
+            ))
 
     def _event_lifecycle(self, event_ticker: str) -> EventLifecycleEvent:
         event = self.universe.events[event_ticker]

@@ -185,6 +185,18 @@ class EventLifecycleEvent(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class EventFeeUpdateEvent(Event):
+    """An event's fee schedule changed (today's form only; on the market_lifecycle_v2 channel)."""
+
+    channel: ClassVar[str] = p.MARKET_LIFECYCLE_V2
+    type: ClassVar[str] = "event_fee_update"
+    event_ticker: str
+    series_ticker: str
+    fee_type: str
+    fee_multiplier: str
+
+
+@dataclass(frozen=True, slots=True)
 class Leg:
     """One leg of a multivariate combination."""
 

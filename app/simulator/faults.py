@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 if TYPE_CHECKING:
     from app.simulator.server import Simulator
@@ -185,7 +185,7 @@ class Faults:
         while (remaining := self._stalled_until - loop.time()) > 0:
             await asyncio.sleep(remaining)
 
-    def _periodic(self, name: str, period: float | None, action) -> None:
+    def _periodic(self, name: str, period: float | None, action: Callable[[], object]) -> None:
         task = self._tasks.pop(name, None)
         if task is not None:
             task.cancel()
@@ -193,7 +193,7 @@ class Faults:
             self._tasks[name] = asyncio.get_running_loop().create_task(_repeat(period, action))
 
 
-async def _repeat(period: float, action) -> None:
+async def _repeat(period: float, action: Callable[[], object]) -> None:
     while True:
         await asyncio.sleep(period)
         action()

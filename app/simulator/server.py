@@ -10,7 +10,9 @@ The handshake is checked before the upgrade: a registered ``KALSHI-ACCESS-KEY``,
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
+import weakref
 from collections import deque
 from http import HTTPStatus
 from typing import Any
@@ -27,6 +29,7 @@ from app.simulator.events import Event
 from app.simulator.faults import Faults
 from app.simulator.session import Session
 
+LOG = logging.getLogger(__name__)
 HEARTBEAT = b"heartbeat"
 FIREHOSE_BATCH = 64
 LOW_WATER_FRACTION = 4  # a firehose resumes once a connection's buffer is down to a quarter
@@ -144,7 +147,7 @@ class Simulator:
         self.handshakes_rejected = 0
         self.url: str | None = None
         self._keys: dict[str, rsa.RSAPublicKey] = {}
-        self._identities: dict[ServerConnection, str] = {}
+        self._identities: weakref.WeakKeyDictionary[ServerConnection, str] = weakref.WeakKeyDictionary()
         self._connections: dict[Connection, None] = {}
         self._server: Server | None = None
         self._market_task: asyncio.Task[None] | None = None
@@ -173,16 +176,24 @@ class Simulator:
         return self.url
 
     async def stop(self) -> None:
-        """Stop market activity and faults, close every connection and the listener."""
+        """Stop market activity and faults, close every connection and the listener.
+
+        Re-raises whatever made market activity fail, so a broken engine cannot go unnoticed.
+        """
         self.faults.stop()
-        if self._market_task is not None:
-            self._market_task.cancel()
-            await asyncio.gather(self._market_task, return_exceptions=True)
-            self._market_task = None
-        if self._server is not None:
-            self._server.close()
-            await self._server.wait_closed()
-            self._server = None
+        task, self._market_task = self._market_task, None
+        try:
+            if task is not None:
+                task.cancel()
+                try:
+                    await task
+                except asyncio.CancelledError:
+                    pass
+        finally:
+            if self._server is not None:
+                self._server.close()
+                await self._server.wait_closed()
+                self._server = None
 
     def pause(self) -> None:
         """Stop market activity (commands are still answered)."""
@@ -333,14 +344,18 @@ class Simulator:
 
     async def _market_loop(self) -> None:
         assert self._running is not None
-        while True:
-            await self._running.wait()
-            if self.config.firehose:
-                await self._firehose()
-            elif self.config.rate > 0:
-                await self._paced()
-            else:
-                self.pause()
+        try:
+            while True:
+                await self._running.wait()
+                if self.config.firehose:
+                    await self._firehose()
+                elif self.config.rate > 0:
+                    await self._paced()
+                else:
+                    self.pause()
+        except Exception:
+            LOG.exception("simulator market activity stopped")
+            raise
 
     async def _paced(self) -> None:
         """Step ``rate`` times a second until paused, never bursting to catch up."""

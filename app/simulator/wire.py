@@ -52,6 +52,8 @@ def type_of(event: ev.Event, legacy: bool) -> str | None:
         return "multivariate_lookup" if legacy else "multivariate_market_lifecycle"
     if isinstance(event, (ev.RfqEvent, ev.QuoteEvent)):
         return None if legacy and event.kind == "quote_executed" else event.kind
+    if isinstance(event, ev.EventFeeUpdateEvent):
+        return None if legacy else event.type
     return event.type
 
 
@@ -201,6 +203,13 @@ def _event_lifecycle(e: ev.EventLifecycleEvent, _: bool, __: bool) -> Body:
     }
 
 
+def _event_fee_update(e: ev.EventFeeUpdateEvent, _: bool, __: bool) -> Body:
+    return {
+        "event_ticker": e.event_ticker, "series_ticker": e.series_ticker, "fee_type": e.fee_type,
+        "fee_multiplier": e.fee_multiplier,
+    }
+
+
 def _multivariate(e: ev.MultivariateEvent, legacy: bool, _: bool) -> Body:
     out: Body = {
         "collection_ticker": e.collection_ticker, "event_ticker": e.event_ticker,
@@ -268,6 +277,7 @@ _RENDERERS: dict[type, Callable[[Any, bool, bool], Body]] = {
     ev.PositionEvent: _position,
     ev.MarketLifecycleEvent: _market_lifecycle,
     ev.EventLifecycleEvent: _event_lifecycle,
+    ev.EventFeeUpdateEvent: _event_fee_update,
     ev.MultivariateEvent: _multivariate,
     ev.RfqEvent: _rfq,
     ev.QuoteEvent: _quote,
