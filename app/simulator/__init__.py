@@ -1,7 +1,19 @@
 """The built-in exchange simulator: a Kalshi WS v2 server on loopback with lively markets.
 
-``Simulator`` and ``SimConfig`` are the public entry points; ``engine.Exchange`` and
-``session.Session`` produce the same frames without a socket.
+Modules, one job each:
+
+* ``universe`` — series, events and markets with Kalshi-shaped tickers and titles;
+* ``matching`` — one market's resting bids with price-time priority (never crossed);
+* ``account`` — the simulated user's orders, FIFO positions, fees and order groups;
+* ``engine`` — :class:`~app.simulator.engine.Exchange`: ``step()`` advances one seeded action;
+* ``events`` / ``wire`` — what a step reports, and its message bodies (today's or legacy form);
+* ``session`` — one connection's protocol: commands, acks, errors, subscriptions, ``seq``;
+* ``faults`` — drops, seq gaps, duplicates, bad frames, stalls, rejected handshakes, errors;
+* ``server`` — :class:`Simulator`: the ``websockets`` server, handshake check, market task;
+* ``cli`` — ``kalshi-dash sim``.
+
+``Simulator(SimConfig(...))`` is the entry point for the dashboard and for tests; ``Exchange`` with
+``Session`` gives the same frames with no socket (snapshot tests, benchmarks).
 """
 
 from app.simulator.config import SimConfig

@@ -30,23 +30,24 @@ DEMO_KEY_FILE = "demo-key.pem"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The ``sim`` subcommand's options (every dest starts with ``sim_``)."""
     defaults = SimConfig()
-    parser.add_argument("--host", dest="sim_host", metavar="HOST", default="127.0.0.1", help="address to listen on")
-    parser.add_argument("--port", dest="sim_port", metavar="PORT", type=int, default=8765, help="port (0: any free port)")
-    parser.add_argument("--seed", dest="sim_seed", metavar="N", type=int, default=defaults.seed, help="random seed")
-    parser.add_argument("--events", dest="sim_events", metavar="N", type=int, default=defaults.events, help="number of events")
-    parser.add_argument("--markets", dest="sim_markets", metavar="N", type=int, default=defaults.markets, help="number of markets")
-    parser.add_argument("--rate", dest="sim_rate", metavar="PER_SECOND", type=float, default=defaults.rate,
-                        help="market actions per second (0: paused)")
+    add = parser.add_argument
+    add("--host", dest="sim_host", metavar="HOST", default="127.0.0.1", help="address to listen on")
+    add("--port", dest="sim_port", metavar="PORT", type=int, default=8765, help="port (0: any free port)")
+    add("--seed", dest="sim_seed", metavar="N", type=int, default=defaults.seed, help="random seed")
+    add("--events", dest="sim_events", metavar="N", type=int, default=defaults.events, help="events")
+    add("--markets", dest="sim_markets", metavar="N", type=int, default=defaults.markets, help="markets")
+    add("--rate", dest="sim_rate", metavar="PER_SECOND", type=float, default=defaults.rate,
+        help="market actions per second (0: paused)")
     parser.add_argument("--legacy", dest="sim_legacy", action="store_true",
                         help="behave as the 2025 reference describes instead of today's production")
     parser.add_argument("--allow-anonymous", dest="sim_allow_anonymous", action="store_true",
                         help="accept unsigned connections (private channels answer error 9)")
     parser.add_argument("--firehose", dest="sim_firehose", action="store_true",
                         help="send market activity as fast as the socket takes it")
-    parser.add_argument("--ping-interval", dest="sim_ping_interval", metavar="SECONDS", type=float, default=defaults.ping_interval,
-                        help="seconds between heartbeat pings")
-    parser.add_argument("--clock-skew", dest="sim_clock_skew", metavar="SECONDS", type=float, default=defaults.clock_skew,
-                        help="largest accepted handshake timestamp skew, seconds")
+    add("--ping-interval", dest="sim_ping_interval", metavar="SECONDS", type=float,
+        default=defaults.ping_interval, help="seconds between heartbeat pings")
+    add("--clock-skew", dest="sim_clock_skew", metavar="SECONDS", type=float, default=defaults.clock_skew,
+        help="largest accepted handshake timestamp skew, seconds")
     parser.add_argument("--key-id", dest="sim_key_ids", action="append", default=[], metavar="ID",
                         help="register this key id (pair each with --public-key)")
     parser.add_argument("--public-key", dest="sim_public_keys", action="append", default=[], metavar="FILE",
@@ -126,7 +127,8 @@ def connection_help(url: str, args: argparse.Namespace, demo_path: Path | None) 
     """What to tell the user: the URL, the key id(s) and, for the demo key, its path."""
     lines = [f"kalshi-dash simulator on {url}"]
     if demo_path is None:
-        lines += [f"  key id:      {key_id} ({path})" for key_id, path in zip(args.sim_key_ids, args.sim_public_keys)]
+        pairs = zip(args.sim_key_ids, args.sim_public_keys)
+        lines += [f"  key id:      {key_id} ({path})" for key_id, path in pairs]
     else:
         lines += [
             f"  key id:      {DEMO_KEY_ID}",

@@ -54,6 +54,7 @@ FEE_MULTIPLIERS = ("0.5", "1", "1.5")
 MV_COLLECTIONS = ("KXMVECROSSCATEGORY-R", "KXMVESPORTSMULTIGAMEEXTENDED-R", "KXMVENBASINGLEGAME-R")
 
 Out = list[Event]
+Action = Callable[[Out], None]
 
 
 @dataclass(slots=True)
@@ -107,7 +108,8 @@ class Exchange:
         self.settle_every = settle_every
         self.steps = 0
         self._clock = clock_ms or (lambda: DEFAULT_EPOCH_MS)
-        self.universe = Universe.generate(self.rng, events, markets, self._clock() // 1000, sub_cent=not legacy)
+        now_s = self._clock() // 1000
+        self.universe = Universe.generate(self.rng, events, markets, now_s, sub_cent=not legacy)
         self.account = Account()
         self.markets: dict[str, MarketSim] = {}
         self._active: list[str] = []
@@ -116,7 +118,7 @@ class Exchange:
         self._rfqs: dict[str, Rfq] = {}
         for ticker in self.universe.markets:
             self._open(ticker)
-        self._actions: tuple[tuple[float, Callable[[Out], None]], ...] = _cumulative((
+        self._actions: tuple[tuple[float, Action], ...] = _cumulative((
             (0.46, self._arrive), (0.22, self._cancel), (0.16, self._take), (0.08, self._account_action),
             (0.03, self._lifecycle), (0.03, self._communications), (0.01, self._multivariate),
             (0.01, self._order_group),
@@ -131,11 +133,11 @@ class Exchange:
         if self.settle_every and self.steps % self.settle_every == 0:
             self._settle_next(out)
             return out
-        roll = self.rng.random()
+        roll = self.rng.random() * self._actions[-1][0]
         for threshold, action in self._actions:
             if roll < threshold:
-                action(out)
                 break
+        action(out)
         return out
 
     def now_ms(self) -> int:
@@ -241,7 +243,9 @@ class Exchange:
             dollar_open_interest=sim.open_interest * sim.last_price, ts_ms=self.now_ms(),
         )
 
-    def _change(self, sim: MarketSim, side: str, price: int, delta: int, order: Order | None = None) -> BookChange:
+    def _change(
+        self, sim: MarketSim, side: str, price: int, delta: int, order: Order | None = None
+    ) -> BookChange:
         client_order_id = order.client_order_id if order is not None and order.owned else None
         return BookChange(
             market_ticker=sim.market.ticker, market_id=sim.market.market_id, side=side, price=price,
@@ -275,7 +279,9 @@ class Exchange:
         else:
             sim.open_interest = max(0, sim.open_interest - count)
 
-    def _execute(self, sim: MarketSim, side: str, limit: int, count: int, taker: AccountOrder | None, out: Out) -> None:
+    def _execute(
+        self, sim: MarketSim, side: str, limit: int, count: int, taker: AccountOrder | None, out: Out
+    ) -> None:
         """A marketable buy of ``side``: trades against the book, then the ticker.
 
         Order groups that reach their limit trigger once every match is booked: a sweep may still
@@ -372,7 +378,9 @@ class Exchange:
         else:
             self._account_rest(sim, out)
 
-    def _new_order(self, sim: MarketSim, side: str, price: int, count: int, group_id: str | None = None) -> AccountOrder:
+    def _new_order(
+        self, sim: MarketSim, side: str, price: int, count: int, group_id: str | None = None
+    ) -> AccountOrder:
         return self.account.open_order(AccountOrder(
             order_id=self._id(), client_order_id=self._id(), ticker=sim.market.ticker, side=side,
             price=price, initial=count, created_ms=self.now_ms(), group_id=group_id,
@@ -586,7 +594,9 @@ class Exchange:
         taker = rfq.creator_id == COMM_ID
         user_side, user_price = (side, ONE_DOLLAR - quoter_price) if taker else (quoter_side, quoter_price)
         order = self._new_order(sim, user_side, user_price, rfq.contracts)
-        out.extend(self.account.fill(order.order_id, trade_id, rfq.contracts, user_price, self.now_ms(), taker=taker))
+        out.extend(self.account.fill(
+            order.order_id, trade_id, rfq.contracts, user_price, self.now_ms(), taker=taker
+        ))
         if taker:
             out.append(self.account.finish(order.order_id, self.now_ms()))
         out.append(self._ticker(sim))
@@ -600,12 +610,11 @@ class Exchange:
         )
 
 
-def _cumulative(weights: tuple[tuple[float, Callable[[Out], None]], ...]) -> tuple[tuple[float, Callable[[Out], None]], ...]:
-    """Turn (weight, action) pairs into (cumulative threshold, action), normalised to 1."""
-    total = sum(weight for weight, _ in weights)
-    running = 0.0
+def _cumulative(weights: tuple[tuple[float, Action], ...]) -> tuple[tuple[float, Action], ...]:
+    """Turn (weight, action) pairs into (running total of the weights, action)."""
     table = []
+    running = 0.0
     for weight, action in weights:
-        running += weight / total
+        running += weight
         table.append((running, action))
     return tuple(table)

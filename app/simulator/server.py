@@ -304,8 +304,11 @@ class Simulator:
         self.handshakes_accepted += 1
         return None
 
-    def _credential_problem(self, key_id: str | None, timestamp: str | None, signature: str | None) -> str | None:
-        for name, value in ((HEADER_KEY, key_id), (HEADER_TIMESTAMP, timestamp), (HEADER_SIGNATURE, signature)):
+    def _credential_problem(
+        self, key_id: str | None, timestamp: str | None, signature: str | None
+    ) -> str | None:
+        headers = ((HEADER_KEY, key_id), (HEADER_TIMESTAMP, timestamp), (HEADER_SIGNATURE, signature))
+        for name, value in headers:
             if not value:
                 return f"missing {name} header"
         assert key_id is not None and timestamp is not None and signature is not None

@@ -33,6 +33,7 @@ LEGACY_ALIASES = {"trades": p.TRADE}
 # today these carry no seq; in the reference every data message does
 UNSEQUENCED = frozenset({p.TICKER, p.FILL, p.MARKET_POSITIONS, p.USER_ORDERS})
 UPDATE_ACTIONS = frozenset(p.UPDATE_ACTIONS)
+SUBSCRIBE_FLAGS = ("use_yes_price", "send_initial_snapshot", "skip_ticker_ack")
 MAX_SHARD_FACTOR = 100
 DEFAULT_MARKET_LIMIT = 500_000
 DEFAULT_COMMAND_RATE = 10_000  # commands per second per connection
@@ -247,7 +248,7 @@ class Session:
         if not self.authenticated and any(channel in p.PRIVATE_CHANNELS for channel in channels):
             raise CommandError(9)
         markets = self._markets(params)
-        options = {name: _flag(params, name) for name in ("use_yes_price", "send_initial_snapshot", "skip_ticker_ack")}
+        options = {name: _flag(params, name) for name in SUBSCRIBE_FLAGS}
         shard = _shard(params)
         if p.ORDERBOOK_DELTA in channels and not markets:
             raise CommandError(14)

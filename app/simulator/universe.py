@@ -55,7 +55,9 @@ def _choice(labels: tuple[tuple[str, str], ...], question: str) -> Callable[[int
     return outcome
 
 
-def _ladder(base: float, step: float, unit: str, question: str, between: bool) -> Callable[[int, str], Outcome]:
+def _ladder(
+    base: float, step: float, unit: str, question: str, between: bool
+) -> Callable[[int, str], Outcome]:
     def outcome(index: int, when: str) -> Outcome:
         low = round(base + index * step, 2)
         high = round(low + step, 2)
@@ -186,7 +188,9 @@ class Universe:
         self.markets: dict[str, Market] = {}
 
     @classmethod
-    def generate(cls, rng: random.Random, events: int, markets: int, now_s: int, *, sub_cent: bool) -> "Universe":
+    def generate(
+        cls, rng: random.Random, events: int, markets: int, now_s: int, *, sub_cent: bool
+    ) -> "Universe":
         """``events`` events holding ``markets`` markets between them (at least one each)."""
         if events < 1 or markets < events:
             raise ValueError("need at least one event and at least one market per event")
