@@ -13,7 +13,7 @@ from app import protocol as p
 from app.fixed import CENT, COUNT_SCALE, ONE_DOLLAR
 from app.simulator.account import Holding, trading_fee
 from app.simulator.engine import Exchange
-from app.simulator.session import Session
+from app.simulator.session import subscriber_frames
 
 ALL_CURRENT = [
     p.ORDERBOOK_DELTA, p.TICKER, p.TRADE, p.FILL, p.MARKET_POSITIONS, p.USER_ORDERS,
@@ -25,13 +25,8 @@ TICKER_SHAPE = re.compile(r"^KX[A-Z]+-\d{2}[A-Z]{3}(\d{2})?-[A-Z]+[0-9.]*$")
 
 def _run(exchange: Exchange, steps: int, *, legacy: bool = False, markets: int = 3) -> list[str]:
     """Frames a subscriber to every channel receives over ``steps`` steps."""
-    session = Session(exchange)
     channels = ALL_LEGACY if legacy else ALL_CURRENT
-    command = p.subscribe(1, channels, exchange.market_tickers()[:markets])
-    frames = session.handle(json.dumps(command))
-    for _ in range(steps):
-        frames += session.publish(exchange.step())
-    return frames
+    return subscriber_frames(exchange, channels, exchange.market_tickers()[:markets], steps)
 
 
 # -- universe ------------------------------------------------------------------------------
@@ -42,7 +37,7 @@ def test_default_universe_looks_like_kalshi() -> None:
     tickers = exchange.market_tickers()
     assert len(exchange.event_tickers()) == 20 and len(tickers) == 200
     assert len(set(tickers)) == 200
-    assert all(TICKER_SHAPE.match(ticker) for ticker in tickers), [t for t in tickers if not TICKER_SHAPE.match(t)]
+    assert [ticker for ticker in tickers if not TICKER_SHAPE.match(ticker)] == []
     assert tickers[0].startswith("KXFEDDECISION-") and tickers[0].endswith("-H0")
     titles = [event.title for event in exchange.universe.events.values()]
     assert any("[" in title for title in titles), "some exchange text would break Textual markup"

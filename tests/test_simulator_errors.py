@@ -23,7 +23,7 @@ BOTH: list[tuple[int, dict[str, Any]]] = [
     (5, {"cmd": "cancel_everything", "params": {}}),
     (5, {"params": {"channels": ["ticker"]}}),
     (7, {"cmd": "unsubscribe", "params": {"sids": [99]}}),
-    (7, {"cmd": "update_subscription", "params": {"sid": 99, "action": "add_markets", "market_tickers": ["X"]}}),
+    (7, {"cmd": "update_subscription", "params": {"sid": 99, "action": "add_markets", "market_ticker": "X"}}),
     (8, {"cmd": "subscribe", "params": {"channels": ["orderbook_deltas"]}}),
     (8, {"cmd": "subscribe", "params": {"channels": ["ticker", "weather"]}}),
     (11, {"cmd": "subscribe", "params": {"channels": "ticker"}}),
@@ -52,8 +52,8 @@ CURRENT_ONLY: list[tuple[int, dict[str, Any]]] = [
 LEGACY_ONLY: list[tuple[int, dict[str, Any]]] = [
     (6, {"cmd": "subscribe", "params": {"channels": ["ticker"]}}),
     (8, {"cmd": "subscribe", "params": {"channels": ["multivariate_market_lifecycle"]}}),
-    (16, {"cmd": "subscribe", "params": {"channels": ["orderbook_delta"], "market_ticker": "NO-SUCH-MARKET"}}),
-    (16, {"cmd": "update_subscription", "params": {"sid": 1, "action": "add_markets", "market_tickers": ["NOPE"]}}),
+    (16, {"cmd": "subscribe", "params": {"channels": ["orderbook_delta"], "market_ticker": "NO-SUCH"}}),
+    (16, {"cmd": "update_subscription", "params": {"sid": 1, "action": "add_markets", "market_ticker": "NO"}}),
 ]
 MARKET_LIMIT = 3
 
@@ -67,8 +67,11 @@ def _cases(legacy: bool) -> list[Any]:
 
 
 @pytest.mark.parametrize(("legacy", "code", "command"), _cases(False) + _cases(True))
-async def test_bad_command_gets_its_error_code_with_the_command_id(legacy: bool, code: int, command: dict[str, Any]) -> None:
-    async with running(small_config(legacy=legacy, market_limit=MARKET_LIMIT)) as sim, connected(sim) as client:
+async def test_bad_command_gets_its_error_code_with_the_command_id(
+    legacy: bool, code: int, command: dict[str, Any]
+) -> None:
+    config = small_config(legacy=legacy, market_limit=MARKET_LIMIT)
+    async with running(config) as sim, connected(sim) as client:
         tickers = sim.market_tickers()
         setup = await client.subscribe(["ticker"], tickers[:1])
         assert isinstance(setup[0], p.Subscribed) and setup[0].sid == 1

@@ -146,7 +146,8 @@ async def test_subscribe_acks_each_channel_and_orderbook_snapshots_come_first() 
         answer = await client.subscribe(["orderbook_delta", "ticker", "trade"], tickers)
         sids = [sid_of(answer, channel) for channel in ("orderbook_delta", "ticker", "trade")]
         assert len(set(sids)) == 3
-        assert [type(m) for m in answer] == [p.Subscribed, p.OrderbookSnapshot, p.OrderbookSnapshot, p.Subscribed, p.Subscribed]
+        expected = [p.Subscribed, p.OrderbookSnapshot, p.OrderbookSnapshot, p.Subscribed, p.Subscribed]
+        assert [type(m) for m in answer] == expected
         snapshots = answer[1:3]
         assert [m.market_ticker for m in snapshots] == tickers
         assert [m.seq for m in snapshots] == [1, 2] and {m.sid for m in snapshots} == {sids[0]}
@@ -213,7 +214,7 @@ async def test_delete_markets_stops_their_deltas() -> None:
         tickers = sim.market_tickers()
         sid = sid_of(await client.subscribe(["orderbook_delta"], tickers[:2]), "orderbook_delta")
         await client.take(2)
-        ok = await client.command(p.update_subscription(9, "delete_markets", sid=sid, market_tickers=[tickers[0]]))
+        ok = await client.command(p.update_subscription(9, "delete_markets", sid=sid, market_tickers=tickers[:1]))
         assert ok[-1].market_tickers == (tickers[1],)
         sim.step(400)
         await client.send(p.list_subscriptions(10))
@@ -289,3 +290,34 @@ async def test_legacy_mode_sends_integers_beside_strings() -> None:
         await client.subscribe(["orderbook_delta"], [ticker])
         raw = await client.recv_raw()
         assert '"yes":[[' in raw and '"yes_dollars_fp"' in raw
+
+
+@pytest.mark.parametrize("legacy", [False, True], ids=["current", "legacy"])
+async def test_every_command_round_trips(legacy: bool) -> None:
+    async with running(small_config(legacy=legacy)) as sim, connected(sim) as client:
+        tickers = sim.market_tickers()
+        answer = await client.subscribe([p.ORDERBOOK_DELTA, p.TICKER], tickers[:1])
+        book, ticker = sid_of(answer, p.ORDERBOOK_DELTA), sid_of(answer, p.TICKER)
+        add = p.update_subscription(2, "add_markets", sid=book, market_tickers=tickers[1:2])
+        added = await client.command(add)
+        assert added[-1].market_tickers == tuple(tickers[:2])
+        assert isinstance(await client.recv(), p.OrderbookSnapshot)
+        delete = p.update_subscription(3, "delete_markets", sids=[book], market_tickers=tickers[:1])
+        removed = await client.command(delete)
+        assert removed[-1].market_tickers == (tickers[1],)
+        snapshot = await client.command(p.update_subscription(4, "get_snapshot", sid=book))
+        assert isinstance(snapshot[-1], p.OrderbookSnapshot) and snapshot[-1].market_ticker == tickers[1]
+        listed = await client.command(p.list_subscriptions(5))
+        rows = {(row.channel, row.sid) for row in listed[-1].subscriptions}
+        assert rows == {(p.ORDERBOOK_DELTA, book), (p.TICKER, ticker)}
+        sim.step(200)
+        gone = await client.command(p.unsubscribe(6, [book, ticker]), answers=2)
+        acks = [m for m in gone if isinstance(m, p.Unsubscribed)]
+        assert [m.sid for m in acks] == [book, ticker]
+        sequenced = [m for m in [*answer, *added, *removed, *snapshot, *listed, *gone] if m.seq is not None]
+        update_acks = [added[-1], removed[-1], *acks]
+        tickers_sequenced = any(isinstance(m, p.Ticker) for m in sequenced)
+        if legacy:  # the reference: seq on every data message, none on acks
+            assert all(m.seq is None for m in update_acks) and tickers_sequenced
+        else:  # today: acks consume a seq, ticker carries none
+            assert all(m.seq is not None for m in update_acks) and not tickers_sequenced

@@ -14,7 +14,9 @@ CHANNELS = [
 
 
 def _config(seed: int) -> SimConfig:
-    return SimConfig(seed=seed, events=3, markets=12, rate=5_000.0, frozen_time_ms=FROZEN_MS, settle_every=500)
+    return SimConfig(
+        seed=seed, events=3, markets=12, rate=5_000.0, frozen_time_ms=FROZEN_MS, settle_every=500
+    )
 
 
 async def _subscribe_all(sim: Simulator, client: Client) -> None:
@@ -48,7 +50,8 @@ async def test_same_seed_gives_the_same_first_thousand_messages_whatever_the_pac
 
 
 async def test_positions_on_the_wire_equal_the_simulator_truth() -> None:
-    async with running(SimConfig(events=2, markets=8, rate=0.0, settle_every=0)) as sim, connected(sim) as client:
+    config = SimConfig(events=2, markets=8, rate=0.0, settle_every=0)
+    async with running(config) as sim, connected(sim) as client:
         await client.subscribe([p.FILL, p.MARKET_POSITIONS])
         sim.step(4_000)
         await client.send(p.list_subscriptions(99))

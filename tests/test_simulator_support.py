@@ -33,7 +33,9 @@ def small_config(**overrides: Any) -> SimConfig:
 
 
 @asynccontextmanager
-async def running(config: SimConfig | None = None, *, sim: Simulator | None = None) -> AsyncIterator[Simulator]:
+async def running(
+    config: SimConfig | None = None, *, sim: Simulator | None = None
+) -> AsyncIterator[Simulator]:
     """A started simulator (``sim``, or one built from ``config``) with the test key registered."""
     sim = sim or Simulator(config or small_config())
     sim.register_key(KEY_ID, KEY.public_key())
@@ -115,7 +117,9 @@ class Client:
         assert isinstance(message[-1], p.ErrorMessage)
         return message[-1]
 
-    async def subscribe(self, channels: list[str], tickers: list[str] | None = None, **params: Any) -> list[p.ServerMessage]:
+    async def subscribe(
+        self, channels: list[str], tickers: list[str] | None = None, **params: Any
+    ) -> list[p.ServerMessage]:
         """Subscribe and return the frames up to the last channel's ack."""
         command = p.subscribe(self.next_id(), channels, tickers, **params)
         return await self.command(command, answers=len(channels))

@@ -4,16 +4,14 @@ No sockets and no wall-clock dependence: :meth:`Exchange.step` advances one acti
 seeded random source and returns the events it caused, so the same seed always gives the same
 sequence. Timestamps come from ``clock_ms`` (a fixed instant by default).
 
-Usage without a server::
+Frames without a server::
 
     from app.simulator.engine import Exchange
-    from app.simulator.session import Session
+    from app.simulator.session import subscriber_frames
 
-    exchange = Exchange(seed=7, events=20, markets=200)
-    session = Session(exchange)
-    frames = session.handle('{"id": 1, "cmd": "subscribe", "params": {"channels": ["ticker"]}}')
-    for _ in range(1000):
-        frames += session.publish(exchange.step())
+    frames = subscriber_frames(Exchange(seed=7), ["ticker", "trade"], steps=1_000)
+
+(or a :class:`~app.simulator.session.Session` for several commands and finer control).
 """
 
 from __future__ import annotations

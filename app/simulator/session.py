@@ -449,6 +449,20 @@ class Session:
         return [frame for sid in list(self.subscriptions) for frame in self.end_subscription(sid, code)]
 
 
+def subscriber_frames(
+    exchange: Exchange, channels: list[str], market_tickers: list[str] | None = None, steps: int = 0,
+    **params: Any,
+) -> list[str]:
+    """Every frame one subscriber to ``channels`` receives: the acks and snapshots, then the data
+    of ``steps`` engine steps (today's form, or the reference's when the exchange is ``legacy``).
+    """
+    session = Session(exchange)
+    frames = session.handle(_encode(p.subscribe(1, channels, market_tickers, **params)))
+    for _ in range(steps):
+        frames += session.publish(exchange.step())
+    return frames
+
+
 def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
