@@ -321,3 +321,17 @@ async def test_every_command_round_trips(legacy: bool) -> None:
             assert all(m.seq is None for m in update_acks) and tickers_sequenced
         else:  # today: acks consume a seq, ticker carries none
             assert all(m.seq is not None for m in update_acks) and not tickers_sequenced
+
+
+async def test_markets_by_id_and_ticker_subscription_without_ack() -> None:
+    async with running() as sim, connected(sim) as client:
+        ticker = sim.market_tickers()[2]
+        market_id = sim.ticker_state(ticker)["market_id"]
+        answer = await client.subscribe([p.ORDERBOOK_DELTA], market_ids=[market_id])
+        assert isinstance(answer[0], p.Subscribed)
+        snapshot = await client.recv()
+        assert isinstance(snapshot, p.OrderbookSnapshot) and snapshot.market_ticker == ticker
+        await client.send(p.subscribe(8, [p.TICKER], skip_ticker_ack=True))
+        listing = await client.command(p.list_subscriptions(9))
+        assert len(listing) == 1, "no subscribed ack came before the listing"
+        assert {row.channel for row in listing[0].subscriptions} == {p.ORDERBOOK_DELTA, p.TICKER}
