@@ -212,7 +212,8 @@ class Session:
         injected = self.hooks.command_error()
         if injected is not None:
             return [self._error(injected, cmd_id)]
-        handler = self._commands.get(command.get("cmd"))  # type: ignore[arg-type]
+        name = command.get("cmd")
+        handler = self._commands.get(name) if isinstance(name, str) else None
         try:
             if handler is None:
                 raise CommandError(5)
@@ -341,6 +342,8 @@ class Session:
         action = params.get("action")
         if action is None:
             raise CommandError(15)
+        if not isinstance(action, str):
+            raise CommandError(11)
         if action not in UPDATE_ACTIONS:
             raise CommandError(13)
         sub = self._one_subscription(params)
