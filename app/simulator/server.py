@@ -100,6 +100,8 @@ class Connection:
                 if len(self._outbox) <= low_water:
                     self._drained.set()
         except ConnectionClosed:
+            pass
+        finally:  # never leave a firehose waiting on a connection that is gone
             self._drained.set()
 
     async def ping_loop(self) -> None:
@@ -185,10 +187,9 @@ class Simulator:
         try:
             if task is not None:
                 task.cancel()
-                try:
-                    await task
-                except asyncio.CancelledError:
-                    pass
+                await asyncio.wait([task])
+                if not task.cancelled() and task.exception() is not None:
+                    raise task.exception()  # type: ignore[misc]
         finally:
             if self._server is not None:
                 self._server.close()
@@ -202,7 +203,7 @@ class Simulator:
             self._running.clear()
 
     def resume(self) -> None:
-        """Restart market activity."""
+        """Restart market activity (a ``rate`` of 0 without ``firehose`` has none to restart)."""
         self._paused = False
         if self._running is not None:
             self._running.set()
