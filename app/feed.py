@@ -40,6 +40,8 @@ ALTERNATE_CHANNEL = {
     p.MULTIVARIATE: p.MULTIVARIATE_MARKET_LIFECYCLE,
     p.TRADE: "trades",
 }
+# Errors after which the same command may well succeed a moment later: made again once a second.
+RETRYABLE_ERROR_CODES = frozenset({1, 17, 18, 27})
 AUTH_HINT = (
     "authentication rejected: check the key id matches the private key, that the key file is "
     "the one Kalshi issued for this environment (demo and production keys differ), and that "
@@ -137,6 +139,7 @@ class _Pending:
     future: asyncio.Future[Any]
     channel: str | None = None
     awaiting_snapshots: set[str] = field(default_factory=set)
+    markets: set[str] | None = None  # what a subscribe asked for
 
 
 class _WatchedConnection(ClientConnection):
@@ -170,6 +173,8 @@ class Feed:
         self._changed = asyncio.Event()
         self._tasks: set[asyncio.Task[Any]] = set()
         self._get_snapshot_supported = True
+        self._retry_channels: set[str] = set()  # to make again after a transient error
+        self._resync_again: set[str] = set()  # books whose resync met a transient error
         self._rng = random.Random(config.jitter_seed)
         # counters
         self._conn_state = ConnectionState.IDLE
@@ -435,6 +440,8 @@ class Feed:
     def _on_connected(self) -> None:
         self._next_id = 1
         self._subs.clear()
+        self._retry_channels.clear()
+        self._resync_again.clear()
         for ticker in list(self.state.books):
             self.state.set_book_status(ticker, BookStatus.AWAITING_SNAPSHOT)
         self._mark(Kind.BOOK, self.state.books)
@@ -498,6 +505,7 @@ class Feed:
                 next_status = now + self.config.status_interval
                 self._update_rates(now)
                 self._post_status()
+                self._repair()
 
     # ------------------------------------------------------------------------------------------
     # Frames
@@ -618,7 +626,9 @@ class Feed:
         channel = p.canonical_channel(m.channel)
         if pending is not None and pending.channel is not None:
             channel = pending.channel
-        self._subs[m.sid] = LiveSubscription(m.sid, channel, None)
+        # its markets now, not when _make resumes: a gap among the first snapshots resyncs them
+        markets = set(pending.markets) if pending is not None and pending.markets is not None else None
+        self._subs[m.sid] = LiveSubscription(m.sid, channel, markets)
         self._resolve(m.id, m)
 
     def _on_unsubscribed(self, m: p.Unsubscribed) -> None:
@@ -657,6 +667,7 @@ class Feed:
         *args: Any,
         channel: str | None = None,
         snapshots: Iterable[str] = (),
+        markets: Iterable[str] | None = None,
         **kwargs: Any,
     ) -> Any:
         """Send a command and wait for its answer (or raise FeedCommandError / CommandTimeout)."""
@@ -669,7 +680,8 @@ class Feed:
         self._next_id += 1
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         future.add_done_callback(_mark_retrieved)
-        self._pending[cmd_id] = _Pending(name, future, channel, set(snapshots))
+        self._pending[cmd_id] = _Pending(name, future, channel, set(snapshots),
+                                         set(markets) if markets is not None else None)
         try:
             await ws.send(p.encode_command(build(cmd_id, *args, **kwargs)))
             async with asyncio.timeout(self.config.command_timeout):
@@ -697,12 +709,33 @@ class Feed:
                 try:
                     await self._realize(channel)
                 except FeedCommandError as exc:
+                    if _retryable(exc):
+                        self._retry_channels.add(channel)
                     self._report(FeedErrorInfo(f"could not subscribe to {channel}: {exc}", exc.code,
                                                exc.meaning, exc.message))
 
     async def _remake(self, channel: str) -> None:
         async with self._lock:
-            await self._realize(channel)
+            try:
+                await self._realize(channel)
+            except FeedCommandError as exc:
+                if _retryable(exc):
+                    self._retry_channels.add(channel)
+                raise
+
+    def _repair(self) -> None:
+        """Make again what a transient error (1, 17, 18, 27, no answer) left undone (connected only)."""
+        if not self._connected.is_set():
+            return
+        channels, self._retry_channels = self._retry_channels, set()
+        for channel in channels:
+            self._spawn(self._remake(channel))
+        tickers, self._resync_again = self._resync_again, set()
+        for sub in list(self._subs.values()):
+            stale = {t for t in tickers & (sub.markets or set())
+                     if self.state.book_status.get(t) is BookStatus.STALE}
+            if sub.channel == p.ORDERBOOK_DELTA and stale:
+                self._start_resync(sub, stale)
 
     async def _realize(self, channel: str) -> None:
         """Bring the live subscription of ``channel`` in line with what is desired (lock held)."""
@@ -735,7 +768,7 @@ class Feed:
         extra = {"use_yes_price": False} if channel == p.ORDERBOOK_DELTA else {}
         try:
             answer = await self._command("subscribe", p.subscribe, [self._wire_name(channel)], tickers,
-                                         channel=channel, **extra)
+                                         channel=channel, markets=markets, **extra)
         except FeedCommandError as exc:
             alternate = ALTERNATE_CHANNEL.get(self._wire_name(channel))
             if exc.code == 8 and alternate and channel not in self._wire_names:
@@ -802,10 +835,13 @@ class Feed:
             self.state.set_book_status(ticker, BookStatus.RESYNCING)
         self._mark(Kind.BOOK, fresh)
         if fresh and not sub.resyncing:
-            sub.resyncing = True
-            self.resyncs += 1
-            sub.resyncs += 1
-            self._spawn(self._resync(sub, fresh))
+            self._launch_resync(sub, fresh)
+
+    def _launch_resync(self, sub: LiveSubscription, markets: set[str]) -> None:
+        sub.resyncing = True
+        self.resyncs += 1
+        sub.resyncs += 1
+        self._spawn(self._resync(sub, markets))
 
     async def _resync(self, sub: LiveSubscription, markets: set[str]) -> None:
         try:
@@ -828,14 +864,17 @@ class Feed:
                 if self.state.book_status.get(ticker) is BookStatus.RESYNCING:
                     self.state.set_book_status(ticker, BookStatus.STALE)
             self._mark(Kind.BOOK, markets)
+            if _retryable(exc):
+                self._resync_again.update(markets)
             self._report(FeedErrorInfo(f"resync of {', '.join(sorted(markets))} failed: {exc}",
                                        exc.code, exc.meaning, exc.message))
         finally:
             sub.resyncing = False
-            pending = [m for m in (sub.markets or ()) if self.state.book_status.get(m) is BookStatus.RESYNCING
-                       and m not in markets]
+            # every book still marked resyncing, those of this resync included: a gap seen after
+            # its fresh snapshot marked it again while this one was under way
+            pending = [m for m in (sub.markets or ()) if self.state.book_status.get(m) is BookStatus.RESYNCING]
             if pending and sub.sid in self._subs:
-                self._start_resync(sub, set(pending))
+                self._launch_resync(sub, set(pending))  # not _start_resync: they are marked already
 
     # ------------------------------------------------------------------------------------------
     # Notifications and counters
@@ -902,6 +941,11 @@ class Feed:
 
 
 _ABSENT: Any = object()
+
+
+def _retryable(exc: FeedCommandError) -> bool:
+    """True for an error after which the same command may succeed a little later."""
+    return exc.code in RETRYABLE_ERROR_CODES or isinstance(exc, CommandTimeout)
 
 
 def _mark_retrieved(future: asyncio.Future[Any]) -> None:
