@@ -623,12 +623,13 @@ class Feed:
 
     def _on_subscribed(self, m: p.Subscribed) -> None:
         pending = self._pending.get(m.id) if m.id else None
-        channel = p.canonical_channel(m.channel)
         if pending is not None and pending.channel is not None:
-            channel = pending.channel
-        # its markets now, not when _make resumes: a gap among the first snapshots resyncs them
-        markets = set(pending.markets) if pending is not None and pending.markets is not None else None
-        self._subs[m.sid] = LiveSubscription(m.sid, channel, markets)
+            # Only the feed's own subscriptions are tracked; one made by raw_command, or whose
+            # command timed out, is found again by the next subscribe (merge or error 6).
+            # Its markets are set now, not when _make resumes: a gap among the first snapshots
+            # resyncs them.
+            markets = set(pending.markets) if pending.markets is not None else None
+            self._subs[m.sid] = LiveSubscription(m.sid, pending.channel, markets)
         self._resolve(m.id, m)
 
     def _on_unsubscribed(self, m: p.Unsubscribed) -> None:
@@ -709,19 +710,12 @@ class Feed:
                 try:
                     await self._realize(channel)
                 except FeedCommandError as exc:
-                    if _retryable(exc):
-                        self._retry_channels.add(channel)
                     self._report(FeedErrorInfo(f"could not subscribe to {channel}: {exc}", exc.code,
                                                exc.meaning, exc.message))
 
     async def _remake(self, channel: str) -> None:
         async with self._lock:
-            try:
-                await self._realize(channel)
-            except FeedCommandError as exc:
-                if _retryable(exc):
-                    self._retry_channels.add(channel)
-                raise
+            await self._realize(channel)
 
     def _repair(self) -> None:
         """Make again what a transient error (1, 17, 18, 27, no answer) left undone (connected only)."""
@@ -754,6 +748,10 @@ class Feed:
                     await self._make(channel, wanted)
             else:
                 await self._update_markets(sub, wanted)
+        except FeedCommandError as exc:
+            if _retryable(exc):  # still wanted: made again by _repair
+                self._retry_channels.add(channel)
+            raise
         finally:
             self.sink.on_subscriptions()
             self._changed.set()
