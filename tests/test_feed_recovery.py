@@ -100,3 +100,19 @@ async def test_a_gap_among_the_first_snapshots_resyncs_the_books(rsa_key):
         assert (h.feed.gaps, h.feed.resyncs) == (1, 1)
         (command,) = [c for c in h.sim.received_commands if c.get("params", {}).get("action") == "get_snapshot"]
         assert sorted(command["params"]["market_tickers"]) == sorted(tickers)
+
+
+async def test_a_market_added_while_the_server_times_out_is_still_added(rsa_key):
+    """The caller hears of the error; the market stays wanted and is added a moment later."""
+    from app.feed import FeedCommandError
+
+    async with running_feed(rsa_key, sim_options=PAUSED, feed_options=FAST_REPAIR) as h:
+        await h.feed.wait_connected(5)
+        first, second = h.sim.market_tickers()[:2]
+        await h.feed.subscribe(p.ORDERBOOK_DELTA, [first])
+        h.sim.faults.error(18)
+        with pytest.raises(FeedCommandError) as caught:
+            await h.feed.subscribe(p.ORDERBOOK_DELTA, [second])
+        assert caught.value.code == 18
+        await h.feed.wait_for(lambda: h.feed.subscriptions()[0].markets == {first, second}, 5)
+        await _books_equal_truth(h, [first, second])
