@@ -17,6 +17,7 @@ from app import __version__
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "sim": ("app.simulator.cli", "run the built-in exchange simulator standalone"),
     "record": ("app.record_cli", "connect headless and record every frame to a file"),
+    "serve": ("app.serve_cli", "serve the dashboard to your own browser (textual-serve)"),
 }
 DASHBOARD_MODULE = "app.dashboard_cli"
 
