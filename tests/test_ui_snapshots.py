@@ -20,6 +20,7 @@ from app.screens.subscribe import SubscribeDialog
 from app.state import BookStatus
 from tests.ui_states import LADDER_TICKER, Scenario, advance, dashboard_app, scenario, status, until
 from widgets.subscriptions_table import SubscriptionsTable
+from widgets.ticker_grid import TickerGrid
 
 SIZE = (120, 40)
 RunBefore = Callable[[Pilot[Any]], Awaitable[None]]
@@ -51,6 +52,8 @@ def prepare(
         await until(pilot, lambda: bool(dashboard.is_mounted and dashboard.ladders()))
         advance(app, sim, LIVE_STEPS)
         dashboard.post_message(FeedStatus(feed if feed is not None else status()))
+        grid = dashboard.query_one(TickerGrid)
+        await until(pilot, lambda: not grid.redraw_pending)
         dashboard.query_one(SubscriptionsTable).show(SUBSCRIPTIONS)
         if book_status is not None:
             app.market_state.set_book_status(LADDER_TICKER, book_status)

@@ -8,6 +8,7 @@ the real bridge (:class:`app.feed_bridge.MessageSink`). Feed statuses are fixed 
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 from typing import Any, Callable, Iterable, Sequence
@@ -115,10 +116,8 @@ def dashboard_app(
     return app
 
 
-async def until(pilot: Pilot[Any], condition: Callable[[], bool], tries: int = 50) -> None:
-    """Let the app process messages until ``condition`` holds (fails after ``tries`` pauses)."""
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause()
-    assert condition(), "condition never held"
+async def until(pilot: Pilot[Any], condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Let the app process messages and timers until ``condition`` holds (fails after ``timeout``)."""
+    async with asyncio.timeout(timeout):
+        while not condition():
+            await pilot.pause()

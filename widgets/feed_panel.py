@@ -62,7 +62,8 @@ class FeedPanel(Vertical):
 
     def show(self, status: FeedStatusSnapshot) -> None:
         """Show the counters of ``status``; log the connection state when it changed."""
-        self.query_one("#feed-details", Static).update(Text(details_text(status)))
+        first = self._last_state is None  # the details' height is set once, by the first status
+        self.query_one("#feed-details", Static).update(Text(details_text(status)), layout=first)
         if status.state is not self._last_state:
             self._last_state = status.state
             line = f"connection {status.state.value}"

@@ -101,9 +101,10 @@ class StatusBar(Horizontal):
         self.status = status
         label, css = feed_badge(status, self.stale_after)
         badge = self.query_one("#feed-badge", Static)
-        badge.update(Text(label))
-        badge.set_classes(css)
-        self.query_one("#feed-counters", Static).update(Text(counters_text(status)))
+        if str(badge.content) != label:
+            badge.update(Text(label))
+            badge.set_classes(css)
+        self.query_one("#feed-counters", Static).update(Text(counters_text(status)), layout=False)
 
     @property
     def feed_label(self) -> str:

@@ -9,6 +9,7 @@ contains the text. Enter posts :class:`TickerGrid.MarketChosen`.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any, Callable, ClassVar, NamedTuple
 
@@ -35,6 +36,9 @@ from widgets.formatting import (
 
 FLASH_SECONDS = 1.0
 RESORT_SECONDS = 0.5
+# A DataTable redraws every visible cell when any cell changes, so the grid takes in changes at
+# most this often (the feed may announce them 30 times a second); flashes last longer than a slot.
+REDRAW_HZ = 5.0
 
 
 class RowValues(NamedTuple):
@@ -138,9 +142,15 @@ class TickerGrid(DataTable, StateView):
             super().__init__()
             self.ticker = ticker
 
-    def __init__(self, *, flash_seconds: float = FLASH_SECONDS, **kwargs: Any) -> None:
+    def __init__(
+        self, *, flash_seconds: float = FLASH_SECONDS, redraw_hz: float = REDRAW_HZ, **kwargs: Any
+    ) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, cell_padding=0, **kwargs)
         self.flash_seconds = flash_seconds
+        self.redraw_hz = redraw_hz
+        self._pending = Kind.NONE
+        self._apply_timer: Timer | None = None
+        self._last_apply = float("-inf")
         self.sort_column: str | None = None
         self.sort_reverse = False
         self.filter_text = ""
@@ -159,11 +169,32 @@ class TickerGrid(DataTable, StateView):
             self.add_column(label, width=column.width, key=column.key)
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self._restyle_all())
         self.set_interval(1.0, self._tick_countdowns)
+        if self._pending:
+            self._apply()
 
     # -- StateView ------------------------------------------------------------------------------
 
     def state_changed(self, kinds: Kind, books: frozenset[str]) -> None:
+        """Note what changed; take it in now, or at the next slot (at most ``redraw_hz`` a second)."""
+        self._pending |= kinds
+        if self.market_state is None or not self.columns or self._apply_timer is not None:
+            return
+        wait = self._last_apply + 1 / self.redraw_hz - time.monotonic()
+        if wait <= 0:
+            self._apply()
+        else:
+            self._apply_timer = self.set_timer(wait, self._apply)
+
+    @property
+    def redraw_pending(self) -> bool:
+        """True while changes wait for the next redraw slot."""
+        return bool(self._pending)
+
+    def _apply(self) -> None:
         """Bring changed rows up to date; on lifecycle news re-read every row's lifecycle."""
+        self._apply_timer = None
+        kinds, self._pending = self._pending, Kind.NONE
+        self._last_apply = time.monotonic()
         state = self.market_state
         if state is None:
             return

@@ -1,0 +1,214 @@
+"""The dashboard on a real feed to the built-in simulator: keys send commands, widgets follow.
+
+Each app opens its endpoint exactly as ``kalshi-dash`` does without a key (a simulator on loopback
+with a fresh key), so the assertions are on what the simulator received and holds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Callable
+
+from textual import events
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from app import protocol as p
+from app.book import NO, YES
+from app.config import ConnectionSettings
+from app.endpoint import Endpoint, open_endpoint
+from app.feed_status import ConnectionState
+from app.main import KalshiDashApp
+from app.screens.subscribe import SubscribeDialog, SubscriptionRequest
+from app.state import MarketState
+from widgets.depth_ladder import DepthLadder
+from widgets.ladder_model import ASK, BID
+from widgets.status_bar import StatusBar
+from widgets.subscriptions_table import SubscriptionsTable
+from widgets.ticker_grid import TickerGrid
+
+SIZE = (120, 40)
+SIM_OPTIONS = {"seed": 5, "events": 3, "markets": 12, "rate": 300.0}
+TIMEOUT = 10.0
+
+
+def sim_app(markets: tuple[str, ...] = ()) -> KalshiDashApp:
+    """The dashboard connecting the way ``kalshi-dash`` does with no key."""
+
+    async def connect() -> Endpoint:
+        return await open_endpoint(ConnectionSettings("SIM", None, None, None), SIM_OPTIONS)
+
+    app = KalshiDashApp(MarketState(), environment="SIM", markets=markets, connect=connect)
+    app.animation_level = "none"
+    return app
+
+
+async def eventually(pilot: Pilot[Any], condition: Callable[[], bool]) -> None:
+    """Let the app and the sockets run until ``condition`` holds (fails after TIMEOUT s)."""
+    async with asyncio.timeout(TIMEOUT):
+        while not condition():
+            await pilot.pause()
+
+
+async def connected(pilot: Pilot[Any]) -> Any:
+    """Wait for the feed to be live with its start-up subscriptions; the simulator.
+
+    Typing waits for the app to be idle between keys, so tests pause the market (``frozen``)
+    before typing: under a running market Pilot waits out its idle timeout at every key.
+    """
+    app = pilot.app
+    await eventually(pilot, lambda: app.feed is not None and app.endpoint is not None)
+    await app.feed.wait_connected(TIMEOUT)
+    await eventually(pilot, lambda: len(app.feed.subscriptions()) >= 5)
+    return app.endpoint.simulator
+
+
+def commands(sim: Any, cmd: str) -> list[dict[str, Any]]:
+    return [c for c in sim.received_commands if c.get("cmd") == cmd]
+
+
+def markets_of(command: dict[str, Any]) -> list[str]:
+    """The markets a command names (one goes as ``market_ticker``, several as ``market_tickers``)."""
+    params = command.get("params", {})
+    return list(params.get("market_tickers") or ([params["market_ticker"]] if "market_ticker" in params else []))
+
+
+def ladder_matches(ladder: DepthLadder, sim: Any) -> bool:
+    yes, no = sim.book_levels(ladder.ticker)
+    bids, asks = (yes, no) if ladder.side == YES else (no, yes)
+    derived = {10_000 - price: size for price, size in asks.items()}
+    return ladder.live and ladder.ladder.levels(BID) == bids and ladder.ladder.levels(ASK) == derived
+
+
+async def frozen(pilot: Pilot[Any], sim: Any) -> None:
+    """Pause the market and wait until the feed has processed everything sent before."""
+    sim.pause()
+    await pilot.app.feed.settle()
+    await pilot.pause()
+
+
+async def test_status_bar_says_sim_and_live() -> None:
+    app = sim_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await connected(pilot)
+        bar = app.dashboard.query_one(StatusBar)
+        await eventually(pilot, lambda: bar.status is not None and bar.status.state is ConnectionState.LIVE)
+        assert bar.feed_label == "● LIVE"
+        assert app.dashboard.query_one("#env-badge").has_class("env-sim")
+
+
+async def test_enter_on_a_grid_row_subscribes_the_book_and_shows_the_simulators_levels() -> None:
+    app = sim_app()
+    async with app.run_test(size=SIZE) as pilot:
+        sim = await connected(pilot)
+        grid = app.dashboard.query_one(TickerGrid)
+        await eventually(pilot, lambda: grid.row_count >= 3)
+        await frozen(pilot, sim)
+        grid.focus()
+        target = grid.cursor_ticker()
+        await pilot.press("enter")
+        await eventually(pilot, lambda: target in app.dashboard.ladders())
+        ladder = app.dashboard.ladders()[target]
+        await eventually(pilot, lambda: ladder.live)
+        assert any(target in markets_of(c)
+                   for c in commands(sim, "subscribe") + commands(sim, "update_subscription"))
+        await app.feed.settle()
+        await eventually(pilot, lambda: ladder_matches(ladder, sim))
+        ladder.focus()
+        await pilot.press("f")
+        assert ladder_matches(ladder, sim) and ladder.side == NO
+
+
+async def test_subscribe_from_the_keyboard_then_unsubscribe_the_focused_ladder() -> None:
+    app = sim_app()
+    async with app.run_test(size=SIZE) as pilot:
+        sim = await connected(pilot)
+        ticker = sim.exchange.active_tickers()[2]
+        await frozen(pilot, sim)
+        await pilot.press("s")
+        await eventually(pilot, lambda: isinstance(app.screen, SubscribeDialog))
+        app.screen.query_one("#markets", Input).value = ""
+        await pilot.press(*ticker.lower(), "enter")
+        await eventually(pilot, lambda: ticker in app.dashboard.ladders())
+        sent = commands(sim, "subscribe")[-1]
+        assert sent["params"]["channels"] == [p.ORDERBOOK_DELTA]
+        assert markets_of(sent) == [ticker]
+        ladder = app.dashboard.ladders()[ticker]
+        await app.feed.settle()
+        await eventually(pilot, lambda: ladder_matches(ladder, sim))
+
+        ladder.focus()
+        await pilot.press("u")
+        await eventually(pilot, lambda: ticker not in app.dashboard.ladders())
+        await eventually(pilot, lambda: bool(commands(sim, "unsubscribe")))
+        assert ticker not in (app.feed.desired().get(p.ORDERBOOK_DELTA) or set())
+        assert ticker not in app.market_state.books  # the data is no longer shown anywhere
+
+
+async def test_subscriptions_screen_lists_the_live_sids_and_u_ends_the_focused_one() -> None:
+    app = sim_app()
+    async with app.run_test(size=SIZE) as pilot:
+        sim = await connected(pilot)
+        await frozen(pilot, sim)
+        await pilot.press("l")
+        table = app.dashboard.query_one(SubscriptionsTable)
+        live = [sub.sid for sub in app.feed.subscriptions()]
+        await eventually(pilot, lambda: table.sids == [s.sid for s in app.feed.subscriptions()])
+        assert app.focused is table and table.sids == live
+        sid, channel = table.cursor_sid(), table.cursor_channel()
+        await pilot.press("u")
+        await eventually(pilot, lambda: sid not in table.sids)
+        (sent,) = commands(sim, "unsubscribe")
+        assert sent["params"]["sids"] == [sid]
+        assert channel not in app.feed.desired()
+
+
+async def test_a_and_d_add_and_remove_a_market_on_the_focused_subscription() -> None:
+    app = sim_app()
+    async with app.run_test(size=SIZE) as pilot:
+        sim = await connected(pilot)
+        await frozen(pilot, sim)
+        first, second = sim.exchange.active_tickers()[:2]
+        assert await app.apply_request(SubscriptionRequest(p.ORDERBOOK_DELTA, (first,)))
+        await pilot.press("l")
+        table = app.dashboard.query_one(SubscriptionsTable)
+        await eventually(pilot, lambda: any(
+            s.channel == p.ORDERBOOK_DELTA for s in app.feed.subscriptions()) and table.row_count >= 6)
+        book_sid = next(s.sid for s in app.feed.subscriptions() if s.channel == p.ORDERBOOK_DELTA)
+        table.move_cursor(row=table.sids.index(book_sid))
+        await pilot.press("a")
+        await eventually(pilot, lambda: isinstance(app.screen, SubscribeDialog))
+        app.screen.query_one("#markets", Input).value = second
+        await pilot.press("enter")
+        await eventually(pilot, lambda: second in (app.feed.desired().get(p.ORDERBOOK_DELTA) or set()))
+        await eventually(pilot, lambda: bool(commands(sim, "update_subscription")))
+        added = commands(sim, "update_subscription")[-1]["params"]
+        assert added["action"] == "add_markets" and markets_of({"params": added}) == [second]
+
+        table.focus()
+        await pilot.press("d")
+        await eventually(pilot, lambda: isinstance(app.screen, SubscribeDialog))
+        app.screen.query_one("#markets", Input).value = second
+        await pilot.press("enter")
+        await eventually(pilot, lambda: len(commands(sim, "update_subscription")) == 2)
+        removed = commands(sim, "update_subscription")[-1]["params"]
+        assert removed["action"] == "delete_markets" and markets_of({"params": removed}) == [second]
+        assert app.feed.desired()[p.ORDERBOOK_DELTA] == {first}
+
+
+async def test_keys_are_answered_while_the_simulator_runs_in_firehose_mode() -> None:
+    async def connect() -> Endpoint:
+        options = {**SIM_OPTIONS, "firehose": True}
+        return await open_endpoint(ConnectionSettings("SIM", None, None, None), options)
+
+    app = KalshiDashApp(MarketState(), environment="SIM", connect=connect)
+    async with app.run_test(size=SIZE) as pilot:
+        await connected(pilot)
+        await app.feed.wait_for(lambda: app.feed.status().messages_total > 20_000, TIMEOUT)
+        for key, pane in (("6", "feed"), ("1", "markets"), ("5", "subscriptions"), ("1", "markets")):
+            app.post_message(events.Key(key, key))
+            # not Pilot's pause: it waits for the CPU to go idle, which a firehose never lets
+            async with asyncio.timeout(1.0):  # the key is answered within a second
+                while app.dashboard.current_pane != pane:
+                    await asyncio.sleep(0)
+        assert app.feed.status().messages_per_second > 1_000
