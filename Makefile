@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test sim screenshots clean
+.PHONY: run test sim soak screenshots clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,10 @@ sim: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+# The client against the simulator under every fault at random: SOAK_SECONDS (default 60), SOAK_SEED.
+soak: $(STAMP)
+	$(PY) -m app.soak
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis

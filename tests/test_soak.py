@@ -1,0 +1,29 @@
+"""The soak's 15-second mode: the feed, then the headless app, under every fault at random.
+
+``make soak`` runs the same for 60 s (``SOAK_SECONDS`` to lengthen). See :mod:`app.soak` for what
+is injected and what each tally line checks.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from app.soak import soak
+
+pytestmark = pytest.mark.asyncio
+
+SECONDS = 15.0
+SEED = 1
+
+
+async def test_soak_under_every_fault_balances_its_tally_and_ends_equal_to_the_simulator():
+    feed, app = await soak(SECONDS, SEED, report=print)
+    for tally in (feed, app):
+        assert tally.ok, tally.render()
+        assert tally.books == tally.books_equal > 0, tally.render()
+        assert tally.desired == tally.live > 0, tally.render()
+    # the faults that come often did happen, so the balanced counters mean something
+    for counter in ("gaps", "duplicates", "parse_errors", "unknown_types", "reconnects", "command_errors"):
+        assert feed.observed[counter] > 0, (counter, feed.render())
+    frame_faults = ("gaps", "duplicates", "parse_errors", "unknown_types")
+    assert sum(app.observed[counter] for counter in frame_faults) > 0, app.render()
