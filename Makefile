@@ -29,3 +29,8 @@ soak: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis
+
+# `make bench`: every benchmark (benchmarks/), a few minutes on 2 cores; figures into BENCHMARKS.md.
+.PHONY: bench
+bench: $(STAMP)
+	$(PY) -m benchmarks.run $(BENCH_ARGS)
