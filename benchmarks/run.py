@@ -161,8 +161,13 @@ def main() -> None:
     parser.add_argument("--output", type=Path, default=None, help="file to write the figures into "
                         "(default: BENCHMARKS.md, or nothing with --short)")
     parser.add_argument("--json", type=Path, default=None, help="also write the raw results here")
+    parser.add_argument("--presses", type=int, default=None, help="key presses (default 100)")
+    parser.add_argument("--messages", type=int, default=None, help="messages for memory (default 1,000,000)")
     args = parser.parse_args()
-    plan = SHORT if args.short else FULL
+    plan = dict(SHORT if args.short else FULL)
+    for name in ("presses", "messages"):
+        if getattr(args, name) is not None:
+            plan[name] = getattr(args, name)
     output = args.output or (None if args.short else ROOT / "BENCHMARKS.md")
 
     def log(line: str) -> None:
