@@ -47,27 +47,28 @@ def row_cells(sub: SubscriptionView) -> tuple[str, ...]:
     return (
         str(sub.sid),
         sub.channel,
-        markets_text(sub.markets),
+        "◌ resyncing" if sub.resyncing else "● live",
         f"{sub.last_seq:,}",
         f"{sub.messages:,}",
         f"{sub.gaps:,}",
         f"{sub.resyncs:,}",
-        "◌ resyncing" if sub.resyncing else "● live",
+        markets_text(sub.markets),
     )
 
 
 class SubscriptionsTable(DataTable):
     """One row per live subscription, keyed by sid."""
 
-    COLUMNS: ClassVar[tuple[tuple[str, str, int, bool], ...]] = (
+    # (key, label, width (None: as wide as the text), numeric); the markets list goes last.
+    COLUMNS: ClassVar[tuple[tuple[str, str, int | None, bool], ...]] = (
         ("sid", "SID", 5, True),
-        ("channel", "Channel", 28, False),
-        ("markets", "Markets", 44, False),
-        ("seq", "Last seq", 10, True),
-        ("messages", "Messages", 10, True),
-        ("gaps", "Gaps", 6, True),
+        ("channel", "Channel", 29, False),
+        ("state", "State", 11, False),
+        ("seq", "Last seq", 9, True),
+        ("messages", "Messages", 9, True),
+        ("gaps", "Gaps", 5, True),
         ("resyncs", "Resyncs", 7, True),
-        ("state", "State", 12, False),
+        ("markets", "Markets", None, False),
     )
 
     def __init__(self, **kwargs: Any) -> None:
@@ -76,6 +77,8 @@ class SubscriptionsTable(DataTable):
         self._channels: dict[int, str] = {}
 
     def on_mount(self) -> None:
+        self.border_title = "Subscriptions"
+        self.border_subtitle = "u ends the focused one · a / d add / remove a market"
         for key, label, width, numeric in self.COLUMNS:
             self.add_column(Text(label, justify="right" if numeric else "left"), width=width, key=key)
 
@@ -97,7 +100,9 @@ class SubscriptionsTable(DataTable):
             else:
                 for i, (before, after) in enumerate(zip(old, cells)):
                     if before != after:
-                        self.update_cell(str(sid), self.COLUMNS[i][0], self._text(i, after))
+                        key, _label, width, _numeric = self.COLUMNS[i]
+                        # only the markets column (rarely changed) may widen
+                        self.update_cell(str(sid), key, self._text(i, after), update_width=width is None)
             self._shown[sid] = cells
 
     def _text(self, index: int, value: str) -> Text:

@@ -1,0 +1,122 @@
+"""Every screen of the dashboard as a reproducible shot: the snapshot tests and ``make screenshots``
+both take exactly these.
+
+A shot is a dashboard over a fresh :func:`tests.ui_states.scenario` (fixed seed, frozen clock),
+a little live market activity after start (so the ladder has traded volume and frozen flashes), a
+fixed feed status, then the keys or actions that bring up the screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Awaitable, Callable
+
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from app.feed import LiveSubscription
+from app.feed_status import ConnectionState, FeedErrorInfo, FeedStatusSnapshot
+from app.main import DARK_THEME, LIGHT_THEME, KalshiDashApp
+from app.messages import BookChanged, FeedError, FeedStatus
+from app.screens.subscribe import SubscribeDialog
+from app.state import BookStatus
+from tests.ui_states import LADDER_TICKER, Scenario, advance, dashboard_app, scenario, status, until
+from widgets.subscriptions_table import SubscriptionsTable
+from widgets.ticker_grid import TickerGrid
+
+SIZE = (120, 40)
+LIVE_STEPS = 120
+Step = Callable[[Pilot[Any]], Awaitable[None]]
+
+SUBSCRIPTIONS = [
+    LiveSubscription(1, "ticker", None, last_seq=5_120, messages=5_120),
+    LiveSubscription(2, "trade", None, last_seq=2_301, messages=2_301, gaps=1, resyncs=0),
+    LiveSubscription(3, "orderbook_delta", {LADDER_TICKER, "KXHIGHNY-25NOV27-B51"},
+                     last_seq=812, messages=812, resyncs=1, resyncing=True),
+    LiveSubscription(4, "market_lifecycle_v2", None, last_seq=40, messages=40),
+]
+
+
+async def log_an_error(pilot: Pilot[Any]) -> None:
+    """A server error whose text holds markup-like brackets."""
+    error = FeedErrorInfo("server error 8: unknown channel name", 8, "unknown channel name",
+                          "unknown channel [multivariate]")
+    pilot.app.dashboard.post_message(FeedError(error))
+
+
+async def flip_ladder(pilot: Pilot[Any]) -> None:
+    """Focus the ladder and show its no side."""
+    pilot.app.dashboard.ladders()[LADDER_TICKER].focus()
+    await pilot.press("f")
+
+
+async def open_subscribe_dialog(pilot: Pilot[Any]) -> None:
+    """The subscribe dialog with the ladder's market filled in, cursor steady."""
+    app = pilot.app
+    dialog = SubscribeDialog.subscribe(app.dashboard.known_tickers(), LADDER_TICKER)
+    await app.push_screen(dialog)
+    await pilot.pause()
+    dialog.query_one(Input).cursor_blink = False
+
+
+@dataclass(frozen=True)
+class Shot:
+    """One screen: how to bring it up, and at which size and theme."""
+
+    name: str
+    keys: tuple[str, ...] = ()
+    feed: FeedStatusSnapshot = field(default_factory=status)
+    book_status: BookStatus | None = None
+    environment: str = "SIM"
+    theme: str = DARK_THEME
+    size: tuple[int, int] = SIZE
+    then: Step | None = None
+
+    def app(self) -> tuple[KalshiDashApp, Step]:
+        """The app for this shot, and what to run on it before the picture is taken."""
+        sim = scenario()
+        app = dashboard_app(sim, environment=self.environment, theme=self.theme)
+        return app, self._run_before(sim)
+
+    def _run_before(self, sim: Scenario) -> Step:
+        async def run_before(pilot: Pilot[Any]) -> None:
+            app = pilot.app
+            dashboard = app.dashboard
+            await until(pilot, lambda: bool(dashboard.is_mounted and dashboard.ladders()))
+            advance(app, sim, LIVE_STEPS)
+            dashboard.post_message(FeedStatus(self.feed))
+            dashboard.query_one(SubscriptionsTable).show(SUBSCRIPTIONS)
+            if self.book_status is not None:
+                app.market_state.set_book_status(LADDER_TICKER, self.book_status)
+                dashboard.post_message(BookChanged(frozenset({LADDER_TICKER})))
+            grid = dashboard.query_one(TickerGrid)
+            await until(pilot, lambda: not grid.redraw_pending)
+            await pilot.press(*self.keys)
+            if self.then is not None:
+                await self.then(pilot)
+            await pilot.pause()
+
+        return run_before
+
+
+SHOTS: tuple[Shot, ...] = (
+    Shot("markets"),
+    Shot("account", keys=("2",)),
+    Shot("rfqs", keys=("3",)),
+    Shot("lifecycle", keys=("4",)),
+    Shot("subscriptions", keys=("5",)),
+    Shot("feed", keys=("6",), then=log_an_error),
+    Shot("help", keys=("question_mark",)),
+    Shot("subscribe-dialog", then=open_subscribe_dialog),
+    Shot("ladder-no-side", then=flip_ladder),
+    Shot("light-theme", environment="DEMO", theme=LIGHT_THEME),
+    Shot("narrow-80x24", size=(80, 24)),
+    Shot("stale", environment="PROD", feed=status(last_data_age=14.2)),
+    Shot("resyncing", environment="PROD", book_status=BookStatus.RESYNCING),
+    Shot("auth-rejected", environment="PROD", feed=status(
+        ConnectionState.AUTH_REJECTED, messages_per_second=0.0, last_data_age=None,
+        detail="authentication rejected: check the key id")),
+    Shot("reconnecting", environment="PROD", book_status=BookStatus.STALE, feed=status(
+        ConnectionState.RECONNECTING, reconnect_in=2.4, reconnects=3, messages_per_second=0.0,
+        last_data_age=3.1)),
+)
