@@ -1172,6 +1172,9 @@ def _from_frame(frame: _Frame) -> ServerMessage:
     return _convert(kind, body, env)
 
 
+TOO_DEEP = "frame is nested too deeply"
+
+
 def parse(frame: str | bytes) -> ServerMessage:
     """Parse one frame's text into its typed message.
 
@@ -1183,6 +1186,8 @@ def parse(frame: str | bytes) -> ServerMessage:
         return _parse_fallback(frame, exc)
     except UnicodeError:
         raise _utf8_error(frame) from None
+    except RecursionError:  # msgspec's nesting limit: raised as is, not as a DecodeError
+        raise ProtocolError(TOO_DEEP) from None
     try:
         return _from_frame(wire)
     except _FieldError as exc:
@@ -1197,10 +1202,10 @@ def _utf8_error(frame: str | bytes) -> ProtocolError:
         text = frame.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
     try:
         raw = _generic_decoder.decode(text)
-    except msgspec.DecodeError:
+        field = _first_replaced(raw, "$")
+    except (msgspec.DecodeError, RecursionError):
         return ProtocolError("frame is not valid UTF-8")
     kind = raw.get("type") if isinstance(raw, dict) else None
-    field = _first_replaced(raw, "$")
     where = f" at `{field}`" if field else ""
     prefix = f"{kind}: " if isinstance(kind, str) and "\ufffd" not in kind else ""
     return ProtocolError(f"{prefix}text is not valid UTF-8{where}")
@@ -1231,6 +1236,8 @@ def _parse_fallback(frame: str | bytes, error: msgspec.DecodeError) -> ServerMes
         raise _utf8_error(frame) from None
     except msgspec.DecodeError:
         raise ProtocolError(f"not valid JSON: {error}") from None
+    except RecursionError:
+        raise ProtocolError(TOO_DEEP) from None
     if not isinstance(raw, dict):
         raise ProtocolError(f"frame is a JSON {type(raw).__name__}, not an object")
     kind = raw.get("type")
