@@ -7,7 +7,7 @@ from textual.widgets import Footer, Input, TabbedContent
 from app import protocol as p
 from app.book import NO, YES
 from app.feed_status import ConnectionState, FeedErrorInfo
-from app.main import KalshiDashApp
+from app.main import DARK_THEME, LIGHT_THEME, KalshiDashApp
 from app.messages import BookChanged, FeedError, FeedStatus, TickerChanged
 from app.screens.dashboard import PANES, DashboardScreen
 from app.screens.help import HelpScreen, help_sections, own_bindings, WIDGET_SECTIONS
@@ -275,3 +275,18 @@ async def test_q_typed_into_the_filter_is_text_not_quit() -> None:
         await pilot.press("slash", "q")
         assert app.dashboard.query_one("#grid-filter", Input).value == "q"
         assert app.is_running
+
+
+async def test_t_switches_to_the_light_theme_and_the_widgets_recolour() -> None:
+    app = dashboard_app()
+    async with app.run_test(size=SIZE) as pilot:
+        ladder = app.dashboard.ladders()[LADDER_TICKER]
+        dark_bid = ladder._style("depth-ladder--bid")
+        dark_up = grid(app)._style("ticker-grid--up")
+        await pilot.press("t")
+        assert app.theme == LIGHT_THEME
+        await pilot.pause()
+        assert ladder._style("depth-ladder--bid") != dark_bid
+        assert grid(app)._style("ticker-grid--up") != dark_up
+        await pilot.press("t")
+        assert app.theme == DARK_THEME

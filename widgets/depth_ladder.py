@@ -126,9 +126,11 @@ class DepthLadder(ScrollView, StateView, can_focus=True):
         self._flash_timer: Timer | None = None
         self._centered = False
         self._built = False
+        self._styles: dict[str, Style] = {}
 
     def on_mount(self) -> None:
         self.set_interval(1.0, lambda: self.refresh_line(0))
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
 
     # -- StateView ------------------------------------------------------------------------------
 
@@ -217,7 +219,15 @@ class DepthLadder(ScrollView, StateView, can_focus=True):
     def _style(self, component: str) -> Style:
         """A component's whole style (colours blended against the background, alpha included);
         the text-style-only modifiers (best, dim) are taken partially so they keep the colour."""
-        return self.get_component_rich_style(component, partial=component in MODIFIERS)
+        style = self._styles.get(component)
+        if style is None:
+            style = self.get_component_rich_style(component, partial=component in MODIFIERS)
+            self._styles[component] = style
+        return style
+
+    def _theme_changed(self, _theme: object) -> None:
+        self._styles.clear()
+        self.refresh()
 
     def render_line(self, y: int) -> Strip:
         """The strip of line ``y`` of the view: two fixed lines, then the scrolled ladder."""

@@ -160,6 +160,7 @@ class TickerGrid(DataTable, StateView):
         self._flash_timer: Timer | None = None
         self._resort_timer: Timer | None = None
         self._countdowns: dict[str, str] = {}
+        self._styles: dict[str, Style] = {}
 
     # -- lifecycle ------------------------------------------------------------------------------
 
@@ -264,7 +265,10 @@ class TickerGrid(DataTable, StateView):
         return Text(f" {text}", style=style)
 
     def _style(self, component: str) -> Style:
-        return self.get_component_rich_style(component, partial=True)
+        style = self._styles.get(component)
+        if style is None:
+            style = self._styles[component] = self.get_component_rich_style(component, partial=True)
+        return style
 
     def _countdown(self, close_ts: int | None) -> str:
         if close_ts is None:
@@ -309,6 +313,7 @@ class TickerGrid(DataTable, StateView):
 
     def _restyle_all(self) -> None:
         """Rebuild every cell's text so its colours follow the new theme."""
+        self._styles.clear()
         for ticker in list(self._values):
             if self._has_row(ticker):
                 for column in COLUMNS:
