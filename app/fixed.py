@@ -35,6 +35,12 @@ def parse_decimal(text: str, places: int) -> int:
     Raises ``ValueError`` for anything that is not a plain decimal or that carries non-zero digits
     beyond ``places`` (they could not be represented without rounding).
     """
+    if type(text) is str:  # the wire's own form first: digits, a point, exactly `places` digits
+        whole, point, frac = text.partition(".")
+        digits = whole[1:] if whole[:1] == "-" else whole
+        if point and len(frac) == places and digits.isdigit() and frac.isdigit() and text.isascii():
+            value = int(digits + frac)
+            return -value if digits is not whole else value
     match = _DECIMAL.fullmatch(text.strip()) if isinstance(text, str) else None
     if match is None:
         raise ValueError(f"not a decimal number: {text!r}")

@@ -177,7 +177,7 @@ class ProtocolError(Exception):
     """A frame that cannot be understood: not JSON, or a required field missing or mistyped."""
 
 
-class Message(msgspec.Struct, kw_only=True):
+class Message(msgspec.Struct, kw_only=True, gc=False):
     """Base of every server message: the envelope's ``sid``, ``seq`` and command ``id``."""
 
     sid: int | None = None
@@ -200,7 +200,7 @@ class Unsubscribed(Message, kw_only=True):
     type_name = "unsubscribed"
 
 
-class SubscriptionInfo(msgspec.Struct, frozen=True):
+class SubscriptionInfo(msgspec.Struct, frozen=True, gc=False):
     """One row of a ``list_subscriptions`` answer."""
 
     channel: str
@@ -357,7 +357,7 @@ class EventFeeUpdate(Message, kw_only=True):
     details: dict[str, Any] | None = None
 
 
-class SelectedMarket(msgspec.Struct, frozen=True):
+class SelectedMarket(msgspec.Struct, frozen=True, gc=False):
     """One leg of a multivariate combination."""
 
     event_ticker: str
@@ -501,7 +501,7 @@ _Count = Union[int, str]
 _WireLevel = tuple[Union[int, str], Union[int, str]]
 
 
-class _Body(msgspec.Struct, kw_only=True):
+class _Body(msgspec.Struct, kw_only=True, gc=False):
     pass
 
 
@@ -738,7 +738,7 @@ class _OrderGroupBody(_Body, kw_only=True):
     contracts_limit: int | None = None
 
 
-class _Frame(msgspec.Struct, tag_field="type", kw_only=True):
+class _Frame(msgspec.Struct, tag_field="type", kw_only=True, gc=False):
     sid: int | None = None
     seq: int | None = None
     id: int | None = None
@@ -793,6 +793,9 @@ class _FieldError(Exception):
     """Internal: a field is missing or holds a bad value; turned into ProtocolError with the type."""
 
 
+_parse_price, _parse_count, _parse_money = fixed.parse_price, fixed.parse_count, fixed.parse_money
+
+
 def _parsed(parse: Callable[[Any], int], value: Any, field: str) -> int:
     """``parse(value)``, with a ValueError turned into a _FieldError naming the wire ``field``."""
     try:
@@ -811,8 +814,12 @@ def _price(dollars: str | None, cents: int | None, name: str) -> int:
 
 def _price_or_none(dollars: str | None, cents: int | None, name: str) -> int | None:
     """A price from ``{name}_dollars`` or integer cents in ``{name}``; None when neither is sent."""
+    # The hot path of every frame: the field's name is only put together for an error.
     if dollars is not None:
-        return _parsed(fixed.parse_price, dollars, f"{name}_dollars")
+        try:
+            return _parse_price(dollars)
+        except ValueError as exc:
+            raise _FieldError(f"bad `{name}_dollars`: {exc}") from None
     if cents is not None:
         return _parsed(fixed.price_from_cents, cents, name)
     return None
@@ -829,7 +836,10 @@ def _count(fp: str | None, whole: int | None, name: str) -> int:
 def _count_or_none(fp: str | None, whole: int | None, name: str) -> int | None:
     """A count from ``{name}_fp`` or the integer ``{name}``; None when neither is sent."""
     if fp is not None:
-        return _parsed(fixed.parse_count, fp, f"{name}_fp")
+        try:
+            return _parse_count(fp)
+        except ValueError as exc:
+            raise _FieldError(f"bad `{name}_fp`: {exc}") from None
     if whole is not None:
         return fixed.count_from_int(whole)
     return None
@@ -845,7 +855,10 @@ def _any_count(value: int | str, name: str) -> int:
 def _money_or_none(dollars: str | None, centi_cents: int | None, name: str) -> int | None:
     """Money from ``{name}_dollars`` or centi-cents in ``{name}``; None when neither is sent."""
     if dollars is not None:
-        return _parsed(fixed.parse_money, dollars, f"{name}_dollars")
+        try:
+            return _parse_money(dollars)
+        except ValueError as exc:
+            raise _FieldError(f"bad `{name}_dollars`: {exc}") from None
     if centi_cents is not None:
         return fixed.money_from_centi_cents(centi_cents)
     return None
