@@ -8,7 +8,7 @@ from app import protocol as p
 from app.book import NO, YES
 from app.feed_status import ConnectionState, FeedErrorInfo
 from app.main import DARK_THEME, LIGHT_THEME, KalshiDashApp
-from app.messages import BookChanged, FeedError, FeedStatus, TickerChanged
+from app.messages import BookChanged, FeedError, FeedStatus
 from app.screens.dashboard import PANES, DashboardScreen
 from app.screens.help import HelpScreen, help_sections, own_bindings, WIDGET_SECTIONS
 from app.screens.subscribe import SubscribeDialog

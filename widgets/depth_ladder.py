@@ -12,19 +12,18 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
-from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.timer import Timer
 
-from app.book import NO, YES
+from app.book import YES
 from app.state import BookStatus, Kind, MarketState
 from widgets.base import StateView
+from widgets.flashes import Flashes
+from widgets.messages import MarketMessage
 from widgets.formatting import (
     DOWN,
     NO_GLYPH,
@@ -106,12 +105,8 @@ class DepthLadder(ScrollView, StateView, can_focus=True):
         "depth-ladder--dim",
     }
 
-    class CloseRequested(Message):
+    class CloseRequested(MarketMessage):
         """The user asked to close this ladder."""
-
-        def __init__(self, ticker: str) -> None:
-            super().__init__()
-            self.ticker = ticker
 
     def __init__(
         self, ticker: str, *, side: str = YES, flash_seconds: float = FLASH_SECONDS, **kwargs: Any
@@ -122,8 +117,7 @@ class DepthLadder(ScrollView, StateView, can_focus=True):
         self.flash_seconds = flash_seconds
         self.ladder = Ladder(side)
         self._baseline: dict[int, int] | None = None
-        self._flashes: dict[tuple[str, int], tuple[float, int]] = {}
-        self._flash_timer: Timer | None = None
+        self._flashes: Flashes[tuple[str, int]] = Flashes(self, flash_seconds, lambda _keys: self.refresh())
         self._centered = False
         self._built = False
         self._styles: dict[str, Style] = {}
@@ -167,28 +161,17 @@ class DepthLadder(ScrollView, StateView, can_focus=True):
             self._baseline,
         )
         if flash and self.live and before is not None:
-            until = clock_of(self)() + self.flash_seconds
             for key, direction in size_changes(before, self.ladder).items():
-                self._flashes[key] = (until, direction)
-            if self._flashes and self._flash_timer is None:
-                self._flash_timer = self.set_interval(0.2, self._expire_flashes)
+                self._flashes.mark(key, direction)
         self.virtual_size = Size(0, self._line_count() + HEADER_LINES)
         if not self._centered and self.ladder.rows and self.size.height:
             self._centered = True
             self.call_after_refresh(self.action_center)
         self.refresh()
 
-    def _expire_flashes(self) -> None:
-        now = clock_of(self)()
-        self._flashes = {key: value for key, value in self._flashes.items() if value[0] > now}
-        if not self._flashes and self._flash_timer is not None:
-            self._flash_timer.stop()
-            self._flash_timer = None
-        self.refresh()
-
     def flashing(self) -> dict[tuple[str, int], int]:
         """Sizes flashing now, as ``{(bid|ask, price): +1 or -1}``."""
-        return {key: direction for key, (_until, direction) in self._flashes.items()}
+        return self._flashes.current()
 
     # -- actions --------------------------------------------------------------------------------
 
@@ -335,7 +318,7 @@ class DepthLadder(ScrollView, StateView, can_focus=True):
         self, which: str, price: int, size: int, style: Style
     ) -> tuple[tuple[str, Style], tuple[str, Style]]:
         """The flash glyph cell and the size cell of one side of a row."""
-        direction = self._flashes.get((which, price), (0.0, 0))[1]
+        direction = self._flashes.direction((which, price))
         if not direction:
             return ("", style), (count_text(size) if size else "", style)
         flash = style + self._style("depth-ladder--up" if direction > 0 else "depth-ladder--down")

@@ -16,13 +16,15 @@ from typing import Any, Callable, ClassVar, NamedTuple
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
-from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist, RowKey
 
 from app.state import Kind, MarketState
 from widgets.base import StateView
+from widgets.flashes import Flashes
+from widgets.messages import MarketMessage
+from widgets.lean_table import LeanDataTable
 from widgets.formatting import (
     DOWN,
     EMPTY,
@@ -118,7 +120,7 @@ def sort_key(value: Any, reverse: bool = False) -> tuple[bool, Any]:
     return ((value is None) != reverse, value if value is not None else 0)
 
 
-class TickerGrid(DataTable, StateView):
+class TickerGrid(LeanDataTable, StateView):
     """Every market seen on ``ticker``: prices, volume, change, lifecycle status and countdown."""
 
     SHOWS: ClassVar[Kind] = Kind.TICKER | Kind.LIFECYCLE
@@ -135,12 +137,8 @@ class TickerGrid(DataTable, StateView):
         "ticker-grid--sorted",
     }
 
-    class MarketChosen(Message):
+    class MarketChosen(MarketMessage):
         """The user chose a market (Enter on its row)."""
-
-        def __init__(self, ticker: str) -> None:
-            super().__init__()
-            self.ticker = ticker
 
     def __init__(
         self, *, flash_seconds: float = FLASH_SECONDS, redraw_hz: float = REDRAW_HZ, **kwargs: Any
@@ -156,8 +154,7 @@ class TickerGrid(DataTable, StateView):
         self.filter_text = ""
         self._values: dict[str, RowValues] = {}
         self._seen_messages: dict[str, object] = {}
-        self._flashes: dict[tuple[str, str], tuple[float, int]] = {}
-        self._flash_timer: Timer | None = None
+        self._flashes: Flashes[tuple[str, str]] = Flashes(self, flash_seconds, self._unflash)
         self._resort_timer: Timer | None = None
         self._countdowns: dict[str, str] = {}
         self._styles: dict[str, Style] = {}
@@ -225,7 +222,6 @@ class TickerGrid(DataTable, StateView):
             return self.sort_column is not None
         if old is None or old == values:
             return False
-        now = clock_of(self)()
         for column in COLUMNS:
             index = FIELD_INDEX[column.key]
             before, after = old[index], values[index]
@@ -234,10 +230,8 @@ class TickerGrid(DataTable, StateView):
             direction = 0
             if column.flashes and before is not None and after is not None:
                 direction = 1 if after > before else -1
-                self._flashes[(values.ticker, column.key)] = (now + self.flash_seconds, direction)
+                self._flashes.mark((values.ticker, column.key), direction)
             self.update_cell(values.ticker, column.key, self._cell(values, column, direction))
-        if self._flashes:
-            self._ensure_flash_timer()
         return self.sort_column is not None and old[FIELD_INDEX[self.sort_column]] != values[
             FIELD_INDEX[self.sort_column]
         ]
@@ -287,29 +281,16 @@ class TickerGrid(DataTable, StateView):
 
     # -- flashes --------------------------------------------------------------------------------
 
-    def _ensure_flash_timer(self) -> None:
-        if self._flash_timer is None:
-            self._flash_timer = self.set_interval(0.2, self._expire_flashes)
-
-    def _expire_flashes(self) -> None:
-        now = clock_of(self)()
-        for (ticker, key), (until, _direction) in list(self._flashes.items()):
-            if until > now:
-                continue
-            del self._flashes[(ticker, key)]
+    def _unflash(self, cells: list[tuple[str, str]]) -> None:
+        """Show the cells whose flash ended plainly again."""
+        for ticker, key in cells:
             values = self._values.get(ticker)
             if values is not None and self._has_row(ticker):
-                try:
-                    self.update_cell(ticker, key, self._cell(values, COLUMN_BY_KEY[key]))
-                except CellDoesNotExist:
-                    pass
-        if not self._flashes and self._flash_timer is not None:
-            self._flash_timer.stop()
-            self._flash_timer = None
+                self.update_cell(ticker, key, self._cell(values, COLUMN_BY_KEY[key]))
 
     def flashing(self) -> dict[tuple[str, str], int]:
         """The cells flashing now, as ``{(ticker, column): +1 or -1}``."""
-        return {cell: direction for cell, (_until, direction) in self._flashes.items()}
+        return self._flashes.current()
 
     def _restyle_all(self) -> None:
         """Rebuild every cell's text so its colours follow the new theme."""
@@ -317,7 +298,7 @@ class TickerGrid(DataTable, StateView):
         for ticker in list(self._values):
             if self._has_row(ticker):
                 for column in COLUMNS:
-                    direction = self._flashes.get((ticker, column.key), (0, 0))[1]
+                    direction = self._flashes.direction((ticker, column.key))
                     self.update_cell(ticker, column.key, self._cell(self._values[ticker], column, direction))
 
     # -- filter ---------------------------------------------------------------------------------
