@@ -630,6 +630,8 @@ class Feed:
             # resyncs them.
             markets = set(pending.markets) if pending.markets is not None else None
             self._subs[m.sid] = LiveSubscription(m.sid, pending.channel, markets)
+        elif self.replay_source is not None:  # a recording: its subscriptions were the feed's own
+            self._subs[m.sid] = LiveSubscription(m.sid, p.canonical_channel(m.channel), None)
         self._resolve(m.id, m)
 
     def _on_unsubscribed(self, m: p.Unsubscribed) -> None:

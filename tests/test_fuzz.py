@@ -23,6 +23,7 @@ from app import protocol as p
 from app.book import NO, YES, BookInconsistency
 from app.feed import Feed, FeedConfig
 from app.fixed import ONE_DOLLAR
+from app.recording import RecordedFrame, RecordingFile, Replay
 from app.simulator.engine import Exchange
 from app.simulator.session import Session
 from app.state import MarketState
@@ -399,11 +400,17 @@ def _hostile(data: st.DataObject) -> str | bytes:
 
 
 async def _process(frames: list[str | bytes]) -> tuple[Feed, int]:
-    """A feed that is not connected (resyncs fail as they would offline) processing ``frames``."""
+    """A feed replaying a recording of two subscriptions (sids 1 and 2), then ``frames``.
+
+    A replay sends no command: every resync a frame starts fails at once, as it would offline.
+    """
     state = booked_state()
-    feed = Feed(FeedConfig(url="ws://127.0.0.1:9/trade-api/ws/v2"), state)
-    feed.process_frame('{"type":"subscribed","msg":{"channel":"orderbook_delta","sid":1}}')
-    feed.process_frame('{"type":"subscribed","msg":{"channel":"trade","sid":2}}')
+    feed = Feed(FeedConfig(url="ws://replay", environment="REPLAY"), state)
+    start = [RecordedFrame(0.0, '{"type":"subscribed","id":1,"msg":{"channel":"orderbook_delta","sid":1}}'),
+             RecordedFrame(0.0, '{"type":"subscribed","id":2,"msg":{"channel":"trade","sid":2}}')]
+    await feed.replay(Replay(RecordingFile({}, start, 0), feed, speed=0))
+    assert [sub.sid for sub in feed.subscriptions()] == [1, 2]
+    earlier = asyncio.all_tasks()
     bad = 0
     for raw in frames:
         before = book_levels(state)
@@ -414,7 +421,7 @@ async def _process(frames: list[str | bytes]) -> tuple[Feed, int]:
             assert feed.parse_errors == errors + 1
             assert book_levels(state) == before, "a frame that does not parse changed a book"
         check_books(state)
-    tasks = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+    tasks = asyncio.all_tasks() - earlier  # the resyncs and remakes the frames started
     results = await asyncio.gather(*tasks, return_exceptions=True)
     assert not [r for r in results if isinstance(r, BaseException)]  # resync tasks end cleanly
     return feed, bad
