@@ -2,8 +2,9 @@
 
 Without a key it starts the built-in simulator on loopback and connects to it (the status bar says
 SIM); with ``--key-id`` and ``--private-key`` (or the environment, or a config profile) it connects
-to demo (the default with a key) or ``--env prod``, or to any ``--url``. Bad flags and unusable
-keys end with one line on stderr and exit status 2, before the screen is taken over.
+to demo (the default with a key) or ``--env prod``, or to any ``--url``; with ``--replay FILE`` it
+plays a recording (REPLAY). Bad flags, unusable keys and unreadable recordings end with one line
+on stderr and exit status 2, before the screen is taken over.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 from app.auth import AuthError, Credentials
 from app.config import ConfigError, ConnectionSettings, add_connection_arguments, resolve
 from app.endpoint import Endpoint, open_endpoint
+from app.recording import RecordingError, RecordingFile
 from app.state import MarketState
 
 PROG = "kalshi-dash"
@@ -27,6 +29,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, metavar="N",
                         help="simulator seed (the simulator is used when no key is given)")
     parser.add_argument("--light", action="store_true", help="start with the light theme")
+    parser.add_argument("--replay", metavar="FILE",
+                        help="play a recording (from `kalshi-dash record`) instead of connecting")
+    parser.add_argument("--speed", type=float, default=1.0, metavar="X",
+                        help="replay speed: 1 as recorded, 10 ten times faster, 0 as fast as possible")
     add_connection_arguments(parser)
 
 
@@ -42,11 +48,15 @@ def sim_options(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Start the dashboard; 2 for bad flags or keys, else the app's return code."""
+    """Start the dashboard; 2 for bad flags, keys or recordings, else the app's return code."""
     try:
+        if args.speed < 0:
+            raise ConfigError(f"--speed must be 0 or more, not {args.speed:g}")
+        recording = RecordingFile.load(args.replay) if args.replay else None
         settings = resolve(args)
-        check_key(settings)
-    except (ConfigError, AuthError) as exc:
+        if recording is None:
+            check_key(settings)
+    except (ConfigError, AuthError, RecordingError) as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return 2
     from app.main import DARK_THEME, LIGHT_THEME, KalshiDashApp
@@ -56,10 +66,12 @@ def run(args: argparse.Namespace) -> int:
 
     app = KalshiDashApp(
         MarketState(),
-        environment=settings.environment,
+        environment="REPLAY" if recording is not None else settings.environment,
         markets=[ticker.upper() for ticker in args.market],
-        connect=connect,
+        connect=None if recording is not None else connect,
         theme=LIGHT_THEME if args.light else DARK_THEME,
+        replay=recording,
+        replay_speed=args.speed,
     )
     result = app.run()
     return result if isinstance(result, int) else 0

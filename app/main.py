@@ -9,6 +9,7 @@ places an order.
 
 from __future__ import annotations
 
+import gc
 import time
 from pathlib import Path
 from typing import Awaitable, Callable, ClassVar, Iterable, Sequence
@@ -21,12 +22,13 @@ import styles
 from app import protocol as p
 from app.auth import AuthError
 from app.endpoint import Endpoint, want_defaults
-from app.feed import Feed, FeedCommandError
+from app.feed import Feed, FeedCommandError, FeedConfig
 from app.feed_bridge import MessageSink
 from app.feed_status import FeedErrorInfo
 from app.screens.dashboard import DashboardScreen
 from app.screens.help import HelpScreen, help_sections
 from app.screens.subscribe import SubscribeDialog, SubscriptionRequest
+from app.recording import RecordingFile, Replay
 from app.state import MarketState
 
 STYLES_DIR = Path(styles.__file__).parent
@@ -38,6 +40,16 @@ Connector = Callable[[], Awaitable[Endpoint]]
 def stylesheets() -> list[Path]:
     """Every ``.tcss`` file in ``styles/``, in name order."""
     return sorted(STYLES_DIR.glob("*.tcss"))
+
+
+def freeze_start_up() -> None:
+    """Leave start-up's objects (modules, styles, the DOM) out of every later garbage collection.
+
+    They live as long as the app; left in, every full collection walks them again, a pause that
+    grows with them (measured in BENCHMARKS.md). The app unfreezes them when it unmounts.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 class KalshiDashApp(App[int]):
@@ -55,6 +67,8 @@ class KalshiDashApp(App[int]):
         Binding("a", "add_market", "Add market", show=False),
         Binding("d", "remove_market", "Remove market", show=False),
         Binding("t", "toggle_theme", "Light/dark", show=False),
+        Binding("space", "replay_pause", "Pause/play replay"),
+        Binding("n", "replay_step", "Step replay"),
     ]
 
     def __init__(
@@ -67,6 +81,8 @@ class KalshiDashApp(App[int]):
         connect: Connector | None = None,
         clock: Callable[[], float] = time.time,
         theme: str = DARK_THEME,
+        replay: RecordingFile | None = None,
+        replay_speed: float = 1.0,
     ) -> None:
         super().__init__()
         self.market_state = state
@@ -76,6 +92,9 @@ class KalshiDashApp(App[int]):
         self.connect = connect
         self.clock = clock
         self.endpoint: Endpoint | None = None
+        self.recording = replay
+        self.replay_speed = replay_speed
+        self.replay: Replay | None = None
         self.dashboard = DashboardScreen(state, self.environment, self.initial_markets)
         self.theme = theme
 
@@ -83,8 +102,14 @@ class KalshiDashApp(App[int]):
         return self.dashboard
 
     def on_mount(self) -> None:
-        if self.feed is not None or self.connect is not None:
+        self.call_after_refresh(freeze_start_up)
+        if self.recording is not None:
+            self.run_worker(self._run_replay(), name="feed", group="feed", exclusive=True)
+        elif self.feed is not None or self.connect is not None:
             self.run_worker(self._run_feed(), name="feed", group="feed", exclusive=True)
+
+    def on_unmount(self) -> None:
+        gc.unfreeze()
 
     # -- the feed -------------------------------------------------------------------------------
 
@@ -107,6 +132,34 @@ class KalshiDashApp(App[int]):
         finally:
             if self.endpoint is not None:
                 await self.endpoint.aclose()
+
+    async def _run_replay(self) -> None:
+        """Play the recording through a feed in replay mode (it sends no commands)."""
+        assert self.recording is not None
+        url = str(self.recording.header.get("url") or "recording")
+        self.feed = Feed(FeedConfig(url=url, environment="REPLAY"), self.market_state,
+                         MessageSink(self.dashboard))
+        self.replay = Replay(self.recording, self.feed, self.replay_speed)
+        await self.feed.replay(self.replay)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The replay keys work (and show) only while replaying."""
+        if action in ("replay_pause", "replay_step"):
+            return self.replay is not None
+        return True
+
+    def action_replay_pause(self) -> None:
+        """``space``: pause or resume the replay."""
+        if self.replay is not None:
+            if self.replay.paused:
+                self.replay.resume()
+            else:
+                self.replay.pause()
+
+    def action_replay_step(self) -> None:
+        """``n``: while paused, play one more frame."""
+        if self.replay is not None:
+            self.replay.step()
 
     async def action_quit(self) -> None:
         """Stop the feed and leave."""
@@ -247,4 +300,5 @@ class KalshiDashApp(App[int]):
         yield from super().get_system_commands(screen)
         for _section, rows in help_sections(self)[:2]:
             for row in rows:
-                yield SystemCommand(row.description, f"key {row.key}", row.run)
+                if self.check_action(row.action, ()):
+                    yield SystemCommand(row.description, f"key {row.key}", row.run)

@@ -52,12 +52,16 @@ class Scenario:
         text = json.dumps({"id": next(self._ids), "cmd": cmd, "params": params})
         return self.apply(self.session.handle(text))
 
-    def run(self, steps: int) -> tuple[Kind, frozenset[str]]:
-        """Advance the exchange ``steps`` actions; apply what this session receives."""
+    def frames(self, steps: int) -> list[str]:
+        """Advance the exchange ``steps`` actions; the frames this session receives."""
         frames: list[str] = []
         for _ in range(steps):
             frames += self.session.publish(self.exchange.step())
-        return self.apply(frames)
+        return frames
+
+    def run(self, steps: int) -> tuple[Kind, frozenset[str]]:
+        """Advance the exchange ``steps`` actions; apply what this session receives."""
+        return self.apply(self.frames(steps))
 
     def apply(self, frames: Iterable[str]) -> tuple[Kind, frozenset[str]]:
         """Parse and apply ``frames``; what changed and which books moved."""

@@ -1,0 +1,75 @@
+"""The dashboard replaying a recording: REPLAY badge, the recorded data shown, pause and step."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from app import protocol as p
+from app.endpoint import DEFAULT_CHANNELS
+from app.main import KalshiDashApp
+from app.recording import Recorder, RecordingFile
+from app.state import MarketState
+from tests.ui_states import Scenario, until
+from widgets.status_bar import StatusBar
+from widgets.ticker_grid import TickerGrid
+
+SIZE = (120, 40)
+
+
+def record(path: Path, steps: int = 800) -> Scenario:
+    """Record a simulator session (subscribed like the dashboard) to ``path``, frames 10 ms apart."""
+    sim = Scenario()
+    recorder = Recorder(path, {"endpoint": "SIM", "url": "ws://127.0.0.1:1/trade-api/ws/v2"})
+    commands = [
+        {"id": 1, "cmd": "subscribe", "params": {"channels": list(DEFAULT_CHANNELS), "send_initial_snapshot": True}},
+        {"id": 2, "cmd": "subscribe", "params": {"channels": [p.ORDERBOOK_DELTA], "market_tickers": sim.tickers[:2]}},
+    ]
+    frames = [f for command in commands for f in sim.session.handle(json.dumps(command))]
+    frames += sim.frames(steps)
+    for n, frame in enumerate(frames):
+        recorder(frame, 1_764_150_000 + n / 100)
+        sim.apply([frame])
+    recorder.close()
+    return sim
+
+
+async def test_a_replay_shows_the_recorded_markets_and_says_replay(tmp_path: Path) -> None:
+    sim = record(tmp_path / "session.jsonl")
+    app = KalshiDashApp(MarketState(), environment="REPLAY", markets=[sim.tickers[0]],
+                        replay=RecordingFile.load(tmp_path / "session.jsonl"), replay_speed=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app.replay is not None and app.replay.finished.is_set())
+        grid = app.dashboard.query_one(TickerGrid)
+        await until(pilot, lambda: set(grid.visible_tickers()) == set(sim.state.tickers))
+        ladder = app.dashboard.ladders()[sim.tickers[0]]
+        await until(pilot, lambda: ladder.live)
+        assert app.market_state.books[sim.tickers[0]] == sim.state.books[sim.tickers[0]]
+        assert str(app.dashboard.query_one("#env-badge").content).strip() == "REPLAY"
+        await until(pilot, lambda: app.dashboard.query_one(StatusBar).status is not None)
+        assert app.dashboard.query_one(StatusBar).feed_label == "▶ REPLAY"
+
+
+async def test_space_pauses_the_replay_and_n_steps_one_frame(tmp_path: Path) -> None:
+    record(tmp_path / "session.jsonl", steps=400)
+    app = KalshiDashApp(MarketState(), environment="REPLAY",
+                        replay=RecordingFile.load(tmp_path / "session.jsonl"), replay_speed=0.05)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app.replay is not None and app.replay.position > 0)
+        await pilot.press("space")
+        assert app.replay.paused
+        await pilot.pause()
+        position = app.replay.position
+        await pilot.press("n")
+        await until(pilot, lambda: app.replay.position == position + 1)
+        await pilot.press("space")
+        assert not app.replay.paused
+
+
+async def test_replay_keys_are_off_and_out_of_the_palette_when_live() -> None:
+    app = KalshiDashApp(MarketState())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.check_action("replay_pause", ()) is False
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        assert "Pause/play replay" not in titles and "Subscribe" in titles
