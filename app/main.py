@@ -42,6 +42,9 @@ def stylesheets() -> list[Path]:
     return sorted(STYLES_DIR.glob("*.tcss"))
 
 
+START_UP_SECONDS = 1.0  # after this long the DOM is built: what exists then lives as long as the app
+
+
 def freeze_start_up() -> None:
     """Leave start-up's objects (modules, styles, the DOM) out of every later garbage collection.
 
@@ -102,7 +105,7 @@ class KalshiDashApp(App[int]):
         return self.dashboard
 
     def on_mount(self) -> None:
-        self.call_after_refresh(freeze_start_up)
+        self.set_timer(START_UP_SECONDS, freeze_start_up)
         if self.recording is not None:
             self.run_worker(self._run_replay(), name="feed", group="feed", exclusive=True)
         elif self.feed is not None or self.connect is not None:

@@ -21,12 +21,12 @@ from rich.style import Style
 from rich.text import Text
 from textual._two_way_dict import TwoWayDict
 from textual.theme import Theme
-from textual.widgets import DataTable
 from textual.widgets.data_table import RowKey
 
 from app.state import Kind
 from widgets.base import StateView
 from widgets.cells import Cell, Tone
+from widgets.lean_table import LeanDataTable
 
 Cells = tuple[Cell, ...]
 Row = tuple[str, Cells]
@@ -45,7 +45,7 @@ class ColumnSpec:
     numeric: bool = False
 
 
-class StateTable(StateView, DataTable[Text]):
+class StateTable(StateView, LeanDataTable[Text]):
     """A ``DataTable`` of keyed rows computed from ``MarketState``, updated in place.
 
     Subclasses set ``SHOWS`` and ``COLUMNS`` and implement :meth:`table_rows`. With
