@@ -10,6 +10,7 @@ contents ever appear in a message or a ``repr``.
 from __future__ import annotations
 
 import base64
+import logging
 import os
 import stat
 import time
@@ -34,6 +35,27 @@ HEADER_SIGNATURE = "KALSHI-ACCESS-SIGNATURE"
 _ENCRYPTED_MARKERS = (b"-----BEGIN ENCRYPTED PRIVATE KEY-----", b"Proc-Type: 4,ENCRYPTED")
 
 PSS_PADDING = padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=padding.PSS.DIGEST_LENGTH)
+REDACTED = "<redacted>"
+
+
+class _RedactSignedHeaders(logging.Filter):
+    """Hides the signature and timestamp headers that ``websockets`` logs at debug level.
+
+    ``websockets`` logs every handshake header as ``("> %s: %s", name, value)`` (client) and
+    ``("< %s: %s", ...)`` (server); the value of ours is replaced before anything formats it.
+    """
+
+    SECRET = frozenset({HEADER_SIGNATURE.lower(), HEADER_TIMESTAMP.lower()})
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 2 and str(args[0]).lower() in self.SECRET:
+            record.args = (args[0], REDACTED, *args[2:])
+        return True
+
+
+for _name in ("websockets.client", "websockets.server"):
+    logging.getLogger(_name).addFilter(_RedactSignedHeaders())
 
 
 class AuthError(Exception):
@@ -78,12 +100,14 @@ def load_private_key(path: str | os.PathLike[str], passphrase: str | bytes | Non
     try:
         data = key_path.read_bytes()
     except FileNotFoundError:
-        raise AuthError(f"private key file not found: {key_path}") from None
+        raise AuthError(f"private key file not found: {key_path}; check --private-key "
+                        f"(or ${ENV_KEY_PATH})") from None
     except IsADirectoryError:
         raise AuthError(f"private key path is a directory, not a file: {key_path}") from None
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
-        raise AuthError(f"cannot read private key file {key_path}: {reason}") from None
+        raise AuthError(f"cannot read private key file {key_path}: {reason}; it must be a file you "
+                        "can read (chmod 600, owned by you)") from None
     _warn_if_exposed(key_path)
     if b"-----BEGIN" not in data:
         raise AuthError(f"{key_path} is not a PEM file (expected '-----BEGIN ... PRIVATE KEY-----')")
@@ -97,7 +121,7 @@ def load_private_key(path: str | os.PathLike[str], passphrase: str | bytes | Non
         key = serialization.load_pem_private_key(data, password=password if encrypted else None)
     except (TypeError, ValueError, UnsupportedAlgorithm):
         if encrypted:
-            raise AuthError(f"wrong passphrase for {key_path}") from None
+            raise AuthError(f"wrong passphrase for {key_path}: check ${ENV_PASSPHRASE}") from None
         raise AuthError(f"{key_path} does not hold a readable PEM private key") from None
     if not isinstance(key, rsa.RSAPrivateKey):
         kind = type(key).__name__.removesuffix("PrivateKey").lstrip("_") or "non-RSA"

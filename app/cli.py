@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import sys
+import traceback
+import warnings
 
 from app import __version__
 
@@ -22,13 +25,26 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
 DASHBOARD_MODULE = "app.dashboard_cli"
 
 
+PROG = "kalshi-dash"
+DEBUG_HELP = "on an error show its traceback, and log at debug level (never keys, passphrases or signatures)"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a pointer to ``--help`` after its one-line error (exit status 2)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {message} (see: {self.prog} --help)\n")
+
+
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, object]]:
     """The parser, and the module that handles each subcommand."""
-    parser = argparse.ArgumentParser(
-        prog="kalshi-dash",
+    parser = _Parser(
+        prog=PROG,
         description="A terminal dashboard for Kalshi's WebSocket API v2.",
     )
     parser.add_argument("--version", action="version", version=f"kalshi-dash {__version__}")
+    parser.add_argument("--debug", action="store_true", help=DEBUG_HELP)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     handlers: dict[str, object] = {}
     for name, (module_name, help_text) in SUBCOMMANDS.items():
@@ -36,6 +52,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, object]]:
         if module is None:
             continue
         sub = subparsers.add_parser(name, help=help_text, description=help_text)
+        # also accepted after the subcommand; SUPPRESS keeps a --debug given before it
+        sub.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=DEBUG_HELP)
         module.add_arguments(sub)
         handlers[name] = module
     dashboard = _load(DASHBOARD_MODULE)
@@ -54,6 +72,39 @@ def _load(module_name: str):
         raise
 
 
+def fail(prog: str, exc: BaseException, args: argparse.Namespace) -> int:
+    """Say what is wrong in one line on stderr (after its traceback with ``--debug``); return 2."""
+    if getattr(args, "debug", False):
+        traceback.print_exception(exc, file=sys.stderr)
+    print(f"{prog}: {exc}", file=sys.stderr)
+    return 2
+
+
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Logs to whatever ``sys.stderr`` is when a record comes (Textual swaps it while it runs)."""
+
+    @property  # type: ignore[override]
+    def stream(self):  # noqa: D102
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value) -> None:
+        pass
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Our own warnings (an exposed key file) as one line, not Python's two-line form."""
+    from app.auth import KeyPermissionWarning
+
+    if issubclass(category, KeyPermissionWarning):
+        print(f"{PROG}: warning: {message}", file=sys.stderr)
+    else:
+        _python_show_warning(message, category, filename, lineno, file, line)
+
+
+_python_show_warning = warnings.showwarning
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``kalshi-dash`` console script."""
     parser, handlers = build_parser()
@@ -62,7 +113,23 @@ def main(argv: list[str] | None = None) -> int:
     if handler is None:
         parser.print_help()
         return 0
-    return handler.run(args)
+    warnings.showwarning = _show_warning
+    if args.debug:
+        handler_ = _StderrHandler()
+        handler_.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logging.basicConfig(level=logging.DEBUG, handlers=[handler_])
+    else:  # what the user must know is said in one line; the log is for --debug
+        logging.basicConfig(handlers=[logging.NullHandler()])
+    try:
+        return handler.run(args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # a bug, not a bad flag: still one line unless --debug
+        if args.debug:
+            raise
+        print(f"{PROG}: unexpected error: {type(exc).__name__}: {exc} (run with --debug for the traceback)",
+              file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -106,12 +106,15 @@ def load_profile(path: Path, name: str | None, explicit: bool) -> dict[str, str]
 def check_url(url: str) -> str:
     """``url`` if it is a ws/wss URL; raise ConfigError saying what is wrong otherwise."""
     parsed = urlparse(url)
+    expected = f"expected ws://HOST[:PORT]{WS_PATH} or wss://HOST{WS_PATH}"
     if parsed.scheme not in ("ws", "wss") or not parsed.hostname:
-        raise ConfigError(f"bad URL {url!r}: expected ws://HOST[:PORT]{WS_PATH} or wss://…")
+        raise ConfigError(f"bad URL {url!r}: {expected}")
     try:
         parsed.port
     except ValueError:
-        raise ConfigError(f"bad URL {url!r}: the port is not a number") from None
+        raise ConfigError(f"bad URL {url!r}: the port is not a number; {expected}") from None
+    if not parsed.path.endswith(WS_PATH):  # the handshake signs this path: no other can succeed
+        raise ConfigError(f"bad URL {url!r}: the path must end in {WS_PATH}; {expected}")
     return url
 
 

@@ -10,7 +10,6 @@ on stderr and exit status 2, before the screen is taken over.
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
 from app.auth import AuthError, Credentials
@@ -57,8 +56,9 @@ def run(args: argparse.Namespace) -> int:
         if recording is None:
             check_key(settings)
     except (ConfigError, AuthError, RecordingError) as exc:
-        print(f"{PROG}: {exc}", file=sys.stderr)
-        return 2
+        from app.cli import fail
+
+        return fail(PROG, exc, args)
     from app.main import DARK_THEME, LIGHT_THEME, KalshiDashApp
 
     async def connect() -> Endpoint:

@@ -1,4 +1,9 @@
-"""``kalshi-dash record``: connect headless and write every received frame to a file."""
+"""``kalshi-dash record``: connect headless and write every received frame to a file.
+
+Anything that keeps the recording from starting (a bad flag or key, a file that cannot be written,
+a host that cannot be reached, a rejected key) ends with one line on stderr and exit status 2.
+Once connected, a dropped connection is reconnected as in the dashboard.
+"""
 
 from __future__ import annotations
 
@@ -12,9 +17,37 @@ from app import protocol as p
 from app.auth import AuthError
 from app.config import ConfigError, add_connection_arguments, resolve
 from app.endpoint import DEFAULT_CHANNELS, open_endpoint, want_defaults
-from app.feed import Feed
+from app.feed import Feed, NullSink
+from app.feed_status import ConnectionState, FeedErrorInfo, FeedStatusSnapshot
 from app.recording import Recorder
 from app.state import MarketState
+
+PROG = "kalshi-dash record"
+
+
+class _Startup(NullSink):
+    """Whether the feed has connected yet, and what went wrong before it did."""
+
+    def __init__(self) -> None:
+        self.connected = False
+        self.failed = asyncio.Event()
+
+    def on_status(self, status: FeedStatusSnapshot) -> None:
+        if status.state is ConnectionState.LIVE:
+            self.connected = True
+
+    def on_error(self, error: FeedErrorInfo) -> None:
+        if not self.connected:
+            self.failed.set()
+
+
+def _startup_problem(feed: Feed, url: str) -> str:
+    """One line for a recording that could not start: the rejected key, or the host."""
+    status = feed.status()
+    if status.state is ConnectionState.AUTH_REJECTED:
+        return status.detail
+    return (f"cannot connect to {url}: {status.detail or 'no answer'}; check the address (--url or --env) "
+            "and the network, then try again")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -41,44 +74,59 @@ def _channels(text: str | None) -> list[str] | None:
 
 def run(args: argparse.Namespace) -> int:
     """Record until the duration ends or Ctrl-C; print progress and a summary on stderr."""
+    from app.cli import fail
+
     try:
         channels = _channels(args.channels)
         settings = resolve(args)
-    except ConfigError as exc:
-        print(f"kalshi-dash record: {exc}", file=sys.stderr)
-        return 2
-    try:
+        if channels and p.ORDERBOOK_DELTA in channels and not args.market:
+            raise ConfigError("orderbook_delta needs at least one --market TICKER")
         return asyncio.run(_record(args, settings, channels))
-    except AuthError as exc:
-        print(f"kalshi-dash record: {exc}", file=sys.stderr)
-        return 2
+    except (ConfigError, AuthError) as exc:
+        return fail(PROG, exc, args)
     except KeyboardInterrupt:
         return 130
+
+
+def _recorder(path: str, header: dict[str, object]) -> Recorder:
+    try:
+        return Recorder(path, header)
+    except OSError as exc:
+        raise ConfigError(f"cannot write the recording to {path}: {exc.strerror or exc}; "
+                          "choose another -o FILE") from None
 
 
 async def _record(args: argparse.Namespace, settings, channels: list[str] | None) -> int:
     endpoint = await open_endpoint(settings)
     for note in endpoint.warnings:
-        print(f"kalshi-dash record: warning: {note}", file=sys.stderr)
+        print(f"{PROG}: warning: {note}", file=sys.stderr)
     markets = list(args.market)
-    if channels and p.ORDERBOOK_DELTA in channels and not markets:
-        print("kalshi-dash record: orderbook_delta needs at least one --market", file=sys.stderr)
-        await endpoint.aclose()
-        return 2
     header = {"endpoint": settings.environment, "url": endpoint.feed_config.url,
               "channels": channels or list(DEFAULT_CHANNELS), "markets": markets}
-    recorder = Recorder(args.output, header)
-    feed = Feed(endpoint.feed_config, MarketState())
+    try:
+        recorder = _recorder(args.output, header)
+    except ConfigError:
+        await endpoint.aclose()
+        raise
+    startup = _Startup()
+    feed = Feed(endpoint.feed_config, MarketState(), startup)
     feed.recorder = recorder
     await want_defaults(feed, channels, markets)
     task = asyncio.create_task(feed.run())
+    failed = asyncio.create_task(startup.failed.wait())
     started = time.monotonic()
+    problem: str | None = None
     try:
         while not task.done():
             if args.duration is not None and time.monotonic() - started >= args.duration:
                 break
-            await asyncio.wait({task}, timeout=1.0)
+            await asyncio.wait({task, failed}, timeout=1.0, return_when=asyncio.FIRST_COMPLETED)
+            if startup.failed.is_set():
+                problem = _startup_problem(feed, endpoint.feed_config.url)
+                break
             recorder.flush_if_due()
+            if not startup.connected:
+                continue
             status = feed.status()
             print(f"\rrecording: {recorder.frames:,} frames, {recorder.bytes / 1e6:.2f} MB, "
                   f"{status.messages_per_second:,.0f} msg/s, {status.state.value}   ",
@@ -86,16 +134,21 @@ async def _record(args: argparse.Namespace, settings, channels: list[str] | None
     except asyncio.CancelledError:
         pass
     finally:
+        failed.cancel()
         await feed.stop()
         with contextlib.suppress(Exception):
             await asyncio.wait_for(task, 5)
         recorder.close()
         await endpoint.aclose()
-        elapsed = time.monotonic() - started
-        print(f"\nrecorded {recorder.frames:,} frames ({recorder.bytes / 1e6:.2f} MB) in {elapsed:.1f} s "
-              f"to {args.output}", file=sys.stderr)
+    if problem is not None:  # nothing was recorded: no summary, no empty file left behind
+        recorder.path.unlink(missing_ok=True)
+        print(f"{PROG}: {problem}", file=sys.stderr)
+        return 2
+    elapsed = time.monotonic() - started
+    print(f"\nrecorded {recorder.frames:,} frames ({recorder.bytes / 1e6:.2f} MB) in {elapsed:.1f} s "
+          f"to {args.output}", file=sys.stderr)
     status = feed.status()
-    if status.state.value == "auth rejected":
-        print(f"kalshi-dash record: {status.detail}", file=sys.stderr)
+    if status.state is ConnectionState.AUTH_REJECTED:  # rejected on a reconnect, after recording
+        print(f"{PROG}: {status.detail}", file=sys.stderr)
         return 2
     return 0

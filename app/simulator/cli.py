@@ -27,12 +27,23 @@ DEMO_KEY_ID = "sim-demo-key"
 DEMO_KEY_FILE = "demo-key.pem"
 
 
+def port(text: str) -> int:
+    """A TCP port number (0: any free port), for argparse."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{value} is not a port: use 1-65535, or 0 for any free port")
+    return value
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The ``sim`` subcommand's options (every dest starts with ``sim_``)."""
     defaults = SimConfig()
     add = parser.add_argument
     add("--host", dest="sim_host", metavar="HOST", default="127.0.0.1", help="address to listen on")
-    add("--port", dest="sim_port", metavar="PORT", type=int, default=8765, help="port (0: any free port)")
+    add("--port", dest="sim_port", metavar="PORT", type=port, default=8765, help="port (0: any free port)")
     add("--seed", dest="sim_seed", metavar="N", type=int, default=defaults.seed, help="random seed")
     add("--events", dest="sim_events", metavar="N", type=int, default=defaults.events, help="events")
     add("--markets", dest="sim_markets", metavar="N", type=int, default=defaults.markets, help="markets")
@@ -159,7 +170,11 @@ async def serve(
     """Run the simulator until ``stop`` is set (forever when None)."""
     sim = Simulator(config_from(args))
     demo_path = register_keys(sim, args)
-    url = await sim.start(args.sim_host, args.sim_port)
+    try:
+        url = await sim.start(args.sim_host, args.sim_port)
+    except OSError as exc:
+        raise AuthError(f"cannot listen on {args.sim_host}:{args.sim_port}: {exc.strerror or exc}; "
+                        "choose another --host or --port (0: any free port)") from None
     try:
         print(connection_help(url, args, demo_path), file=out)
         apply_faults(sim, args)
@@ -176,8 +191,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         asyncio.run(serve(args, sys.stdout))
     except AuthError as exc:
-        print(f"kalshi-dash sim: {exc}", file=sys.stderr)
-        return 2
+        from app.cli import fail
+
+        return fail("kalshi-dash sim", exc, args)
     except KeyboardInterrupt:
         pass
     return 0
