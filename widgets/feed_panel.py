@@ -62,8 +62,8 @@ class FeedPanel(Vertical):
 
     def show(self, status: FeedStatusSnapshot) -> None:
         """Show the counters of ``status``; log the connection state when it changed."""
-        first = self._last_state is None  # the details' height is set once, by the first status
-        self.query_one("#feed-details", Static).update(Text(details_text(status)), layout=first)
+        # a fixed height (styles/dashboard.tcss): a new status never needs a new layout
+        self.query_one("#feed-details", Static).update(Text(details_text(status)), layout=False)
         if status.state is not self._last_state:
             self._last_state = status.state
             line = f"connection {status.state.value}"
