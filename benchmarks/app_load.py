@@ -39,9 +39,9 @@ from benchmarks.common import (
     book_markets,
     emit,
     percentile,
-    rss_mb,
     source_url,
 )
+from benchmarks.feed_state import memory_until
 from widgets.ticker_grid import TickerGrid
 
 SIZE = (160, 50)
@@ -138,7 +138,8 @@ def window_figures(probe_from: int, lag_from: int, window: Window, feed: Feed, g
     }
 
 
-async def measure(url: str, seconds: float, warmup: float, presses: int, messages: int) -> dict[str, Any]:
+async def measure(url: str, seconds: float, warmup: float, presses: int, messages: int,
+                  memory_seconds: float) -> dict[str, Any]:
     install_hooks()
     gc_pauses = GcPauses()
     gc_pauses.install()
@@ -191,31 +192,9 @@ async def measure(url: str, seconds: float, warmup: float, presses: int, message
             result["keys"]["gc_max_pause_ms"] = gc_pauses.summary()["gc_max_pause_ms"]
         gc_pauses.recording = False
 
-        # (6): memory on the way to ``messages``
+        # (6): memory on the way to ``messages`` (for ``memory_seconds`` at most)
         if messages:
-            samples: list[tuple[int, float]] = []
-            step = max(1, messages // 20)
-            next_sample = 0
-            while True:
-                total = feed.status().messages_total
-                if total >= next_sample:
-                    samples.append((total, round(rss_mb(), 1)))
-                    next_sample = (total // step + 1) * step
-                if total >= messages:
-                    break
-                await asyncio.sleep(0.05)
-            half = [rss for count, rss in samples if count >= messages // 2]
-            result["memory"] = {
-                "messages": samples[-1][0],
-                "rss_mb": samples[-1][1],
-                "rss_at_half_mb": half[0],
-                "growth_last_half_mb": round(samples[-1][1] - half[0], 1),
-                "max_last_half_mb": max(half),
-                "samples": samples,
-                "trades_kept": len(state.trades),
-                "markets": len(state.tickers),
-                "orders_kept": len(state.orders),
-            }
+            result["memory"] = await memory_until(feed, messages, memory_seconds)
         status = feed.status()
         result.update({"gaps": status.gaps, "resyncs": status.resyncs, "parse_errors": status.parse_errors})
         ws = feed._ws
@@ -229,9 +208,10 @@ def main() -> None:
     parser = base_parser(__doc__.splitlines()[0])
     parser.add_argument("--presses", type=int, default=0, help="key presses under load")
     parser.add_argument("--messages", type=int, default=0, help="go on to this many messages (memory)")
+    parser.add_argument("--memory-seconds", type=float, default=150.0, help="at most this long for --messages")
     args = parser.parse_args()
     result = asyncio.run(measure(source_url(args.url, args.rate), args.seconds, args.warmup,
-                                 args.presses, args.messages))
+                                 args.presses, args.messages, args.memory_seconds))
     emit(result)
 
 

@@ -11,7 +11,9 @@ import time
 
 from app.feed import Feed, FeedConfig, NullSink
 from app.state import MarketState
-from benchmarks.common import Window, base_parser, book_markets, channels, emit, source_url
+from typing import Any
+
+from benchmarks.common import Window, base_parser, book_markets, channels, emit, rss_mb, source_url
 
 
 async def start_feed(url: str, mix: str, sink=None) -> tuple[Feed, asyncio.Task[None], list[str]]:
@@ -34,26 +36,56 @@ async def stop_feed(feed: Feed, task: asyncio.Task[None]) -> None:
     await asyncio.gather(task, return_exceptions=True)
 
 
-async def measure(url: str, mix: str, seconds: float, warmup: float) -> dict[str, float]:
+async def memory_until(feed: Feed, messages: int, max_seconds: float) -> dict[str, Any]:
+    """Resident memory sampled on the way to ``messages`` (or for ``max_seconds`` at most)."""
+    samples: list[tuple[int, float]] = []
+    step, next_sample = max(1, messages // 20), 0
+    deadline = time.perf_counter() + max_seconds
+    while True:
+        total = feed.status().messages_total
+        if total >= next_sample:
+            samples.append((total, round(rss_mb(), 1)))
+            next_sample = (total // step + 1) * step
+        if total >= messages or time.perf_counter() > deadline:
+            break
+        await asyncio.sleep(0.05)
+    samples.append((feed.status().messages_total, round(rss_mb(), 1)))
+    reached = samples[-1][0]
+    half = [rss for count, rss in samples if count >= reached // 2]
+    state = feed.state
+    return {
+        "messages": reached, "rss_mb": samples[-1][1], "rss_at_half_mb": half[0],
+        "growth_last_half_mb": round(samples[-1][1] - half[0], 1), "samples": samples,
+        "trades_kept": len(state.trades), "markets": len(state.tickers), "orders_kept": len(state.orders),
+    }
+
+
+async def measure(url: str, mix: str, seconds: float, warmup: float, messages: int) -> dict[str, Any]:
     feed, task, _books = await start_feed(url, mix)
     try:
         await asyncio.sleep(warmup)
         window = Window(count_started=feed.status().messages_total)
         await asyncio.sleep(seconds)
         status = feed.status()
-        return {
+        result: dict[str, Any] = {
             "messages_per_second": round(window.rate(status.messages_total)),
             "cpu_percent": round(window.cpu_percent, 1),
             "gaps": status.gaps, "resyncs": status.resyncs, "parse_errors": status.parse_errors,
             "books": len(feed.state.books), "tickers": len(feed.state.tickers),
         }
+        if messages:
+            result["memory"] = await memory_until(feed, messages, 300)
+        return result
     finally:
         await stop_feed(feed, task)
 
 
 def main() -> None:
-    args = base_parser(__doc__.splitlines()[0]).parse_args()
-    emit(asyncio.run(measure(source_url(args.url, args.rate), args.mix, args.seconds, args.warmup)))
+    parser = base_parser(__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=0, help="go on to this many messages (memory)")
+    args = parser.parse_args()
+    emit(asyncio.run(measure(source_url(args.url, args.rate), args.mix, args.seconds, args.warmup,
+                             args.messages)))
 
 
 if __name__ == "__main__":
