@@ -134,7 +134,6 @@ class TickerGrid(LeanDataTable, StateView):
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "ticker-grid--up",
         "ticker-grid--down",
-        "ticker-grid--sorted",
     }
 
     class MarketChosen(MarketMessage):
