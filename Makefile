@@ -27,6 +27,11 @@ test: $(STAMP)
 soak: $(STAMP)
 	$(PY) -m app.soak
 
+# SVG screenshots of every screen (PNG too where cairosvg is installed) from deterministic data.
+screenshots: $(STAMP)
+	$(PY) -m pip install --quiet cairosvg || echo "cairosvg not installable: SVG only"
+	$(PY) -m tests.screenshots screenshots
+
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis
 

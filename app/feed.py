@@ -42,6 +42,12 @@ ALTERNATE_CHANNEL = {
 }
 # Errors after which the same command may well succeed a moment later: made again once a second.
 RETRYABLE_ERROR_CODES = frozenset({1, 17, 18, 27})
+# Sent explicitly with each subscribe: the order book's no side in no prices (the server default
+# is due to change), and the ticker's current values at once (the grid fills without waiting).
+_SUBSCRIBE_PARAMS: dict[str, dict[str, Any]] = {
+    p.ORDERBOOK_DELTA: {"use_yes_price": False},
+    p.TICKER: {"send_initial_snapshot": True},
+}
 AUTH_HINT = (
     "authentication rejected: check the key id matches the private key, that the key file is "
     "the one Kalshi issued for this environment (demo and production keys differ), and that "
@@ -765,7 +771,7 @@ class Feed:
             for ticker in tickers or ():
                 self.state.set_book_status(ticker, BookStatus.AWAITING_SNAPSHOT)
             self._mark(Kind.BOOK, tickers or ())
-        extra = {"use_yes_price": False} if channel == p.ORDERBOOK_DELTA else {}
+        extra = _SUBSCRIBE_PARAMS.get(channel, {})
         try:
             answer = await self._command("subscribe", p.subscribe, [self._wire_name(channel)], tickers,
                                          channel=channel, markets=markets, **extra)
