@@ -1,0 +1,135 @@
+"""A slow UI never makes the feed queue without bound, and the books stay right.
+
+The dashboard runs headless against the simulator in firehose mode (market activity as fast as the
+socket takes it). Its screen is then stalled for a second, two ways:
+
+* busy: the screen's message handling is held (an awaited callback) while the event loop runs on;
+  the feed must keep reading and applying frames, and post at most one message per kind per frame
+  interval for the screen to catch up on: thousands of frames, a few hundred messages;
+* blocked: the event loop itself is held (a blocking callback, the UI thread stalled); nothing
+  reads the socket then, so the backlog must stay in bounded buffers (the client's receive queue,
+  the kernel, the simulator's send buffer) and be worked off afterwards.
+
+Either way memory stays bounded, and once the stall is over every open book equals the simulator's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import tracemalloc
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from app.auth import Credentials
+from app.feed import Feed, FeedConfig
+from app.main import KalshiDashApp
+from app.simulator import SimConfig, Simulator
+from app.feed_bridge import MessageSink
+from app.messages import state_messages
+from app.state import Kind, MarketState
+from tests.conftest import KEY_ID
+
+STALL = 1.0
+FRAME_INTERVAL = 1 / 30
+SEND_BUFFER = 2_000
+MAX_QUEUE = 512
+# what may be posted per frame interval: one message per kind, and status / subscriptions / errors
+PER_FLUSH = len(Kind) - 1 + 3
+# Bytes the process may grow by over the stall and the catch-up: Textual's caches and the state's
+# bounded rings fill up; a queue per frame would not fit in this with the frames counted below.
+MEMORY_BOUND = 32 * 2**20
+
+
+class CountingSink(MessageSink):
+    """The app's bridge, counting every message it posts to the screen."""
+
+    posted = 0
+
+    def on_changes(self, kinds: Kind, books: frozenset[str]) -> None:
+        self.posted += len(state_messages(kinds, books))
+        super().on_changes(kinds, books)
+
+    def on_status(self, status) -> None:
+        self.posted += 1
+        super().on_status(status)
+
+    def on_subscriptions(self) -> None:
+        self.posted += 1
+        super().on_subscriptions()
+
+    def on_error(self, error) -> None:
+        self.posted += 1
+        super().on_error(error)
+
+
+@pytest.mark.parametrize("how", ["busy", "blocked"])
+async def test_a_stalled_ui_leaves_the_feed_bounded_and_the_books_right(rsa_key: rsa.RSAPrivateKey, how: str) -> None:
+    sim = Simulator(SimConfig(seed=5, events=4, markets=24, firehose=True, send_buffer=SEND_BUFFER))
+    sim.register_key(KEY_ID, rsa_key.public_key())
+    url = await sim.start()
+    feed = Feed(FeedConfig(url=url, credentials=Credentials(KEY_ID, rsa_key), environment="SIM",
+                           frame_interval=FRAME_INTERVAL, max_queue=MAX_QUEUE), MarketState())
+    books = sim.exchange.active_tickers()[:6]
+    app = KalshiDashApp(feed.state, feed, markets=books)
+    try:
+        async with app.run_test(size=(140, 44)):
+            await feed.wait_for(lambda: all(feed.state.is_live(t) for t in books), 20)
+            await feed.wait_for(lambda: feed.status().messages_total > 2_000, 20)  # the firehose runs
+            sink = feed.sink = CountingSink(app.dashboard)  # as the app's own, counted
+
+            tracemalloc.start()
+            base, _ = tracemalloc.get_traced_memory()
+            frames_before, posted_before = feed.status().messages_total, sink.posted
+            done = asyncio.Event()
+            started = time.monotonic()
+
+            async def busy() -> None:
+                await asyncio.sleep(STALL)  # the screen is busy: its queue is not read meanwhile
+                done.set()
+
+            def blocked() -> None:
+                time.sleep(STALL)  # the UI thread is stuck: nothing at all runs meanwhile
+                done.set()
+
+            app.dashboard.call_later(busy if how == "busy" else blocked)
+            await done.wait()
+            stalled_for = time.monotonic() - started
+            frames_in_stall = feed.status().messages_total - frames_before
+            posted_in_stall = sink.posted - posted_before
+
+            # the catch-up: the firehose goes on for another second, then everything settles
+            await feed.wait_for(lambda: feed.status().messages_total > frames_before + frames_in_stall + 2_000, 20)
+            sim.pause()
+            await feed.settle()
+            await feed.wait_for(lambda: all(feed.state.is_live(t) for t in books), 20)
+            await feed.settle()
+            elapsed = time.monotonic() - started
+            frames = feed.status().messages_total - frames_before
+            posted = sink.posted - posted_before
+            _, peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+
+            for ticker in books:
+                yes, no = sim.book_levels(ticker)
+                assert feed.state.books[ticker].levels("yes") == yes, ticker
+                assert feed.state.books[ticker].levels("no") == no, ticker
+            await feed.stop()
+    finally:
+        tracemalloc.stop()
+        await sim.stop()
+
+    print(f"{how}: stalled {stalled_for:.2f} s, {frames_in_stall:,} frames and {posted_in_stall} messages in it; "
+          f"{frames:,} frames, {posted} messages in {elapsed:.1f} s; peak +{(peak - base) / 2**20:.1f} MB")
+    assert stalled_for >= STALL
+    if how == "busy":
+        # the socket was read all along, and the stalled screen was sent little to catch up on
+        assert frames_in_stall > 1_000, frames_in_stall
+        assert posted_in_stall <= PER_FLUSH * (stalled_for / FRAME_INTERVAL + 2), posted_in_stall
+        assert posted_in_stall * 5 < frames_in_stall, (posted_in_stall, frames_in_stall)
+    # over the whole episode, messages follow the clock, not the number of frames
+    assert posted <= PER_FLUSH * (elapsed / FRAME_INTERVAL + 2), (posted, elapsed)
+    assert posted * 5 < frames, (posted, frames)
+    assert peak - base < MEMORY_BOUND, f"grew by {(peak - base) / 2**20:.1f} MB over {frames:,} frames"
+    assert sim.pending_frames <= SEND_BUFFER + 64 * 32  # the simulator waited instead of piling up
