@@ -32,6 +32,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="play a recording (from `kalshi-dash record`) instead of connecting")
     parser.add_argument("--speed", type=float, default=1.0, metavar="X",
                         help="replay speed: 1 as recorded, 10 ten times faster, 0 as fast as possible")
+    parser.add_argument("--record", metavar="FILE",
+                        help="record every frame to FILE while the dashboard runs (R starts/stops)")
     add_connection_arguments(parser)
 
 
@@ -52,6 +54,8 @@ def run(args: argparse.Namespace) -> int:
         if args.speed < 0:
             raise ConfigError(f"--speed must be 0 or more, not {args.speed:g}")
         recording = RecordingFile.load(args.replay) if args.replay else None
+        if recording is not None and args.record:
+            raise ConfigError("--record and --replay cannot be used together")
         settings = resolve(args)
         if recording is None:
             check_key(settings)
@@ -72,6 +76,7 @@ def run(args: argparse.Namespace) -> int:
         theme=LIGHT_THEME if args.light else DARK_THEME,
         replay=recording,
         replay_speed=args.speed,
+        record_path=args.record,
     )
     result = app.run()
     return result if isinstance(result, int) else 0

@@ -27,6 +27,7 @@ from app import protocol as p
 from app.auth import Credentials
 from app.book import BookInconsistency
 from app.feed_status import ConnectionState, FeedErrorInfo, FeedStatusSnapshot
+from app.recording import Recorder
 from app.state import BookStatus, Kind, MarketState
 
 log = logging.getLogger("kalshi_dash.feed")
@@ -165,7 +166,7 @@ class Feed:
         self.config = config
         self.state = state
         self.sink: FeedSink = sink or NullSink()
-        self.recorder: Callable[[str | bytes, float], None] | None = None
+        self.recorder: Recorder | None = None
         self.replay_source: Any = None  # an app.recording.Replay while replaying
         self._desired: dict[str, set[str] | None] = {}
         self._subs: dict[int, LiveSubscription] = {}
@@ -251,9 +252,51 @@ class Feed:
             self._flush()
             self._post_status()
 
+    def recording_header(self) -> dict[str, Any]:
+        """What a recording started now must say: endpoint, wanted channels, and live sids.
+
+        The live subscriptions (sid, channel, markets, last seq) let a replay of a recording
+        started mid-session track the sids whose ``subscribed`` acks came before it.
+        """
+        desired = self.desired()
+        return {
+            "endpoint": self.config.environment,
+            "url": self.config.url,
+            "channels": sorted(desired),
+            "markets": sorted(desired.get(p.ORDERBOOK_DELTA) or ()),
+            "subscriptions": [
+                {"sid": s.sid, "channel": s.channel, "last_seq": s.last_seq,
+                 "markets": sorted(s.markets) if s.markets is not None else None}
+                for s in self.subscriptions()
+            ],
+        }
+
+    def start_recording(self, recorder: Recorder) -> None:
+        """Record every frame from now on, and fetch fresh snapshots of the open books.
+
+        A recording that starts mid-session needs snapshots for its books to be replayable:
+        ``get_snapshot`` puts them into the recording (the books show RESYNCING until then).
+        """
+        self.recorder = recorder
+        for sub in self.subscriptions():
+            if sub.channel == p.ORDERBOOK_DELTA and sub.markets:
+                self._start_resync(sub, set(sub.markets))
+
+    def stop_recording(self) -> Recorder | None:
+        """Stop recording; return the closed recorder (None when none was running)."""
+        recorder, self.recorder = self.recorder, None
+        if recorder is not None:
+            recorder.close()
+        return recorder
+
     async def replay(self, source: Any) -> None:
         """Drive the state from a recording (:class:`app.recording.Replay`) instead of a socket."""
         self.replay_source = source
+        for row in source.recording.header.get("subscriptions") or ():
+            markets = row.get("markets")
+            self._subs[row["sid"]] = LiveSubscription(
+                row["sid"], row["channel"], set(markets) if markets is not None else None,
+                last_seq=row.get("last_seq", 0))
         self._set_state(ConnectionState.REPLAY)
         housekeeping = asyncio.create_task(self._housekeeping(), name="feed-housekeeping")
         try:
@@ -385,6 +428,7 @@ class Feed:
             latency_ms=self._latency_ms,
             per_channel=dict(self._per_channel),
             detail=self._replay_position() or self._detail,
+            recording=self.recorder.describe() if self.recorder is not None else None,
         )
 
     def _replay_position(self) -> str:
@@ -512,6 +556,8 @@ class Feed:
                 self._update_rates(now)
                 self._post_status()
                 self._repair()
+                if self.recorder is not None:
+                    self.recorder.flush_if_due()
 
     # ------------------------------------------------------------------------------------------
     # Frames

@@ -41,6 +41,7 @@ class FeedStatusSnapshot:
     latency_ms: float | None = None
     per_channel: dict[str, int] = field(default_factory=dict)
     detail: str = ""
+    recording: str | None = None  # what is being recorded, for the status bar
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,7 +28,7 @@ from app.feed_status import FeedErrorInfo
 from app.screens.dashboard import DashboardScreen
 from app.screens.help import HelpScreen, help_sections
 from app.screens.subscribe import SubscribeDialog, SubscriptionRequest
-from app.recording import RecordingFile, Replay
+from app.recording import Recorder, RecordingFile, Replay
 from app.state import MarketState
 
 STYLES_DIR = Path(styles.__file__).parent
@@ -70,8 +70,11 @@ class KalshiDashApp(App[int]):
         Binding("a", "add_market", "Add market", show=False),
         Binding("d", "remove_market", "Remove market", show=False),
         Binding("t", "toggle_theme", "Light/dark", show=False),
+        Binding("R", "toggle_recording", "Record", show=False),
         Binding("space", "replay_pause", "Pause/play replay"),
         Binding("n", "replay_step", "Step replay"),
+        Binding("plus", "replay_speed(2)", "Replay faster", show=False),
+        Binding("minus", "replay_speed(0.5)", "Replay slower", show=False),
     ]
 
     def __init__(
@@ -86,6 +89,7 @@ class KalshiDashApp(App[int]):
         theme: str = DARK_THEME,
         replay: RecordingFile | None = None,
         replay_speed: float = 1.0,
+        record_path: str | None = None,
     ) -> None:
         super().__init__()
         self.market_state = state
@@ -98,6 +102,7 @@ class KalshiDashApp(App[int]):
         self.recording = replay
         self.replay_speed = replay_speed
         self.replay: Replay | None = None
+        self.record_path = record_path
         self.dashboard = DashboardScreen(state, self.environment, self.initial_markets)
         self.theme = theme
 
@@ -131,6 +136,8 @@ class KalshiDashApp(App[int]):
             assert self.feed is not None
             self.feed.sink = MessageSink(self.dashboard)
             await want_defaults(self.feed, None, self.initial_markets)
+            if self.record_path is not None:
+                self._start_recording(self.feed, self.record_path)
             await self.feed.run()
         finally:
             if self.endpoint is not None:
@@ -146,10 +153,43 @@ class KalshiDashApp(App[int]):
         await self.feed.replay(self.replay)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """The replay keys work (and show) only while replaying."""
-        if action in ("replay_pause", "replay_step"):
+        """The replay keys work (and show) only while replaying; recording only while live."""
+        if action in ("replay_pause", "replay_step", "replay_speed"):
             return self.replay is not None
+        if action == "toggle_recording":
+            return self.replay is None
         return True
+
+    def action_replay_speed(self, factor: float) -> None:
+        """``+`` / ``-``: replay twice as fast / half as fast (from as-fast-as-possible: 1x)."""
+        if self.replay is not None:
+            speed = self.replay.speed * factor if self.replay.speed else 1.0
+            self.replay.set_speed(min(1024.0, max(1 / 64, speed)))
+            self.notify(f"replay at {self.replay.speed:g}x", markup=False)
+
+    def action_toggle_recording(self) -> None:
+        """``R``: start recording every frame to a file, or stop and say where it went."""
+        feed = self._need_feed()
+        if feed is None:
+            return
+        if feed.recorder is not None:
+            recorder = feed.stop_recording()
+            assert recorder is not None
+            self.notify(f"saved {recorder.frames:,} frames to {recorder.path}", title="recording stopped",
+                        markup=False)
+            return
+        path = self.record_path or time.strftime("kalshi-dash-%Y%m%d-%H%M%S.jsonl.gz")
+        self._start_recording(feed, path)
+
+    def _start_recording(self, feed: Feed, path: str) -> None:
+        try:
+            recorder = Recorder(path, feed.recording_header())
+        except OSError as exc:
+            self.notify(f"cannot write {path}: {exc.strerror or exc}", title="recording failed",
+                        severity="error", markup=False)
+            return
+        feed.start_recording(recorder)
+        self.notify(f"recording to {path}", title="recording", markup=False)
 
     def action_replay_pause(self) -> None:
         """``space``: pause or resume the replay."""

@@ -110,7 +110,7 @@ async def _record(args: argparse.Namespace, settings, channels: list[str] | None
         raise
     startup = _Startup()
     feed = Feed(endpoint.feed_config, MarketState(), startup)
-    feed.recorder = recorder
+    feed.start_recording(recorder)
     await want_defaults(feed, channels, markets)
     task = asyncio.create_task(feed.run())
     failed = asyncio.create_task(startup.failed.wait())

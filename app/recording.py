@@ -69,6 +69,10 @@ class Recorder:
             self._file.flush()
             self._last_flush = now
 
+    def describe(self) -> str:
+        """``"session.jsonl.gz · 1,234 frames"``, for the status bar."""
+        return f"{self.path.name} · {self.frames:,} frames"
+
     def close(self) -> None:
         """Flush and close the file."""
         if not self._file.closed:
@@ -164,6 +168,7 @@ class Replay:
         self._running = asyncio.Event()
         self._running.set()
         self._step = asyncio.Event()
+        self._reanchor = False
         self.finished = asyncio.Event()
 
     @property
@@ -188,6 +193,11 @@ class Replay:
         """While paused, play exactly one more frame."""
         self._step.set()
 
+    def set_speed(self, speed: float) -> None:
+        """Play on at ``speed`` (0: as fast as possible), paced from the current frame."""
+        self.speed = max(0.0, speed)
+        self._reanchor = True
+
     async def run(self, yield_every: int = 200) -> None:
         """Play every frame, then set :attr:`finished`."""
         frames = self.recording.frames
@@ -196,6 +206,9 @@ class Replay:
         while self.position < len(frames):
             if not self._running.is_set():
                 await self._wait_for_go()
+                self._reanchor = True
+            if self._reanchor:
+                self._reanchor = False
                 clock_start = time.monotonic()
                 origin = frames[self.position].received
             item = frames[self.position]

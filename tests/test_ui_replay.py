@@ -7,10 +7,12 @@ from pathlib import Path
 
 from app import protocol as p
 from app.endpoint import DEFAULT_CHANNELS
+from app.feed_status import ConnectionState
+from app.messages import FeedStatus
 from app.main import KalshiDashApp
 from app.recording import Recorder, RecordingFile
 from app.state import MarketState
-from tests.ui_states import Scenario, until
+from tests.ui_states import Scenario, status, until
 from widgets.status_bar import StatusBar
 from widgets.ticker_grid import TickerGrid
 
@@ -73,3 +75,39 @@ async def test_replay_keys_are_off_and_out_of_the_palette_when_live() -> None:
         assert app.check_action("replay_pause", ()) is False
         titles = {command.title for command in app.get_system_commands(app.screen)}
         assert "Pause/play replay" not in titles and "Subscribe" in titles
+
+
+DATA = Path(__file__).parent / "data" / "sim-session.jsonl.gz"
+DATA_LADDER = "KXFEDDECISION-25DEC-H0"
+
+
+def replay_app(speed: float) -> KalshiDashApp:
+    """The dashboard replaying the committed recording ``tests/data/sim-session.jsonl.gz``."""
+    return KalshiDashApp(MarketState(), environment="REPLAY", markets=[DATA_LADDER],
+                         replay=RecordingFile.load(DATA), replay_speed=speed)
+
+
+async def test_plus_and_minus_change_the_replay_speed() -> None:
+    app = replay_app(speed=0.01)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app.replay is not None and app.replay.position > 0)
+        await pilot.press("plus", "plus")
+        assert app.replay.speed == 0.04
+        await pilot.press("minus")
+        assert app.replay.speed == 0.02
+        assert app.check_action("toggle_recording", ()) is False  # no recording of a replay
+
+
+def test_replay_of_the_committed_recording_snapshot(snap_compare) -> None:
+    async def run_before(pilot) -> None:
+        app = pilot.app
+        await until(pilot, lambda: app.replay is not None and app.replay.finished.is_set())
+        await until(pilot, lambda: all(w.is_finished for w in app.workers if w.name == "feed"))
+        app.dashboard.post_message(FeedStatus(status(
+            ConnectionState.REPLAY, environment="REPLAY", messages_per_second=0.0, last_data_age=None,
+            latency_ms=None, detail=f"frame {app.replay.total:,}/{app.replay.total:,} at 0x")))
+        await until(pilot, lambda: app.dashboard.ladders()[DATA_LADDER].live)
+        await until(pilot, lambda: not app.dashboard.query_one(TickerGrid).redraw_pending)
+        await pilot.pause()
+
+    assert snap_compare(replay_app(speed=0), terminal_size=SIZE, run_before=run_before)

@@ -70,6 +70,8 @@ def counters_text(status: FeedStatusSnapshot) -> str:
         f"reconnects {status.reconnects}",
         f"subs {status.subscriptions}",
     ]
+    if status.recording:
+        parts.insert(0, f"● REC {status.recording}")
     if status.detail:
         parts.append(status.detail)
     parts.append(urlparse(status.endpoint).netloc or status.endpoint or "no endpoint")

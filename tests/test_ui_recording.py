@@ -1,0 +1,44 @@
+"""Recording from the dashboard: `R` starts and stops, the status bar says so, the file replays."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app import protocol as p
+from app.feed import Feed, FeedConfig
+from app.recording import RecordingFile, Replay
+from app.state import MarketState
+from tests.test_ui_feed import SIZE, connected, eventually, sim_app
+
+
+async def test_record_key_mid_session_gives_a_replayable_file(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)  # R names the file after the time, in the working directory
+    app = sim_app()
+    async with app.run_test(size=SIZE) as pilot:
+        sim = await connected(pilot)
+        tickers = sim.market_tickers()[:2]
+        await app.feed.subscribe(p.ORDERBOOK_DELTA, tickers)
+        await app.feed.wait_for(lambda: all(app.market_state.is_live(t) for t in tickers), 10)
+        await pilot.press("R")
+        assert app.feed.recorder is not None
+        await eventually(pilot, lambda: app.feed.recorder.frames > 300
+                         and all(app.market_state.is_live(t) for t in tickers))
+        path = app.feed.recorder.path
+        assert path.parent == Path(".") and path.name.startswith("kalshi-dash-") and path.suffix == ".gz"
+        await eventually(pilot, lambda: f"● REC {path.name}" in str(app.dashboard.query_one("#feed-counters").content))
+        sim.pause()
+        await app.feed.settle()
+        live_books = {t: (app.market_state.books[t].levels("yes"), app.market_state.books[t].levels("no"))
+                      for t in tickers}
+        await pilot.press("R")
+        assert app.feed.recorder is None
+
+    recording = RecordingFile.load(tmp_path / path)
+    assert {row["channel"] for row in recording.header["subscriptions"]} >= {p.ORDERBOOK_DELTA, p.TICKER}
+    state = MarketState()
+    feed = Feed(FeedConfig(url="ws://replay", environment="REPLAY"), state)
+    await feed.replay(Replay(recording, feed, speed=0))
+    assert feed.gaps == 0 and feed.parse_errors == 0
+    for ticker in tickers:
+        assert state.is_live(ticker)
+        assert (state.books[ticker].levels("yes"), state.books[ticker].levels("no")) == live_books[ticker]
