@@ -16,6 +16,7 @@ from typing import Callable
 from app import protocol as p
 from app.book import BookInconsistency, OrderBook
 from app.fixed import ONE_DOLLAR
+from app.history import DEFAULT_CAPACITY, PriceHistories
 
 DEFAULT_TRADE_CAPACITY = 5_000
 DEFAULT_FILL_CAPACITY = 1_000
@@ -116,6 +117,7 @@ class MarketState:
         trade_capacity: int = DEFAULT_TRADE_CAPACITY,
         fill_capacity: int = DEFAULT_FILL_CAPACITY,
         log_capacity: int = DEFAULT_LOG_CAPACITY,
+        history_capacity: int = DEFAULT_CAPACITY,
     ) -> None:
         self.books: dict[str, OrderBook] = {}
         self.book_status: dict[str, BookStatus] = {}
@@ -123,6 +125,7 @@ class MarketState:
         self.first_price: dict[str, int | None] = {}
         self.trades: deque[p.Trade] = deque(maxlen=trade_capacity)
         self.trade_stats: dict[str, TradeStats] = {}
+        self.history = PriceHistories(history_capacity)
         self.fills: deque[p.Fill] = deque(maxlen=fill_capacity)
         self.positions: dict[str, p.MarketPosition] = {}
         self.rfqs: dict[str, RfqRecord] = {}
@@ -202,6 +205,7 @@ class MarketState:
         elif self.first_price[m.market_ticker] is None:
             self.first_price[m.market_ticker] = m.price
         self.tickers[m.market_ticker] = m
+        self.history.record(m.market_ticker, m.ts_ms, m.price, m.yes_bid, m.yes_ask)
         return Kind.TICKER
 
     def _on_trade(self, m: p.Trade) -> Kind:
@@ -212,6 +216,7 @@ class MarketState:
         stats.last_price = m.yes_price
         stats.last_size = m.count
         stats.volume_by_price[m.yes_price] = stats.volume_by_price.get(m.yes_price, 0) + m.count
+        self.history.record_last(m.market_ticker, m.ts_ms, m.yes_price)
         return Kind.TRADE
 
     def price_change(self, market_ticker: str) -> int | None:
