@@ -26,13 +26,14 @@ class TradeTape(FeedTable[Trade]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f", "toggle_scope", "All/focused market"),
     ]
+    # What a trader reads first comes first: a narrow tape still shows price, size and side.
     COLUMNS = (
         ColumnSpec("time", "UTC", 8),
-        ColumnSpec("market", "Market", 24),
         ColumnSpec("yes", "Yes", 7, numeric=True),
         ColumnSpec("no", "No", 7, numeric=True),
         ColumnSpec("count", "Count", 10, numeric=True),
         ColumnSpec("taker", "Taker", 6),
+        ColumnSpec("market", "Market", 24),
     )
 
     focused_market: str | None = None
@@ -70,12 +71,12 @@ class TradeTape(FeedTable[Trade]):
         return self.show_all or item.market_ticker == self.focused_market
 
     def cells(self, item: Trade) -> Cells:
-        """Time, market, yes and no price, count and taker side of one trade."""
+        """Time, yes and no price, count, taker side and market of one trade."""
         return (
             cells.clock(item.ts_ms),
-            cells.text(item.market_ticker),
             cells.price(item.yes_price),
             cells.price(item.no_price),
             cells.count(item.count),
             cells.taker(item.taker_side),
+            cells.text(item.market_ticker),
         )
