@@ -1,0 +1,168 @@
+"""One event's markets side by side: the numbers behind the event view (``e`` on the grid).
+
+An event's markets are its strikes (``KXHIGHNY-25NOV27-B49``, ``-B51``, ...). Membership comes
+from the lifecycle channel's ``event_ticker`` when known, else from the ticker itself
+(``SERIES-EVENT-STRIKE``: the event is the ticker up to its last ``-``). For mutually exclusive
+strikes (the event's collateral return type ``MECNET``) the yes prices are probabilities that
+should add up to one dollar: the sum of the yes asks is what buying every yes costs (above $1 the
+book's over-round; below $1 an arbitrage: one of them pays $1), and the sum of the yes bids is
+what selling every yes brings (above $1 an arbitrage: at most one of them is owed). Before fees.
+Pure data: no I/O, no Textual.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+
+from app.fixed import ONE_DOLLAR
+from app.state import MarketState
+
+_NUMBERED = re.compile(r"^([A-Z]*)(-?\d+(?:\.\d+)?)$")
+EXCLUSIVE_TYPES = {"MECNET": True, "DIRECNET": False}
+
+
+def event_of(state: MarketState, ticker: str) -> str:
+    """The event of market ``ticker``: from lifecycle metadata, else the ticker up to its last ``-``."""
+    info = state.markets.get(ticker)
+    if info is not None and info.event_ticker:
+        return info.event_ticker
+    head, dash, _strike = ticker.rpartition("-")
+    return head if dash else ticker
+
+
+def strike_label(event_ticker: str, ticker: str) -> str:
+    """What tells ``ticker`` apart within its event (``B51`` of ``KXHIGHNY-25NOV27-B51``)."""
+    prefix = f"{event_ticker}-"
+    return ticker[len(prefix):] if ticker.startswith(prefix) and len(ticker) > len(prefix) else ticker
+
+
+def order_strikes(labels: list[str]) -> list[str]:
+    """Strikes by number when they all read ``LETTERS NUMBER`` with the same letters (``B49``,
+    ``B51``, ...); otherwise in the order given (the order the markets were first seen)."""
+    matches = [_NUMBERED.match(label) for label in labels]
+    if not all(matches) or len({m.group(1) for m in matches if m}) > 1:
+        return list(labels)
+    return sorted(labels, key=lambda label: Fraction(_NUMBERED.match(label).group(2)))  # type: ignore[union-attr]
+
+
+class Verdict(enum.Enum):
+    """What the sums across the strikes say."""
+
+    BUY_ARBITRAGE = "buy arbitrage"  # every yes bought for less than $1
+    SELL_ARBITRAGE = "sell arbitrage"  # yes sold for more than $1 in all
+    OVER_ROUND = "over-round"  # every yes costs more than $1: the usual case
+    FAIR = "fair"  # every yes costs exactly $1
+    INCOMPLETE = "incomplete"  # some strike has no ask: buying every yes is not possible
+    NOT_EXCLUSIVE = "not exclusive"  # the strikes can all resolve yes: sums mean nothing
+
+
+@dataclass(frozen=True, slots=True)
+class StrikeRow:
+    """One market of the event: its prices (exact units), volume and lifecycle status."""
+
+    ticker: str
+    label: str
+    yes_bid: int | None
+    yes_ask: int | None
+    last: int | None
+    volume: int | None
+    status: str | None
+
+    @property
+    def implied(self) -> Fraction | None:
+        """The yes probability the market implies, in price units: mid of bid and ask, else last."""
+        if self.yes_bid is not None and self.yes_ask is not None:
+            return Fraction(self.yes_bid + self.yes_ask, 2)
+        return None if self.last is None else Fraction(self.last)
+
+
+@dataclass(frozen=True, slots=True)
+class EventSummary:
+    """An event's strikes in order, and the sums of their yes asks and yes bids."""
+
+    event_ticker: str
+    title: str | None
+    exclusive: bool | None  # from the collateral return type; None while not known
+    rows: tuple[StrikeRow, ...]
+
+    @property
+    def ask_sum(self) -> int:
+        """The sum of the yes asks known."""
+        return sum(row.yes_ask for row in self.rows if row.yes_ask is not None)
+
+    @property
+    def asks_missing(self) -> int:
+        """How many strikes have no yes ask."""
+        return sum(1 for row in self.rows if row.yes_ask is None)
+
+    @property
+    def bid_sum(self) -> int:
+        """The sum of the yes bids known."""
+        return sum(row.yes_bid for row in self.rows if row.yes_bid is not None)
+
+    @property
+    def bids_missing(self) -> int:
+        """How many strikes have no yes bid."""
+        return sum(1 for row in self.rows if row.yes_bid is None)
+
+    @property
+    def over_round(self) -> int | None:
+        """The sum of the yes asks minus $1 (None unless every strike has an ask)."""
+        return None if self.asks_missing or not self.rows else self.ask_sum - ONE_DOLLAR
+
+    def verdicts(self) -> list[Verdict]:
+        """What the sums say: arbitrage (either side), over-round, fair, incomplete, or nothing."""
+        if not self.rows:
+            return []
+        if self.exclusive is False:
+            return [Verdict.NOT_EXCLUSIVE]
+        found = []
+        over = self.over_round
+        if over is None:
+            found.append(Verdict.INCOMPLETE)
+        elif over < 0:
+            found.append(Verdict.BUY_ARBITRAGE)
+        elif over > 0:
+            found.append(Verdict.OVER_ROUND)
+        else:
+            found.append(Verdict.FAIR)
+        if self.bid_sum > ONE_DOLLAR:  # selling any set of exclusive yes owes at most $1
+            found.append(Verdict.SELL_ARBITRAGE)
+        return found
+
+    @property
+    def arbitrage(self) -> bool:
+        """True when the sums show an arbitrage on either side (before fees)."""
+        return bool({Verdict.BUY_ARBITRAGE, Verdict.SELL_ARBITRAGE} & set(self.verdicts()))
+
+
+def event_members(state: MarketState, event_ticker: str) -> list[str]:
+    """Every market seen that belongs to ``event_ticker``, in strike order."""
+    members = [t for t in state.market_tickers() if event_of(state, t) == event_ticker]
+    labels = {strike_label(event_ticker, t): t for t in members}
+    return [labels[label] for label in order_strikes(list(labels))]
+
+
+def summarize(state: MarketState, event_ticker: str, members: list[str] | None = None) -> EventSummary:
+    """The summary of ``event_ticker`` from the state now (``members``: its markets, if known)."""
+    rows = []
+    for ticker in members if members is not None else event_members(state, event_ticker):
+        msg = state.tickers.get(ticker)
+        info = state.markets.get(ticker)
+        stats = state.trade_stats.get(ticker)
+        last = msg.price if msg is not None and msg.price is not None else (stats.last_price if stats else None)
+        rows.append(StrikeRow(
+            ticker=ticker,
+            label=strike_label(event_ticker, ticker),
+            yes_bid=msg.yes_bid if msg else None,
+            yes_ask=msg.yes_ask if msg else None,
+            last=last,
+            volume=msg.volume if msg else None,
+            status=info.status if info else None,
+        ))
+    event = state.events.get(event_ticker)
+    exclusive = EXCLUSIVE_TYPES.get(event.collateral_return_type or "") if event is not None else None
+    return EventSummary(event_ticker, event.title if event is not None else None, exclusive, tuple(rows))

@@ -1,0 +1,97 @@
+"""The event view's numbers: membership, strike order, sums of yes asks and bids, verdicts."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from app import protocol as p
+from app.event_view import Verdict, event_members, event_of, order_strikes, strike_label, summarize
+from app.state import MarketState
+from tests.ui_states import scenario
+
+
+def ticker(state: MarketState, market: str, bid: int | None, ask: int | None, last: int | None = None,
+           volume: int = 0) -> None:
+    state.apply(p.Ticker(market_ticker=market, price=last, yes_bid=bid, yes_ask=ask, volume=volume))
+
+
+def exclusive_event(state: MarketState, event: str, kind: str = "MECNET") -> None:
+    state.apply(p.EventLifecycle(event_ticker=event, title="High [°F] in NYC", collateral_return_type=kind))
+
+
+def test_event_comes_from_lifecycle_metadata_else_from_the_ticker() -> None:
+    state = MarketState()
+    assert event_of(state, "KXHIGHNY-25NOV27-B51") == "KXHIGHNY-25NOV27"
+    assert event_of(state, "PLAIN") == "PLAIN"
+    state.apply(p.MarketLifecycle(market_ticker="ODD-NAME", event_type="created",
+                                  metadata={"event_ticker": "KXEVENT-1"}))
+    assert event_of(state, "ODD-NAME") == "KXEVENT-1"
+    assert strike_label("KXHIGHNY-25NOV27", "KXHIGHNY-25NOV27-B51") == "B51"
+    assert strike_label("KXEVENT-1", "ODD-NAME") == "ODD-NAME"
+
+
+def test_strikes_sort_by_number_only_when_they_all_share_their_letters() -> None:
+    assert order_strikes(["B53", "B49", "B51.5"]) == ["B49", "B51.5", "B53"]
+    assert order_strikes(["T100000", "T98000"]) == ["T98000", "T100000"]
+    assert order_strikes(["H0", "C25", "C50", "H25"]) == ["H0", "C25", "C50", "H25"]  # as seen
+    assert order_strikes(["ANO", "BRU"]) == ["ANO", "BRU"]
+
+
+def test_members_of_an_event_and_no_other() -> None:
+    state = MarketState()
+    for market in ("KXA-1-B53", "KXA-1-B49", "KXB-1-B50", "KXA-1-B51"):
+        ticker(state, market, 1000, 2000)
+    assert event_members(state, "KXA-1") == ["KXA-1-B49", "KXA-1-B51", "KXA-1-B53"]
+
+
+def test_over_round_when_every_yes_costs_more_than_a_dollar() -> None:
+    state = MarketState()
+    exclusive_event(state, "KXA-1")
+    ticker(state, "KXA-1-B1", 2900, 3100, last=3000, volume=1200)
+    ticker(state, "KXA-1-B2", 3900, 4100)
+    ticker(state, "KXA-1-B3", 2800, 3000)
+    summary = summarize(state, "KXA-1")
+    assert summary.exclusive is True and summary.title == "High [°F] in NYC"
+    assert (summary.ask_sum, summary.bid_sum) == (10_200, 9_600)
+    assert summary.over_round == 200
+    assert summary.verdicts() == [Verdict.OVER_ROUND] and not summary.arbitrage
+    assert summary.rows[0].implied == Fraction(3000) and summary.rows[0].volume == 1200
+
+
+def test_asks_below_a_dollar_are_a_buy_arbitrage_and_bids_above_a_sell_arbitrage() -> None:
+    state = MarketState()
+    exclusive_event(state, "KXA-1")
+    ticker(state, "KXA-1-B1", 3000, 3100)
+    ticker(state, "KXA-1-B2", 3000, 3100)
+    ticker(state, "KXA-1-B3", 3000, 3100)
+    assert summarize(state, "KXA-1").verdicts() == [Verdict.BUY_ARBITRAGE]
+    ticker(state, "KXA-1-B3", 4100, 4200)
+    summary = summarize(state, "KXA-1")
+    assert summary.verdicts() == [Verdict.OVER_ROUND, Verdict.SELL_ARBITRAGE] and summary.arbitrage
+
+
+def test_a_missing_ask_leaves_the_ask_sum_incomplete_but_bids_still_count() -> None:
+    state = MarketState()
+    ticker(state, "KXA-1-B1", 6000, None, last=6100)
+    ticker(state, "KXA-1-B2", 4500, 4700)
+    summary = summarize(state, "KXA-1")
+    assert summary.exclusive is None  # no event lifecycle seen: assumed, not known
+    assert summary.over_round is None and summary.asks_missing == 1
+    assert summary.verdicts() == [Verdict.INCOMPLETE, Verdict.SELL_ARBITRAGE]
+    assert summary.rows[0].implied == Fraction(6100)  # no ask: the last price
+
+
+def test_strikes_that_are_not_exclusive_have_no_verdict_but_that() -> None:
+    state = MarketState()
+    exclusive_event(state, "KXA-1", "DIRECNET")
+    ticker(state, "KXA-1-T1", 9000, 9100)
+    ticker(state, "KXA-1-T2", 6000, 6100)
+    assert summarize(state, "KXA-1").verdicts() == [Verdict.NOT_EXCLUSIVE]
+
+
+def test_the_simulators_events_group_their_markets() -> None:
+    sim = scenario(steps=200)
+    events = {event_of(sim.state, t) for t in sim.tickers}
+    assert events == set(sim.exchange.universe.events)
+    for event, info in sim.exchange.universe.events.items():
+        assert set(event_members(sim.state, event)) == set(info.markets)
