@@ -138,6 +138,7 @@ class LiveSubscription:
     gaps: int = 0
     resyncs: int = 0
     resyncing: bool = False
+    last_data: float | None = None  # monotonic time of its last message
 
 
 @dataclass
@@ -202,6 +203,9 @@ class Feed:
         self.unknown_types = 0
         self.discarded = 0
         self.handshakes = 0
+        # per market: when its book last started a resync (monotonic) and how many it had
+        self.resynced_at: dict[str, float] = {}
+        self.market_resyncs: Counter[str] = Counter()
         self.errors: list[FeedErrorInfo] = []
         # coalesced notifications: the kinds as a plain int (or-ing IntFlags costs a microsecond)
         self._dirty_kinds = 0
@@ -594,6 +598,7 @@ class Feed:
                     self._on_gap(sub, sub.last_seq + 1, seq)
                 sub.last_seq = seq
             sub.messages += 1
+            sub.last_data = now
             self._per_channel[sub.channel] += 1
         handler = self._handlers.get(type(message))
         if handler is not None:
@@ -883,8 +888,11 @@ class Feed:
     def _start_resync(self, sub: LiveSubscription, markets: set[str]) -> None:
         """Mark ``markets`` of ``sub`` as resyncing and fetch fresh snapshots in the background."""
         fresh = {m for m in markets if self.state.book_status.get(m) is not BookStatus.RESYNCING}
+        now = time.monotonic()
         for ticker in fresh:
             self.state.set_book_status(ticker, BookStatus.RESYNCING)
+            self.resynced_at[ticker] = now
+            self.market_resyncs[ticker] += 1
         self._mark(Kind.BOOK, fresh)
         if fresh and not sub.resyncing:
             self._launch_resync(sub, fresh)
