@@ -18,25 +18,46 @@ Config file::
     env = "prod"
     key_id = "..."
     private_key = "~/.kalshi/prod.pem"
+
+The same file holds the watchlist (``f`` on the grid stars a market and saves it here) and alert
+rules (see :mod:`app.alerts`); both apply whatever the profile::
+
+    watchlist = ["KXFEDDECISION-26DEC-H0"]
+
+    [alerts]
+    bell = true          # ring the terminal bell with each notified alert
+    cooldown = 10        # seconds between two notifications of one rule
+    burst = 5            # at most this many notifications ...
+    window = 10          # ... in this many seconds
+
+    [[alerts.rules]]
+    market = "KXFEDDECISION-26DEC-H0"
+    last_crosses = 45    # cents; or spread_below = 2, print_at_least = 500 (contracts),
+                         # lifecycle = "settled" (or "any"), fill = true
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import tempfile
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Iterable
 from urllib.parse import urlparse
 
 import platformdirs
 
+from app.alerts import DEFAULT_BURST, DEFAULT_COOLDOWN, DEFAULT_WINDOW, Rule, RuleError, rule_from_table
 from app.auth import ENV_KEY_ID, ENV_KEY_PATH, WS_PATH
 from app.feed import DEMO_URL, PROD_URL
 
 ENVIRONMENT_URLS = {"demo": DEMO_URL, "prod": PROD_URL}
 PROFILE_KEYS = frozenset({"env", "key_id", "private_key", "url"})
-TOP_LEVEL_KEYS = frozenset({"default_profile", "profiles"})
+TOP_LEVEL_KEYS = frozenset({"default_profile", "profiles", "watchlist", "alerts"})
+ALERTS_KEYS = frozenset({"bell", "cooldown", "burst", "window", "rules"})
 
 
 class ConfigError(Exception):
@@ -70,8 +91,15 @@ def add_connection_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--sim", action="store_true", help="use the built-in simulator even if a key is configured")
 
 
-def load_profile(path: Path, name: str | None, explicit: bool) -> dict[str, str]:
-    """The settings of profile ``name`` (or the default profile) from the TOML file at ``path``."""
+def config_path(args: argparse.Namespace) -> tuple[Path, bool]:
+    """The config file the flags name (``--config``), else the default one; and whether named."""
+    if args.config is not None:
+        return Path(args.config).expanduser(), True
+    return default_config_path(), False
+
+
+def read_config(path: Path, explicit: bool) -> dict[str, Any]:
+    """The TOML file at ``path`` (empty when it does not exist and was not named explicitly)."""
     if not path.exists():
         if explicit:
             raise ConfigError(f"config file not found: {path}")
@@ -82,10 +110,20 @@ def load_profile(path: Path, name: str | None, explicit: bool) -> dict[str, str]
         raise ConfigError(f"config file {path} has a syntax error: {exc}") from None
     except OSError as exc:
         raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from None
-    unknown = set(data) - TOP_LEVEL_KEYS
+    _no_unknown(path, "", data, TOP_LEVEL_KEYS)
+    return data
+
+
+def _no_unknown(path: Path, where: str, table: dict[str, Any], allowed: frozenset[str]) -> None:
+    unknown = set(table) - allowed
     if unknown:
-        raise ConfigError(f"config file {path}: unknown key(s) {', '.join(sorted(unknown))}; "
-                          f"allowed: {', '.join(sorted(TOP_LEVEL_KEYS))}")
+        raise ConfigError(f"config file {path}{where}: unknown key(s) {', '.join(sorted(unknown))}; "
+                          f"allowed: {', '.join(sorted(allowed))}")
+
+
+def load_profile(path: Path, name: str | None, explicit: bool) -> dict[str, str]:
+    """The settings of profile ``name`` (or the default profile) from the TOML file at ``path``."""
+    data = read_config(path, explicit)
     profiles = data.get("profiles", {})
     if not isinstance(profiles, dict):
         raise ConfigError(f"config file {path}: 'profiles' must be a table of [profiles.NAME]")
@@ -96,11 +134,124 @@ def load_profile(path: Path, name: str | None, explicit: bool) -> dict[str, str]
     if not isinstance(profile, dict):
         known = ", ".join(sorted(profiles)) or "none"
         raise ConfigError(f"config file {path}: no profile {name!r} (profiles: {known})")
-    unknown = set(profile) - PROFILE_KEYS
-    if unknown:
-        raise ConfigError(f"config file {path}, profile {name!r}: unknown key(s) {', '.join(sorted(unknown))}; "
-                          f"allowed: {', '.join(sorted(PROFILE_KEYS))}")
+    _no_unknown(path, f", profile {name!r}", profile, PROFILE_KEYS)
     return {key: str(value) for key, value in profile.items()}
+
+
+@dataclass(frozen=True)
+class Preferences:
+    """The watchlist and the alert settings and rules; ``path``: where the watchlist is saved."""
+
+    watchlist: tuple[str, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    bell: bool = False
+    cooldown: float = DEFAULT_COOLDOWN
+    burst: int = DEFAULT_BURST
+    window: float = DEFAULT_WINDOW
+    path: Path | None = None
+
+
+def load_preferences(path: Path, explicit: bool = False) -> Preferences:
+    """The watchlist and alerts of the config file at ``path`` (defaults when it has none)."""
+    data = read_config(path, explicit)
+    watchlist = data.get("watchlist", [])
+    if not isinstance(watchlist, list) or not all(isinstance(t, str) for t in watchlist):
+        raise ConfigError(f"config file {path}: watchlist must be a list of tickers, like [\"KXA-1-B51\"]")
+    alerts = data.get("alerts", {})
+    if not isinstance(alerts, dict):
+        raise ConfigError(f"config file {path}: 'alerts' must be a table: [alerts]")
+    _no_unknown(path, ", [alerts]", alerts, ALERTS_KEYS)
+    tables = alerts.get("rules", [])
+    if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
+        raise ConfigError(f"config file {path}: alert rules are [[alerts.rules]] tables")
+    rules = []
+    for number, table in enumerate(tables, start=1):
+        try:
+            rules.append(rule_from_table(table))
+        except RuleError as exc:
+            raise ConfigError(f"config file {path}, alert rule {number}: {exc}") from None
+    bell = alerts.get("bell", False)
+    if not isinstance(bell, bool):
+        raise ConfigError(f"config file {path}: [alerts] bell is true or false")
+    limits = {}
+    for key, default, kind in (("cooldown", DEFAULT_COOLDOWN, float), ("window", DEFAULT_WINDOW, float),
+                               ("burst", DEFAULT_BURST, int)):
+        value = alerts.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 or (
+                kind is int and not isinstance(value, int)):
+            raise ConfigError(f"config file {path}: [alerts] {key} must be a number of "
+                              f"{'notifications' if kind is int else 'seconds'} (0 or more)")
+        limits[key] = kind(value)
+    return Preferences(
+        watchlist=tuple(dict.fromkeys(t.strip().upper() for t in watchlist if t.strip())),
+        rules=tuple(rules),
+        bell=bell,
+        path=path,
+        **limits,
+    )
+
+
+def preferences(args: argparse.Namespace) -> Preferences:
+    """The preferences of the config file the flags name (or the default one)."""
+    path, explicit = config_path(args)
+    return load_preferences(path, explicit)
+
+
+def save_watchlist(path: Path, tickers: Iterable[str]) -> None:
+    """Write ``watchlist = [...]`` into the config file at ``path``, leaving the rest as it is.
+
+    The file is created if missing (mode 0600: it may name key files); an existing watchlist is
+    replaced where it stands, else the line goes before the first table. The result is read back
+    before it replaces the file, atomically. Raises ConfigError when it cannot be done.
+    """
+    wanted = list(dict.fromkeys(tickers))
+    line = "watchlist = [" + ", ".join(json.dumps(t) for t in wanted) + "]"
+    try:
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
+        before = tomllib.loads(text)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"cannot save the watchlist: {path} cannot be read ({exc})") from None
+    updated = _with_top_level_line(text, "watchlist", line)
+    after = tomllib.loads(updated)
+    before["watchlist"] = wanted
+    if after != before:
+        raise ConfigError(f"cannot save the watchlist: {path} has a layout this writer does not know")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        mode = path.stat().st_mode & 0o777 if path.exists() else 0o600
+        handle, temporary = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=path.parent)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                out.write(updated)
+            os.chmod(temporary, mode)
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise ConfigError(f"cannot save the watchlist to {path}: {exc.strerror or exc}") from None
+
+
+def _with_top_level_line(text: str, key: str, line: str) -> str:
+    """``text`` with the top-level assignment of ``key`` (possibly over several lines) replaced by
+    ``line``, or ``line`` added before the first table."""
+    lines = text.splitlines()
+    first_table = next((i for i, l in enumerate(lines) if l.lstrip().startswith("[")), len(lines))
+    for start in range(first_table):
+        name = lines[start].split("=", 1)[0].strip()
+        if "=" not in lines[start] or name.strip('"\'') != key:
+            continue
+        for end in range(start + 1, len(lines) + 1):  # the shortest run of lines that parses
+            try:
+                tomllib.loads("\n".join(lines[start:end]))
+            except tomllib.TOMLDecodeError:
+                continue
+            return "\n".join([*lines[:start], line, *lines[end:]]) + "\n"
+    head = lines[:first_table]
+    while head and not head[-1].strip():
+        head.pop()
+    tail = lines[first_table:]
+    return "\n".join([*head, line, *([""] if tail else []), *tail]) + "\n"
 
 
 def check_url(url: str) -> str:
@@ -120,8 +271,7 @@ def check_url(url: str) -> str:
 
 def resolve(args: argparse.Namespace) -> ConnectionSettings:
     """Combine flags, environment and config file into one :class:`ConnectionSettings`."""
-    explicit_config = args.config is not None
-    path = Path(args.config).expanduser() if explicit_config else default_config_path()
+    path, explicit_config = config_path(args)
     profile = load_profile(path, args.profile, explicit_config or args.profile is not None)
     key_id = args.key_id or os.environ.get(ENV_KEY_ID) or profile.get("key_id")
     key_path = args.private_key or os.environ.get(ENV_KEY_PATH) or profile.get("private_key")
