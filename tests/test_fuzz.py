@@ -144,6 +144,14 @@ def apply_checked(state: MarketState, message: p.Message) -> None:
     check_books(state)
 
 
+def parse_and_apply(frame: dict[str, Any]) -> None:
+    """Parse ``frame``; when it parses, check the message and apply it to a state with a book."""
+    message = parse_or_none(json.dumps(frame))
+    if message is not None:
+        check_parsed(message)
+        apply_checked(booked_state(), message)
+
+
 def booked_state() -> MarketState:
     """A state with one live book, for deltas to land on."""
     state = MarketState()
@@ -259,10 +267,7 @@ def test_arbitrary_json_values(value: Any) -> None:
 @FUZZ
 @given(frame=FRAMES)
 def test_arbitrary_frames_of_known_types(frame: dict[str, Any]) -> None:
-    message = parse_or_none(json.dumps(frame))
-    if message is not None:
-        check_parsed(message)
-        apply_checked(booked_state(), message)
+    parse_and_apply(frame)
 
 
 DECIMALS = st.one_of(
@@ -282,13 +287,7 @@ def test_deltas_with_absurd_prices_and_sizes(side: str, price: Any, delta: Any, 
         body.update(price=price, delta=delta)
     else:
         body.update(price_dollars=price, delta_fp=delta)
-    message = parse_or_none(json.dumps({"type": "orderbook_delta", "sid": 1, "seq": 2, "msg": body}))
-    state = booked_state()
-    if message is None:
-        assert book_levels(state) == book_levels(booked_state())
-        return
-    check_parsed(message)
-    apply_checked(state, message)
+    parse_and_apply({"type": "orderbook_delta", "sid": 1, "seq": 2, "msg": body})
 
 
 LEVEL = st.tuples(NUMBERS, NUMBERS).map(list)
@@ -298,13 +297,7 @@ LEVEL = st.tuples(NUMBERS, NUMBERS).map(list)
 @given(yes=st.lists(LEVEL, max_size=6), no=st.lists(LEVEL, max_size=6), form=st.sampled_from(["yes", "yes_dollars", "yes_dollars_fp"]))
 def test_snapshots_with_absurd_levels(yes: list[Any], no: list[Any], form: str) -> None:
     body = {"market_ticker": BOOK, form: yes, form.replace("yes", "no"): no}
-    message = parse_or_none(json.dumps({"type": "orderbook_snapshot", "sid": 1, "seq": 2, "msg": body}))
-    state = booked_state()
-    if message is None:
-        assert book_levels(state) == book_levels(booked_state())
-        return
-    check_parsed(message)
-    apply_checked(state, message)
+    parse_and_apply({"type": "orderbook_snapshot", "sid": 1, "seq": 2, "msg": body})
 
 
 def test_huge_frames_parse_quickly_or_are_refused() -> None:
