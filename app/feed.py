@@ -202,6 +202,7 @@ class Feed:
         self.parse_errors = 0
         self.unknown_types = 0
         self.discarded = 0
+        self.internal_errors = 0
         self.handshakes = 0
         # per market: when its book last started a resync (monotonic) and how many it had
         self.resynced_at: dict[str, float] = {}
@@ -286,11 +287,25 @@ class Feed:
             if sub.channel == p.ORDERBOOK_DELTA and sub.markets:
                 self._start_resync(sub, set(sub.markets))
 
+    def _record(self, write: Callable[..., None], *args: Any) -> None:
+        """Write to the recording; a failing disk stops the recording, never the feed."""
+        try:
+            write(*args)
+        except (OSError, ValueError) as exc:
+            recorder = self.stop_recording()
+            self._report(FeedErrorInfo(f"recording to {recorder.path if recorder else 'file'} stopped: {exc}"))
+
     def stop_recording(self) -> Recorder | None:
-        """Stop recording; return the closed recorder (None when none was running)."""
+        """Stop recording; return the closed recorder (None when none was running).
+
+        Never raises: a file that cannot be flushed any more (disk full) is closed as it is.
+        """
         recorder, self.recorder = self.recorder, None
         if recorder is not None:
-            recorder.close()
+            try:
+                recorder.close()
+            except (OSError, ValueError) as exc:
+                log.warning("closing the recording %s failed: %s", recorder.path, exc)
         return recorder
 
     async def replay(self, source: Any) -> None:
@@ -526,7 +541,7 @@ class Feed:
         try:
             while True:
                 raw = await ws.recv()
-                self._process(raw)
+                self.process_frame(raw)
                 count += 1
                 if count >= yield_every:
                     count = 0
@@ -561,15 +576,26 @@ class Feed:
                 self._post_status()
                 self._repair()
                 if self.recorder is not None:
-                    self.recorder.flush_if_due()
+                    self._record(self.recorder.flush_if_due)
 
     # ------------------------------------------------------------------------------------------
     # Frames
     # ------------------------------------------------------------------------------------------
 
     def process_frame(self, raw: str | bytes) -> None:
-        """Apply one frame as if received now (replay feeds frames through here)."""
-        self._process(raw)
+        """Apply one frame as if received now (the socket reader and replay both come here).
+
+        A bug of ours met by one frame must not end the feed: it is logged with the frame's head,
+        counted, and shown; the next frame is processed as usual.
+        """
+        try:
+            self._process(raw)
+        except Exception as exc:  # noqa: BLE001 - the feed outlives any one frame
+            self.internal_errors += 1
+            head = raw[:200] if isinstance(raw, str) else raw[:200].decode("utf-8", "replace")
+            log.error("internal error on frame %r", head, exc_info=True)
+            self._report(FeedErrorInfo(f"internal error on a frame ({type(exc).__name__}: {exc}); "
+                                       "the frame was skipped"))
 
     def _process(self, raw: str | bytes) -> None:
         now = time.monotonic()
@@ -577,7 +603,7 @@ class Feed:
         self._bytes += len(raw)
         self._changed.set()
         if self.recorder is not None:
-            self.recorder(raw, time.time())
+            self._record(self.recorder, raw, time.time())
         try:
             message = p.parse(raw)
         except p.ProtocolError as exc:

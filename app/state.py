@@ -21,6 +21,8 @@ from app.history import DEFAULT_CAPACITY, PriceHistories
 DEFAULT_TRADE_CAPACITY = 5_000
 DEFAULT_FILL_CAPACITY = 1_000
 DEFAULT_LOG_CAPACITY = 2_000
+DEFAULT_FINISHED_ORDER_CAPACITY = 1_000
+RESTING = "resting"
 
 
 class Kind(enum.IntFlag):
@@ -118,7 +120,10 @@ class MarketState:
         fill_capacity: int = DEFAULT_FILL_CAPACITY,
         log_capacity: int = DEFAULT_LOG_CAPACITY,
         history_capacity: int = DEFAULT_CAPACITY,
+        finished_order_capacity: int = DEFAULT_FINISHED_ORDER_CAPACITY,
     ) -> None:
+        self.finished_order_capacity = finished_order_capacity
+        self._finished: dict[str, None] = {}  # finished order ids, oldest finish first
         self.books: dict[str, OrderBook] = {}
         self.book_status: dict[str, BookStatus] = {}
         self.tickers: dict[str, p.Ticker] = {}
@@ -264,7 +269,15 @@ class MarketState:
         return value - position.position_cost
 
     def _on_user_order(self, m: p.UserOrder) -> Kind:
-        self.orders[m.order_id] = m
+        """Keep every resting order and the most recently finished (canceled, executed) ones."""
+        self.orders[m.order_id] = m  # an order keeps the place where it was first seen
+        self._finished.pop(m.order_id, None)
+        if m.status != RESTING:
+            self._finished[m.order_id] = None  # in the order they finished
+            if len(self._finished) > self.finished_order_capacity:
+                oldest = next(iter(self._finished))
+                del self._finished[oldest]
+                del self.orders[oldest]
         return Kind.ORDER
 
     def _on_order_group(self, m: p.OrderGroupUpdate) -> Kind:

@@ -128,3 +128,36 @@ async def test_replay_pause_and_step(tmp_path: Path) -> None:
     replay.resume()
     await asyncio.wait_for(task, 2)
     assert replay.position == 3
+
+
+class _BrokenState(MarketState):
+    """A state with a bug on one market (fault injection: our own code failing on a frame)."""
+
+    def apply(self, message):  # type: ignore[override]
+        if getattr(message, "market_ticker", None) == "KX-BUG":
+            raise ZeroDivisionError("a bug of ours")
+        return super().apply(message)
+
+
+def test_a_bug_on_one_frame_is_counted_and_the_feed_goes_on() -> None:
+    state = _BrokenState()
+    feed = Feed(FeedConfig(url="ws://127.0.0.1:1/trade-api/ws/v2"), state)
+    ticker = '{"type":"ticker","msg":{"market_ticker":"%s","price_dollars":"0.5000"}}'
+    feed.process_frame(ticker % "KX-BUG")
+    feed.process_frame(ticker % "KX-OK")
+    assert feed.internal_errors == 1
+    assert "KX-OK" in state.tickers
+    assert "ZeroDivisionError" in feed.errors[-1].summary
+
+
+def test_a_failing_recording_stops_recording_not_the_feed(tmp_path: Path) -> None:
+    feed = Feed(FeedConfig(url="ws://127.0.0.1:1/trade-api/ws/v2"), MarketState())
+    recorder = Recorder(tmp_path / "r.jsonl", {"endpoint": "SIM"})
+    feed.start_recording(recorder)
+    feed.process_frame(SUBSCRIBED)
+    recorder._file.close()  # the file is gone from under the recorder (as on a failing disk)
+    feed.process_frame(SNAPSHOT)
+    assert feed.recorder is None
+    assert feed.status().recording is None
+    assert "stopped" in feed.errors[-1].summary
+    assert feed.internal_errors == 0

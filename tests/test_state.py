@@ -399,3 +399,20 @@ def test_market_tickers_from_every_source_in_first_seen_order() -> None:
     state.apply(ticker_msg("A", "0.50", "0.49", "0.51"))
     state.apply(lifecycle("created"))
     assert state.market_tickers() == ["B", "A", "M"]
+
+
+def test_finished_orders_are_bounded_and_resting_ones_kept() -> None:
+    state = MarketState(finished_order_capacity=3)
+
+    def order(order_id: str, status: str) -> p.UserOrder:
+        return p.UserOrder(order_id=order_id, market_ticker="KX-1", status=status)
+
+    state.apply(order("rest-1", "resting"))
+    for n in range(5):
+        state.apply(order(f"done-{n}", "executed"))
+    state.apply(order("rest-2", "resting"))
+    state.apply(order("rest-2", "canceled"))  # now finished: the oldest finished one goes
+    assert list(state.orders) == ["rest-1", "done-3", "done-4", "rest-2"]
+    assert state.orders["rest-2"].status == "canceled"
+    state.apply(order("rest-1", "canceled"))  # the just-finished one stays; done-3 goes
+    assert list(state.orders) == ["rest-1", "done-4", "rest-2"]
