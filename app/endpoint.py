@@ -53,24 +53,47 @@ class Endpoint:
             self.simulator = None
 
 
-async def open_endpoint(
-    settings: ConnectionSettings, sim_options: dict[str, Any] | None = None, **feed_options: Any
-) -> Endpoint:
-    """A ready :class:`Endpoint` for ``settings`` (raises AuthError for an unusable key)."""
-    if settings.url is None:
-        from app.simulator import SimConfig, Simulator
+@dataclass(frozen=True, repr=False)
+class LoadedKey:
+    """Credentials loaded once, before the screen is taken over, with any warning about the file."""
 
-        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        simulator = Simulator(SimConfig(**(sim_options or {})))
-        simulator.register_key(SIM_KEY_ID, key.public_key())
-        url = await simulator.start(host="127.0.0.1", port=0)
-        config = FeedConfig(url=url, credentials=Credentials(SIM_KEY_ID, key), environment="SIM",
-                            **feed_options)
-        return Endpoint(config, simulator)
+    credentials: Credentials
+    warnings: tuple[str, ...] = ()
+
+
+def load_key(settings: ConnectionSettings) -> LoadedKey | None:
+    """Load the key ``settings`` name (None for the simulator); raises AuthError when unusable."""
+    if settings.url is None:
+        return None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", KeyPermissionWarning)
         credentials = Credentials.load(settings.key_id, settings.private_key)
-    notes = [str(w.message) for w in caught if issubclass(w.category, KeyPermissionWarning)]
-    config = FeedConfig(url=settings.url, credentials=credentials, environment=settings.environment,
+    notes = tuple(str(w.message) for w in caught if issubclass(w.category, KeyPermissionWarning))
+    return LoadedKey(credentials, notes)
+
+
+async def open_endpoint(
+    settings: ConnectionSettings,
+    sim_options: dict[str, Any] | None = None,
+    key: LoadedKey | None = None,
+    **feed_options: Any,
+) -> Endpoint:
+    """A ready :class:`Endpoint` for ``settings`` (raises AuthError for an unusable key).
+
+    ``key`` is the key loaded earlier with :func:`load_key`; without it the key is loaded here.
+    """
+    if settings.url is None:
+        from app.simulator import SimConfig, Simulator
+
+        sim_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        simulator = Simulator(SimConfig(**(sim_options or {})))
+        simulator.register_key(SIM_KEY_ID, sim_key.public_key())
+        url = await simulator.start(host="127.0.0.1", port=0)
+        config = FeedConfig(url=url, credentials=Credentials(SIM_KEY_ID, sim_key), environment="SIM",
+                            **feed_options)
+        return Endpoint(config, simulator)
+    key = key or load_key(settings)
+    assert key is not None
+    config = FeedConfig(url=settings.url, credentials=key.credentials, environment=settings.environment,
                         **feed_options)
-    return Endpoint(config, None, notes)
+    return Endpoint(config, None, list(key.warnings))
