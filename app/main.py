@@ -9,7 +9,6 @@ places an order.
 
 from __future__ import annotations
 
-import gc
 import time
 from pathlib import Path
 from typing import Awaitable, Callable, ClassVar, Iterable, Sequence
@@ -19,6 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 import styles
+from app import gc_tuning
 from app import protocol as p
 from app.auth import AuthError
 from app.endpoint import Endpoint, want_defaults
@@ -31,6 +31,7 @@ from app.screens.subscribe import SubscribeDialog, SubscriptionRequest
 from app.recording import Recorder, RecordingFile, Replay
 from app.state import MarketState
 
+gc_tuning.install()
 STYLES_DIR = Path(styles.__file__).parent
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
@@ -40,19 +41,6 @@ Connector = Callable[[], Awaitable[Endpoint]]
 def stylesheets() -> list[Path]:
     """Every ``.tcss`` file in ``styles/``, in name order."""
     return sorted(STYLES_DIR.glob("*.tcss"))
-
-
-START_UP_SECONDS = 1.0  # after this long the DOM is built: what exists then lives as long as the app
-
-
-def freeze_start_up() -> None:
-    """Leave start-up's objects (modules, styles, the DOM) out of every later garbage collection.
-
-    They live as long as the app; left in, every full collection walks them again, a pause that
-    grows with them (measured in BENCHMARKS.md). The app unfreezes them when it unmounts.
-    """
-    gc.collect()
-    gc.freeze()
 
 
 class KalshiDashApp(App[int]):
@@ -110,14 +98,15 @@ class KalshiDashApp(App[int]):
         return self.dashboard
 
     def on_mount(self) -> None:
-        self.set_timer(START_UP_SECONDS, freeze_start_up)
+        # short GC pauses under a firehose: see app.gc_tuning
+        self.set_interval(gc_tuning.FREEZE_EVERY, gc_tuning.freeze_survivors)
         if self.recording is not None:
             self.run_worker(self._run_replay(), name="feed", group="feed", exclusive=True)
         elif self.feed is not None or self.connect is not None:
             self.run_worker(self._run_feed(), name="feed", group="feed", exclusive=True)
 
     def on_unmount(self) -> None:
-        gc.unfreeze()
+        gc_tuning.thaw()
 
     # -- the feed -------------------------------------------------------------------------------
 
