@@ -34,7 +34,8 @@ class LeanDataTable(DataTable[CellType]):
         self._row_render_cache = LRUCache(LINES_KEPT)
         self._cell_render_cache = LRUCache(LINES_KEPT)  # only headers and labels go through it now
         self._line_cache = LRUCache(LINES_KEPT)
-        self._cells_shown: LRUCache[Any, tuple[tuple[Any, ...], Any, list[list[Segment]]]] = LRUCache(CELLS_KEPT)
+        # a plain dict: Textual's LRUCache.set keeps the first value of a key, never a newer one
+        self._cells_shown: dict[Any, tuple[tuple[Any, ...], Any, list[list[Segment]]]] = {}
 
     def _render_cell(
         self,
@@ -56,5 +57,8 @@ class LeanDataTable(DataTable[CellType]):
         if shown is not None and shown[1] is value and shown[0] == look:
             return shown[2]
         lines = super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        self._cells_shown[(row_key, column_key)] = (look, value, lines)
+        shown_cells = self._cells_shown
+        if shown is None and len(shown_cells) >= CELLS_KEPT:
+            del shown_cells[next(iter(shown_cells))]  # the oldest first
+        shown_cells[(row_key, column_key)] = (look, value, lines)
         return lines
