@@ -93,3 +93,23 @@ async def test_data_envelope_payloads_are_read(rsa_key):
         await h.feed.settle()
         assert h.feed.parse_errors == 0
         assert all(h.truth_matches(t) for t in tickers)
+
+
+async def test_gap_on_a_server_without_get_snapshot_resyncs_by_resubscribing(rsa_key):
+    async with running_feed(rsa_key, sim_options={"legacy": True}) as h:
+        await h.feed.wait_connected(5)
+        tickers = h.sim.market_tickers()[:3]
+        await h.feed.subscribe(p.ORDERBOOK_DELTA, tickers)
+        await h.feed.wait_for(lambda: all(h.state.is_live(t) for t in tickers), 5)
+        (old,) = h.feed.subscriptions()
+        h.sim.faults.skip_seq(1)
+        await h.feed.wait_for(lambda: h.feed.gaps >= 1, 10)
+        await h.feed.wait_for(
+            lambda: h.feed.subscriptions() and h.feed.subscriptions()[0].sid != old.sid
+            and all(h.state.is_live(t) for t in tickers), 10)
+        h.sim.pause()
+        await h.feed.settle()
+        assert all(h.truth_matches(t) for t in tickers)
+        cmds = [(c["cmd"], c.get("params", {}).get("action")) for c in h.sim.received_commands]
+        assert ("update_subscription", "get_snapshot") in cmds  # tried once, answered 13
+        assert cmds[-3:-1] == [("unsubscribe", None), ("subscribe", None)]

@@ -349,7 +349,7 @@ class Session:
         sub = self._one_subscription(params)
         markets = self._markets(params)
         if action == "get_snapshot":
-            if sub.channel != p.ORDERBOOK_DELTA:
+            if self.legacy or sub.channel != p.ORDERBOOK_DELTA:  # the reference has no get_snapshot
                 raise CommandError(13)
             tickers = markets if markets else list(sub.markets or ())
             if any(ticker not in (sub.markets or ()) for ticker in tickers):
