@@ -1,12 +1,15 @@
-"""A ``DataTable`` for tables updated many times a second: caches sized for a screen, and cells
-rendered again only when they change.
+"""A ``DataTable`` for tables updated many times a second: caches sized for a screen, and a cell
+rendered once for each content and look, wherever it is shown.
 
 Textual's ``DataTable`` keys every render cache on a counter that moves with each update, so one
-changed cell under a firehose makes it render every visible cell again, every frame; and its caches
-(10,000 cells, 1,000 lines and rows, each line a ``Strip`` with seven small caches of its own) then
-hold mostly stale renders, which the cyclic garbage collector scans on every full collection.
-:class:`LeanDataTable` keeps the last render of each cell with the value it showed and everything
-its look depends on, and reuses it while those are unchanged; and sizes the caches for a screen.
+changed cell under a firehose makes it render every visible cell again, every frame (~130 µs a
+cell through Rich's generic path); and its caches (10,000 cells, 1,000 lines and rows, each line a
+``Strip`` with seven small caches of its own) then hold mostly stale renders, which the garbage
+collector walks. :class:`LeanDataTable` keeps renders by what decides them: the cell's content
+(text, styles, justification) and its look (column, width, base style, cursor, hover, focus,
+theme). The same content in another row, a trade tape's rows moving down one at a time, or the same
+ticker, price or side in many rows, reuses the render, with only the row number in its mouse
+metadata changed, as ``DataTable`` itself would have produced it.
 
 It reads ``DataTable`` internals (``_render_cell``, ``_row_locations``, ``_data``): Textual is
 pinned exactly in ``pyproject.toml``, and the snapshot tests would show any drift.
@@ -14,28 +17,51 @@ pinned exactly in ``pyproject.toml``, and the snapshot tests would show any drif
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Hashable
 
 from rich.segment import Segment
 from rich.style import Style
+from rich.text import Text
 from textual.cache import LRUCache
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellType
 
-CELLS_KEPT = 4_000  # renders kept: several screens of cells, however many rows the table has
+RENDERS_KEPT = 4_000  # cell renders kept: several screens of cells, however many rows the table has
 LINES_KEPT = 200  # rendered lines (and rows) kept: a few screens
+
+Lines = list[list[Segment]]
+
+
+def content_key(value: object) -> Hashable | None:
+    """What decides how ``value`` renders, as a dict key; None when it cannot be told cheaply."""
+    if isinstance(value, Text):
+        return (value.plain, value.style, tuple(value.spans), value.justify, value.overflow,
+                value.no_wrap, value.end, value.tab_size)
+    if isinstance(value, str):
+        return value
+    return None
+
+
+def moved(lines: Lines, row_index: int, column_index: int) -> Lines:
+    """``lines`` with the row number in their mouse metadata set to ``row_index``."""
+    meta = Style.from_meta({"row": row_index, "column": column_index})
+    return [
+        [Segment(seg.text, seg.style + meta, seg.control) if seg.style is not None and seg.style._meta else seg
+         for seg in line]
+        for line in lines
+    ]
 
 
 class LeanDataTable(DataTable[CellType]):
-    """A ``DataTable`` that re-renders only the cells that changed (see the module docstring)."""
+    """A ``DataTable`` that renders a content once per look (see the module docstring)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._row_render_cache = LRUCache(LINES_KEPT)
         self._cell_render_cache = LRUCache(LINES_KEPT)  # only headers and labels go through it now
         self._line_cache = LRUCache(LINES_KEPT)
-        # a plain dict: Textual's LRUCache.set keeps the first value of a key, never a newer one
-        self._cells_shown: dict[Any, tuple[tuple[Any, ...], Any, list[list[Segment]]]] = {}
+        # A plain dict, oldest evicted first: Textual's LRUCache.set never replaces a key's value.
+        self._renders: dict[Hashable, tuple[int, Lines]] = {}
 
     def _render_cell(
         self,
@@ -45,20 +71,27 @@ class LeanDataTable(DataTable[CellType]):
         width: int,
         cursor: bool = False,
         hover: bool = False,
-    ) -> list[list[Segment]]:
+    ) -> Lines:
         if row_index < 0 or column_index < 0:  # the header row and row labels, as DataTable does
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         row_key = self._row_locations.get_key(row_index)
         column_key = self._column_locations.get_key(column_index)
-        value = self._data[row_key][column_key]
-        look = (row_index, column_index, base_style, width, cursor, hover, self._show_hover_cursor,
-                self.show_cursor, self._pseudo_class_state, self.app.theme)
-        shown = self._cells_shown.get((row_key, column_key))
-        if shown is not None and shown[1] is value and shown[0] == look:
-            return shown[2]
+        content = content_key(self._data[row_key][column_key])
+        if content is None:
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        key = (content, column_index, base_style, width, cursor, hover, self._show_hover_cursor,
+               self.show_cursor, self._pseudo_class_state, self.app.theme,
+               row_index < self.fixed_rows, self.rows[row_key].height)
+        renders = self._renders
+        rendered = renders.get(key)
+        if rendered is not None:
+            rendered_row, lines = rendered
+            if rendered_row != row_index:
+                lines = moved(lines, row_index, column_index)
+                renders[key] = (row_index, lines)
+            return lines
         lines = super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        shown_cells = self._cells_shown
-        if shown is None and len(shown_cells) >= CELLS_KEPT:
-            del shown_cells[next(iter(shown_cells))]  # the oldest first
-        shown_cells[(row_key, column_key)] = (look, value, lines)
+        if len(renders) >= RENDERS_KEPT:
+            del renders[next(iter(renders))]
+        renders[key] = (row_index, lines)
         return lines
