@@ -23,6 +23,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.cache import LRUCache
+from textual.geometry import Size
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellType
 
@@ -95,3 +96,20 @@ class LeanDataTable(DataTable[CellType]):
             del renders[next(iter(renders))]
         renders[key] = (row_index, lines)
         return lines
+
+    def _update_dimensions(self, new_rows: Any) -> None:
+        """The virtual size, without measuring new rows when no column or row sizes to content.
+
+        ``DataTable`` measures every cell of every new row to widen auto-width columns; with
+        fixed widths and heights (every column of a trade tape) that only costs time.
+        """
+        rows = self.rows
+        if any(column.auto_width for column in self.columns.values()) or any(
+            row.label is not None or row.auto_height
+            for row in (rows.get(key) for key in new_rows) if row is not None
+        ):
+            super()._update_dimensions(new_rows)
+            return
+        width = sum(column.get_render_width(self) for column in self.columns.values())
+        header_height = self.header_height if self.show_header else 0
+        self.virtual_size = Size(width + self._row_label_column_width, self._total_row_height + header_height)
