@@ -56,6 +56,8 @@ def moved(lines: Lines, row_index: int, column_index: int) -> Lines:
 class LeanDataTable(DataTable[CellType]):
     """A ``DataTable`` that renders a content once per look (see the module docstring)."""
 
+    _columns_in_order: tuple[object, int, list[Any]] | None = None
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._row_render_cache = LRUCache(LINES_KEPT)
@@ -63,6 +65,17 @@ class LeanDataTable(DataTable[CellType]):
         self._line_cache = LRUCache(LINES_KEPT)
         # A plain dict, oldest evicted first: Textual's LRUCache.set never replaces a key's value.
         self._renders: dict[Hashable, tuple[int, Lines]] = {}
+
+    @property
+    def ordered_columns(self) -> list[Any]:
+        """The columns as they appear on screen (``DataTable`` works them out on every call: for
+        every row added and every line drawn). Columns only move when one is added or removed."""
+        cached = self._columns_in_order
+        locations, count = self._column_locations, len(self.columns)
+        if cached is None or cached[0] is not locations or cached[1] != count:
+            ordered = [self.columns[locations.get_key(index)] for index in range(count)]
+            cached = self._columns_in_order = (locations, count, ordered)
+        return list(cached[2])
 
     def _render_cell(
         self,
