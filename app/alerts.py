@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, Iterable, TypeVar
 
 from app import protocol as p
-from app.fixed import COUNT_PLACES, format_count, format_price_cents, parse_decimal
+from app.fixed import COUNT_PLACES, ONE_DOLLAR, format_count, format_price_cents, parse_decimal
 from app.state import Kind, MarketState
 
 DEFAULT_COOLDOWN = 10.0
@@ -128,7 +128,7 @@ def _price(text: str, allow_zero: bool) -> int:
         price = parse_decimal(text, 2)  # cents with up to two decimals: price units
     except ValueError:
         raise RuleError(f"{text!r} is not a price in cents (like 45 or 41.5)") from None
-    if not (0 <= price <= 10_000) or (price == 0 and not allow_zero):
+    if not (0 <= price <= ONE_DOLLAR) or (price == 0 and not allow_zero):
         raise RuleError(f"{text}¢ is outside {'0' if allow_zero else '0.01'}..100¢")
     return price
 
@@ -208,6 +208,11 @@ class _Cursor(Generic[T]):
         out.reverse()
         return out
 
+    def skip(self) -> None:
+        """Take everything there is as seen, without reading it."""
+        if self.items:
+            self.newest = self.items[-1]
+
 
 @dataclass
 class RateLimit:
@@ -249,6 +254,8 @@ class AlertCenter:
         self.log: deque[FiredAlert] = deque(maxlen=log_capacity)
         self.fired = 0
         self.suppressed = 0
+        self.fired_by_rule: dict[int, int] = {}
+        self.last_fired: dict[int, float] = {}
         self._ids = 0
         self._trades = _Cursor(state.trades)
         self._fills = _Cursor(state.fills)
@@ -291,6 +298,10 @@ class AlertCenter:
     def evaluate(self, kinds: Kind, now: float) -> list[FiredAlert]:
         """Look at what ``kinds`` changed; the alerts that fired, each marked notified or not."""
         hits: list[tuple[int, str | None, str]] = []
+        if not self.rules:  # nothing to look for: what arrived is seen, at no cost
+            for cursor in (self._trades, self._fills, self._lifecycle):
+                cursor.skip()
+            return []
         if kinds & Kind.TRADE:
             self._on_trades(self._trades.fresh(), hits)
         if kinds & Kind.TICKER:
@@ -303,6 +314,8 @@ class AlertCenter:
 
     def _fire(self, rule_id: int, market: str | None, text: str, now: float) -> FiredAlert:
         self.fired += 1
+        self.fired_by_rule[rule_id] = self.fired_by_rule.get(rule_id, 0) + 1
+        self.last_fired[rule_id] = now
         notified = self.limit.allow(rule_id, now)
         if not notified:
             self.suppressed += 1
@@ -364,9 +377,10 @@ class AlertCenter:
             for rule_id, rule in rules:
                 if rule.market is None or rule.market == fill.market_ticker:
                     what = " ".join(x for x in (fill.action, fill.side) if x)
+                    price = ONE_DOLLAR - fill.yes_price if fill.side == "no" else fill.yes_price
                     hits.append((rule_id, fill.market_ticker,
                                  f"{fill.market_ticker}: filled {what + ' ' if what else ''}"
-                                 f"{format_count(fill.count)} at {_cents(fill.yes_price)}"))
+                                 f"{format_count(fill.count)} at {_cents(price)}"))
 
     def _on_lifecycle(self, messages: list[p.Message], hits: list[tuple[int, str | None, str]]) -> None:
         rules = self._of(RuleKind.LIFECYCLE)

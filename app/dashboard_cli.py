@@ -13,7 +13,7 @@ import argparse
 from typing import Any
 
 from app.auth import AuthError, Credentials
-from app.config import ConfigError, ConnectionSettings, add_connection_arguments, resolve
+from app.config import ConfigError, ConnectionSettings, add_connection_arguments, preferences, resolve
 from app.endpoint import Endpoint, open_endpoint
 from app.recording import RecordingError, RecordingFile
 from app.state import MarketState
@@ -57,6 +57,7 @@ def run(args: argparse.Namespace) -> int:
         if recording is not None and args.record:
             raise ConfigError("--record and --replay cannot be used together")
         settings = resolve(args)
+        prefs = preferences(args)
         if recording is None:
             check_key(settings)
     except (ConfigError, AuthError, RecordingError) as exc:
@@ -77,6 +78,7 @@ def run(args: argparse.Namespace) -> int:
         replay=recording,
         replay_speed=args.speed,
         record_path=args.record,
+        preferences=prefs,
     )
     result = app.run()
     return result if isinstance(result, int) else 0

@@ -20,7 +20,9 @@ from textual.screen import Screen
 import styles
 from app import gc_tuning
 from app import protocol as p
+from app.alerts import AlertCenter, RateLimit
 from app.auth import AuthError
+from app.config import Preferences
 from app.endpoint import Endpoint, want_defaults
 from app.feed import Feed, FeedCommandError, FeedConfig
 from app.feed_bridge import MessageSink
@@ -30,6 +32,7 @@ from app.screens.help import HelpScreen, help_sections
 from app.screens.subscribe import SubscribeDialog, SubscriptionRequest
 from app.recording import Recorder, RecordingFile, Replay
 from app.state import MarketState
+from app.watchlist import Watchlist
 
 gc_tuning.install()
 STYLES_DIR = Path(styles.__file__).parent
@@ -78,6 +81,7 @@ class KalshiDashApp(App[int]):
         replay: RecordingFile | None = None,
         replay_speed: float = 1.0,
         record_path: str | None = None,
+        preferences: Preferences | None = None,
     ) -> None:
         super().__init__()
         self.market_state = state
@@ -91,7 +95,13 @@ class KalshiDashApp(App[int]):
         self.replay_speed = replay_speed
         self.replay: Replay | None = None
         self.record_path = record_path
-        self.dashboard = DashboardScreen(state, self.environment, self.initial_markets)
+        self.preferences = preferences if preferences is not None else Preferences()
+        prefs = self.preferences
+        self.watchlist = Watchlist(prefs.watchlist)
+        self.alerts = AlertCenter(state, prefs.rules, bell=prefs.bell,
+                                  limit=RateLimit(prefs.cooldown, prefs.burst, prefs.window))
+        self.dashboard = DashboardScreen(state, self.environment, self.initial_markets,
+                                         watchlist=self.watchlist, alerts=self.alerts)
         self.theme = theme
 
     def get_default_screen(self) -> Screen:
@@ -328,9 +338,14 @@ class KalshiDashApp(App[int]):
         self.theme = LIGHT_THEME if self.theme == DARK_THEME else DARK_THEME
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """The palette offers every binding of the app and the dashboard, and Textual's own."""
+        """The palette offers every binding of the app, the dashboard and the widgets (those of a
+        kind the dashboard shows now), and Textual's own."""
         yield from super().get_system_commands(screen)
-        for _section, rows in help_sections(self)[:2]:
+        for section, rows in help_sections(self):
             for row in rows:
-                if self.check_action(row.action, ()):
+                if row.widget is not None:
+                    if self.dashboard.key_target(row.widget) is None:
+                        continue
+                    yield SystemCommand(row.description, f"key {row.key} · {section.lower()}", row.run)
+                elif self.check_action(row.action, ()):
                     yield SystemCommand(row.description, f"key {row.key}", row.run)

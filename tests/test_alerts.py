@@ -119,11 +119,13 @@ def test_fills_and_lifecycle_events() -> None:
     alerts = center(state, Rule(RuleKind.FILL), Rule(RuleKind.LIFECYCLE, M, event_type="settled"),
                     Rule(RuleKind.LIFECYCLE))
     state.apply(p.Fill(market_ticker=M, yes_price=4100, count=300, side="yes", action="buy"))
+    state.apply(p.Fill(market_ticker=M, yes_price=4100, count=50, side="no", action="sell"))
     state.apply(p.MarketLifecycle(market_ticker=M, event_type="settled", result="yes"))
     state.apply(p.MarketLifecycle(market_ticker="KXB-2-T1", event_type="activated"))
     fired = alerts.evaluate(Kind.FILL | Kind.LIFECYCLE, 1.0)
     assert [(a.rule_id, a.text) for a in fired] == [
         (1, f"{M}: filled buy yes 3 at 41¢"),
+        (1, f"{M}: filled sell no 0.50 at 59¢"),  # the price of the side traded
         (2, f"{M}: settled (result yes)"),
         (3, f"{M}: settled (result yes)"),
         (3, "KXB-2-T1: activated"),
@@ -168,3 +170,15 @@ def test_removed_rules_stop_firing() -> None:
     alerts.remove(1)
     trade(state, 4100)
     assert alerts.evaluate(Kind.TRADE, 1.0) == [] and alerts.rule_text(1) == "removed rule"
+
+
+def test_without_rules_what_arrives_is_taken_as_seen() -> None:
+    state = MarketState()
+    alerts = center(state)
+    trade(state, 4100, 99_900)
+    assert alerts.evaluate(Kind.TRADE, 1.0) == []
+    alerts.add(Rule(RuleKind.PRINT_AT_LEAST, None, 100))
+    assert alerts.evaluate(Kind.TRADE, 2.0) == []  # the print came before the rule
+    trade(state, 4100, 200)
+    (alert,) = alerts.evaluate(Kind.TRADE, 3.0)
+    assert alerts.fired_by_rule == {1: 1} and alerts.last_fired == {1: 3.0} and alert.rule_id == 1

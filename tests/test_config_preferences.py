@@ -11,6 +11,8 @@ import pytest
 
 from app.alerts import Rule, RuleKind
 from app.config import ConfigError, Preferences, load_preferences, load_profile, save_watchlist
+from app.watchlist import Watchlist
+from tests.cli_support import assert_one_line_error, run_cli
 
 PROFILES = '''# my Kalshi settings
 default_profile = "demo"
@@ -106,3 +108,15 @@ def test_saving_refuses_a_file_that_does_not_parse(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="cannot be read"):
         save_watchlist(path, ["KXA"])
     assert path.read_text() == "watchlist = [\n"
+
+
+def test_watchlist_toggles_in_starring_order() -> None:
+    watchlist = Watchlist(["KXB", "KXA"])
+    assert watchlist.toggle("KXC") is True and list(watchlist) == ["KXB", "KXA", "KXC"]
+    assert watchlist.toggle("KXB") is False and list(watchlist) == ["KXA", "KXC"]
+    assert "KXA" in watchlist and "KXB" not in watchlist and len(watchlist) == 2
+
+
+def test_the_dashboard_refuses_a_bad_alert_rule_in_one_line(tmp_path: Path) -> None:
+    path = write(tmp_path, '[[alerts.rules]]\nmarket = "KXA-1-B51"\nlast_crosses = "high"\n')
+    assert_one_line_error(run_cli(tmp_path, "--config", str(path)), "alert rule 1", "not a price in cents")

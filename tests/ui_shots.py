@@ -17,24 +17,90 @@ from textual.widgets import Input
 from app.feed import LiveSubscription
 from app.feed_status import ConnectionState, FeedErrorInfo, FeedStatusSnapshot
 from app.main import DARK_THEME, LIGHT_THEME, KalshiDashApp
+from app.alerts import Rule, RuleKind
+from app.integrity import IntegrityReport, NotificationCounts, RateMeter, market_health, subscription_health
 from app.messages import BookChanged, FeedError, FeedStatus
+from app.screens.alert_dialog import AlertDialog
 from app.screens.subscribe import SubscribeDialog
-from app.state import BookStatus
+from app.state import BookStatus, Kind
 from tests.ui_states import LADDER_TICKER, Scenario, advance, dashboard_app, scenario, status, until
+from widgets.integrity_panel import IntegrityPanel
 from widgets.subscriptions_table import SubscriptionsTable
 from widgets.ticker_grid import TickerGrid
 
 SIZE = (120, 40)
 LIVE_STEPS = 120
 Step = Callable[[Pilot[Any]], Awaitable[None]]
+Prepare = Callable[[KalshiDashApp], None]
+EVENT_TICKER = "KXHIGHNY-25NOV27-B51"
+MONOTONIC_NOW = 5_000.0  # the feed's clock in the integrity shot
 
 SUBSCRIPTIONS = [
-    LiveSubscription(1, "ticker", None, last_seq=5_120, messages=5_120),
-    LiveSubscription(2, "trade", None, last_seq=2_301, messages=2_301, gaps=1, resyncs=0),
+    LiveSubscription(1, "ticker", None, last_seq=5_120, messages=5_120, last_data=MONOTONIC_NOW - 0.2),
+    LiveSubscription(2, "trade", None, last_seq=2_301, messages=2_301, gaps=1, resyncs=0,
+                     last_data=MONOTONIC_NOW - 0.4),
     LiveSubscription(3, "orderbook_delta", {LADDER_TICKER, "KXHIGHNY-25NOV27-B51"},
-                     last_seq=812, messages=812, resyncs=1, resyncing=True),
-    LiveSubscription(4, "market_lifecycle_v2", None, last_seq=40, messages=40),
+                     last_seq=812, messages=812, resyncs=1, resyncing=True, last_data=MONOTONIC_NOW - 1.7),
+    LiveSubscription(4, "market_lifecycle_v2", None, last_seq=40, messages=40, last_data=MONOTONIC_NOW - 75.0),
 ]
+ALERT_RULES = (
+    Rule(RuleKind.PRINT_AT_LEAST, None, 9_000),
+    Rule(RuleKind.SPREAD_BELOW, LADDER_TICKER, 200),
+    Rule(RuleKind.LAST_CROSSES, LADDER_TICKER, 8_250),
+    Rule(RuleKind.LIFECYCLE, None, event_type="settled"),
+    Rule(RuleKind.FILL),
+)
+
+
+def set_alert_rules(app: KalshiDashApp) -> None:
+    """The alert rules of the alerts shot (before the live activity, which fires some)."""
+    for rule in ALERT_RULES:
+        app.dashboard.alerts.add(rule)
+
+
+async def show_integrity(pilot: Pilot[Any]) -> None:
+    """The integrity pane with fixed counters: rates from two looks a second apart, one book
+    resyncing for 1.7 s, notifications counted as the dashboard counted them."""
+    app = pilot.app
+    app.market_state.set_book_status(LADDER_TICKER, BookStatus.RESYNCING)
+    meter, notices = RateMeter(), NotificationCounts()
+    for kinds, times in ((Kind.TICKER, 412), (Kind.TRADE, 380), (Kind.BOOK, 96), (Kind.LIFECYCLE, 12)):
+        for _ in range(times):
+            notices.count(kinds)
+    earlier = [(sub.sid, sub.messages - sub.sid * 150) for sub in SUBSCRIPTIONS]
+    for sid, messages in earlier:
+        meter.rate(sid, messages, MONOTONIC_NOW - 1.0)
+    report = IntegrityReport(
+        tuple(subscription_health(SUBSCRIPTIONS, meter, notices, MONOTONIC_NOW)),
+        tuple(market_health(app.market_state, {LADDER_TICKER: MONOTONIC_NOW - 1.7},
+                            {LADDER_TICKER: 1}, MONOTONIC_NOW)),
+    )
+    app.dashboard.query_one(IntegrityPanel).show(report)
+
+
+async def open_event_view(pilot: Pilot[Any]) -> None:
+    """``e`` on a market of a three-strike event."""
+    grid = pilot.app.dashboard.query_one(TickerGrid)
+    grid.focus()
+    grid.show_ticker(EVENT_TICKER)
+    await pilot.press("e")
+
+
+async def star_two_and_show_the_watchlist(pilot: Pilot[Any]) -> None:
+    """Star the first and the third market, then show the watchlist only."""
+    pilot.app.dashboard.query_one(TickerGrid).focus()
+    await pilot.press("f", "down", "down", "f", "w")
+
+
+async def open_alert_dialog(pilot: Pilot[Any]) -> None:
+    """The alert dialog for the ladder's market with a level typed in, cursor steady."""
+    app = pilot.app
+    dialog = AlertDialog(app.dashboard.known_tickers(), LADDER_TICKER)
+    await app.push_screen(dialog)
+    await pilot.pause()
+    for field in dialog.query(Input):
+        field.cursor_blink = False
+    await pilot.press(*"82.5")
 
 
 async def log_an_error(pilot: Pilot[Any]) -> None:
@@ -71,6 +137,7 @@ class Shot:
     theme: str = DARK_THEME
     size: tuple[int, int] = SIZE
     then: Step | None = None
+    prepare: Prepare | None = None
 
     def app(self) -> tuple[KalshiDashApp, Step]:
         """The app for this shot, and what to run on it before the picture is taken."""
@@ -83,6 +150,8 @@ class Shot:
             app = pilot.app
             dashboard = app.dashboard
             await until(pilot, lambda: bool(dashboard.is_mounted and dashboard.ladders()))
+            if self.prepare is not None:
+                self.prepare(app)
             advance(app, sim, LIVE_STEPS)
             dashboard.post_message(FeedStatus(self.feed))
             dashboard.query_one(SubscriptionsTable).show(SUBSCRIPTIONS)
@@ -119,4 +188,9 @@ SHOTS: tuple[Shot, ...] = (
     Shot("reconnecting", environment="PROD", book_status=BookStatus.STALE, feed=status(
         ConnectionState.RECONNECTING, reconnect_in=2.4, reconnects=3, messages_per_second=0.0,
         last_data_age=3.1)),
+    Shot("event-view", then=open_event_view),
+    Shot("integrity", keys=("8",), then=show_integrity),
+    Shot("alerts", keys=("9",), prepare=set_alert_rules),
+    Shot("alert-dialog", then=open_alert_dialog),
+    Shot("watchlist", then=star_two_and_show_the_watchlist),
 )

@@ -74,6 +74,24 @@ def countdown_text(seconds: float | None) -> str:
     return f"{secs}s"
 
 
+def age_text(seconds: float | None) -> str:
+    """How long ago: ``0.4 s``, ``12 s``, ``3m 05s``, ``2h 10m``; an em dash when never."""
+    if seconds is None:
+        return EMPTY
+    if seconds < 10:
+        return f"{seconds:.1f} s"
+    if seconds < 60:
+        return f"{seconds:.0f} s"
+    return countdown_text(seconds)
+
+
+def percent_text(price: Fraction | int | None) -> str:
+    """A price read as a probability (``4150`` -> ``41.5%``), exact; an em dash when unknown."""
+    if price is None:
+        return EMPTY
+    return fraction_cents(Fraction(price)).removesuffix("¢") + "%"
+
+
 def clock_of(node: DOMNode) -> Callable[[], float]:
     """The wall clock the app uses (tests freeze it); ``time.time`` outside such an app."""
     try:

@@ -4,7 +4,11 @@ Rows are keyed by market ticker and updated cell by cell (``update_cell(update_w
 the table is never cleared and rebuilt on an update. A cell whose value moved flashes briefly,
 green with ``▲`` when up and red with ``▼`` when down. Sort by any column from the keyboard
 (``o`` picks the next column, ``r`` reverses); a filter keeps the rows whose ticker or title
-contains the text. Enter posts :class:`TickerGrid.MarketChosen`.
+contains the text. Enter posts :class:`TickerGrid.MarketChosen`, ``e`` :class:`TickerGrid.EventChosen`.
+
+``f`` stars the market under the cursor (the ★ column; the app saves the watchlist) and ``w``
+shows the watchlist only. The Trend column is a sparkline of the last price since start (from
+``MarketState.history``).
 """
 
 from __future__ import annotations
@@ -21,7 +25,9 @@ from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist, RowKey
 
 from app.state import Kind, MarketState
+from app.watchlist import Watchlist
 from widgets.base import StateView
+from widgets.chart_model import sparkline
 from widgets.flashes import Flashes
 from widgets.messages import MarketMessage
 from widgets.lean_table import LeanDataTable
@@ -41,6 +47,8 @@ RESORT_SECONDS = 0.5
 # A DataTable redraws every visible cell when any cell changes, so the grid takes in changes at
 # most this often (the feed may announce them 30 times a second); flashes last longer than a slot.
 REDRAW_HZ = 5.0
+TREND_WIDTH = 10
+STAR = "★"
 
 
 class RowValues(NamedTuple):
@@ -57,6 +65,8 @@ class RowValues(NamedTuple):
     status: str | None
     close_ts: int | None
     title: str | None
+    starred: bool = False
+    trend: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +79,11 @@ class GridColumn:
     render: Callable[[Any], str]
     numeric: bool = False
     flashes: bool = False
+    sortable: bool = True
+
+
+def _star(starred: bool) -> str:
+    return STAR if starred else " "
 
 
 def _plain(value: str | None) -> str:
@@ -78,8 +93,10 @@ def _plain(value: str | None) -> str:
 # Widths include the one blank cell that separates a column from the previous one (the table's
 # own cell padding is 0, which halves the room separators take).
 COLUMNS: tuple[GridColumn, ...] = (
+    GridColumn("starred", STAR, 2, _star),
     GridColumn("ticker", "Ticker", None, _plain),
     GridColumn("last", "Last", 9, price_text, numeric=True, flashes=True),
+    GridColumn("trend", "Trend", TREND_WIDTH + 1, _plain, sortable=False),
     GridColumn("yes_bid", "Yes bid", 9, price_text, numeric=True, flashes=True),
     GridColumn("yes_ask", "Yes ask", 9, price_text, numeric=True, flashes=True),
     GridColumn("spread", "Spread", 8, price_text, numeric=True, flashes=True),
@@ -94,10 +111,11 @@ COLUMN_BY_KEY = {column.key: column for column in COLUMNS}
 FIELD_INDEX = {name: i for i, name in enumerate(RowValues._fields)}
 
 
-def row_values(state: MarketState, ticker: str) -> RowValues:
-    """The grid row of ``ticker`` from the current state."""
+def row_values(state: MarketState, ticker: str, starred: bool = False) -> RowValues:
+    """The grid row of ``ticker`` from the current state (``starred``: in the watchlist)."""
     msg = state.tickers.get(ticker)
     info = state.markets.get(ticker)
+    history = state.history.get(ticker)
     bid = msg.yes_bid if msg else None
     ask = msg.yes_ask if msg else None
     return RowValues(
@@ -112,6 +130,8 @@ def row_values(state: MarketState, ticker: str) -> RowValues:
         status=info.status if info else None,
         close_ts=info.close_ts if info else None,
         title=info.title if info else None,
+        starred=starred,
+        trend=sparkline(history.last, TREND_WIDTH) if history is not None else "",
     )
 
 
@@ -127,6 +147,9 @@ class TickerGrid(LeanDataTable, StateView):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select_cursor", "Ladder"),
+        Binding("e", "event", "Event"),
+        Binding("f", "toggle_star", "Star"),
+        Binding("w", "toggle_watch_only", "Watchlist only", show=False),
         Binding("o", "next_sort", "Sort"),
         Binding("r", "reverse_sort", "Reverse"),
     ]
@@ -134,15 +157,30 @@ class TickerGrid(LeanDataTable, StateView):
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "ticker-grid--up",
         "ticker-grid--down",
+        "ticker-grid--star",
+        "ticker-grid--trend",
     }
 
     class MarketChosen(MarketMessage):
         """The user chose a market (Enter on its row)."""
 
+    class EventChosen(MarketMessage):
+        """The user asked for the event view of a market's event (``e`` on its row)."""
+
+    class StarToggled(MarketMessage):
+        """The user starred or unstarred a market (``f``): the watchlist changed."""
+
     def __init__(
-        self, *, flash_seconds: float = FLASH_SECONDS, redraw_hz: float = REDRAW_HZ, **kwargs: Any
+        self,
+        *,
+        flash_seconds: float = FLASH_SECONDS,
+        redraw_hz: float = REDRAW_HZ,
+        watchlist: Watchlist | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, cell_padding=0, **kwargs)
+        self.watchlist = watchlist if watchlist is not None else Watchlist()
+        self.watch_only = False
         self.flash_seconds = flash_seconds
         self.redraw_hz = redraw_hz
         self._pending = Kind.NONE
@@ -201,7 +239,7 @@ class TickerGrid(LeanDataTable, StateView):
             if not everything and self._seen_messages.get(ticker) is msg:
                 continue
             self._seen_messages[ticker] = msg
-            sort_dirty |= self._update_row(row_values(state, ticker))
+            sort_dirty |= self._update_row(row_values(state, ticker, ticker in self.watchlist))
         if sort_dirty:
             self._schedule_resort()
         self._describe()
@@ -253,6 +291,8 @@ class TickerGrid(LeanDataTable, StateView):
             style = self._style("ticker-grid--up" if direction > 0 else "ticker-grid--down")
         elif column.key == "change" and value:
             style = self._style("ticker-grid--up" if value > 0 else "ticker-grid--down")
+        elif column.key in ("starred", "trend"):
+            style = self._style(f"ticker-grid--{'star' if column.key == 'starred' else 'trend'}")
         if column.numeric:
             return Text(text, style=style, justify="right")
         return Text(f" {text}", style=style)
@@ -303,6 +343,8 @@ class TickerGrid(LeanDataTable, StateView):
     # -- filter ---------------------------------------------------------------------------------
 
     def _matches(self, values: RowValues) -> bool:
+        if self.watch_only and not values.starred:
+            return False
         needle = self.filter_text.casefold()
         if not needle:
             return True
@@ -313,6 +355,10 @@ class TickerGrid(LeanDataTable, StateView):
         if text == self.filter_text:
             return
         self.filter_text = text
+        self._refilter()
+
+    def _refilter(self) -> None:
+        """Add the rows that match now and remove those that do not."""
         for ticker, values in self._values.items():
             shown = self._has_row(ticker)
             if self._matches(values) and not shown:
@@ -320,6 +366,35 @@ class TickerGrid(LeanDataTable, StateView):
             elif not self._matches(values) and shown:
                 self.remove_row(ticker)
         self._resort()
+
+    # -- watchlist ------------------------------------------------------------------------------
+
+    def action_toggle_star(self) -> None:
+        """Star the market under the cursor, or unstar it (the app saves the watchlist)."""
+        ticker = self._cursor_ticker()
+        if ticker is None:
+            return
+        starred = self.watchlist.toggle(ticker)
+        values = self._values[ticker]._replace(starred=starred)
+        self._update_row(values)
+        self._describe()
+        self.post_message(self.StarToggled(ticker))
+
+    def action_toggle_watch_only(self) -> None:
+        """Show only the starred markets, or every market again."""
+        self.set_watch_only(not self.watch_only)
+
+    def set_watch_only(self, on: bool) -> None:
+        """Show only the starred markets (``on``) or every market."""
+        if on != self.watch_only:
+            self.watch_only = on
+            self._refilter()
+
+    def action_event(self) -> None:
+        """Ask for the event view of the market under the cursor."""
+        ticker = self._cursor_ticker()
+        if ticker is not None:
+            self.post_message(self.EventChosen(ticker))
 
     def visible_tickers(self) -> list[str]:
         """The tickers of the rows shown, top to bottom."""
@@ -329,9 +404,9 @@ class TickerGrid(LeanDataTable, StateView):
 
     def action_next_sort(self) -> None:
         """Sort by the next column (the first press sorts by ticker)."""
-        keys = [column.key for column in COLUMNS]
+        keys = [column.key for column in COLUMNS if column.sortable]
         if self.sort_column is None:
-            self.sort_column = keys[0]
+            self.sort_column = "ticker"
         else:
             self.sort_column = keys[(keys.index(self.sort_column) + 1) % len(keys)]
         self.sort_reverse = COLUMN_BY_KEY[self.sort_column].numeric
@@ -340,7 +415,7 @@ class TickerGrid(LeanDataTable, StateView):
     def action_reverse_sort(self) -> None:
         """Reverse the sort order (sorting by ticker first when unsorted)."""
         if self.sort_column is None:
-            self.sort_column = COLUMNS[0].key
+            self.sort_column = "ticker"
         else:
             self.sort_reverse = not self.sort_reverse
         self._resort()
@@ -360,15 +435,18 @@ class TickerGrid(LeanDataTable, StateView):
             self._resort_timer.stop()
             self._resort_timer = None
         self._describe()
-        if self.sort_column is None or not self.row_count:
+        if not self.row_count:
             return
-        index = FIELD_INDEX[self.sort_column]
         current = self._cursor_ticker()
-        self.sort(  # the ticker cell is the ticker after one blank (tickers hold no blanks)
-            "ticker",
-            key=lambda cell: sort_key(self._values[cell.plain.strip()][index], self.sort_reverse),
-            reverse=self.sort_reverse,
-        )
+        key: Callable[[Text], Any]
+        if self.sort_column is None:  # rows a filter added back: in the order first seen
+            seen = {ticker: position for position, ticker in enumerate(self._values)}
+            key = lambda cell: seen[cell.plain.strip()]  # noqa: E731
+        else:
+            index = FIELD_INDEX[self.sort_column]
+            key = lambda cell: sort_key(self._values[cell.plain.strip()][index], self.sort_reverse)  # noqa: E731
+        # the ticker cell is the ticker after one blank (tickers hold no blanks)
+        self.sort("ticker", key=key, reverse=self.sort_column is not None and self.sort_reverse)
         if current is not None:
             self.move_cursor(row=self.get_row_index(current), scroll=False)
 
@@ -380,6 +458,8 @@ class TickerGrid(LeanDataTable, StateView):
             parts.append(f"sorted by {COLUMN_BY_KEY[self.sort_column].label} {glyph}")
         if self.filter_text:
             parts.append(f"filter “{self.filter_text}”")
+        if self.watch_only:
+            parts.append(f"{STAR} watchlist only")
         self.border_subtitle = Text(" · ".join(parts))
 
     def _cursor_ticker(self) -> str | None:
@@ -394,6 +474,11 @@ class TickerGrid(LeanDataTable, StateView):
     def cursor_ticker(self) -> str | None:
         """The market under the cursor, if any."""
         return self._cursor_ticker()
+
+    def show_ticker(self, ticker: str) -> None:
+        """Put the cursor on ``ticker``'s row, if it is shown."""
+        if self._has_row(ticker):
+            self.move_cursor(row=self.get_row_index(ticker))
 
     # -- selection ------------------------------------------------------------------------------
 

@@ -1,16 +1,19 @@
-"""The dashboard screen: six panes switched with 1–6, the status bar, and the one fan-out.
+"""The dashboard screen: nine panes switched with 1–9, the status bar, and the one fan-out.
 
 The feed's messages are posted to this screen. State messages go through :class:`FanOut` to the
-widgets that show their kind; status, subscription and error messages go to the status bar, the
-subscriptions table, the feed pane and notifications. Panes:
+widgets that show their kind (and are counted for the integrity pane, and looked at by the alert
+rules); status, subscription and error messages go to the status bar, the subscriptions table,
+the feed and integrity panes and notifications. Panes:
 
-1 Markets (ticker grid, ladder tabs, trade tape) · 2 Account (positions, fills, orders) ·
-3 RFQs · 4 Lifecycle · 5 Subscriptions · 6 Feed
+1 Markets (ticker grid, ladder tabs each with its price chart, trade tape) · 2 Account
+(positions, fills, orders) · 3 RFQs · 4 Lifecycle · 5 Subscriptions · 6 Feed · 7 Event (one
+event's strikes side by side) · 8 Integrity (per subscription and per book) · 9 Alerts
 """
 
 from __future__ import annotations
 
 import itertools
+import time
 from typing import TYPE_CHECKING, ClassVar, Iterable
 
 from rich.text import Text
@@ -19,18 +22,30 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, Vertical
 from textual.content import Content
+from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
 
+from app.alerts import AlertCenter, Rule
+from app.config import ConfigError, save_watchlist
+from app.event_view import event_of
 from app.fanout import FanOut
+from app.integrity import IntegrityReport, NotificationCounts, RateMeter, market_health, subscription_health
 from app.messages import FeedError, FeedStatus, StateChanged, SubscriptionsChanged, BookChanged
-from app.state import MarketState
+from app.screens.alert_dialog import AlertDialog
+from app.state import Kind, MarketState
+from app.watchlist import Watchlist
+from widgets.alert_rules_table import AlertRulesTable
+from widgets.alerts_panel import AlertsPanel
 from widgets.depth_ladder import DepthLadder
+from widgets.event_strip import EventStrip
 from widgets.feed_panel import FeedPanel
 from widgets.fills_table import FillsTable
 from widgets.lifecycle_log import LifecycleLog
+from widgets.integrity_panel import IntegrityPanel
 from widgets.orders_table import OrdersTable
 from widgets.positions_table import PositionsTable
+from widgets.price_chart import PriceChart
 from widgets.rfq_inbox import RfqInbox
 from widgets.status_bar import StatusBar
 from widgets.subscriptions_table import SubscriptionsTable
@@ -48,11 +63,14 @@ PANES: tuple[tuple[str, str], ...] = (
     ("lifecycle", "Lifecycle"),
     ("subscriptions", "Subscriptions"),
     ("feed", "Feed"),
+    ("event", "Event"),
+    ("integrity", "Integrity"),
+    ("alerts", "Alerts"),
 )
 
 
 def pane_bindings() -> list[Binding]:
-    """``1``–``6``: one binding per pane, generated from :data:`PANES`."""
+    """``1``–``9``: one binding per pane, generated from :data:`PANES`."""
     return [
         Binding(str(n), f"show_pane('{pane}')", title, show=False)
         for n, (pane, title) in enumerate(PANES, start=1)
@@ -60,23 +78,35 @@ def pane_bindings() -> list[Binding]:
 
 
 class DashboardScreen(Screen[None]):
-    """The main screen: status bar, the six panes, and the footer."""
+    """The main screen: status bar, the nine panes, and the footer."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *pane_bindings(),
         Binding("slash", "filter", "Filter"),
         Binding("l", "show_pane('subscriptions')", "Subs"),
+        Binding("exclamation_mark", "new_alert", "New alert", show=False),
+        Binding("b", "toggle_bell", "Alert bell on/off", show=False),
         Binding("escape", "close_filter", "Close filter", show=False),
     ]
 
     def __init__(
-        self, state: MarketState, environment: str, markets: Iterable[str] = ()
+        self,
+        state: MarketState,
+        environment: str,
+        markets: Iterable[str] = (),
+        *,
+        watchlist: Watchlist | None = None,
+        alerts: AlertCenter | None = None,
     ) -> None:
         super().__init__(id="dashboard")
         self.state = state
         self.environment = environment
         self.initial_markets = list(markets)
+        self.watchlist = watchlist if watchlist is not None else Watchlist()
+        self.alerts = alerts if alerts is not None else AlertCenter(state)
         self.fanout = FanOut(self, state)
+        self.notifications = NotificationCounts()
+        self.rates = RateMeter()
         self._ladder_ids = itertools.count(1)
         self._ladder_panes: dict[str, str] = {}
 
@@ -92,7 +122,7 @@ class DashboardScreen(Screen[None]):
         with TabbedContent(id="panes", initial="markets"):
             with TabPane(f"1 {PANES[0][1]}", id="markets"):
                 yield Input(placeholder="filter markets by ticker or title", id="grid-filter")
-                yield TickerGrid(id="grid")
+                yield TickerGrid(id="grid", watchlist=self.watchlist)
                 with Horizontal(id="markets-lower"):
                     with Container(id="ladders-box"):
                         yield Static(
@@ -113,6 +143,12 @@ class DashboardScreen(Screen[None]):
                 yield SubscriptionsTable(id="subscriptions-table")
             with TabPane(f"6 {PANES[5][1]}", id="feed"):
                 yield FeedPanel(id="feed-panel")
+            with TabPane(f"7 {PANES[6][1]}", id="event"):
+                yield EventStrip(id="event-strip")
+            with TabPane(f"8 {PANES[7][1]}", id="integrity"):
+                yield IntegrityPanel(id="integrity-panel")
+            with TabPane(f"9 {PANES[8][1]}", id="alerts"):
+                yield AlertsPanel(self.alerts, id="alerts-panel")
         yield Footer()
 
     async def on_mount(self) -> None:
@@ -129,11 +165,14 @@ class DashboardScreen(Screen[None]):
     @on(StateChanged)
     def _state_changed(self, message: StateChanged) -> None:
         books = message.tickers if isinstance(message, BookChanged) else frozenset()
+        self.notifications.count(message.KIND)
         self.fanout.dispatch(message.KIND, books)
+        self.check_alerts(message.KIND)
 
     def on_feed_status(self, message: FeedStatus) -> None:
         self.query_one(StatusBar).show(message.status)
         self.query_one(FeedPanel).show(message.status)
+        self.refresh_integrity()
 
     def on_subscriptions_changed(self, _message: SubscriptionsChanged) -> None:
         self.refresh_subscriptions()
@@ -141,6 +180,19 @@ class DashboardScreen(Screen[None]):
     def on_feed_error(self, message: FeedError) -> None:
         self.query_one(FeedPanel).log_error(message.error)
         self.dash_app.notify_error(message.error)
+
+    def refresh_integrity(self, now: float | None = None) -> IntegrityReport | None:
+        """Show the feed's integrity numbers now (``now``: the feed's monotonic clock)."""
+        feed = self.dash_app.feed
+        if feed is None:
+            return None
+        now = time.monotonic() if now is None else now
+        report = IntegrityReport(
+            tuple(subscription_health(feed.subscriptions(), self.rates, self.notifications, now)),
+            tuple(market_health(self.state, feed.resynced_at, feed.market_resyncs, now)),
+        )
+        self.query_one(IntegrityPanel).show(report)
+        return report
 
     def refresh_subscriptions(self) -> None:
         """Show the feed's live subscriptions in the subscriptions table."""
@@ -159,11 +211,17 @@ class DashboardScreen(Screen[None]):
 
     def action_show_pane(self, pane: str) -> None:
         """Switch to ``pane`` (one of :data:`PANES`) and focus its first widget that takes keys."""
+        if pane == "event" and self.query_one(EventStrip).event_ticker is None:
+            market = self.focused_market()
+            if market is not None:
+                self.query_one(EventStrip).show_event(event_of(self.state, market), market)
         tabs = self.query_one("#panes", TabbedContent)
         tabs.active = pane
         self.call_after_refresh(self.fanout.catch_up)
         if pane == "subscriptions":
             self.refresh_subscriptions()
+        if pane == "integrity":
+            self.refresh_integrity()
         focusable = [w for w in tabs.get_pane(pane).query("*") if w.focusable and w.display]
         if focusable:
             focusable[0].focus()
@@ -205,9 +263,78 @@ class DashboardScreen(Screen[None]):
     # -- ladders --------------------------------------------------------------------------------
 
     @on(TickerGrid.MarketChosen)
-    async def _market_chosen(self, event: TickerGrid.MarketChosen) -> None:
+    @on(EventStrip.StrikeChosen)
+    async def _market_chosen(self, event: TickerGrid.MarketChosen | EventStrip.StrikeChosen) -> None:
+        if self.current_pane != "markets":
+            self.action_show_pane("markets")
         await self.open_ladder(event.ticker)
         await self.dash_app.want_book(event.ticker)
+
+    # -- event view, watchlist ------------------------------------------------------------------
+
+    @on(TickerGrid.EventChosen)
+    def _event_chosen(self, event: TickerGrid.EventChosen) -> None:
+        self.show_event(event.ticker)
+
+    def show_event(self, ticker: str) -> None:
+        """Show the event of market ``ticker`` in the event pane, the cursor on its strike."""
+        self.query_one(EventStrip).show_event(event_of(self.state, ticker), ticker)
+        self.action_show_pane("event")
+
+    @on(EventStrip.BackRequested)
+    def _back_to_markets(self, event: EventStrip.BackRequested) -> None:
+        self.action_show_pane("markets")
+        if event.ticker:
+            self.query_one(TickerGrid).show_ticker(event.ticker)
+
+    @on(TickerGrid.StarToggled)
+    def _star_toggled(self, event: TickerGrid.StarToggled) -> None:
+        path = self.dash_app.preferences.path
+        if path is None:
+            return
+        try:
+            save_watchlist(path, list(self.watchlist))
+        except ConfigError as exc:
+            self.notify(str(exc), title="watchlist not saved", severity="warning", markup=False)
+
+    # -- alerts ---------------------------------------------------------------------------------
+
+    def check_alerts(self, kinds: Kind) -> None:
+        """Let the alert rules look at what changed; notify what fired (rate-limited)."""
+        fired = self.alerts.evaluate(kinds, self.dash_app.clock())
+        if not fired:
+            return
+        shown = [alert for alert in fired if alert.notified]
+        for alert in shown:
+            self.notify(alert.text, title="alert", severity="warning", timeout=8, markup=False)
+        if shown and self.alerts.bell:
+            self.app.bell()
+        self.query_one(AlertsPanel).refresh_alerts()
+
+    def action_new_alert(self) -> None:
+        """``!``: set an alert rule (the focused market filled in)."""
+        self.app.push_screen(AlertDialog(self.known_tickers(), self.focused_market()), self.add_alert)
+
+    def add_alert(self, rule: Rule | None) -> None:
+        """Start watching ``rule`` (None: the dialog was cancelled)."""
+        if rule is None:
+            return
+        self.alerts.add(rule)
+        self.query_one(AlertsPanel).refresh_alerts()
+        self.notify(rule.describe(), title="alert set", markup=False)
+
+    @on(AlertRulesTable.RemoveRequested)
+    def _remove_rule(self, event: AlertRulesTable.RemoveRequested) -> None:
+        text = self.alerts.rule_text(event.rule_id)
+        self.alerts.remove(event.rule_id)
+        self.query_one(AlertsPanel).refresh_alerts()
+        self.notify(text, title="alert removed", markup=False)
+
+    def action_toggle_bell(self) -> None:
+        """``b``: ring the terminal bell with each alert shown, or not."""
+        self.alerts.bell = not self.alerts.bell
+        self.query_one(AlertsPanel).refresh_alerts()
+        self.notify(f"alert bell {'on' if self.alerts.bell else 'off'}", markup=False)
 
     async def open_ladder(self, ticker: str) -> DepthLadder:
         """Open ``ticker``'s ladder in a tab (or show it if it is open) and return it."""
@@ -217,8 +344,10 @@ class DashboardScreen(Screen[None]):
             pane_id = f"ladder-{next(self._ladder_ids)}"
             self._ladder_panes[ticker] = pane_id
             ladder = DepthLadder(ticker)
-            await tabs.add_pane(TabPane(Content(ticker), ladder, id=pane_id))
+            chart = PriceChart(ticker, classes="ladder-chart")
+            await tabs.add_pane(TabPane(Content(ticker), ladder, chart, id=pane_id))
             ladder.bind_state(self.state)
+            chart.bind_state(self.state)
             self._show_hint()
         tabs.active = pane_id
         self.query_one(TradeTape).focus_market(ticker)
@@ -257,8 +386,24 @@ class DashboardScreen(Screen[None]):
             return focused.cursor_ticker()
         if isinstance(focused, DepthLadder):
             return focused.ticker
+        strip = self.query_one(EventStrip)
+        if focused is not None and strip in focused.ancestors_with_self:
+            return strip.cursor_ticker()
         ladder = self.active_ladder()
         return ladder.ticker if ladder is not None else None
+
+    def key_target(self, cls: type[DOMNode]) -> DOMNode | None:
+        """The widget of kind ``cls`` a key of that kind acts on from the palette: the focused
+        one (or the one holding the focus), else the active ladder, else the first mounted."""
+        focused = self.focused
+        if focused is not None:
+            for node in focused.ancestors_with_self:
+                if isinstance(node, cls):
+                    return node
+        if cls is DepthLadder:
+            return self.active_ladder()
+        found = self.query(cls)
+        return found.first() if found else None
 
     def focused_subscription(self) -> tuple[int, str] | None:
         """``(sid, channel)`` of the subscriptions-table row under the cursor, when focused."""

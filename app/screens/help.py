@@ -2,7 +2,8 @@
 
 :func:`help_sections` lists the bindings the app and the dashboard screen declare, then those of
 each widget that has keys of its own; the help screen shows them in one table, and the command
-palette offers the app-wide ones from the same list.
+palette offers them from the same list (a widget's keys act on the widget of that kind that has
+the focus, else on the dashboard's one: the grid, the active ladder, the tape...).
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
+from widgets.alert_rules_table import AlertRulesTable
 from widgets.depth_ladder import DepthLadder
+from widgets.event_strip import EventStrip
 from widgets.ticker_grid import TickerGrid
 from widgets.trade_tape import TradeTape
 
@@ -31,17 +34,21 @@ WIDGET_SECTIONS: tuple[tuple[str, type[DOMNode]], ...] = (
     ("Ticker grid", TickerGrid),
     ("Depth ladder", DepthLadder),
     ("Trade tape", TradeTape),
+    ("Event view", EventStrip),
+    ("Alert rules", AlertRulesTable),
 )
 
 
 @dataclass(frozen=True)
 class HelpRow:
-    """One key: how it is shown, what it does, and how to run it (app and screen keys only)."""
+    """One key: how it is shown, what it does, how to run it, and the widget it belongs to (None
+    for the app's and the dashboard's keys)."""
 
     key: str
     description: str
     action: str
-    run: Callable[[], Awaitable[Any]] | None = None
+    run: Callable[[], Awaitable[Any]]
+    widget: type[DOMNode] | None = None
 
 
 def own_bindings(cls: type[DOMNode]) -> list[Binding]:
@@ -58,7 +65,9 @@ def help_sections(app: KalshiDashApp) -> list[tuple[str, list[HelpRow]]]:
                 app.get_key_display(binding),
                 binding.description or binding.action,
                 binding.action,
-                partial(app.run_action, binding.action, namespace) if namespace else None,
+                partial(app.run_action, binding.action, namespace) if namespace is not None
+                else partial(run_on_widget, app, cls, binding.action),
+                None if namespace is not None else cls,
             )
             for binding in own_bindings(cls)
         ]
@@ -69,6 +78,13 @@ def help_sections(app: KalshiDashApp) -> list[tuple[str, list[HelpRow]]]:
     ]
     sections.extend((title, rows(cls, None)) for title, cls in WIDGET_SECTIONS)
     return sections
+
+
+async def run_on_widget(app: KalshiDashApp, cls: type[DOMNode], action: str) -> None:
+    """Run a widget's ``action`` on the dashboard's widget of kind ``cls`` (if there is one)."""
+    target = app.dashboard.key_target(cls)
+    if target is not None:
+        await app.run_action(action, target)
 
 
 class HelpScreen(ModalScreen[None]):

@@ -10,18 +10,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import ClassVar, Iterable
+from typing import Iterable
 
-from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.suggester import Suggester
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Input, Label, Select
 
 from app import protocol as p
+from app.screens.form_dialog import FormDialog
 
 _SPLIT = re.compile(r"[,\s]+")
 
@@ -70,10 +66,8 @@ class MarketSuggester(Suggester):
         return None
 
 
-class SubscribeDialog(ModalScreen[SubscriptionRequest | None]):
+class SubscribeDialog(FormDialog[SubscriptionRequest]):
     """Choose a channel and markets; answers a :class:`SubscriptionRequest` or None."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(
         self,
@@ -87,9 +81,7 @@ class SubscribeDialog(ModalScreen[SubscriptionRequest | None]):
         remove: bool = False,
         needs_markets: bool = False,
     ) -> None:
-        super().__init__(id="subscribe-dialog")
-        self.title_text = title
-        self.action_label = action_label
+        super().__init__(title, action_label, id="subscribe-dialog")
         self.channels = sorted(channels)
         self.tickers = list(tickers)
         self.initial_channel = channel if channel in self.channels else self.channels[0]
@@ -115,30 +107,22 @@ class SubscribeDialog(ModalScreen[SubscriptionRequest | None]):
         return cls("Remove markets from a subscription", "Remove", p.MARKET_FILTERED_CHANNELS,
                    tickers, channel=channel, market=market, remove=True)
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="dialog-box"):
-            yield Static(Text(self.title_text), id="dialog-title")
-            yield Label("Channel")
-            yield Select(
-                [(channel, channel) for channel in self.channels],
-                value=self.initial_channel,
-                allow_blank=False,
-                id="channel",
-            )
-            yield Label("Markets (comma-separated; → completes; empty = every market)")
-            yield Input(
-                value=self.initial_market,
-                placeholder="e.g. KXBTC-25DEC31-T100000",
-                suggester=MarketSuggester(self.tickers),
-                id="markets",
-            )
-            yield Static("", id="dialog-error")
-            with Horizontal(id="dialog-buttons"):
-                yield Button(self.action_label, variant="primary", id="ok")
-                yield Button("Cancel", id="cancel")
-
-    def on_mount(self) -> None:
-        self.query_one("#markets", Input).focus()
+    def fields(self) -> ComposeResult:
+        """The channel and the markets."""
+        yield Label("Channel")
+        yield Select(
+            [(channel, channel) for channel in self.channels],
+            value=self.initial_channel,
+            allow_blank=False,
+            id="channel",
+        )
+        yield Label("Markets (comma-separated; → completes; empty = every market)")
+        yield Input(
+            value=self.initial_market,
+            placeholder="e.g. KXBTC-25DEC31-T100000",
+            suggester=MarketSuggester(self.tickers),
+            id="markets",
+        )
 
     def request(self) -> SubscriptionRequest:
         """What the fields ask for now."""
@@ -146,29 +130,10 @@ class SubscribeDialog(ModalScreen[SubscriptionRequest | None]):
         markets = parse_markets(self.query_one("#markets", Input).value)
         return SubscriptionRequest(str(channel), markets, remove=self.removing)
 
-    def action_submit(self) -> None:
-        """Answer the request, or say why it cannot be sent."""
+    def answer(self) -> SubscriptionRequest | str:
+        """The request, or why it cannot be sent."""
         request = self.request()
         problem = check_request(request)
         if problem is None and self.needs_markets and not request.markets:
             problem = f"name the markets to {self.action_label.lower()}"
-        if problem is not None:
-            self.query_one("#dialog-error", Static).update(Text(problem))
-            return
-        self.dismiss(request)
-
-    def action_cancel(self) -> None:
-        """Close without asking for anything."""
-        self.dismiss(None)
-
-    @on(Input.Submitted, "#markets")
-    def _submitted(self, _event: Input.Submitted) -> None:
-        self.action_submit()
-
-    @on(Button.Pressed, "#ok")
-    def _ok(self, _event: Button.Pressed) -> None:
-        self.action_submit()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel(self, _event: Button.Pressed) -> None:
-        self.action_cancel()
+        return request if problem is None else problem

@@ -1,0 +1,45 @@
+"""The alerts screen: the settings line, the rules, and every alert that fired."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from app.alerts import AlertCenter
+from app.state import Kind
+from widgets.alert_log import AlertLog
+from widgets.alert_rules_table import AlertRulesTable
+
+
+def settings_text(center: AlertCenter) -> str:
+    """Bell, rate limit and counts, one line."""
+    limit = center.limit
+    return (
+        f"bell {'on' if center.bell else 'off'} (b) · ! new rule · del removes one · a rule is shown "
+        f"once per {limit.cooldown:g} s, ≤{limit.burst} alerts per {limit.window:g} s · "
+        f"{center.fired:,} fired, {center.suppressed:,} held back"
+    )
+
+
+class AlertsPanel(Vertical):
+    """Settings, rules and the log of an :class:`app.alerts.AlertCenter`."""
+
+    def __init__(self, center: AlertCenter, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.center = center
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(settings_text(self.center)), id="alerts-settings")
+        yield AlertRulesTable(id="alert-rules")
+        yield AlertLog(self.center, id="alert-log")
+
+    def on_mount(self) -> None:
+        self.refresh_alerts()
+
+    def refresh_alerts(self) -> None:
+        """Show the center as it is now."""
+        self.query_one("#alerts-settings", Static).update(Text(settings_text(self.center)), layout=False)
+        self.query_one(AlertRulesTable).show(self.center)
+        self.query_one(AlertLog).state_changed(Kind.NONE, frozenset())

@@ -1,0 +1,94 @@
+"""The small chart under a ladder: one market's last price, yes bid and yes ask since start.
+
+A legend line (the current values and how much history the chart holds), then the chart: the ask
+and the bid as dotted lines with the spread shaded between them and the last price as a line over
+them, the newest at the right edge, the highest and lowest price on the left. Drawn from ``MarketState.history``
+(see :mod:`app.history`); redrawn only when that market's history changed.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual.widget import Widget
+
+from app.history import PriceHistory
+from app.state import Kind
+from widgets.base import StateView
+from widgets.chart_model import Mark, chart
+from widgets.formatting import price_text
+
+AXIS_W = 7
+ROLE = {Mark.BID: "bid", Mark.ASK: "ask", Mark.BOTH: "ask", Mark.BAND: "band", Mark.LAST: "last"}
+
+
+def _last(values: list[int | None]) -> int | None:
+    return values[-1] if values else None
+
+
+class PriceChart(Widget, StateView):
+    """Last, bid and ask of one market over the changes since start."""
+
+    SHOWS: ClassVar[Kind] = Kind.TICKER | Kind.TRADE
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "price-chart--last",
+        "price-chart--bid",
+        "price-chart--ask",
+        "price-chart--band",
+        "price-chart--axis",
+    }
+
+    def __init__(self, ticker: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.ticker = ticker
+        self._drawn_changes = -1
+
+    @property
+    def history(self) -> PriceHistory | None:
+        """The market's history, if anything was recorded yet."""
+        state = self.market_state
+        return None if state is None else state.history.get(self.ticker)
+
+    def state_changed(self, kinds: Kind, books: frozenset[str]) -> None:
+        """Redraw when this market's history grew."""
+        history = self.history
+        changes = history.changes if history is not None else 0
+        if changes != self._drawn_changes:
+            self._drawn_changes = changes
+            self.refresh()
+
+    def _style(self, role: str) -> Style:
+        return self.get_component_rich_style(f"price-chart--{role}", partial=True)
+
+    def render(self) -> Text:
+        """The legend and the chart, as wide and high as the widget's content."""
+        history = self.history
+        width, height = self.content_region.width, self.content_region.height
+        text = Text(no_wrap=True, overflow="crop")
+        if history is None or not len(history):
+            text.append(" no prices yet", style=self._style("axis"))
+            return text
+        last, bid, ask = history.last, history.bid, history.ask
+        legend = [("─", "last", _last(last)), ("┄", "bid", _last(bid)), ("┄", "ask", _last(ask))]
+        for glyph, role, value in legend:
+            text.append(f" {glyph} ", style=self._style(role))
+            text.append(f"{role} {price_text(value)} ")
+        per = f" · {history.stride} per column" if history.stride > 1 else ""
+        text.append(f"  {history.changes:,} changes since start{per}", style=self._style("axis"))
+        drawn = chart(last, bid, ask, max(1, width - AXIS_W - 1), max(1, height - 1))
+        styles = {role: self._style(role) for role in set(ROLE.values())}
+        for index, row in enumerate(drawn.rows):
+            text.append("\n")
+            label = ""
+            if index == 0:
+                label = price_text(drawn.high)
+            elif index == len(drawn.rows) - 1:
+                label = price_text(drawn.low)
+            text.append(label.rjust(AXIS_W) + " ", style=self._style("axis"))
+            for glyph, mark in row:
+                role = ROLE.get(mark)
+                text.append(glyph, style=styles[role] if role else "")
+        return text
