@@ -20,10 +20,6 @@ DEFAULT_CAPACITY = 128
 _NONE = -1  # prices are never negative: -1 stands for "unknown" in the arrays
 
 
-def _pack(value: int | None) -> int:
-    return _NONE if value is None else value
-
-
 def _unpack(value: int) -> int | None:
     return None if value == _NONE else value
 
@@ -52,7 +48,10 @@ class PriceHistory:
 
     def record(self, ts_ms: int | None, last: int | None, bid: int | None, ask: int | None) -> bool:
         """Take in the market's values now; False when none of them changed (nothing recorded)."""
-        last_, bid_, ask_ = _pack(last), _pack(bid), _pack(ask)
+        # on every ticker and trade message: kept to a few comparisons (no calls)
+        last_ = _NONE if last is None else last
+        bid_ = _NONE if bid is None else bid
+        ask_ = _NONE if ask is None else ask
         lasts = self._last
         if lasts and lasts[-1] == last_ and self._bid[-1] == bid_ and self._ask[-1] == ask_:
             return False
@@ -88,6 +87,14 @@ class PriceHistory:
         # just appended; every other sample for a full pair
         self._absorbed = self.stride + 1
         self.stride *= 2
+
+    def last_points(self, width: int) -> list[int | None]:
+        """At most ``width`` last prices standing for the whole history (see :func:`downsample`),
+        read straight from the array: the cost depends on ``width``, not on the history."""
+        n = len(self._last)
+        if n <= width:
+            return self.last
+        return [_unpack(self._last[((i + 1) * n) // width - 1]) for i in range(width)]
 
     @property
     def last(self) -> list[int | None]:
@@ -125,7 +132,10 @@ class PriceHistories:
     def record(self, ticker: str, ts_ms: int | None, last: int | None, bid: int | None,
                ask: int | None) -> bool:
         """Record a ticker message's values for ``ticker``."""
-        return self._of(ticker).record(ts_ms, last, bid, ask)
+        history = self.markets.get(ticker)
+        if history is None:
+            history = self.markets[ticker] = PriceHistory(self.capacity)
+        return history.record(ts_ms, last, bid, ask)
 
     def record_last(self, ticker: str, ts_ms: int | None, last: int) -> bool:
         """Record a trade print in ``ticker``."""

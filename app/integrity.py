@@ -32,7 +32,8 @@ CHANNEL_KIND: dict[str, Kind] = {
 
 
 class SubscriptionCounters(Protocol):
-    """What the report needs of a live subscription (``app.feed.LiveSubscription`` fits)."""
+    """What the report (and the subscriptions table) need of a live subscription
+    (``app.feed.LiveSubscription`` fits)."""
 
     sid: int
     channel: str

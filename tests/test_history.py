@@ -55,6 +55,14 @@ def test_a_trade_print_moves_the_last_price_and_keeps_bid_and_ask() -> None:
         (4100, None, None), (4100, 4000, 4200), (4200, 4000, 4200)]
 
 
+@given(st.lists(st.integers(0, 10_000), max_size=300), st.integers(1, 40))
+def test_last_points_are_the_downsampled_last_prices(prices: list[int], width: int) -> None:
+    history = PriceHistory(64)
+    for price in prices:
+        history.record(None, price, None, None)
+    assert history.last_points(width) == downsample(history.last, width)
+
+
 def test_capacity_must_be_even() -> None:
     with pytest.raises(ValueError):
         PriceHistory(5)

@@ -6,28 +6,16 @@ the subscription the ``u`` / ``a`` / ``d`` keys act on.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Iterable, Protocol
+from typing import Any, ClassVar, Iterable
 
 from rich.text import Text
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist, RowKey
 
+from app.integrity import SubscriptionCounters as SubscriptionView
 from widgets.formatting import EMPTY
 
 MARKETS_SHOWN = 6
-
-
-class SubscriptionView(Protocol):
-    """What the table needs of a live subscription (``app.feed.LiveSubscription`` fits)."""
-
-    sid: int
-    channel: str
-    markets: set[str] | None
-    last_seq: int
-    messages: int
-    gaps: int
-    resyncs: int
-    resyncing: bool
 
 
 def markets_text(markets: set[str] | None) -> str:

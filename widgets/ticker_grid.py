@@ -131,7 +131,7 @@ def row_values(state: MarketState, ticker: str, starred: bool = False) -> RowVal
         close_ts=info.close_ts if info else None,
         title=info.title if info else None,
         starred=starred,
-        trend=sparkline(history.last, TREND_WIDTH) if history is not None else "",
+        trend=sparkline(history.last_points(TREND_WIDTH), TREND_WIDTH) if history is not None else "",
     )
 
 
