@@ -79,6 +79,21 @@ async def test_the_event_view_follows_the_market_and_enter_opens_the_strikes_lad
         assert app.dashboard.active_ladder().ticker == chosen
 
 
+async def test_7_shows_the_event_of_the_market_under_the_grid_cursor() -> None:
+    app = dashboard_app()
+    async with app.run_test(size=SIZE) as pilot:
+        grid = app.dashboard.query_one(TickerGrid)
+        grid.focus()
+        grid.show_ticker(STRIKE)
+        await pilot.press("7")
+        assert strip_of(app).event_ticker == "KXHIGHNY-25NOV27" and strip_of(app).cursor_ticker() == STRIKE
+        await pilot.press("1")
+        grid.focus()
+        grid.show_ticker(LADDER_TICKER)
+        await pilot.press("7")  # an event already chosen stays until e chooses another
+        assert strip_of(app).event_ticker == "KXHIGHNY-25NOV27"
+
+
 async def test_escape_goes_back_to_the_grid_on_the_strike() -> None:
     app = dashboard_app()
     async with app.run_test(size=SIZE) as pilot:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 from app.integrity import CHANNEL_KIND
+from app.messages import FeedStatus
 from app.state import BookStatus
 from tests.test_ui_feed import SIZE, connected, eventually, frozen, sim_app
 from widgets.integrity_panel import IntegrityPanel
@@ -43,6 +44,13 @@ async def test_integrity_shows_each_subscription_and_book_as_the_feed_counts_the
         assert any(sub.last_data is not None for sub in subs)
         books = app.dashboard.query_one(MarketHealthTable)
         assert books.row_keys == [ticker]
+        before = {sub.sid: sub.last_seq for sub in subs}
+        sim.resume()
+        await eventually(pilot, lambda: any(s.last_seq > before[s.sid] for s in app.feed.subscriptions()))
+        await frozen(pilot, sim)
+        app.dashboard.post_message(FeedStatus(app.feed.status()))  # the feed's once-a-second news
+        await eventually(pilot, lambda: all(cell(table, str(s.sid), "seq") == f"{s.last_seq:,}"
+                                            for s in app.feed.subscriptions()))
         assert cell(books, ticker, "book") == "● live" and cell(books, ticker, "since") == "never"
         verdict = app.dashboard.query_one(IntegrityPanel).query_one("#integrity-verdict")
         assert str(verdict.content).startswith("✔ every order book is live (1)")

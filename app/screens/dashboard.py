@@ -172,7 +172,8 @@ class DashboardScreen(Screen[None]):
     def on_feed_status(self, message: FeedStatus) -> None:
         self.query_one(StatusBar).show(message.status)
         self.query_one(FeedPanel).show(message.status)
-        self.refresh_integrity()
+        if self.current_pane == "integrity":
+            self.refresh_integrity()
 
     def on_subscriptions_changed(self, _message: SubscriptionsChanged) -> None:
         self.refresh_subscriptions()
