@@ -10,11 +10,12 @@ on stderr and exit status 2, before the screen is taken over.
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
-from app.auth import AuthError, Credentials
-from app.config import ConfigError, ConnectionSettings, add_connection_arguments, preferences, resolve
-from app.endpoint import Endpoint, open_endpoint
+from app.auth import AuthError
+from app.config import ConfigError, add_connection_arguments, preferences, resolve
+from app.endpoint import Endpoint, load_key, open_endpoint
 from app.recording import RecordingError, RecordingFile
 from app.state import MarketState
 
@@ -37,12 +38,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_connection_arguments(parser)
 
 
-def check_key(settings: ConnectionSettings) -> None:
-    """Load the key now, so an unusable one is reported before the screen is taken over."""
-    if settings.key_id and settings.private_key:
-        Credentials.load(settings.key_id, settings.private_key)
-
-
 def sim_options(args: argparse.Namespace) -> dict[str, Any]:
     """Options for the simulator from the flags."""
     return {} if args.seed is None else {"seed": args.seed}
@@ -58,16 +53,19 @@ def run(args: argparse.Namespace) -> int:
             raise ConfigError("--record and --replay cannot be used together")
         settings = resolve(args)
         prefs = preferences(args)
-        if recording is None:
-            check_key(settings)
+        # The key is loaded once, now: an unusable one is reported before the screen is taken
+        # over, and the app's worker never reads the key file.
+        key = load_key(settings) if recording is None else None
     except (ConfigError, AuthError, RecordingError) as exc:
         from app.cli import fail
 
         return fail(PROG, exc, args)
+    for note in key.warnings if key is not None else ():
+        print(f"{PROG}: warning: {note}", file=sys.stderr)  # and once in the UI, from the endpoint
     from app.main import DARK_THEME, LIGHT_THEME, KalshiDashApp
 
     async def connect() -> Endpoint:
-        return await open_endpoint(settings, sim_options(args))
+        return await open_endpoint(settings, sim_options(args), key)
 
     app = KalshiDashApp(
         MarketState(),

@@ -39,6 +39,7 @@ STYLES_DIR = Path(styles.__file__).parent
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
 Connector = Callable[[], Awaitable[Endpoint]]
+REPEAT_NOTIFICATION_SECONDS = 30.0  # the same error is not notified again within this time
 
 
 def stylesheets() -> list[Path]:
@@ -95,6 +96,7 @@ class KalshiDashApp(App[int]):
         self.replay_speed = replay_speed
         self.replay: Replay | None = None
         self.record_path = record_path
+        self._notified: dict[str, float] = {}  # error summary -> when it was last notified
         self.preferences = preferences if preferences is not None else Preferences()
         prefs = self.preferences
         self.watchlist = Watchlist(prefs.watchlist)
@@ -149,6 +151,9 @@ class KalshiDashApp(App[int]):
         self.feed = Feed(FeedConfig(url=url, environment="REPLAY"), self.market_state,
                          MessageSink(self.dashboard))
         self.replay = Replay(self.recording, self.feed, self.replay_speed)
+        if self.recording.skipped:
+            self.notify(f"{self.recording.skipped:,} corrupt or truncated lines of the recording were "
+                        "skipped", title="recording", severity="warning", markup=False)
         await self.feed.replay(self.replay)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -210,7 +215,16 @@ class KalshiDashApp(App[int]):
         self.exit(0)
 
     def notify_error(self, error: FeedErrorInfo) -> None:
-        """A notification for ``error``: what happened, the code's meaning, the server's words."""
+        """A notification for ``error``: what happened, the code's meaning, the server's words.
+
+        The same error again within a notification's lifetime (a host still unreachable at every
+        retry) is not shown again: the feed pane's log and the status bar keep counting it.
+        """
+        now = time.monotonic()
+        last = self._notified.get(error.summary)
+        self._notified[error.summary] = now
+        if last is not None and now - last < REPEAT_NOTIFICATION_SECONDS:
+            return
         lines = []
         meaning = error.meaning or (p.error_meaning(error.code) if error.code is not None else "")
         if error.code is not None and meaning not in error.summary:

@@ -263,9 +263,11 @@ async def test_dashboard_shows_an_unreachable_host_and_keeps_retrying(key_file: 
     settings = ConnectionSettings("CUSTOM", url, KEY_ID, str(key_file))
     app = KalshiDashApp(MarketState(), environment="CUSTOM", connect=lambda: open_endpoint(settings))
     async with app.run_test(size=(120, 40)) as pilot:
-        await _dashboard_until(app, pilot, lambda: app.feed is not None and app.feed.handshakes >= 2)
+        await _dashboard_until(app, pilot, lambda: app.feed is not None and app.feed.handshakes >= 4)
         await _dashboard_until(app, pilot, lambda: "connection refused" in notes(app))
         assert app.feed.status().state in (ConnectionState.RECONNECTING, ConnectionState.CONNECTING)
+        refused = [n for n in app._notifications if "connection refused" in n.title]
+        assert len(refused) == 1  # shown once, not once per retry
         assert app.is_running
         await app.action_quit()
 
