@@ -69,7 +69,7 @@ def _cache_path(steps: int) -> Path:
     digest = hashlib.sha256(f"{SEED} {EVENTS} {MARKETS} {steps}".encode())
     for path in sorted(Path(wire.__file__).parent.glob("*.py")):
         digest.update(path.read_bytes())
-    return Path(platformdirs.user_cache_dir("kalshi-dash-bench")) / f"records-{digest.hexdigest()[:16]}.pickle"
+    return Path(platformdirs.user_cache_dir("kalshi-dash-bench")) / f"records-{steps}-{digest.hexdigest()[:16]}.pickle"
 
 
 def new_exchange() -> Exchange:
@@ -103,6 +103,9 @@ def generate(steps: int) -> list[Record]:
     temporary = path.with_suffix(".tmp")
     temporary.write_bytes(pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL))
     temporary.replace(path)
+    for stale in path.parent.glob(f"records-{steps}-*.pickle"):  # made from older simulator code
+        if stale != path:
+            stale.unlink(missing_ok=True)
     return records
 
 
