@@ -6,11 +6,13 @@ from fractions import Fraction
 
 import pytest
 from textual.geometry import Region
+from textual.pilot import Pilot
 
 from app.fixed import format_money
 from app.protocol import parse
 from app.state import Kind, MarketState
 from tests import table_states as ts
+from tests.ui_states import until
 from widgets.fills_table import FillsTable
 from widgets.lifecycle_log import LifecycleLog
 from widgets.orders_table import OrdersTable
@@ -44,6 +46,11 @@ def update(table: StateTable, state: MarketState, *frames: str) -> None:
     table.state_changed(ts.apply(state, *frames), frozenset())
 
 
+async def taken_in(pilot: Pilot[None], table: StateTable) -> None:
+    """Wait for the tape's next intake of new trades (it takes them in at most 5 times a second)."""
+    await until(pilot, lambda: not getattr(table, "intake_pending", False))
+
+
 def forbid_clear(table: StateTable) -> None:
     """Make ``clear()`` fail the test: tables must update in place."""
 
@@ -75,11 +82,12 @@ async def test_tape_adds_only_new_trades_and_keeps_the_old_rows() -> None:
     state = MarketState()
     ts.apply(state, *(ts.numbered_trade(n) for n in range(1, 4)))
     app = ts.TableApp(TradeTape(), state)
-    async with app.run_test(size=SIZE):
+    async with app.run_test(size=SIZE) as pilot:
         table = app.table
         forbid_clear(table)
         before = {key: table.get_row(key) for key in table.row_keys}
         update(table, state, ts.numbered_trade(4), ts.numbered_trade(5))
+        await taken_in(pilot, table)
         assert column(table, "count") == ["5", "4", "3", "2", "1"]
         for key, cells in before.items():
             assert all(a is b for a, b in zip(table.get_row(key), cells))
@@ -92,9 +100,11 @@ async def test_tape_is_bounded_by_its_rows_and_by_the_state_ring() -> None:
         table = app.table
         for n in range(1, 13):
             update(table, state, ts.numbered_trade(n))
+        await taken_in(pilot, table)
         assert column(table, "count") == ["12", "11", "10", "9", "8"]
         # More trades than the ring holds between two updates: the tape shows the newest.
         update(table, state, *(ts.numbered_trade(n) for n in range(13, 30)))
+        await taken_in(pilot, table)
         assert column(table, "count") == ["29", "28", "27", "26", "25"]
         assert table.row_count == len(table.rows) == 5
         await pilot.pause()
@@ -108,6 +118,30 @@ async def test_tape_shows_at_most_what_the_state_ring_holds() -> None:
     app = ts.TableApp(TradeTape(max_rows=50), state)
     async with app.run_test(size=SIZE):
         assert column(app.table, "count") == ["9", "8", "7", "6"]
+
+
+async def test_tape_takes_in_at_most_max_rows_of_a_burst_the_newest() -> None:
+    state = MarketState()
+    ts.apply(state, ts.numbered_trade(1))
+    app = ts.TableApp(TradeTape(max_rows=5), state)
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.table
+        added: list[object] = []
+        add_row = table.add_row
+
+        def counting_add_row(*cells: object, **kwargs: object) -> object:
+            added.append(kwargs.get("key"))
+            return add_row(*cells, **kwargs)
+
+        table.add_row = counting_add_row  # type: ignore[method-assign]
+        # 40 trades arrive between two intakes, each announced on its own
+        ts.apply(state, *(ts.numbered_trade(n) for n in range(2, 42)))
+        for _ in range(40):
+            table.state_changed(Kind.TRADE, frozenset())
+        await taken_in(pilot, table)
+        assert len(added) <= 5
+        assert column(table, "count") == ["41", "40", "39", "38", "37"]
+        assert table.row_count == len(table.rows) == 5
 
 
 def two_market_trades() -> MarketState:
@@ -131,6 +165,7 @@ async def test_tape_toggles_between_all_markets_and_the_focused_one() -> None:
         assert table.row_keys == ["6", "3"]
         assert all(table.get_row(key) == cells for key, cells in b_rows.items())
         update(table, state, ts.numbered_trade(8, "KXA-1"), ts.numbered_trade(9, "KXB-2"))
+        await taken_in(pilot, table)
         assert column(table, "count") == ["9", "6", "3"]
         table.focus_market("KXA-1")
         assert column(table, "count") == ["8", "7", "5", "4", "2", "1"]
@@ -173,6 +208,7 @@ async def test_new_trades_keep_the_cursor_on_its_trade() -> None:
         await pilot.press("down", "down")
         assert table.row_keys[table.cursor_row] == "4"
         update(table, state, ts.numbered_trade(7), ts.numbered_trade(8))
+        await taken_in(pilot, table)
         assert table.cursor_row == 4
         assert table.row_keys[table.cursor_row] == "4"
 
@@ -194,9 +230,10 @@ async def test_cursor_on_the_top_row_follows_the_newest_trade() -> None:
     state = MarketState()
     ts.apply(state, ts.numbered_trade(1))
     app = ts.TableApp(TradeTape(), state)
-    async with app.run_test(size=SIZE):
+    async with app.run_test(size=SIZE) as pilot:
         table = app.table
         update(table, state, ts.numbered_trade(2))
+        await taken_in(pilot, table)
         assert table.cursor_row == 0
         assert column(table, "count")[0] == "2"
 

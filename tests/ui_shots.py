@@ -27,6 +27,7 @@ from tests.ui_states import LADDER_TICKER, Scenario, advance, dashboard_app, sce
 from widgets.integrity_panel import IntegrityPanel
 from widgets.subscriptions_table import SubscriptionsTable
 from widgets.ticker_grid import TickerGrid
+from widgets.trade_tape import TradeTape
 
 SIZE = (120, 40)
 LIVE_STEPS = 120
@@ -159,7 +160,8 @@ class Shot:
                 app.market_state.set_book_status(LADDER_TICKER, self.book_status)
                 dashboard.post_message(BookChanged(frozenset({LADDER_TICKER})))
             grid = dashboard.query_one(TickerGrid)
-            await until(pilot, lambda: not grid.redraw_pending)
+            tape = dashboard.query_one(TradeTape)
+            await until(pilot, lambda: not grid.redraw_pending and not tape.intake_pending)
             await pilot.press(*self.keys)
             if self.then is not None:
                 await self.then(pilot)

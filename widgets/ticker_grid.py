@@ -13,7 +13,6 @@ shows the watchlist only. The Trend column is a sparkline of the last price sinc
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from typing import Any, Callable, ClassVar, NamedTuple
 
@@ -29,6 +28,7 @@ from app.watchlist import Watchlist
 from widgets.base import StateView
 from widgets.chart_model import sparkline
 from widgets.flashes import Flashes
+from widgets.throttle import Throttle
 from widgets.messages import MarketMessage
 from widgets.lean_table import LeanDataTable
 from widgets.formatting import (
@@ -184,8 +184,7 @@ class TickerGrid(LeanDataTable, StateView):
         self.flash_seconds = flash_seconds
         self.redraw_hz = redraw_hz
         self._pending = Kind.NONE
-        self._apply_timer: Timer | None = None
-        self._last_apply = float("-inf")
+        self._throttle = Throttle(self, redraw_hz, self._apply)
         self.sort_column: str | None = None
         self.sort_reverse = False
         self.filter_text = ""
@@ -205,20 +204,15 @@ class TickerGrid(LeanDataTable, StateView):
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self._restyle_all())
         self.set_interval(1.0, self._tick_countdowns)
         if self._pending:
-            self._apply()
+            self._throttle.run_now()
 
     # -- StateView ------------------------------------------------------------------------------
 
     def state_changed(self, kinds: Kind, books: frozenset[str]) -> None:
         """Note what changed; take it in now, or at the next slot (at most ``redraw_hz`` a second)."""
         self._pending |= kinds
-        if self.market_state is None or not self.columns or self._apply_timer is not None:
-            return
-        wait = self._last_apply + 1 / self.redraw_hz - time.monotonic()
-        if wait <= 0:
-            self._apply()
-        else:
-            self._apply_timer = self.set_timer(wait, self._apply)
+        if self.market_state is not None and self.columns:
+            self._throttle.request()
 
     @property
     def redraw_pending(self) -> bool:
@@ -227,9 +221,7 @@ class TickerGrid(LeanDataTable, StateView):
 
     def _apply(self) -> None:
         """Bring changed rows up to date; on lifecycle news re-read every row's lifecycle."""
-        self._apply_timer = None
         kinds, self._pending = self._pending, Kind.NONE
-        self._last_apply = time.monotonic()
         state = self.market_state
         if state is None:
             return

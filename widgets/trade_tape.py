@@ -18,10 +18,14 @@ class TradeTape(FeedTable[Trade]):
     """Public trades newest first: time, market, yes and no price, count, taker side.
 
     ``f`` toggles between every market and the market the app focused with :meth:`focus_market`.
-    The rows come from ``MarketState.trades`` (bounded) and are at most ``max_rows``.
+    The rows come from ``MarketState.trades`` (bounded) and are at most ``max_rows``; new trades
+    are taken in at most ``INTAKE_HZ`` times a second, only the newest ``max_rows`` of them.
     """
 
     SHOWS = Kind.TRADE
+    # Under a firehose every visible row is a new trade at each intake, and a new row costs its
+    # cells' rendering: the tape takes trades in at most 5 times a second, as the ticker grid.
+    INTAKE_HZ = 5.0
     BORDER_TITLE = "Trades · all markets"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f", "toggle_scope", "All/focused market"),

@@ -1,0 +1,52 @@
+"""Take in state changes at a bounded rate: a widget's intake runs at most ``hz`` times a second.
+
+A ``DataTable`` redraws every visible cell when any of them changes, and the feed may announce
+changes 30 times a second; a table that takes them in at most a few times a second costs a
+fraction of that and still looks live. The first request after a quiet spell runs at once;
+requests inside a slot are coalesced into one run at the end of it (one timer, never more).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Callable
+
+from textual.timer import Timer
+from textual.widget import Widget
+
+
+class Throttle:
+    """Runs ``run`` for ``owner`` at most ``hz`` times a second, and at the latest one slot later."""
+
+    def __init__(self, owner: Widget, hz: float, run: Callable[[], None]) -> None:
+        self.owner = owner
+        self.hz = hz
+        self.run = run
+        self.pending = False
+        """True from a request until the run that takes it in."""
+        self._timer: Timer | None = None
+        self._last = float("-inf")
+
+    def request(self) -> None:
+        """Run now if the last run is a slot old, else once at the end of the slot."""
+        self.pending = True
+        if self._timer is not None:
+            return
+        wait = self._last + 1 / self.hz - time.monotonic()
+        if wait <= 0:
+            self.run_now()
+        else:
+            self._timer = self.owner.set_timer(wait, self._fire)
+
+    def run_now(self) -> None:
+        """Run at once (a waiting run is dropped: this one takes in what it would have)."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        self._fire()
+
+    def _fire(self) -> None:
+        self._timer = None
+        self.pending = False
+        self._last = time.monotonic()
+        self.run()
