@@ -3,6 +3,7 @@
 Modules, one job each:
 
 * ``universe`` — series, events and markets with Kalshi-shaped tickers and titles;
+* ``pricing`` — an event's fair values, coherent across its strikes (exclusive ones add up to $1);
 * ``matching`` — one market's resting bids with price-time priority (never crossed);
 * ``account`` — the simulated user's orders, FIFO positions, fees and order groups;
 * ``engine`` — :class:`~app.simulator.engine.Exchange`: ``step()`` advances one seeded action;

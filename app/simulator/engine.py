@@ -224,7 +224,39 @@ class Exchange:
         best_other = sim.book.best(other_side(side))
         if best_other is not None:
             price = min(price, ONE_DOLLAR - best_other - tick)
+        limit = self._exclusive_limit(sim, side)
+        if limit is not None:
+            price = min(price, limit // tick * tick)
         return price if price >= tick else None
+
+    def _exclusive_limit(self, sim: MarketSim, side: str) -> int | None:
+        """The highest bid on ``side`` that keeps a mutually exclusive event coherent; None if any.
+
+        Across the event the best yes bids must add up to at most $1 less a tick and the yes asks
+        to at least $1 and a tick: a normal over-round, never an arbitrage, however stale the
+        other markets' quotes. A market not listed yet counts as quoting one tick either side of
+        its fair value (the most it will bid, the least it will ask, when it opens).
+        """
+        market = sim.market
+        event = self.universe.events[market.event_ticker]
+        if not event.mutually_exclusive:
+            return None
+        others = 0
+        for ticker in event.markets:
+            if ticker == market.ticker:
+                continue
+            other = self.markets.get(ticker)
+            if other is None:
+                listed = self.universe.markets[ticker]
+                others += listed.fair - listed.tick if side == YES else listed.fair + listed.tick
+            elif side == YES:
+                others += other.book.best(YES) or 0
+            else:
+                best_no = other.book.best(NO)
+                others += ONE_DOLLAR - best_no if best_no is not None else ONE_DOLLAR
+        if side == YES:  # bids: others + this one <= $1 - tick
+            return ONE_DOLLAR - market.tick - others
+        return others - market.tick  # asks: others + ($1 - this no bid) >= $1 + tick
 
     def _top(self, sim: MarketSim) -> tuple[int | None, int, int | None, int]:
         book = sim.book
@@ -327,12 +359,21 @@ class Exchange:
         sim = self._pick()
         if sim is None:
             return
-        tick = sim.market.tick
-        sim.fair = min(max(sim.fair + self.rng.choice((-tick, 0, tick)), 2 * tick), ONE_DOLLAR - 2 * tick)
+        self._walk(sim)
         side = self.rng.choice(SIDES)
         price = self._passive_price(sim, side, 1 + int(self.rng.expovariate(0.4)))
         if price is not None:
             self._rest(sim, Order(self._id(), side, price, self._size()), out)
+
+    def _walk(self, sim: MarketSim) -> None:
+        """Move a market's fair value, and with it its event's: they stay coherent (see pricing)."""
+        event = self.universe.events[sim.market.event_ticker]
+        assert event.pricing is not None
+        fairs = event.pricing.step(self.rng, event.markets.index(sim.market.ticker))
+        for ticker, fair in zip(event.markets, fairs):
+            other = self.markets.get(ticker)
+            if other is not None:
+                other.fair = fair
 
     def _cancel(self, out: Out) -> None:
         sim = self._pick()
@@ -465,14 +506,22 @@ class Exchange:
     def _settle_next(self, out: Out) -> None:
         """Determine and settle the next event in line, then list a new event in its place."""
         event = self.universe.events[self._settle_queue.popleft()]
-        winner = self.rng.randrange(len(event.markets))
+        # one draw decides the event, by its fair values: one bucket wins (the fairs add up to
+        # about $1), or every threshold up to some strike (the fairs fall with the strike)
+        draw = self.rng.randrange(ONE_DOLLAR)
+        fairs = [self.markets[ticker].fair for ticker in event.markets]
+        if event.mutually_exclusive:
+            scaled = draw * sum(fairs) // ONE_DOLLAR
+            winner = next(
+                (i for i in range(len(fairs)) if scaled < sum(fairs[: i + 1])), len(fairs) - 1
+            )
         now_s = self.now_ms() // 1000
         for index, ticker in enumerate(event.markets):
             sim = self.markets[ticker]
             if event.mutually_exclusive:
                 result = YES if index == winner else NO
             else:
-                result = YES if self.rng.randrange(ONE_DOLLAR) < sim.fair else NO
+                result = YES if draw < fairs[index] else NO
             self._close_market(sim, out)
             value = ONE_DOLLAR if result == YES else 0
             out.append(MarketLifecycleEvent(

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from app.fixed import CENT
+from app.simulator.pricing import EventPricing, pricing_for
 
 MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 SUB_CENT_TICK = CENT // 10
@@ -159,7 +160,7 @@ class Market:
 
 @dataclass(slots=True)
 class EventInfo:
-    """One event: its markets (tickers, in order) and the text the lifecycle channel sends."""
+    """One event: its markets (tickers, in order), their pricing and the lifecycle channel's text."""
 
     event_ticker: str
     series_ticker: str
@@ -168,6 +169,7 @@ class EventInfo:
     mutually_exclusive: bool
     strike_date: int
     markets: list[str] = field(default_factory=list)
+    pricing: EventPricing | None = None  # the markets' fair values, coherent across the event
 
     @property
     def collateral_return_type(self) -> str:
@@ -218,6 +220,10 @@ class Universe:
         self.events[event.event_ticker] = event
         for index in range(size):
             self._add_market(event, series.outcome(index, when), strike_date)
+        markets = [self.markets[ticker] for ticker in event.markets]
+        event.pricing = pricing_for(self._rng, [market.tick for market in markets], event.mutually_exclusive)
+        for market, fair in zip(markets, event.pricing.fairs()):
+            market.fair = fair
         return event
 
     def _schedule(self, series: Series, use: int) -> tuple[str, str, int]:
@@ -239,7 +245,6 @@ class Universe:
     def _add_market(self, event: EventInfo, outcome: Outcome, close_ts: int) -> None:
         rng = self._rng
         tick = SUB_CENT_TICK if self._sub_cent and rng.random() < 0.2 else CENT
-        fair = rng.randrange(5 * CENT, 95 * CENT, tick)
         ticker = f"{event.event_ticker}-{outcome.suffix}"
         self.markets[ticker] = Market(
             ticker=ticker,
@@ -253,7 +258,7 @@ class Universe:
             floor_strike=outcome.floor_strike,
             cap_strike=outcome.cap_strike,
             tick=tick,
-            fair=fair,
+            fair=0,  # set by the event's pricing once all its markets exist
             open_ts=self._now_s - DAY_S,
             close_ts=close_ts,
         )
