@@ -592,7 +592,7 @@ class Feed:
             self._process(raw)
         except Exception as exc:  # noqa: BLE001 - the feed outlives any one frame
             self.internal_errors += 1
-            head = raw[:200] if isinstance(raw, str) else raw[:200].decode("utf-8", "replace")
+            head = _frame_head(raw)
             log.error("internal error on frame %r", head, exc_info=True)
             self._report(FeedErrorInfo(f"internal error on a frame ({type(exc).__name__}: {exc}); "
                                        "the frame was skipped"))
@@ -608,7 +608,7 @@ class Feed:
             message = p.parse(raw)
         except p.ProtocolError as exc:
             self.parse_errors += 1
-            head = raw[:200] if isinstance(raw, str) else raw[:200].decode("utf-8", "replace")
+            head = _frame_head(raw)
             log.warning("unparseable frame (%s): %r", exc, head)
             self._report(FeedErrorInfo(f"bad frame from server: {exc}"), quiet=True)
             return
@@ -758,8 +758,7 @@ class Feed:
     ) -> Any:
         """Send a command and wait for its answer (or raise FeedCommandError / CommandTimeout)."""
         ws = self._ws
-        if self.replay_source is not None:
-            raise NotConnected("this is a replay of a recording: commands are not sent")
+        self._refuse_in_replay()
         if ws is None:
             raise NotConnected()
         cmd_id = self._next_id
@@ -1027,6 +1026,11 @@ class Feed:
 
 
 _ABSENT: Any = object()
+
+
+def _frame_head(raw: str | bytes) -> str:
+    """The first 200 characters of a frame, for the log."""
+    return raw[:200] if isinstance(raw, str) else raw[:200].decode("utf-8", "replace")
 _BOOK = Kind.BOOK._value_
 
 
