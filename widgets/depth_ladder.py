@@ -38,6 +38,7 @@ from widgets.formatting import (
 from widgets.ladder_model import ASK, BID, Ladder, LadderRow, build_ladder, other, size_changes
 
 HEADER_LINES = 2
+HEIGHT_STEP = 8
 FLASH_SECONDS = 1.0
 VOL_W, LAST_W, CUM_W, SIZE_W, PRICE_W = 8, 7, 8, 8, 8
 # (width, justification, blank cells before) of each column; a width of None is a size bar
@@ -163,7 +164,7 @@ class DepthLadder(ScrollView, StateView, can_focus=True):
         if flash and self.live and before is not None:
             for key, direction in size_changes(before, self.ladder).items():
                 self._flashes.mark(key, direction)
-        self.virtual_size = Size(0, self._line_count() + HEADER_LINES)
+        self._fit_virtual_size()
         if not self._centered and self.ladder.rows and self.size.height:
             self._centered = True
             self.call_after_refresh(self.action_center)
@@ -194,6 +195,26 @@ class DepthLadder(ScrollView, StateView, can_focus=True):
         self.post_message(self.CloseRequested(self.ticker))
 
     # -- rendering ------------------------------------------------------------------------------
+
+    def on_resize(self) -> None:
+        self._fit_virtual_size()
+
+    def _fit_virtual_size(self) -> None:
+        height = self._virtual_height()
+        if height != self.virtual_size.height:
+            self.virtual_size = Size(0, height)
+
+    def _virtual_height(self) -> int:
+        """The scrollable height: the view's while the rows fit, else the rows' in steps.
+
+        A new virtual size makes Textual lay out and repaint the whole screen, so the height only
+        moves when the rows outgrow the view, and then in steps of ``HEIGHT_STEP`` lines.
+        """
+        needed = self._line_count() + HEADER_LINES
+        view = self.scrollable_content_region.height
+        if needed <= view:
+            return view
+        return -(-needed // HEIGHT_STEP) * HEIGHT_STEP
 
     def _line_count(self) -> int:
         rows = len(self.ladder.rows)
