@@ -35,12 +35,13 @@ def parse_decimal(text: str, places: int) -> int:
     Raises ``ValueError`` for anything that is not a plain decimal or that carries non-zero digits
     beyond ``places`` (they could not be represented without rounding).
     """
-    if type(text) is str:  # the wire's own form first: digits, a point, exactly `places` digits
-        whole, point, frac = text.partition(".")
-        digits = whole[1:] if whole[:1] == "-" else whole
-        if point and len(frac) == places and digits.isdigit() and frac.isdigit() and text.isascii():
-            value = int(digits + frac)
-            return -value if digits is not whole else value
+    if type(text) is str:  # the wire's own form first: [-]digits, a point, exactly `places` digits
+        point = len(text) - places - 1
+        if point > 0 and text[point] == "." and text.isascii():
+            # Only the first point goes: a second one is left in and fails the digit test.
+            digits = text.replace(".", "", 1)
+            if digits.isdigit() or (point > 1 and digits[0] == "-" and digits[1:].isdigit()):
+                return int(digits)
     match = _DECIMAL.fullmatch(text.strip()) if isinstance(text, str) else None
     if match is None:
         raise ValueError(f"not a decimal number: {text!r}")
@@ -63,10 +64,16 @@ def parse_price(text: str) -> int:
     return value
 
 
+def parse_count_uncached(text: str) -> int:
+    """:func:`parse_count` without its cache, for counts that seldom repeat (volumes, open
+    interest): a cache miss costs more than the parse and evicts counts that do repeat."""
+    return parse_decimal(text, COUNT_PLACES)
+
+
 @lru_cache(maxsize=65_536)
 def parse_count(text: str) -> int:
     """A contract count string (``"12.50"``, may be signed for deltas) in hundredths."""
-    return parse_decimal(text, COUNT_PLACES)
+    return parse_count_uncached(text)
 
 
 def parse_money(text: str) -> int:

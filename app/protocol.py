@@ -833,11 +833,14 @@ def _count(fp: str | None, whole: int | None, name: str) -> int:
     return value
 
 
-def _count_or_none(fp: str | None, whole: int | None, name: str) -> int | None:
-    """A count from ``{name}_fp`` or the integer ``{name}``; None when neither is sent."""
+def _count_or_none(
+    fp: str | None, whole: int | None, name: str, parse: Callable[[str], int] = _parse_count
+) -> int | None:
+    """A count from ``{name}_fp`` (read by ``parse``) or the integer ``{name}``; None when neither
+    is sent."""
     if fp is not None:
         try:
-            return _parse_count(fp)
+            return parse(fp)
         except ValueError as exc:
             raise _FieldError(f"bad `{name}_fp`: {exc}") from None
     if whole is not None:
@@ -1012,8 +1015,10 @@ def _convert(kind: str, b: Any, env: dict[str, Any]) -> ServerMessage:
             yes_bid_size=yes_bid_size,
             yes_ask_size=yes_ask_size,
             last_trade_size=_count_or_none(b.last_trade_size_fp, None, "last_trade_size"),
-            volume=_count_or_none(b.volume_fp, b.volume, "volume"),
-            open_interest=_count_or_none(b.open_interest_fp, b.open_interest, "open_interest"),
+            volume=_count_or_none(b.volume_fp, b.volume, "volume", fixed.parse_count_uncached),
+            open_interest=_count_or_none(
+                b.open_interest_fp, b.open_interest, "open_interest", fixed.parse_count_uncached
+            ),
             dollar_volume=_dollars_or_int(b.dollar_volume, "dollar_volume"),
             dollar_open_interest=_dollars_or_int(b.dollar_open_interest, "dollar_open_interest"),
             ts_ms=_ts_ms(b.ts_ms, b.ts),
