@@ -639,6 +639,17 @@ def test_malformed_frame_raises_protocol_error_naming_type_and_field(
     assert "\n" not in text
 
 
+
+@pytest.mark.parametrize("kind", sorted(p.KNOWN_TYPES - {"ok", "unsubscribed"}))
+def test_a_known_type_without_its_body_names_the_type_and_msg(kind: str) -> None:
+    with pytest.raises(p.ProtocolError, match=rf"^{kind}: missing field `msg`$"):
+        p.parse(frame(kind, sid=1, seq=2, id=3))
+
+
+def test_bodiless_acks_keep_their_envelope() -> None:
+    assert p.parse(frame("unsubscribed", sid=1, seq=2, id=3)) == p.Unsubscribed(sid=1, seq=2, id=3)
+    assert p.parse(frame("ok", sid=4, seq=5, id=6)) == p.Ok(sid=4, seq=5, id=6)
+
 @pytest.mark.parametrize(
     ("frame_data", "words"),
     [
