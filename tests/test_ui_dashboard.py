@@ -14,6 +14,7 @@ from app.screens.help import HelpScreen, help_sections, own_bindings, WIDGET_SEC
 from app.screens.subscribe import SubscribeDialog
 from app.state import BookStatus
 from tests.ui_states import LADDER_TICKER, advance, dashboard_app, scenario, status, until
+from widgets.cells import Tone
 from widgets.depth_ladder import DepthLadder
 from widgets.ladder_model import ASK, BID
 from widgets.status_bar import StatusBar
@@ -41,7 +42,7 @@ async def test_enter_on_a_grid_row_opens_a_ladder_whose_levels_equal_the_simulat
     async with app.run_test(size=SIZE) as pilot:
         table = grid(app)
         target = sim.tickers[1]
-        table.move_cursor(row=table.get_row_index(target))
+        table.move_cursor(row=table.index_of(target) or 0)
         await pilot.press("enter")
         await until(pilot, lambda: target in app.dashboard.ladders())
         ladder = app.dashboard.ladders()[target]
@@ -284,11 +285,11 @@ async def test_t_switches_to_the_light_theme_and_the_widgets_recolour() -> None:
     async with app.run_test(size=SIZE) as pilot:
         ladder = app.dashboard.ladders()[LADDER_TICKER]
         dark_bid = ladder._style("depth-ladder--bid")
-        dark_up = grid(app)._style("ticker-grid--up")
+        dark_up = grid(app)._style(Tone.STRONG_UP.component)
         await pilot.press("t")
         assert app.theme == LIGHT_THEME
         await pilot.pause()
         assert ladder._style("depth-ladder--bid") != dark_bid
-        assert grid(app)._style("ticker-grid--up") != dark_up
+        assert grid(app)._style(Tone.STRONG_UP.component) != dark_up
         await pilot.press("t")
         assert app.theme == DARK_THEME

@@ -27,6 +27,10 @@ class Tone(enum.Enum):
     MUTED = "muted"
     ACCENT = "accent"
     TOTAL = "total"
+    STRONG_UP = "strong-up"
+    STRONG_DOWN = "strong-down"
+    STAR = "star"
+    TREND = "trend"
 
     @property
     def component(self) -> str:
@@ -40,6 +44,16 @@ class Cell:
 
     text: str
     tone: Tone | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnSpec:
+    """One column: its key, header label, width (``None``: fitted to its text), numbers or not."""
+
+    key: str
+    label: str
+    width: int | None
+    numeric: bool = False
 
 
 BLANK = Cell("")

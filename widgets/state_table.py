@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import ClassVar, Generic, TypeVar
 
 from rich.style import Style
@@ -27,7 +26,8 @@ from textual.widgets.data_table import RowKey
 
 from app.state import Kind
 from widgets.base import StateView
-from widgets.cells import Cell, Tone
+from widgets.cells import Cell, ColumnSpec, Tone
+from widgets.feed_intake import FeedIntake
 from widgets.lean_table import LeanDataTable
 from widgets.throttle import Throttle
 
@@ -36,16 +36,6 @@ Row = tuple[str, Cells]
 ItemT = TypeVar("ItemT")
 
 DEFAULT_FEED_ROWS = 500
-
-
-@dataclass(frozen=True, slots=True)
-class ColumnSpec:
-    """One column: its key, header label, fixed width, and whether it holds numbers."""
-
-    key: str
-    label: str
-    width: int
-    numeric: bool = False
 
 
 class StateTable(StateView, LeanDataTable[Text]):
@@ -215,8 +205,7 @@ class FeedTable(StateTable, Generic[ItemT]):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.max_rows = max_rows
-        self._newest: ItemT | None = None
-        self._newest_number = 0
+        self._numbers: FeedIntake[ItemT] = FeedIntake()
         self._intake = Throttle(self, self.INTAKE_HZ, self._take_in) if self.INTAKE_HZ else None
 
     @property
@@ -262,39 +251,14 @@ class FeedTable(StateTable, Generic[ItemT]):
             self._show_whole_feed()
 
     def _catch_up(self) -> list[ItemT] | None:
-        """Number the items that arrived since the last call and return them, newest first.
-
-        ``None`` when the newest item seen before is no longer in the feed (or there was none):
-        then every item is new, and numbered past every number given so far.
-        """
-        items = self.source()
-        fresh: list[ItemT] = []
-        for item in reversed(items):
-            if item is self._newest:
-                break
-            fresh.append(item)
-        else:
-            if items:
-                self._newest = items[-1]
-                self._newest_number += len(items)
-            return None
-        if fresh:
-            self._newest = fresh[0]
-            self._newest_number += len(fresh)
-        return fresh
+        return self._numbers.catch_up(self.source())
 
     def _show_whole_feed(self) -> None:
         self.sync(self._feed_rows(reversed(self.source())))
 
     def _feed_rows(self, newest_first: Iterable[ItemT]) -> list[Row]:
         """Rows of the matching items, newest first; the first item is the newest numbered."""
-        rows: list[Row] = []
-        for offset, item in enumerate(newest_first):
-            if len(rows) == self.max_rows:
-                break
-            if self.matches(item):
-                rows.append((str(self._newest_number - offset), self.cells(item)))
-        return rows
+        return [(key, self.cells(item)) for key, item in self._numbers.numbered(newest_first, self.matches, self.max_rows)]
 
     def _prepend(self, rows: list[Row]) -> None:
         if not rows:

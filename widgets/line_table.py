@@ -1,0 +1,365 @@
+"""A table drawn line by line (Textual's Line API), for rows that change many times a second.
+
+``DataTable`` keeps every row as renderables and does its bookkeeping for each row added,
+updated or removed, whether or not the row is on screen: under a firehose the ticker grid spent
+~30 ms and the trade tape ~20 ms taking in each batch of changes, and as much again drawing them.
+:class:`LineTable` keeps only the order of the row keys. A row's cells are asked of the subclass
+(:meth:`LineTable.row_cells`) when the row is drawn, and its line is kept until the row changes
+(:meth:`LineTable.invalidate`) or moves to the other stripe; a new order of keys costs a list.
+So a tape taking in 500 trades turns only the twenty on screen into lines, and a grid of 1,000
+markets draws only the changed rows that are in view.
+
+It looks like a ``DataTable`` with a row cursor and zebra stripes: a fixed header, cells padded
+by ``CELL_PADDING`` blanks, numbers right-justified, text cut with an ellipsis, the cursor row
+highlighted (dimmer while the table has no focus). Up/Down/PageUp/PageDown/Home/End move the
+cursor, Enter or a click posts :class:`LineTable.RowSelected`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import ClassVar
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from widgets.cells import Cell, ColumnSpec, Tone
+
+Cells = tuple[Cell, ...]
+ELLIPSIS = "…"
+LINES_KEPT = 2_000  # rendered rows kept (several screens); past that the cache starts again
+
+
+class LineTable(ScrollView, can_focus=True):
+    """Rows of :class:`~widgets.cells.Cell` under a fixed header, drawn only when on screen.
+
+    Subclasses set ``COLUMNS`` (``width=None``: as wide as the widest text given to
+    :meth:`widen`), implement :meth:`row_cells`, and call :meth:`set_rows` with the keys in
+    display order and :meth:`invalidate` with the keys whose cells changed. With ``PINNED_TOP``
+    a cursor on the top row stays on top as rows arrive above it; otherwise the cursor stays on
+    its row's key.
+    """
+
+    COLUMNS: ClassVar[tuple[ColumnSpec, ...]] = ()
+    CELL_PADDING: ClassVar[int] = 1
+    PINNED_TOP: ClassVar[bool] = False
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "line-table--header",
+        "line-table--cursor",
+        "line-table--even-row",
+    } | {tone.component for tone in Tone}
+
+    DEFAULT_CSS = """
+    LineTable {
+        background: $surface;
+        color: $foreground;
+        &:focus {
+            background-tint: $foreground 5%;
+            & > .line-table--cursor {
+                background: $block-cursor-background;
+                color: $block-cursor-foreground;
+                text-style: $block-cursor-text-style;
+            }
+            & > .line-table--header {
+                background-tint: $foreground 5%;
+            }
+        }
+        &:dark > .line-table--even-row {
+            background: $surface-darken-1 40%;
+        }
+        & > .line-table--header {
+            text-style: bold;
+            background: $panel;
+            color: $foreground;
+        }
+        & > .line-table--even-row {
+            background: $surface-lighten-1 50%;
+        }
+        & > .line-table--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
+        }
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", "Select", show=False),
+        Binding("up", "cursor_up", "Cursor up", show=False),
+        Binding("down", "cursor_down", "Cursor down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("home,ctrl+home", "first_row", "First row", show=False),
+        Binding("end,ctrl+end", "last_row", "Last row", show=False),
+        Binding("left", "scroll_left", "Scroll left", show=False),
+        Binding("right", "scroll_right", "Scroll right", show=False),
+    ]
+
+    class RowSelected(Message):
+        """The user chose the row under the cursor (Enter, or a click on it)."""
+
+        def __init__(self, table: LineTable, key: str) -> None:
+            super().__init__()
+            self.table = table
+            self.key = key
+
+        @property
+        def control(self) -> LineTable:
+            """The table the row is in."""
+            return self.table
+
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.cursor_row = 0
+        self._keys: list[str] = []
+        self._index: dict[str, int] | None = None
+        self._cells: dict[str, Cells] = {}
+        self._lines: dict[tuple[str, bool], Strip] = {}
+        self._header: Strip | None = None
+        self._widths = [column.width if column.width is not None else cell_len(self.header_label(column))
+                        for column in self.COLUMNS]
+        self._styles: dict[str, Style] = {}
+
+    def on_mount(self) -> None:
+        """Follow theme changes (the cached lines carry the theme's colours)."""
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.restyle())
+        self._fit_virtual_size()
+
+    # -- rows -----------------------------------------------------------------------------------
+
+    def row_cells(self, key: str) -> Cells:
+        """The cells of the row of ``key``, one per column (asked when the row is drawn)."""
+        raise NotImplementedError
+
+    @property
+    def row_keys(self) -> list[str]:
+        """The keys of the rows, top to bottom."""
+        return list(self._keys)
+
+    @property
+    def row_count(self) -> int:
+        """How many rows the table has."""
+        return len(self._keys)
+
+    def header_label(self, column: ColumnSpec) -> str:
+        """The header text of ``column`` (its label)."""
+        return column.label
+
+    def get_cell(self, key: str, column: str) -> str:
+        """The text of one cell (the row of ``key``, the column keyed ``column``)."""
+        index = [spec.key for spec in self.COLUMNS].index(column)
+        return self._row(key)[index].text
+
+    def index_of(self, key: str) -> int | None:
+        """The row number of ``key``, or None when it has no row."""
+        if self._index is None:
+            self._index = {k: i for i, k in enumerate(self._keys)}
+        return self._index.get(key)
+
+    def set_rows(self, keys: Sequence[str]) -> None:
+        """Show the rows of ``keys`` in this order; the cursor stays on its row (or on top)."""
+        keys = list(keys)
+        if keys == self._keys:
+            return
+        anchor = self._cursor_anchor()
+        kept = set(keys)
+        for gone in [key for key in self._cells if key not in kept]:
+            del self._cells[gone]
+            self._lines.pop((gone, True), None)
+            self._lines.pop((gone, False), None)
+        self._keys = keys
+        self._index = None
+        if anchor is not None and self.index_of(anchor) is not None:
+            self.cursor_row = self.index_of(anchor) or 0
+        self.cursor_row = max(0, min(self.cursor_row, len(keys) - 1))
+        if len(self._lines) > LINES_KEPT:
+            self._lines.clear()
+        self._fit_virtual_size()
+        self.refresh()
+
+    def invalidate(self, keys: Iterable[str]) -> None:
+        """The cells of ``keys`` changed: draw their rows again (those on screen, at once)."""
+        top, bottom = self._visible_rows()
+        for key in keys:
+            self._lines.pop((key, True), None)
+            self._lines.pop((key, False), None)
+            if self._cells.pop(key, None) is None:
+                continue  # never drawn since it last changed
+            index = self.index_of(key)
+            if index is not None and top <= index < bottom:
+                self.refresh_line(index - top + 1)
+
+    def invalidate_all(self) -> None:
+        """Every row's cells changed (a theme, a clock, a column width): draw them all again."""
+        self._cells.clear()
+        self._lines.clear()
+        self._header = None
+        self.refresh()
+
+    def widen(self, column: str, width: int) -> None:
+        """Make an auto-width column at least ``width`` cells wide (it never narrows)."""
+        index = [spec.key for spec in self.COLUMNS].index(column)
+        if self.COLUMNS[index].width is None and width > self._widths[index]:
+            self._widths[index] = width
+            self._fit_virtual_size()
+            self.invalidate_all()
+
+    def restyle(self) -> None:
+        """Look up the component styles again (theme or focus changed) and redraw."""
+        self._styles.clear()
+        self._lines.clear()
+        self._header = None
+        self.refresh()
+
+    def visible_keys(self) -> list[str]:
+        """The keys of the rows on screen, top to bottom."""
+        top, bottom = self._visible_rows()
+        return self._keys[top:bottom]
+
+    def _row(self, key: str) -> Cells:
+        cells = self._cells.get(key)
+        if cells is None:
+            cells = self._cells[key] = self.row_cells(key)
+        return cells
+
+    def _cursor_anchor(self) -> str | None:
+        row = self.cursor_row
+        if not self._keys or (self.PINNED_TOP and row == 0) or row >= len(self._keys):
+            return None
+        return self._keys[row]
+
+    def _visible_rows(self) -> tuple[int, int]:
+        top = int(self.scroll_offset.y)
+        return top, top + max(0, self.scrollable_content_region.height - 1)
+
+    def _fit_virtual_size(self) -> None:
+        width = sum(self._widths) + 2 * self.CELL_PADDING * len(self._widths)
+        size = Size(width, len(self._keys) + 1)
+        if size != self.virtual_size:
+            self.virtual_size = size
+
+    # -- cursor ---------------------------------------------------------------------------------
+
+    def move_cursor(self, row: int, scroll: bool = True) -> None:
+        """Put the cursor on row ``row`` (clamped to the rows), scrolling it into view."""
+        row = max(0, min(row, len(self._keys) - 1))
+        if row != self.cursor_row:
+            top, bottom = self._visible_rows()
+            for line in (self.cursor_row, row):
+                if top <= line < bottom:
+                    self.refresh_line(line - top + 1)
+            self.cursor_row = row
+        if scroll:
+            self._scroll_to_cursor()
+
+    def _scroll_to_cursor(self) -> None:
+        top, bottom = self._visible_rows()
+        body = max(1, bottom - top)
+        if self.cursor_row < top:
+            self.scroll_to(y=self.cursor_row, animate=False)
+        elif self.cursor_row >= bottom:
+            self.scroll_to(y=self.cursor_row - body + 1, animate=False)
+
+    def cursor_key(self) -> str | None:
+        """The key of the row under the cursor, if any."""
+        return self._keys[self.cursor_row] if 0 <= self.cursor_row < len(self._keys) else None
+
+    def action_cursor_up(self) -> None:
+        self.move_cursor(self.cursor_row - 1)
+
+    def action_cursor_down(self) -> None:
+        self.move_cursor(self.cursor_row + 1)
+
+    def action_page_up(self) -> None:
+        top, bottom = self._visible_rows()
+        self.move_cursor(self.cursor_row - max(1, bottom - top))
+
+    def action_page_down(self) -> None:
+        top, bottom = self._visible_rows()
+        self.move_cursor(self.cursor_row + max(1, bottom - top))
+
+    def action_first_row(self) -> None:
+        self.move_cursor(0)
+
+    def action_last_row(self) -> None:
+        self.move_cursor(len(self._keys) - 1)
+
+    def action_select_cursor(self) -> None:
+        """Post :class:`RowSelected` for the row under the cursor."""
+        key = self.cursor_key()
+        if key is not None:
+            self.post_message(self.RowSelected(self, key))
+
+    def on_click(self, event: events.Click) -> None:
+        """A click on a row puts the cursor there and selects it."""
+        offset = event.get_content_offset(self)
+        if offset is None or offset.y < 1:
+            return
+        row = offset.y - 1 + int(self.scroll_offset.y)
+        if row < len(self._keys):
+            self.move_cursor(row, scroll=False)
+            self.action_select_cursor()
+
+    def on_focus(self) -> None:
+        self.restyle()
+
+    def on_blur(self) -> None:
+        self.restyle()
+
+    # -- drawing --------------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        """Line ``y`` of the view: the header, a row, or blank below the last row."""
+        width = self.scrollable_content_region.width
+        scroll_x = int(self.scroll_offset.x)
+        if y == 0:
+            if self._header is None:
+                header = tuple(Cell(self.header_label(spec)) for spec in self.COLUMNS)
+                self._header = self._draw(header, self._style("line-table--header"))
+            return self._header.crop_extend(scroll_x, scroll_x + width, self._style("line-table--header"))
+        index = int(self.scroll_offset.y) + y - 1
+        if index >= len(self._keys):
+            return Strip.blank(width)
+        key = self._keys[index]
+        if index == self.cursor_row:
+            style = self._style("line-table--cursor")
+            return self._draw(self._row(key), style, on_top=True).crop_extend(scroll_x, scroll_x + width, style)
+        even = index % 2 == 0
+        line = self._lines.get((key, even))
+        style = self._style("line-table--even-row") if even else Style()
+        if line is None:
+            line = self._lines[key, even] = self._draw(self._row(key), style)
+        return line.crop_extend(scroll_x, scroll_x + width, style)
+
+    def _draw(self, cells: Cells, base: Style, on_top: bool = False) -> Strip:
+        """One row's line; the tones' colours show over ``base``, or under it when ``on_top``."""
+        pad = " " * self.CELL_PADDING
+        segments: list[Segment] = []
+        for spec, width, cell in zip(self.COLUMNS, self._widths, cells):
+            text = cell.text
+            size = cell_len(text)
+            if size > width:
+                text = set_cell_size(text, width - 1) + ELLIPSIS if width > 0 else ""
+            elif size < width:
+                text = " " * (width - size) + text if spec.numeric else text + " " * (width - size)
+            style = base
+            if cell.tone is not None:
+                tone = self._style(cell.tone.component)
+                style = tone + base if on_top else base + tone
+            segments.append(Segment(pad + text + pad, style))
+        return Strip(segments, sum(self._widths) + 2 * len(pad) * len(self._widths))
+
+    def _style(self, component: str) -> Style:
+        style = self._styles.get(component)
+        if style is None:
+            partial = component.startswith("state-table--")
+            style = self._styles[component] = self.get_component_rich_style(component, partial=partial)
+        return style
