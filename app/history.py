@@ -15,6 +15,8 @@ it from every ticker and trade message. Pure data: no I/O, no Textual.
 from __future__ import annotations
 
 from array import array
+from collections import defaultdict
+from functools import partial
 
 DEFAULT_CAPACITY = 128
 _NONE = -1  # prices are never negative: -1 stands for "unknown" in the arrays
@@ -48,12 +50,21 @@ class PriceHistory:
 
     def record(self, ts_ms: int | None, last: int | None, bid: int | None, ask: int | None) -> bool:
         """Take in the market's values now; False when none of them changed (nothing recorded)."""
+        return self._take(
+            ts_ms, _NONE if last is None else last, _NONE if bid is None else bid, _NONE if ask is None else ask
+        )
+
+    def record_last(self, ts_ms: int | None, last: int) -> bool:
+        """Take in a trade print: a new last price, bid and ask as they were."""
+        if self._last:
+            return self._take(ts_ms, last, self._bid[-1], self._ask[-1])
+        return self._take(ts_ms, last, _NONE, _NONE)
+
+    def _take(self, ts_ms: int | None, last: int, bid: int, ask: int) -> bool:
+        """:meth:`record` of values in the arrays' own form (``_NONE`` for unknown)."""
         # on every ticker and trade message: kept to a few comparisons (no calls)
-        last_ = _NONE if last is None else last
-        bid_ = _NONE if bid is None else bid
-        ask_ = _NONE if ask is None else ask
         lasts = self._last
-        if lasts and lasts[-1] == last_ and self._bid[-1] == bid_ and self._ask[-1] == ask_:
+        if lasts and lasts[-1] == last and self._bid[-1] == bid and self._ask[-1] == ask:
             return False
         self.changes += 1
         if ts_ms is not None:
@@ -61,22 +72,16 @@ class PriceHistory:
                 self.first_ts = ts_ms
             self.last_ts = ts_ms
         if lasts and self._absorbed < self.stride:
-            lasts[-1], self._bid[-1], self._ask[-1] = last_, bid_, ask_
+            lasts[-1], self._bid[-1], self._ask[-1] = last, bid, ask
             self._absorbed += 1
             return True
-        lasts.append(last_)
-        self._bid.append(bid_)
-        self._ask.append(ask_)
+        lasts.append(last)
+        self._bid.append(bid)
+        self._ask.append(ask)
         self._absorbed = 1
         if len(lasts) == self.capacity:
             self._halve()
         return True
-
-    def record_last(self, ts_ms: int | None, last: int) -> bool:
-        """Take in a trade print: a new last price, bid and ask as they were."""
-        if self._last:
-            return self.record(ts_ms, last, _unpack(self._bid[-1]), _unpack(self._ask[-1]))
-        return self.record(ts_ms, last, None, None)
 
     def _halve(self) -> None:
         """Merge neighbouring samples in pairs (the later stands for both); double the stride."""
@@ -117,29 +122,21 @@ class PriceHistories:
 
     def __init__(self, capacity: int = DEFAULT_CAPACITY) -> None:
         self.capacity = capacity
-        self.markets: dict[str, PriceHistory] = {}
+        # a missing market's history is made by the dict itself: no lookup and call of our own
+        self.markets: defaultdict[str, PriceHistory] = defaultdict(partial(PriceHistory, capacity))
 
     def get(self, ticker: str) -> PriceHistory | None:
         """The history of ``ticker``, if anything was recorded for it."""
         return self.markets.get(ticker)
 
-    def _of(self, ticker: str) -> PriceHistory:
-        history = self.markets.get(ticker)
-        if history is None:
-            history = self.markets[ticker] = PriceHistory(self.capacity)
-        return history
-
     def record(self, ticker: str, ts_ms: int | None, last: int | None, bid: int | None,
                ask: int | None) -> bool:
         """Record a ticker message's values for ``ticker``."""
-        history = self.markets.get(ticker)
-        if history is None:
-            history = self.markets[ticker] = PriceHistory(self.capacity)
-        return history.record(ts_ms, last, bid, ask)
+        return self.markets[ticker].record(ts_ms, last, bid, ask)
 
     def record_last(self, ticker: str, ts_ms: int | None, last: int) -> bool:
         """Record a trade print in ``ticker``."""
-        return self._of(ticker).record_last(ts_ms, last)
+        return self.markets[ticker].record_last(ts_ms, last)
 
 
 def downsample(values: list[int | None], width: int) -> list[int | None]:

@@ -39,6 +39,13 @@ class Kind(enum.IntFlag):
     ORDER = enum.auto()
 
 
+# What the handlers return, read once: an enum member read off its class costs ~90 ns and `|`
+# between two flags ~800 ns, more than most handlers' own work.
+_NONE, _BOOK, _TICKER, _TRADE, _FILL = Kind.NONE, Kind.BOOK, Kind.TICKER, Kind.TRADE, Kind.FILL
+_POSITION, _RFQ, _LIFECYCLE, _ORDER = Kind.POSITION, Kind.RFQ, Kind.LIFECYCLE, Kind.ORDER
+_ORDER_AND_LIFECYCLE = Kind.ORDER | Kind.LIFECYCLE
+
+
 class BookStatus(enum.Enum):
     """Whether a book can be trusted: live, waiting for its snapshot, or known to be wrong."""
 
@@ -46,6 +53,9 @@ class BookStatus(enum.Enum):
     LIVE = "live"
     RESYNCING = "resyncing"
     STALE = "stale"
+
+
+_LIVE = BookStatus.LIVE  # read once: every delta checks it (an enum member read costs ~90 ns)
 
 
 @dataclass(slots=True)
@@ -170,7 +180,7 @@ class MarketState:
         raises :class:`BookInconsistency` and changes nothing: the caller resyncs that book.
         """
         handler = self._handlers.get(type(message))
-        return handler(message) if handler is not None else Kind.NONE
+        return handler(message) if handler is not None else _NONE
 
     # -- books ----------------------------------------------------------------------------------
 
@@ -179,15 +189,16 @@ class MarketState:
         if book is None:
             book = self.books[m.market_ticker] = OrderBook(m.market_ticker)
         book.load_snapshot(m.yes, m.no)
-        self.book_status[m.market_ticker] = BookStatus.LIVE
-        return Kind.BOOK
+        self.book_status[m.market_ticker] = _LIVE
+        return _BOOK
 
     def _on_delta(self, m: p.OrderbookDelta) -> Kind:
-        book = self.books.get(m.market_ticker)
-        if book is None or self.book_status.get(m.market_ticker) is not BookStatus.LIVE:
-            raise BookInconsistency(f"{m.market_ticker}: delta before the book's snapshot")
+        ticker = m.market_ticker
+        book = self.books.get(ticker)
+        if book is None or self.book_status.get(ticker) is not _LIVE:
+            raise BookInconsistency(f"{ticker}: delta before the book's snapshot")
         book.apply_delta(m.side, m.price, m.delta)
-        return Kind.BOOK
+        return _BOOK
 
     def set_book_status(self, market_ticker: str, status: BookStatus) -> None:
         """Record whether ``market_ticker``'s book is live, awaiting a snapshot, or being resynced."""
@@ -200,29 +211,30 @@ class MarketState:
 
     def is_live(self, market_ticker: str) -> bool:
         """True when the book is built from a snapshot and every delta since."""
-        return self.book_status.get(market_ticker) is BookStatus.LIVE
+        return self.book_status.get(market_ticker) is _LIVE
 
     # -- market data ----------------------------------------------------------------------------
 
     def _on_ticker(self, m: p.Ticker) -> Kind:
-        if m.market_ticker not in self.first_price:
-            self.first_price[m.market_ticker] = m.price
-        elif self.first_price[m.market_ticker] is None:
-            self.first_price[m.market_ticker] = m.price
-        self.tickers[m.market_ticker] = m
-        self.history.record(m.market_ticker, m.ts_ms, m.price, m.yes_bid, m.yes_ask)
-        return Kind.TICKER
+        ticker = m.market_ticker
+        if self.first_price.get(ticker) is None:  # not seen yet, or seen before its first trade
+            self.first_price[ticker] = m.price
+        self.tickers[ticker] = m
+        self.history.record(ticker, m.ts_ms, m.price, m.yes_bid, m.yes_ask)
+        return _TICKER
 
     def _on_trade(self, m: p.Trade) -> Kind:
         self.trades.append(m)
-        stats = self.trade_stats.get(m.market_ticker)
+        ticker, price, count = m.market_ticker, m.yes_price, m.count
+        stats = self.trade_stats.get(ticker)
         if stats is None:
-            stats = self.trade_stats[m.market_ticker] = TradeStats()
-        stats.last_price = m.yes_price
-        stats.last_size = m.count
-        stats.volume_by_price[m.yes_price] = stats.volume_by_price.get(m.yes_price, 0) + m.count
-        self.history.record_last(m.market_ticker, m.ts_ms, m.yes_price)
-        return Kind.TRADE
+            stats = self.trade_stats[ticker] = TradeStats()
+        stats.last_price = price
+        stats.last_size = count
+        volume = stats.volume_by_price
+        volume[price] = volume.get(price, 0) + count
+        self.history.record_last(ticker, m.ts_ms, price)
+        return _TRADE
 
     def price_change(self, market_ticker: str) -> int | None:
         """Last price now minus the last price when the market was first seen."""
@@ -246,11 +258,11 @@ class MarketState:
 
     def _on_fill(self, m: p.Fill) -> Kind:
         self.fills.append(m)
-        return Kind.FILL
+        return _FILL
 
     def _on_position(self, m: p.MarketPosition) -> Kind:
         self.positions[m.market_ticker] = m
-        return Kind.POSITION
+        return _POSITION
 
     def unrealized_pnl(self, market_ticker: str) -> Fraction | None:
         """Mark-to-mid value of the position minus its cost, in money units (exact).
@@ -278,12 +290,12 @@ class MarketState:
                 oldest = next(iter(self._finished))
                 del self._finished[oldest]
                 del self.orders[oldest]
-        return Kind.ORDER
+        return _ORDER
 
     def _on_order_group(self, m: p.OrderGroupUpdate) -> Kind:
         self.order_groups[m.order_group_id] = m
         self.lifecycle_log.append(m)
-        return Kind.ORDER | Kind.LIFECYCLE
+        return _ORDER_AND_LIFECYCLE
 
     # -- RFQs -----------------------------------------------------------------------------------
 
@@ -301,11 +313,11 @@ class MarketState:
         record.target_cost = m.target_cost
         record.created_ts = m.created_ts
         record.set_status("open")
-        return Kind.RFQ
+        return _RFQ
 
     def _on_rfq_deleted(self, m: p.RfqDeleted) -> Kind:
         self._rfq(m.rfq_id, m.market_ticker).set_status("deleted")
-        return Kind.RFQ
+        return _RFQ
 
     def _on_quote(self, m: p.QuoteEvent) -> Kind:
         record = self._rfq(m.rfq_id, m.market_ticker)
@@ -319,7 +331,7 @@ class MarketState:
         quote.history.append(status)
         if record.status != "deleted":
             record.set_status(status)
-        return Kind.RFQ
+        return _RFQ
 
     def rfqs_newest_first(self) -> list[RfqRecord]:
         """RFQs, the most recently created first."""
@@ -360,16 +372,16 @@ class MarketState:
         if m.settlement_value is not None:
             info.settlement_value = m.settlement_value
         self.lifecycle_log.append(m)
-        return Kind.LIFECYCLE
+        return _LIFECYCLE
 
     def _on_event_lifecycle(self, m: p.EventLifecycle) -> Kind:
         self.events[m.event_ticker] = m
         self.lifecycle_log.append(m)
-        return Kind.LIFECYCLE
+        return _LIFECYCLE
 
     def _log_only(self, m: p.Message) -> Kind:
         self.lifecycle_log.append(m)
-        return Kind.LIFECYCLE
+        return _LIFECYCLE
 
     def title(self, market_ticker: str) -> str | None:
         """The market's title from lifecycle metadata, when known."""

@@ -55,6 +55,33 @@ def test_a_trade_print_moves_the_last_price_and_keeps_bid_and_ask() -> None:
         (4100, None, None), (4100, 4000, 4200), (4200, 4000, 4200)]
 
 
+
+@given(st.lists(st.one_of(quotes, st.integers(0, 10_000)), max_size=200), st.sampled_from([2, 4, 8]))
+def test_a_trade_print_is_a_record_of_the_bid_and_ask_as_they_were(
+    events: list[tuple[int | None, int | None, int | None] | int], capacity: int
+) -> None:
+    history, reference = PriceHistory(capacity), PriceHistory(capacity)
+    bid: int | None = None
+    ask: int | None = None
+    for ts, event in enumerate(events):
+        if isinstance(event, int):
+            assert history.record_last(ts, event) == reference.record(ts, event, bid, ask)
+        else:
+            _, bid, ask = event
+            assert history.record(ts, *event) == reference.record(ts, *event)
+    assert (history.last, history.bid, history.ask) == (reference.last, reference.bid, reference.ask)
+    assert (history.changes, history.stride, history.first_ts, history.last_ts) == (
+        reference.changes, reference.stride, reference.first_ts, reference.last_ts)
+
+
+def test_looking_a_market_up_does_not_make_its_history() -> None:
+    state = MarketState()
+    assert state.history.get("KX-A") is None
+    assert "KX-A" not in state.history.markets
+    state.history.record_last("KX-A", None, 4100)
+    history = state.history.get("KX-A")
+    assert history is not None and history.capacity == state.history.capacity
+
 @given(st.lists(st.integers(0, 10_000), max_size=300), st.integers(1, 40))
 def test_last_points_are_the_downsampled_last_prices(prices: list[int], width: int) -> None:
     history = PriceHistory(64)
