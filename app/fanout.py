@@ -5,6 +5,10 @@ which calls ``state_changed`` on every mounted :class:`widgets.base.StateView` w
 includes the kind. A view out of sight (on another pane or in a background tab) is not redrawn:
 what it missed is kept, merged, and handed over by :meth:`FanOut.catch_up` when it comes into view,
 so the cost of a frame depends on what is on screen, not on how many widgets exist.
+
+The views are found once (walking the DOM for each of the ~200 messages a second cost more than
+the handing over) and found again after :meth:`FanOut.forget`, which the screen calls when it
+mounts or removes views.
 """
 
 from __future__ import annotations
@@ -32,10 +36,17 @@ class FanOut:
         self.root = root
         self.state = state
         self._missed: dict[StateView, tuple[Kind, frozenset[str]]] = {}
+        self._views: list[StateView] | None = None
 
     def views(self) -> list[StateView]:
-        """Every state view mounted under the root."""
-        return [node for node in self.root.walk_children(Widget) if isinstance(node, StateView)]
+        """Every state view mounted under the root (as found since the last :meth:`forget`)."""
+        if self._views is None:
+            self._views = [node for node in self.root.walk_children(Widget) if isinstance(node, StateView)]
+        return self._views
+
+    def forget(self) -> None:
+        """Views were mounted or removed: find them again at the next dispatch."""
+        self._views = None
 
     def bind_all(self) -> None:
         """Attach the state to every view that has none yet (each draws itself once)."""
@@ -48,6 +59,8 @@ class FanOut:
         for view in self.views():
             shown = kinds & view.SHOWS
             if not shown or view.market_state is None:
+                continue
+            if isinstance(view, Widget) and not view.is_attached:
                 continue
             if isinstance(view, Widget) and not in_sight(view):
                 missed_kinds, missed_books = self._missed.get(view, (Kind.NONE, frozenset()))

@@ -347,6 +347,7 @@ class DashboardScreen(Screen[None]):
             ladder = DepthLadder(ticker)
             chart = PriceChart(ticker, classes="ladder-chart")
             await tabs.add_pane(TabPane(Content(ticker), ladder, chart, id=pane_id))
+            self.fanout.forget()
             ladder.bind_state(self.state)
             chart.bind_state(self.state)
             self._show_hint()
@@ -359,6 +360,7 @@ class DashboardScreen(Screen[None]):
         pane_id = self._ladder_panes.pop(ticker, None)
         if pane_id is not None:
             await self.query_one("#ladders", TabbedContent).remove_pane(pane_id)
+            self.fanout.forget()
             self._show_hint()
 
     @on(DepthLadder.CloseRequested)
