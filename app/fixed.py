@@ -76,9 +76,16 @@ def parse_count(text: str) -> int:
     return parse_count_uncached(text)
 
 
+def parse_money_uncached(text: str) -> int:
+    """:func:`parse_money` without its cache, for amounts that seldom repeat (a market's dollar
+    volume and open interest)."""
+    return parse_decimal(text, MONEY_PLACES)
+
+
+@lru_cache(maxsize=4_096)
 def parse_money(text: str) -> int:
     """A dollar amount string (up to 6 decimals, may be negative) in millionths of a dollar."""
-    return parse_decimal(text, MONEY_PLACES)
+    return parse_money_uncached(text)
 
 
 def price_from_cents(cents: int) -> int:

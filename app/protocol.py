@@ -766,6 +766,8 @@ class _FieldError(Exception):
 
 
 _parse_price, _parse_count, _parse_money = fixed.parse_price, fixed.parse_count, fixed.parse_money
+# for values that seldom repeat (running totals): a cache miss costs more than the parse
+_parse_count_uncached, _parse_money_uncached = fixed.parse_count_uncached, fixed.parse_money_uncached
 
 
 def _parsed(parse: Callable[[Any], int], value: Any, field: str) -> int:
@@ -797,9 +799,10 @@ def _price_or_none(dollars: str | None, cents: int | None, name: str) -> int | N
     return None
 
 
-def _count(fp: str | None, whole: int | None, name: str) -> int:
-    """A required count from ``{name}_fp`` or, failing that, the integer ``{name}``."""
-    value = _count_or_none(fp, whole, name)
+def _count(fp: str | None, whole: int | None, name: str, parse: Callable[[str], int] = _parse_count) -> int:
+    """A required count from ``{name}_fp`` (read by ``parse``) or, failing that, the integer
+    ``{name}``."""
+    value = _count_or_none(fp, whole, name, parse)
     if value is None:
         raise _FieldError(f"missing field `{name}_fp`")
     return value
@@ -827,11 +830,14 @@ def _any_count(value: int | str, name: str) -> int:
     return _parsed(fixed.parse_count, value, name)
 
 
-def _money_or_none(dollars: str | None, centi_cents: int | None, name: str) -> int | None:
-    """Money from ``{name}_dollars`` or centi-cents in ``{name}``; None when neither is sent."""
+def _money_or_none(
+    dollars: str | None, centi_cents: int | None, name: str, parse: Callable[[str], int] = _parse_money
+) -> int | None:
+    """Money from ``{name}_dollars`` (read by ``parse``) or centi-cents in ``{name}``; None when
+    neither is sent."""
     if dollars is not None:
         try:
-            return _parse_money(dollars)
+            return parse(dollars)
         except ValueError as exc:
             raise _FieldError(f"bad `{name}_dollars`: {exc}") from None
     if centi_cents is not None:
@@ -841,11 +847,12 @@ def _money_or_none(dollars: str | None, centi_cents: int | None, name: str) -> i
 
 def _dollars_or_int(value: int | str | None, name: str) -> int | None:
     """Money given as a dollar string, or as a plain integer number of dollars."""
-    if value is None:
-        return None
-    if isinstance(value, int):
-        return value * fixed.MONEY_SCALE
-    return _parsed(fixed.parse_money, value, name)
+    if type(value) is str:  # a market's running total: seldom repeats, so read uncached
+        try:
+            return _parse_money_uncached(value)
+        except ValueError as exc:
+            raise _FieldError(f"bad `{name}`: {exc}") from None
+    return None if value is None else value * fixed.MONEY_SCALE
 
 
 def _ts_ms(ts_ms: int | None, ts_seconds: int | None) -> int | None:
@@ -998,9 +1005,9 @@ def _ticker(b: _TickerBody, sid: int | None, seq: int | None) -> Ticker:
         yes_bid_size=yes_bid_size,
         yes_ask_size=yes_ask_size,
         last_trade_size=_count_or_none(b.last_trade_size_fp, None, "last_trade_size"),
-        volume=_count_or_none(b.volume_fp, b.volume, "volume", fixed.parse_count_uncached),
+        volume=_count_or_none(b.volume_fp, b.volume, "volume", _parse_count_uncached),
         open_interest=_count_or_none(
-            b.open_interest_fp, b.open_interest, "open_interest", fixed.parse_count_uncached
+            b.open_interest_fp, b.open_interest, "open_interest", _parse_count_uncached
         ),
         dollar_volume=_dollars_or_int(b.dollar_volume, "dollar_volume"),
         dollar_open_interest=_dollars_or_int(b.dollar_open_interest, "dollar_open_interest"),
@@ -1041,20 +1048,23 @@ def _fill(b: _FillBody, sid: int | None, seq: int | None) -> Fill:
         count=_count(b.count_fp, b.count, "count"),
         fee_cost=_parsed(fixed.parse_money, fee, "fee_cost") if isinstance(fee, str)
         else (fixed.money_from_centi_cents(fee) if fee is not None else None),
-        post_position=_count_or_none(b.post_position_fp, b.post_position, "post_position"),
+        post_position=_count_or_none(
+            b.post_position_fp, b.post_position, "post_position", _parse_count_uncached
+        ),
         ts_ms=_ts_ms(b.ts_ms, b.ts),
     )
 
 
 def _market_position(b: _PositionBody, sid: int | None, seq: int | None) -> MarketPosition:
+    once = _parse_money_uncached  # running totals all
     return MarketPosition(
         sid=sid, seq=seq, market_ticker=b.market_ticker,
-        position=_count(b.position_fp, b.position, "position"),
-        position_cost=_money_or_none(b.position_cost_dollars, b.position_cost, "position_cost") or 0,
-        realized_pnl=_money_or_none(b.realized_pnl_dollars, b.realized_pnl, "realized_pnl") or 0,
-        fees_paid=_money_or_none(b.fees_paid_dollars, b.fees_paid, "fees_paid") or 0,
-        position_fee_cost=_money_or_none(b.position_fee_cost_dollars, None, "position_fee_cost"),
-        volume=_count_or_none(b.volume_fp, b.volume, "volume"),
+        position=_count(b.position_fp, b.position, "position", _parse_count_uncached),
+        position_cost=_money_or_none(b.position_cost_dollars, b.position_cost, "position_cost", once) or 0,
+        realized_pnl=_money_or_none(b.realized_pnl_dollars, b.realized_pnl, "realized_pnl", once) or 0,
+        fees_paid=_money_or_none(b.fees_paid_dollars, b.fees_paid, "fees_paid", once) or 0,
+        position_fee_cost=_money_or_none(b.position_fee_cost_dollars, None, "position_fee_cost", once),
+        volume=_count_or_none(b.volume_fp, b.volume, "volume", _parse_count_uncached),
     )
 
 

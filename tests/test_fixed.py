@@ -160,7 +160,20 @@ def test_parse_decimal_edge_shapes_agree_with_the_regex_reading(text: str, place
     assert _outcome(fixed.parse_decimal, text, places) == _outcome(_reference_parse, text, places)
 
 
-def test_uncached_count_parse_matches_the_cached_one() -> None:
-    assert fixed.parse_count_uncached("2230.99") == fixed.parse_count("2230.99") == 223_099
-    with pytest.raises(ValueError, match="not a decimal number"):
-        fixed.parse_count_uncached("1_000.00")
+@pytest.mark.parametrize(
+    ("cached", "uncached", "text", "expected"),
+    [
+        (fixed.parse_count, fixed.parse_count_uncached, "2230.99", 223_099),
+        (fixed.parse_money, fixed.parse_money_uncached, "-57.343300", -57_343_300),
+    ],
+)
+def test_uncached_parses_match_the_cached_ones(
+    cached: Callable[[str], int], uncached: Callable[[str], int], text: str, expected: int
+) -> None:
+    assert uncached(text) == cached(text) == expected
+    for bad in ("1_000.00", "0.1234567"):
+        with pytest.raises(ValueError) as from_uncached:
+            uncached(bad)
+        with pytest.raises(ValueError) as from_cached:
+            cached(bad)
+        assert str(from_uncached.value) == str(from_cached.value)
