@@ -12,7 +12,7 @@ Parsing is exact (no floats) and cached, because the same strings recur constant
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from typing import Callable
 
 PRICE_PLACES = 4
 COUNT_PLACES = 2
@@ -55,9 +55,25 @@ def parse_decimal(text: str, places: int) -> int:
     return -value if sign else value
 
 
-@lru_cache(maxsize=65_536)
-def parse_price(text: str) -> int:
-    """A dollar price string (``"0.4150"``) in ten-thousandths of a dollar, within $0..$1."""
+class Memo(dict[str, int]):
+    """A parse's results by their text, read as ``memo[text]``: a hit is one dict lookup, with no
+    call and none of an ``lru_cache``'s bookkeeping. A miss parses (errors are not kept) and
+    stores; a full memo starts again empty, so memory stays bounded."""
+
+    def __init__(self, parse: Callable[[str], int], size: int) -> None:
+        super().__init__()
+        self.parse = parse
+        self.size = size
+
+    def __missing__(self, text: str) -> int:
+        value = self.parse(text)
+        if len(self) >= self.size:
+            self.clear()
+        self[text] = value
+        return value
+
+
+def _parse_price_uncached(text: str) -> int:
     value = parse_decimal(text, PRICE_PLACES)
     if not 0 <= value <= ONE_DOLLAR:
         raise ValueError(f"price {text!r} is outside $0.00..$1.00")
@@ -65,27 +81,35 @@ def parse_price(text: str) -> int:
 
 
 def parse_count_uncached(text: str) -> int:
-    """:func:`parse_count` without its cache, for counts that seldom repeat (volumes, open
-    interest): a cache miss costs more than the parse and evicts counts that do repeat."""
+    """:func:`parse_count` without its memo, for counts that seldom repeat (volumes, open
+    interest): a miss costs more than the parse and crowds out counts that do repeat."""
     return parse_decimal(text, COUNT_PLACES)
 
 
-@lru_cache(maxsize=65_536)
-def parse_count(text: str) -> int:
-    """A contract count string (``"12.50"``, may be signed for deltas) in hundredths."""
-    return parse_count_uncached(text)
-
-
 def parse_money_uncached(text: str) -> int:
-    """:func:`parse_money` without its cache, for amounts that seldom repeat (a market's dollar
-    volume and open interest)."""
+    """:func:`parse_money` without its memo, for amounts that seldom repeat (running totals)."""
     return parse_decimal(text, MONEY_PLACES)
 
 
-@lru_cache(maxsize=4_096)
+# Hot paths read these directly (``PRICES[text]``); the functions below are the same, by name.
+PRICES = Memo(_parse_price_uncached, 65_536)
+COUNTS = Memo(parse_count_uncached, 65_536)
+MONEY = Memo(parse_money_uncached, 4_096)
+
+
+def parse_price(text: str) -> int:
+    """A dollar price string (``"0.4150"``) in ten-thousandths of a dollar, within $0..$1."""
+    return PRICES[text]
+
+
+def parse_count(text: str) -> int:
+    """A contract count string (``"12.50"``, may be signed for deltas) in hundredths."""
+    return COUNTS[text]
+
+
 def parse_money(text: str) -> int:
     """A dollar amount string (up to 6 decimals, may be negative) in millionths of a dollar."""
-    return parse_money_uncached(text)
+    return MONEY[text]
 
 
 def price_from_cents(cents: int) -> int:

@@ -765,7 +765,9 @@ class _FieldError(Exception):
     """Internal: a field is missing or holds a bad value; turned into ProtocolError with the type."""
 
 
-_parse_price, _parse_count, _parse_money = fixed.parse_price, fixed.parse_count, fixed.parse_money
+# the memos' own lookups: no Python call on a hit
+_parse_price, _parse_count = fixed.PRICES.__getitem__, fixed.COUNTS.__getitem__
+_parse_money = fixed.MONEY.__getitem__
 # for values that seldom repeat (running totals): a cache miss costs more than the parse
 _parse_count_uncached, _parse_money_uncached = fixed.parse_count_uncached, fixed.parse_money_uncached
 

@@ -177,3 +177,33 @@ def test_uncached_parses_match_the_cached_ones(
         with pytest.raises(ValueError) as from_cached:
             cached(bad)
         assert str(from_uncached.value) == str(from_cached.value)
+
+
+def test_a_memo_keeps_results_not_errors_and_stays_bounded() -> None:
+    calls: list[str] = []
+
+    def parse(text: str) -> int:
+        calls.append(text)
+        return fixed.parse_count_uncached(text)
+
+    memo = fixed.Memo(parse, size=2)
+    assert memo["1.00"] == memo["1.00"] == 100
+    assert calls == ["1.00"]  # the second read was a hit
+    for _ in range(2):
+        with pytest.raises(ValueError, match="not a decimal number"):
+            memo["x"]
+    assert calls == ["1.00", "x", "x"]  # an error is raised again, never stored
+    memo["2.00"]
+    memo["3.00"]  # the memo was full: it starts again empty
+    assert dict(memo) == {"3.00": 300}
+
+
+@pytest.mark.parametrize(
+    ("parse", "memo", "text"),
+    [(fixed.parse_price, fixed.PRICES, "0.4150"), (fixed.parse_count, fixed.COUNTS, "12.50"),
+     (fixed.parse_money, fixed.MONEY, "-0.350000")],
+)
+def test_the_parse_functions_read_their_memos(parse: Callable[[str], int], memo: fixed.Memo, text: str) -> None:
+    memo.clear()
+    assert parse(text) == memo[text] == memo.parse(text)
+    assert text in memo
