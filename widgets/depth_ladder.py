@@ -6,16 +6,22 @@ from the highest down: traded volume since the ladder opened, the last trade's s
 bid size with its bar, the price, ask size with its bar, ask depth. A line between the best ask and
 the best bid gives the spread and mid. While the book is not live (awaiting its snapshot,
 resyncing after a gap, or stale) the ladder says so on top and dims the levels.
+
+Under a firehose the book of the ladder's market moves at every frame, mostly at a few prices.
+After each change the ladder works out what every line in view shows (a :class:`RowLook` for a
+price, a small tuple for the other lines) and refreshes only the lines whose look changed; each
+rendered ``Strip`` is kept under its look, width and style, so a line that looks as it did (after a
+scroll, a shift of the rows, or a repaint asked by Textual) is not rendered again.
 """
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -70,6 +76,17 @@ def bar(size: int, max_size: int, width: int) -> str:
     return "█" * full + (BLOCKS[part] if part else "")
 
 
+def _runs(ys: list[int]) -> list[tuple[int, int]]:
+    """``(first, count)`` of each run of consecutive numbers in the ascending ``ys``."""
+    runs: list[tuple[int, int]] = []
+    for y in ys:
+        if runs and runs[-1][0] + runs[-1][1] == y:
+            runs[-1] = (runs[-1][0], runs[-1][1] + 1)
+        else:
+            runs.append((y, 1))
+    return runs
+
+
 def _justify(value: str, width: int, justify: str) -> str:
     """Pad ``value`` to ``width``; a longer value is kept whole (a number is never cut)."""
     if justify == "right":
@@ -77,6 +94,24 @@ def _justify(value: str, width: int, justify: str) -> str:
     if justify == "center":
         return value.center(width)
     return value.ljust(width)
+
+
+class RowLook(NamedTuple):
+    """Everything the line of one price shows but the width: its rendered strip is kept under it."""
+
+    row: LadderRow
+    bid_flash: int
+    ask_flash: int
+    best_bid: bool
+    best_ask: bool
+    last: bool
+    max_size: int
+
+
+# What a line shows: a RowLook, or ("title", status, side, tail), ("header", side),
+# ("spread", label) or ("text", value); a line's key adds its width and dimming.
+Look = tuple[Any, ...]
+LineKey = tuple[Look, int, bool]
 
 
 class DepthLadder(ScrollView, StateView, can_focus=True):
@@ -118,13 +153,19 @@ class DepthLadder(ScrollView, StateView, can_focus=True):
         self.flash_seconds = flash_seconds
         self.ladder = Ladder(side)
         self._baseline: dict[int, int] | None = None
-        self._flashes: Flashes[tuple[str, int]] = Flashes(self, flash_seconds, lambda _keys: self.refresh())
+        self._flashes: Flashes[tuple[str, int]] = Flashes(
+            self, flash_seconds, lambda _keys: self._refresh_changed()
+        )
         self._centered = False
         self._built = False
         self._styles: dict[str, Style] = {}
+        self._strips: dict[tuple[LineKey, Style], Strip] = {}
+        self._keys: list[LineKey] = []
+        self._view: tuple[int, int, int] | None = None
+        self._drawing: tuple[int, bool, Style] | None = None
 
     def on_mount(self) -> None:
-        self.set_interval(1.0, lambda: self.refresh_line(0))
+        self.set_interval(1.0, self._refresh_changed)
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
 
     # -- StateView ------------------------------------------------------------------------------
@@ -141,7 +182,7 @@ class DepthLadder(ScrollView, StateView, can_focus=True):
         if book_moved or kinds & Kind.TRADE:
             self._rebuild(state, flash=book_moved)
         else:
-            self.refresh_line(0)
+            self._refresh_changed()
 
     @property
     def book_status(self) -> BookStatus | None:
@@ -168,7 +209,7 @@ class DepthLadder(ScrollView, StateView, can_focus=True):
         if not self._centered and self.ladder.rows and self.size.height:
             self._centered = True
             self.call_after_refresh(self.action_center)
-        self.refresh()
+        self._refresh_changed()
 
     def flashing(self) -> dict[tuple[str, int], int]:
         """Sizes flashing now, as ``{(bid|ask, price): +1 or -1}``."""
@@ -198,6 +239,11 @@ class DepthLadder(ScrollView, StateView, can_focus=True):
 
     def on_resize(self) -> None:
         self._fit_virtual_size()
+        self._refresh_changed()
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._refresh_changed()
 
     def _fit_virtual_size(self) -> None:
         height = self._virtual_height()
@@ -231,41 +277,95 @@ class DepthLadder(ScrollView, StateView, can_focus=True):
 
     def _theme_changed(self, _theme: object) -> None:
         self._styles.clear()
+        self._strips.clear()
         self.refresh()
+
+    def _refresh_changed(self) -> None:
+        """Refresh the lines in view whose key changed since the last call (all when the view
+        scrolled or was resized), and keep only the strips of the lines in view."""
+        width = self.scrollable_content_region.width
+        scroll_y = int(self.scroll_offset.y)
+        dim = not self.live
+        keys = [self._line_key(y, width, dim) for y in range(self.size.height)]
+        view = (scroll_y, width, len(keys))
+        if view != self._view:
+            self.refresh()
+        else:
+            changed = [y for y, (old, new) in enumerate(zip(self._keys, keys)) if old != new]
+            for first, count in _runs(changed):
+                self.refresh_lines(first + scroll_y, count)
+        self._view, self._keys = view, keys
+        shown = set(keys)
+        self._strips = {key: strip for key, strip in self._strips.items() if key[0] in shown}
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """The lines of ``crop``, with the width, dimming and base style worked out once."""
+        self._drawing = (self.scrollable_content_region.width, not self.live, self.rich_style)
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._drawing = None
 
     def render_line(self, y: int) -> Strip:
         """The strip of line ``y`` of the view: two fixed lines, then the scrolled ladder."""
-        width = self.scrollable_content_region.width
+        width, dim, base = self._drawing or (
+            self.scrollable_content_region.width, not self.live, self.rich_style
+        )
+        key = self._line_key(y, width, dim)
+        strip = self._strips.get((key, base))
+        if strip is None:
+            strip = self._strips[key, base] = self._render_strip(*key, base)
+        return strip
+
+    def _line_key(self, y: int, width: int, dim: bool) -> LineKey:
+        """What line ``y`` of the view shows, with its width and dimming."""
         if y == 0:
-            text = self._title_text()
-        elif y == 1:
-            text = self._header_text(width)
-        else:
-            index = y - HEADER_LINES + int(self.scroll_offset.y)
-            text = self._body_text(index, width)
-            if not self.live:
-                text.stylize(self._style("depth-ladder--dim"))
-        base = self.rich_style
+            return ("title", self.book_status, self.side, self._title_tail()), width, False
+        if y == 1:
+            return ("header", self.side), width, False
+        return self._body_look(y - HEADER_LINES + int(self.scroll_offset.y)), width, dim
+
+    def _render_strip(self, look: Look, width: int, dim: bool, base: Style) -> Strip:
+        text = self._look_text(look, width)
+        if dim:
+            text.stylize(self._style("depth-ladder--dim"))
         strip = Strip(text.render(self.app.console), text.cell_len)
         return strip.adjust_cell_length(width, base).apply_style(base)
 
-    def _title_text(self) -> Text:
-        """Book status first (always in view), then the market, its lifecycle and the side."""
+    def _look_text(self, look: Look, width: int) -> Text:
+        if isinstance(look, RowLook):
+            return self._row_text(look, width)
+        kind = look[0]
+        if kind == "title":
+            return self._title_text(*look[1:])
+        if kind == "header":
+            return self._header_text(look[1], width)
+        if kind == "spread":
+            return Text(look[1].center(width, "─"), style=self._style("depth-ladder--spread"))
+        return Text(look[1])
+
+    def _title_tail(self) -> str:
+        """What the title says after the ticker: the market's lifecycle, close and title."""
         state = self.market_state
         info = state.markets.get(self.ticker) if state else None
-        status = self.book_status
+        if info is None:
+            return ""
+        tail = f" · {info.status}" if info.status else ""
+        if info.close_ts is not None:
+            tail += f" · closes in {countdown_text(info.close_ts - clock_of(self)())}"
+        if info.title:
+            tail += f" · {info.title}"
+        return tail
+
+    def _title_text(self, status: BookStatus | None, side: str, tail: str) -> Text:
+        """Book status first (always in view), then the side, the market and ``tail``."""
         badge = "depth-ladder--live" if status is BookStatus.LIVE else "depth-ladder--not-live"
         text = Text()
         text.append(f" {STATUS_BADGE[status]} ", style=self._style(badge))
-        glyph = YES_GLYPH if self.side == YES else NO_GLYPH
-        text.append(f" {glyph} {self.side.upper()}  ")
+        glyph = YES_GLYPH if side == YES else NO_GLYPH
+        text.append(f" {glyph} {side.upper()}  ")
         text.append(self.ticker, style=self._style("depth-ladder--title"))
-        if info is not None and info.status:
-            text.append(f" · {info.status}")
-        if info is not None and info.close_ts is not None:
-            text.append(f" · closes in {countdown_text(info.close_ts - clock_of(self)())}")
-        if info is not None and info.title:
-            text.append(f" · {info.title}")
+        text.append(tail)
         return text
 
     def _bar_width(self, width: int) -> int:
@@ -280,25 +380,32 @@ class DepthLadder(ScrollView, StateView, can_focus=True):
             text.append(_justify(value, bar_w if column_width is None else column_width, justify), style=style)
         return text
 
-    def _header_text(self, width: int) -> Text:
-        side = self.side.capitalize()
+    def _header_text(self, side: str, width: int) -> Text:
+        side = side.capitalize()
         labels = ("Traded", "Last", "Cum", "", f"{side} bid", "", "Price", "", f"{side} ask", "", "Cum")
         style = self._style("depth-ladder--header")
         return self._line([(label, style) for label in labels], width)
 
-    def _body_text(self, index: int, width: int) -> Text:
+    def _body_look(self, index: int) -> Look:
+        """What line ``index`` of the ladder (below the two fixed lines) shows."""
         ladder = self.ladder
         if not ladder.rows:
-            return Text("  no levels" if index == 0 else "")
+            return ("text", "  no levels" if index == 0 else "")
         separator = ladder.separator_index
         if index == separator:
-            return self._spread_text(width)
+            return ("spread", self._spread_label())
         row_index = index if index < separator else index - 1
         if not 0 <= row_index < len(ladder.rows):
-            return Text("")
-        return self._row_text(ladder.rows[row_index], width)
+            return ("text", "")
+        row = ladder.rows[row_index]
+        price = row.price
+        return RowLook(
+            row, self._flashes.direction((BID, price)), self._flashes.direction((ASK, price)),
+            price == ladder.best_bid, price == ladder.best_ask, price == ladder.last_price,
+            ladder.max_size,
+        )
 
-    def _spread_text(self, width: int) -> Text:
+    def _spread_label(self) -> str:
         ladder = self.ladder
         parts = []
         if ladder.spread is not None:
@@ -307,39 +414,37 @@ class DepthLadder(ScrollView, StateView, can_focus=True):
             parts.append(f"mid {fraction_cents(ladder.mid)}")
         if not parts:
             parts.append("one-sided book")
-        label = f" {' · '.join(parts)} "
-        return Text(label.center(width, "─"), style=self._style("depth-ladder--spread"))
+        return f" {' · '.join(parts)} "
 
-    def _row_text(self, row: LadderRow, width: int) -> Text:
-        ladder = self.ladder
+    def _row_text(self, look: RowLook, width: int) -> Text:
+        row = look.row
         bar_w = self._bar_width(width)
-        bid_style = self._level_style(BID, row.price, ladder.best_bid)
-        ask_style = self._level_style(ASK, row.price, ladder.best_ask)
+        bid_style = self._level_style(BID, look.best_bid)
+        ask_style = self._level_style(ASK, look.best_ask)
         last_style = self._style("depth-ladder--last")
         cells = [
             (count_text(row.traded) if row.traded else "", self._style("depth-ladder--traded")),
             (f"◆{count_text(row.last_size)}" if row.last_size is not None else "", last_style),
             (count_text(row.bid_cumulative) if row.bid else "", bid_style),
-            *self._size_cells(BID, row.price, row.bid, bid_style),
-            (bar(row.bid, ladder.max_size, bar_w), bid_style),
-            (price_text(row.price), last_style if row.price == ladder.last_price else Style()),
-            (bar(row.ask, ladder.max_size, bar_w), ask_style),
-            *reversed(self._size_cells(ASK, row.price, row.ask, ask_style)),
+            *self._size_cells(look.bid_flash, row.bid, bid_style),
+            (bar(row.bid, look.max_size, bar_w), bid_style),
+            (price_text(row.price), last_style if look.last else Style()),
+            (bar(row.ask, look.max_size, bar_w), ask_style),
+            *reversed(self._size_cells(look.ask_flash, row.ask, ask_style)),
             (count_text(row.ask_cumulative) if row.ask else "", ask_style),
         ]
         return self._line(cells, width)
 
-    def _level_style(self, which: str, price: int, best: int | None) -> Style:
+    def _level_style(self, which: str, best: bool) -> Style:
         style = self._style("depth-ladder--bid" if which == BID else "depth-ladder--ask")
-        if price == best:
+        if best:
             style += self._style("depth-ladder--best")
         return style
 
     def _size_cells(
-        self, which: str, price: int, size: int, style: Style
+        self, direction: int, size: int, style: Style
     ) -> tuple[tuple[str, Style], tuple[str, Style]]:
-        """The flash glyph cell and the size cell of one side of a row."""
-        direction = self._flashes.direction((which, price))
+        """The flash glyph cell and the size cell of one side of a row (``direction``: its flash)."""
         if not direction:
             return ("", style), (count_text(size) if size else "", style)
         flash = style + self._style("depth-ladder--up" if direction > 0 else "depth-ladder--down")

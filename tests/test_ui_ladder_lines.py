@@ -1,0 +1,128 @@
+"""The depth ladder repaints only the lines whose look changed, and renders a look only once.
+
+Driven with Pilot over the deterministic scenario: one book delta is applied to the state and
+announced through the real bridge; what Textual asks the ladder to draw is recorded by wrapping
+the ladder's ``render_line`` (what Textual repaints) and ``_render_strip`` (what is rendered anew).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from textual.pilot import Pilot
+from textual.strip import Strip
+
+from app import protocol as p
+from app.book import NO
+from app.feed_bridge import MessageSink
+from app.fixed import ONE_DOLLAR
+from app.state import Kind
+from tests.ui_states import LADDER_TICKER, dashboard_app, scenario, until
+from widgets.depth_ladder import HEADER_LINES, DepthLadder
+from widgets.ladder_model import ASK
+
+SIZE = (120, 40)
+
+
+class Drawn:
+    """The lines Textual asked the ladder for, and the looks it rendered anew, since ``clear``."""
+
+    def __init__(self, ladder: DepthLadder) -> None:
+        self.lines: list[int] = []
+        self.rendered = 0
+        render_line, render_strip = ladder.render_line, ladder._render_strip
+
+        def line(y: int) -> Strip:
+            self.lines.append(y)
+            return render_line(y)
+
+        def strip(*key: Any) -> Strip:
+            self.rendered += 1
+            return render_strip(*key)
+
+        ladder.render_line = line  # type: ignore[method-assign]
+        ladder._render_strip = strip  # type: ignore[method-assign]
+
+    def clear(self) -> None:
+        self.lines.clear()
+        self.rendered = 0
+
+
+def announce_book(app: Any) -> None:
+    MessageSink(app.dashboard).on_changes(Kind.BOOK, frozenset({LADDER_TICKER}))
+
+
+def ask_delta(app: Any, price: int, delta: int) -> None:
+    """Change the ask at ``price`` (yes side: the no bid at $1 - price) and announce it."""
+    message = p.OrderbookDelta(market_ticker=LADDER_TICKER, side=NO, price=ONE_DOLLAR - price, delta=delta)
+    app.market_state.apply(message)
+    announce_book(app)
+
+
+async def settled(pilot: Pilot[Any], drawn: Drawn) -> None:
+    """Let the app draw what is pending, then forget it (the next paint draws nothing)."""
+    await pilot.pause()
+    drawn.clear()
+    await pilot.pause()
+    assert drawn.lines == []
+
+
+def view_text(ladder: DepthLadder) -> list[str]:
+    return [ladder.render_line(y).text for y in range(ladder.size.height)]
+
+
+async def run_with_ladder(check: Callable[[Pilot[Any], DepthLadder, Drawn], Any]) -> None:
+    app = dashboard_app(scenario())
+    async with app.run_test(size=SIZE) as pilot:
+        ladder = app.dashboard.ladders()[LADDER_TICKER]
+        announce_book(app)  # the first change after the layout centres the ladder on the spread
+        await until(pilot, lambda: ladder.scroll_offset.y > 0)
+        drawn = Drawn(ladder)
+        await settled(pilot, drawn)
+        await check(pilot, ladder, drawn)
+
+
+async def test_a_delta_at_one_price_repaints_only_that_line() -> None:
+    async def check(pilot: Pilot[Any], ladder: DepthLadder, drawn: Drawn) -> None:
+        # asks cumulate upwards: the topmost ask in view is the only line in view it moves
+        top = ladder.ladder.rows[int(ladder.scroll_offset.y)]
+        assert top.ask and top.ask < ladder.ladder.max_size
+        ask_delta(ladder.app, top.price, 1)
+        await until(pilot, lambda: bool(drawn.lines))
+        await pilot.pause()
+        assert drawn.lines == [HEADER_LINES] and drawn.rendered == 1
+        assert ladder.flashing() == {(ASK, top.price): 1}
+        assert "▲" in ladder.render_line(HEADER_LINES).text
+
+    await run_with_ladder(check)
+
+
+async def test_rows_shifted_by_a_new_level_are_repainted_from_their_kept_strips() -> None:
+    async def check(pilot: Pilot[Any], ladder: DepthLadder, drawn: Drawn) -> None:
+        before = view_text(ladder)
+        drawn.clear()
+        highest = ladder.ladder.rows[0].price
+        ask_delta(ladder.app, highest + 100, 1)  # a new top level: every line below it moves down
+        await until(pilot, lambda: bool(drawn.lines))
+        await pilot.pause()
+        body = list(range(HEADER_LINES, ladder.size.height))
+        assert sorted(drawn.lines) == body
+        assert drawn.rendered == 1  # the line moved into view; the others were rendered before
+        after = view_text(ladder)
+        assert after[HEADER_LINES + 1:] == before[HEADER_LINES:-1]
+
+    await run_with_ladder(check)
+
+
+async def test_a_whole_repaint_renders_nothing_anew_and_draws_what_a_fresh_render_would() -> None:
+    async def check(pilot: Pilot[Any], ladder: DepthLadder, drawn: Drawn) -> None:
+        ladder.refresh()
+        await until(pilot, lambda: bool(drawn.lines))
+        await pilot.pause()
+        assert sorted(drawn.lines) == list(range(ladder.size.height)) and drawn.rendered == 0
+        width = ladder.scrollable_content_region.width
+        for y in range(ladder.size.height):
+            key = ladder._line_key(y, width, not ladder.live)
+            assert ladder.render_line(y) == DepthLadder._render_strip(ladder, *key, ladder.rich_style)
+
+    await run_with_ladder(check)
