@@ -168,6 +168,31 @@ async def test_the_chart_under_the_ladder_follows_the_markets_history() -> None:
         assert any(glyph in "".join(lines[1:]) for glyph in "─╭╮╯╰")
 
 
+async def test_the_chart_redraws_at_most_once_a_slot_and_then_shows_the_latest_history() -> None:
+    sim = scenario()
+    app = dashboard_app(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        (chart,) = app.dashboard.query(PriceChart)
+        history = app.market_state.history.get(LADDER_TICKER)
+        assert history is not None
+        redraws: list[int] = []  # the history's changes at each redraw
+        redraw = chart._throttle.run
+
+        def counted() -> None:
+            redraws.append(history.changes)
+            redraw()
+
+        chart._throttle.run = counted
+        for _ in range(3):  # three changes in a row: within one slot of the chart's last redraw
+            before = history.changes
+            sim.run(200)
+            assert history.changes > before
+            chart.state_changed(Kind.TICKER, frozenset())
+        assert chart.redraw_pending and len(redraws) <= 1
+        await until(pilot, lambda: not chart.redraw_pending)
+        assert redraws[-1] == history.changes and len(redraws) <= 2
+
+
 async def test_the_chart_is_left_out_of_the_narrow_layout() -> None:
     app = dashboard_app()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -25,6 +25,7 @@ from app.screens.subscribe import SubscribeDialog
 from app.state import BookStatus, Kind
 from tests.ui_states import LADDER_TICKER, Scenario, advance, dashboard_app, scenario, status, until
 from widgets.integrity_panel import IntegrityPanel
+from widgets.price_chart import PriceChart
 from widgets.subscriptions_table import SubscriptionsTable
 from widgets.ticker_grid import TickerGrid
 from widgets.trade_tape import TradeTape
@@ -161,7 +162,9 @@ class Shot:
                 dashboard.post_message(BookChanged(frozenset({LADDER_TICKER})))
             grid = dashboard.query_one(TickerGrid)
             tape = dashboard.query_one(TradeTape)
-            await until(pilot, lambda: not grid.redraw_pending and not tape.intake_pending)
+            charts = dashboard.query(PriceChart)
+            await until(pilot, lambda: not grid.redraw_pending and not tape.intake_pending
+                        and not any(chart.redraw_pending for chart in charts))
             await pilot.press(*self.keys)
             if self.then is not None:
                 await self.then(pilot)

@@ -3,7 +3,8 @@
 A legend line (the current values and how much history the chart holds), then the chart: the ask
 and the bid as dotted lines with the spread shaded between them and the last price as a line over
 them, the newest at the right edge, the highest and lowest price on the left. Drawn from ``MarketState.history``
-(see :mod:`app.history`); redrawn only when that market's history changed.
+(see :mod:`app.history`); redrawn only when that market's history changed, and at most ``REDRAW_HZ``
+times a second (the busiest market's history changes at every frame, and a chart costs a few ms).
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ from app.state import Kind
 from widgets.base import StateView
 from widgets.chart_model import Mark, chart
 from widgets.formatting import price_text
+from widgets.throttle import Throttle
 
 AXIS_W = 7
+REDRAW_HZ = 4.0
 ROLE = {Mark.BID: "bid", Mark.ASK: "ask", Mark.BOTH: "ask", Mark.BAND: "band", Mark.LAST: "last"}
 
 
@@ -45,6 +48,7 @@ class PriceChart(Widget, StateView):
         super().__init__(**kwargs)
         self.ticker = ticker
         self._drawn_changes = -1
+        self._throttle = Throttle(self, REDRAW_HZ, self._redraw)
 
     @property
     def history(self) -> PriceHistory | None:
@@ -53,12 +57,22 @@ class PriceChart(Widget, StateView):
         return None if state is None else state.history.get(self.ticker)
 
     def state_changed(self, kinds: Kind, books: frozenset[str]) -> None:
-        """Redraw when this market's history grew."""
+        """Redraw when this market's history grew: now, or at the next slot (``REDRAW_HZ``)."""
+        if self._changes() != self._drawn_changes:
+            self._throttle.request()
+
+    @property
+    def redraw_pending(self) -> bool:
+        """True while a change waits for the next redraw slot."""
+        return self._throttle.pending
+
+    def _changes(self) -> int:
         history = self.history
-        changes = history.changes if history is not None else 0
-        if changes != self._drawn_changes:
-            self._drawn_changes = changes
-            self.refresh()
+        return history.changes if history is not None else 0
+
+    def _redraw(self) -> None:
+        self._drawn_changes = self._changes()
+        self.refresh()
 
     def _style(self, role: str) -> Style:
         return self.get_component_rich_style(f"price-chart--{role}", partial=True)
