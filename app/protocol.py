@@ -782,7 +782,12 @@ def _parsed(parse: Callable[[Any], int], value: Any, field: str) -> int:
 
 def _price(dollars: str | None, cents: int | None, name: str) -> int:
     """A required price from ``{name}_dollars`` or, failing that, integer cents in ``{name}``."""
-    value = _price_or_none(dollars, cents, name)
+    if dollars is not None:  # inline as in _price_or_none: one call fewer on every delta and trade
+        try:
+            return _parse_price(dollars)
+        except ValueError as exc:
+            raise _FieldError(f"bad `{name}_dollars`: {exc}") from None
+    value = _price_or_none(None, cents, name)
     if value is None:
         raise _FieldError(f"missing field `{name}_dollars`")
     return value
@@ -804,7 +809,12 @@ def _price_or_none(dollars: str | None, cents: int | None, name: str) -> int | N
 def _count(fp: str | None, whole: int | None, name: str, parse: Callable[[str], int] = _parse_count) -> int:
     """A required count from ``{name}_fp`` (read by ``parse``) or, failing that, the integer
     ``{name}``."""
-    value = _count_or_none(fp, whole, name, parse)
+    if fp is not None:  # inline as in _count_or_none: one call fewer on every delta and trade
+        try:
+            return parse(fp)
+        except ValueError as exc:
+            raise _FieldError(f"bad `{name}_fp`: {exc}") from None
+    value = _count_or_none(None, whole, name)
     if value is None:
         raise _FieldError(f"missing field `{name}_fp`")
     return value
