@@ -557,8 +557,13 @@ class Feed:
     async def _housekeeping(self) -> None:
         """Flush coalesced notifications each frame; post the status once per status interval."""
         next_status = time.monotonic()
+        interval = self.config.frame_interval
+        next_flush = next_status + interval
         while True:
-            await asyncio.sleep(self.config.frame_interval)
+            # On a fixed clock, not a fixed sleep: a sleep plus the work after it would drift below
+            # the frame rate (the screen draws when the flush says something changed).
+            await asyncio.sleep(max(0.0, next_flush - time.monotonic()))
+            next_flush = max(next_flush + interval, time.monotonic())
             self._flush()
             now = time.monotonic()
             if now >= next_status:

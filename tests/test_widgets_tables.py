@@ -493,12 +493,12 @@ async def test_line_table_tones_follow_the_theme() -> None:
     app = ts.TableApp(TradeTape(), ts.sample_state())
     async with app.run_test(size=SIZE) as pilot:
         table = app.table
-        key = table.row_keys[0]
+        key = table.row_keys[1]  # the second row: the cursor's colours win on the first
         taker = table.row_cells(key)[[c.key for c in table.COLUMNS].index("taker")]
         assert taker.tone is not None
 
         def taker_colour() -> object:
-            line = table.render_line(1)  # the first row, under the header
+            line = table.render_line(2)  # the second row, under the header
             return next(seg.style.color for seg in line if taker.text in seg.text and seg.style)
 
         dark = taker_colour()

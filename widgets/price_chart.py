@@ -20,6 +20,7 @@ from app.state import Kind
 from widgets.base import StateView
 from widgets.chart_model import Mark, chart
 from widgets.formatting import price_text
+from widgets.render_memo import RenderMemo
 from widgets.throttle import Throttle
 
 AXIS_W = 7
@@ -31,7 +32,7 @@ def _last(values: list[int | None]) -> int | None:
     return values[-1] if values else None
 
 
-class PriceChart(Widget, StateView):
+class PriceChart(RenderMemo, Widget, StateView):
     """Last, bid and ask of one market over the changes since start."""
 
     SHOWS: ClassVar[Kind] = Kind.TICKER | Kind.TRADE

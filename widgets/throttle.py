@@ -3,7 +3,9 @@
 A ``DataTable`` redraws every visible cell when any of them changes, and the feed may announce
 changes 30 times a second; a table that takes them in at most a few times a second costs a
 fraction of that and still looks live. The first request after a quiet spell runs at once;
-requests inside a slot are coalesced into one run at the end of it (one timer, never more).
+requests inside a slot are coalesced into one run: at the first request after the slot ends, or
+by a timer one frame (``GRACE``) after it. The feed's requests come with its frame clock, so under
+a steady feed the runs land in frames that are drawn anyway, rather than in frames of their own.
 """
 
 from __future__ import annotations
@@ -13,6 +15,9 @@ from typing import Callable
 
 from textual.timer import Timer
 from textual.widget import Widget
+
+
+GRACE = 1 / 30  # one of the feed's frames
 
 
 class Throttle:
@@ -28,15 +33,14 @@ class Throttle:
         self._last = float("-inf")
 
     def request(self) -> None:
-        """Run now if the last run is a slot old, else once at the end of the slot."""
+        """Run now if the last run is a slot old, else at the first request after the slot (or
+        by the timer one frame after it)."""
         self.pending = True
-        if self._timer is not None:
-            return
         wait = self._last + 1 / self.hz - time.monotonic()
         if wait <= 0:
             self.run_now()
-        else:
-            self._timer = self.owner.set_timer(wait, self._fire)
+        elif self._timer is None:
+            self._timer = self.owner.set_timer(wait + GRACE, self._fire)
 
     def run_now(self) -> None:
         """Run at once (a waiting run is dropped: this one takes in what it would have)."""

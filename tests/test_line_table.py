@@ -1,0 +1,107 @@
+"""The line-drawn table base (widgets/line_table.py) and its render memo, through the trade tape."""
+
+from __future__ import annotations
+
+from textual.geometry import Region
+from textual.pilot import Pilot
+
+from app.state import Kind, MarketState
+from tests import table_states as ts
+from tests.ui_states import until
+from widgets.line_table import LineTable
+from widgets.trade_tape import TradeTape
+
+SIZE = (80, 12)  # the tape shows 7 rows under its header (border and scrollbar take the rest)
+
+
+def tape_with(trades: int, capacity: int = 100) -> tuple[ts.TableApp, MarketState]:
+    state = MarketState(trade_capacity=capacity)
+    ts.apply(state, *(ts.numbered_trade(n) for n in range(1, trades + 1)))
+    return ts.TableApp(TradeTape(), state), state
+
+
+async def new_trades(pilot: Pilot[None], tape: TradeTape, state: MarketState, *numbers: int) -> None:
+    ts.apply(state, *(ts.numbered_trade(n) for n in numbers))
+    tape.state_changed(Kind.TRADE, frozenset())
+    await until(pilot, lambda: not tape.intake_pending)
+    await pilot.pause()
+
+
+def counts_on_screen(tape: LineTable) -> list[str]:
+    """The count column of the rows drawn, top to bottom."""
+    index = [c.key for c in tape.COLUMNS].index("count")
+    return [tape.get_cell(key, tape.COLUMNS[index].key) for key in tape.visible_keys()]
+
+
+async def test_keys_move_the_cursor_and_scroll_it_into_view() -> None:
+    app, _state = tape_with(40)
+    async with app.run_test(size=SIZE) as pilot:
+        tape = app.table
+        tape.focus()
+        await pilot.pause()
+        rows = len(tape.visible_keys())
+        assert rows >= 3 and tape.cursor_row == 0
+        await pilot.press("down", "down")
+        assert tape.cursor_row == 2 and tape.scroll_offset.y == 0
+        await pilot.press("pagedown")
+        assert tape.cursor_row == 2 + rows
+        await pilot.pause()
+        assert tape.cursor_key() in tape.visible_keys()  # scrolled so the cursor shows
+        await pilot.press("end")
+        await pilot.pause()
+        assert tape.cursor_row == 39 and tape.visible_keys()[-1] == tape.cursor_key()
+        assert tape.get_cell(tape.cursor_key() or "", "count") == "1"  # the oldest trade
+        await pilot.press("home")
+        await pilot.pause()
+        assert tape.cursor_row == 0 and tape.scroll_offset.y == 0
+
+
+class SelectionApp(ts.TableApp):
+    """A one-table app that notes the rows selected."""
+
+    selected: list[str]
+
+    def on_line_table_row_selected(self, message: LineTable.RowSelected) -> None:
+        self.selected.append(message.key)
+
+
+async def test_a_click_on_a_row_moves_the_cursor_there_and_selects_it() -> None:
+    _app, state = tape_with(10)
+    app = SelectionApp(TradeTape(), state)
+    selected = app.selected = []
+    async with app.run_test(size=SIZE) as pilot:
+        tape = app.table
+        await pilot.click(TradeTape, offset=(5, 4))  # border 1 + header 1: the third row
+        await pilot.pause()
+        assert tape.cursor_row == 2
+        assert selected == [tape.row_keys[2]]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert selected == [tape.row_keys[2]] * 2
+
+
+async def test_a_cursor_on_the_top_row_stays_on_top_as_trades_arrive_elsewhere_on_its_trade() -> None:
+    app, state = tape_with(10)
+    async with app.run_test(size=SIZE) as pilot:
+        tape = app.table
+        await new_trades(pilot, tape, state, 11)
+        assert tape.cursor_row == 0 and tape.get_cell(tape.cursor_key() or "", "count") == "11"
+        tape.move_cursor(3)
+        held = tape.cursor_key()
+        await new_trades(pilot, tape, state, 12, 13)
+        assert tape.cursor_key() == held and tape.cursor_row == 5
+
+
+async def test_lines_are_drawn_once_and_handed_back_until_the_table_changes() -> None:
+    app, state = tape_with(10)
+    async with app.run_test(size=SIZE) as pilot:
+        tape = app.table
+        await pilot.pause()
+        crop = Region(0, 0, tape.region.width, tape.region.height)
+        first = tape.render_lines(crop)
+        assert tape.render_lines(crop) is first  # nothing changed: the same lines
+        await new_trades(pilot, tape, state, 11)
+        again = tape.render_lines(crop)
+        assert again is not first
+        assert any(" 11 " in line.text for line in again) and not any(" 11 " in line.text for line in first)
+        assert counts_on_screen(tape)[0] == "11"
