@@ -8,8 +8,7 @@ table is never cleared and rebuilt, and the cursor stays on its row.
 
 :class:`FeedTable` shows an append-only bounded feed (a ``deque`` in the state) newest first: on
 each update it adds only the items that arrived since the last one (at most ``max_rows`` of
-them, the newest) and trims the oldest rows. With ``INTAKE_HZ`` set it takes them in at most that
-often (:class:`~widgets.throttle.Throttle`), however often the state changes.
+them, the newest) and trims the oldest rows.
 """
 
 from __future__ import annotations
@@ -29,7 +28,6 @@ from widgets.base import StateView
 from widgets.cells import Cell, ColumnSpec, Tone
 from widgets.feed_intake import FeedIntake
 from widgets.lean_table import LeanDataTable
-from widgets.throttle import Throttle
 
 Cells = tuple[Cell, ...]
 Row = tuple[str, Cells]
@@ -187,13 +185,9 @@ class FeedTable(StateTable, Generic[ItemT]):
     Subclasses implement :meth:`source` (the state's bounded ``deque``, oldest first) and
     :meth:`cells`; :meth:`matches` filters items. Each item gets a number in arrival order, so
     its row keeps one key however the filter changes.
-
-    ``INTAKE_HZ`` (``None``: every change at once) bounds how often new items are taken in; a
-    filter change (:meth:`refill`) is shown at once.
     """
 
     PINNED_TOP = True
-    INTAKE_HZ: ClassVar[float | None] = None
 
     def __init__(
         self,
@@ -206,12 +200,6 @@ class FeedTable(StateTable, Generic[ItemT]):
         super().__init__(name=name, id=id, classes=classes)
         self.max_rows = max_rows
         self._numbers: FeedIntake[ItemT] = FeedIntake()
-        self._intake = Throttle(self, self.INTAKE_HZ, self._take_in) if self.INTAKE_HZ else None
-
-    @property
-    def intake_pending(self) -> bool:
-        """True while new items wait for the next intake."""
-        return self._intake is not None and self._intake.pending
 
     def source(self) -> deque[ItemT]:
         """The state's feed, oldest first."""
@@ -226,16 +214,7 @@ class FeedTable(StateTable, Generic[ItemT]):
         return True
 
     def state_changed(self, kinds: Kind, books: frozenset[str]) -> None:
-        """Take in the items that arrived since the last intake, now or at the next slot."""
-        if not self.ready:
-            return
-        if self._intake is None:
-            self._take_in()
-        else:
-            self._intake.request()
-
-    def _take_in(self) -> None:
-        """Add the newest items that arrived since the last intake at the top; trim the oldest."""
+        """Add the newest items that arrived since the last change at the top; trim the oldest."""
         if not self.ready:
             return
         fresh = self._catch_up()
@@ -258,7 +237,8 @@ class FeedTable(StateTable, Generic[ItemT]):
 
     def _feed_rows(self, newest_first: Iterable[ItemT]) -> list[Row]:
         """Rows of the matching items, newest first; the first item is the newest numbered."""
-        return [(key, self.cells(item)) for key, item in self._numbers.numbered(newest_first, self.matches, self.max_rows)]
+        numbered = self._numbers.numbered(newest_first, self.matches, self.max_rows)
+        return [(key, self.cells(item)) for key, item in numbered]
 
     def _prepend(self, rows: list[Row]) -> None:
         if not rows:
