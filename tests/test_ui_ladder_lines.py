@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from rich.cells import cell_len
 from textual.pilot import Pilot
 from textual.strip import Strip
 
@@ -18,7 +19,7 @@ from app.feed_bridge import MessageSink
 from app.fixed import ONE_DOLLAR
 from app.state import Kind
 from tests.ui_states import LADDER_TICKER, dashboard_app, scenario, until
-from widgets.depth_ladder import HEADER_LINES, DepthLadder
+from widgets.depth_ladder import FIXED_W, HEADER_LINES, DepthLadder
 from widgets.ladder_model import ASK
 
 SIZE = (120, 40)
@@ -124,5 +125,21 @@ async def test_a_whole_repaint_renders_nothing_anew_and_draws_what_a_fresh_rende
         for y in range(ladder.size.height):
             key = ladder._line_key(y, width, not ladder.live)
             assert ladder.render_line(y) == DepthLadder._render_strip(ladder, *key, ladder.rich_style)
+
+    await run_with_ladder(check)
+
+
+async def test_every_line_fills_exactly_its_width_cut_or_padded_live_or_dimmed() -> None:
+    async def check(pilot: Pilot[Any], ladder: DepthLadder, drawn: Drawn) -> None:
+        base = ladder.rich_style
+        for width in (12, FIXED_W - 1, FIXED_W, FIXED_W + 1, FIXED_W + 2, 150):
+            for dim in (False, True):
+                for y in range(ladder.size.height):
+                    look, _, line_dim = ladder._line_key(y, width, dim)
+                    strip = DepthLadder._render_strip(ladder, look, width, line_dim, base)
+                    assert strip.cell_length == width
+                    assert sum(cell_len(segment.text) for segment in strip) == width
+                    styles = [segment.style for segment in strip]
+                    assert all(a != b for a, b in zip(styles, styles[1:]))  # runs of one style joined
 
     await run_with_ladder(check)

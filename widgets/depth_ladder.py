@@ -11,15 +11,20 @@ Under a firehose the book of the ladder's market moves at every frame, mostly at
 After each change the ladder works out what every line in view shows (a :class:`RowLook` for a
 price, a small tuple for the other lines) and refreshes only the lines whose look changed; each
 rendered ``Strip`` is kept under its look, width and style, so a line that looks as it did (after a
-scroll, a shift of the rows, or a repaint asked by Textual) is not rendered again.
+scroll, a shift of the rows, or a repaint asked by Textual) is not rendered again. A line is built
+straight from ``Segment``s: each cell's text already laid out in its column and its drawn style
+(the base style plus the cell's components, dimmed or not) looked up in a :class:`Palette` worked
+out once per base style and dimming.
 """
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, NamedTuple
+from typing import Any, Callable, ClassVar, Iterable, NamedTuple
 
+from rich.cells import cell_len
+from rich.control import strip_control_codes
+from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
@@ -57,7 +62,13 @@ COLUMNS: tuple[tuple[int | None, str, int], ...] = (
 FIXED_W = sum(width or 0 for width, _, _ in COLUMNS) + sum(gap for _, _, gap in COLUMNS)
 BLOCKS = " ▏▎▍▌▋▊▉█"
 
-MODIFIERS = frozenset({"depth-ladder--best", "depth-ladder--dim"})
+TITLE, HEADER, SPREAD = "depth-ladder--title", "depth-ladder--header", "depth-ladder--spread"
+BID_STYLE, ASK_STYLE, BEST = "depth-ladder--bid", "depth-ladder--ask", "depth-ladder--best"
+LAST, TRADED, UP_STYLE, DOWN_STYLE = (
+    "depth-ladder--last", "depth-ladder--traded", "depth-ladder--up", "depth-ladder--down"
+)
+LIVE, NOT_LIVE, DIM = "depth-ladder--live", "depth-ladder--not-live", "depth-ladder--dim"
+MODIFIERS = frozenset({BEST, DIM})
 STATUS_BADGE = {
     None: "◌ AWAITING SNAPSHOT",
     BookStatus.AWAITING_SNAPSHOT: "◌ AWAITING SNAPSHOT",
@@ -87,13 +98,74 @@ def _runs(ys: list[int]) -> list[tuple[int, int]]:
     return runs
 
 
-def _justify(value: str, width: int, justify: str) -> str:
-    """Pad ``value`` to ``width``; a longer value is kept whole (a number is never cut)."""
-    if justify == "right":
-        return value.rjust(width)
-    if justify == "center":
-        return value.center(width)
-    return value.ljust(width)
+# The components of a cell's style, combined in order (``()``: unstyled); a cell is its text and paint.
+Paint = tuple[str, ...]
+Cell = tuple[str, Paint]
+PAD: dict[str, Callable[[str, int], str]] = {"right": str.rjust, "center": str.center, "left": str.ljust}
+# (width, padding, gap cell or None) of each column
+LAYOUT: tuple[tuple[int | None, Callable[[str, int], str], Cell | None], ...] = tuple(
+    (width, PAD[justify], (" " * gap, ()) if gap else None) for width, justify, gap in COLUMNS
+)
+
+
+class Palette(dict[Paint, Style]):
+    """The drawn style of each paint on one base style, dimmed or not, worked out on first use.
+
+    ``base + (component + ... [+ dim])``: the cell's components combined in order, the dimming
+    (over the whole line when the book is not live), on the widget's base style.
+    """
+
+    def __init__(self, component: Callable[[str], Style], base: Style, dim: bool) -> None:
+        super().__init__()
+        self.component = component
+        self.base = base
+        self.dim = dim
+
+    def __missing__(self, paint: Paint) -> Style:
+        styles = [self.component(name) for name in paint]
+        if self.dim:
+            styles.append(self.component(DIM))
+        style = self[paint] = self.base + sum(styles, Style.null())
+        return style
+
+
+def _strip(cells: Iterable[Cell], palette: Palette, width: int) -> Strip:
+    """The line of ``cells`` in their drawn styles (a run of one paint is one segment), cut or
+    padded (in the base style) to ``width``."""
+    segments: list[Segment] = []
+    base = palette.base
+    text, style = "", palette[()]
+    for value, paint in cells:
+        if not value:
+            continue
+        drawn = palette[paint]
+        if drawn is style:
+            text += value
+            continue
+        if text:
+            segments.append(Segment(text, style))
+        text, style = value, drawn
+    length = cell_len("".join([segment.text for segment in segments]) + text)
+    if length < width:
+        if text and style != base:
+            segments.append(Segment(text, style))
+            text = ""
+        text, style = text + " " * (width - length), base
+    if text:
+        segments.append(Segment(text, style))
+    strip = Strip(segments, max(length, width))
+    return strip if length <= width else strip.adjust_cell_length(width, base)
+
+
+def _laid_out(cells: Iterable[Cell], bar_width: int) -> list[Cell]:
+    """``cells`` (one per entry of ``COLUMNS``) padded to their columns (a longer value is kept
+    whole: a number is never cut), each after its gap."""
+    laid: list[Cell] = []
+    for (value, paint), (width, pad, gap) in zip(cells, LAYOUT):
+        if gap:
+            laid.append(gap)
+        laid.append((pad(value, bar_width if width is None else width), paint))
+    return laid
 
 
 class RowLook(NamedTuple):
@@ -159,6 +231,7 @@ class DepthLadder(ScrollView, StateView, can_focus=True):
         self._centered = False
         self._built = False
         self._styles: dict[str, Style] = {}
+        self._palettes: dict[bool, Palette] = {}
         self._strips: dict[tuple[LineKey, Style], Strip] = {}
         self._keys: list[LineKey] = []
         self._view: tuple[int, int, int] | None = None
@@ -277,6 +350,7 @@ class DepthLadder(ScrollView, StateView, can_focus=True):
 
     def _theme_changed(self, _theme: object) -> None:
         self._styles.clear()
+        self._palettes.clear()
         self._strips.clear()
         self.refresh()
 
@@ -326,23 +400,23 @@ class DepthLadder(ScrollView, StateView, can_focus=True):
         return self._body_look(y - HEADER_LINES + int(self.scroll_offset.y)), width, dim
 
     def _render_strip(self, look: Look, width: int, dim: bool, base: Style) -> Strip:
-        text = self._look_text(look, width)
-        if dim:
-            text.stylize(self._style("depth-ladder--dim"))
-        strip = Strip(text.render(self.app.console), text.cell_len)
-        return strip.adjust_cell_length(width, base).apply_style(base)
+        palette = self._palettes.get(dim)
+        if palette is None or palette.base != base:
+            palette = self._palettes[dim] = Palette(self._style, base, dim)
+        return _strip(self._look_cells(look, width, dim), palette, width)
 
-    def _look_text(self, look: Look, width: int) -> Text:
+    def _look_cells(self, look: Look, width: int, dim: bool) -> Iterable[Cell]:
         if isinstance(look, RowLook):
-            return self._row_text(look, width)
+            return self._row_cells(look, width)
         kind = look[0]
         if kind == "title":
-            return self._title_text(*look[1:])
+            return self._title_cells(*look[1:])
         if kind == "header":
-            return self._header_text(look[1], width)
+            return self._header_cells(look[1], width)
         if kind == "spread":
-            return Text(look[1].center(width, "─"), style=self._style("depth-ladder--spread"))
-        return Text(look[1])
+            # the spread's style shows only on a dimmed ladder, as it always has
+            return [(look[1].center(width, "─"), (SPREAD,) if dim else ())]
+        return [(look[1], ())]
 
     def _title_tail(self) -> str:
         """What the title says after the ticker: the market's lifecycle, close and title."""
@@ -357,34 +431,24 @@ class DepthLadder(ScrollView, StateView, can_focus=True):
             tail += f" · {info.title}"
         return tail
 
-    def _title_text(self, status: BookStatus | None, side: str, tail: str) -> Text:
+    def _title_cells(self, status: BookStatus | None, side: str, tail: str) -> list[Cell]:
         """Book status first (always in view), then the side, the market and ``tail``."""
-        badge = "depth-ladder--live" if status is BookStatus.LIVE else "depth-ladder--not-live"
-        text = Text()
-        text.append(f" {STATUS_BADGE[status]} ", style=self._style(badge))
+        badge = LIVE if status is BookStatus.LIVE else NOT_LIVE
         glyph = YES_GLYPH if side == YES else NO_GLYPH
-        text.append(f" {glyph} {side.upper()}  ")
-        text.append(self.ticker, style=self._style("depth-ladder--title"))
-        text.append(tail)
-        return text
+        return [
+            (f" {STATUS_BADGE[status]} ", (badge,)),
+            (f" {glyph} {side.upper()}  ", ()),
+            (strip_control_codes(self.ticker), (TITLE,)),
+            (strip_control_codes(tail), ()),
+        ]
 
     def _bar_width(self, width: int) -> int:
         return max(0, (width - FIXED_W) // 2)
 
-    def _line(self, cells: list[tuple[str, Style]], width: int) -> Text:
-        """Lay ``cells`` (one per entry of ``COLUMNS``) out in their columns."""
-        bar_w = self._bar_width(width)
-        text = Text()
-        for (value, style), (column_width, justify, gap) in zip(cells, COLUMNS):
-            text.append(" " * gap)
-            text.append(_justify(value, bar_w if column_width is None else column_width, justify), style=style)
-        return text
-
-    def _header_text(self, side: str, width: int) -> Text:
+    def _header_cells(self, side: str, width: int) -> list[Cell]:
         side = side.capitalize()
         labels = ("Traded", "Last", "Cum", "", f"{side} bid", "", "Price", "", f"{side} ask", "", "Cum")
-        style = self._style("depth-ladder--header")
-        return self._line([(label, style) for label in labels], width)
+        return _laid_out([(label, (HEADER,)) for label in labels], self._bar_width(width))
 
     def _body_look(self, index: int) -> Look:
         """What line ``index`` of the ladder (below the two fixed lines) shows."""
@@ -416,36 +480,28 @@ class DepthLadder(ScrollView, StateView, can_focus=True):
             parts.append("one-sided book")
         return f" {' · '.join(parts)} "
 
-    def _row_text(self, look: RowLook, width: int) -> Text:
+    def _row_cells(self, look: RowLook, width: int) -> list[Cell]:
         row = look.row
         bar_w = self._bar_width(width)
-        bid_style = self._level_style(BID, look.best_bid)
-        ask_style = self._level_style(ASK, look.best_ask)
-        last_style = self._style("depth-ladder--last")
+        bid: Paint = (BID_STYLE, BEST) if look.best_bid else (BID_STYLE,)
+        ask: Paint = (ASK_STYLE, BEST) if look.best_ask else (ASK_STYLE,)
         cells = [
-            (count_text(row.traded) if row.traded else "", self._style("depth-ladder--traded")),
-            (f"◆{count_text(row.last_size)}" if row.last_size is not None else "", last_style),
-            (count_text(row.bid_cumulative) if row.bid else "", bid_style),
-            *self._size_cells(look.bid_flash, row.bid, bid_style),
-            (bar(row.bid, look.max_size, bar_w), bid_style),
-            (price_text(row.price), last_style if look.last else Style()),
-            (bar(row.ask, look.max_size, bar_w), ask_style),
-            *reversed(self._size_cells(look.ask_flash, row.ask, ask_style)),
-            (count_text(row.ask_cumulative) if row.ask else "", ask_style),
+            (count_text(row.traded) if row.traded else "", (TRADED,)),
+            (f"◆{count_text(row.last_size)}" if row.last_size is not None else "", (LAST,)),
+            (count_text(row.bid_cumulative) if row.bid else "", bid),
+            *_size_cells(look.bid_flash, row.bid, bid),
+            (bar(row.bid, look.max_size, bar_w), bid),
+            (price_text(row.price), (LAST,) if look.last else ()),
+            (bar(row.ask, look.max_size, bar_w), ask),
+            *reversed(_size_cells(look.ask_flash, row.ask, ask)),
+            (count_text(row.ask_cumulative) if row.ask else "", ask),
         ]
-        return self._line(cells, width)
+        return _laid_out(cells, bar_w)
 
-    def _level_style(self, which: str, best: bool) -> Style:
-        style = self._style("depth-ladder--bid" if which == BID else "depth-ladder--ask")
-        if best:
-            style += self._style("depth-ladder--best")
-        return style
 
-    def _size_cells(
-        self, direction: int, size: int, style: Style
-    ) -> tuple[tuple[str, Style], tuple[str, Style]]:
-        """The flash glyph cell and the size cell of one side of a row (``direction``: its flash)."""
-        if not direction:
-            return ("", style), (count_text(size) if size else "", style)
-        flash = style + self._style("depth-ladder--up" if direction > 0 else "depth-ladder--down")
-        return (UP if direction > 0 else DOWN, flash), (count_text(size), flash)
+def _size_cells(direction: int, size: int, paint: Paint) -> tuple[Cell, Cell]:
+    """The flash glyph cell and the size cell of one side of a row (``direction``: its flash)."""
+    if not direction:
+        return ("", paint), (count_text(size) if size else "", paint)
+    flash = (*paint, UP_STYLE if direction > 0 else DOWN_STYLE)
+    return (UP if direction > 0 else DOWN, flash), (count_text(size), flash)
