@@ -403,9 +403,9 @@ class DepthLadder(ScrollView, StateView, can_focus=True):
         palette = self._palettes.get(dim)
         if palette is None or palette.base != base:
             palette = self._palettes[dim] = Palette(self._style, base, dim)
-        return _strip(self._look_cells(look, width, dim), palette, width)
+        return _strip(self._look_cells(look, width), palette, width)
 
-    def _look_cells(self, look: Look, width: int, dim: bool) -> Iterable[Cell]:
+    def _look_cells(self, look: Look, width: int) -> Iterable[Cell]:
         if isinstance(look, RowLook):
             return self._row_cells(look, width)
         kind = look[0]
@@ -414,8 +414,7 @@ class DepthLadder(ScrollView, StateView, can_focus=True):
         if kind == "header":
             return self._header_cells(look[1], width)
         if kind == "spread":
-            # the spread's style shows only on a dimmed ladder, as it always has
-            return [(look[1].center(width, "─"), (SPREAD,) if dim else ())]
+            return [(look[1].center(width, "─"), (SPREAD,))]
         return [(look[1], ())]
 
     def _title_tail(self) -> str:
