@@ -42,6 +42,12 @@ def parse_decimal(text: str, places: int) -> int:
             digits = text.replace(".", "", 1)
             if digits.isdigit() or (point > 1 and digits[0] == "-" and digits[1:].isdigit()):
                 return int(digits)
+    return parse_decimal_general(text, places)
+
+
+def parse_decimal_general(text: str, places: int) -> int:
+    """:func:`parse_decimal` for any form (the wire's own form is its fast path): the same result
+    or error for every input, read with a regular expression."""
     match = _DECIMAL.fullmatch(text.strip()) if isinstance(text, str) else None
     if match is None:
         raise ValueError(f"not a decimal number: {text!r}")
