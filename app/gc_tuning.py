@@ -15,6 +15,12 @@ Two measures (figures in BENCHMARKS.md):
   ``gc.freeze()``, so later collections only walk what was made since. Frozen objects are still
   freed by reference counting; only a reference cycle among them that becomes garbage would wait
   (until :func:`thaw`, which the app calls when it stops). With the strips fixed there are few.
+* **Fewer young collections.** Python collects the youngest generation every 700 net
+  allocations of tracked objects: ~100 collections a second under a paced 20k msg/s, 3.5% of the
+  app's time. :func:`start` raises that to :data:`YOUNG_THRESHOLD` (most objects made per
+  message die by reference counting before any collection sees them): 1.7-2% of the time, and
+  the longest pause under the firehose stays a few milliseconds (what a collection walks is still
+  bounded by the freezes). :func:`thaw` puts the thresholds back.
 """
 
 from __future__ import annotations
@@ -26,6 +32,9 @@ from rich.style import Style
 from textual.strip import Strip
 
 FREEZE_EVERY = 0.25  # seconds between two freezes: bounds what a collection has to walk
+YOUNG_THRESHOLD = 5_000  # net allocations between two young collections (Python's default: 700)
+
+_thresholds: tuple[int, int, int] | None = None
 
 _adjust_cell_length = Strip.adjust_cell_length
 _crop_extend = Strip.crop_extend
@@ -61,6 +70,14 @@ def install() -> None:
     Strip.divide = _divide_no_cycle  # type: ignore[method-assign]
 
 
+def start() -> None:
+    """Collect the youngest generation less often (until :func:`thaw`)."""
+    global _thresholds
+    if _thresholds is None:
+        _thresholds = gc.get_threshold()
+        gc.set_threshold(YOUNG_THRESHOLD, *_thresholds[1:])
+
+
 def freeze_survivors() -> None:
     """Collect the young generations, then freeze everything alive out of later collections."""
     gc.collect(1)
@@ -68,5 +85,9 @@ def freeze_survivors() -> None:
 
 
 def thaw() -> None:
-    """Give every frozen object back to the collector (when the app stops)."""
+    """Give every frozen object back to the collector and the thresholds back (the app stops)."""
+    global _thresholds
     gc.unfreeze()
+    if _thresholds is not None:
+        gc.set_threshold(*_thresholds)
+        _thresholds = None

@@ -110,7 +110,8 @@ class KalshiDashApp(App[int]):
         return self.dashboard
 
     def on_mount(self) -> None:
-        # short GC pauses under a firehose: see app.gc_tuning
+        # short and few GC pauses under a firehose: see app.gc_tuning
+        gc_tuning.start()
         self.set_interval(gc_tuning.FREEZE_EVERY, gc_tuning.freeze_survivors)
         if self.recording is not None:
             self.run_worker(self._run_replay(), name="feed", group="feed", exclusive=True)
