@@ -105,6 +105,9 @@ class DashboardScreen(Screen[None]):
         self.watchlist = watchlist if watchlist is not None else Watchlist()
         self.alerts = alerts if alerts is not None else AlertCenter(state)
         self.fanout = FanOut(self, state)
+        self._changed_kinds = Kind.NONE
+        self._changed_books: frozenset[str] | None = frozenset()  # None: every book
+        self._hand_on_due = False
         self.notifications = NotificationCounts()
         self.rates = RateMeter()
         self._ladder_ids = itertools.count(1)
@@ -164,10 +167,27 @@ class DashboardScreen(Screen[None]):
 
     @on(StateChanged)
     def _state_changed(self, message: StateChanged) -> None:
-        books = message.tickers if isinstance(message, BookChanged) else frozenset()
+        """Count the notification and merge it with the rest of its flush, handed on once.
+
+        The feed posts one message per kind that changed; a view showing several kinds (the
+        ladder shows books, trades and lifecycle) would redraw for each. The merged kinds go to
+        the views and the alert rules once, after the messages already queued.
+        """
         self.notifications.count(message.KIND)
-        self.fanout.dispatch(message.KIND, books)
-        self.check_alerts(message.KIND)
+        self._changed_kinds |= message.KIND
+        if isinstance(message, BookChanged) and self._changed_books is not None:
+            # no tickers named: every book
+            self._changed_books = self._changed_books | message.tickers if message.tickers else None
+        if not self._hand_on_due:
+            self._hand_on_due = True
+            self.call_later(self._hand_on)
+
+    def _hand_on(self) -> None:
+        """Hand the views and the alert rules what changed since the last time, at once."""
+        kinds, books = self._changed_kinds, self._changed_books
+        self._changed_kinds, self._changed_books, self._hand_on_due = Kind.NONE, frozenset(), False
+        self.fanout.dispatch(kinds, books if books is not None else frozenset())
+        self.check_alerts(kinds)
 
     def on_feed_status(self, message: FeedStatus) -> None:
         self.query_one(StatusBar).show(message.status)
