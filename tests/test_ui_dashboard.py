@@ -8,11 +8,11 @@ from app import protocol as p
 from app.book import NO, YES
 from app.feed_status import ConnectionState, FeedErrorInfo
 from app.main import DARK_THEME, LIGHT_THEME, KalshiDashApp
-from app.messages import BookChanged, FeedError, FeedStatus
+from app.messages import BookChanged, FeedError, FeedStatus, LifecycleEvent, TradePrinted
 from app.screens.dashboard import PANES, DashboardScreen
 from app.screens.help import HelpScreen, help_sections, own_bindings, WIDGET_SECTIONS
 from app.screens.subscribe import SubscribeDialog
-from app.state import BookStatus
+from app.state import BookStatus, Kind
 from tests.ui_states import LADDER_TICKER, advance, dashboard_app, scenario, status, until
 from widgets.cells import Tone
 from widgets.depth_ladder import DepthLadder
@@ -293,3 +293,31 @@ async def test_t_switches_to_the_light_theme_and_the_widgets_recolour() -> None:
         assert grid(app)._style(Tone.STRONG_UP.component) != dark_up
         await pilot.press("t")
         assert app.theme == DARK_THEME
+
+
+async def test_the_messages_of_one_flush_reach_a_view_once_with_their_union() -> None:
+    app = dashboard_app()
+    async with app.run_test(size=SIZE) as pilot:
+        ladder = app.dashboard.ladders()[LADDER_TICKER]
+        calls: list[tuple[Kind, frozenset[str]]] = []
+        original = ladder.state_changed
+
+        def noted(kinds: Kind, books: frozenset[str]) -> None:
+            calls.append((kinds, books))
+            original(kinds, books)
+
+        ladder.state_changed = noted  # type: ignore[method-assign]
+        dashboard = app.dashboard
+        for message in (BookChanged(frozenset({LADDER_TICKER})), TradePrinted(), LifecycleEvent(),
+                        BookChanged(frozenset({"KXOTHER-1"}))):
+            dashboard.post_message(message)
+        await until(pilot, lambda: bool(calls))
+        await pilot.pause()
+        assert calls == [(Kind.BOOK | Kind.TRADE | Kind.LIFECYCLE, frozenset({LADDER_TICKER, "KXOTHER-1"}))]
+        assert dashboard.notifications.of(Kind.BOOK) >= 2  # each message is still counted
+        # a book message naming no market means every book, whatever else the flush named
+        calls.clear()
+        dashboard.post_message(BookChanged(frozenset({"KXOTHER-1"})))
+        dashboard.post_message(BookChanged(frozenset()))
+        await until(pilot, lambda: bool(calls))
+        assert calls == [(Kind.BOOK, frozenset())]
