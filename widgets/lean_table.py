@@ -1,5 +1,7 @@
-"""A ``DataTable`` for tables updated many times a second: caches sized for a screen, and a cell
-rendered once for each content and look, wherever it is shown.
+"""A ``DataTable`` for the tables that change often but not on every frame (fills, orders,
+positions, RFQs, the lifecycle log, the event view): caches sized for a screen, and a cell
+rendered once for each content and look, wherever it is shown. (The ticker grid and the trade
+tape, which change on every frame under a firehose, are line tables: ``widgets/line_table.py``.)
 
 Textual's ``DataTable`` keys every render cache on a counter that moves with each update, so one
 changed cell under a firehose makes it render every visible cell again, every frame (~130 µs a
@@ -7,7 +9,7 @@ cell through Rich's generic path); and its caches (10,000 cells, 1,000 lines and
 ``Strip`` with seven small caches of its own) then hold mostly stale renders, which the garbage
 collector walks. :class:`LeanDataTable` keeps renders by what decides them: the cell's content
 (text, styles, justification) and its look (column, width, base style, cursor, hover, focus,
-theme). The same content in another row, a trade tape's rows moving down one at a time, or the same
+theme). The same content in another row, a feed's rows moving down one at a time, or the same
 ticker, price or side in many rows, reuses the render, with only the row number in its mouse
 metadata changed, as ``DataTable`` itself would have produced it.
 
