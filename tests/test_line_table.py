@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from textual.app import App, ComposeResult
 from textual.geometry import Region
 from textual.pilot import Pilot
 
 from app.state import Kind, MarketState
 from tests import table_states as ts
 from tests.ui_states import until
-from widgets.line_table import LineTable
+from widgets.cells import Cell, ColumnSpec
+from widgets.line_table import Cells, LineTable
 from widgets.trade_tape import TradeTape
 
 SIZE = (80, 12)  # the tape shows 7 rows under its header (border and scrollbar take the rest)
@@ -105,3 +107,44 @@ async def test_lines_are_drawn_once_and_handed_back_until_the_table_changes() ->
         assert again is not first
         assert any(" 11 " in line.text for line in again) and not any(" 11 " in line.text for line in first)
         assert counts_on_screen(tape)[0] == "11"
+
+
+class Numbers(LineTable):
+    """Fifty rows of one number each, which the test changes."""
+
+    COLUMNS = (ColumnSpec("n", "N", 6, numeric=True),)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.values = {str(i): i for i in range(50)}
+
+    def row_cells(self, key: str) -> Cells:
+        return (Cell(str(self.values[key])),)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.set_rows(list(self.values))
+
+
+class NumbersApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield Numbers()
+
+
+async def test_a_changed_row_is_drawn_again_when_the_table_is_scrolled() -> None:
+    app = NumbersApp()
+    async with app.run_test(size=(30, 10)) as pilot:
+        table = app.query_one(Numbers)
+        table.move_cursor(30)
+        await pilot.pause()
+        assert table.scroll_offset.y > 0 and "29" in table.visible_keys()
+        crop = Region(0, 0, table.region.width, table.region.height)
+        table.values["29"] = 999_999
+        table.invalidate(["29"])
+        await pilot.pause()
+        assert any("999999" in line.text for line in table.render_lines(crop))
+        table.move_cursor(29)  # the cursor line moves within the scrolled view
+        await pilot.pause()
+        lines = table.render_lines(crop)
+        cursor = table._style("line-table--cursor")
+        assert [line.text.strip() for line in lines if any(seg.style == cursor for seg in line)] == ["999999"]

@@ -196,7 +196,7 @@ class LineTable(RenderMemo, ScrollView, can_focus=True):
                 continue  # never drawn since it last changed
             index = self.index_of(key)
             if index is not None and top <= index < bottom:
-                self.refresh_line(index - top + 1)
+                self.refresh_line(index + 1)  # a virtual line: the header is line 0
 
     def invalidate_all(self) -> None:
         """Every row's cells changed (a theme, a clock, a column width): draw them all again."""
@@ -256,7 +256,7 @@ class LineTable(RenderMemo, ScrollView, can_focus=True):
             top, bottom = self._visible_rows()
             for line in (self.cursor_row, row):
                 if top <= line < bottom:
-                    self.refresh_line(line - top + 1)
+                    self.refresh_line(line + 1)
             self.cursor_row = row
         if scroll:
             self._scroll_to_cursor()
