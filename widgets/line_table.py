@@ -31,14 +31,13 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from widgets.cells import Cell, ColumnSpec, Tone
-from widgets.render_memo import RenderMemo
 
 Cells = tuple[Cell, ...]
 ELLIPSIS = "…"
 LINES_KEPT = 2_000  # rendered rows kept (several screens); past that the cache starts again
 
 
-class LineTable(RenderMemo, ScrollView, can_focus=True):
+class LineTable(ScrollView, can_focus=True):
     """Rows of :class:`~widgets.cells.Cell` under a fixed header, drawn only when on screen.
 
     Subclasses set ``COLUMNS`` (``width=None``: as wide as the widest text given to

@@ -46,6 +46,7 @@ from widgets.integrity_panel import IntegrityPanel
 from widgets.orders_table import OrdersTable
 from widgets.positions_table import PositionsTable
 from widgets.price_chart import PriceChart
+from widgets.span_compositor import SpanCompositor
 from widgets.rfq_inbox import RfqInbox
 from widgets.status_bar import StatusBar
 from widgets.subscriptions_table import SubscriptionsTable
@@ -99,6 +100,8 @@ class DashboardScreen(Screen[None]):
         alerts: AlertCenter | None = None,
     ) -> None:
         super().__init__(id="dashboard")
+        # Partial updates render only the changed lines (see widgets.span_compositor).
+        self._compositor = SpanCompositor()
         self.state = state
         self.environment = environment
         self.initial_markets = list(markets)

@@ -1,0 +1,115 @@
+"""The dashboard's compositor draws a partial update exactly as Textual's own does, from fewer lines.
+
+The real dashboard over the deterministic scenario: the same changed regions are handed to
+:class:`SpanCompositor` and to Textual's ``Compositor.render_partial_update`` on the same screen,
+and the terminal bytes each makes are compared.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import pytest
+from rich.console import Console
+from textual._compositor import ChopsUpdate, Compositor
+from textual.geometry import Region
+from textual.strip import Strip
+from textual.widget import Widget
+
+from tests.ui_states import dashboard_app, scenario
+from widgets.span_compositor import SpanCompositor, _runs
+
+SIZE = (120, 40)
+
+
+def terminal_bytes(app: Any, update: ChopsUpdate | None) -> str:
+    return "" if update is None else update.render_segments(app.console)
+
+
+def both_updates(app: Any, regions: list[Region]) -> tuple[str, str]:
+    """What Textual's compositor and the span compositor send the terminal for ``regions``."""
+    compositor = app.screen._compositor
+    compositor._dirty_regions.clear()
+    compositor._dirty_regions.update(regions)
+    theirs = Compositor.render_partial_update(compositor)
+    compositor._dirty_regions.update(regions)
+    ours = compositor.render_partial_update()
+    assert not compositor._dirty_regions
+    return terminal_bytes(app, theirs), terminal_bytes(app, ours)
+
+
+def random_regions(rng: random.Random, width: int, height: int) -> list[Region]:
+    """A few regions anywhere on the screen: lines, boxes, whole rows (Textual clips what it marks
+    dirty to the screen)."""
+    screen = Region(0, 0, width, height)
+    regions = []
+    for _ in range(rng.randint(1, 6)):
+        x, y = rng.randrange(width), rng.randrange(height)
+        box = Region(x, y, rng.randint(1, width - x + 5), rng.choice([1, 1, 2, 5, height]))
+        regions.append(box.intersection(screen))
+    return regions
+
+
+def test_runs_of_adjacent_lines() -> None:
+    assert list(_runs([])) == []
+    assert list(_runs([4])) == [(4, 5)]
+    assert list(_runs([1, 2, 3, 7, 9, 10])) == [(1, 4), (7, 8), (9, 11)]
+
+
+async def test_the_dashboard_draws_with_the_span_compositor() -> None:
+    app = dashboard_app(scenario())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen._compositor, SpanCompositor)
+
+
+@pytest.mark.parametrize("seed", range(4))
+async def test_partial_updates_send_the_terminal_what_textual_would(seed: int) -> None:
+    app = dashboard_app(scenario())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        width, height = app.screen.size
+        rng = random.Random(seed)
+        for _ in range(25):
+            regions = random_regions(rng, width, height)
+            theirs, ours = both_updates(app, regions)
+            assert ours == theirs, regions
+            assert ours  # every region touches the screen: something was drawn
+
+
+async def test_a_changed_line_is_drawn_alone_and_nothing_changed_draws_nothing() -> None:
+    app = dashboard_app(scenario())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        asked: list[tuple[Widget, Region]] = []
+        originals = {}
+        for widget in app.screen._compositor.visible_widgets:
+            originals[widget] = widget.render_lines
+
+            def render_lines(crop: Region, widget: Widget = widget) -> list[Strip]:
+                asked.append((widget, crop))
+                return originals[widget](crop)
+
+            widget.render_lines = render_lines  # type: ignore[method-assign]
+        compositor = app.screen._compositor
+        line = Region(0, 20, SIZE[0], 1)
+        compositor._dirty_regions.add(line)
+        theirs = terminal_bytes(app, Compositor.render_partial_update(compositor))
+        textual_asked = asked[:]
+        asked.clear()
+        compositor._dirty_regions.add(line)
+        ours = terminal_bytes(app, compositor.render_partial_update())
+        assert ours == theirs
+        # Each widget on that screen line was asked for that one line, and no other widget at all;
+        # Textual's compositor asked those widgets for every line they show.
+        on_line = {
+            widget for widget, (region, clip) in compositor.visible_widgets.items()
+            if (shown := region.intersection(clip)).area and shown.y <= 20 < shown.bottom
+        }
+        assert asked and all(crop.height == 1 for _, crop in asked)
+        assert {widget for widget, _ in asked} == on_line
+        assert sum(crop.height for _, crop in asked) < sum(crop.height for _, crop in textual_asked)
+        assert compositor.render_partial_update() is None
+        compositor._dirty_regions.add(Region(0, SIZE[1], SIZE[0], 3))  # below the screen
+        assert compositor.render_partial_update() is None
