@@ -147,6 +147,12 @@ async def test_the_grid_shows_a_sparkline_of_each_markets_last_price() -> None:
         await until(pilot, lambda: trend() == sparkline(history.last, TREND_WIDTH).strip())
 
 
+def drawn(chart: PriceChart) -> list[str]:
+    """The chart's lines as the compositor gets them, inside its border."""
+    strips = chart.render_lines(chart.outer_size.region)
+    return [strip.text[1:-1] for strip in strips[1:-1]]
+
+
 async def test_the_chart_under_the_ladder_follows_the_markets_history() -> None:
     sim = scenario()
     app = dashboard_app(sim)
@@ -157,13 +163,13 @@ async def test_the_chart_under_the_ladder_follows_the_markets_history() -> None:
         assert history is not None
 
         def legend() -> str:
-            return str(chart.render()).splitlines()[0]
+            return drawn(chart)[0]
 
         assert f"last {price_text(history.last[-1])}" in legend()
         assert f"{history.changes:,} changes since start" in legend()
         advance(app, sim, 600)
         await until(pilot, lambda: f"{history.changes:,} changes since start" in legend())
-        lines = str(chart.render()).splitlines()
+        lines = drawn(chart)
         assert len(lines) == chart.content_region.height
         assert any(glyph in "".join(lines[1:]) for glyph in "─╭╮╯╰")
 

@@ -21,9 +21,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, ClassVar, Iterable, NamedTuple
 
-from rich.cells import cell_len
 from rich.control import strip_control_codes
-from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
@@ -35,6 +33,7 @@ from app.state import BookStatus, Kind, MarketState
 from widgets.base import StateView
 from widgets.flashes import Flashes
 from widgets.messages import MarketMessage
+from widgets.painted import Paint, Palette, PaintedCell as Cell, painted_strip
 from widgets.formatting import (
     DOWN,
     NO_GLYPH,
@@ -98,9 +97,6 @@ def _runs(ys: list[int]) -> list[tuple[int, int]]:
     return runs
 
 
-# The components of a cell's style, combined in order (``()``: unstyled); a cell is its text and paint.
-Paint = tuple[str, ...]
-Cell = tuple[str, Paint]
 PAD: dict[str, Callable[[str, int], str]] = {"right": str.rjust, "center": str.center, "left": str.ljust}
 # (width, padding, gap cell or None) of each column
 LAYOUT: tuple[tuple[int | None, Callable[[str, int], str], Cell | None], ...] = tuple(
@@ -108,53 +104,6 @@ LAYOUT: tuple[tuple[int | None, Callable[[str, int], str], Cell | None], ...] = 
 )
 
 
-class Palette(dict[Paint, Style]):
-    """The drawn style of each paint on one base style, dimmed or not, worked out on first use.
-
-    ``base + (component + ... [+ dim])``: the cell's components combined in order, the dimming
-    (over the whole line when the book is not live), on the widget's base style.
-    """
-
-    def __init__(self, component: Callable[[str], Style], base: Style, dim: bool) -> None:
-        super().__init__()
-        self.component = component
-        self.base = base
-        self.dim = dim
-
-    def __missing__(self, paint: Paint) -> Style:
-        styles = [self.component(name) for name in paint]
-        if self.dim:
-            styles.append(self.component(DIM))
-        style = self[paint] = self.base + sum(styles, Style.null())
-        return style
-
-
-def _strip(cells: Iterable[Cell], palette: Palette, width: int) -> Strip:
-    """The line of ``cells`` in their drawn styles (a run of one paint is one segment), cut or
-    padded (in the base style) to ``width``."""
-    segments: list[Segment] = []
-    base = palette.base
-    text, style = "", palette[()]
-    for value, paint in cells:
-        if not value:
-            continue
-        drawn = palette[paint]
-        if drawn is style:
-            text += value
-            continue
-        if text:
-            segments.append(Segment(text, style))
-        text, style = value, drawn
-    length = cell_len("".join([segment.text for segment in segments]) + text)
-    if length < width:
-        if text and style != base:
-            segments.append(Segment(text, style))
-            text = ""
-        text, style = text + " " * (width - length), base
-    if text:
-        segments.append(Segment(text, style))
-    strip = Strip(segments, max(length, width))
-    return strip if length <= width else strip.adjust_cell_length(width, base)
 
 
 def _laid_out(cells: Iterable[Cell], bar_width: int) -> list[Cell]:
@@ -402,8 +351,8 @@ class DepthLadder(ScrollView, StateView, can_focus=True):
     def _render_strip(self, look: Look, width: int, dim: bool, base: Style) -> Strip:
         palette = self._palettes.get(dim)
         if palette is None or palette.base != base:
-            palette = self._palettes[dim] = Palette(self._style, base, dim)
-        return _strip(self._look_cells(look, width), palette, width)
+            palette = self._palettes[dim] = Palette(self._style, base, (DIM,) if dim else ())
+        return painted_strip(self._look_cells(look, width), palette, width)
 
     def _look_cells(self, look: Look, width: int) -> Iterable[Cell]:
         if isinstance(look, RowLook):

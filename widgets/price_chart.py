@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from rich.style import Style
-from rich.text import Text
+from textual.geometry import Region
+from textual.strip import Strip
 from textual.widget import Widget
 
 from app.history import PriceHistory
@@ -20,19 +21,22 @@ from app.state import Kind
 from widgets.base import StateView
 from widgets.chart_model import Mark, chart
 from widgets.formatting import price_text
-from widgets.render_memo import RenderMemo
+from widgets.painted import Paint, PaintedCell, Palette, painted_strip
 from widgets.throttle import Throttle
 
 AXIS_W = 7
 REDRAW_HZ = 4.0
-ROLE = {Mark.BID: "bid", Mark.ASK: "ask", Mark.BOTH: "ask", Mark.BAND: "band", Mark.LAST: "last"}
+PAINT: dict[Mark, Paint] = {
+    Mark.EMPTY: (), Mark.BID: ("bid",), Mark.ASK: ("ask",), Mark.BOTH: ("ask",), Mark.BAND: ("band",),
+    Mark.LAST: ("last",),
+}
 
 
 def _last(values: list[int | None]) -> int | None:
     return values[-1] if values else None
 
 
-class PriceChart(RenderMemo, Widget, StateView):
+class PriceChart(Widget, StateView):
     """Last, bid and ask of one market over the changes since start."""
 
     SHOWS: ClassVar[Kind] = Kind.TICKER | Kind.TRADE
@@ -50,6 +54,9 @@ class PriceChart(RenderMemo, Widget, StateView):
         self.ticker = ticker
         self._drawn_changes = -1
         self._throttle = Throttle(self, REDRAW_HZ, self._redraw)
+        self._palette: Palette | None = None
+        self._lines: list[Strip] = []
+        self._lines_key: tuple[object, ...] | None = None
 
     @property
     def history(self) -> PriceHistory | None:
@@ -75,35 +82,50 @@ class PriceChart(RenderMemo, Widget, StateView):
         self._drawn_changes = self._changes()
         self.refresh()
 
-    def _style(self, role: str) -> Style:
+    def _component(self, role: str) -> Style:
         return self.get_component_rich_style(f"price-chart--{role}", partial=True)
 
-    def render(self) -> Text:
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """The lines of ``crop``; the whole chart is drawn again only after a redraw or a resize."""
+        width, height = self.content_region.size
+        key = (self._drawn_changes, width, height, self.rich_style)
+        if key != self._lines_key:
+            base = key[-1]
+            palette = self._palette
+            if palette is None or palette.base != base:
+                palette = self._palette = Palette(self._component, base)
+            self._lines = [painted_strip(cells, palette, width) for cells in self._cells(width, height)]
+            self._lines_key = key
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
+        """Line ``y``: the legend, then the chart's rows."""
+        lines = self._lines
+        if y < len(lines):
+            return lines[y]
+        return Strip.blank(self.content_region.width, self.rich_style)
+
+    def _cells(self, width: int, height: int) -> list[list[PaintedCell]]:
         """The legend and the chart, as wide and high as the widget's content."""
         history = self.history
-        width, height = self.content_region.width, self.content_region.height
-        text = Text(no_wrap=True, overflow="crop")
         if history is None or not len(history):
-            text.append(" no prices yet", style=self._style("axis"))
-            return text
+            return [[(" no prices yet", ("axis",))]]
         last, bid, ask = history.last, history.bid, history.ask
-        legend = [("─", "last", _last(last)), ("┄", "bid", _last(bid)), ("┄", "ask", _last(ask))]
-        for glyph, role, value in legend:
-            text.append(f" {glyph} ", style=self._style(role))
-            text.append(f"{role} {price_text(value)} ")
+        legend: list[PaintedCell] = []
+        for glyph, role, value in (("─", "last", _last(last)), ("┄", "bid", _last(bid)),
+                                   ("┄", "ask", _last(ask))):
+            legend += [(f" {glyph} ", (role,)), (f"{role} {price_text(value)} ", ())]
         per = f" · {history.stride} per column" if history.stride > 1 else ""
-        text.append(f"  {history.changes:,} changes since start{per}", style=self._style("axis"))
+        legend.append((f"  {history.changes:,} changes since start{per}", ("axis",)))
         drawn = chart(last, bid, ask, max(1, width - AXIS_W - 1), max(1, height - 1))
-        styles = {role: self._style(role) for role in set(ROLE.values())}
+        lines = [legend]
         for index, row in enumerate(drawn.rows):
-            text.append("\n")
             label = ""
             if index == 0:
                 label = price_text(drawn.high)
             elif index == len(drawn.rows) - 1:
                 label = price_text(drawn.low)
-            text.append(label.rjust(AXIS_W) + " ", style=self._style("axis"))
-            for glyph, mark in row:
-                role = ROLE.get(mark)
-                text.append(glyph, style=styles[role] if role else "")
-        return text
+            line: list[PaintedCell] = [(label.rjust(AXIS_W) + " ", ("axis",))]
+            line += [(glyph, PAINT[mark]) for glyph, mark in row]
+            lines.append(line)
+        return lines
