@@ -38,35 +38,39 @@ class SpanCompositor(Compositor):
         return ChopsUpdate(chops, spans, chop_ends)
 
     def _render_span_chops(self, spans: Sequence[Span]) -> list[dict[int, Strip | None]]:
-        """Each line's chops, filled front to back from the widgets' lines that a span crosses."""
+        """Each line's chops, filled front to back from the widgets' lines that a span crosses.
+
+        A widget is asked only for lines where a span reaches it and some of its chops are still
+        empty: a container whose children cover it there is not asked at all.
+        """
         cuts = self.cuts
         chops: list[dict[int, Strip | None]] = [dict.fromkeys(cut_set[:-1]) for cut_set in cuts]
-        lines: dict[int, list[tuple[int, int]]] = {}
+        reach: dict[int, tuple[int, int]] = {}  # line -> leftmost and rightmost changed column
         for y, x1, x2 in spans:
-            lines.setdefault(y, []).append((x1, x2))
-        changed_ys = sorted(lines)
+            left, right = reach.get(y, (x1, x2))
+            reach[y] = (min(left, x1), max(right, x2))
+        changed_ys = sorted(reach)
         for widget, (region, clip) in self.visible_widgets.items():
-            x, y, width, height = visible = region.intersection(clip)
+            x, y, width, height = region.intersection(clip)
             if not (width and height):
                 continue
             right = x + width
-            crossed = [
+            wanted = [
                 line_y
                 for line_y in changed_ys[bisect_left(changed_ys, y):bisect_left(changed_ys, y + height)]
-                if any(x1 < right and x < x2 for x1, x2 in lines[line_y])
+                if reach[line_y][0] < right and x < reach[line_y][1]
+                and None in [chops[line_y][cut] for cut in cuts[line_y] if x <= cut < right]
             ]
-            first_cut, last_cut = visible.column_span
-            for top, bottom in _runs(crossed):
+            for top, bottom in _runs(wanted):
                 strips = widget.render_lines(
                     Region(x - region.x, top - region.y, width, bottom - top)
                 )
                 for line_y, strip in zip(range(top, bottom), strips):
                     chops_line = chops[line_y]
-                    final_cuts = [cut for cut in cuts[line_y] if last_cut >= cut >= first_cut]
+                    final_cuts = [cut for cut in cuts[line_y] if right >= cut >= x]
                     pieces = strip.divide([cut - x for cut in final_cuts[1:]])
-                    get_chop = chops_line.get
                     for cut, piece in zip(final_cuts, pieces):
-                        if get_chop(cut) is None:
+                        if chops_line[cut] is None:
                             chops_line[cut] = piece
         return chops
 
