@@ -70,6 +70,7 @@ class MarketInfo:
     close_ts: int | None = None
     result: str | None = None
     settlement_value: int | None = None
+    revision: int = 0  # lifecycle messages applied: a view compares it with the one it last showed
 
 
 @dataclass(slots=True)
@@ -347,6 +348,7 @@ class MarketState:
 
     def _on_market_lifecycle(self, m: p.MarketLifecycle) -> Kind:
         info = self._market_info(m.market_ticker)
+        info.revision += 1
         if m.metadata:
             title = m.metadata.get("title")
             if isinstance(title, str):

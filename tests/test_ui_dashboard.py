@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Iterable
+
 from textual.widgets import Footer, Input, TabbedContent
 
 from app import protocol as p
 from app.book import NO, YES
+from app.feed_bridge import MessageSink
 from app.feed_status import ConnectionState, FeedErrorInfo
 from app.main import DARK_THEME, LIGHT_THEME, KalshiDashApp
 from app.messages import BookChanged, FeedError, FeedStatus, LifecycleEvent, TradePrinted
@@ -13,6 +16,7 @@ from app.screens.dashboard import PANES, DashboardScreen
 from app.screens.help import HelpScreen, help_sections, own_bindings, WIDGET_SECTIONS
 from app.screens.subscribe import SubscribeDialog
 from app.state import BookStatus, Kind
+from tests import table_states as ts
 from tests.ui_states import LADDER_TICKER, advance, dashboard_app, scenario, status, until
 from widgets.cells import Tone
 from widgets.depth_ladder import DepthLadder
@@ -321,3 +325,46 @@ async def test_the_messages_of_one_flush_reach_a_view_once_with_their_union() ->
         dashboard.post_message(BookChanged(frozenset()))
         await until(pilot, lambda: bool(calls))
         assert calls == [(Kind.BOOK, frozenset())]
+
+
+async def test_lifecycle_news_rereads_only_the_grid_rows_of_the_markets_it_changed() -> None:
+    sim = scenario()
+    app = dashboard_app(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        table = grid(app)
+        await until(pilot, lambda: not table.redraw_pending)
+        invalidated: list[str] = []  # rows the grid read again on news (not on its clock ticks)
+        invalidate, apply = table.invalidate, table._apply
+        applying = False
+
+        def noted(keys: Iterable[str]) -> None:
+            keys = list(keys)
+            if applying:
+                invalidated.extend(keys)
+            invalidate(keys)
+
+        def applied() -> None:
+            nonlocal applying
+            applying = True
+            try:
+                apply()
+            finally:
+                applying = False
+
+        table.invalidate = noted  # type: ignore[method-assign]
+        table._throttle.run = applied  # type: ignore[method-assign]
+        sink = MessageSink(app.dashboard)
+
+        def announce(*frames: str) -> None:
+            sink.on_changes(ts.apply(app.market_state, *frames), frozenset())
+
+        # An order group's news is lifecycle news that changes no market; a market's settlement
+        # changes one. That row alone is read again, and shows it.
+        target = table.visible_tickers()[2]
+        before = {t: table.get_cell(t, "status") for t in table.visible_tickers() if t != target}
+        assert "settled" not in table.get_cell(target, "status")
+        announce(ts.frame("order_group_updates", {"event_type": "created", "order_group_id": "g1"}))
+        announce(ts.market_lifecycle(target, "settled"))
+        await until(pilot, lambda: table.get_cell(target, "status").strip() == "settled")
+        assert invalidated == [target]
+        assert {t: table.get_cell(t, "status") for t in before} == before

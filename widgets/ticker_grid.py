@@ -185,6 +185,7 @@ class TickerGrid(LineTable, StateView):
         self._known: dict[str, None] = {}  # every market seen, in the order first seen
         self._values: dict[str, RowValues] = {}  # the values drawn (or about to be), by ticker
         self._seen_messages: dict[str, object] = {}
+        self._seen_revisions: dict[str, int] = {}  # MarketInfo.revision of each row last read
         self._flashes: Flashes[tuple[str, str]] = Flashes(self, flash_seconds, self._unflash)
         self._resort_timer: Timer | None = None
 
@@ -214,43 +215,60 @@ class TickerGrid(LineTable, StateView):
     def _apply(self) -> None:
         """Mark the changed rows; those on screen are computed now (and flash), the rest when shown.
 
-        On lifecycle news every row is re-read (titles, status and close times).
+        On lifecycle news the rows of the markets it changed are re-read (titles, status and close
+        times) and the rows put in order again.
         """
         kinds, self._pending = self._pending, Kind.NONE
         state = self.market_state
         if state is None:
             return
-        everything = bool(kinds & Kind.LIFECYCLE)
-        changed: list[str] = []
+        changed: dict[str, None] = {}
         added = False
         for ticker, msg in state.tickers.items():
-            if not everything and self._seen_messages.get(ticker) is msg:
+            if self._seen_messages.get(ticker) is msg:
                 continue
             self._seen_messages[ticker] = msg
-            changed.append(ticker)
+            changed[ticker] = None
             if ticker not in self._known:
                 self._known[ticker] = None
                 self.widen("ticker", cell_len(ticker) + 1)
+                self._widen_title(ticker)
                 added = True
+        relabeled = self._relabeled() if kinds & Kind.LIFECYCLE else []
+        changed.update(dict.fromkeys(relabeled))
         if not changed:
             return
-        if everything:
-            for ticker in changed:
-                info = state.markets.get(ticker)
-                if info is not None and info.title:
-                    self.widen("title", cell_len(info.title) + 1)
         on_screen = set(self.visible_keys())
         for ticker in changed:
             if ticker in on_screen:
                 self._take(row_values(state, ticker, ticker in self.watchlist), flash=True)
             else:
                 self._values.pop(ticker, None)  # computed when it is next drawn
-        if added or everything:
+        if added or relabeled:
             self._reorder()
         elif self.sort_column is not None:
             self._schedule_resort()
         self.invalidate(changed)
         self._describe()
+
+    def _relabeled(self) -> list[str]:
+        """The shown markets whose lifecycle changed since they were last read (widened to their
+        titles)."""
+        assert self.market_state is not None
+        relabeled = []
+        seen = self._seen_revisions
+        for ticker, info in self.market_state.markets.items():
+            if seen.get(ticker) != info.revision and ticker in self._known:
+                seen[ticker] = info.revision
+                relabeled.append(ticker)
+                self._widen_title(ticker)
+        return relabeled
+
+    def _widen_title(self, ticker: str) -> None:
+        assert self.market_state is not None
+        info = self.market_state.markets.get(ticker)
+        if info is not None and info.title:
+            self.widen("title", cell_len(info.title) + 1)
 
     # -- rows -----------------------------------------------------------------------------------
 
