@@ -368,3 +368,16 @@ async def test_lifecycle_news_rereads_only_the_grid_rows_of_the_markets_it_chang
         await until(pilot, lambda: table.get_cell(target, "status").strip() == "settled")
         assert invalidated == [target]
         assert {t: table.get_cell(t, "status") for t in before} == before
+
+
+async def test_a_market_renamed_to_match_the_filter_joins_the_filtered_grid() -> None:
+    app = dashboard_app(scenario())
+    async with app.run_test(size=SIZE) as pilot:
+        table = grid(app)
+        await until(pilot, lambda: not table.redraw_pending)
+        target = table.visible_tickers()[3]
+        table.set_filter("drizzle")
+        assert table.visible_tickers() == []
+        frame = ts.market_lifecycle(target, "created", "Drizzle in [Seattle]")
+        MessageSink(app.dashboard).on_changes(ts.apply(app.market_state, frame), frozenset())
+        await until(pilot, lambda: table.visible_tickers() == [target])

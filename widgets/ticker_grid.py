@@ -216,7 +216,7 @@ class TickerGrid(LineTable, StateView):
         """Mark the changed rows; those on screen are computed now (and flash), the rest when shown.
 
         On lifecycle news the rows of the markets it changed are re-read (titles, status and close
-        times) and the rows put in order again.
+        times), and put in order again when a filter or a sort may place them elsewhere.
         """
         kinds, self._pending = self._pending, Kind.NONE
         state = self.market_state
@@ -244,8 +244,8 @@ class TickerGrid(LineTable, StateView):
                 self._take(row_values(state, ticker, ticker in self.watchlist), flash=True)
             else:
                 self._values.pop(ticker, None)  # computed when it is next drawn
-        if added or relabeled:
-            self._reorder()
+        if added or (relabeled and (self.filter_text or self.sort_column is not None)):
+            self._reorder()  # a new market, or a title or status that may move or hide a row
         elif self.sort_column is not None:
             self._schedule_resort()
         self.invalidate(changed)
