@@ -29,8 +29,6 @@ from websockets.frames import BINARY, DATA_OPCODES, TEXT, Frame
 from websockets.protocol import State
 
 _FIN = 0x80
-_MASKED = 0x80
-_LENGTH = 0x7F
 _CONTROL = 0x08  # opcodes 8..15 are control frames
 # First header byte of a whole frame the fast path takes: FIN, no reserved bits, text or binary.
 _PLAIN_DATA = frozenset({_FIN | TEXT, _FIN | BINARY})
@@ -66,47 +64,52 @@ class FeedConnection(ClientConnection):
             super().data_received(data)
             return
         buffer = self._buffer
-        buffer += data
-        size = len(buffer)
+        if buffer:  # the start of a frame came with the last read
+            buffer += data
+            data = bytes(buffer)
+            buffer.clear()
+        size = len(data)
         position = 0
         max_size = self.protocol.max_message_size
-        messages = self._messages
+        append = self._messages.append
         while size - position >= 2:
-            first, second = buffer[position], buffer[position + 1]
-            length = second & _LENGTH
-            header = 2
-            if length == 126:
-                header = 4
-                if size - position < header:
+            first, length = data[position], data[position + 1]
+            if length < 126:
+                start = position + 2
+            elif length == 126:
+                start = position + 4
+                if start > size:
                     break
-                length = int.from_bytes(buffer[position + 2:position + 4], "big")
+                length = data[position + 2] << 8 | data[position + 3]
             elif length == 127:
-                header = 10
-                if size - position < header:
+                start = position + 10
+                if start > size:
                     break
-                length = int.from_bytes(buffer[position + 2:position + 10], "big")
-            plain = first in _PLAIN_DATA and not second & _MASKED
-            if not plain and not first & _CONTROL or (max_size is not None and length > max_size):
-                self._hand_over(position)  # fragmented, masked, reserved bits, too big: its job
+                length = int.from_bytes(data[position + 2:start], "big")
+            else:  # the mask bit: a server never masks (websockets fails the connection)
+                self._hand_over(data, position)
                 return
-            end = position + header + length
+            plain = first in _PLAIN_DATA
+            if not plain and not first & _CONTROL or (max_size is not None and length > max_size):
+                self._hand_over(data, position)  # fragmented, reserved bits, too big: its job
+                return
+            end = start + length
             if end > size:
                 break
             if plain:
-                messages.append(bytes(buffer[position + header:end]))
+                append(data[start:end])
             else:
-                super().data_received(bytes(buffer[position:end]))  # a whole control frame
+                super().data_received(data[position:end])  # a whole control frame
             position = end
-        del buffer[:position]
+        if position < size:
+            buffer += data[position:]
         self._wake()
 
-    def _hand_over(self, position: int) -> None:
-        """Give ``websockets`` the rest of the stream, from ``position``, for good."""
+    def _hand_over(self, data: bytes, position: int) -> None:
+        """Give ``websockets`` the rest of the stream, from ``position`` of ``data``, for good."""
         self._fast = False
-        rest = bytes(self._buffer[position:])
-        self._buffer.clear()
         self._wake()
-        super().data_received(rest)
+        super().data_received(data[position:])
 
     def process_event(self, event: Any) -> None:
         """Queue the data messages ``websockets`` parsed; everything else is its own."""

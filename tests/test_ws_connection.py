@@ -165,10 +165,11 @@ async def test_a_close_from_the_server_ends_the_batches_after_the_messages_befor
     ("bad", "code"),
     [
         (frame(b"masked", mask=b"abcd"), 1002),  # servers must not mask
+        (frame(b"m" * 300, mask=b"abcd"), 1002),  # nor with a longer length
         (frame(b"squeezed", rsv=4), 1002),  # a reserved bit without an extension
         (frame(b"z" * 2000), 1009),  # over max_size
     ],
-    ids=["masked", "reserved-bit", "too-big"],
+    ids=["masked", "masked-long", "reserved-bit", "too-big"],
 )
 @pytest.mark.asyncio
 async def test_a_bad_frame_fails_the_connection_as_websockets_does(bad: bytes, code: int) -> None:
