@@ -31,6 +31,7 @@ from textual.strip import Strip
 from app.book import YES
 from app.state import BookStatus, Kind, MarketState
 from widgets.base import StateView
+from widgets.direct_lines import DirectLines
 from widgets.flashes import Flashes
 from widgets.messages import MarketMessage
 from widgets.painted import Paint, Palette, PaintedCell as Cell, painted_strip
@@ -135,7 +136,7 @@ Look = tuple[Any, ...]
 LineKey = tuple[Look, int, bool]
 
 
-class DepthLadder(ScrollView, StateView, can_focus=True):
+class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
     """A price ladder of one market's book, yes side or no side."""
 
     SHOWS: ClassVar[Kind] = Kind.BOOK | Kind.TRADE | Kind.LIFECYCLE

@@ -31,13 +31,14 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from widgets.cells import Cell, ColumnSpec, Tone
+from widgets.direct_lines import DirectLines
 
 Cells = tuple[Cell, ...]
 ELLIPSIS = "…"
 LINES_KEPT = 2_000  # rendered rows kept (several screens); past that the cache starts again
 
 
-class LineTable(ScrollView, can_focus=True):
+class LineTable(DirectLines, ScrollView, can_focus=True):
     """Rows of :class:`~widgets.cells.Cell` under a fixed header, drawn only when on screen.
 
     Subclasses set ``COLUMNS`` (``width=None``: as wide as the widest text given to

@@ -1,0 +1,87 @@
+"""Widgets that draw their content lines directly hand the compositor what Textual's path would.
+
+The real dashboard over the deterministic scenario: the ladder, the ticker grid and the trade tape
+(all :class:`DirectLines`) are asked for whole and partial regions, focused and not, and the
+segments are compared with Textual's own ``Widget.render_lines`` (its line cache and styles).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rich.segment import Segment
+from textual.geometry import Region
+from textual.strip import Strip
+from textual.widget import Widget
+
+from tests.ui_states import dashboard_app, scenario
+from widgets.depth_ladder import DepthLadder
+from widgets.direct_lines import DirectLines
+from widgets.ticker_grid import TickerGrid
+from widgets.trade_tape import TradeTape
+
+SIZE = (120, 40)
+
+
+def segments(strips: list[Strip]) -> list[list[Segment]]:
+    return [list(strip) for strip in strips]
+
+
+def crops(widget: Widget) -> list[Region]:
+    """Whole, content only, border rows with some content, one line, and partial columns."""
+    width, height = widget.outer_size
+    return [
+        Region(0, 0, width, height),
+        Region(0, 1, width, height - 2),
+        Region(0, 0, width, 3),
+        Region(0, height - 3, width, 3),
+        Region(0, height // 2, width, 1),
+        Region(3, 2, width // 2, height - 4),
+        Region(width - 5, 0, 5, height),
+    ]
+
+
+def textual_lines(widget: Widget, crop: Region) -> list[Strip]:
+    """What Textual's own path draws (its line cache emptied first, so nothing is stale)."""
+    widget._styles_cache.clear()
+    if isinstance(widget, DepthLadder):  # the ladder works out its base style once per call
+        widget._drawing = (widget.scrollable_content_region.width, not widget.live, widget.rich_style)
+        try:
+            return Widget.render_lines(widget, crop)
+        finally:
+            widget._drawing = None
+    return Widget.render_lines(widget, crop)
+
+
+def assert_same(widget: Any) -> None:
+    assert isinstance(widget, DirectLines)
+    for crop in crops(widget):
+        ours = widget.render_lines(crop)
+        assert len(ours) == crop.height, crop
+        assert segments(ours) == segments(textual_lines(widget, crop)), (type(widget).__name__, crop)
+
+
+@pytest.mark.parametrize("kind", [DepthLadder, TickerGrid, TradeTape])
+async def test_direct_lines_are_textuals_lines(kind: type[Widget]) -> None:
+    app = dashboard_app(scenario())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        widget = app.dashboard.query(kind).first()
+        assert_same(widget)
+        widget.focus()  # a focused widget's border takes the accent colour
+        await pilot.pause()
+        assert widget.has_focus
+        assert_same(widget)
+
+
+async def test_a_widget_with_padding_is_drawn_by_textuals_path() -> None:
+    app = dashboard_app(scenario())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        grid = app.dashboard.query_one(TickerGrid)
+        grid.styles.padding = (0, 1)
+        await pilot.pause()
+        assert_same(grid)
+        whole = grid.render_lines(Region(0, 0, *grid.outer_size))
+        assert all(strip.text[1] == " " for strip in whole[1:-1])  # the padding column

@@ -1,0 +1,83 @@
+"""Content lines handed to the compositor as the widget drew them, without Textual's line cache.
+
+A Line-API widget's lines pass through Textual's per-widget line cache (``StylesCache``) on their
+way to the screen: for every changed line it reads a dozen style rules, makes two or three new
+strips (padding, border, tint and opacity, whether the widget has them or not) and applies the
+line filters; ~30 µs a line, and the ladder, grid and tape change ~700 lines a second under a
+live feed. The widgets here keep their own line caches (a line is drawn once per look), so
+:class:`DirectLines` hands their content lines on directly: the left and right border added from
+Textual's own box segments, the app's line filters applied, cropped. Rows it does not draw itself
+(the top and bottom border with their titles) and any widget with padding, an outline, a tint,
+opacity or a hatch still go through Textual's path, so the output is the same either way.
+"""
+
+from __future__ import annotations
+
+from textual._border import get_box
+from textual.geometry import Region
+from textual.strip import Strip
+from textual.style import Style
+from textual.widget import Widget
+
+
+class DirectLines:
+    """Mixin for a Line-API widget (listed before its Textual base): ``render_lines`` draws the
+    content rows from ``render_line`` straight, and the rest as Textual does.
+
+    A plain mixin, not a ``Widget`` subclass (as one it would take part in the default CSS).
+    """
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """The lines of ``crop`` (in the widget's own coordinates, border included)."""
+        widget: Widget = self  # type: ignore[assignment]
+        styles = widget.styles
+        if (
+            any(styles.padding)
+            or any(edge for edge, _color in styles.outline)
+            or styles.tint.a
+            or widget.opacity != 1.0
+            or styles.text_opacity != 1.0
+            or styles.has_rule("hatch")
+        ):
+            return super().render_lines(crop)  # type: ignore[misc, no-any-return]
+        (top, _), _right, (bottom, _), _left = styles.border
+        first = 1 if top else 0
+        last = widget.outer_size.height - (1 if bottom else 0)  # the row after the content
+        if first <= crop.y and crop.bottom <= last:
+            return self._content_lines(crop, first)
+        lines: list[Strip] = []  # Textual draws the border rows (titles and all)
+        x, width = crop.x, crop.width
+        for rows, direct in ((Region(x, 0, width, first), False),
+                             (Region(x, first, width, last - first), True),
+                             (Region(x, last, width, widget.outer_size.height - last), False)):
+            part = crop.intersection(rows)
+            if part.height:
+                lines += self._content_lines(part, first) if direct else super().render_lines(part)  # type: ignore[misc]
+        return lines
+
+    def _content_lines(self, crop: Region, first: int) -> list[Strip]:
+        """Content rows of ``crop`` (``first``: the first content row), as Textual would draw them:
+        each line fitted to the content width, between the side borders, filtered, cropped."""
+        widget: Widget = self  # type: ignore[assignment]
+        base_background, background = widget.background_colors
+        inner = Style(background=base_background + background)
+        content_width = widget.content_region.width
+        lines = [
+            widget.render_line(y - first).adjust_cell_length(content_width, inner.rich_style)
+            for y in crop.line_range
+        ]
+        _top, (right, right_color), _bottom, (left, left_color) = widget.styles.border
+        width = widget.outer_size.width
+        if left or right:
+            outer = Style(background=base_background)
+            sides = (
+                [get_box(left, inner, outer, Style(foreground=base_background + left_color))[1][0]] if left else [],
+                [get_box(right, inner, outer, Style(foreground=base_background + right_color))[1][2]] if right else [],
+            )
+            lines = [Strip([*sides[0], *line, *sides[1]], width) for line in lines]
+        for line_filter in widget.get_line_filters():
+            lines = [line.apply_filter(line_filter, background) for line in lines]
+        if crop.column_span != (0, width):
+            x1, x2 = crop.column_span
+            lines = [line.crop(x1, x2) for line in lines]
+        return lines
