@@ -17,13 +17,18 @@ from collections.abc import Iterator, Sequence
 from textual._compositor import ChopsUpdate, Compositor
 from textual.geometry import Region
 from textual.strip import Strip
+from textual.widget import Widget
 
 Span = tuple[int, int, int]
 """One changed stretch of a screen line: ``(y, x1, x2)``, ``x2`` exclusive."""
+Placed = tuple[Widget, int, int, int, int, int, int]
+"""A visible widget, the part of it on screen (x, y, width, height) and its region's origin."""
 
 
 class SpanCompositor(Compositor):
     """Textual's compositor, drawing partial updates line by line instead of by bounding box."""
+
+    _placed: tuple[object, list[Placed]] | None = None
 
     def render_partial_update(self) -> ChopsUpdate | None:
         """Render the changed spans; ``None`` if nothing changed."""
@@ -34,26 +39,42 @@ class SpanCompositor(Compositor):
         if not spans:
             return None
         chops = self._render_span_chops(spans)
-        chop_ends = [cut_set[1:] for cut_set in self.cuts]
+        cuts = self.cuts
+        chop_ends: list[list[int]] = [[] for _ in cuts]
+        for y in {y for y, _x1, _x2 in spans}:
+            chop_ends[y] = cuts[y][1:]
         return ChopsUpdate(chops, spans, chop_ends)
 
+    def _widgets_placed(self) -> list[Placed]:
+        """Each visible widget (front to back) with the part of it on screen, worked out once per
+        layout (Textual makes a new ``visible_widgets`` map when the layout changes)."""
+        visible = self.visible_widgets
+        if self._placed is None or self._placed[0] is not visible:
+            placed = []
+            for widget, (region, clip) in visible.items():
+                x, y, width, height = region.intersection(clip)
+                if width and height:
+                    placed.append((widget, x, y, width, height, region.x, region.y))
+            self._placed = (visible, placed)
+        return self._placed[1]
+
     def _render_span_chops(self, spans: Sequence[Span]) -> list[dict[int, Strip | None]]:
-        """Each line's chops, filled front to back from the widgets' lines that a span crosses.
+        """The chops of each changed line (an empty map for the others), filled front to back from
+        the widgets' lines that a span crosses.
 
         A widget is asked only for lines where a span reaches it and some of its chops are still
         empty: a container whose children cover it there is not asked at all.
         """
         cuts = self.cuts
-        chops: list[dict[int, Strip | None]] = [dict.fromkeys(cut_set[:-1]) for cut_set in cuts]
+        chops: list[dict[int, Strip | None]] = [{} for _ in cuts]
         reach: dict[int, tuple[int, int]] = {}  # line -> leftmost and rightmost changed column
         for y, x1, x2 in spans:
             left, right = reach.get(y, (x1, x2))
             reach[y] = (min(left, x1), max(right, x2))
+        for y in reach:
+            chops[y] = dict.fromkeys(cuts[y][:-1])
         changed_ys = sorted(reach)
-        for widget, (region, clip) in self.visible_widgets.items():
-            x, y, width, height = region.intersection(clip)
-            if not (width and height):
-                continue
+        for widget, x, y, width, height, region_x, region_y in self._widgets_placed():
             right = x + width
             wanted = [
                 line_y
@@ -62,9 +83,7 @@ class SpanCompositor(Compositor):
                 and None in [chops[line_y][cut] for cut in cuts[line_y] if x <= cut < right]
             ]
             for top, bottom in _runs(wanted):
-                strips = widget.render_lines(
-                    Region(x - region.x, top - region.y, width, bottom - top)
-                )
+                strips = widget.render_lines(Region(x - region_x, top - region_y, width, bottom - top))
                 for line_y, strip in zip(range(top, bottom), strips):
                     chops_line = chops[line_y]
                     final_cuts = [cut for cut in cuts[line_y] if right >= cut >= x]
