@@ -25,7 +25,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -128,6 +128,7 @@ class LineTable(DirectLines, ScrollView, can_focus=True):
         self._widths = [column.width if column.width is not None else cell_len(self.header_label(column))
                         for column in self.COLUMNS]
         self._styles: dict[str, Style] = {}
+        self._view: tuple[int, int, int] | None = None  # width, scroll x and y while drawing lines
 
     def on_mount(self) -> None:
         """Follow theme changes (the cached lines carry the theme's colours)."""
@@ -317,16 +318,26 @@ class LineTable(DirectLines, ScrollView, can_focus=True):
 
     # -- drawing --------------------------------------------------------------------------------
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """The lines of ``crop``, with the view's width and scroll offset worked out once."""
+        offset = self.scroll_offset
+        self._view = (self.scrollable_content_region.width, int(offset.x), int(offset.y))
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._view = None
+
     def render_line(self, y: int) -> Strip:
         """Line ``y`` of the view: the header, a row, or blank below the last row."""
-        width = self.scrollable_content_region.width
-        scroll_x = int(self.scroll_offset.x)
+        width, scroll_x, scroll_y = self._view or (
+            self.scrollable_content_region.width, int(self.scroll_offset.x), int(self.scroll_offset.y)
+        )
         if y == 0:
             if self._header is None:
                 header = tuple(Cell(self.header_label(spec)) for spec in self.COLUMNS)
                 self._header = self._draw(header, self._style("line-table--header"))
             return self._header.crop_extend(scroll_x, scroll_x + width, self._style("line-table--header"))
-        index = int(self.scroll_offset.y) + y - 1
+        index = scroll_y + y - 1
         if index >= len(self._keys):
             return Strip.blank(width)
         key = self._keys[index]
