@@ -8,14 +8,20 @@ market whose book moved). Messages say *what* changed, never carry the data: wid
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.message import Message
 
 from app.feed_status import FeedErrorInfo, FeedStatusSnapshot
 from app.state import Kind
 
 
-class FeedMessage(Message):
-    """Base of every message the feed posts."""
+class FeedMessage(Message, bubble=False):
+    """Base of every message the feed posts (to the dashboard screen, which handles them all:
+    they do not bubble on to the app, which would only dispatch them to no handler)."""
+
+    def __init_subclass__(cls, bubble: bool | None = False, **kwargs: Any) -> None:
+        super().__init_subclass__(bubble=bubble, **kwargs)
 
 
 class StateChanged(FeedMessage):

@@ -11,7 +11,9 @@ from app.book import NO, YES
 from app.feed_bridge import MessageSink
 from app.feed_status import ConnectionState, FeedErrorInfo
 from app.main import DARK_THEME, LIGHT_THEME, KalshiDashApp
-from app.messages import BookChanged, FeedError, FeedStatus, LifecycleEvent, TradePrinted
+from app.messages import (
+    MESSAGE_FOR_KIND, BookChanged, FeedError, FeedStatus, LifecycleEvent, SubscriptionsChanged, TradePrinted,
+)
 from app.screens.dashboard import PANES, DashboardScreen
 from app.screens.help import HelpScreen, help_sections, own_bindings, WIDGET_SECTIONS
 from app.screens.subscribe import SubscribeDialog
@@ -381,3 +383,9 @@ async def test_a_market_renamed_to_match_the_filter_joins_the_filtered_grid() ->
         frame = ts.market_lifecycle(target, "created", "Drizzle in [Seattle]")
         MessageSink(app.dashboard).on_changes(ts.apply(app.market_state, frame), frozenset())
         await until(pilot, lambda: table.visible_tickers() == [target])
+
+
+def test_feed_messages_stop_at_the_dashboard_that_handles_them() -> None:
+    """The app has no handler for them: bubbling on would only dispatch each one twice."""
+    kinds = [BookChanged, *MESSAGE_FOR_KIND.values(), FeedStatus, FeedError, SubscriptionsChanged]
+    assert [cls.__name__ for cls in kinds if cls.bubble] == []
