@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Any, Iterable
 
 from textual.widgets import Footer, Input, TabbedContent
 
@@ -389,3 +389,26 @@ def test_feed_messages_stop_at_the_dashboard_that_handles_them() -> None:
     """The app has no handler for them: bubbling on would only dispatch each one twice."""
     kinds = [BookChanged, *MESSAGE_FOR_KIND.values(), FeedStatus, FeedError, SubscriptionsChanged]
     assert [cls.__name__ for cls in kinds if cls.bubble] == []
+
+
+async def test_a_ticker_update_repaints_its_grid_row_not_the_whole_grid() -> None:
+    sim = scenario()
+    app = dashboard_app(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        table = grid(app)
+        await until(pilot, lambda: not table.redraw_pending)
+        subtitle = table.border_subtitle
+        whole: list[bool] = []
+        refresh = table.refresh
+
+        def noted(*regions: Any, **kwargs: Any) -> Any:
+            whole.append(not regions)
+            return refresh(*regions, **kwargs)
+
+        table.refresh = noted  # type: ignore[method-assign]
+        target = table.visible_tickers()[1]
+        values_before = table.get_cell(target, "volume")
+        advance(app, sim, 400)  # the simulator moves markets; the grid takes it in
+        await until(pilot, lambda: table.get_cell(target, "volume") != values_before)
+        assert whole and not any(whole)  # rows repainted, never the whole grid
+        assert table.border_subtitle == subtitle

@@ -186,6 +186,7 @@ class TickerGrid(LineTable, StateView):
         self._values: dict[str, RowValues] = {}  # the values drawn (or about to be), by ticker
         self._seen_messages: dict[str, object] = {}
         self._seen_revisions: dict[str, int] = {}  # MarketInfo.revision of each row last read
+        self._described: str | None = None  # the subtitle's text
         self._flashes: Flashes[tuple[str, str]] = Flashes(self, flash_seconds, self._unflash)
         self._resort_timer: Timer | None = None
 
@@ -445,9 +446,10 @@ class TickerGrid(LineTable, StateView):
             parts.append(f"filter “{self.filter_text}”")
         if self.watch_only:
             parts.append(f"{STAR} watchlist only")
-        text = Text(" · ".join(parts))
-        if text != self.border_subtitle:
-            self.border_subtitle = text
+        text = " · ".join(parts)
+        if text != self._described:  # setting the subtitle repaints the whole grid
+            self._described = text
+            self.border_subtitle = Text(text)
 
     def cursor_ticker(self) -> str | None:
         """The market under the cursor, if any."""
