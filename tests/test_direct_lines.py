@@ -85,18 +85,3 @@ async def test_a_widget_with_padding_is_drawn_by_textuals_path() -> None:
         assert_same(grid)
         whole = grid.render_lines(Region(0, 0, *grid.outer_size))
         assert all(strip.text[1] == " " for strip in whole[1:-1])  # the padding column
-
-
-async def test_a_line_drawn_again_is_the_same_strip_with_its_cached_forms() -> None:
-    """Shifted or unchanged rows cost no new strips: bordered, filtered and divided forms are
-    cached on the strip, so the compositor gets the very same objects."""
-    app = dashboard_app(scenario())
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        tape = app.dashboard.query_one(TradeTape)
-        whole = Region(0, 0, *tape.outer_size)
-        first, again = tape.render_lines(whole), tape.render_lines(whole)
-        cursor = 2 + tape.cursor_row  # under the border and the header; drawn anew each time
-        rows = [i for i in range(1, len(first) - 1) if i != cursor]
-        assert len(rows) > 10 and all(first[i] is again[i] for i in rows)
-        assert segments(first) == segments(textual_lines(tape, whole))

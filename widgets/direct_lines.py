@@ -13,16 +13,11 @@ opacity or a hatch still go through Textual's path, so the output is the same ei
 
 from __future__ import annotations
 
-from rich.segment import Segment
 from textual._border import get_box
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.style import Style
 from textual.widget import Widget
-
-Sides = tuple[list[Segment], list[Segment]]
-"""The left and right border segments of a content line (empty lists: no border there)."""
-BORDERED_KEPT = 512  # lines kept between their borders (a few screens); past that it starts again
 
 
 class DirectLines:
@@ -31,8 +26,6 @@ class DirectLines:
 
     A plain mixin, not a ``Widget`` subclass (as one it would take part in the default CSS).
     """
-
-    _between_sides: dict[int, tuple[Strip, Sides, Strip]] | None = None
 
     def render_lines(self, crop: Region) -> list[Strip]:
         """The lines of ``crop`` (in the widget's own coordinates, border included)."""
@@ -77,27 +70,14 @@ class DirectLines:
         width = widget.outer_size.width
         if left or right:
             outer = Style(background=base_background)
-            sides: Sides = (
+            sides = (
                 [get_box(left, inner, outer, Style(foreground=base_background + left_color))[1][0]] if left else [],
                 [get_box(right, inner, outer, Style(foreground=base_background + right_color))[1][2]] if right else [],
             )
-            lines = [self._bordered(line, sides, width) for line in lines]
+            lines = [Strip([*sides[0], *line, *sides[1]], width) for line in lines]
         for line_filter in widget.get_line_filters():
             lines = [line.apply_filter(line_filter, background) for line in lines]
         if crop.column_span != (0, width):
             x1, x2 = crop.column_span
             lines = [line.crop(x1, x2) for line in lines]
         return lines
-
-    def _bordered(self, line: Strip, sides: Sides, width: int) -> Strip:
-        """``line`` between the side borders: the same strip again for a line drawn before (its
-        filtered and divided forms are cached on it, so a line that only moved costs nothing)."""
-        made = self._between_sides
-        if made is None or len(made) > BORDERED_KEPT:
-            made = self._between_sides = {}
-        entry = made.get(id(line))
-        if entry is not None and entry[0] is line and entry[1] == sides:
-            return entry[2]
-        bordered = Strip([*sides[0], *line, *sides[1]], width)
-        made[id(line)] = (line, sides, bordered)  # the line is kept: its id stays its own
-        return bordered
