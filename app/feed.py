@@ -638,8 +638,7 @@ class Feed:
             self._latency_ms = time.time() * 1000 - ts_ms
         kinds = self.state.apply(message)
         if kinds:
-            self._dirty_kinds |= kinds._value_
-            self._changed.set()
+            self._dirty_kinds |= kinds._value_  # (``_changed`` was set at the top, for this frame)
 
     def _on_gap(self, sub: LiveSubscription, expected: int, got: int) -> None:
         self.gaps += 1
@@ -686,7 +685,6 @@ class Feed:
             return
         self._dirty_kinds |= _BOOK
         self._dirty_books.add(ticker)
-        self._changed.set()
 
     def _on_unknown(self, m: p.UnknownMessage) -> None:
         self.unknown_types += 1
