@@ -28,7 +28,7 @@ Placed = tuple[Widget, int, int, int, int, int, int]
 class SpanCompositor(Compositor):
     """Textual's compositor, drawing partial updates line by line instead of by bounding box."""
 
-    _placed: tuple[object, list[Placed]] | None = None
+    _placed: tuple[object, list[Placed], list[list[int]]] | None = None
 
     def render_partial_update(self) -> ChopsUpdate | None:
         """Render the changed spans; ``None`` if nothing changed."""
@@ -45,18 +45,22 @@ class SpanCompositor(Compositor):
             chop_ends[y] = cuts[y][1:]
         return ChopsUpdate(chops, spans, chop_ends)
 
-    def _widgets_placed(self) -> list[Placed]:
-        """Each visible widget (front to back) with the part of it on screen, worked out once per
-        layout (Textual makes a new ``visible_widgets`` map when the layout changes)."""
+    def _widgets_placed(self) -> tuple[list[Placed], list[list[int]]]:
+        """Each visible widget (front to back) with the part of it on screen, and for each screen
+        line the positions in that list of the widgets on it; worked out once per layout (Textual
+        makes a new ``visible_widgets`` map when the layout changes)."""
         visible = self.visible_widgets
         if self._placed is None or self._placed[0] is not visible:
-            placed = []
+            placed: list[Placed] = []
+            on_line: list[list[int]] = [[] for _ in range(self.size.height)]
             for widget, (region, clip) in visible.items():
                 x, y, width, height = region.intersection(clip)
                 if width and height:
+                    for line in range(max(0, y), min(len(on_line), y + height)):
+                        on_line[line].append(len(placed))
                     placed.append((widget, x, y, width, height, region.x, region.y))
-            self._placed = (visible, placed)
-        return self._placed[1]
+            self._placed = (visible, placed, on_line)
+        return self._placed[1], self._placed[2]
 
     def _render_span_chops(self, spans: Sequence[Span]) -> list[dict[int, Strip | None]]:
         """The chops of each changed line (an empty map for the others), filled front to back from
@@ -71,10 +75,14 @@ class SpanCompositor(Compositor):
         for y, x1, x2 in spans:
             left, right = reach.get(y, (x1, x2))
             reach[y] = (min(left, x1), max(right, x2))
+        placed, on_line = self._widgets_placed()
+        candidates: set[int] = set()  # the widgets on a changed line
         for y in reach:
             chops[y] = dict.fromkeys(cuts[y][:-1])
+            candidates.update(on_line[y])
         changed_ys = sorted(reach)
-        for widget, x, y, width, height, region_x, region_y in self._widgets_placed():
+        for position in sorted(candidates):  # front to back
+            widget, x, y, width, height, region_x, region_y = placed[position]
             right = x + width
             wanted = [
                 line_y
