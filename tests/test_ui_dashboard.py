@@ -33,6 +33,13 @@ def grid(app: KalshiDashApp) -> TickerGrid:
     return app.dashboard.query_one(TickerGrid)
 
 
+async def settled_grid(pilot: Any, app: KalshiDashApp) -> TickerGrid:
+    """The grid, once it has taken in everything pending."""
+    table = grid(app)
+    await until(pilot, lambda: not table.redraw_pending)
+    return table
+
+
 def ladder_levels(ladder: DepthLadder) -> tuple[dict[int, int], dict[int, int]]:
     return ladder.ladder.levels(BID), ladder.ladder.levels(ASK)
 
@@ -330,11 +337,9 @@ async def test_the_messages_of_one_flush_reach_a_view_once_with_their_union() ->
 
 
 async def test_lifecycle_news_rereads_only_the_grid_rows_of_the_markets_it_changed() -> None:
-    sim = scenario()
-    app = dashboard_app(sim)
+    app = dashboard_app(scenario())
     async with app.run_test(size=SIZE) as pilot:
-        table = grid(app)
-        await until(pilot, lambda: not table.redraw_pending)
+        table = await settled_grid(pilot, app)
         invalidated: list[str] = []  # rows the grid read again on news (not on its clock ticks)
         invalidate, apply = table.invalidate, table._apply
         applying = False
@@ -375,8 +380,7 @@ async def test_lifecycle_news_rereads_only_the_grid_rows_of_the_markets_it_chang
 async def test_a_market_renamed_to_match_the_filter_joins_the_filtered_grid() -> None:
     app = dashboard_app(scenario())
     async with app.run_test(size=SIZE) as pilot:
-        table = grid(app)
-        await until(pilot, lambda: not table.redraw_pending)
+        table = await settled_grid(pilot, app)
         target = table.visible_tickers()[3]
         table.set_filter("drizzle")
         assert table.visible_tickers() == []
@@ -395,8 +399,7 @@ async def test_a_ticker_update_repaints_its_grid_row_not_the_whole_grid() -> Non
     sim = scenario()
     app = dashboard_app(sim)
     async with app.run_test(size=SIZE) as pilot:
-        table = grid(app)
-        await until(pilot, lambda: not table.redraw_pending)
+        table = await settled_grid(pilot, app)
         subtitle = table.border_subtitle
         whole: list[bool] = []
         refresh = table.refresh
