@@ -240,11 +240,15 @@ class TickerGrid(LineTable, StateView):
         if not changed:
             return
         on_screen = set(self.visible_keys())
-        for ticker in changed:
-            if ticker in on_screen:
-                self._take(row_values(state, ticker, ticker in self.watchlist), flash=True)
-            else:
-                self._values.pop(ticker, None)  # computed when it is next drawn
+        for ticker in on_screen.intersection(changed):
+            self._take(row_values(state, ticker, ticker in self.watchlist), flash=True)
+        values = self._values  # the rest are computed when next drawn (the fewer side is walked)
+        if len(changed) > len(values):
+            stale = [ticker for ticker in values if ticker in changed and ticker not in on_screen]
+        else:
+            stale = [ticker for ticker in changed if ticker in values and ticker not in on_screen]
+        for ticker in stale:
+            del values[ticker]
         if added or (relabeled and (self.filter_text or self.sort_column is not None)):
             self._reorder()  # a new market, or a title or status that may move or hide a row
         elif self.sort_column is not None:
