@@ -105,8 +105,6 @@ LAYOUT: tuple[tuple[int | None, Callable[[str, int], str], Cell | None], ...] = 
 )
 
 
-
-
 def _laid_out(cells: Iterable[Cell], bar_width: int) -> list[Cell]:
     """``cells`` (one per entry of ``COLUMNS``) padded to their columns (a longer value is kept
     whole: a number is never cut), each after its gap."""

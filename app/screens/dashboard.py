@@ -46,8 +46,8 @@ from widgets.integrity_panel import IntegrityPanel
 from widgets.orders_table import OrdersTable
 from widgets.positions_table import PositionsTable
 from widgets.price_chart import PriceChart
-from widgets.span_compositor import SpanCompositor
 from widgets.rfq_inbox import RfqInbox
+from widgets.span_compositor import SpanCompositor
 from widgets.status_bar import StatusBar
 from widgets.subscriptions_table import SubscriptionsTable
 from widgets.ticker_grid import TickerGrid
