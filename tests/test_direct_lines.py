@@ -45,12 +45,6 @@ def crops(widget: Widget) -> list[Region]:
 def textual_lines(widget: Widget, crop: Region) -> list[Strip]:
     """What Textual's own path draws (its line cache emptied first, so nothing is stale)."""
     widget._styles_cache.clear()
-    if isinstance(widget, DepthLadder):  # the ladder works out its base style once per call
-        widget._drawing = (widget.scrollable_content_region.width, not widget.live, widget.rich_style)
-        try:
-            return Widget.render_lines(widget, crop)
-        finally:
-            widget._drawing = None
     return Widget.render_lines(widget, crop)
 
 

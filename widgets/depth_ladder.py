@@ -24,7 +24,7 @@ from typing import Any, Callable, ClassVar, Iterable, NamedTuple
 from rich.control import strip_control_codes
 from rich.style import Style
 from textual.binding import Binding, BindingType
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -183,7 +183,6 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
         self._strips: dict[tuple[LineKey, Style], Strip] = {}
         self._keys: list[LineKey] = []
         self._view: tuple[int, int, int] | None = None
-        self._drawing: tuple[int, bool, Style] | None = None
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self._refresh_changed)
@@ -320,19 +319,13 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
         shown = set(keys)
         self._strips = {key: strip for key, strip in self._strips.items() if key[0] in shown}
 
-    def render_lines(self, crop: Region) -> list[Strip]:
-        """The lines of ``crop``, with the width, dimming and base style worked out once."""
-        self._drawing = (self.scrollable_content_region.width, not self.live, self.rich_style)
-        try:
-            return super().render_lines(crop)
-        finally:
-            self._drawing = None
+    def drawing_context(self) -> tuple[int, bool, Style]:
+        """The width, the dimming and the base style of the lines drawn in one call."""
+        return self.scrollable_content_region.width, not self.live, self.rich_style
 
     def render_line(self, y: int) -> Strip:
         """The strip of line ``y`` of the view: two fixed lines, then the scrolled ladder."""
-        width, dim, base = self._drawing or (
-            self.scrollable_content_region.width, not self.live, self.rich_style
-        )
+        width, dim, base = self._drawing or self.drawing_context()
         key = self._line_key(y, width, dim)
         strip = self._strips.get((key, base))
         if strip is None:

@@ -13,6 +13,8 @@ opacity or a hatch still go through Textual's path, so the output is the same ei
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual._border import get_box
 from textual.geometry import Region
 from textual.strip import Strip
@@ -27,8 +29,23 @@ class DirectLines:
     A plain mixin, not a ``Widget`` subclass (as one it would take part in the default CSS).
     """
 
+    _drawing: Any = None
+
+    def drawing_context(self) -> Any:
+        """What the widget's ``render_line`` needs that is the same for every line of one
+        ``render_lines`` call (its width, scroll offset, base style...): worked out once per call
+        and read as ``self._drawing`` while it lasts (None outside a call: work it out then)."""
+        return None
+
     def render_lines(self, crop: Region) -> list[Strip]:
         """The lines of ``crop`` (in the widget's own coordinates, border included)."""
+        self._drawing = self.drawing_context()
+        try:
+            return self._lines_of(crop)
+        finally:
+            self._drawing = None
+
+    def _lines_of(self, crop: Region) -> list[Strip]:
         widget: Widget = self  # type: ignore[assignment]
         styles = widget.styles
         if (

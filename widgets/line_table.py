@@ -25,7 +25,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -128,7 +128,6 @@ class LineTable(DirectLines, ScrollView, can_focus=True):
         self._widths = [column.width if column.width is not None else cell_len(self.header_label(column))
                         for column in self.COLUMNS]
         self._styles: dict[str, Style] = {}
-        self._view: tuple[int, int, int] | None = None  # width, scroll x and y while drawing lines
 
     def on_mount(self) -> None:
         """Follow theme changes (the cached lines carry the theme's colours)."""
@@ -325,20 +324,14 @@ class LineTable(DirectLines, ScrollView, can_focus=True):
 
     # -- drawing --------------------------------------------------------------------------------
 
-    def render_lines(self, crop: Region) -> list[Strip]:
-        """The lines of ``crop``, with the view's width and scroll offset worked out once."""
+    def drawing_context(self) -> tuple[int, int, int]:
+        """The view's width and scroll offset (x, y) for the lines drawn in one call."""
         offset = self.scroll_offset
-        self._view = (self.scrollable_content_region.width, int(offset.x), int(offset.y))
-        try:
-            return super().render_lines(crop)
-        finally:
-            self._view = None
+        return self.scrollable_content_region.width, int(offset.x), int(offset.y)
 
     def render_line(self, y: int) -> Strip:
         """Line ``y`` of the view: the header, a row, or blank below the last row."""
-        width, scroll_x, scroll_y = self._view or (
-            self.scrollable_content_region.width, int(self.scroll_offset.x), int(self.scroll_offset.y)
-        )
+        width, scroll_x, scroll_y = self._drawing or self.drawing_context()
         if y == 0:
             if self._header is None:
                 header = tuple(Cell(self.header_label(spec)) for spec in self.COLUMNS)
