@@ -11,16 +11,42 @@ import random
 from typing import Any
 
 import pytest
-from rich.console import Console
+from rich.cells import cell_len
+from rich.segment import ControlType
 from textual._compositor import ChopsUpdate, Compositor
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
-from tests.ui_states import dashboard_app, scenario
+from app import protocol as p
+from app.book import NO
+from app.fixed import ONE_DOLLAR
+from app.state import Kind
+from tests.ui_states import LADDER_TICKER, dashboard_app, scenario
 from widgets.span_compositor import SpanCompositor, _runs
 
 SIZE = (120, 40)
+
+
+Screen = dict[tuple[int, int], tuple[str, Any]]
+
+
+def painted(app: Any, update: Any, screen: Screen) -> Screen:
+    """``screen`` (cell -> character and style) after the terminal applies ``update``."""
+    screen = dict(screen)
+    x = y = 0
+    for segment in update.__rich_console__(app.console, app.console.options):
+        if segment.control:
+            for code in segment.control:
+                if code[0] == ControlType.CURSOR_MOVE_TO:
+                    x, y = code[1], code[2]
+        elif segment.text == "\n":
+            x, y = 0, y + 1
+        else:
+            for character in segment.text:
+                screen[x, y] = (character, segment.style)
+                x += cell_len(character)
+    return screen
 
 
 def terminal_bytes(app: Any, update: ChopsUpdate | None) -> str:
@@ -111,3 +137,62 @@ async def test_a_changed_line_is_drawn_alone_and_nothing_changed_draws_nothing()
         assert compositor.render_partial_update() is None
         compositor._dirty_regions.add(Region(0, SIZE[1], SIZE[0], 3))  # below the screen
         assert compositor.render_partial_update() is None
+
+
+async def test_a_repainted_widget_alone_is_drawn_and_the_screen_ends_as_textuals() -> None:
+    """A real book change repaints ladder lines: the span compositor draws the ladder's pieces of
+    them only (not a scrollbar or a container's gap on those lines), and the terminal ends up
+    showing exactly what Textual's compositor would have left on it."""
+    app = dashboard_app(scenario())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        compositor = app.screen._compositor
+        before = painted(app, compositor.render_full_update(), {})
+        ladder = app.dashboard.ladders()[LADDER_TICKER]
+        best_ask = ladder.ladder.best_ask
+        assert best_ask is not None
+        message = p.OrderbookDelta(market_ticker=LADDER_TICKER, side=NO, price=ONE_DOLLAR - best_ask, delta=700)
+        app.market_state.apply(message)
+        ladder.state_changed(Kind.BOOK, frozenset({LADDER_TICKER}))
+        ladder.refresh()  # the whole ladder: its scrollbar's pieces are on the changed lines too
+        compositor.update_widgets({ladder})
+        regions = set(compositor._dirty_regions)
+        assert regions
+        asked: list[Widget] = []
+        for widget in compositor.visible_widgets:
+            render_lines = widget.render_lines
+
+            def noted(crop: Region, widget: Widget = widget, render_lines: Any = render_lines) -> list[Strip]:
+                asked.append(widget)
+                return render_lines(crop)
+
+            widget.render_lines = noted  # type: ignore[method-assign]
+        ours = compositor.render_partial_update()
+        ours_asked = set(asked)
+        compositor._dirty_regions.update(regions)
+        theirs = Compositor.render_partial_update(compositor)
+        assert ours is not None and theirs is not None
+        assert ours_asked == {ladder}
+        assert set(asked) - ours_asked  # Textual also drew the scrollbar (and a container)
+        after = painted(app, theirs, before)
+        assert after != before  # the change shows
+        assert painted(app, ours, before) == after
+        assert len(ours.render_segments(app.console)) < len(theirs.render_segments(app.console))
+
+
+async def test_a_region_not_from_a_repaint_draws_every_widget_showing_it() -> None:
+    """A dirty region that no widget's repaint accounts for (a scroll, a layout, a screen refresh)
+    is drawn whole, as Textual draws it."""
+    app = dashboard_app(scenario())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        compositor = app.screen._compositor
+        ladder = app.dashboard.ladders()[LADDER_TICKER]
+        ladder.refresh()
+        compositor._dirty_regions.add(Region(0, 0, SIZE[0], 1))  # e.g. from a screen refresh
+        compositor.update_widgets({ladder})
+        regions = set(compositor._dirty_regions)
+        ours = compositor.render_partial_update()
+        compositor._dirty_regions.update(regions)
+        theirs = Compositor.render_partial_update(compositor)
+        assert terminal_bytes(app, ours) == terminal_bytes(app, theirs)

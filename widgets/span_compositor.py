@@ -6,7 +6,10 @@ lines, and then keeping only the changed lines. Under a live feed the ladder's c
 grid row and the tape make that box cover most of the screen every frame, so each frame paid for
 every widget's every line: the line cache, the line filters and the crop, ~5 ms a frame at 30
 frames a second. :class:`SpanCompositor` asks each widget only for its lines that a changed span
-crosses, in runs of adjacent lines; what reaches the terminal is the same.
+crosses, in runs of adjacent lines; what reaches the terminal is the same. When every changed
+region of a frame came from widgets that asked to be repainted, only those widgets are drawn: the
+pieces of their lines shown by unchanged widgets (a scrollbar, a container's gap) stay as the
+terminal has them, and the screen ends up the same.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 
-from textual._compositor import ChopsUpdate, Compositor
+from textual._compositor import ChopsUpdate, Compositor, LayoutUpdate
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
@@ -25,20 +28,55 @@ Placed = tuple[Widget, int, int, int, int, int, int]
 """A visible widget, the part of it on screen (x, y, width, height) and its region's origin."""
 
 
+_KEPT = Strip([])
+"""Marks a chop shown by a widget that did not change, while the frame's chops are filled."""
+
+
 class SpanCompositor(Compositor):
     """Textual's compositor, drawing partial updates line by line instead of by bounding box."""
 
     _placed: tuple[object, list[Placed], list[list[int]]] | None = None
 
+    _repainted: set[Widget] | None = None
+    _repaint_regions: set[Region] = set()
+    _repaint_map: object = None
+
+    def update_widgets(self, widgets: set[Widget]) -> None:
+        """Textual's: the regions of ``widgets`` that asked to be repainted become dirty. Notes
+        those widgets, when they are the only source of this frame's dirty regions."""
+        untouched = not self._dirty_regions
+        super().update_widgets(widgets)
+        if untouched:
+            self._repainted = set(widgets)
+            self._repaint_regions = set(self._dirty_regions)
+            self._repaint_map = self.visible_widgets
+        else:  # a region came from elsewhere (a scroll, a layout, a screen refresh)
+            self._repainted = None
+
+    def render_full_update(self, simplify: bool = False) -> LayoutUpdate:
+        """Textual's full update; what the last repaint noted is spent with it."""
+        self._repainted, self._repaint_regions, self._repaint_map = None, set(), None
+        return super().render_full_update(simplify)
+
     def render_partial_update(self) -> ChopsUpdate | None:
-        """Render the changed spans; ``None`` if nothing changed."""
+        """Render the changed spans; ``None`` if nothing changed.
+
+        When every changed region came from widgets that asked to be repainted (and nothing was
+        laid out since), only those widgets are drawn: a piece of a changed line shown by another
+        widget (a scrollbar over a changed ladder line, the gap of a container) is left as the
+        terminal has it. Otherwise every widget showing a piece of a changed line is drawn.
+        """
         update_regions = self._dirty_regions.copy()
         self._dirty_regions.clear()
+        repainted = self._repainted
+        if update_regions != self._repaint_regions or self._repaint_map is not self.visible_widgets:
+            repainted = None
+        self._repainted, self._repaint_regions, self._repaint_map = None, set(), None
         height = self.size.height
         spans = [span for span in self._regions_to_spans(update_regions) if 0 <= span[0] < height]
         if not spans:
             return None
-        chops = self._render_span_chops(spans)
+        chops = self._render_span_chops(spans, repainted)
         cuts = self.cuts
         chop_ends: list[list[int]] = [[] for _ in cuts]
         for y in {y for y, _x1, _x2 in spans}:
@@ -62,9 +100,12 @@ class SpanCompositor(Compositor):
             self._placed = (visible, placed, on_line)
         return self._placed[1], self._placed[2]
 
-    def _render_span_chops(self, spans: Sequence[Span]) -> list[dict[int, Strip | None]]:
+    def _render_span_chops(
+        self, spans: Sequence[Span], repainted: set[Widget] | None
+    ) -> list[dict[int, Strip | None]]:
         """The chops of each changed line (an empty map for the others), filled front to back from
-        the widgets' lines that a span crosses.
+        the widgets' lines that a span crosses (only from ``repainted`` widgets, when given: the
+        chops the others show are left empty, and not filled from the widgets behind them).
 
         A widget is asked only for lines where a span reaches it and some of its chops are still
         empty: a container whose children cover it there is not asked at all.
@@ -90,6 +131,13 @@ class SpanCompositor(Compositor):
                 if reach[line_y][0] < right and x < reach[line_y][1]
                 and None in [chops[line_y][cut] for cut in cuts[line_y] if x <= cut < right]
             ]
+            if repainted is not None and widget not in repainted:
+                for line_y in wanted:  # unchanged: kept as shown, and hiding what is behind it
+                    chops_line = chops[line_y]
+                    for cut in cuts[line_y]:
+                        if x <= cut < right and chops_line[cut] is None:
+                            chops_line[cut] = _KEPT
+                continue
             for top, bottom in _runs(wanted):
                 strips = widget.render_lines(Region(x - region_x, top - region_y, width, bottom - top))
                 for line_y, strip in zip(range(top, bottom), strips):
@@ -99,6 +147,12 @@ class SpanCompositor(Compositor):
                     for cut, piece in zip(final_cuts, pieces):
                         if chops_line[cut] is None:
                             chops_line[cut] = piece
+        if repainted is not None:
+            for y in reach:
+                chops_line = chops[y]
+                for cut, chop in chops_line.items():
+                    if chop is _KEPT:
+                        chops_line[cut] = None
         return chops
 
 
