@@ -23,7 +23,8 @@ from app.book import NO
 from app.fixed import ONE_DOLLAR
 from app.state import Kind
 from tests.ui_states import LADDER_TICKER, dashboard_app, scenario
-from widgets.span_compositor import SpanCompositor, _runs
+from widgets.line_runs import line_runs
+from widgets.span_compositor import SpanCompositor
 
 SIZE = (120, 40)
 
@@ -78,9 +79,9 @@ def random_regions(rng: random.Random, width: int, height: int) -> list[Region]:
 
 
 def test_runs_of_adjacent_lines() -> None:
-    assert list(_runs([])) == []
-    assert list(_runs([4])) == [(4, 5)]
-    assert list(_runs([1, 2, 3, 7, 9, 10])) == [(1, 4), (7, 8), (9, 11)]
+    assert list(line_runs([])) == []
+    assert list(line_runs([4])) == [(4, 5)]
+    assert list(line_runs([1, 2, 3, 7, 9, 10])) == [(1, 4), (7, 8), (9, 11)]
 
 
 async def test_the_dashboard_draws_with_the_span_compositor() -> None:

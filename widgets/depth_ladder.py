@@ -33,6 +33,7 @@ from app.state import BookStatus, Kind, MarketState
 from widgets.base import StateView
 from widgets.direct_lines import DirectLines
 from widgets.flashes import Flashes
+from widgets.line_runs import line_runs
 from widgets.messages import MarketMessage
 from widgets.painted import Paint, Palette, PaintedCell as Cell, painted_strip
 from widgets.formatting import (
@@ -85,17 +86,6 @@ def bar(size: int, max_size: int, width: int) -> str:
     eighths = max(1, size * width * 8 // max_size)
     full, part = divmod(eighths, 8)
     return "█" * full + (BLOCKS[part] if part else "")
-
-
-def _runs(ys: list[int]) -> list[tuple[int, int]]:
-    """``(first, count)`` of each run of consecutive numbers in the ascending ``ys``."""
-    runs: list[tuple[int, int]] = []
-    for y in ys:
-        if runs and runs[-1][0] + runs[-1][1] == y:
-            runs[-1] = (runs[-1][0], runs[-1][1] + 1)
-        else:
-            runs.append((y, 1))
-    return runs
 
 
 PAD: dict[str, Callable[[str, int], str]] = {"right": str.rjust, "center": str.center, "left": str.ljust}
@@ -313,8 +303,8 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
             self.refresh()
         else:
             changed = [y for y, (old, new) in enumerate(zip(self._keys, keys)) if old != new]
-            for first, count in _runs(changed):
-                self.refresh_lines(first + scroll_y, count)
+            for first, end in line_runs(changed):
+                self.refresh_lines(first + scroll_y, end - first)
         self._view, self._keys = view, keys
         shown = set(keys)
         self._strips = {key: strip for key, strip in self._strips.items() if key[0] in shown}

@@ -15,12 +15,14 @@ terminal has them, and the screen ends up the same.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 from textual._compositor import ChopsUpdate, Compositor, LayoutUpdate
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
+
+from widgets.line_runs import line_runs
 
 Span = tuple[int, int, int]
 """One changed stretch of a screen line: ``(y, x1, x2)``, ``x2`` exclusive."""
@@ -138,7 +140,7 @@ class SpanCompositor(Compositor):
                         if x <= cut < right and chops_line[cut] is None:
                             chops_line[cut] = _KEPT
                 continue
-            for top, bottom in _runs(wanted):
+            for top, bottom in line_runs(wanted):
                 strips = widget.render_lines(Region(x - region_x, top - region_y, width, bottom - top))
                 for line_y, strip in zip(range(top, bottom), strips):
                     chops_line = chops[line_y]
@@ -155,15 +157,3 @@ class SpanCompositor(Compositor):
                         chops_line[cut] = None
         return chops
 
-
-def _runs(ys: list[int]) -> Iterator[tuple[int, int]]:
-    """Sorted line numbers as runs of adjacent lines: ``(first, last + 1)``."""
-    if not ys:
-        return
-    top = previous = ys[0]
-    for y in ys[1:]:
-        if y != previous + 1:
-            yield top, previous + 1
-            top = y
-        previous = y
-    yield top, previous + 1
