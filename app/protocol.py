@@ -1277,6 +1277,14 @@ def parse(frame: str | bytes) -> ServerMessage:
 
 def _utf8_error(frame: str | bytes) -> ProtocolError:
     """The error for a frame with bytes that are not UTF-8, naming its type and field when it can."""
+    return _utf8_error_in_json(frame) or ProtocolError("frame is not valid UTF-8")
+
+
+def _utf8_error_in_json(frame: str | bytes) -> ProtocolError | None:
+    """The error naming the type and field of a JSON frame with bytes that are not UTF-8 in a string.
+
+    None when the frame is not JSON even with those bytes replaced.
+    """
     if isinstance(frame, bytes):
         text = frame.decode("utf-8", "replace")
     else:  # lone surrogates: encode them as they are, then let decoding replace them
@@ -1285,11 +1293,23 @@ def _utf8_error(frame: str | bytes) -> ProtocolError:
         raw = _generic_decoder.decode(text)
         field = _first_replaced(raw, "$")
     except (msgspec.DecodeError, RecursionError):
-        return ProtocolError("frame is not valid UTF-8")
+        return None
     kind = raw.get("type") if isinstance(raw, dict) else None
     where = f" at `{field}`" if field else ""
     prefix = f"{kind}: " if isinstance(kind, str) and "\ufffd" not in kind else ""
     return ProtocolError(f"{prefix}text is not valid UTF-8{where}")
+
+
+def _is_utf8(frame: str | bytes) -> bool:
+    """Whether the frame's text is well-formed UTF-8 (a str: no lone surrogates)."""
+    try:
+        if isinstance(frame, bytes):
+            frame.decode("utf-8")
+        else:
+            frame.encode("utf-8")
+    except UnicodeError:
+        return False
+    return True
 
 
 def _first_replaced(value: Any, path: str) -> str | None:
@@ -1316,7 +1336,9 @@ def _parse_fallback(frame: str | bytes, error: msgspec.DecodeError) -> ServerMes
     except UnicodeError:
         raise _utf8_error(frame) from None
     except msgspec.DecodeError:
-        raise ProtocolError(f"not valid JSON: {error}") from None
+        # msgspec 0.23 reports bad UTF-8 in a string as a DecodeError, older releases as a UnicodeError
+        located = None if _is_utf8(frame) else _utf8_error_in_json(frame)
+        raise located or ProtocolError(f"not valid JSON: {error}") from None
     except RecursionError:
         raise ProtocolError(TOO_DEEP) from None
     if not isinstance(raw, dict):
