@@ -25,7 +25,8 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidSta
 from app import protocol as p
 from app.auth import Credentials
 from app.book import BookInconsistency
-from app.feed_status import ConnectionState, FeedErrorInfo, FeedStatusSnapshot
+from app.channel_messages import accepted_messages
+from app.feed_status import ConnectionState, FeedErrorInfo, FeedStatusSnapshot, excerpt
 from app.recording import Recorder
 from app.state import BookStatus, Kind, MarketState
 from app.ws_connection import FeedConnection
@@ -49,6 +50,13 @@ _SUBSCRIBE_PARAMS: dict[str, dict[str, Any]] = {
     p.ORDERBOOK_DELTA: {"use_yes_price": False},
     p.TICKER: {"send_initial_snapshot": True},
 }
+# Frames no honest server sends, counted by kind (``Feed.anomalies``); each resyncs what it touches.
+SEQ_BACKWARDS = "seq went backwards"
+WRONG_CHANNEL = "frame of another channel"
+SID_REUSED = "sid given twice"
+BAD_BOOK_FRAME = "malformed frame on a book's sid"
+# WebSocket close code sent when a frame is larger than ``max_size``.
+MESSAGE_TOO_BIG = 1009
 AUTH_HINT = (
     "authentication rejected: check the key id matches the private key, that the key file is "
     "the one Kalshi issued for this environment (demo and production keys differ), and that "
@@ -127,6 +135,9 @@ class FeedConfig:
     yield_every: int = 32
     stale_after: float = 10.0
     jitter_seed: int | None = None
+    max_frame_bytes: int = 2**24
+    # connections in a row ended by a frame over max_frame_bytes before the feed stops trying
+    oversize_give_up: int = 5
 
 
 @dataclass
@@ -142,6 +153,10 @@ class LiveSubscription:
     resyncs: int = 0
     resyncing: bool = False
     last_data: float | None = None  # monotonic time of its last message
+    accepts: frozenset[type] = field(init=False, repr=False)  # the message types its channel carries
+
+    def __post_init__(self) -> None:
+        self.accepts = accepted_messages(self.channel)
 
 
 @dataclass
@@ -197,6 +212,9 @@ class Feed:
         self.discarded = 0
         self.internal_errors = 0
         self.handshakes = 0
+        self.anomalies: Counter[str] = Counter()  # impossible frames, by kind (SEQ_BACKWARDS, ...)
+        self._oversized = 0  # connections in a row ended by a frame over the size limit
+        self._abandoning = ""  # why the feed is closing this connection itself
         # per market: when its book last started a resync (monotonic) and how many it had
         self.resynced_at: dict[str, float] = {}
         self.market_resyncs: Counter[str] = Counter()
@@ -229,6 +247,9 @@ class Feed:
                 outcome = await self._connect_once()
                 if outcome == "fatal" or self._stopping:
                     break
+                if self._oversized >= self.config.oversize_give_up:
+                    self._give_up_oversized()
+                    break
                 if time.monotonic() - started >= self.config.backoff_reset_after:
                     attempt = 0
                 delay = self._rng.uniform(
@@ -249,6 +270,14 @@ class Feed:
                 self._set_state(ConnectionState.STOPPED)
             self._flush()
             self._post_status()
+
+    def _give_up_oversized(self) -> None:
+        """Stop for good: the server sends a frame too large to take on every connection."""
+        self._report(FeedErrorInfo(
+            f"stopped: the server sent a frame over the {_size(self.config.max_frame_bytes)} limit on "
+            f"{self._oversized} connections in a row; reconnecting again would get it again. "
+            "Restart kalshi-dash to try again later", fatal=True))
+        self._set_state(ConnectionState.STOPPED)
 
     def recording_header(self) -> dict[str, Any]:
         """What a recording started now must say: endpoint, wanted channels, and live sids.
@@ -439,6 +468,7 @@ class Feed:
             subscriptions=len(self._subs),
             latency_ms=self._latency_ms,
             per_channel=dict(self._per_channel),
+            anomalies=dict(self.anomalies),
             detail=self._replay_position() or self._detail,
             recording=self.recorder.describe() if self.recorder is not None else None,
         )
@@ -466,7 +496,7 @@ class Feed:
                 additional_headers=headers,
                 max_queue=self.config.max_queue,
                 open_timeout=self.config.open_timeout,
-                max_size=2**24,
+                max_size=self.config.max_frame_bytes,
                 compression=None,  # inflating every frame costs more CPU than the bytes it saves
                 create_connection=FeedConnection,
             )
@@ -502,6 +532,7 @@ class Feed:
 
     def _on_connected(self) -> None:
         self._next_id = 1
+        self._abandoning = ""
         self._subs.clear()
         self._retry_channels.clear()
         self._resync_again.clear()
@@ -520,13 +551,16 @@ class Feed:
             if not pending.future.done():
                 pending.future.set_exception(NotConnected("connection lost before the answer"))
         self._pending.clear()
+        self._mark_books_stale()
+        self._subs.clear()
+        self.sink.on_subscriptions()
+        self._flush()
+
+    def _mark_books_stale(self) -> None:
         for ticker in list(self.state.books):
             if self.state.book_status.get(ticker) is BookStatus.LIVE:
                 self.state.set_book_status(ticker, BookStatus.STALE)
         self._mark(Kind.BOOK, self.state.books)
-        self._subs.clear()
-        self.sink.on_subscriptions()
-        self._flush()
 
     async def _read(self, ws: FeedConnection) -> None:
         """Receive frames until the connection closes, yielding to the loop every few hundred."""
@@ -541,10 +575,16 @@ class Feed:
                         count = 0
                         await asyncio.sleep(0)
         except ConnectionClosed as exc:
-            reason = f"connection closed ({exc.rcvd.code if exc.rcvd else 'no close frame'})"
+            oversized = exc.sent is not None and exc.sent.code == MESSAGE_TOO_BIG
+            self._oversized = self._oversized + 1 if oversized else 0
+            if self._stopping or self._abandoning:
+                return
+            if oversized:
+                reason = f"the server sent a frame over the {_size(self.config.max_frame_bytes)} limit"
+            else:
+                reason = f"connection closed ({exc.rcvd.code if exc.rcvd else 'no close frame'})"
             self._detail = reason
-            if not self._stopping:
-                self._report(FeedErrorInfo(f"{reason}; reconnecting"))
+            self._report(FeedErrorInfo(f"{reason}; reconnecting"))
 
     async def _watchdog(self, ws: FeedConnection) -> None:
         """Close a connection on which nothing (frame or ping) has arrived for too long."""
@@ -606,22 +646,23 @@ class Feed:
         try:
             message = p.parse(raw)
         except p.ProtocolError as exc:
-            self.parse_errors += 1
-            head = _frame_head(raw)
-            log.warning("unparseable frame (%s): %r", exc, head)
-            self._report(FeedErrorInfo(f"bad frame from server: {exc}"), quiet=True)
+            self._on_bad_frame(exc, raw)
             return
         sid = message.sid
         sub = self._subs.get(sid) if sid is not None else None
         if sub is not None:
+            if type(message) not in sub.accepts:
+                self._on_wrong_channel(sub, message)
+                return
             seq = message.seq
             if seq is not None:
-                if seq <= sub.last_seq:
-                    self.duplicates += 1
+                last = sub.last_seq
+                if seq > last:
+                    if seq != last + 1:
+                        self._on_gap(sub, last + 1, seq)
+                    sub.last_seq = seq
+                elif not self._on_seq_not_ahead(sub, message, seq):
                     return
-                if seq != sub.last_seq + 1:
-                    self._on_gap(sub, sub.last_seq + 1, seq)
-                sub.last_seq = seq
             sub.messages += 1
             sub.last_data = now
             self._per_channel[sub.channel] += 1
@@ -639,6 +680,70 @@ class Feed:
         kinds = self.state.apply(message)
         if kinds:
             self._dirty_kinds |= kinds._value_  # (``_changed`` was set at the top, for this frame)
+
+    def _on_bad_frame(self, exc: p.ProtocolError, raw: str | bytes) -> None:
+        """An unparseable frame: counted and logged; on a book's sid, it may have been one of
+        its deltas, so that subscription's books are resynced now, not at the next gap."""
+        self.parse_errors += 1
+        log.warning("unparseable frame (%s): %r", excerpt(str(exc)), _frame_head(raw))
+        self._report(FeedErrorInfo(f"bad frame from server: {exc}"), quiet=True)
+        sub = self._subs.get(exc.sid) if exc.sid is not None else None
+        if sub is not None and sub.channel == p.ORDERBOOK_DELTA:
+            self._out_of_step(BAD_BOOK_FRAME, sub, sub.markets or set(),
+                              f"malformed frame on sid {sub.sid} ({exc})")
+
+    def _on_wrong_channel(self, sub: LiveSubscription, message: p.Message) -> None:
+        """A frame of a type ``sub``'s channel does not carry: never applied. A book frame on
+        another sid resyncs that market's book; any frame on a book's sid resyncs its books."""
+        ticker = getattr(message, "market_ticker", None)
+        if sub.channel == p.ORDERBOOK_DELTA:
+            target, books = sub, sub.markets or set()
+        elif isinstance(message, (p.OrderbookSnapshot, p.OrderbookDelta)):
+            target = self._book_subscription_of(ticker)
+            books = {ticker} if target is not None and ticker is not None else set()
+        else:
+            target, books = sub, set()
+        self._out_of_step(WRONG_CHANNEL, target or sub, books,
+                          f"{message.type_name or 'a'} frame on sid {sub.sid} ({sub.channel}) ignored")
+
+    def _on_seq_not_ahead(self, sub: LiveSubscription, message: p.Message, seq: int) -> bool:
+        """A frame whose ``seq`` is not past its sid's last: True when it is to be applied anyway.
+
+        A repeat of the last seq is a duplicate (dropped; a repeated snapshot replaces the book
+        with the same one). A snapshot further back replaces its book all the same and restarts
+        the sid's seq from it, resyncing the sid's other books; any other frame further back is
+        dropped and resyncs the sid's books: no later delta lands on a book it does not follow.
+        """
+        snapshot = isinstance(message, p.OrderbookSnapshot)
+        if seq == sub.last_seq:
+            self.duplicates += 1
+            return snapshot
+        what = f"seq on sid {sub.sid} ({sub.channel}) went back from {sub.last_seq} to {seq}"
+        books = (sub.markets or set()) if sub.channel == p.ORDERBOOK_DELTA else set()
+        if snapshot:
+            sub.last_seq = seq
+            books = books - {message.market_ticker}
+        self._out_of_step(SEQ_BACKWARDS, sub, books, what)
+        return snapshot
+
+    def _out_of_step(self, kind: str, sub: LiveSubscription, books: set[str], what: str) -> None:
+        """Count an impossible frame and resync the ``books`` it touches (of ``sub``).
+
+        Said in the log and to the user when it starts a resync or is the first of its kind;
+        a flood of them is counted only.
+        """
+        self.anomalies[kind] += 1
+        fresh = self._start_resync(sub, books) if books else set()
+        loud = bool(fresh) or self.anomalies[kind] == 1
+        resync = f"; resyncing {_names(fresh)}" if fresh else ""
+        self._report(FeedErrorInfo(f"{kind}: {what}{resync}"), quiet=not loud)
+
+    def _book_subscription_of(self, ticker: str | None) -> LiveSubscription | None:
+        """The live order-book subscription that serves ``ticker``'s book, if any."""
+        for sub in self._subs.values():
+            if sub.channel == p.ORDERBOOK_DELTA and (sub.markets is None or ticker in sub.markets):
+                return sub
+        return None
 
     def _on_gap(self, sub: LiveSubscription, expected: int, got: int) -> None:
         self.gaps += 1
@@ -703,6 +808,9 @@ class Feed:
 
     def _on_subscribed(self, m: p.Subscribed) -> None:
         pending = self._pending.get(m.id) if m.id else None
+        if pending is not None and m.sid in self._subs:
+            self._on_sid_reused(m.sid, pending.channel or m.channel)
+            return
         if pending is not None and pending.channel is not None:
             # Only the feed's own subscriptions are tracked; one made by raw_command, or whose
             # command timed out, is found again by the next subscribe (merge or error 6).
@@ -713,6 +821,31 @@ class Feed:
         elif self.replay_source is not None:  # a recording: its subscriptions were the feed's own
             self._subs[m.sid] = LiveSubscription(m.sid, p.canonical_channel(m.channel), None)
         self._resolve(m.id, m)
+
+    def _on_sid_reused(self, sid: int, channel: str | None) -> None:
+        """The server gave ``sid`` to a second subscription: no frame on it can be told apart, so
+        the connection is left and every subscription made again on a new one."""
+        held = self._subs[sid].channel
+        self.anomalies[SID_REUSED] += 1
+        self._abandon(f"{SID_REUSED}: the server answered a subscribe to {excerpt(channel or '?', 60)} "
+                      f"with sid {sid}, which already serves {held}")
+
+    def _abandon(self, reason: str, code: int = 1002) -> None:
+        """Leave this connection (its books stop being live now) and reconnect, saying why.
+
+        ``code`` is the close code sent: 1002 (protocol error) by default.
+        """
+        ws = self._ws
+        if ws is None or self._abandoning:
+            return
+        self._abandoning = reason
+        self._detail = reason
+        self._report(FeedErrorInfo(f"{reason}; reconnecting"))
+        self._connected.clear()
+        self._subs.clear()  # frames still on the way are not applied
+        self._mark_books_stale()
+        self.sink.on_subscriptions()
+        self._spawn(ws.close(code=code))
 
     def _on_unsubscribed(self, m: p.Unsubscribed) -> None:
         self._subs.pop(m.sid, None)
@@ -769,7 +902,10 @@ class Feed:
             async with asyncio.timeout(self.config.command_timeout):
                 return await future
         except TimeoutError:
-            raise CommandTimeout(name, self.config.command_timeout) from None
+            timeout = CommandTimeout(name, self.config.command_timeout)
+            if self._ws is ws:  # a server that does not answer is left, not waited on
+                self._abandon(timeout.meaning, code=1011)
+            raise timeout from None
         except ConnectionClosed:
             raise NotConnected("connection lost before the answer") from None
         finally:
@@ -859,6 +995,9 @@ class Feed:
             raise
         if isinstance(answer, p.Ok):  # merged into an existing sid (today's repeated subscribe)
             sub = self._subs.get(answer.sid) if answer.sid is not None else None
+            if sub is not None and sub.channel != channel:
+                self._on_sid_reused(sub.sid, channel)
+                raise NotConnected(self._abandoning)
             if sub is None:
                 sub = self._subs[answer.sid] = LiveSubscription(answer.sid, channel, None)
         else:
@@ -907,8 +1046,9 @@ class Feed:
 
     # -- resync --------------------------------------------------------------------------------
 
-    def _start_resync(self, sub: LiveSubscription, markets: set[str]) -> None:
-        """Mark ``markets`` of ``sub`` as resyncing and fetch fresh snapshots in the background."""
+    def _start_resync(self, sub: LiveSubscription, markets: set[str]) -> set[str]:
+        """Mark ``markets`` of ``sub`` as resyncing and fetch fresh snapshots in the background;
+        return those that were not resyncing already."""
         fresh = {m for m in markets if self.state.book_status.get(m) is not BookStatus.RESYNCING}
         now = time.monotonic()
         for ticker in fresh:
@@ -918,6 +1058,7 @@ class Feed:
         self._mark(Kind.BOOK, fresh)
         if fresh and not sub.resyncing:
             self._launch_resync(sub, fresh)
+        return fresh
 
     def _launch_resync(self, sub: LiveSubscription, markets: set[str]) -> None:
         sub.resyncing = True
@@ -1029,6 +1170,18 @@ def _frame_head(raw: str | bytes) -> str:
     """The first 200 characters of a frame, for the log."""
     return raw[:200] if isinstance(raw, str) else raw[:200].decode("utf-8", "replace")
 _BOOK = Kind.BOOK._value_
+
+
+def _size(size: int) -> str:
+    """A byte count for a message: in MiB when whole MiB, else in bytes."""
+    return f"{size // 2**20:,} MiB" if size % 2**20 == 0 else f"{size:,} bytes"
+
+
+def _names(tickers: Iterable[str], most: int = 5) -> str:
+    """Up to ``most`` of ``tickers`` by name, and how many more."""
+    names = sorted(tickers)
+    more = f" and {len(names) - most:,} more" if len(names) > most else ""
+    return ", ".join(excerpt(name, 60) for name in names[:most]) + more
 
 
 def _retryable(exc: FeedCommandError) -> bool:

@@ -5,6 +5,18 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
+# The most of a server's words an error keeps: a hostile frame can be megabytes, and errors are
+# kept (the last hundred) and logged.
+EXCERPT_CHARS = 200
+SUMMARY_CHARS = 500  # our own words around an excerpt (the longest hint is about 300)
+
+
+def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """``text`` when at most ``limit`` characters long, else its first ``limit`` and its length."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text):,} characters)"
+
 
 class ConnectionState(enum.Enum):
     """Where the connection stands."""
@@ -40,16 +52,25 @@ class FeedStatusSnapshot:
     subscriptions: int = 0
     latency_ms: float | None = None
     per_channel: dict[str, int] = field(default_factory=dict)
+    anomalies: dict[str, int] = field(default_factory=dict)  # impossible frames by kind
     detail: str = ""
     recording: str | None = None  # what is being recorded, for the status bar
 
 
 @dataclass(frozen=True, slots=True)
 class FeedErrorInfo:
-    """One thing that went wrong, said for a user: a server error code, a rejected key, a bad frame."""
+    """One thing that went wrong, said for a user: a server error code, a rejected key, a bad frame.
+
+    Its texts are cut to an excerpt (with the full length) however long what the server sent.
+    """
 
     summary: str
     code: int | None = None
     meaning: str | None = None
     server_message: str | None = None
     fatal: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "summary", excerpt(self.summary, SUMMARY_CHARS))
+        if self.server_message is not None:
+            object.__setattr__(self, "server_message", excerpt(self.server_message))

@@ -175,7 +175,15 @@ def encode_command(command: dict[str, Any]) -> str:
 
 
 class ProtocolError(Exception):
-    """A frame that cannot be understood: not JSON, or a required field missing or mistyped."""
+    """A frame that cannot be understood: not JSON, or a required field missing or mistyped.
+
+    ``sid`` is the frame's subscription when its envelope names one as an integer (the feed
+    resyncs the books of that subscription: the frame may have been one of their deltas).
+    """
+
+    def __init__(self, message: str, sid: int | None = None) -> None:
+        super().__init__(message)
+        self.sid = sid
 
 
 class Message(msgspec.Struct, kw_only=True, gc=False):
@@ -1269,7 +1277,7 @@ def parse(frame: str | bytes) -> ServerMessage:
             raise _FieldError("missing field `msg`")
         message = _CONVERTER_BY_FRAME[type(wire)](body, wire.sid, wire.seq)
     except _FieldError as exc:
-        raise ProtocolError(f"{type(wire).__struct_config__.tag}: {exc}") from None
+        raise ProtocolError(f"{type(wire).__struct_config__.tag}: {exc}", wire.sid) from None
     if wire.id is not None:
         message.id = wire.id
     return message
@@ -1346,9 +1354,9 @@ def _parse_fallback(frame: str | bytes, error: msgspec.DecodeError) -> ServerMes
     kind = raw.get("type")
     if not isinstance(kind, str):
         raise ProtocolError("frame has no string field `type`")
-    if kind in KNOWN_TYPES:
-        raise ProtocolError(f"{kind}: {error}")
     env = {key: raw.get(key) for key in ("sid", "seq", "id")}
     env = {key: value if isinstance(value, int) and not isinstance(value, bool) else None
            for key, value in env.items()}
+    if kind in KNOWN_TYPES:
+        raise ProtocolError(f"{kind}: {error}", env["sid"])
     return UnknownMessage(**env, type=kind, raw=raw)

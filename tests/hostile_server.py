@@ -211,11 +211,15 @@ class HostileHarness:
     conn: HostileConnection
     task: asyncio.Task[None]
 
-    async def subscribe_book(self, tickers: list[str], sid: int = 1) -> None:
-        """Have the feed subscribe to ``tickers``' books; answer with ``sid``, no snapshots yet."""
-        subscribing = asyncio.create_task(self.feed.subscribe("orderbook_delta", tickers))
+    async def subscribe(self, channel: str, markets: list[str] | None = None, sid: int = 1) -> None:
+        """Have the feed subscribe to ``channel`` (for ``markets``); answer with ``sid``."""
+        subscribing = asyncio.create_task(self.feed.subscribe(channel, markets))
         await self.conn.subscribed(await self.conn.next_command(cmd="subscribe"), sid)
         await subscribing
+
+    async def subscribe_book(self, tickers: list[str], sid: int = 1) -> None:
+        """Have the feed subscribe to ``tickers``' books; answer with ``sid``, no snapshots yet."""
+        await self.subscribe("orderbook_delta", tickers, sid)
 
 
 @contextlib.asynccontextmanager
