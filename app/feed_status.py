@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 # The most of a server's words an error keeps: a hostile frame can be megabytes, and errors are
@@ -28,6 +29,15 @@ class ConnectionState(enum.Enum):
     AUTH_REJECTED = "auth rejected"
     STOPPED = "stopped"
     REPLAY = "replay"
+
+
+def anomalies_text(anomalies: Mapping[str, int]) -> str:
+    """Impossible frames seen, said in one phrase ("" when none): their total, then by kind."""
+    total = sum(anomalies.values())
+    if not total:
+        return ""
+    kinds = ", ".join(f"{kind} {count:,}" for kind, count in sorted(anomalies.items()))
+    return f"{total:,} impossible frame{'s' if total != 1 else ''} ({kinds})"
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ often. Pure data: no I/O, no Textual; times are passed in (monotonic seconds, as
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Protocol
 
 from app import protocol as p
@@ -117,6 +117,7 @@ class IntegrityReport:
 
     subscriptions: tuple[SubscriptionHealth, ...]
     markets: tuple[MarketHealth, ...]
+    anomalies: Mapping[str, int] = field(default_factory=dict)  # impossible frames by kind (resynced)
 
     @property
     def books_not_live(self) -> int:

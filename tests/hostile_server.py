@@ -53,17 +53,50 @@ class HostileConnection:
 
     def __init__(self, ws: ServerConnection) -> None:
         self.ws = ws
-        self.commands: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self.received: list[str | bytes] = []  # every frame the client sent, as sent
+        self.sids: dict[str, int] = {}  # channel -> sid, of the subscribes serve_subscribes answered
         self.closed = asyncio.Event()
+        self._unread: list[dict[str, Any]] = []  # commands not taken by next_command yet
+        self._arrived = asyncio.Event()
 
-    async def next_command(self, timeout: float = 5.0, cmd: str | None = None) -> dict[str, Any]:
-        """The client's next command (parsed JSON); with ``cmd``, the next of that name."""
+    def take(self, command: dict[str, Any]) -> None:
+        """Queue a command the client sent (the server's reader calls this)."""
+        self._unread.append(command)
+        self._arrived.set()
+
+    def ended(self) -> None:
+        """The connection is closed (the server's reader calls this)."""
+        self.closed.set()
+        self._arrived.set()
+
+    async def next_command(self, timeout: float | None = 5.0, cmd: str | None = None) -> dict[str, Any]:
+        """The client's oldest command not taken yet (parsed JSON); with ``cmd``, the oldest of
+        that name (the others stay for later calls). Raises EOFError once the connection closed
+        with none left, TimeoutError after ``timeout`` seconds (None: no limit)."""
         async with asyncio.timeout(timeout):
             while True:
-                command = await self.commands.get()
-                if cmd is None or command.get("cmd") == cmd:
-                    return command
+                for index, command in enumerate(self._unread):
+                    if cmd is None or command.get("cmd") == cmd:
+                        return self._unread.pop(index)
+                if self.closed.is_set():
+                    raise EOFError("the connection closed")
+                self._arrived.clear()
+                await self._arrived.wait()
+
+    def serve_subscribes(self, first_sid: int = 1) -> asyncio.Task[None]:
+        """Answer every ``subscribe`` from now on with the next sid (noted in :attr:`sids`), in
+        the background until the connection closes."""
+
+        async def serve() -> None:
+            sid = first_sid
+            with contextlib.suppress(EOFError, ConnectionClosed):
+                while True:
+                    command = await self.next_command(timeout=None, cmd="subscribe")
+                    self.sids[command["params"]["channels"][0]] = sid
+                    await self.subscribed(command, sid)
+                    sid += 1
+
+        return asyncio.create_task(serve())
 
     async def send(self, frame: str | bytes) -> None:
         """Send one frame exactly as given (text for ``str``, binary for ``bytes``)."""
@@ -194,11 +227,11 @@ class HostileServer:
                 except ValueError:
                     continue
                 if isinstance(command, dict):
-                    connection.commands.put_nowait(command)
+                    connection.take(command)
         except ConnectionClosed:
             pass
         finally:
-            connection.closed.set()
+            connection.ended()
 
 
 @dataclass

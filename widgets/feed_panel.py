@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import RichLog, Static
 
-from app.feed_status import ConnectionState, FeedErrorInfo, FeedStatusSnapshot
+from app.feed_status import ConnectionState, FeedErrorInfo, FeedStatusSnapshot, anomalies_text
 from widgets.formatting import clock_of
 
 LOG_LINES = 1_000
@@ -25,6 +25,7 @@ def details_text(status: FeedStatusSnapshot) -> str:
     per_channel = ", ".join(f"{name} {count:,}" for name, count in sorted(status.per_channel.items()))
     age = "—" if status.last_data_age is None else f"{status.last_data_age:.1f} s"
     latency = "—" if status.latency_ms is None else f"{status.latency_ms:.0f} ms"
+    impossible = anomalies_text(status.anomalies)  # frames no honest server sends: said when any
     return "\n".join(
         (
             f"{status.environment} · {status.state.value} · {status.endpoint}",
@@ -33,7 +34,8 @@ def details_text(status: FeedStatusSnapshot) -> str:
             f"last data {age}",
             f"gaps {status.gaps} · duplicates {status.duplicates} · resyncs {status.resyncs} · "
             f"reconnects {status.reconnects} · parse errors {status.parse_errors} · "
-            f"unknown types {status.unknown_types} · subscriptions {status.subscriptions}",
+            f"unknown types {status.unknown_types} · subscriptions {status.subscriptions}"
+            + (f" · {impossible}" if impossible else ""),
             f"per channel: {per_channel or '—'}",
         )
     )

@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
+from app.feed_status import anomalies_text
 from app.integrity import IntegrityReport
 from app.state import BookStatus
 from widgets.market_health_table import MarketHealthTable
@@ -17,10 +18,14 @@ from widgets.subscription_health_table import SubscriptionHealthTable
 
 
 def verdict_text(report: IntegrityReport) -> tuple[str, bool]:
-    """One line saying whether every book is live and how many gaps were seen; True when all is well."""
+    """One line saying whether every book is live and how many gaps (and impossible frames) were
+    seen; True when all is well."""
     if not report.subscriptions:
         return "○ no live subscriptions: nothing shown is current", False
     gaps = f"{report.gaps:,} seq gap{'s' if report.gaps != 1 else ''} on the live subscriptions"
+    impossible = anomalies_text(report.anomalies)
+    if impossible:
+        gaps += f" · {impossible}"
     books = len(report.markets)
     if not report.books_not_live:
         return f"✔ every order book is live ({books:,}) · {gaps}", True
