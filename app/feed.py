@@ -27,6 +27,7 @@ from app.auth import Credentials
 from app.book import BookInconsistency
 from app.channel_messages import accepted_messages
 from app.feed_status import ConnectionState, FeedErrorInfo, FeedStatusSnapshot, excerpt
+from app.market_cap import DEFAULT_MARKET_CAP, evict_idle_markets, over_cap
 from app.recording import Recorder
 from app.state import BookStatus, Kind, MarketState
 from app.ws_connection import FeedConnection
@@ -136,6 +137,7 @@ class FeedConfig:
     stale_after: float = 10.0
     jitter_seed: int | None = None
     max_frame_bytes: int = 2**24
+    market_cap: int = DEFAULT_MARKET_CAP  # markets remembered before idle ones are forgotten
     # connections in a row ended by a frame over max_frame_bytes before the feed stops trying
     oversize_give_up: int = 5
 
@@ -177,6 +179,8 @@ class Feed:
         self.sink: FeedSink = sink or NullSink()
         self.recorder: Recorder | None = None
         self.replay_source: Any = None  # an app.recording.Replay while replaying
+        # the markets a screen shows, never forgotten while over the market cap (app.market_cap)
+        self.retain: Callable[[], Iterable[str]] = tuple
         self._desired: dict[str, set[str] | None] = {}
         self._subs: dict[int, LiveSubscription] = {}
         self._wire_names: dict[str, str] = {}
@@ -614,6 +618,7 @@ class Feed:
                 self._update_rates(now)
                 self._post_status()
                 self._repair()
+                self._bound_markets()
                 if self.recorder is not None:
                     self._record(self.recorder.flush_if_due)
 
@@ -744,6 +749,19 @@ class Feed:
             if sub.channel == p.ORDERBOOK_DELTA and (sub.markets is None or ticker in sub.markets):
                 return sub
         return None
+
+    def _bound_markets(self) -> None:
+        """Over the market cap, forget idle markets not shown, not wanted by name, not the user's."""
+        cap = self.config.market_cap
+        if not over_cap(self.state, cap):
+            return
+        keep = set(self.retain())
+        for markets in self._desired.values():
+            keep.update(markets or ())
+        evicted = evict_idle_markets(self.state, cap, keep)
+        if evicted:
+            log.info("over %d markets: forgot %d idle ones", cap, len(evicted))
+            self._mark(Kind.TICKER | Kind.TRADE | Kind.LIFECYCLE, ())
 
     def _on_gap(self, sub: LiveSubscription, expected: int, got: int) -> None:
         self.gaps += 1

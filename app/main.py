@@ -137,6 +137,7 @@ class KalshiDashApp(App[int]):
                 self.feed = Feed(self.endpoint.feed_config, self.market_state)
             assert self.feed is not None
             self.feed.sink = MessageSink(self.dashboard)
+            self.feed.retain = self.dashboard.shown_markets
             await want_defaults(self.feed, None, self.initial_markets)
             if self.record_path is not None:
                 self._start_recording(self.feed, self.record_path)
@@ -151,6 +152,7 @@ class KalshiDashApp(App[int]):
         url = str(self.recording.header.get("url") or "recording")
         self.feed = Feed(FeedConfig(url=url, environment="REPLAY"), self.market_state,
                          MessageSink(self.dashboard))
+        self.feed.retain = self.dashboard.shown_markets
         self.replay = Replay(self.recording, self.feed, self.replay_speed)
         if self.recording.skipped:
             self.notify(f"{self.recording.skipped:,} corrupt or truncated lines of the recording were "

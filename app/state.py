@@ -151,6 +151,7 @@ class MarketState:
         self.orders: dict[str, p.UserOrder] = {}
         self.order_groups: dict[str, p.OrderGroupUpdate] = {}
         self._rfq_counter = 0
+        self.evictions = 0  # passes that forgot idle markets (see app.market_cap); views compare it
         self._handlers: dict[type, Callable[[p.Message], Kind]] = {
             p.OrderbookSnapshot: self._on_snapshot,
             p.OrderbookDelta: self._on_delta,
@@ -213,6 +214,14 @@ class MarketState:
     def is_live(self, market_ticker: str) -> bool:
         """True when the book is built from a snapshot and every delta since."""
         return self.book_status.get(market_ticker) is _LIVE
+
+    def forget_market(self, market_ticker: str) -> None:
+        """Drop what the market-data and lifecycle channels told about a market (not its book)."""
+        self.tickers.pop(market_ticker, None)
+        self.first_price.pop(market_ticker, None)
+        self.trade_stats.pop(market_ticker, None)
+        self.history.markets.pop(market_ticker, None)
+        self.markets.pop(market_ticker, None)
 
     # -- market data ----------------------------------------------------------------------------
 

@@ -186,6 +186,7 @@ class TickerGrid(LineTable, StateView):
         self._values: dict[str, RowValues] = {}  # the values drawn (or about to be), by ticker
         self._seen_messages: dict[str, object] = {}
         self._seen_revisions: dict[str, int] = {}  # MarketInfo.revision of each row last read
+        self._seen_evictions = 0  # MarketState.evictions when the rows were last pruned
         self._described: str | None = None  # the subtitle's text
         self._flashes: Flashes[tuple[str, str]] = Flashes(self, flash_seconds, self._unflash)
         self._resort_timer: Timer | None = None
@@ -237,7 +238,10 @@ class TickerGrid(LineTable, StateView):
                 added = True
         relabeled = self._relabeled() if kinds & Kind.LIFECYCLE else []
         changed.update(dict.fromkeys(relabeled))
+        removed = state.evictions != self._seen_evictions and self._forget_evicted(state)
         if not changed:
+            if removed:
+                self._reorder()
             return
         on_screen = set(self.visible_keys())
         for ticker in on_screen.intersection(changed):
@@ -249,12 +253,22 @@ class TickerGrid(LineTable, StateView):
             stale = [ticker for ticker in changed if ticker in values and ticker not in on_screen]
         for ticker in stale:
             del values[ticker]
-        if added or (relabeled and (self.filter_text or self.sort_column is not None)):
+        if added or removed or (relabeled and (self.filter_text or self.sort_column is not None)):
             self._reorder()  # a new market, or a title or status that may move or hide a row
         elif self.sort_column is not None:
             self._schedule_resort()
         self.invalidate(changed)
         self._describe()
+
+    def _forget_evicted(self, state: MarketState) -> bool:
+        """Drop the rows of markets the state forgot (idle ones over its cap); True if any."""
+        self._seen_evictions = state.evictions
+        gone = [ticker for ticker in self._known if ticker not in state.tickers]
+        for ticker in gone:
+            del self._known[ticker]
+            for cache in (self._values, self._seen_messages, self._seen_revisions):
+                cache.pop(ticker, None)
+        return bool(gone)
 
     def _relabeled(self) -> list[str]:
         """The shown markets whose lifecycle changed since they were last read (widened to their

@@ -28,7 +28,7 @@ from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
 
 from app.alerts import AlertCenter, Rule
 from app.config import ConfigError, save_watchlist
-from app.event_view import event_of
+from app.event_view import event_members, event_of
 from app.fanout import FanOut
 from app.integrity import IntegrityReport, NotificationCounts, RateMeter, market_health, subscription_health
 from app.messages import FeedError, FeedStatus, StateChanged, SubscriptionsChanged, BookChanged
@@ -447,3 +447,13 @@ class DashboardScreen(Screen[None]):
     def open_tickers(self) -> Iterable[str]:
         """Markets with an open ladder."""
         return list(self._ladder_panes)
+
+    def shown_markets(self) -> set[str]:
+        """The markets the user chose to see: starred, with a ladder, or in the event shown."""
+        shown = set(self.watchlist)
+        shown.update(self._ladder_panes)
+        strips = self.query(EventStrip)
+        event = strips.first().event_ticker if strips else None
+        if event is not None:
+            shown.update(event_members(self.state, event))
+        return shown

@@ -1,0 +1,67 @@
+"""A bound on the markets :class:`~app.state.MarketState` remembers: idle ones nobody looks at go.
+
+Every market seen on the ticker, trade or lifecycle channels keeps its latest ticker, a price
+history, trade statistics and lifecycle facts: about 1 KB. A session that sees every market, or
+a server that invents them, would grow without end. When more than ``cap`` markets are known, the
+least recently active ones that are not *pinned* are forgotten until a tenth of the cap is free
+again, so a pass happens at most once per ``cap / 10`` new markets.
+
+Pinned: markets with an order book (an open ladder or book subscription), the user's positions,
+orders and fills, and whatever the caller names (starred, named in a subscription, in the event
+shown). Activity is the latest server time of a market's ticker or trade messages; a market
+known only from lifecycle messages counts as the oldest. The check is O(1) (the sizes of a few
+dicts), so it can run on a timer; nothing is done per frame.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from app.state import MarketState
+
+# 50,000 markets hold about 50 MB of state (and as much again in the grid's rows): far more
+# markets than trade on Kalshi in a day, outside generated combinations, so a session that
+# watches the exchange normally never loses a row, while one that is flooded stays bounded.
+DEFAULT_MARKET_CAP = 50_000
+KEEP_FRACTION = 0.9  # a pass leaves this much of the cap in use
+
+
+def over_cap(state: MarketState, cap: int) -> bool:
+    """True when one of the per-market stores holds more than ``cap`` markets."""
+    return max(len(state.tickers), len(state.markets), len(state.history.markets),
+               len(state.trade_stats)) > cap
+
+
+def pinned(state: MarketState) -> set[str]:
+    """The markets the state itself must keep: books, and the user's positions, orders and fills."""
+    keep = set(state.books)
+    keep.update(state.positions)
+    keep.update(order.market_ticker for order in state.orders.values())
+    keep.update(fill.market_ticker for fill in state.fills)
+    return keep
+
+
+def _activity(state: MarketState, ticker: str) -> int:
+    """When the market last moved (server epoch ms); 0 when no message said."""
+    message = state.tickers.get(ticker)
+    history = state.history.get(ticker)
+    ticker_ts = message.ts_ms if message is not None else None
+    history_ts = history.last_ts if history is not None else None
+    return max(ticker_ts or 0, history_ts or 0)
+
+
+def evict_idle_markets(state: MarketState, cap: int, keep: Iterable[str]) -> list[str]:
+    """Over ``cap`` markets, forget the least recently active ones not pinned and not in ``keep``
+    until ``KEEP_FRACTION`` of the cap is left (or only kept ones are); return those forgotten."""
+    if not over_cap(state, cap):
+        return []
+    known = set(state.tickers) | set(state.markets) | set(state.history.markets) | set(state.trade_stats)
+    kept = pinned(state)
+    kept.update(keep)
+    idle = sorted(known - kept, key=lambda ticker: _activity(state, ticker))
+    evicted = idle[:max(0, len(known) - int(cap * KEEP_FRACTION))]
+    for ticker in evicted:
+        state.forget_market(ticker)
+    if evicted:
+        state.evictions += 1
+    return evicted
