@@ -46,13 +46,13 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
-from urllib.parse import urlparse
 
 import platformdirs
 
 from app.alerts import DEFAULT_BURST, DEFAULT_COOLDOWN, DEFAULT_WINDOW, Rule, RuleError, rule_from_table
-from app.auth import ENV_KEY_ID, ENV_KEY_PATH, WS_PATH
+from app.auth import ENV_KEY_ID, ENV_KEY_PATH
 from app.feed import DEMO_URL, PROD_URL
+from app.ws_url import UrlError, check_ws_url
 
 ENVIRONMENT_URLS = {"demo": DEMO_URL, "prod": PROD_URL}
 PROFILE_KEYS = frozenset({"env", "key_id", "private_key", "url"})
@@ -255,18 +255,11 @@ def _with_top_level_line(text: str, key: str, line: str) -> str:
 
 
 def check_url(url: str) -> str:
-    """``url`` if it is a ws/wss URL; raise ConfigError saying what is wrong otherwise."""
-    parsed = urlparse(url)
-    expected = f"expected ws://HOST[:PORT]{WS_PATH} or wss://HOST{WS_PATH}"
-    if parsed.scheme not in ("ws", "wss") or not parsed.hostname:
-        raise ConfigError(f"bad URL {url!r}: {expected}")
+    """``url`` if it is a usable ws/wss endpoint URL (see :mod:`app.ws_url`); else ConfigError."""
     try:
-        parsed.port
-    except ValueError:
-        raise ConfigError(f"bad URL {url!r}: the port is not a number; {expected}") from None
-    if not parsed.path.endswith(WS_PATH):  # the handshake signs this path: no other can succeed
-        raise ConfigError(f"bad URL {url!r}: the path must end in {WS_PATH}; {expected}")
-    return url
+        return check_ws_url(url)
+    except UrlError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def resolve(args: argparse.Namespace) -> ConnectionSettings:
