@@ -51,13 +51,16 @@ import platformdirs
 
 from app.alerts import DEFAULT_BURST, DEFAULT_COOLDOWN, DEFAULT_WINDOW, Rule, RuleError, rule_from_table
 from app.auth import ENV_KEY_ID, ENV_KEY_PATH
+from app.bounds import DAY, number_problem, range_text
 from app.feed import DEMO_URL, PROD_URL
+from app.small_files import FileRefused, read_small_text
 from app.ws_url import UrlError, check_ws_url
 
 ENVIRONMENT_URLS = {"demo": DEMO_URL, "prod": PROD_URL}
 PROFILE_KEYS = frozenset({"env", "key_id", "private_key", "url"})
 TOP_LEVEL_KEYS = frozenset({"default_profile", "profiles", "watchlist", "alerts"})
 ALERTS_KEYS = frozenset({"bell", "cooldown", "burst", "window", "rules"})
+MAX_BURST = 10_000
 
 
 class ConfigError(Exception):
@@ -100,18 +103,29 @@ def config_path(args: argparse.Namespace) -> tuple[Path, bool]:
 
 def read_config(path: Path, explicit: bool) -> dict[str, Any]:
     """The TOML file at ``path`` (empty when it does not exist and was not named explicitly)."""
-    if not path.exists():
-        if explicit:
-            raise ConfigError(f"config file not found: {path}")
-        return {}
+    text = _config_text(path, explicit)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config file {path} has a syntax error: {exc}") from None
-    except OSError as exc:
-        raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from None
+    except RecursionError:
+        raise ConfigError(f"config file {path} nests arrays or tables too deeply") from None
     _no_unknown(path, "", data, TOP_LEVEL_KEYS)
     return data
+
+
+def _config_text(path: Path, explicit: bool) -> str:
+    """The text of the config file ("" when it does not exist and was not named explicitly)."""
+    try:
+        return read_small_text(path)
+    except FileNotFoundError:
+        if explicit:
+            raise ConfigError(f"config file not found: {path}") from None
+        return ""
+    except FileRefused as exc:
+        raise ConfigError(f"cannot use config file {path}: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc.strerror or exc}") from None
 
 
 def _no_unknown(path: Path, where: str, table: dict[str, Any], allowed: frozenset[str]) -> None:
@@ -174,13 +188,14 @@ def load_preferences(path: Path, explicit: bool = False) -> Preferences:
     if not isinstance(bell, bool):
         raise ConfigError(f"config file {path}: [alerts] bell is true or false")
     limits = {}
-    for key, default, kind in (("cooldown", DEFAULT_COOLDOWN, float), ("window", DEFAULT_WINDOW, float),
-                               ("burst", DEFAULT_BURST, int)):
+    for key, default, kind, high in (("cooldown", DEFAULT_COOLDOWN, float, DAY), ("window", DEFAULT_WINDOW, float, DAY),
+                                     ("burst", DEFAULT_BURST, int, MAX_BURST)):
         value = alerts.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 or (
-                kind is int and not isinstance(value, int)):
-            raise ConfigError(f"config file {path}: [alerts] {key} must be a number of "
-                              f"{'notifications' if kind is int else 'seconds'} (0 or more)")
+        problem = number_problem(value, 0, high, integer=kind is int)
+        if problem:
+            unit = "notifications" if kind is int else "seconds"
+            raise ConfigError(f"config file {path}: [alerts] {key} must be a number of {unit} "
+                              f"{range_text(0, high)}; {value!r} {problem}")
         limits[key] = kind(value)
     return Preferences(
         watchlist=tuple(dict.fromkeys(t.strip().upper() for t in watchlist if t.strip())),
@@ -206,10 +221,10 @@ def save_watchlist(path: Path, tickers: Iterable[str]) -> None:
     """
     wanted = list(dict.fromkeys(tickers))
     line = "watchlist = [" + ", ".join(json.dumps(t) for t in wanted) + "]"
+    text = _config_text(path, explicit=False)
     try:
-        text = path.read_text(encoding="utf-8") if path.exists() else ""
         before = tomllib.loads(text)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    except (tomllib.TOMLDecodeError, RecursionError) as exc:
         raise ConfigError(f"cannot save the watchlist: {path} cannot be read ({exc})") from None
     updated = _with_top_level_line(text, "watchlist", line)
     after = tomllib.loads(updated)

@@ -15,6 +15,8 @@ import tempfile
 from pathlib import Path
 from typing import BinaryIO
 
+from app.small_files import file_kind
+
 TEMP_SUFFIX = ".part"
 
 
@@ -30,11 +32,8 @@ def refuse_unsafe_target(target: Path) -> None:
         return
     except OSError as exc:
         raise OutputError(exc.strerror or str(exc)) from None
-    if stat.S_ISREG(mode):
-        return
-    kind = ("a symlink" if stat.S_ISLNK(mode) else "a directory" if stat.S_ISDIR(mode)
-            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a special file")
-    raise OutputError(f"it is {kind}, not a regular file; name a new or regular file")
+    if not stat.S_ISREG(mode):
+        raise OutputError(f"it is {file_kind(mode)}, not a regular file; name a new or regular file")
 
 
 class PrivateOutput:

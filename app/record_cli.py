@@ -15,6 +15,7 @@ import time
 
 from app import protocol as p
 from app.auth import AuthError
+from app.bounds import DAY, flag_number
 from app.config import ConfigError, add_connection_arguments, resolve
 from app.endpoint import DEFAULT_CHANNELS, open_endpoint, want_defaults
 from app.feed import Feed, NullSink
@@ -60,7 +61,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"channels, comma-separated (default: {','.join(DEFAULT_CHANNELS)})")
     parser.add_argument("--market", action="append", default=[], metavar="TICKER",
                         help="order book market (repeatable)")
-    parser.add_argument("--duration", type=float, metavar="S", help="stop after S seconds")
+    parser.add_argument("--duration", type=flag_number(0, 366 * DAY, above_low=True), metavar="S",
+                        help="stop after S seconds")
     add_connection_arguments(parser)
 
 

@@ -74,7 +74,7 @@ def test_a_device_node_is_refused_and_kept(tmp_path: Path, refused: list[str]) -
 def test_a_fifo_is_refused(tmp_path: Path, refused: list[str]) -> None:
     fifo = tmp_path / "fifo"
     os.mkfifo(fifo)
-    assert_one_line_error(_record(tmp_path, fifo, refused), "a special file")
+    assert_one_line_error(_record(tmp_path, fifo, refused), "a FIFO")
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
 
 
