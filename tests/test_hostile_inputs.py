@@ -103,6 +103,8 @@ def test_alert_numbers_are_finite_and_in_range(tmp_path: Path, text: str, says: 
     (["sim", "--stall-for", "1e9"], "is not from 0 to 86,400"),
     (["sim", "--skip-seq-every", "0"], "is not from 1 to"),
     (["sim", "--reject-count", "-2"], "is not from 1 to"),
+    (["serve", "--max-sessions", "0"], "is not from 1 to 64"),
+    (["serve", "--max-sessions", "inf"], "is not a whole number"),
 ])
 def test_numeric_flags_are_finite_and_in_range(tmp_path: Path, args: list[str], says: str) -> None:
     assert_usage_error(run_cli(tmp_path, *args), says)
