@@ -39,7 +39,6 @@ rules (see :mod:`app.alerts`); both apply whatever the profile::
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import tempfile
 import tomllib
@@ -220,14 +219,17 @@ def save_watchlist(path: Path, tickers: Iterable[str]) -> None:
     before it replaces the file, atomically. Raises ConfigError when it cannot be done.
     """
     wanted = list(dict.fromkeys(tickers))
-    line = "watchlist = [" + ", ".join(json.dumps(t) for t in wanted) + "]"
+    line = "watchlist = [" + ", ".join(toml_string(t) for t in wanted) + "]"
     text = _config_text(path, explicit=False)
     try:
         before = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, RecursionError) as exc:
         raise ConfigError(f"cannot save the watchlist: {path} cannot be read ({exc})") from None
     updated = _with_top_level_line(text, "watchlist", line)
-    after = tomllib.loads(updated)
+    try:
+        after: dict[str, Any] | None = tomllib.loads(updated)
+    except (tomllib.TOMLDecodeError, RecursionError):
+        after = None
     before["watchlist"] = wanted
     if after != before:
         raise ConfigError(f"cannot save the watchlist: {path} has a layout this writer does not know")
@@ -247,6 +249,27 @@ def save_watchlist(path: Path, tickers: Iterable[str]) -> None:
         raise ConfigError(f"cannot save the watchlist to {path}: {exc.strerror or exc}") from None
 
 
+def toml_string(text: str) -> str:
+    """``text`` as a TOML basic string: quotes, backslashes and control characters escaped, any
+    other character (an emoji too) written as itself, for the UTF-8 file.
+
+    Raises ConfigError for text that is not valid Unicode (a lone surrogate from a broken escape).
+    """
+    out = ['"']
+    for char in text:
+        code = ord(char)
+        if char in '"\\':
+            out.append("\\" + char)
+        elif code < 0x20 or code == 0x7F:
+            out.append(f"\\u{code:04X}")
+        elif 0xD800 <= code <= 0xDFFF:
+            raise ConfigError(f"cannot save the watchlist: {ascii(text)} is not valid text")
+        else:
+            out.append(char)
+    out.append('"')
+    return "".join(out)
+
+
 def _with_top_level_line(text: str, key: str, line: str) -> str:
     """``text`` with the top-level assignment of ``key`` (possibly over several lines) replaced by
     ``line``, or ``line`` added before the first table."""
@@ -256,17 +279,64 @@ def _with_top_level_line(text: str, key: str, line: str) -> str:
         name = lines[start].split("=", 1)[0].strip()
         if "=" not in lines[start] or name.strip('"\'') != key:
             continue
-        for end in range(start + 1, len(lines) + 1):  # the shortest run of lines that parses
-            try:
-                tomllib.loads("\n".join(lines[start:end]))
-            except tomllib.TOMLDecodeError:
-                continue
-            return "\n".join([*lines[:start], line, *lines[end:]]) + "\n"
+        end = _value_end(lines, start)
+        return "\n".join([*lines[:start], line, *lines[end:]]) + "\n"
     head = lines[:first_table]
     while head and not head[-1].strip():
         head.pop()
     tail = lines[first_table:]
     return "\n".join([*head, line, *([""] if tail else []), *tail]) + "\n"
+
+
+def _value_end(lines: list[str], start: int) -> int:
+    """The index of the line after the value assigned on ``lines[start]``, found in one pass.
+
+    A TOML value spans several lines only inside brackets or braces, or inside a multi-line
+    string; comments and strings may hold brackets. The caller checks the result by parsing it.
+    """
+    text = "\n".join(lines[start:]) + "\n"
+    position, line, depth = text.index("=") + 1, start, 0
+    while position < len(text):
+        char = text[position]
+        if char in "\"'":
+            end = _string_end(text, position)
+            line += text.count("\n", position, end)
+            position = end
+            continue
+        if char == "#":
+            position = text.index("\n", position)
+            continue
+        if char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth -= 1
+        elif char == "\n":
+            line += 1
+            if depth <= 0:
+                return line
+        position += 1
+    return len(lines)
+
+
+def _string_end(text: str, start: int) -> int:
+    """The index after the TOML string opening at ``text[start]``: basic or literal, on one line
+    or multi-line (whose closing quotes may be followed by up to two more quotes)."""
+    quote = text[start]
+    delimiter = quote * 3 if text.startswith(quote * 3, start) else quote
+    position = start + len(delimiter)
+    while position < len(text):
+        if quote == '"' and text[position] == "\\":
+            position += 2
+            continue
+        if text.startswith(delimiter, position):
+            end = position + len(delimiter)
+            while len(delimiter) == 3 and end < len(text) and text[end] == quote and end - position < 5:
+                end += 1
+            return end
+        if len(delimiter) == 1 and text[position] == "\n":  # unterminated: the parser says so
+            return position
+        position += 1
+    return len(text)
 
 
 def check_url(url: str) -> str:
