@@ -31,6 +31,7 @@ from typing import IO, Any, Iterator
 
 from app import __version__
 from app.private_output import OutputError, PrivateOutput
+from app.small_files import FileRefused, open_regular
 from app.ws_url import without_credentials
 
 log = logging.getLogger("kalshi_dash.recording")
@@ -138,8 +139,6 @@ class RecordingFile:
     def load(cls, path: str | Path) -> "RecordingFile":
         """Read a recording through once; raise :class:`RecordingError` when it is not one."""
         path = Path(path)
-        if not path.is_file():
-            raise RecordingError(f"recording not found: {path}")
         total = skipped = 0
         with _reading(path) as lines:
             header = _header(path, next(lines, None))
@@ -166,7 +165,11 @@ def _reading(path: Path) -> Iterator[Iterator[tuple[int, bytes]]]:
     """The numbered lines of the file at ``path`` (gunzipped when it ends in .gz); every problem
     reading it is a :class:`RecordingError`."""
     try:
-        raw = open(path, "rb")
+        raw = open_regular(path)
+    except FileNotFoundError:
+        raise RecordingError(f"recording not found: {path}") from None
+    except FileRefused as exc:
+        raise RecordingError(f"cannot replay {path}: {exc}") from None
     except OSError as exc:
         raise RecordingError(f"cannot read {path}: {exc.strerror or exc}") from None
     with raw:

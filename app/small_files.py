@@ -1,4 +1,5 @@
-"""Reading a small file (a key, a config) safely: regular files only, never more than a limit.
+"""Opening files named by the user safely: regular files only, and small files never more than
+a limit.
 
 A path that names a FIFO, a device or a directory is refused without blocking (the file is
 opened with ``O_NONBLOCK`` and checked with ``fstat`` before any read), and a file larger than
@@ -8,9 +9,11 @@ line, not an endless read or a hang.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import stat
 from pathlib import Path
+from typing import BinaryIO
 
 MAX_SMALL_FILE = 2**20  # 1 MiB: a PEM key is a few KB, a config file a few KB
 
@@ -32,24 +35,30 @@ def file_kind(mode: int) -> str:
     return "a regular file" if stat.S_ISREG(mode) else "a special file"
 
 
-def read_small_file(path: str | os.PathLike[str], limit: int = MAX_SMALL_FILE) -> bytes:
-    """The bytes of the regular file at ``path``; :class:`FileRefused` when it is not a regular
-    file or holds more than ``limit`` bytes; OSError when it cannot be opened or read."""
+def open_regular(path: str | os.PathLike[str]) -> BinaryIO:
+    """The regular file at ``path`` open for reading; :class:`FileRefused` when it is anything
+    else (checked before any read, without blocking); OSError when it cannot be opened."""
     descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     try:
         mode = os.fstat(descriptor).st_mode
         if not stat.S_ISREG(mode):
             raise FileRefused(f"it is {file_kind(mode)}, not a regular file")
-        chunks: list[bytes] = []
-        size = 0
-        while size <= limit and (chunk := os.read(descriptor, limit + 1 - size)):
-            chunks.append(chunk)
-            size += len(chunk)
-    finally:
+        fcntl.fcntl(descriptor, fcntl.F_SETFL, fcntl.fcntl(descriptor, fcntl.F_GETFL) & ~os.O_NONBLOCK)
+        return os.fdopen(descriptor, "rb")
+    except BaseException:
         os.close(descriptor)
+        raise
+
+
+def read_small_file(path: str | os.PathLike[str], limit: int = MAX_SMALL_FILE) -> bytes:
+    """The bytes of the regular file at ``path``; :class:`FileRefused` when it is not a regular
+    file or holds more than ``limit`` bytes; OSError when it cannot be opened or read."""
+    with open_regular(path) as file:
+        data = file.read(limit + 1)
+    size = len(data)
     if size > limit:
         raise FileRefused(f"it is larger than {limit // 1024:,} KiB")
-    return b"".join(chunks)
+    return data
 
 
 def read_small_text(path: Path, limit: int = MAX_SMALL_FILE) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import json
+import os
 import tracemalloc
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import pytest
 from app.feed import Feed, FeedConfig
 from app.recording import MAX_LINE_BYTES, RecordingError, RecordingFile, Replay
 from app.state import MarketState
+from tests.cli_support import assert_one_line_error, run_cli
 
 HEADER = json.dumps({"kalshi_dash_recording": 1, "endpoint": "SIM"}) + "\n"
 TICKER = json.dumps({"type": "ticker", "sid": 1, "msg": {"market_ticker": "KX-1", "price_dollars": "0.4100"}})
@@ -109,3 +111,11 @@ async def test_pause_and_step_also_interrupt_a_long_wait(tmp_path: Path) -> None
         replay.set_speed(0)
         await task
     assert replay.position == 3
+
+
+@pytest.mark.parametrize("name, says", [("fifo", "a FIFO"), ("/dev/zero", "a device")])
+def test_a_replay_of_a_fifo_or_device_is_one_line(tmp_path: Path, name: str, says: str) -> None:
+    path = tmp_path / name
+    if name == "fifo":
+        os.mkfifo(path)
+    assert_one_line_error(run_cli(tmp_path, "--replay", str(path)), "cannot replay", says)
