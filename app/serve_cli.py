@@ -57,7 +57,7 @@ def _listen(host: str, port_number: int) -> socket.socket:
 def run(args: argparse.Namespace) -> int:
     """Serve until Ctrl-C."""
     try:
-        from app.serve_guard import Guard, GuardedServer, allowed_hosts, host_header, new_token
+        from app.serve_guard import Guard, GuardedServer, allowed_hosts, new_token
     except ImportError:
         print(f"{PROG}: textual-serve is not installed; run: pip install 'kalshi-dash[serve]'", file=sys.stderr)
         return 2
