@@ -22,6 +22,8 @@ from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+from app.small_files import FileRefused, read_small_file
+
 WS_PATH = "/trade-api/ws/v2"
 ENV_KEY_ID = "KALSHI_API_KEY_ID"
 ENV_KEY_PATH = "KALSHI_PRIVATE_KEY_PATH"
@@ -98,12 +100,13 @@ def load_private_key(path: str | os.PathLike[str], passphrase: str | bytes | Non
     """
     key_path = Path(path).expanduser()
     try:
-        data = key_path.read_bytes()
+        data = read_small_file(key_path)
     except FileNotFoundError:
         raise AuthError(f"private key file not found: {key_path}; check --private-key "
                         f"(or ${ENV_KEY_PATH})") from None
-    except IsADirectoryError:
-        raise AuthError(f"private key path is a directory, not a file: {key_path}") from None
+    except FileRefused as exc:
+        raise AuthError(f"cannot use private key file {key_path}: {exc}; check --private-key "
+                        f"(or ${ENV_KEY_PATH})") from None
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         raise AuthError(f"cannot read private key file {key_path}: {reason}; it must be a file you "

@@ -39,25 +39,27 @@ rules (see :mod:`app.alerts`); both apply whatever the profile::
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import tempfile
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
-from urllib.parse import urlparse
 
 import platformdirs
 
 from app.alerts import DEFAULT_BURST, DEFAULT_COOLDOWN, DEFAULT_WINDOW, Rule, RuleError, rule_from_table
-from app.auth import ENV_KEY_ID, ENV_KEY_PATH, WS_PATH
+from app.auth import ENV_KEY_ID, ENV_KEY_PATH
+from app.bounds import DAY, number_problem, range_text
 from app.feed import DEMO_URL, PROD_URL
+from app.small_files import FileRefused, read_small_text
+from app.ws_url import UrlError, check_ws_url
 
 ENVIRONMENT_URLS = {"demo": DEMO_URL, "prod": PROD_URL}
 PROFILE_KEYS = frozenset({"env", "key_id", "private_key", "url"})
 TOP_LEVEL_KEYS = frozenset({"default_profile", "profiles", "watchlist", "alerts"})
 ALERTS_KEYS = frozenset({"bell", "cooldown", "burst", "window", "rules"})
+MAX_BURST = 10_000
 
 
 class ConfigError(Exception):
@@ -100,18 +102,29 @@ def config_path(args: argparse.Namespace) -> tuple[Path, bool]:
 
 def read_config(path: Path, explicit: bool) -> dict[str, Any]:
     """The TOML file at ``path`` (empty when it does not exist and was not named explicitly)."""
-    if not path.exists():
-        if explicit:
-            raise ConfigError(f"config file not found: {path}")
-        return {}
+    text = _config_text(path, explicit)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config file {path} has a syntax error: {exc}") from None
-    except OSError as exc:
-        raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from None
+    except RecursionError:
+        raise ConfigError(f"config file {path} nests arrays or tables too deeply") from None
     _no_unknown(path, "", data, TOP_LEVEL_KEYS)
     return data
+
+
+def _config_text(path: Path, explicit: bool) -> str:
+    """The text of the config file ("" when it does not exist and was not named explicitly)."""
+    try:
+        return read_small_text(path)
+    except FileNotFoundError:
+        if explicit:
+            raise ConfigError(f"config file not found: {path}") from None
+        return ""
+    except FileRefused as exc:
+        raise ConfigError(f"cannot use config file {path}: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc.strerror or exc}") from None
 
 
 def _no_unknown(path: Path, where: str, table: dict[str, Any], allowed: frozenset[str]) -> None:
@@ -174,13 +187,14 @@ def load_preferences(path: Path, explicit: bool = False) -> Preferences:
     if not isinstance(bell, bool):
         raise ConfigError(f"config file {path}: [alerts] bell is true or false")
     limits = {}
-    for key, default, kind in (("cooldown", DEFAULT_COOLDOWN, float), ("window", DEFAULT_WINDOW, float),
-                               ("burst", DEFAULT_BURST, int)):
+    for key, default, kind, high in (("cooldown", DEFAULT_COOLDOWN, float, DAY), ("window", DEFAULT_WINDOW, float, DAY),
+                                     ("burst", DEFAULT_BURST, int, MAX_BURST)):
         value = alerts.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 or (
-                kind is int and not isinstance(value, int)):
-            raise ConfigError(f"config file {path}: [alerts] {key} must be a number of "
-                              f"{'notifications' if kind is int else 'seconds'} (0 or more)")
+        problem = number_problem(value, 0, high, integer=kind is int)
+        if problem:
+            unit = "notifications" if kind is int else "seconds"
+            raise ConfigError(f"config file {path}: [alerts] {key} must be a number of {unit} "
+                              f"{range_text(0, high)}; {value!r} {problem}")
         limits[key] = kind(value)
     return Preferences(
         watchlist=tuple(dict.fromkeys(t.strip().upper() for t in watchlist if t.strip())),
@@ -205,14 +219,17 @@ def save_watchlist(path: Path, tickers: Iterable[str]) -> None:
     before it replaces the file, atomically. Raises ConfigError when it cannot be done.
     """
     wanted = list(dict.fromkeys(tickers))
-    line = "watchlist = [" + ", ".join(json.dumps(t) for t in wanted) + "]"
+    line = "watchlist = [" + ", ".join(toml_string(t) for t in wanted) + "]"
+    text = _config_text(path, explicit=False)
     try:
-        text = path.read_text(encoding="utf-8") if path.exists() else ""
         before = tomllib.loads(text)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    except (tomllib.TOMLDecodeError, RecursionError) as exc:
         raise ConfigError(f"cannot save the watchlist: {path} cannot be read ({exc})") from None
     updated = _with_top_level_line(text, "watchlist", line)
-    after = tomllib.loads(updated)
+    try:
+        after: dict[str, Any] | None = tomllib.loads(updated)
+    except (tomllib.TOMLDecodeError, RecursionError):
+        after = None
     before["watchlist"] = wanted
     if after != before:
         raise ConfigError(f"cannot save the watchlist: {path} has a layout this writer does not know")
@@ -232,6 +249,27 @@ def save_watchlist(path: Path, tickers: Iterable[str]) -> None:
         raise ConfigError(f"cannot save the watchlist to {path}: {exc.strerror or exc}") from None
 
 
+def toml_string(text: str) -> str:
+    """``text`` as a TOML basic string: quotes, backslashes and control characters escaped, any
+    other character (an emoji too) written as itself, for the UTF-8 file.
+
+    Raises ConfigError for text that is not valid Unicode (a lone surrogate from a broken escape).
+    """
+    out = ['"']
+    for char in text:
+        code = ord(char)
+        if char in '"\\':
+            out.append("\\" + char)
+        elif code < 0x20 or code == 0x7F:
+            out.append(f"\\u{code:04X}")
+        elif 0xD800 <= code <= 0xDFFF:
+            raise ConfigError(f"cannot save the watchlist: {ascii(text)} is not valid text")
+        else:
+            out.append(char)
+    out.append('"')
+    return "".join(out)
+
+
 def _with_top_level_line(text: str, key: str, line: str) -> str:
     """``text`` with the top-level assignment of ``key`` (possibly over several lines) replaced by
     ``line``, or ``line`` added before the first table."""
@@ -241,12 +279,8 @@ def _with_top_level_line(text: str, key: str, line: str) -> str:
         name = lines[start].split("=", 1)[0].strip()
         if "=" not in lines[start] or name.strip('"\'') != key:
             continue
-        for end in range(start + 1, len(lines) + 1):  # the shortest run of lines that parses
-            try:
-                tomllib.loads("\n".join(lines[start:end]))
-            except tomllib.TOMLDecodeError:
-                continue
-            return "\n".join([*lines[:start], line, *lines[end:]]) + "\n"
+        end = _value_end(lines, start)
+        return "\n".join([*lines[:start], line, *lines[end:]]) + "\n"
     head = lines[:first_table]
     while head and not head[-1].strip():
         head.pop()
@@ -254,19 +288,63 @@ def _with_top_level_line(text: str, key: str, line: str) -> str:
     return "\n".join([*head, line, *([""] if tail else []), *tail]) + "\n"
 
 
+def _value_end(lines: list[str], start: int) -> int:
+    """The index of the line after the value assigned on ``lines[start]``, found in one pass.
+
+    A TOML value spans several lines only inside brackets or braces, or inside a multi-line
+    string; comments and strings may hold brackets. The caller checks the result by parsing it.
+    """
+    text = "\n".join(lines[start:]) + "\n"
+    position, line, depth = text.index("=") + 1, start, 0
+    while position < len(text):
+        char = text[position]
+        if char in "\"'":
+            end = _string_end(text, position)
+            line += text.count("\n", position, end)
+            position = end
+            continue
+        if char == "#":
+            position = text.index("\n", position)
+            continue
+        if char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth -= 1
+        elif char == "\n":
+            line += 1
+            if depth <= 0:
+                return line
+        position += 1
+    return len(lines)
+
+
+def _string_end(text: str, start: int) -> int:
+    """The index after the TOML string opening at ``text[start]``: basic or literal, on one line
+    or multi-line (whose closing quotes may be followed by up to two more quotes)."""
+    quote = text[start]
+    delimiter = quote * 3 if text.startswith(quote * 3, start) else quote
+    position = start + len(delimiter)
+    while position < len(text):
+        if quote == '"' and text[position] == "\\":
+            position += 2
+            continue
+        if text.startswith(delimiter, position):
+            end = position + len(delimiter)
+            while len(delimiter) == 3 and end < len(text) and text[end] == quote and end - position < 5:
+                end += 1
+            return end
+        if len(delimiter) == 1 and text[position] == "\n":  # unterminated: the parser says so
+            return position
+        position += 1
+    return len(text)
+
+
 def check_url(url: str) -> str:
-    """``url`` if it is a ws/wss URL; raise ConfigError saying what is wrong otherwise."""
-    parsed = urlparse(url)
-    expected = f"expected ws://HOST[:PORT]{WS_PATH} or wss://HOST{WS_PATH}"
-    if parsed.scheme not in ("ws", "wss") or not parsed.hostname:
-        raise ConfigError(f"bad URL {url!r}: {expected}")
+    """``url`` if it is a usable ws/wss endpoint URL (see :mod:`app.ws_url`); else ConfigError."""
     try:
-        parsed.port
-    except ValueError:
-        raise ConfigError(f"bad URL {url!r}: the port is not a number; {expected}") from None
-    if not parsed.path.endswith(WS_PATH):  # the handshake signs this path: no other can succeed
-        raise ConfigError(f"bad URL {url!r}: the path must end in {WS_PATH}; {expected}")
-    return url
+        return check_ws_url(url)
+    except UrlError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def resolve(args: argparse.Namespace) -> ConnectionSettings:

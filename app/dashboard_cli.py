@@ -14,12 +14,14 @@ import sys
 from typing import Any
 
 from app.auth import AuthError
+from app.bounds import flag_number
 from app.config import ConfigError, add_connection_arguments, preferences, resolve
 from app.endpoint import Endpoint, load_key, open_endpoint
 from app.recording import RecordingError, RecordingFile
 from app.state import MarketState
 
 PROG = "kalshi-dash"
+MAX_SPEED = 1024.0  # the fastest replay pace, as with the + key
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -31,7 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--light", action="store_true", help="start with the light theme")
     parser.add_argument("--replay", metavar="FILE",
                         help="play a recording (from `kalshi-dash record`) instead of connecting")
-    parser.add_argument("--speed", type=float, default=1.0, metavar="X",
+    parser.add_argument("--speed", type=flag_number(0, MAX_SPEED), default=1.0, metavar="X",
                         help="replay speed: 1 as recorded, 10 ten times faster, 0 as fast as possible")
     parser.add_argument("--record", metavar="FILE",
                         help="record every frame to FILE while the dashboard runs (R starts/stops)")
@@ -46,8 +48,6 @@ def sim_options(args: argparse.Namespace) -> dict[str, Any]:
 def run(args: argparse.Namespace) -> int:
     """Start the dashboard; 2 for bad flags, keys or recordings, else the app's return code."""
     try:
-        if args.speed < 0:
-            raise ConfigError(f"--speed must be 0 or more, not {args.speed:g}")
         recording = RecordingFile.load(args.replay) if args.replay else None
         if recording is not None and args.record:
             raise ConfigError("--record and --replay cannot be used together")

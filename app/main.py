@@ -30,7 +30,7 @@ from app.feed_status import FeedErrorInfo
 from app.screens.dashboard import DashboardScreen
 from app.screens.help import HelpScreen, help_sections
 from app.screens.subscribe import SubscribeDialog, SubscriptionRequest
-from app.recording import Recorder, RecordingFile, Replay
+from app.recording import Recorder, RecordingError, RecordingFile, Replay
 from app.state import MarketState
 from app.watchlist import Watchlist
 
@@ -191,9 +191,8 @@ class KalshiDashApp(App[int]):
     def _start_recording(self, feed: Feed, path: str) -> None:
         try:
             recorder = Recorder(path, feed.recording_header())
-        except OSError as exc:
-            self.notify(f"cannot write {path}: {exc.strerror or exc}", title="recording failed",
-                        severity="error", markup=False)
+        except RecordingError as exc:
+            self.notify(str(exc), title="recording failed", severity="error", markup=False)
             return
         feed.start_recording(recorder)
         self.notify(f"recording to {path}", title="recording", markup=False)

@@ -15,11 +15,12 @@ import time
 
 from app import protocol as p
 from app.auth import AuthError
+from app.bounds import DAY, flag_number
 from app.config import ConfigError, add_connection_arguments, resolve
 from app.endpoint import DEFAULT_CHANNELS, open_endpoint, want_defaults
 from app.feed import Feed, NullSink
 from app.feed_status import ConnectionState, FeedErrorInfo, FeedStatusSnapshot
-from app.recording import Recorder
+from app.recording import Recorder, RecordingError
 from app.state import MarketState
 
 PROG = "kalshi-dash record"
@@ -41,12 +42,14 @@ class _Startup(NullSink):
             self.failed.set()
 
 
-def _startup_problem(feed: Feed, url: str) -> str:
+def _startup_problem(feed: Feed, url: str, task: asyncio.Task[None]) -> str:
     """One line for a recording that could not start: the rejected key, or the host."""
     status = feed.status()
     if status.state is ConnectionState.AUTH_REJECTED:
         return status.detail
-    return (f"cannot connect to {url}: {status.detail or 'no answer'}; check the address (--url or --env) "
+    failure = task.exception() if task.done() and not task.cancelled() else None
+    detail = type(failure).__name__ if failure is not None else status.detail or "no answer"
+    return (f"cannot connect to {url}: {detail}; check the address (--url or --env) "
             "and the network, then try again")
 
 
@@ -58,7 +61,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"channels, comma-separated (default: {','.join(DEFAULT_CHANNELS)})")
     parser.add_argument("--market", action="append", default=[], metavar="TICKER",
                         help="order book market (repeatable)")
-    parser.add_argument("--duration", type=float, metavar="S", help="stop after S seconds")
+    parser.add_argument("--duration", type=flag_number(0, 366 * DAY, above_low=True), metavar="S",
+                        help="stop after S seconds")
     add_connection_arguments(parser)
 
 
@@ -91,9 +95,8 @@ def run(args: argparse.Namespace) -> int:
 def _recorder(path: str, header: dict[str, object]) -> Recorder:
     try:
         return Recorder(path, header)
-    except OSError as exc:
-        raise ConfigError(f"cannot write the recording to {path}: {exc.strerror or exc}; "
-                          "choose another -o FILE") from None
+    except RecordingError as exc:
+        raise ConfigError(f"{exc}; choose another -o FILE") from None
 
 
 async def _record(args: argparse.Namespace, settings, channels: list[str] | None) -> int:
@@ -116,13 +119,13 @@ async def _record(args: argparse.Namespace, settings, channels: list[str] | None
     failed = asyncio.create_task(startup.failed.wait())
     started = time.monotonic()
     problem: str | None = None
+    interrupted = False
     try:
         while not task.done():
             if args.duration is not None and time.monotonic() - started >= args.duration:
                 break
             await asyncio.wait({task, failed}, timeout=1.0, return_when=asyncio.FIRST_COMPLETED)
             if startup.failed.is_set():
-                problem = _startup_problem(feed, endpoint.feed_config.url)
                 break
             recorder.flush_if_due()
             if not startup.connected:
@@ -132,16 +135,20 @@ async def _record(args: argparse.Namespace, settings, channels: list[str] | None
                   f"{status.messages_per_second:,.0f} msg/s, {status.state.value}   ",
                   end="", file=sys.stderr, flush=True)
     except asyncio.CancelledError:
-        pass
+        interrupted = True
     finally:
         failed.cancel()
         await feed.stop()
         with contextlib.suppress(Exception):
             await asyncio.wait_for(task, 5)
-        recorder.close()
+        if not startup.connected:  # nothing was recorded: no summary, no file left behind
+            problem = ("stopped before connecting: nothing was recorded" if interrupted
+                       else _startup_problem(feed, endpoint.feed_config.url, task))
+            recorder.discard()
+        else:
+            recorder.close()
         await endpoint.aclose()
-    if problem is not None:  # nothing was recorded: no summary, no empty file left behind
-        recorder.path.unlink(missing_ok=True)
+    if problem is not None:
         print(f"{PROG}: {problem}", file=sys.stderr)
         return 2
     elapsed = time.monotonic() - started

@@ -2,7 +2,10 @@
 
 Each browser tab runs its own ``kalshi-dash`` process with its own connection. The server binds
 to 127.0.0.1 by default: the data (and, with a key, the account) is the user's alone, so binding
-to another address is allowed only with a clear warning.
+to another address is allowed only with a clear warning. Only the URL it prints opens the
+dashboard: it holds a random token of this run; requests naming another host, coming from
+another site's page, or beyond ``--max-sessions`` open dashboards are refused
+(:mod:`app.serve_guard`).
 """
 
 from __future__ import annotations
@@ -10,15 +13,22 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import shlex
+import socket
 import sys
 
+from app.bounds import flag_number, port
+
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
+PROG = "kalshi-dash serve"
+MAX_SESSIONS = 64
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Flags of ``kalshi-dash serve``; anything after ``--`` goes to each tab's dashboard."""
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    parser.add_argument("--port", type=port, default=8000, help="port to listen on (default 8000; 0: any free port)")
+    parser.add_argument("--max-sessions", type=flag_number(1, MAX_SESSIONS, integer=True), default=2, metavar="N",
+                        help="dashboards open at once, each its own process (default 2)")
     parser.add_argument("dashboard_args", nargs=argparse.REMAINDER, metavar="-- DASHBOARD FLAGS",
                         help="flags for the dashboard in each tab, e.g. -- --market KXFED-26DEC-T4")
 
@@ -39,21 +49,31 @@ def dashboard_command(dashboard_args: list[str]) -> str:
     return shlex.join([sys.executable, "-m", "app.cli", *args])
 
 
+def _listen(host: str, port_number: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    return socket.create_server((host, port_number), family=family)
+
+
 def run(args: argparse.Namespace) -> int:
     """Serve until Ctrl-C."""
     try:
-        from textual_serve.server import Server
+        from app.serve_guard import Guard, GuardedServer, allowed_hosts, new_token
     except ImportError:
-        print("kalshi-dash serve: textual-serve is not installed; run: pip install 'kalshi-dash[serve]'",
-              file=sys.stderr)
+        print(f"{PROG}: textual-serve is not installed; run: pip install 'kalshi-dash[serve]'", file=sys.stderr)
         return 2
-    if not 0 < args.port < 65536:
-        print(f"kalshi-dash serve: bad port {args.port}: use 1-65535", file=sys.stderr)
+    loopback = is_loopback(args.host)
+    try:
+        listening = _listen(args.host, args.port)
+    except OSError as exc:
+        print(f"{PROG}: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}; choose another "
+              "--host or --port (0: any free port)", file=sys.stderr)
         return 2
-    if not is_loopback(args.host):
-        print(f"kalshi-dash serve: WARNING: binding to {args.host} lets other machines open your "
-              "dashboard and see your data; there is no login", file=sys.stderr)
-    server = Server(dashboard_command(args.dashboard_args), host=args.host, port=args.port, title="kalshi-dash")
-    print(f"kalshi-dash serve: open http://{args.host}:{args.port} in your browser", file=sys.stderr)
+    if not loopback:
+        print(f"{PROG}: WARNING: binding to {args.host} lets other machines reach your dashboard: anyone "
+              "who learns the URL printed below sees your data", file=sys.stderr)
+    bound_port = listening.getsockname()[1]
+    guard = Guard(new_token(), allowed_hosts(args.host, bound_port, loopback), args.max_sessions)
+    server = GuardedServer(dashboard_command(args.dashboard_args), listening, guard, title="kalshi-dash")
+    print(f"{PROG}: open {server.public_url}/?token={guard.token} in your browser", file=sys.stderr, flush=True)
     server.serve()
     return 0

@@ -1,11 +1,13 @@
 """The watchlist: the markets the user starred (``f`` on the grid), in the order starred.
 
-Pure data; the app saves it to the config file (:func:`app.config.save_watchlist`) on each change.
+Pure data; the app saves it to the config file (:func:`app.config.save_watchlist`) on each change,
+through a :class:`BackgroundSaver` so that the screen never waits for the disk.
 """
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator
+import asyncio
+from typing import Callable, Iterable, Iterator
 
 
 class Watchlist:
@@ -30,3 +32,22 @@ class Watchlist:
             return False
         self._tickers[ticker] = None
         return True
+
+
+class BackgroundSaver:
+    """Runs saves in a worker thread, one at a time and in order; a save that a newer one
+    supersedes while it waits for its turn is skipped (the newer one writes everything)."""
+
+    def __init__(self) -> None:
+        self._lock = asyncio.Lock()
+        self._latest = 0
+
+    async def save(self, write: Callable[[], None]) -> bool:
+        """Run ``write`` in a thread once the saves before it are done; False when skipped."""
+        self._latest += 1
+        mine = self._latest
+        async with self._lock:
+            if mine != self._latest:
+                return False
+            await asyncio.to_thread(write)
+            return True

@@ -34,8 +34,8 @@ def test_round_trip_plain_and_gzip(tmp_path: Path, name: str) -> None:
     loaded = RecordingFile.load(path)
     assert loaded.header["endpoint"] == "SIM"
     assert loaded.header["markets"] == ["KX-1"]
-    assert [f.frame for f in loaded.frames] == [SUBSCRIBED, SNAPSHOT, DELTA]
-    assert [f.received for f in loaded.frames] == [1000.0, 1001.0, 1002.0]
+    assert [f.frame for f in loaded.frames()] == [SUBSCRIBED, SNAPSHOT, DELTA]
+    assert [f.received for f in loaded.frames()] == [1000.0, 1001.0, 1002.0]
     assert loaded.skipped == 0
     if name.endswith(".gz"):
         assert path.read_bytes()[:2] == b"\x1f\x8b"
@@ -49,7 +49,7 @@ def test_truncated_and_corrupt_lines_are_counted_and_skipped(tmp_path: Path) -> 
     lines.insert(2, "{not json")
     path.write_text("\n".join(lines)[:-15])  # cut the last line short
     loaded = RecordingFile.load(path)
-    assert [f.frame for f in loaded.frames] == [SUBSCRIBED, SNAPSHOT]
+    assert [f.frame for f in loaded.frames()] == [SUBSCRIBED, SNAPSHOT]
     assert loaded.skipped == 2
 
 
@@ -59,8 +59,8 @@ def test_truncated_gzip_stream_keeps_what_is_whole(tmp_path: Path) -> None:
     data = path.read_bytes()
     path.write_bytes(data[: len(data) - 20])
     loaded = RecordingFile.load(path)
-    assert 0 < len(loaded.frames) <= 150
-    assert loaded.frames[0].frame == SUBSCRIBED
+    assert 0 < loaded.total <= 150
+    assert next(loaded.frames()).frame == SUBSCRIBED
 
 
 @pytest.mark.parametrize(
@@ -94,8 +94,10 @@ def test_recorder_flushes_before_close(tmp_path: Path) -> None:
     recorder(SUBSCRIBED, 1.0)
     recorder._last_flush -= 2  # a second has passed since the last flush
     recorder(SNAPSHOT, 2.0)
-    assert len(path.read_text().splitlines()) == 3  # header and both frames on disk while open
+    assert len(recorder.partial_path.read_text().splitlines()) == 3  # header and both frames on disk while open
+    assert not path.exists()  # the name is taken when the recording is complete
     recorder.close()
+    assert len(path.read_text().splitlines()) == 3 and not recorder.partial_path.exists()
 
 
 async def test_replay_rebuilds_the_book_and_refuses_commands(tmp_path: Path) -> None:

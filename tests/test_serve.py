@@ -1,58 +1,124 @@
-"""Browser mode: ``kalshi-dash serve`` answers the page over HTTP on loopback."""
+"""Browser mode: ``kalshi-dash serve`` answers only its own page, with this run's token.
+
+Every test runs the real command in a subprocess and talks to it over loopback with real HTTP and
+WebSocket clients (aiohttp). A page on another origin once drove the dashboard (read the screen,
+typed keys, quit it) and six sockets started six dashboard processes.
+"""
 
 from __future__ import annotations
 
-import socket
-import subprocess
+import asyncio
+import contextlib
+import re
 import sys
-import time
-import urllib.error
-import urllib.request
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
 
+import aiohttp
 import pytest
 
 from app.serve_cli import dashboard_command, is_loopback
+from app.serve_guard import COOKIE
+from tests.cli_support import ROOT, TIMEOUT, clean_env
 
 pytest.importorskip("textual_serve")
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+REPLAY = ROOT / "tests" / "data" / "sim-session.jsonl.gz"
 
 
-def _fetch_when_up(url: str, process: subprocess.Popen[bytes], limit: float = 20.0) -> str:
-    """GET ``url`` as soon as the server accepts connections (fails if it exits or never does)."""
-    deadline = time.monotonic() + limit
-    while True:
-        if process.poll() is not None:
-            raise AssertionError(f"server exited early: {process.stderr.read().decode()}")  # type: ignore[union-attr]
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                assert response.status == 200
-                return response.read().decode()
-        except (urllib.error.URLError, ConnectionError):
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.1)  # the server gives no readiness signal: retry the connection
+@dataclass
+class Served:
+    """A running ``kalshi-dash serve``: its base URL (``http://127.0.0.1:PORT``) and token."""
+
+    base: str
+    token: str
+    process: asyncio.subprocess.Process
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.base).netloc
 
 
-def test_serve_answers_the_page_on_loopback() -> None:
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "app.cli", "serve", "--port", str(port), "--", "--seed", "3"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-    )
+@contextlib.asynccontextmanager
+async def serving(tmp_path: Path, *flags: str) -> AsyncIterator[Served]:
+    """Start ``kalshi-dash serve --port 0 FLAGS``; the URL it prints is live when printed."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "app.cli", "serve", "--port", "0", *flags,
+        "--", "--replay", str(REPLAY), "--speed", "0",
+        cwd=ROOT, env=clean_env(tmp_path), stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     try:
-        page = _fetch_when_up(f"http://127.0.0.1:{port}/", process)
-        assert "kalshi-dash" in page
-        assert f"ws://127.0.0.1:{port}/ws" in page
+        assert process.stderr is not None
+        async with asyncio.timeout(TIMEOUT):
+            line = (await process.stderr.readline()).decode()
+        found = re.search(r"open (http://\S+)/\?token=(\S+) in your browser", line)
+        assert found, line
+        yield Served(found.group(1), found.group(2), process)
     finally:
         process.terminate()
-        _, err = process.communicate(timeout=10)
-    assert b"WARNING" not in err
-    assert f"http://127.0.0.1:{port}".encode() in err
+        async with asyncio.timeout(TIMEOUT):
+            await process.communicate()
+
+
+async def test_the_printed_url_opens_the_page_and_sets_a_private_cookie(tmp_path: Path) -> None:
+    jar = aiohttp.CookieJar(unsafe=True)  # keeps cookies of IP-address hosts, as a browser does
+    async with serving(tmp_path) as served, aiohttp.ClientSession(cookie_jar=jar) as http:
+        async with http.get(f"{served.base}/?token={served.token}", allow_redirects=False) as response:
+            assert response.status == 303 and response.headers["Location"] == "/"
+            cookie = response.cookies[COOKIE]
+            assert cookie.value == served.token and cookie["httponly"] and cookie["samesite"] == "Strict"
+        async with http.get(f"{served.base}/") as response:  # the cookie, now
+            page = await response.text()
+            assert response.status == 200 and "kalshi-dash" in page
+            assert f"ws://{served.host}/ws" in page and served.token not in page
+
+
+async def test_foreign_hosts_origins_and_missing_or_wrong_tokens_are_refused(tmp_path: Path) -> None:
+    async with serving(tmp_path) as served, aiohttp.ClientSession() as http:
+        port = served.host.rsplit(":", 1)[1]
+        token = {"token": served.token}
+        refused = [
+            ("no token", f"{served.base}/", {}, {}),
+            ("wrong token", f"{served.base}/", {"token": "x" + served.token[1:]}, {}),
+            ("rebound name", f"{served.base}/", token, {"Host": f"attacker.example:{port}"}),
+            ("foreign origin", f"{served.base}/", token, {"Origin": "http://attacker.example"}),
+            ("ws: no token", f"{served.base}/ws", {}, {"Origin": served.base}),
+            ("ws: wrong token", f"{served.base}/ws", {"token": served.token[:-1]}, {"Origin": served.base}),
+            ("ws: foreign origin", f"{served.base}/ws", token, {"Origin": "http://attacker.example"}),
+            ("ws: rebound name", f"{served.base}/ws", token,
+             {"Host": f"attacker.example:{port}", "Origin": f"http://attacker.example:{port}"}),
+            ("download", f"{served.base}/download/anything", {}, {}),
+        ]
+        for what, url, query, headers in refused:
+            async with http.get(url, params=query, headers=headers, allow_redirects=False) as response:
+                assert response.status == 403, what
+                assert served.token not in await response.text(), what
+        async with http.get(f"{served.base}/static/js/textual.js") as response:
+            assert response.status == 200  # textual-serve's own script needs no token
+
+
+async def test_the_right_token_opens_a_session_and_the_cap_holds(tmp_path: Path) -> None:
+    async with serving(tmp_path, "--max-sessions", "1") as served, aiohttp.ClientSession() as http:
+        url = f"{served.base}/ws?width=80&height=24"
+        headers = {"Cookie": f"{COOKIE}={served.token}"}
+        async with http.ws_connect(url, origin=served.base, headers=headers) as first:
+            async with asyncio.timeout(TIMEOUT):
+                message = await first.receive()  # the dashboard process draws its first screen
+            assert message.type in (aiohttp.WSMsgType.BINARY, aiohttp.WSMsgType.TEXT), message
+            with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+                await http.ws_connect(url, origin=served.base, headers=headers)
+            assert refused.value.status == 503
+        async with asyncio.timeout(TIMEOUT):  # the first closed: its place is free again
+            while True:
+                try:
+                    second = await http.ws_connect(url, origin=served.base, headers=headers)
+                except aiohttp.WSServerHandshakeError as exc:
+                    assert exc.status == 503
+                    await asyncio.sleep(0.05)  # the server has not yet seen the close
+                    continue
+                await second.close()
+                break
 
 
 def test_only_loopback_counts_as_private() -> None:

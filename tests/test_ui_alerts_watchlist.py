@@ -123,6 +123,7 @@ async def test_f_stars_markets_saved_in_the_config_and_w_shows_only_them(tmp_pat
         await pilot.press("f", "down", "down", "f")
         assert str(grid.get_cell(first, "starred")).strip() == STAR
         assert str(grid.get_cell(everything[1], "starred")).strip() == ""
+        await app.workers.wait_for_complete()  # saved in a thread
         assert load_preferences(config).watchlist == (first, third)
         assert "[profiles.demo]" in config.read_text()
         await pilot.press("w")
@@ -131,6 +132,7 @@ async def test_f_stars_markets_saved_in_the_config_and_w_shows_only_them(tmp_pat
         grid.show_ticker(first)
         await pilot.press("f")  # unstarred: gone from the watchlist view
         assert grid.visible_tickers() == [third]
+        await app.workers.wait_for_complete()
         assert load_preferences(config).watchlist == (third,)
         await pilot.press("w")
         assert grid.visible_tickers() == everything

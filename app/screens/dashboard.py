@@ -12,8 +12,10 @@ event's strikes side by side) · 8 Integrity (per subscription and per book) · 
 
 from __future__ import annotations
 
+import functools
 import itertools
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Iterable
 
 from rich.text import Text
@@ -34,7 +36,7 @@ from app.integrity import IntegrityReport, NotificationCounts, RateMeter, market
 from app.messages import FeedError, FeedStatus, StateChanged, SubscriptionsChanged, BookChanged
 from app.screens.alert_dialog import AlertDialog
 from app.state import Kind, MarketState
-from app.watchlist import Watchlist
+from app.watchlist import BackgroundSaver, Watchlist
 from widgets.alert_rules_table import AlertRulesTable
 from widgets.alerts_panel import AlertsPanel
 from widgets.depth_ladder import DepthLadder
@@ -106,6 +108,7 @@ class DashboardScreen(Screen[None]):
         self.environment = environment
         self.initial_markets = list(markets)
         self.watchlist = watchlist if watchlist is not None else Watchlist()
+        self._watchlist_saver = BackgroundSaver()
         self.alerts = alerts if alerts is not None else AlertCenter(state)
         self.fanout = FanOut(self, state)
         self._changed_kinds = Kind.NONE
@@ -315,10 +318,13 @@ class DashboardScreen(Screen[None]):
     @on(TickerGrid.StarToggled)
     def _star_toggled(self, event: TickerGrid.StarToggled) -> None:
         path = self.dash_app.preferences.path
-        if path is None:
-            return
+        if path is not None:
+            self.run_worker(self._save_watchlist(path, list(self.watchlist)), group="watchlist")
+
+    async def _save_watchlist(self, path: Path, tickers: list[str]) -> None:
+        """Save the watchlist in a thread: a large config file never holds the screen up."""
         try:
-            save_watchlist(path, list(self.watchlist))
+            await self._watchlist_saver.save(functools.partial(save_watchlist, path, tickers))
         except ConfigError as exc:
             self.notify(str(exc), title="watchlist not saved", severity="warning", markup=False)
 

@@ -19,23 +19,23 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from app.auth import AuthError, load_private_key
+from app.bounds import DAY, flag_number, port
 from app.simulator.config import SimConfig
 from app.simulator.faults import FRAME_FAULTS, HANDSHAKE_STATUSES
 from app.simulator.server import Simulator
+from app.small_files import FileRefused, read_small_file
 
 DEMO_KEY_ID = "sim-demo-key"
 DEMO_KEY_FILE = "demo-key.pem"
+MAX_EVENTS = 1_000
+MAX_MARKETS = 20_000
+MAX_RATE = 1e6  # market actions per second
+count = flag_number(1, 10**9, integer=True)  # "every N-th" and "N times" fault flags
 
 
-def port(text: str) -> int:
-    """A TCP port number (0: any free port), for argparse."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
-    if not 0 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"{value} is not a port: use 1-65535, or 0 for any free port")
-    return value
+def seconds(above_zero: bool = False) -> Callable[[str], float]:
+    """An argparse ``type`` for a time in seconds, up to a day."""
+    return flag_number(0, DAY, above_low=above_zero)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -45,9 +45,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add("--host", dest="sim_host", metavar="HOST", default="127.0.0.1", help="address to listen on")
     add("--port", dest="sim_port", metavar="PORT", type=port, default=8765, help="port (0: any free port)")
     add("--seed", dest="sim_seed", metavar="N", type=int, default=defaults.seed, help="random seed")
-    add("--events", dest="sim_events", metavar="N", type=int, default=defaults.events, help="events")
-    add("--markets", dest="sim_markets", metavar="N", type=int, default=defaults.markets, help="markets")
-    add("--rate", dest="sim_rate", metavar="PER_SECOND", type=float, default=defaults.rate,
+    add("--events", dest="sim_events", metavar="N", type=flag_number(1, MAX_EVENTS, integer=True),
+        default=defaults.events, help="events")
+    add("--markets", dest="sim_markets", metavar="N", type=flag_number(1, MAX_MARKETS, integer=True),
+        default=defaults.markets, help="markets")
+    add("--rate", dest="sim_rate", metavar="PER_SECOND", type=flag_number(0, MAX_RATE), default=defaults.rate,
         help="market actions per second (0: paused)")
     parser.add_argument("--legacy", dest="sim_legacy", action="store_true",
                         help="behave as the 2025 reference describes instead of today's production")
@@ -55,9 +57,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="accept unsigned connections (private channels answer error 9)")
     parser.add_argument("--firehose", dest="sim_firehose", action="store_true",
                         help="send market activity as fast as the socket takes it")
-    add("--ping-interval", dest="sim_ping_interval", metavar="SECONDS", type=float,
+    add("--ping-interval", dest="sim_ping_interval", metavar="SECONDS", type=seconds(above_zero=True),
         default=defaults.ping_interval, help="seconds between heartbeat pings")
-    add("--clock-skew", dest="sim_clock_skew", metavar="SECONDS", type=float, default=defaults.clock_skew,
+    add("--clock-skew", dest="sim_clock_skew", metavar="SECONDS", type=seconds(), default=defaults.clock_skew,
         help="largest accepted handshake timestamp skew, seconds")
     parser.add_argument("--key-id", dest="sim_key_ids", action="append", default=[], metavar="ID",
                         help="register this key id (pair each with --public-key)")
@@ -66,21 +68,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data-dir", dest="sim_data_dir", metavar="DIR", type=Path, default=None,
                         help="where the demo key is kept (default: the user data dir)")
     faults = parser.add_argument_group("faults")
-    faults.add_argument("--drop-every", dest="sim_drop_every", type=float, metavar="SECONDS",
+    faults.add_argument("--drop-every", dest="sim_drop_every", type=seconds(above_zero=True), metavar="SECONDS",
                         help="drop every connection every SECONDS")
     for name in FRAME_FAULTS:
         flag = name.replace("_", "-")
-        faults.add_argument(f"--{flag}-every", dest=f"sim_{name}_every", type=int, metavar="N",
+        faults.add_argument(f"--{flag}-every", dest=f"sim_{name}_every", type=count, metavar="N",
                             help=f"{name.replace('_', ' ')} fault on every N-th data frame")
-    faults.add_argument("--stall-every", dest="sim_stall_every", type=float, metavar="SECONDS",
+    faults.add_argument("--stall-every", dest="sim_stall_every", type=seconds(above_zero=True), metavar="SECONDS",
                         help="stall every SECONDS")
-    faults.add_argument("--stall-for", dest="sim_stall_for", type=float, default=5.0, metavar="SECONDS",
+    faults.add_argument("--stall-for", dest="sim_stall_for", type=seconds(), default=5.0, metavar="SECONDS",
                         help="length of each stall (default 5)")
     faults.add_argument("--data-envelope", dest="sim_data_envelope", action="store_true",
                         help="put payloads under 'data' instead of 'msg'")
     faults.add_argument("--reject-handshakes", dest="sim_reject_status", type=int, choices=HANDSHAKE_STATUSES,
                         help="reject the first handshakes with this HTTP status")
-    faults.add_argument("--reject-count", dest="sim_reject_count", type=int, default=1, metavar="N",
+    faults.add_argument("--reject-count", dest="sim_reject_count", type=count, default=1, metavar="N",
                         help="how many handshakes --reject-handshakes rejects (default 1)")
 
 
@@ -113,8 +115,8 @@ def demo_key(data_dir: Path | None = None) -> tuple[rsa.RSAPrivateKey, Path]:
 def load_public_key(path: str) -> rsa.RSAPublicKey:
     """An RSA public key from a PEM file."""
     try:
-        key = serialization.load_pem_public_key(Path(path).expanduser().read_bytes())
-    except (OSError, ValueError) as exc:
+        key = serialization.load_pem_public_key(read_small_file(Path(path).expanduser()))
+    except (OSError, ValueError, FileRefused) as exc:
         raise AuthError(f"cannot read a PEM public key from {path}: {exc}") from None
     if not isinstance(key, rsa.RSAPublicKey):
         raise AuthError(f"{path} is not an RSA public key")
