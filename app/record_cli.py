@@ -20,6 +20,7 @@ from app.endpoint import DEFAULT_CHANNELS, open_endpoint, want_defaults
 from app.feed import Feed, NullSink
 from app.feed_status import ConnectionState, FeedErrorInfo, FeedStatusSnapshot
 from app.recording import Recorder
+from app.sanitize import printable
 from app.state import MarketState
 
 PROG = "kalshi-dash record"
@@ -142,13 +143,13 @@ async def _record(args: argparse.Namespace, settings, channels: list[str] | None
         await endpoint.aclose()
     if problem is not None:  # nothing was recorded: no summary, no empty file left behind
         recorder.path.unlink(missing_ok=True)
-        print(f"{PROG}: {problem}", file=sys.stderr)
+        print(f"{PROG}: {printable(problem)}", file=sys.stderr)
         return 2
     elapsed = time.monotonic() - started
     print(f"\nrecorded {recorder.frames:,} frames ({recorder.bytes / 1e6:.2f} MB) in {elapsed:.1f} s "
           f"to {args.output}", file=sys.stderr)
     status = feed.status()
     if status.state is ConnectionState.AUTH_REJECTED:  # rejected on a reconnect, after recording
-        print(f"{PROG}: {status.detail}", file=sys.stderr)
+        print(f"{PROG}: {printable(status.detail)}", file=sys.stderr)
         return 2
     return 0
