@@ -16,11 +16,12 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Static
 
 from app import protocol as p
 from app.alerts import Rule, RuleKind
 from app.config import Preferences
-from app.feed import LiveSubscription
+from app.feed import Feed, FeedConfig, LiveSubscription
 from app.feed_bridge import MessageSink
 from app.feed_status import FeedErrorInfo
 from app.integrity import IntegrityReport, MarketHealth, SubscriptionHealth
@@ -29,8 +30,11 @@ from app.messages import FeedError, FeedStatus
 from app.sanitize import printable
 from app.state import BookStatus, Kind, MarketState
 from tests.ui_states import NOW, NOW_MS, status, until
+from widgets.fills_table import FillsTable
 from widgets.integrity_panel import IntegrityPanel
+from widgets.rfq_inbox import RfqInbox
 from widgets.subscriptions_table import SubscriptionsTable
+from widgets.trade_tape import TradeTape
 
 SIZE = (160, 50)
 C0 = "".join(map(chr, range(0x00, 0x20)))
@@ -179,3 +183,37 @@ async def test_hostile_exchange_text_is_shown_visibly_on_every_pane(payload: str
         dashboard.query_one(IntegrityPanel).show(report)
         await shown_safely(pilot, "8", f"ch{short}")
         await shown_safely(pilot, "9", f"EV{short}")  # the alert rule and the alert log
+
+
+async def test_times_out_of_range_show_as_invalid_and_are_counted_in_the_integrity_pane() -> None:
+    """A trade and a fill from the year 10**20, an RFQ created at 9999-12-31T23:59:59-23:59: the
+    tape, the fills and the inbox say ``invalid``, the integrity verdict counts them, and the app
+    keeps running (before, each of them ended it)."""
+    app = hostile_app(Hostile(""))
+    far = 10**30
+    async with app.run_test(size=SIZE) as pilot:
+        app.feed = Feed(FeedConfig(url="ws://127.0.0.1:1/trade-api/ws/v2"), app.market_state)  # never run
+        receive(app, [
+            frame("trade", 4, 1, market_ticker="M-1", yes_price_dollars="0.4100", no_price_dollars="0.5900",
+                  count_fp="3.00", taker_side="yes", ts_ms=far),
+            frame("fill", 5, 1, order_id="o1", market_ticker="M-1", side="yes", action="buy",
+                  yes_price_dollars="0.4100", count_fp="3.00", ts_ms=-far),
+            frame("rfq_created", 9, 1, id="rfq1", market_ticker="M-1", contracts_fp="10.00",
+                  created_ts="9999-12-31T23:59:59-23:59"),
+        ])
+        tape = app.dashboard.query_one(TradeTape)
+        await until(pilot, lambda: tape.row_count == 1)
+        assert tape.get_cell(tape.row_keys[0], "time") == "invalid"
+        await pilot.press("2")
+        fills = app.dashboard.query_one(FillsTable)
+        await until(pilot, lambda: fills.row_count == 1)
+        assert str(fills.get_cell(fills.row_keys[0], "time")) == "invalid"
+        await pilot.press("3")
+        inbox = app.dashboard.query_one(RfqInbox)
+        await until(pilot, lambda: inbox.row_count == 1)
+        assert str(inbox.get_cell("rfq:rfq1", "time")) == "invalid"
+        await pilot.press("8")
+        verdict = app.dashboard.query_one(IntegrityPanel).query_one("#integrity-verdict", Static)
+        await until(pilot, lambda: "invalid times" in str(verdict.content))
+        assert str(verdict.content).endswith("⚠ 3 invalid times shown as invalid (RFQ 1, fill 1, trade 1)")
+        assert app.is_running and app.crash is None
