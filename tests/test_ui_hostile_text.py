@@ -28,8 +28,8 @@ from app.integrity import IntegrityReport, MarketHealth, SubscriptionHealth
 from app.main import KalshiDashApp
 from app.messages import FeedError, FeedStatus
 from app.sanitize import printable
-from app.state import BookStatus, Kind, MarketState
-from tests.ui_states import NOW, NOW_MS, status, until
+from app.state import BookStatus, MarketState
+from tests.ui_states import NOW, NOW_MS, apply_frames, status, until
 from widgets.fills_table import FillsTable
 from widgets.integrity_panel import IntegrityPanel
 from widgets.rfq_inbox import RfqInbox
@@ -126,14 +126,7 @@ def hostile_app(hostile: Hostile) -> KalshiDashApp:
 
 def receive(app: KalshiDashApp, frames: list[str]) -> None:
     """Parse and apply ``frames`` as the feed does, and announce what changed through the bridge."""
-    kinds, books = Kind.NONE, set()
-    for raw in frames:
-        message = p.parse(raw)
-        changed = app.market_state.apply(message)
-        if changed & Kind.BOOK:
-            books.add(message.market_ticker)  # type: ignore[attr-defined]
-        kinds |= changed
-    MessageSink(app.dashboard).on_changes(kinds, frozenset(books))
+    MessageSink(app.dashboard).on_changes(*apply_frames(app.market_state, frames))
 
 
 async def shown_safely(pilot: Pilot[Any], pane: str, marker: str) -> str:
