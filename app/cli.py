@@ -15,6 +15,7 @@ import traceback
 import warnings
 
 from app import __version__
+from app.sanitize import printable, printable_lines
 
 # subcommand name -> (module, one-line help)
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
@@ -72,12 +73,29 @@ def _load(module_name: str):
         raise
 
 
+def print_traceback(exc: BaseException) -> None:
+    """``exc``'s traceback on stderr in Python's own form (never a frame's local variables), its
+    text made printable."""
+    print(printable_lines("".join(traceback.format_exception(exc))), end="", file=sys.stderr)
+
+
 def fail(prog: str, exc: BaseException, args: argparse.Namespace) -> int:
     """Say what is wrong in one line on stderr (after its traceback with ``--debug``); return 2."""
     if getattr(args, "debug", False):
-        traceback.print_exception(exc, file=sys.stderr)
-    print(f"{prog}: {exc}", file=sys.stderr)
+        print_traceback(exc)
+    print(f"{prog}: {printable(str(exc))}", file=sys.stderr)
     return 2
+
+
+def report_crash(prog: str, exc: BaseException, args: argparse.Namespace) -> int:
+    """A bug, not a bad flag: one line on stderr, after the traceback with ``--debug`` (Python's
+    own form: never a frame's local variables); return 1."""
+    debug = getattr(args, "debug", False)
+    if debug:
+        print_traceback(exc)
+    hint = "" if debug else " (run with --debug for the traceback)"
+    print(f"{prog}: unexpected error: {type(exc).__name__}: {printable(str(exc))}{hint}", file=sys.stderr)
+    return 1
 
 
 class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
@@ -90,6 +108,14 @@ class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
     @stream.setter
     def stream(self, _value) -> None:
         pass
+
+
+class _PrintableFormatter(logging.Formatter):
+    """Log lines made printable (a frame's text, a server's words): nothing logged acts on the
+    terminal; the line breaks of a traceback stay."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return printable_lines(super().format(record))
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
@@ -116,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     warnings.showwarning = _show_warning
     if args.debug:
         handler_ = _StderrHandler()
-        handler_.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler_.setFormatter(_PrintableFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         logging.basicConfig(level=logging.DEBUG, handlers=[handler_])
     else:  # what the user must know is said in one line; the log is for --debug
         logging.basicConfig(handlers=[logging.NullHandler()])
@@ -124,12 +150,8 @@ def main(argv: list[str] | None = None) -> int:
         return handler.run(args)
     except KeyboardInterrupt:
         return 130
-    except Exception as exc:  # a bug, not a bad flag: still one line unless --debug
-        if args.debug:
-            raise
-        print(f"{PROG}: unexpected error: {type(exc).__name__}: {exc} (run with --debug for the traceback)",
-              file=sys.stderr)
-        return 1
+    except Exception as exc:  # a bug, not a bad flag: still one line
+        return report_crash(PROG, exc, args)
 
 
 if __name__ == "__main__":

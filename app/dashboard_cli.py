@@ -79,4 +79,8 @@ def run(args: argparse.Namespace) -> int:
         preferences=prefs,
     )
     result = app.run()
-    return result if isinstance(result, int) else 0
+    if app.crash is not None:
+        from app.cli import report_crash
+
+        return report_crash(PROG, app.crash, args)
+    return result if isinstance(result, int) else app.return_code or 0

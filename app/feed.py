@@ -30,6 +30,7 @@ from app.feed_status import ConnectionState, FeedErrorInfo, FeedStatusSnapshot, 
 from app.market_cap import DEFAULT_MARKET_CAP, evict_idle_markets, over_cap
 from app.recording import Recorder
 from app.state import BookStatus, Kind, MarketState
+from app.timestamps import valid_epoch_ms
 from app.ws_connection import FeedConnection
 
 log = logging.getLogger("kalshi_dash.feed")
@@ -680,7 +681,7 @@ class Feed:
             return
         self._last_data = now
         ts_ms = getattr(message, "ts_ms", None)
-        if ts_ms is not None:
+        if ts_ms is not None and valid_epoch_ms(ts_ms):
             self._latency_ms = time.time() * 1000 - ts_ms
         kinds = self.state.apply(message)
         if kinds:
@@ -792,7 +793,7 @@ class Feed:
             self.discarded += 1
             return
         self._last_data = time.monotonic()
-        if m.ts_ms is not None:
+        if m.ts_ms is not None and valid_epoch_ms(m.ts_ms):
             self._latency_ms = time.time() * 1000 - m.ts_ms
         ticker = m.market_ticker
         status = self.state.book_status.get(ticker)

@@ -26,6 +26,11 @@ ONE_DOLLAR = PRICE_SCALE
 CENT = PRICE_SCALE // 100
 CENTI_CENT_IN_MONEY = MONEY_SCALE // 10_000
 
+# A quantity of 10**24 units or more (10**22 contracts, 10**18 dollars) cannot be real: it is shown
+# as INVALID (a formatter never raises, whatever int the exchange sent).
+SHOWN_LIMIT = 10**24
+INVALID = "invalid"
+
 _DECIMAL = re.compile(r"(-?)([0-9]+)(?:\.([0-9]*))?")  # ASCII digits only: `\d` also matches "٣"
 
 
@@ -136,6 +141,8 @@ def money_from_centi_cents(value: int) -> int:
 
 
 def _trim(value: int, places: int, keep: int) -> str:
+    if not -SHOWN_LIMIT < value < SHOWN_LIMIT:
+        return INVALID
     sign = "-" if value < 0 else ""
     value = abs(value)
     whole, frac = divmod(value, 10**places)
@@ -144,7 +151,8 @@ def _trim(value: int, places: int, keep: int) -> str:
 
 
 def format_price_dollars(price: int) -> str:
-    """``4150`` -> ``"0.415"``; at least two decimals, never rounded."""
+    """``4150`` -> ``"0.415"``; at least two decimals, never rounded (``invalid`` from
+    :data:`SHOWN_LIMIT` on)."""
     return _trim(price, PRICE_PLACES, 2)
 
 
@@ -154,14 +162,20 @@ def format_price_cents(price: int) -> str:
 
 
 def format_count(count: int) -> str:
-    """``223099`` -> ``"2,230.99"``, ``1300`` -> ``"13"``: contracts with thousands separators."""
+    """``223099`` -> ``"2,230.99"``, ``1300`` -> ``"13"``: contracts with thousands separators
+    (``invalid`` from :data:`SHOWN_LIMIT` on)."""
+    if not -SHOWN_LIMIT < count < SHOWN_LIMIT:
+        return INVALID
     whole, frac = divmod(abs(count), COUNT_SCALE)
     sign = "-" if count < 0 else ""
     return f"{sign}{whole:,}.{frac:02d}" if frac else f"{sign}{whole:,}"
 
 
 def format_money(amount: int) -> str:
-    """``-1234500000`` -> ``"-$1,234.50"``: dollars, cents always shown, finer digits kept."""
+    """``-1234500000`` -> ``"-$1,234.50"``: dollars, cents always shown, finer digits kept
+    (``invalid`` from :data:`SHOWN_LIMIT` on)."""
+    if not -SHOWN_LIMIT < amount < SHOWN_LIMIT:
+        return INVALID
     sign = "-" if amount < 0 else ""
     whole, frac = divmod(abs(amount), MONEY_SCALE)
     digits = str(frac).rjust(MONEY_PLACES, "0").rstrip("0").ljust(2, "0")

@@ -118,6 +118,13 @@ class IntegrityReport:
     subscriptions: tuple[SubscriptionHealth, ...]
     markets: tuple[MarketHealth, ...]
     anomalies: Mapping[str, int] = field(default_factory=dict)  # impossible frames by kind (resynced)
+    invalid_times: tuple[tuple[str, int], ...] = ()
+    """Times outside 1970 .. 9999 the exchange sent, per what carried them (``MarketState``)."""
+
+    @property
+    def invalid_time_count(self) -> int:
+        """How many invalid times the exchange sent."""
+        return sum(count for _what, count in self.invalid_times)
 
     @property
     def books_not_live(self) -> int:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Awaitable, Callable, ClassVar, Iterable, Sequence
 
 from textual.app import App, SystemCommand
+from textual.notifications import SeverityLevel
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
@@ -31,6 +32,7 @@ from app.screens.dashboard import DashboardScreen
 from app.screens.help import HelpScreen, help_sections
 from app.screens.subscribe import SubscribeDialog, SubscriptionRequest
 from app.recording import Recorder, RecordingError, RecordingFile, Replay
+from app.sanitize import printable, printable_lines
 from app.state import MarketState
 from app.watchlist import Watchlist
 
@@ -105,9 +107,27 @@ class KalshiDashApp(App[int]):
         self.dashboard = DashboardScreen(state, self.environment, self.initial_markets,
                                          watchlist=self.watchlist, alerts=self.alerts)
         self.theme = theme
+        self.crash: Exception | None = None
+        """The unhandled exception that ended the app, if one did (its return code is then 1)."""
 
     def get_default_screen(self) -> Screen:
         return self.dashboard
+
+    # -- a crash --------------------------------------------------------------------------------
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An unhandled exception ends the app with return code 1, as Textual does; it is kept in
+        :attr:`crash` for the command line, which reports it (see :func:`app.dashboard_cli.run`)."""
+        if self.crash is None:
+            self.crash = error
+        super()._handle_exception(error)
+
+    def _fatal_error(self) -> None:
+        """Textual's end after an unhandled exception, without its report: Textual prints a
+        traceback showing every frame's local variables, which may hold a request's signature or a
+        key. The command line says one line instead, and the traceback with ``--debug``."""
+        self.bell()
+        self._close_messages_no_wait()
 
     def on_mount(self) -> None:
         # short and few GC pauses under a firehose: see app.gc_tuning
@@ -215,6 +235,21 @@ class KalshiDashApp(App[int]):
         if self.feed is not None:
             await self.feed.stop()
         self.exit(0)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification (the app's, a screen's, a widget's) with its text made printable:
+        server words, tickers and file names never reach the terminal raw. A line break in the
+        message stays one."""
+        super().notify(printable_lines(message), title=printable(title), severity=severity, timeout=timeout,
+                       markup=markup)
 
     def notify_error(self, error: FeedErrorInfo) -> None:
         """A notification for ``error``: what happened, the code's meaning, the server's words.

@@ -21,6 +21,7 @@ from app.endpoint import DEFAULT_CHANNELS, open_endpoint, want_defaults
 from app.feed import Feed, NullSink
 from app.feed_status import ConnectionState, FeedErrorInfo, FeedStatusSnapshot
 from app.recording import Recorder, RecordingError
+from app.sanitize import printable
 from app.state import MarketState
 
 PROG = "kalshi-dash record"
@@ -149,13 +150,13 @@ async def _record(args: argparse.Namespace, settings, channels: list[str] | None
             recorder.close()
         await endpoint.aclose()
     if problem is not None:
-        print(f"{PROG}: {problem}", file=sys.stderr)
+        print(f"{PROG}: {printable(problem)}", file=sys.stderr)
         return 2
     elapsed = time.monotonic() - started
     print(f"\nrecorded {recorder.frames:,} frames ({recorder.bytes / 1e6:.2f} MB) in {elapsed:.1f} s "
           f"to {args.output}", file=sys.stderr)
     status = feed.status()
     if status.state is ConnectionState.AUTH_REJECTED:  # rejected on a reconnect, after recording
-        print(f"{PROG}: {status.detail}", file=sys.stderr)
+        print(f"{PROG}: {printable(status.detail)}", file=sys.stderr)
         return 2
     return 0

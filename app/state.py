@@ -8,7 +8,7 @@ redraw only those. Pure data: no I/O, no Textual.
 from __future__ import annotations
 
 import enum
-from collections import deque
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Callable
@@ -17,6 +17,7 @@ from app import protocol as p
 from app.book import BookInconsistency, OrderBook
 from app.fixed import ONE_DOLLAR
 from app.history import DEFAULT_CAPACITY, PriceHistories
+from app.timestamps import MAX_EPOCH_MS, valid_epoch_ms, valid_epoch_s, valid_iso
 
 DEFAULT_TRADE_CAPACITY = 5_000
 DEFAULT_FILL_CAPACITY = 1_000
@@ -150,6 +151,9 @@ class MarketState:
         self.lifecycle_log: deque[p.Message] = deque(maxlen=log_capacity)
         self.orders: dict[str, p.UserOrder] = {}
         self.order_groups: dict[str, p.OrderGroupUpdate] = {}
+        # Times outside 1970 .. 9999 (app.timestamps), by what carried them ("trade", "RFQ"...):
+        # kept with their messages, shown as invalid, counted for the integrity pane.
+        self.invalid_times: Counter[str] = Counter()
         self._rfq_counter = 0
         self.evictions = 0  # passes that forgot idle markets (see app.market_cap); views compare it
         self._handlers: dict[type, Callable[[p.Message], Kind]] = {
@@ -235,6 +239,9 @@ class MarketState:
 
     def _on_trade(self, m: p.Trade) -> Kind:
         self.trades.append(m)
+        ts = m.ts_ms
+        if ts is not None and not 0 <= ts <= MAX_EPOCH_MS:  # valid_epoch_ms, without a call per trade
+            self.invalid_times["trade"] += 1
         ticker, price, count = m.market_ticker, m.yes_price, m.count
         stats = self.trade_stats.get(ticker)
         if stats is None:
@@ -268,6 +275,7 @@ class MarketState:
 
     def _on_fill(self, m: p.Fill) -> Kind:
         self.fills.append(m)
+        self._check_ms("fill", m.ts_ms)
         return _FILL
 
     def _on_position(self, m: p.MarketPosition) -> Kind:
@@ -292,6 +300,7 @@ class MarketState:
 
     def _on_user_order(self, m: p.UserOrder) -> Kind:
         """Keep every resting order and the most recently finished (canceled, executed) ones."""
+        self._check_ms("order", m.created_ts_ms)
         self.orders[m.order_id] = m  # an order keeps the place where it was first seen
         self._finished.pop(m.order_id, None)
         if m.status != RESTING:
@@ -306,6 +315,16 @@ class MarketState:
         self.order_groups[m.order_group_id] = m
         self.lifecycle_log.append(m)
         return _ORDER_AND_LIFECYCLE
+
+    # -- times ----------------------------------------------------------------------------------
+
+    def _check_ms(self, what: str, ts_ms: int | None) -> None:
+        if ts_ms is not None and not valid_epoch_ms(ts_ms):
+            self.invalid_times[what] += 1
+
+    def _check_iso(self, what: str, timestamp: str | None) -> None:
+        if timestamp is not None and not valid_iso(timestamp):
+            self.invalid_times[what] += 1
 
     # -- RFQs -----------------------------------------------------------------------------------
 
@@ -322,6 +341,7 @@ class MarketState:
         record.contracts = m.contracts
         record.target_cost = m.target_cost
         record.created_ts = m.created_ts
+        self._check_iso("RFQ", m.created_ts)
         record.set_status("open")
         return _RFQ
 
@@ -337,6 +357,7 @@ class MarketState:
             quote = record.quotes[m.quote_id] = QuoteRecord(m, status)
         quote.quote = m
         quote.created_ts = quote.created_ts or m.created_ts
+        self._check_iso("quote", m.created_ts)
         quote.status = status
         quote.history.append(status)
         if record.status != "deleted":
@@ -369,6 +390,8 @@ class MarketState:
             info.open_ts = m.open_ts
         if m.close_ts is not None:
             info.close_ts = m.close_ts
+            if not valid_epoch_s(m.close_ts):
+                self.invalid_times["close"] += 1
         status = _LIFECYCLE_STATUS.get(m.event_type)
         if status:
             info.status = status

@@ -65,14 +65,20 @@ class Scenario:
 
     def apply(self, frames: Iterable[str]) -> tuple[Kind, frozenset[str]]:
         """Parse and apply ``frames``; what changed and which books moved."""
-        kinds, books = Kind.NONE, set()
-        for frame in frames:
-            message = p.parse(frame)
-            changed = self.state.apply(message)
-            if changed & Kind.BOOK:
-                books.add(message.market_ticker)  # type: ignore[attr-defined]
-            kinds |= changed
-        return kinds, frozenset(books)
+        return apply_frames(self.state, frames)
+
+
+def apply_frames(state: MarketState, frames: Iterable[str]) -> tuple[Kind, frozenset[str]]:
+    """Parse ``frames`` and apply them to ``state`` as the feed does; what changed and which
+    books moved."""
+    kinds, books = Kind.NONE, set()
+    for frame in frames:
+        message = p.parse(frame)
+        changed = state.apply(message)
+        if changed & Kind.BOOK:
+            books.add(message.market_ticker)  # type: ignore[attr-defined]
+        kinds |= changed
+    return kinds, frozenset(books)
 
 
 def scenario(steps: int = WARMUP_STEPS, ladders: int = LADDERS) -> Scenario:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from fractions import Fraction
 
-from app.fixed import format_money
+from app.fixed import INVALID, format_money
+from app.timestamps import CLOCK_FORMAT, utc_of_iso, utc_of_ms
 from widgets.formatting import DOWN, EMPTY, UP, count_text, price_text
 
 
@@ -58,6 +59,7 @@ class ColumnSpec:
 
 BLANK = Cell("")
 UNKNOWN = Cell(EMPTY, Tone.MUTED)
+INVALID_CELL = Cell(INVALID, Tone.DOWN)
 
 
 def text(value: str | None) -> Cell:
@@ -119,22 +121,19 @@ def taker(value: str | None) -> Cell:
 
 
 def clock(ts_ms: int | None) -> Cell:
-    """A millisecond epoch timestamp as UTC ``HH:MM:SS``."""
+    """A millisecond epoch timestamp as UTC ``HH:MM:SS``; ``invalid time`` outside 1970 .. 9999."""
     if ts_ms is None:
         return UNKNOWN
-    return _clock(datetime.fromtimestamp(ts_ms // 1000, UTC))
+    return _clock(utc_of_ms(ts_ms))
 
 
 def iso_clock(timestamp: str | None) -> Cell:
-    """An RFC 3339 timestamp from the exchange as UTC ``HH:MM:SS``; shown as sent if unreadable."""
+    """An RFC 3339 timestamp from the exchange as UTC ``HH:MM:SS``; ``invalid time`` when it is
+    unreadable or outside 1970 .. 9999."""
     if timestamp is None:
         return UNKNOWN
-    try:
-        moment = datetime.fromisoformat(timestamp)
-    except ValueError:
-        return Cell(timestamp)
-    return _clock(moment.astimezone(UTC) if moment.tzinfo else moment)
+    return _clock(utc_of_iso(timestamp))
 
 
-def _clock(moment: datetime) -> Cell:
-    return Cell(moment.strftime("%H:%M:%S"), Tone.MUTED)
+def _clock(moment: datetime | None) -> Cell:
+    return INVALID_CELL if moment is None else Cell(moment.strftime(CLOCK_FORMAT), Tone.MUTED)

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from typing import Any, Callable, ClassVar, Iterable, NamedTuple
 
-from rich.control import strip_control_codes
 from rich.style import Style
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
@@ -29,6 +28,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from app.book import YES
+from app.sanitize import printable
 from app.state import BookStatus, Kind, MarketState
 from widgets.base import StateView
 from widgets.direct_lines import DirectLines
@@ -43,7 +43,7 @@ from widgets.formatting import (
     YES_GLYPH,
     clock_of,
     count_text,
-    countdown_text,
+    countdown_to,
     fraction_cents,
     price_text,
 )
@@ -356,7 +356,7 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
             return ""
         tail = f" · {info.status}" if info.status else ""
         if info.close_ts is not None:
-            tail += f" · closes in {countdown_text(info.close_ts - clock_of(self)())}"
+            tail += f" · closes in {countdown_to(info.close_ts, clock_of(self)())}"
         if info.title:
             tail += f" · {info.title}"
         return tail
@@ -368,8 +368,8 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
         return [
             (f" {STATUS_BADGE[status]} ", (badge,)),
             (f" {glyph} {side.upper()}  ", ()),
-            (strip_control_codes(self.ticker), (TITLE,)),
-            (strip_control_codes(tail), ()),
+            (printable(self.ticker), (TITLE,)),
+            (printable(tail), ()),
         ]
 
     def _bar_width(self, width: int) -> int:

@@ -21,6 +21,7 @@ from textual.widgets.data_table import CellDoesNotExist
 
 from app.event_view import EventSummary, StrikeRow, Verdict, event_members, summarize
 from app.fixed import ONE_DOLLAR
+from app.sanitize import printable
 from app.state import Kind
 from widgets.base import StateView
 from widgets.formatting import EMPTY, count_text, percent_text, price_text
@@ -179,7 +180,7 @@ class EventStrip(Vertical, StateView):
         self._describe(self.summary)
 
     def _width(self, label: str) -> int:
-        return max(MIN_COLUMN, len(label) + 2)
+        return max(MIN_COLUMN, len(printable(label)) + 2)
 
     def _rebuild_columns(self) -> None:
         table = self.table
@@ -189,7 +190,7 @@ class EventStrip(Vertical, StateView):
         assert self.event_ticker is not None and self.market_state is not None
         labels = [row.label for row in summarize(self.market_state, self.event_ticker, self._members).rows]
         for ticker, label in zip(self._members, labels):
-            table.add_column(Text(label, justify="center"), width=self._width(label), key=ticker)
+            table.add_column(Text(printable(label), justify="center"), width=self._width(label), key=ticker)
         for key, label in ROWS:
             table.add_row(*(Text("") for _ in self._members), key=key, label=Text(label))
         if self._members:
@@ -206,13 +207,13 @@ class EventStrip(Vertical, StateView):
                 self._shown[(key, row.ticker)] = value
                 is_bar = key.startswith("bar")
                 style = bar if is_bar else implied if key == "implied" else Style()
-                table.update_cell(key, row.ticker, Text(value, justify="left" if is_bar else "center", style=style))
+                table.update_cell(key, row.ticker, Text(printable(value), justify="left" if is_bar else "center", style=style))
 
     def _describe(self, summary: EventSummary) -> None:
         title = Text()
-        title.append(f" {summary.event_ticker}", style="bold")
+        title.append(f" {printable(summary.event_ticker)}", style="bold")
         if summary.title:
-            title.append(f" · {summary.title}")
+            title.append(f" · {printable(summary.title)}")
         title.append(f" · {len(summary.rows)} strike{'s' if len(summary.rows) != 1 else ''}")
         if summary.exclusive is not None:
             title.append(" · mutually exclusive" if summary.exclusive else " · not mutually exclusive")

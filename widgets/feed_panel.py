@@ -15,6 +15,7 @@ from textual.containers import Vertical
 from textual.widgets import RichLog, Static
 
 from app.feed_status import ConnectionState, FeedErrorInfo, FeedStatusSnapshot, anomalies_text
+from app.sanitize import printable
 from widgets.formatting import clock_of
 
 LOG_LINES = 1_000
@@ -28,7 +29,7 @@ def details_text(status: FeedStatusSnapshot) -> str:
     impossible = anomalies_text(status.anomalies)  # frames no honest server sends: said when any
     return "\n".join(
         (
-            f"{status.environment} · {status.state.value} · {status.endpoint}",
+            printable(f"{status.environment} · {status.state.value} · {status.endpoint}"),
             f"messages {status.messages_total:,} ({status.messages_per_second:,.0f}/s) · "
             f"bytes {status.bytes_total:,} ({status.bytes_per_second:,.0f}/s) · latency {latency} · "
             f"last data {age}",
@@ -78,7 +79,7 @@ class FeedPanel(Vertical):
         self.log_line(error_text(error), error=True)
 
     def log_line(self, line: str, *, error: bool = False) -> None:
-        """Add one timestamped line (plain text, bold for an error) to the log."""
+        """Add one timestamped line (plain text made printable, bold for an error) to the log."""
         stamp = time.strftime("%H:%M:%S", time.gmtime(clock_of(self)()))
-        text = Text(f"{stamp}  {line}", style="bold" if error else "")
+        text = Text(f"{stamp}  {printable(line)}", style="bold" if error else "")
         self.query_one("#feed-log", RichLog).write(text)

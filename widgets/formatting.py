@@ -14,7 +14,8 @@ from typing import Callable
 
 from textual.dom import DOMNode
 
-from app.fixed import CENT, format_count, format_price_cents
+from app.fixed import CENT, INVALID, format_count, format_price_cents
+from app.timestamps import valid_epoch_s
 
 UP = "▲"
 DOWN = "▼"
@@ -72,6 +73,15 @@ def countdown_text(seconds: float | None) -> str:
     if minutes:
         return f"{minutes}m {secs:02d}s"
     return f"{secs}s"
+
+
+def countdown_to(close_ts: int | None, now: float) -> str:
+    """:func:`countdown_text` to the epoch second ``close_ts``; ``invalid`` outside 1970 .. 9999."""
+    if close_ts is None:
+        return EMPTY
+    if not valid_epoch_s(close_ts):
+        return INVALID
+    return countdown_text(close_ts - now)
 
 
 def age_text(seconds: float | None) -> str:

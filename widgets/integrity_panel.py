@@ -18,8 +18,16 @@ from widgets.subscription_health_table import SubscriptionHealthTable
 
 
 def verdict_text(report: IntegrityReport) -> tuple[str, bool]:
-    """One line saying whether every book is live and how many gaps (and impossible frames) were
-    seen; True when all is well."""
+    """One line saying whether every book is live, how many gaps (and impossible frames) were seen,
+    and how many invalid times the exchange sent; True when all is well."""
+    line, healthy = _books_verdict(report)
+    if report.invalid_time_count:
+        each = ", ".join(f"{what} {count:,}" for what, count in report.invalid_times)
+        return f"{line} · ⚠ {report.invalid_time_count:,} invalid times shown as invalid ({each})", False
+    return line, healthy
+
+
+def _books_verdict(report: IntegrityReport) -> tuple[str, bool]:
     if not report.subscriptions:
         return "○ no live subscriptions: nothing shown is current", False
     gaps = f"{report.gaps:,} seq gap{'s' if report.gaps != 1 else ''} on the live subscriptions"

@@ -30,6 +30,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from app.sanitize import printable
 from widgets.cells import Cell, ColumnSpec, Tone
 from widgets.direct_lines import DirectLines
 
@@ -233,9 +234,13 @@ class LineTable(DirectLines, ScrollView, can_focus=True):
         return self._keys[top:bottom]
 
     def _row(self, key: str) -> Cells:
+        """The row's cells as drawn, kept until the row changes: their text made printable."""
         cells = self._cells.get(key)
         if cells is None:
-            cells = self._cells[key] = self.row_cells(key)
+            cells = self._cells[key] = tuple(
+                cell if cell.text.isprintable() else Cell(printable(cell.text), cell.tone)
+                for cell in self.row_cells(key)
+            )
         return cells
 
     def _cursor_anchor(self) -> str | None:

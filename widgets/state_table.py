@@ -23,6 +23,7 @@ from textual._two_way_dict import TwoWayDict
 from textual.theme import Theme
 from textual.widgets.data_table import RowKey
 
+from app.sanitize import printable
 from app.state import Kind
 from widgets.base import StateView
 from widgets.cells import Cell, ColumnSpec, Tone
@@ -155,8 +156,9 @@ class StateTable(StateView, LeanDataTable[Text]):
     # -- tones ----------------------------------------------------------------------------------
 
     def _render(self, spec: ColumnSpec, cell: Cell) -> Text:
+        """The cell as drawn (once per change): its text made printable, in its tone."""
         return Text(
-            cell.text,
+            printable(cell.text),
             style=self._tones.get(cell.tone, "") if cell.tone else "",
             justify="right" if spec.numeric else "left",
             no_wrap=True,

@@ -16,6 +16,7 @@ from textual.containers import Horizontal
 from textual.widgets import Static
 
 from app.feed_status import ConnectionState, FeedStatusSnapshot
+from app.sanitize import printable
 
 STALE_AFTER_SECONDS = 5.0
 KNOWN_ENVIRONMENTS = ("SIM", "DEMO", "PROD", "REPLAY")
@@ -75,7 +76,7 @@ def counters_text(status: FeedStatusSnapshot) -> str:
     if status.detail:
         parts.append(status.detail)
     parts.append(urlparse(status.endpoint).netloc or status.endpoint or "no endpoint")
-    return " · ".join(parts)
+    return printable(" · ".join(parts))
 
 
 class StatusBar(Horizontal):
@@ -91,7 +92,7 @@ class StatusBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Static(
-            Text(f" {self.environment} "),
+            Text(f" {printable(self.environment)} "),
             id="env-badge",
             classes=environment_class(self.environment),
         )

@@ -13,6 +13,7 @@ from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist, RowKey
 
 from app.integrity import SubscriptionCounters as SubscriptionView
+from app.sanitize import printable
 from widgets.formatting import EMPTY
 
 MARKETS_SHOWN = 6
@@ -94,7 +95,7 @@ class SubscriptionsTable(DataTable):
             self._shown[sid] = cells
 
     def _text(self, index: int, value: str) -> Text:
-        return Text(value, justify="right" if self.COLUMNS[index][3] else "left")
+        return Text(printable(value), justify="right" if self.COLUMNS[index][3] else "left")
 
     def cursor_sid(self) -> int | None:
         """The sid of the row under the cursor, if any."""

@@ -22,6 +22,7 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.timer import Timer
 
+from app.sanitize import printable
 from app.state import Kind, MarketState
 from app.watchlist import Watchlist
 from widgets.base import StateView
@@ -38,7 +39,7 @@ from widgets.formatting import (
     change_text,
     clock_of,
     count_text,
-    countdown_text,
+    countdown_to,
     price_text,
 )
 
@@ -233,7 +234,7 @@ class TickerGrid(LineTable, StateView):
             changed[ticker] = None
             if ticker not in self._known:
                 self._known[ticker] = None
-                self.widen("ticker", cell_len(ticker) + 1)
+                self.widen("ticker", cell_len(printable(ticker)) + 1)
                 self._widen_title(ticker)
                 added = True
         relabeled = self._relabeled() if kinds & Kind.LIFECYCLE else []
@@ -287,7 +288,7 @@ class TickerGrid(LineTable, StateView):
         assert self.market_state is not None
         info = self.market_state.markets.get(ticker)
         if info is not None and info.title:
-            self.widen("title", cell_len(info.title) + 1)
+            self.widen("title", cell_len(printable(info.title)) + 1)
 
     # -- rows -----------------------------------------------------------------------------------
 
@@ -337,9 +338,7 @@ class TickerGrid(LineTable, StateView):
         return Cell(text if column.numeric else f" {text}", tone)
 
     def _countdown(self, close_ts: int | None) -> str:
-        if close_ts is None:
-            return EMPTY
-        return countdown_text(close_ts - clock_of(self)())
+        return countdown_to(close_ts, clock_of(self)())
 
     def _tick_countdowns(self) -> None:
         """Draw again the rows on screen that count down to a close."""
@@ -461,7 +460,7 @@ class TickerGrid(LineTable, StateView):
             glyph = DOWN if self.sort_reverse else UP
             parts.append(f"sorted by {COLUMN_BY_KEY[self.sort_column].label} {glyph}")
         if self.filter_text:
-            parts.append(f"filter “{self.filter_text}”")
+            parts.append(f"filter “{printable(self.filter_text)}”")
         if self.watch_only:
             parts.append(f"{STAR} watchlist only")
         text = " · ".join(parts)

@@ -13,6 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 
 from app.protocol import Trade
+from app.sanitize import printable
 from app.state import Kind
 from widgets import cells
 from widgets.base import StateView
@@ -125,7 +126,7 @@ class TradeTape(LineTable, StateView):
             self.border_title = Content("Trades · all markets")
         else:
             market = self.focused_market or "no market focused"
-            self.border_title = Content.assemble("Trades · ", market)
+            self.border_title = Content.assemble("Trades · ", printable(market))
 
     def source(self) -> deque[Trade]:
         """The state's trade ring."""

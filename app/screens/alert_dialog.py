@@ -15,7 +15,7 @@ from textual.widgets import Input, Label, Select
 
 from app.alerts import Rule, RuleError, RuleKind, parse_rule
 from app.screens.form_dialog import FormDialog
-from app.screens.subscribe import MarketSuggester
+from app.screens.subscribe import MarketSuggester, field_market
 
 
 class AlertDialog(FormDialog[Rule]):
@@ -25,7 +25,7 @@ class AlertDialog(FormDialog[Rule]):
                  kind: RuleKind = RuleKind.LAST_CROSSES) -> None:
         super().__init__("New alert", "Add alert", id="alert-dialog")
         self.tickers = list(tickers)
-        self.initial_market = market or ""
+        self.initial_market = field_market(market)
         self.initial_kind = kind
 
     def fields(self) -> ComposeResult:

@@ -34,6 +34,7 @@ from app.event_view import event_members, event_of
 from app.fanout import FanOut
 from app.integrity import IntegrityReport, NotificationCounts, RateMeter, market_health, subscription_health
 from app.messages import FeedError, FeedStatus, StateChanged, SubscriptionsChanged, BookChanged
+from app.sanitize import printable
 from app.screens.alert_dialog import AlertDialog
 from app.state import Kind, MarketState
 from app.watchlist import BackgroundSaver, Watchlist
@@ -218,6 +219,7 @@ class DashboardScreen(Screen[None]):
             tuple(subscription_health(feed.subscriptions(), self.rates, self.notifications, now)),
             tuple(market_health(self.state, feed.resynced_at, feed.market_resyncs, now)),
             dict(feed.anomalies),
+            tuple(sorted(self.state.invalid_times.items())),
         )
         self.query_one(IntegrityPanel).show(report)
         return report
@@ -376,7 +378,7 @@ class DashboardScreen(Screen[None]):
             self._ladder_panes[ticker] = pane_id
             ladder = DepthLadder(ticker)
             chart = PriceChart(ticker, classes="ladder-chart")
-            await tabs.add_pane(TabPane(Content(ticker), ladder, chart, id=pane_id))
+            await tabs.add_pane(TabPane(Content(printable(ticker)), ladder, chart, id=pane_id))
             self.fanout.forget()
             ladder.bind_state(self.state)
             chart.bind_state(self.state)

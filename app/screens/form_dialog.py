@@ -14,6 +14,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
+from app.sanitize import printable
+
 AnswerT = TypeVar("AnswerT")
 
 
@@ -59,7 +61,7 @@ class FormDialog(ModalScreen[AnswerT | None], Generic[AnswerT]):
         """Answer, or say why not."""
         answer = self.answer()
         if isinstance(answer, str):
-            self.query_one("#dialog-error", Static).update(Text(answer))
+            self.query_one("#dialog-error", Static).update(Text(printable(answer)))
             return
         self.dismiss(answer)
 

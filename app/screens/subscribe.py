@@ -17,6 +17,7 @@ from textual.suggester import Suggester
 from textual.widgets import Input, Label, Select
 
 from app import protocol as p
+from app.sanitize import is_printable
 from app.screens.form_dialog import FormDialog
 
 _SPLIT = re.compile(r"[,\s]+")
@@ -47,12 +48,19 @@ def check_request(request: SubscriptionRequest) -> str | None:
     return None
 
 
+def field_market(market: str | None) -> str:
+    """What a dialog's market field starts with for ``market``: nothing when ``market`` holds a
+    control character (a field shows its text raw, and such a ticker cannot be typed anyway)."""
+    return market if market and is_printable(market) else ""
+
+
 class MarketSuggester(Suggester):
-    """Completes the last ticker of a comma-separated list from the known tickers."""
+    """Completes the last ticker of a comma-separated list from the known tickers (those that
+    can be shown as they are: see :func:`field_market`)."""
 
     def __init__(self, tickers: Iterable[str]) -> None:
         super().__init__(use_cache=False, case_sensitive=True)
-        self.tickers = sorted(set(tickers))
+        self.tickers = sorted({ticker for ticker in tickers if is_printable(ticker)})
 
     async def get_suggestion(self, value: str) -> str | None:
         """``value`` with its last, partly typed ticker completed (any case), or None."""
@@ -85,7 +93,7 @@ class SubscribeDialog(FormDialog[SubscriptionRequest]):
         self.channels = sorted(channels)
         self.tickers = list(tickers)
         self.initial_channel = channel if channel in self.channels else self.channels[0]
-        self.initial_market = market or ""
+        self.initial_market = field_market(market)
         self.removing = remove
         self.needs_markets = needs_markets or remove
 
