@@ -15,7 +15,8 @@ gap the client sees.
 
 Beside the faults, ``counts["resync_due"]`` counts the gaps made on order book sids that each
 need a resync of their own: a gap made while an earlier one on that sid is unanswered by a
-``get_snapshot`` shares that earlier gap's resync.
+``get_snapshot`` shares that earlier gap's resync, and one among the snapshots that answer a
+``get_snapshot`` needs none (they are the resync).
 """
 
 from __future__ import annotations

@@ -110,7 +110,8 @@ class Subscription:
     seq: int = 0
     # a frame was withheld and no frame on this sid has shown its gap yet (another gap would merge)
     gap_unseen: bool = False
-    # a gap was made on this book sid and no get_snapshot has been answered since
+    # a gap was made on this book sid and no get_snapshot has been answered since (or one is
+    # being answered now)
     snapshot_due: bool = False
 
     def wants(self, event: Event) -> bool:
@@ -394,8 +395,11 @@ class Session:
             tickers = markets if markets else list(sub.markets or ())
             if any(ticker not in (sub.markets or ()) for ticker in tickers):
                 raise CommandError(11)
+            # a gap among these snapshots needs no resync of its own: they are the resync
+            sub.snapshot_due = True
+            frames = self._snapshots(sub, tickers, cmd_id)
             sub.snapshot_due = False
-            return self._snapshots(sub, tickers, cmd_id)
+            return frames
         if sub.channel not in p.MARKET_FILTERED_CHANNELS:
             raise CommandError(13)
         if not markets:
