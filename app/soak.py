@@ -9,22 +9,31 @@ then the same feed under the headless dashboard (:class:`~app.main.KalshiDashApp
 the order books of a dozen markets), against the simulator on loopback at a high rate.
 
 A driver seeded with ``--seed`` picks the faults, so the sequence of faults is the same for the
-same seed: seq gaps, duplicates, malformed frames, unknown types, short stalls, stalls longer than
-the client's watchdog, dropped connections (some followed by HTTP 503 on the reconnect, and, in
-the feed run, by a 401 that stops the feed until it is started again), channel errors 10 and 25,
-command errors 1 and 18, and payloads under ``data``. Before a fault that ends the connection,
+same seed: seq gaps, order book deltas lost (never sent, their seq used up: only a resync repairs
+the book), duplicates, malformed frames, unknown types, short stalls, stalls longer than the
+client's watchdog, dropped connections (some followed by HTTP 503 on the reconnect, and, in the
+feed run, by a 401 that stops the feed until it is started again), channel errors 10 and 25,
+command errors 1 and 18, and payloads under ``data``. Both runs start with one of each fault (in
+a seeded order), then pick at random. Before a fault that ends the connection or a subscription,
 the driver waits until every frame fault injected so far has reached the client: each injected
 fault is then either seen by the client or is itself the cause of a reconnect, and the tally
 balances exactly.
 
+Once the faults stop and every book is live again, a clean stretch follows: the simulator is
+stepped, with no fault, until the client has applied ``CLEAN_DELTAS`` more book deltas. A client
+that loses a delta now and then (one in 5,000, say) with nothing to make it resync is caught there:
+its book ends unlike the simulator's, or it has to resync when nothing was lost.
+
 At the end the client must show: no unhandled exception (none reached the event loop, none was
 logged as an error, no "internal error" was reported, the app did not crash), every open book
 equal to the simulator's once the last resync settled, every desired subscription live (and
-listed by the server), and counters that account for each fault: gaps = seq skips injected,
-duplicates = duplicates, parse errors = malformed frames, unknown types = unknown-type frames,
-reconnects = drops + watchdog stalls + 503s, restarts after 401 = 401s, channel errors and command
-errors reported = injected, handshakes = the simulator's count. The tally is printed; the exit
-status is 1 when a check fails.
+listed by the server), and counters that account for each fault: gaps = seq skips + lost deltas
+injected, resyncs >= the book gaps that each needed a resync of their own (see
+:mod:`app.simulator.faults`), duplicates = duplicates, parse errors = malformed frames, unknown
+types = unknown-type frames, watchdog fires = stalls past the watchdog, reconnects = drops +
+watchdog stalls + 503s, restarts after 401 = 401s, channel errors and command errors reported =
+injected, handshakes = the simulator's count, and no gap and no resync in the clean stretch. The
+tally is printed; the exit status is 1 when a check fails.
 """
 
 from __future__ import annotations
@@ -59,9 +68,16 @@ GUARD = 30.0  # seconds: how long any one wait may take before the soak calls it
 COMMAND_ERRORS = (1, 18)
 CHANNEL_ERRORS = (10, 25)
 
-# fault -> weight: how often the driver picks it
+# book deltas in the clean stretch: a client that loses one delta in N, N up to this, loses one there
+CLEAN_DELTAS = 6_000
+CLEAN_STEPS = 500  # engine steps per round of the clean stretch (under a connection's send buffer)
+
+# fault -> weight: how often the driver picks it. A lost fill, order or position update
+# (``drop_private``) is left out until the REST reconciliation of fills, orders and positions
+# exists: those frames carry no seq, so nothing but that reconciliation can repair the loss. It
+# joins the mix with a check that every position equals the simulator's.
 WEIGHTS: dict[str, int] = {
-    "skip_seq": 4, "duplicate": 4, "malformed": 4, "unknown_type": 4, "stall": 2,
+    "skip_seq": 4, "drop_book": 6, "duplicate": 4, "malformed": 4, "unknown_type": 4, "stall": 2,
     "watchdog_stall": 1, "drop": 2, "drop_503": 1, "drop_401": 1, "channel_error": 2,
     "command_error": 2, "data_envelope": 1, "rotate_book": 2, "key": 2,
 }
@@ -78,6 +94,7 @@ class Tally:
     observed: dict[str, int] = field(default_factory=dict)
     frames: int = 0
     resyncs: int = 0
+    clean_deltas: int = 0  # book deltas applied in the clean stretch
     max_loop_lag: float = 0.0  # the longest the event loop was held by anything, in seconds
     books: int = 0
     books_equal: int = 0
@@ -98,12 +115,19 @@ class Tally:
         if seen != expected:
             self.problems.append(f"{what}: client saw {seen}, expected {expected}")
 
+    def check_at_least(self, what: str, seen: int, least: int) -> None:
+        """Record ``what`` as seen; a problem when it is below ``least``."""
+        self.observed[what] = seen
+        if seen < least:
+            self.problems.append(f"{what}: client saw {seen}, expected at least {least}")
+
     def render(self) -> str:
         """The tally as text, one fact per line."""
         rate = self.frames / self.seconds if self.seconds else 0.0
         lines = [
             f"soak [{self.mode}] {self.seconds:.1f} s, {self.frames:,} frames ({rate:,.0f}/s), "
-            f"{self.resyncs} resyncs, event loop held at most {self.max_loop_lag * 1000:.0f} ms",
+            f"{self.resyncs} resyncs, event loop held at most {self.max_loop_lag * 1000:.0f} ms, "
+            f"{self.clean_deltas:,} book deltas in the clean stretch",
             "  injected: " + ", ".join(f"{name} {count}" for name, count in sorted(self.injected.items())),
             "  client:   " + ", ".join(f"{name} {count}" for name, count in self.observed.items()),
             f"  books equal to the simulator: {self.books_equal}/{self.books}; "
@@ -166,7 +190,7 @@ class Driver:
     """Injects faults at random (seeded) and keeps the books on what must be seen."""
 
     def __init__(self, sim: Simulator, feed: Feed, sink: TallySink, rng: random.Random,
-                 tally: Tally, allow_401: bool, pilot: Any = None, long_stalls: bool = True) -> None:
+                 tally: Tally, allow_401: bool, pilot: Any = None) -> None:
         self.sim = sim
         self.feed = feed
         self.sink = sink
@@ -184,8 +208,6 @@ class Driver:
             weights.pop("drop_401")
         if pilot is None:
             weights.pop("key")
-        if not long_stalls:
-            weights.pop("watchdog_stall")
         self._names = list(weights)
         self._weights = list(weights.values())
 
@@ -208,7 +230,7 @@ class Driver:
         feed = self.feed
         return (
             all(counts[name] == self.asked[name] for name in FRAME_FAULTS)
-            and feed.gaps == counts["skip_seq"] and feed.duplicates == counts["duplicate"]
+            and feed.gaps == gaps_made(counts) and feed.duplicates == counts["duplicate"]
             and feed.parse_errors == counts["malformed"] and feed.unknown_types == counts["unknown_type"]
         )
 
@@ -242,11 +264,12 @@ class Driver:
     # -- faults ---------------------------------------------------------------------------------
 
     async def run(self, seconds: float) -> None:
-        """Inject faults at random for ``seconds``."""
+        """Inject one of each fault (seeded order), then faults at random until ``seconds`` passed."""
         await self.until(self.connected, "the first connection")
         end = time.monotonic() + seconds
-        while time.monotonic() < end:
-            name = self.rng.choices(self._names, self._weights)[0]
+        first = self.rng.sample(self._names, len(self._names))
+        while first or time.monotonic() < end:
+            name = first.pop() if first else self.rng.choices(self._names, self._weights)[0]
             await getattr(self, f"_{name}")()
             await asyncio.sleep(self.rng.uniform(0.02, 0.2))  # pacing between faults
 
@@ -257,6 +280,9 @@ class Driver:
 
     async def _skip_seq(self) -> None:
         self._frame_fault("skip_seq")
+
+    async def _drop_book(self) -> None:
+        self._frame_fault("drop_book")
 
     async def _duplicate(self) -> None:
         self._frame_fault("duplicate")
@@ -302,6 +328,7 @@ class Driver:
         await self._drop(401, 1)
 
     async def _channel_error(self) -> None:
+        await self.quiesce()  # a lost delta's gap shows on its sid's next frame: before the sid ends
         subs = self.feed.subscriptions()
         if subs:
             sub = self.rng.choice(subs)
@@ -343,6 +370,36 @@ class Driver:
             self.auth_restarts += 1
 
 
+def gaps_made(counts: dict[str, int]) -> int:
+    """The seq gaps the client must see for the faults ``counts`` says were injected.
+
+    A lost fill, order or position update makes none: those frames carry no seq today.
+    """
+    return counts["skip_seq"] + counts["drop_book"]
+
+
+def book_deltas(feed: Feed) -> int:
+    """Frames the feed has taken on its live order book sids."""
+    return sum(sub.messages for sub in feed.subscriptions() if sub.channel == p.ORDERBOOK_DELTA)
+
+
+async def clean_stretch(driver: Driver, tally: Tally) -> None:
+    """Step the paused simulator, with no fault, until the client applied ``CLEAN_DELTAS`` deltas.
+
+    Nothing is lost on the way, so the client must see no gap and start no resync.
+    """
+    feed = driver.feed
+    gaps, resyncs, start = feed.gaps, feed.resyncs, book_deltas(feed)
+    while (applied := book_deltas(feed) - start) < CLEAN_DELTAS and driver.connected():
+        driver.sim.step(CLEAN_STEPS)
+        await driver.settle()
+    tally.clean_deltas = applied
+    if applied < CLEAN_DELTAS:
+        tally.problems.append(f"the clean stretch ended after {applied:,} book deltas")
+    tally.check("clean_gaps", feed.gaps - gaps, 0)
+    tally.check("clean_resyncs", feed.resyncs - resyncs, 0)
+
+
 def desired_live(feed: Feed) -> tuple[int, int]:
     """(desired subscriptions, how many of them a live sid serves with the desired markets)."""
     desired = feed.desired()
@@ -367,6 +424,7 @@ async def finish(driver: Driver, tally: Tally) -> None:
     books = feed.desired().get(p.ORDERBOOK_DELTA) or set()
     await driver.until(lambda: all(feed.state.is_live(t) for t in books), "every book to be live")
     await driver.settle()
+    await clean_stretch(driver, tally)
     tally.desired, tally.live = desired_live(feed)
     listed: set[str] = set()
     with contextlib.suppress(FeedCommandError):
@@ -391,7 +449,8 @@ async def finish(driver: Driver, tally: Tally) -> None:
     tally.injected["watchdog_stall"] = driver.long_stalls
     tally.frames = feed.status().messages_total
     tally.resyncs = feed.resyncs
-    tally.check("gaps", feed.gaps, counts["skip_seq"])
+    tally.check("gaps", feed.gaps, gaps_made(counts))
+    tally.check_at_least("resyncs", feed.resyncs, counts["resync_due"])
     tally.check("duplicates", feed.duplicates, counts["duplicate"])
     tally.check("parse_errors", feed.parse_errors, counts["malformed"])
     tally.check("unknown_types", feed.unknown_types, counts["unknown_type"])
@@ -399,7 +458,7 @@ async def finish(driver: Driver, tally: Tally) -> None:
     tally.check("auth_restarts", driver.auth_restarts, driver.rejected[401])
     tally.check("channel_errors", sum(sink.error_codes[c] for c in CHANNEL_ERRORS), counts["channel_error"])
     tally.check("command_errors", driver.command_errors_seen(), counts["error"])
-    tally.observed["watchdog_fires"] = sink.watchdog_fires
+    tally.check("watchdog_fires", sink.watchdog_fires, driver.long_stalls)
     tally.check("handshakes", feed.handshakes, sim.handshakes_accepted + sim.handshakes_rejected)
     tally.check("rejected_handshakes", sim.handshakes_rejected, counts["reject_handshake"])
     tally.unhandled += sink.internal_errors
@@ -491,9 +550,8 @@ async def soak_app(seconds: float, seed: int = 1, rate: float = 1_000.0) -> Tall
                 await feed.wait_connected(GUARD)
                 sink = TallySink(feed.sink)  # the app's MessageSink, counted on the way
                 feed.sink = sink
-                # a long stall costs the watchdog's time: only in a run long enough to afford it
-                driver = Driver(sim, feed, sink, rng, tally, allow_401=False, pilot=pilot,
-                                long_stalls=seconds >= 4 * WATCHDOG)
+                # no 401: the dashboard runs the feed once, so after a 401 it stays stopped
+                driver = Driver(sim, feed, sink, rng, tally, allow_401=False, pilot=pilot)
                 await driver.run(seconds)
                 await finish(driver, tally)
                 driver.finishing = True

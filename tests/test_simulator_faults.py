@@ -11,7 +11,7 @@ import websockets
 from app import protocol as p
 from app.simulator.engine import Exchange
 from app.simulator.session import subscriber_frames
-from tests.test_simulator_support import GUARD, connected, running, sid_of, small_config
+from tests.test_simulator_support import FROZEN_MS, GUARD, connected, running, sid_of, small_config
 
 
 async def _book_frames(client, sim, steps: int = 200) -> list[p.ServerMessage]:
@@ -63,6 +63,65 @@ async def test_skip_seq_leaves_exactly_one_gap() -> None:
         steps = [b - a for a, b in zip(seqs, seqs[1:])]
         assert sorted(set(steps)) == [1, 2] and steps.count(2) == 1
         assert sim.faults.counts["skip_seq"] == 1
+
+
+def _seq_steps(client, sid: int) -> list[int]:
+    seqs = [r.message.seq for r in client.received if r.message.sid == sid and r.message.seq is not None]
+    return [b - a for a, b in zip(seqs, seqs[1:])]
+
+
+async def _two_subscribers(sim, channels: list[str], fault: str) -> tuple[list[str], list[str]]:
+    """Two identical subscribers; ``fault`` once, which lands on the first one's stream.
+
+    Both streams up to a listing fence, as raw frames; the first is the faulted one.
+    """
+    tickers = sim.market_tickers()[:3]
+    async with connected(sim) as first, connected(sim) as second:
+        for client in (first, second):
+            await client.subscribe(channels, tickers if p.ORDERBOOK_DELTA in channels else None)
+        getattr(sim.faults, fault)(1)
+        sim.step(3_000)
+        for client in (first, second):
+            await client.command(p.list_subscriptions(99))
+        return [r.raw for r in first.received], [r.raw for r in second.received]
+
+
+async def test_drop_book_withholds_one_delta_and_uses_up_its_seq() -> None:
+    async with running(small_config(frozen_time_ms=FROZEN_MS)) as sim:
+        faulted, whole = await _two_subscribers(sim, [p.ORDERBOOK_DELTA], "drop_book")
+    (lost,) = [raw for raw in whole if raw not in faulted]
+    assert isinstance(p.parse(lost), p.OrderbookDelta)
+    assert [raw for raw in whole if raw != lost] == faulted, "only the lost delta differs"
+    assert sim.faults.counts["drop_book"] == 1 and sim.faults.counts["resync_due"] == 1
+
+
+async def test_drop_private_withholds_one_fill_order_or_position_update() -> None:
+    channels = [p.FILL, p.USER_ORDERS, p.MARKET_POSITIONS]
+    async with running(small_config(frozen_time_ms=FROZEN_MS)) as sim:
+        faulted, whole = await _two_subscribers(sim, channels, "drop_private")
+    (lost,) = [raw for raw in whole if raw not in faulted]
+    assert isinstance(p.parse(lost), (p.Fill, p.UserOrder, p.MarketPosition))
+    assert '"seq":' not in lost, "today these carry no seq: nothing on the stream shows the loss"
+    assert [raw for raw in whole if raw != lost] == faulted
+    assert sim.faults.counts["drop_private"] == 1 and sim.faults.counts["resync_due"] == 0
+
+
+async def test_withheld_frames_make_separate_gaps_and_a_get_snapshot_answers_them() -> None:
+    async with running() as sim, connected(sim) as client:
+        sid = await _subscribed_book(client, sim)
+        sim.faults.drop_book(2)
+        await _book_frames(client, sim)
+        assert sorted(set(_seq_steps(client, sid))) == [1, 2] and _seq_steps(client, sid).count(2) == 2
+        assert sim.faults.counts["resync_due"] == 1, "the second gap came before any resync"
+        sim.faults.skip_seq(1)  # the paused market sends nothing: this lands on the first snapshot
+        answer = await client.command(p.update_subscription(client.next_id(), "get_snapshot", sid=sid), 3)
+        assert all(isinstance(m, p.OrderbookSnapshot) for m in answer)
+        assert _seq_steps(client, sid).count(2) == 3
+        assert sim.faults.counts["resync_due"] == 1, "a gap among the fresh snapshots needs no resync"
+        sim.faults.skip_seq(1)
+        await _book_frames(client, sim)
+        assert _seq_steps(client, sid).count(2) == 4
+        assert sim.faults.counts["resync_due"] == 2, "a gap after the get_snapshot needs a resync of its own"
 
 
 async def test_duplicate_sends_one_frame_twice_with_the_same_seq() -> None:

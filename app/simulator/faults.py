@@ -1,9 +1,22 @@
-"""Faults on demand: dropped connections, seq gaps, duplicates, bad frames, stalls, rejections.
+"""Faults on demand: dropped connections, seq gaps, lost frames, duplicates, bad frames, stalls.
 
-Frame faults (``skip_seq``, ``duplicate``, ``malformed``, ``unknown_type``) apply to the next data
-frames the server sends, on whichever connection sends them first, so where they land in the
-stream depends only on the seed and the commands, not on timing. :attr:`Faults.counts` tells how
-many of each were actually injected.
+Frame faults (``skip_seq``, ``drop_book``, ``drop_private``, ``duplicate``, ``malformed``,
+``unknown_type``) apply to the next data frames the server sends, on whichever connection sends
+them first, so where they land in the stream depends only on the seed and the commands, not on
+timing. :attr:`Faults.counts` tells how many of each were actually injected.
+
+``skip_seq`` loses nothing: the frame goes out with a ``seq`` one too far. ``drop_book`` loses
+data: an order book delta is never sent though its ``seq`` is used, so the book stays wrong until
+the client resyncs it. ``drop_private`` loses a fill, order or position update; those carry no
+``seq`` today, so the client cannot see the loss on the stream at all. Two gaps in a row on one
+sid would look like one to the client, so no gap is made on a sid whose last gap was a withheld
+frame not yet followed by another: each counted ``skip_seq`` or sequenced ``drop_book`` is one
+gap the client sees.
+
+Beside the faults, ``counts["resync_due"]`` counts the gaps made on order book sids that each
+need a resync of their own: a gap made while an earlier one on that sid is unanswered by a
+``get_snapshot`` shares that earlier gap's resync, and one among the snapshots that answer a
+``get_snapshot`` needs none (they are the resync).
 """
 
 from __future__ import annotations
@@ -15,9 +28,9 @@ from typing import TYPE_CHECKING, Callable
 if TYPE_CHECKING:
     from app.simulator.server import Simulator
 
-FRAME_FAULTS = ("skip_seq", "duplicate", "malformed", "unknown_type")
+FRAME_FAULTS = ("skip_seq", "drop_book", "drop_private", "duplicate", "malformed", "unknown_type")
 FAULT_NAMES = FRAME_FAULTS + (
-    "drop", "stall", "data_envelope", "reject_handshake", "channel_error", "error",
+    "drop", "stall", "data_envelope", "reject_handshake", "channel_error", "error", "resync_due",
 )
 MALFORMED_FRAME = '{"type":"orderbook_delta","sid":1,"seq":'
 UNKNOWN_TYPE_FRAME = '{"type":"sim_surprise","msg":{"note":"a message type no client knows"}}'
@@ -62,6 +75,14 @@ class Faults:
     def skip_seq(self, n: int = 1) -> None:
         """The next ``n`` sequenced data frames each skip one ``seq`` number (a gap)."""
         self._pending["skip_seq"] += n
+
+    def drop_book(self, n: int = 1) -> None:
+        """The next ``n`` order book deltas are never sent; each one's ``seq`` is used up."""
+        self._pending["drop_book"] += n
+
+    def drop_private(self, n: int = 1) -> None:
+        """The next ``n`` fill, user order or market position frames are never sent."""
+        self._pending["drop_private"] += n
 
     def duplicate(self, n: int = 1) -> None:
         """The next ``n`` sequenced data frames are each sent twice (same ``seq``)."""
@@ -141,6 +162,10 @@ class Faults:
                 return False
         self._counts[name] += 1
         return True
+
+    def count(self, name: str) -> None:
+        """Count one ``name`` (``resync_due``)."""
+        self._counts[name] += 1
 
     def payload_key(self) -> str:
         """``data`` while the data-envelope fault is on (counted per frame), else ``msg``."""

@@ -32,6 +32,11 @@ LEGACY_CHANNELS = (CURRENT_CHANNELS - {p.MULTIVARIATE_MARKET_LIFECYCLE}) | {p.MU
 LEGACY_ALIASES = {"trades": p.TRADE}
 # today these carry no seq; in the reference every data message does
 UNSEQUENCED = frozenset({p.TICKER, p.FILL, p.MARKET_POSITIONS, p.USER_ORDERS})
+# channel -> the fault that withholds its data frames (of a book's, the deltas only)
+WITHHOLDING_FAULTS = {
+    p.ORDERBOOK_DELTA: "drop_book", p.FILL: "drop_private", p.MARKET_POSITIONS: "drop_private",
+    p.USER_ORDERS: "drop_private",
+}
 UPDATE_ACTIONS = frozenset(p.UPDATE_ACTIONS)
 SUBSCRIBE_FLAGS = ("use_yes_price", "send_initial_snapshot", "skip_ticker_ack")
 MAX_SHARD_FACTOR = 100
@@ -71,6 +76,10 @@ class SessionHooks(Protocol):
         """An error code to answer the next command with instead of executing it."""
         ...
 
+    def count(self, name: str) -> None:
+        """Count one ``name`` (a fact about the stream that the client must act on)."""
+        ...
+
 
 class NoFaults:
     """Hooks that never inject anything."""
@@ -84,6 +93,9 @@ class NoFaults:
     def command_error(self) -> int | None:
         return None
 
+    def count(self, name: str) -> None:
+        pass
+
 
 @dataclass(slots=True)
 class Subscription:
@@ -96,6 +108,11 @@ class Subscription:
     use_yes_price: bool = False
     shard: tuple[int, int] | None = None
     seq: int = 0
+    # a frame was withheld and no frame on this sid has shown its gap yet (another gap would merge)
+    gap_unseen: bool = False
+    # a gap was made on this book sid and no get_snapshot has been answered since (or one is
+    # being answered now)
+    snapshot_due: bool = False
 
     def wants(self, event: Event) -> bool:
         """True when this subscription's market filter and shard let ``event`` through."""
@@ -168,19 +185,43 @@ class Session:
         if not self.legacy:
             sub.seq += 1
             seq = sub.seq
+            sub.gap_unseen = False
         return self._frame(kind, id_=id_, sid=sub.sid, seq=seq, payload=payload)
 
     def _data(self, sub: Subscription, kind: str, payload: Any, id_: int | None = None) -> list[str]:
+        """The frame(s) of one data message: seq gaps, withheld and duplicate frames injected.
+
+        Two gaps in a row on one sid would reach the client as one, so while a gap is unseen no
+        other gap is made on that sid.
+        """
         seq = None
+        skipped = False
         if self.legacy or sub.channel not in UNSEQUENCED:
-            if self.hooks.take("skip_seq"):
+            if not sub.gap_unseen and self.hooks.take("skip_seq"):
                 sub.seq += 1
+                skipped = True
             sub.seq += 1
             seq = sub.seq
+        withholding = WITHHOLDING_FAULTS.get(sub.channel)
+        if (withholding is not None and not skipped and not sub.gap_unseen and kind != "orderbook_snapshot"
+                and self.hooks.take(withholding)):
+            if seq is not None:
+                sub.gap_unseen = True
+                self._gap(sub)
+            return []
+        sub.gap_unseen = False
+        if skipped:
+            self._gap(sub)
         frame = self._frame(kind, id_=id_, sid=sub.sid, seq=seq, payload=payload)
         if seq is not None and self.hooks.take("duplicate"):
             return [frame, frame]
         return [frame]
+
+    def _gap(self, sub: Subscription) -> None:
+        """A gap made on ``sub``: on a book sid, one more ``resync_due`` unless one is unanswered."""
+        if sub.channel == p.ORDERBOOK_DELTA and not sub.snapshot_due:
+            sub.snapshot_due = True
+            self.hooks.count("resync_due")
 
     def _snapshot(self, sub: Subscription, ticker: str, id_: int | None = None) -> list[str]:
         levels = self.exchange.snapshot_levels(ticker)
@@ -354,7 +395,11 @@ class Session:
             tickers = markets if markets else list(sub.markets or ())
             if any(ticker not in (sub.markets or ()) for ticker in tickers):
                 raise CommandError(11)
-            return self._snapshots(sub, tickers, cmd_id)
+            # a gap among these snapshots needs no resync of its own: they are the resync
+            sub.snapshot_due = True
+            frames = self._snapshots(sub, tickers, cmd_id)
+            sub.snapshot_due = False
+            return frames
         if sub.channel not in p.MARKET_FILTERED_CHANNELS:
             raise CommandError(13)
         if not markets:
