@@ -12,7 +12,10 @@ today's form and the reference's (legacy) form, plus the acks and errors of both
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
+import tempfile
+from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
@@ -23,7 +26,7 @@ from app import protocol as p
 from app.book import NO, YES, BookInconsistency
 from app.feed import Feed, FeedConfig
 from app.fixed import ONE_DOLLAR
-from app.recording import RecordedFrame, RecordingFile, Replay
+from app.recording import Recorder, RecordingFile, Replay
 from app.simulator.engine import Exchange
 from app.simulator.session import Session
 from app.state import MarketState
@@ -392,6 +395,17 @@ def _hostile(data: st.DataObject) -> str | bytes:
     return json.dumps(data.draw(FRAMES))
 
 
+@functools.cache
+def _two_subscriptions() -> Path:
+    """A recording (written once per run) of two subscribe answers: sids 1 (orderbook) and 2 (trade)."""
+    path = Path(tempfile.mkdtemp(prefix="fuzz-")) / "start.jsonl"
+    recorder = Recorder(path, {})
+    recorder('{"type":"subscribed","id":1,"msg":{"channel":"orderbook_delta","sid":1}}', 0.0)
+    recorder('{"type":"subscribed","id":2,"msg":{"channel":"trade","sid":2}}', 0.0)
+    recorder.close()
+    return path
+
+
 async def _process(frames: list[str | bytes]) -> tuple[Feed, int]:
     """A feed replaying a recording of two subscriptions (sids 1 and 2), then ``frames``.
 
@@ -399,9 +413,7 @@ async def _process(frames: list[str | bytes]) -> tuple[Feed, int]:
     """
     state = booked_state()
     feed = Feed(FeedConfig(url="ws://replay", environment="REPLAY"), state)
-    start = [RecordedFrame(0.0, '{"type":"subscribed","id":1,"msg":{"channel":"orderbook_delta","sid":1}}'),
-             RecordedFrame(0.0, '{"type":"subscribed","id":2,"msg":{"channel":"trade","sid":2}}')]
-    await feed.replay(Replay(RecordingFile({}, start, 0), feed, speed=0))
+    await feed.replay(Replay(RecordingFile.load(_two_subscriptions()), feed, speed=0))
     assert [sub.sid for sub in feed.subscriptions()] == [1, 2]
     earlier = asyncio.all_tasks()
     bad = 0
