@@ -716,20 +716,22 @@ class Feed:
 
         A repeat of the last seq is a duplicate (dropped; a repeated snapshot replaces the book
         with the same one). A snapshot further back replaces its book all the same and restarts
-        the sid's seq from it, resyncing the sid's other books; any other frame further back is
-        dropped and resyncs the sid's books: no later delta lands on a book it does not follow.
+        the sid's seq from it; any other frame further back is dropped. Either way the sid's
+        books resync: a stream that restarted and an old frame sent again look alike, so none
+        shows live until a fresh snapshot confirms it, and no later delta lands on a book it
+        does not follow.
         """
         snapshot = isinstance(message, p.OrderbookSnapshot)
         if seq == sub.last_seq:
             self.duplicates += 1
             return snapshot
         what = f"seq on sid {sub.sid} ({sub.channel}) went back from {sub.last_seq} to {seq}"
-        books = (sub.markets or set()) if sub.channel == p.ORDERBOOK_DELTA else set()
         if snapshot:
             sub.last_seq = seq
-            books = books - {message.market_ticker}
+            self._on_snapshot(message)  # before the resync marks its book
+        books = (sub.markets or set()) if sub.channel == p.ORDERBOOK_DELTA else set()
         self._out_of_step(SEQ_BACKWARDS, sub, books, what)
-        return snapshot
+        return False
 
     def _out_of_step(self, kind: str, sub: LiveSubscription, books: set[str], what: str) -> None:
         """Count an impossible frame and resync the ``books`` it touches (of ``sub``).
