@@ -521,6 +521,9 @@ class Feed:
             self._detail = _describe_connect_error(exc)
             self._report(FeedErrorInfo(f"cannot connect to {self.config.url}: {self._detail}; retrying"))
             return "retry"
+        if self._stopping:  # stop() came while the handshake was under way
+            await ws.close()
+            return "retry"
         self._ws = ws
         ws.last_activity = time.monotonic()
         self._on_connected()
@@ -804,7 +807,7 @@ class Feed:
         try:
             self.state.apply(m)
         except BookInconsistency as exc:
-            log.warning("book inconsistency: %s", exc)
+            log.warning("book inconsistency: %s", excerpt(str(exc)))
             self._report(FeedErrorInfo(f"book out of step ({exc}); resyncing"), quiet=True)
             self._start_resync(sub, {ticker})
             return
@@ -813,7 +816,7 @@ class Feed:
 
     def _on_unknown(self, m: p.UnknownMessage) -> None:
         self.unknown_types += 1
-        log.info("unknown message type %r", m.type)
+        log.info("unknown message type %r", excerpt(m.type))
         self._report(FeedErrorInfo(f"unknown message type {m.type!r} ignored"), quiet=True)
 
     # -- acks ----------------------------------------------------------------------------------

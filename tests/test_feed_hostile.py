@@ -199,3 +199,12 @@ async def test_error_records_keep_an_excerpt_of_huge_server_texts(rsa_key):
         for error in h.feed.errors:
             assert len(error.summary) <= 600 and len(error.server_message or "") <= 250
         assert h.feed.errors[0].server_message == "E" * 200 + "… (2,000,000 characters)"
+
+
+async def test_stop_while_a_reconnect_is_in_its_handshake_ends_the_feed(rsa_key):
+    async with hostile_feed(rsa_key) as h:
+        h.conn.abort()
+        await h.server.next_connection()  # the handshake is answered; the feed may not have it yet
+        await h.feed.stop()
+        await asyncio.wait_for(h.task, 1)
+        assert h.feed.status().state is ConnectionState.STOPPED
