@@ -763,9 +763,9 @@ class Feed:
         keep = set(self.retain())
         for markets in self._desired.values():
             keep.update(markets or ())
-        evicted = evict_idle_markets(self.state, cap, keep)
-        if evicted:
-            log.info("over %d markets: forgot %d idle ones", cap, len(evicted))
+        forgotten = evict_idle_markets(self.state, cap, keep)
+        if forgotten:
+            log.info("over %d markets or events: forgot %d idle ones", cap, forgotten)
             self._mark(Kind.TICKER | Kind.TRADE | Kind.LIFECYCLE, ())
 
     def _on_gap(self, sub: LiveSubscription, expected: int, got: int) -> None:
