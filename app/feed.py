@@ -522,6 +522,9 @@ class Feed:
             self._detail = _describe_connect_error(exc)
             self._report(FeedErrorInfo(f"cannot connect to {self.config.url}: {self._detail}; retrying"))
             return "retry"
+        if self._stopping:  # stop() came while the handshake was under way
+            await ws.close()
+            return "retry"
         self._ws = ws
         ws.last_activity = time.monotonic()
         self._on_connected()
@@ -717,20 +720,22 @@ class Feed:
 
         A repeat of the last seq is a duplicate (dropped; a repeated snapshot replaces the book
         with the same one). A snapshot further back replaces its book all the same and restarts
-        the sid's seq from it, resyncing the sid's other books; any other frame further back is
-        dropped and resyncs the sid's books: no later delta lands on a book it does not follow.
+        the sid's seq from it; any other frame further back is dropped. Either way the sid's
+        books resync: a stream that restarted and an old frame sent again look alike, so none
+        shows live until a fresh snapshot confirms it, and no later delta lands on a book it
+        does not follow.
         """
         snapshot = isinstance(message, p.OrderbookSnapshot)
         if seq == sub.last_seq:
             self.duplicates += 1
             return snapshot
         what = f"seq on sid {sub.sid} ({sub.channel}) went back from {sub.last_seq} to {seq}"
-        books = (sub.markets or set()) if sub.channel == p.ORDERBOOK_DELTA else set()
         if snapshot:
             sub.last_seq = seq
-            books = books - {message.market_ticker}
+            self._on_snapshot(message)  # before the resync marks its book
+        books = (sub.markets or set()) if sub.channel == p.ORDERBOOK_DELTA else set()
         self._out_of_step(SEQ_BACKWARDS, sub, books, what)
-        return snapshot
+        return False
 
     def _out_of_step(self, kind: str, sub: LiveSubscription, books: set[str], what: str) -> None:
         """Count an impossible frame and resync the ``books`` it touches (of ``sub``).
@@ -759,9 +764,9 @@ class Feed:
         keep = set(self.retain())
         for markets in self._desired.values():
             keep.update(markets or ())
-        evicted = evict_idle_markets(self.state, cap, keep)
-        if evicted:
-            log.info("over %d markets: forgot %d idle ones", cap, len(evicted))
+        forgotten = evict_idle_markets(self.state, cap, keep)
+        if forgotten:
+            log.info("over %d markets or events: forgot %d idle ones", cap, forgotten)
             self._mark(Kind.TICKER | Kind.TRADE | Kind.LIFECYCLE, ())
 
     def _on_gap(self, sub: LiveSubscription, expected: int, got: int) -> None:
@@ -803,7 +808,7 @@ class Feed:
         try:
             self.state.apply(m)
         except BookInconsistency as exc:
-            log.warning("book inconsistency: %s", exc)
+            log.warning("book inconsistency: %s", excerpt(str(exc)))
             self._report(FeedErrorInfo(f"book out of step ({exc}); resyncing"), quiet=True)
             self._start_resync(sub, {ticker})
             return
@@ -812,7 +817,7 @@ class Feed:
 
     def _on_unknown(self, m: p.UnknownMessage) -> None:
         self.unknown_types += 1
-        log.info("unknown message type %r", m.type)
+        log.info("unknown message type %r", excerpt(m.type))
         self._report(FeedErrorInfo(f"unknown message type {m.type!r} ignored"), quiet=True)
 
     # -- acks ----------------------------------------------------------------------------------

@@ -4,7 +4,8 @@ Every market seen on the ticker, trade or lifecycle channels keeps its latest ti
 history, trade statistics and lifecycle facts: about 1 KB. A session that sees every market, or
 a server that invents them, would grow without end. When more than ``cap`` markets are known, the
 least recently active ones that are not *pinned* are forgotten until a tenth of the cap is free
-again, so a pass happens at most once per ``cap / 10`` new markets.
+again, so a pass happens at most once per ``cap / 10`` new markets. Events (from
+``event_lifecycle``) are bounded by the same cap: over it, those of no remaining market go.
 
 Pinned: markets with an order book (an open ladder or book subscription), the user's positions,
 orders and fills, and whatever the caller names (starred, named in a subscription, in the event
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from app.event_view import event_of
 from app.state import MarketState
 
 # 50,000 markets hold about 50 MB of state (and as much again in the grid's rows): far more
@@ -27,9 +29,9 @@ KEEP_FRACTION = 0.9  # a pass leaves this much of the cap in use
 
 
 def over_cap(state: MarketState, cap: int) -> bool:
-    """True when one of the per-market stores holds more than ``cap`` markets."""
+    """True when one of the per-market stores (or the events) holds more than ``cap``."""
     return max(len(state.tickers), len(state.markets), len(state.history.markets),
-               len(state.trade_stats)) > cap
+               len(state.trade_stats), len(state.events)) > cap
 
 
 def pinned(state: MarketState) -> set[str]:
@@ -50,11 +52,12 @@ def _activity(state: MarketState, ticker: str) -> int:
     return max(ticker_ts or 0, history_ts or 0)
 
 
-def evict_idle_markets(state: MarketState, cap: int, keep: Iterable[str]) -> list[str]:
+def evict_idle_markets(state: MarketState, cap: int, keep: Iterable[str]) -> int:
     """Over ``cap`` markets, forget the least recently active ones not pinned and not in ``keep``
-    until ``KEEP_FRACTION`` of the cap is left (or only kept ones are); return those forgotten."""
+    until ``KEEP_FRACTION`` of the cap is left (or only kept ones are), and over ``cap`` events,
+    those of no market left; return how many markets and events were forgotten."""
     if not over_cap(state, cap):
-        return []
+        return 0
     known = set(state.tickers) | set(state.markets) | set(state.history.markets) | set(state.trade_stats)
     kept = pinned(state)
     kept.update(keep)
@@ -62,6 +65,13 @@ def evict_idle_markets(state: MarketState, cap: int, keep: Iterable[str]) -> lis
     evicted = idle[:max(0, len(known) - int(cap * KEEP_FRACTION))]
     for ticker in evicted:
         state.forget_market(ticker)
-    if evicted:
+    events: list[str] = []
+    if len(state.events) > cap:
+        used = {event_of(state, ticker) for ticker in known.difference(evicted)}
+        events = [event for event in state.events if event not in used]
+        for event in events:
+            del state.events[event]
+    forgotten = len(evicted) + len(events)
+    if forgotten:
         state.evictions += 1
-    return evicted
+    return forgotten

@@ -5,8 +5,8 @@ The simulator behaves; this server does exactly what the test says and nothing e
 key (the way the simulator does), else accepts any handshake. Each connection the client opens
 becomes a :class:`HostileConnection`; the test takes it, reads the client's commands, and sends
 whatever it likes: acks with chosen sids, snapshots and deltas with chosen seqs, arbitrary text
-or bytes (invalid JSON included), or nothing at all (pings are still answered by ``websockets``
-unless ``answer_pings=False``).
+or bytes (invalid JSON included), or nothing at all (the client's pings are still answered:
+``websockets`` does that).
 
 Typical use, end to end through the real feed::
 
@@ -167,14 +167,11 @@ class HostileServer:
     """A real WebSocket server on loopback whose every frame a test scripts (async context manager).
 
     ``public_key``: check the signed handshake against it (401 on a bad one); None accepts any.
-    ``answer_pings``: False makes the server read nothing once open (so pings go unanswered).
     ``max_size``: the largest frame the server accepts from the client.
     """
 
-    def __init__(self, public_key: rsa.RSAPublicKey | None = None, answer_pings: bool = True,
-                 max_size: int | None = 2**20) -> None:
+    def __init__(self, public_key: rsa.RSAPublicKey | None = None, max_size: int | None = 2**20) -> None:
         self.public_key = public_key
-        self.answer_pings = answer_pings
         self.max_size = max_size
         self.connections: asyncio.Queue[HostileConnection] = asyncio.Queue()
         self.handshakes = 0  # handshakes accepted
@@ -215,11 +212,6 @@ class HostileServer:
         connection = HostileConnection(ws)
         self.connections.put_nowait(connection)
         try:
-            if not self.answer_pings:
-                if ws.transport is not None:
-                    ws.transport.pause_reading()
-                await ws.wait_closed()
-                return
             async for frame in ws:
                 connection.received.append(frame)
                 try:

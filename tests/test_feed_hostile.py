@@ -41,19 +41,39 @@ async def test_a_snapshot_whose_seq_goes_back_replaces_the_book_and_restarts_the
     async with hostile_feed(rsa_key) as h:
         await _live_books(h)
         await h.conn.snapshot(1, 1, "M1", yes=[("0.4500", "7.00")])  # the sid's stream restarts
-        await h.conn.delta(1, 2, "M1", "0.4500", "1.00")
+        await h.conn.delta(1, 2, "M1", "0.4500", "1.00")  # dropped: the book waits for its resync
         resync = await _get_snapshot(h.conn)
-        assert resync["params"]["market_tickers"] == ["M2"]  # the other book on the sid
+        assert resync["params"]["market_tickers"] == ["M1", "M2"]
         await h.feed.wait_for(lambda: h.feed.subscriptions()[0].last_seq == 2)
-        assert h.state.books["M1"].levels("yes") == {4500: 800}
-        assert h.state.is_live("M1")
+        assert h.state.books["M1"].levels("yes") == {4500: 700}  # replaced by the snapshot
+        assert h.state.book_status["M1"] is BookStatus.RESYNCING
         assert h.state.book_status["M2"] is BookStatus.RESYNCING
         assert h.feed.anomalies[SEQ_BACKWARDS] == 1
         assert h.feed.status().anomalies == {SEQ_BACKWARDS: 1}
         assert (h.feed.gaps, h.feed.duplicates) == (0, 0)
-        await h.conn.snapshot(1, 3, "M2", yes=[("0.3500", "2.00")], command_id=resync["id"])
-        await h.feed.wait_for(lambda: h.state.is_live("M2"))
+        await h.conn.snapshot(1, 3, "M1", yes=[("0.4500", "8.00")], command_id=resync["id"])
+        await h.conn.snapshot(1, 4, "M2", yes=[("0.3500", "2.00")], command_id=resync["id"])
+        await h.conn.delta(1, 5, "M1", "0.4500", "1.00")
+        await h.feed.wait_for(lambda: h.state.is_live("M2") and h.feed.subscriptions()[0].last_seq == 5)
+        assert h.state.books["M1"].levels("yes") == {4500: 900}
         assert h.state.books["M2"].levels("yes") == {3500: 200}
+        assert h.feed.gaps == 0 and h.state.is_live("M1")
+
+
+async def test_an_old_snapshot_sent_again_never_shows_live(rsa_key):
+    async with hostile_feed(rsa_key) as h:
+        await _live_books(h)
+        await h.conn.snapshot(1, 1, "M1", yes=[("0.4000", "10.00")])  # M1 as it was at seq 1
+        await h.feed.wait_for(lambda: h.feed.anomalies[SEQ_BACKWARDS] == 1)
+        assert h.state.book_status["M1"] is BookStatus.RESYNCING  # not shown live as it was
+        await h.conn.delta(1, 6, "M1", "0.4000", "1.00")  # the stream goes on where it was
+        resync = await _get_snapshot(h.conn)
+        await h.feed.wait_for(lambda: h.feed.subscriptions()[0].last_seq == 6)
+        assert not h.state.is_live("M1") and not h.state.is_live("M2")
+        await h.conn.snapshot(1, 7, "M1", yes=[("0.4000", "14.00")], command_id=resync["id"])
+        await h.conn.snapshot(1, 8, "M2", yes=[("0.3000", "10.00")], command_id=resync["id"])
+        await h.feed.wait_for(lambda: h.state.is_live("M1") and h.state.is_live("M2"))
+        assert h.state.books["M1"].levels("yes") == {4000: 1400}
 
 
 async def test_a_delta_whose_seq_goes_back_is_dropped_and_its_books_resynced(rsa_key):
@@ -179,3 +199,12 @@ async def test_error_records_keep_an_excerpt_of_huge_server_texts(rsa_key):
         for error in h.feed.errors:
             assert len(error.summary) <= 600 and len(error.server_message or "") <= 250
         assert h.feed.errors[0].server_message == "E" * 200 + "… (2,000,000 characters)"
+
+
+async def test_stop_while_a_reconnect_is_in_its_handshake_ends_the_feed(rsa_key):
+    async with hostile_feed(rsa_key) as h:
+        h.conn.abort()
+        await h.server.next_connection()  # the handshake is answered; the feed may not have it yet
+        await h.feed.stop()
+        await asyncio.wait_for(h.task, 1)
+        assert h.feed.status().state is ConnectionState.STOPPED

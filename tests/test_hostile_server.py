@@ -34,3 +34,21 @@ async def test_a_handshake_signed_with_another_key_is_refused(rsa_key):
         await asyncio.wait_for(feed.run(), 5)
         assert feed.status().state is ConnectionState.AUTH_REJECTED
         assert server.rejected == 1 and server.handshakes == 0
+
+
+async def test_scripted_acks_of_update_and_unsubscribe_and_a_dropped_connection(rsa_key):
+    async with hostile_feed(rsa_key) as h:
+        await h.subscribe_book(["M1"], sid=3)
+        adding = asyncio.create_task(h.feed.subscribe("orderbook_delta", ["M2"]))
+        update = await h.conn.next_command(cmd="update_subscription")
+        assert update["params"] == {"action": "add_markets", "sid": 3, "market_tickers": ["M2"]}
+        await h.conn.ok(update, sid=3, seq=1, msg={"market_tickers": ["M1", "M2"]})
+        await adding
+        assert h.feed.subscriptions()[0].markets == {"M1", "M2"}
+        leaving = asyncio.create_task(h.feed.unsubscribe("orderbook_delta"))
+        await h.conn.unsubscribed(await h.conn.next_command(cmd="unsubscribe"), sid=3, seq=2)
+        await leaving
+        assert h.feed.subscriptions() == [] and h.conn.received
+        h.conn.abort()
+        await h.server.next_connection()
+        assert any("no close frame" in e.summary for e in h.feed.errors)

@@ -40,6 +40,21 @@ async def test_over_the_cap_the_oldest_idle_markets_are_forgotten_and_the_kept_o
         assert h.state.evictions >= 1
 
 
+async def test_over_the_cap_events_of_no_remaining_market_are_forgotten(rsa_key):
+    async with hostile_feed(rsa_key, status_interval=0.02) as h:
+        await h.subscribe(p.MARKET_LIFECYCLE_V2, sid=1)
+        await h.subscribe(p.TICKER, sid=2)
+        await h.conn.ticker(2, "KEPT-EVENT-M1")
+        for seq, event in enumerate(["KEPT-EVENT"] + [f"FLOOD-{i}" for i in range(20)], start=1):
+            await h.conn.send_json({"type": "event_lifecycle", "sid": 1, "seq": seq, "msg": {
+                "event_ticker": event, "title": "t", "series_ticker": "S"}})
+        await h.feed.wait_for(lambda: len(h.state.events) == 21)
+        h.feed.config.market_cap = 10
+        await h.feed.wait_for(lambda: len(h.state.events) <= 10)
+        assert set(h.state.events) == {"KEPT-EVENT"}
+        assert set(h.state.tickers) == {"KEPT-EVENT-M1"}
+
+
 async def test_the_grid_drops_the_rows_of_forgotten_markets_and_keeps_the_starred_one(rsa_key):
     async with HostileServer(public_key=rsa_key.public_key()) as server:
         config = FeedConfig(url=server.url, credentials=Credentials("k", rsa_key), status_interval=0.02)
