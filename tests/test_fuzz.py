@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import tempfile
+from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
@@ -23,7 +25,7 @@ from app import protocol as p
 from app.book import NO, YES, BookInconsistency
 from app.feed import Feed, FeedConfig
 from app.fixed import ONE_DOLLAR
-from app.recording import RecordedFrame, RecordingFile, Replay
+from app.recording import Recorder, RecordingFile, Replay
 from app.simulator.engine import Exchange
 from app.simulator.session import Session
 from app.state import MarketState
@@ -399,9 +401,12 @@ async def _process(frames: list[str | bytes]) -> tuple[Feed, int]:
     """
     state = booked_state()
     feed = Feed(FeedConfig(url="ws://replay", environment="REPLAY"), state)
-    start = [RecordedFrame(0.0, '{"type":"subscribed","id":1,"msg":{"channel":"orderbook_delta","sid":1}}'),
-             RecordedFrame(0.0, '{"type":"subscribed","id":2,"msg":{"channel":"trade","sid":2}}')]
-    await feed.replay(Replay(RecordingFile({}, start, 0), feed, speed=0))
+    with tempfile.TemporaryDirectory() as directory:
+        recorder = Recorder(Path(directory) / "start.jsonl", {})
+        recorder('{"type":"subscribed","id":1,"msg":{"channel":"orderbook_delta","sid":1}}', 0.0)
+        recorder('{"type":"subscribed","id":2,"msg":{"channel":"trade","sid":2}}', 0.0)
+        recorder.close()
+        await feed.replay(Replay(RecordingFile.load(recorder.path), feed, speed=0))
     assert [sub.sid for sub in feed.subscriptions()] == [1, 2]
     earlier = asyncio.all_tasks()
     bad = 0
