@@ -12,6 +12,7 @@ today's form and the reference's (legacy) form, plus the acks and errors of both
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import tempfile
 from pathlib import Path
@@ -394,6 +395,17 @@ def _hostile(data: st.DataObject) -> str | bytes:
     return json.dumps(data.draw(FRAMES))
 
 
+@functools.cache
+def _two_subscriptions() -> Path:
+    """A recording (written once per run) of two subscribe answers: sids 1 (orderbook) and 2 (trade)."""
+    path = Path(tempfile.mkdtemp(prefix="fuzz-")) / "start.jsonl"
+    recorder = Recorder(path, {})
+    recorder('{"type":"subscribed","id":1,"msg":{"channel":"orderbook_delta","sid":1}}', 0.0)
+    recorder('{"type":"subscribed","id":2,"msg":{"channel":"trade","sid":2}}', 0.0)
+    recorder.close()
+    return path
+
+
 async def _process(frames: list[str | bytes]) -> tuple[Feed, int]:
     """A feed replaying a recording of two subscriptions (sids 1 and 2), then ``frames``.
 
@@ -401,12 +413,7 @@ async def _process(frames: list[str | bytes]) -> tuple[Feed, int]:
     """
     state = booked_state()
     feed = Feed(FeedConfig(url="ws://replay", environment="REPLAY"), state)
-    with tempfile.TemporaryDirectory() as directory:
-        recorder = Recorder(Path(directory) / "start.jsonl", {})
-        recorder('{"type":"subscribed","id":1,"msg":{"channel":"orderbook_delta","sid":1}}', 0.0)
-        recorder('{"type":"subscribed","id":2,"msg":{"channel":"trade","sid":2}}', 0.0)
-        recorder.close()
-        await feed.replay(Replay(RecordingFile.load(recorder.path), feed, speed=0))
+    await feed.replay(Replay(RecordingFile.load(_two_subscriptions()), feed, speed=0))
     assert [sub.sid for sub in feed.subscriptions()] == [1, 2]
     earlier = asyncio.all_tasks()
     bad = 0
