@@ -163,6 +163,8 @@ class KalshiDashApp(App[int]):
                 self._start_recording(self.feed, self.record_path)
             await self.feed.run()
         finally:
+            if self.feed is not None:  # a recording still running takes its name now
+                self.feed.stop_recording()
             if self.endpoint is not None:
                 await self.endpoint.aclose()
 
@@ -202,8 +204,12 @@ class KalshiDashApp(App[int]):
         if feed.recorder is not None:
             recorder = feed.stop_recording()
             assert recorder is not None
-            self.notify(f"saved {recorder.frames:,} frames to {recorder.path}", title="recording stopped",
-                        markup=False)
+            if recorder.saved:
+                self.notify(f"saved {recorder.frames:,} frames to {recorder.path}", title="recording stopped",
+                            markup=False)
+            else:
+                self.notify(f"could not save to {recorder.path}; what was recorded is in {recorder.partial_path}",
+                            title="recording stopped", severity="error", markup=False)
             return
         path = self.record_path or time.strftime("kalshi-dash-%Y%m%d-%H%M%S.jsonl.gz")
         self._start_recording(feed, path)

@@ -49,6 +49,7 @@ class PrivateOutput:
             raise OutputError(exc.strerror or str(exc)) from None
         self.temporary = Path(name)
         self.file: BinaryIO = os.fdopen(handle, "wb")
+        self.committed = False
 
     def commit(self) -> None:
         """Close the file and rename it over the target (raises OSError; the data stays in
@@ -59,6 +60,7 @@ class PrivateOutput:
         except OutputError as exc:
             raise OSError(f"{self.target}: {exc}; the data is kept in {self.temporary}") from None
         os.replace(self.temporary, self.target)
+        self.committed = True
 
     def discard(self) -> None:
         """Close the file and remove it; the target is left as it was."""

@@ -2,6 +2,8 @@
 
 Anything that keeps the recording from starting (a bad flag or key, a file that cannot be written,
 a host that cannot be reached, a rejected key) ends with one line on stderr and exit status 2.
+The recording is written beside the ``-o`` file and renamed to it when it ends (see
+:class:`app.recording.Recorder`): a recording that never started leaves the path as it was.
 Once connected, a dropped connection is reconnected as in the dashboard.
 """
 

@@ -94,6 +94,11 @@ class Recorder:
             self._last_flush = now
 
     @property
+    def saved(self) -> bool:
+        """True once the closed recording has taken its name (:attr:`path`)."""
+        return self._output.committed
+
+    @property
     def partial_path(self) -> Path:
         """Where the recording is written until it is closed (beside :attr:`path`)."""
         return self._output.temporary

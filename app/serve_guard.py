@@ -48,7 +48,10 @@ def allowed_hosts(bound: str, port: int, loopback: bool) -> frozenset[str] | Non
     if bound in ("", "0.0.0.0", "::"):
         return None
     names = {bound, "localhost", "127.0.0.1", "::1"} if loopback else {bound}
-    return frozenset(host_header(name, port) for name in names)
+    headers = {host_header(name, port) for name in names}
+    if port == 80:  # a browser leaves the default port out of Host
+        headers |= {f"[{name}]" if ":" in name else name for name in names}
+    return frozenset(headers)
 
 
 @dataclass

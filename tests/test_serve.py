@@ -20,7 +20,7 @@ import aiohttp
 import pytest
 
 from app.serve_cli import dashboard_command, is_loopback
-from app.serve_guard import COOKIE
+from app.serve_guard import COOKIE, allowed_hosts
 from tests.cli_support import ROOT, TIMEOUT, clean_env
 
 pytest.importorskip("textual_serve")
@@ -119,6 +119,13 @@ async def test_the_right_token_opens_a_session_and_the_cap_holds(tmp_path: Path)
                     continue
                 await second.close()
                 break
+
+
+def test_the_names_that_reach_the_server() -> None:
+    assert allowed_hosts("127.0.0.1", 8000, loopback=True) == {
+        "127.0.0.1:8000", "localhost:8000", "[::1]:8000"}
+    assert allowed_hosts("192.168.1.5", 80, loopback=False) == {"192.168.1.5:80", "192.168.1.5"}
+    assert allowed_hosts("0.0.0.0", 8000, loopback=False) is None  # any name: the token still guards
 
 
 def test_only_loopback_counts_as_private() -> None:

@@ -42,3 +42,17 @@ async def test_record_key_mid_session_gives_a_replayable_file(tmp_path: Path, mo
     for ticker in tickers:
         assert state.is_live(ticker)
         assert (state.books[ticker].levels("yes"), state.books[ticker].levels("no")) == live_books[ticker]
+
+
+async def test_quitting_while_recording_leaves_the_recording_under_its_name(tmp_path: Path) -> None:
+    """The recording is written beside its name until it stops: leaving the app stops it."""
+    target = tmp_path / "session.jsonl.gz"
+    app = sim_app()
+    app.record_path = str(target)
+    async with app.run_test(size=SIZE) as pilot:
+        await connected(pilot)
+        assert app.feed.recorder is not None
+        await eventually(pilot, lambda: app.feed.recorder.frames > 50)
+        await pilot.press("q")
+    assert RecordingFile.load(target).total > 50
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]  # no temporary file left
