@@ -57,7 +57,8 @@ def test_escape_sequences_and_hidden_characters_are_shown(raw: str, shown: str) 
     assert not is_printable(raw)
 
 
-@pytest.mark.parametrize("clean", ["KXFEDDECISION-26DEC-H0", "Will the Fed cut? [yes]", "41.5¢ ▲ — ★", "日本語", ""])
+@pytest.mark.parametrize("clean", ["KXFEDDECISION-26DEC-H0", "Will the Fed cut? [yes]", "41.5¢ ▲ — ★", "日本語",
+                                   ""])
 def test_clean_text_is_the_same_object(clean: str) -> None:
     assert printable(clean) is clean
     assert printable_lines(clean) is clean
