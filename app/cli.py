@@ -110,7 +110,7 @@ class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
         pass
 
 
-class _PrintableFormatter(logging.Formatter):
+class PrintableFormatter(logging.Formatter):
     """Log lines made printable (a frame's text, a server's words): nothing logged acts on the
     terminal; the line breaks of a traceback stay."""
 
@@ -142,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     warnings.showwarning = _show_warning
     if args.debug:
         handler_ = _StderrHandler()
-        handler_.setFormatter(_PrintableFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler_.setFormatter(PrintableFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         logging.basicConfig(level=logging.DEBUG, handlers=[handler_])
     else:  # what the user must know is said in one line; the log is for --debug
         logging.basicConfig(handlers=[logging.NullHandler()])

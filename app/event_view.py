@@ -20,7 +20,9 @@ from fractions import Fraction
 from app.fixed import ONE_DOLLAR
 from app.state import MarketState
 
-_NUMBERED = re.compile(r"^([A-Z]*)(-?\d+(?:\.\d+)?)$")
+# A strike number: ASCII digits (`\d` also matches "٣"), at most 30 of them on each side of the
+# point (a longer one, from a hostile ticker, is not a strike: reading it could exceed int limits).
+_NUMBERED = re.compile(r"^([A-Z]*)(-?[0-9]{1,30}(?:\.[0-9]{1,30})?)$")
 EXCLUSIVE_TYPES = {"MECNET": True, "DIRECNET": False}
 
 

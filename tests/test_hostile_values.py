@@ -14,6 +14,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app import protocol as p
+from app.event_view import order_strikes
+from app.feed import Feed, FeedConfig
 from app.fixed import (
     INVALID, SHOWN_LIMIT, format_count, format_money, format_price_cents, format_price_dollars,
 )
@@ -128,3 +130,26 @@ def test_the_integrity_verdict_counts_invalid_times() -> None:
                     "⚠ 3 invalid times shown as invalid (RFQ 1, trade 2)")
     assert verdict_text(IntegrityReport((sub,), ())) == (
         "✔ every order book is live (0) · 0 seq gaps on the live subscriptions", True)
+
+
+def test_strikes_with_numbers_too_long_to_read_keep_their_order() -> None:
+    huge = "B" + "9" * 5000  # more digits than Python reads as an int
+    assert order_strikes([huge, "B5"]) == [huge, "B5"]
+    assert order_strikes(["B" + "9" * 30, "B5"]) == ["B5", "B" + "9" * 30]
+    assert order_strikes(["B٣", "B5"]) == ["B٣", "B5"]  # not ASCII digits: not a strike number
+
+
+@given(st.lists(st.one_of(st.text(), st.from_regex(r"\AB-?[0-9]{1,40}(\.[0-9]{1,40})?\Z")), max_size=6))
+def test_strike_ordering_takes_any_labels(labels: list[str]) -> None:
+    assert sorted(order_strikes(labels)) == sorted(labels)
+
+
+def test_the_feed_keeps_trades_from_past_the_calendar_and_takes_no_latency_from_them() -> None:
+    feed = Feed(FeedConfig(url="ws://127.0.0.1:1/trade-api/ws/v2"), MarketState())
+    for ts_ms in (10**400, -(10**400), MAX_EPOCH_MS + 1):
+        feed.process_frame(json.dumps({"type": "trade", "msg": {
+            "market_ticker": "M", "yes_price_dollars": "0.4100", "no_price_dollars": "0.5900", "count_fp": "1.00",
+            "taker_side": "yes", "ts_ms": ts_ms}}))
+    assert feed.internal_errors == 0 and feed.parse_errors == 0
+    assert len(feed.state.trades) == 3 and feed.state.invalid_times["trade"] == 3
+    assert feed.status().latency_ms is None

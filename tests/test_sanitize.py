@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+import sys
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from app.cli import PrintableFormatter
 from app.sanitize import is_printable, printable, printable_lines
+from tests.cli_support import assert_one_line_error, run_cli
 
 C0_PICTURES = "␀␁␂␃␄␅␆␇␈␉␊␋␌␍␎␏␐␑␒␓␔␕␖␗␘␙␚␛␜␝␞␟"
 
@@ -51,7 +57,8 @@ def test_escape_sequences_and_hidden_characters_are_shown(raw: str, shown: str) 
     assert not is_printable(raw)
 
 
-@pytest.mark.parametrize("clean", ["KXFEDDECISION-26DEC-H0", "Will the Fed cut? [yes]", "41.5¢ ▲ — ★", "日本語", ""])
+@pytest.mark.parametrize("clean", ["KXFEDDECISION-26DEC-H0", "Will the Fed cut? [yes]", "41.5¢ ▲ — ★", "日本語",
+                                   ""])
 def test_clean_text_is_the_same_object(clean: str) -> None:
     assert printable(clean) is clean
     assert printable_lines(clean) is clean
@@ -74,3 +81,22 @@ def test_nothing_a_terminal_obeys_survives(text: str) -> None:
     assert "\u202e" not in shown and "\u2066" not in shown
     assert printable(shown) == shown  # shown text is clean: sanitising twice changes nothing
     assert raw_controls(printable_lines(text).replace("\n", "")) == []
+
+
+def test_log_lines_are_printable_and_keep_a_traceback_s_lines() -> None:
+    formatter = PrintableFormatter("%(levelname)s %(message)s")
+    record = logging.LogRecord("feed", logging.WARNING, __file__, 1, "server said: %s", ("\x1b]52;c;eA==\x07",), None)
+    assert formatter.format(record) == "WARNING server said: ␛]52;c;eA==␇"
+    try:
+        raise ValueError("bad \x9b2J")
+    except ValueError:
+        record = logging.LogRecord("feed", logging.ERROR, __file__, 1, "failed", (), sys.exc_info())
+    lines = formatter.format(record).split("\n")
+    assert lines[0] == "ERROR failed" and lines[1] == "Traceback (most recent call last):"
+    assert lines[-1] == "ValueError: bad \\x9b2J"
+
+
+def test_a_command_line_error_naming_a_hostile_file_is_one_printable_line(tmp_path: Path) -> None:
+    result = run_cli(tmp_path, "--config", str(tmp_path / "x\x1b[2J\x9d0;t\x07.toml"))
+    line = assert_one_line_error(result, "config file not found", "x␛[2J\\x9d0;t␇.toml")
+    assert raw_controls(line) == []

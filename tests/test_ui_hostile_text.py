@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from app import protocol as p
 from app.alerts import Rule, RuleKind
@@ -28,12 +28,15 @@ from app.integrity import IntegrityReport, MarketHealth, SubscriptionHealth
 from app.main import KalshiDashApp
 from app.messages import FeedError, FeedStatus
 from app.sanitize import printable
+from app.screens.alert_dialog import AlertDialog
+from app.screens.subscribe import MarketSuggester
 from app.state import BookStatus, MarketState
 from tests.ui_states import NOW, NOW_MS, apply_frames, status, until
 from widgets.fills_table import FillsTable
 from widgets.integrity_panel import IntegrityPanel
 from widgets.rfq_inbox import RfqInbox
 from widgets.subscriptions_table import SubscriptionsTable
+from widgets.ticker_grid import TickerGrid
 from widgets.trade_tape import TradeTape
 
 SIZE = (160, 50)
@@ -210,3 +213,23 @@ async def test_times_out_of_range_show_as_invalid_and_are_counted_in_the_integri
         await until(pilot, lambda: "invalid times" in str(verdict.content))
         assert str(verdict.content).endswith("⚠ 3 invalid times shown as invalid (RFQ 1, fill 1, trade 1)")
         assert app.is_running and app.crash is None
+
+
+async def test_a_dialog_never_starts_with_or_suggests_a_ticker_holding_control_characters() -> None:
+    """A text field shows its value raw and sends what it holds: a hostile ticker under the cursor
+    is not put in the alert dialog's market field, nor offered as a completion."""
+    hostile = Hostile(PAYLOADS["osc-52-clipboard"])
+    app = hostile_app(hostile)
+    async with app.run_test(size=SIZE) as pilot:
+        receive(app, [*hostile.frames(), frame("ticker", 2, 2, market_ticker="EVX-B6", price_dollars="0.5000")])
+        grid = app.dashboard.query_one(TickerGrid)
+        await until(pilot, lambda: grid.row_count == 2)
+        grid.focus()
+        grid.move_cursor(grid.index_of(hostile.ticker) or 0)
+        assert app.dashboard.focused_market() == hostile.ticker
+        await pilot.press("exclamation_mark")
+        await until(pilot, lambda: isinstance(app.screen, AlertDialog) and bool(app.screen.query("#market")))
+        market = app.screen.query_one("#market", Input)
+        assert market.value == ""
+        assert await MarketSuggester(app.dashboard.known_tickers()).get_suggestion("EV") == "EVX-B6"
+        assert unsafe(screen_text(app)) == []

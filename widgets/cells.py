@@ -121,14 +121,14 @@ def taker(value: str | None) -> Cell:
 
 
 def clock(ts_ms: int | None) -> Cell:
-    """A millisecond epoch timestamp as UTC ``HH:MM:SS``; ``invalid time`` outside 1970 .. 9999."""
+    """A millisecond epoch timestamp as UTC ``HH:MM:SS``; ``invalid`` outside 1970 .. 9999."""
     if ts_ms is None:
         return UNKNOWN
     return _clock(utc_of_ms(ts_ms))
 
 
 def iso_clock(timestamp: str | None) -> Cell:
-    """An RFC 3339 timestamp from the exchange as UTC ``HH:MM:SS``; ``invalid time`` when it is
+    """An RFC 3339 timestamp from the exchange as UTC ``HH:MM:SS``; ``invalid`` when it is
     unreadable or outside 1970 .. 9999."""
     if timestamp is None:
         return UNKNOWN

@@ -207,7 +207,8 @@ class EventStrip(Vertical, StateView):
                 self._shown[(key, row.ticker)] = value
                 is_bar = key.startswith("bar")
                 style = bar if is_bar else implied if key == "implied" else Style()
-                table.update_cell(key, row.ticker, Text(printable(value), justify="left" if is_bar else "center", style=style))
+                justify = "left" if is_bar else "center"
+                table.update_cell(key, row.ticker, Text(printable(value), justify=justify, style=style))
 
     def _describe(self, summary: EventSummary) -> None:
         title = Text()
