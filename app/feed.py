@@ -194,6 +194,7 @@ class Feed:
         self.reconnects = 0
         self.parse_errors = 0
         self.unknown_types = 0
+        self.partly_read = 0  # messages shown with a field or word that could not be read
         self.discarded = 0
         self.internal_errors = 0
         self.handshakes = 0
@@ -436,6 +437,7 @@ class Feed:
             reconnects=self.reconnects,
             parse_errors=self.parse_errors,
             unknown_types=self.unknown_types,
+            partly_read=self.partly_read,
             subscriptions=len(self._subs),
             latency_ms=self._latency_ms,
             per_channel=dict(self._per_channel),
@@ -636,6 +638,8 @@ class Feed:
         ts_ms = getattr(message, "ts_ms", None)
         if ts_ms is not None:
             self._latency_ms = time.time() * 1000 - ts_ms
+        if message.problems:
+            self._on_partly_read(message)
         kinds = self.state.apply(message)
         if kinds:
             self._dirty_kinds |= kinds._value_  # (``_changed`` was set at the top, for this frame)
@@ -685,6 +689,13 @@ class Feed:
             return
         self._dirty_kinds |= _BOOK
         self._dirty_books.add(ticker)
+
+    def _on_partly_read(self, m: p.Message) -> None:
+        """A message shown with what could be read: counted, logged, and kept in the error list."""
+        self.partly_read += 1
+        what = "; ".join(m.problems)
+        log.warning("%s read in part (%s)", m.type_name, what)
+        self._report(FeedErrorInfo(f"{m.type_name} shown with what could be read: {what}"), quiet=True)
 
     def _on_unknown(self, m: p.UnknownMessage) -> None:
         self.unknown_types += 1

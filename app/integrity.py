@@ -117,6 +117,7 @@ class IntegrityReport:
 
     subscriptions: tuple[SubscriptionHealth, ...]
     markets: tuple[MarketHealth, ...]
+    partly_read: int = 0  # messages shown with a field or word that could not be read
 
     @property
     def books_not_live(self) -> int:

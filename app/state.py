@@ -23,6 +23,15 @@ DEFAULT_FILL_CAPACITY = 1_000
 DEFAULT_LOG_CAPACITY = 2_000
 DEFAULT_FINISHED_ORDER_CAPACITY = 1_000
 RESTING = "resting"
+PRIMARY = 0  # the subaccount number of the primary account (messages without one are about it)
+
+PositionKey = tuple[str, int]  # (market ticker, subaccount)
+
+
+def subaccount_of(message: p.Message) -> int:
+    """The subaccount a message of the user's is about (the primary account when it names none)."""
+    subaccount = getattr(message, "subaccount", None)
+    return PRIMARY if subaccount is None else subaccount
 
 
 class Kind(enum.IntFlag):
@@ -143,7 +152,8 @@ class MarketState:
         self.trade_stats: dict[str, TradeStats] = {}
         self.history = PriceHistories(history_capacity)
         self.fills: deque[p.Fill] = deque(maxlen=fill_capacity)
-        self.positions: dict[str, p.MarketPosition] = {}
+        self.positions: dict[PositionKey, p.MarketPosition] = {}
+        self.subaccounts: set[int] = set()  # every subaccount the user's messages named
         self.rfqs: dict[str, RfqRecord] = {}
         self.markets: dict[str, MarketInfo] = {}
         self.events: dict[str, p.EventLifecycle] = {}
@@ -162,7 +172,7 @@ class MarketState:
             p.EventLifecycle: self._on_event_lifecycle,
             p.EventFeeUpdate: self._log_only,
             p.MultivariateLookup: self._log_only,
-            p.MultivariateMarketLifecycle: self._log_only,
+            p.MultivariateMarketLifecycle: self._on_market_lifecycle,
             p.OrderGroupUpdate: self._on_order_group,
             p.RfqCreated: self._on_rfq_created,
             p.RfqDeleted: self._on_rfq_deleted,
@@ -259,21 +269,34 @@ class MarketState:
 
     def _on_fill(self, m: p.Fill) -> Kind:
         self.fills.append(m)
+        self.subaccounts.add(subaccount_of(m))
         return _FILL
 
     def _on_position(self, m: p.MarketPosition) -> Kind:
-        self.positions[m.market_ticker] = m
+        subaccount = subaccount_of(m)
+        self.subaccounts.add(subaccount)
+        self.positions[m.market_ticker, subaccount] = m
         return _POSITION
 
-    def unrealized_pnl(self, market_ticker: str) -> Fraction | None:
-        """Mark-to-mid value of the position minus its cost, in money units (exact).
+    @property
+    def has_subaccounts(self) -> bool:
+        """True once a message named a subaccount other than the primary account."""
+        return bool(self.subaccounts) and self.subaccounts != {PRIMARY}
+
+    def position_markets(self) -> set[str]:
+        """The markets the user holds a position in, in any subaccount."""
+        return {ticker for ticker, _ in self.positions}
+
+    def unrealized_pnl(self, market_ticker: str, subaccount: int = PRIMARY) -> Fraction | None:
+        """Mark-to-mid value of the position in one subaccount minus its cost, in money units
+        (exact); None without a mid or a readable position.
 
         A positive position holds yes contracts (worth the mid); a negative one holds no contracts
         (worth $1 minus the mid).
         """
-        position = self.positions.get(market_ticker)
+        position = self.positions.get((market_ticker, subaccount))
         mid = self.mid(market_ticker)
-        if position is None or mid is None:
+        if position is None or position.position is None or mid is None:
             return None
         if position.position >= 0:
             value = position.position * mid
@@ -283,6 +306,7 @@ class MarketState:
 
     def _on_user_order(self, m: p.UserOrder) -> Kind:
         """Keep every resting order and the most recently finished (canceled, executed) ones."""
+        self.subaccounts.add(subaccount_of(m))
         self.orders[m.order_id] = m  # an order keeps the place where it was first seen
         self._finished.pop(m.order_id, None)
         if m.status != RESTING:

@@ -192,7 +192,7 @@ def test_positions_from_centi_cents_and_dollars_give_equal_state() -> None:
     assert reference.apply(msg("market_position", CENTI_CENT_POSITION, sid=14)) == Kind.POSITION
     assert current.apply(msg("market_position", DOLLARS_POSITION, sid=14)) == Kind.POSITION
     assert reference.positions == current.positions
-    position = current.positions["FED-23DEC-T3.00"]
+    position = current.positions["FED-23DEC-T3.00", 0]
     assert (position.position, position.position_cost, position.realized_pnl, position.fees_paid) == (
         10_000, 50_000_000, 10_000_000, 1_000_000
     )
@@ -416,3 +416,27 @@ def test_finished_orders_are_bounded_and_resting_ones_kept() -> None:
     assert state.orders["rest-2"].status == "canceled"
     state.apply(order("rest-1", "canceled"))  # the just-finished one stays; done-3 goes
     assert list(state.orders) == ["rest-1", "done-4", "rest-2"]
+
+
+def test_two_subaccounts_in_one_market_stay_apart_with_their_own_pnl() -> None:
+    state = MarketState()
+    state.apply(msg("market_position", {"market_ticker": "M", "position_fp": "10.00",
+                                        "position_cost_dollars": "4.0000", "subaccount": 3}))
+    state.apply(msg("market_position", {"market_ticker": "M", "position_fp": "-5.00",
+                                        "position_cost_dollars": "3.0000"}))
+    assert state.subaccounts == {0, 3}
+    assert state.positions["M", 3].position == 1_000
+    assert state.positions["M", 0].position == -500
+    assert state.has_subaccounts
+    state.apply(ticker_msg("M", "0.5000", "0.4900", "0.5100"))  # mid 50¢
+    assert state.unrealized_pnl("M", 3) == 5_000_000 - 4_000_000  # 10 yes worth $5, cost $4
+    assert state.unrealized_pnl("M", 0) == 2_500_000 - 3_000_000  # 5 no worth $2.50, cost $3
+    assert state.unrealized_pnl("M", 7) is None
+
+
+def test_only_the_primary_account_shows_no_subaccounts() -> None:
+    state = MarketState()
+    state.apply(msg("market_position", {"market_ticker": "M", "position_fp": "1.00", "subaccount": 0}))
+    state.apply(msg("fill", {"market_ticker": "M", "yes_price_dollars": "0.5000", "count_fp": "1.00"}))
+    assert state.subaccounts == {0}
+    assert not state.has_subaccounts

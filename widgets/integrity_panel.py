@@ -17,13 +17,18 @@ from widgets.subscription_health_table import SubscriptionHealthTable
 
 
 def verdict_text(report: IntegrityReport) -> tuple[str, bool]:
-    """One line saying whether every book is live and how many gaps were seen; True when all is well."""
+    """One line saying whether every book is live, how many gaps were seen and how many messages
+    could be read only in part; True when all is well."""
     if not report.subscriptions:
         return "○ no live subscriptions: nothing shown is current", False
     gaps = f"{report.gaps:,} seq gap{'s' if report.gaps != 1 else ''} on the live subscriptions"
+    if report.partly_read:
+        gaps += f" · {report.partly_read:,} message{'s' if report.partly_read != 1 else ''} read in part (see 6 Feed)"
     books = len(report.markets)
-    if not report.books_not_live:
+    if not report.books_not_live and not report.partly_read:
         return f"✔ every order book is live ({books:,}) · {gaps}", True
+    if not report.books_not_live:
+        return f"⚠ every order book is live ({books:,}) · {gaps}", False
     counts: dict[str, int] = {}
     for market in report.markets:
         if market.status is not BookStatus.LIVE:

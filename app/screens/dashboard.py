@@ -214,6 +214,7 @@ class DashboardScreen(Screen[None]):
         report = IntegrityReport(
             tuple(subscription_health(feed.subscriptions(), self.rates, self.notifications, now)),
             tuple(market_health(self.state, feed.resynced_at, feed.market_resyncs, now)),
+            feed.partly_read,
         )
         self.query_one(IntegrityPanel).show(report)
         return report
