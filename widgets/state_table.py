@@ -61,7 +61,7 @@ class StateTable(StateView, LeanDataTable[Text]):
 
     def on_mount(self) -> None:
         """Add the columns, resolve the tone styles, and draw the bound state."""
-        self._add_columns(self.COLUMNS)
+        self._show_wanted_columns()
         self._tones = self._resolve_tones()
         self.app.theme_changed_signal.subscribe(self, self._retone)
         if self.market_state is not None:
