@@ -286,7 +286,7 @@ async def test_a_fill_with_any_action_reaches_the_fills_table(action: str) -> No
         word = action if action in ("buy", "sell", "sell_partial", "sell_to_close") else (
             "buy" if action == "" else "sell")
         assert shown(app.table) == [
-            ["09:40:00", "KXA-1", "YES", word.upper(), "75¢", "2", "$0.01", "taker", "3"],
+            ["09:40:00", "KXA-1", "YES", word.replace("_", " ").upper(), "75¢", "2", "$0.01", "taker", "3"],
         ]
 
 

@@ -23,7 +23,7 @@ class FillsTable(SubaccountColumn, FeedTable[Fill]):
         ColumnSpec("time", "UTC", 8),
         ColumnSpec("market", "Market", 24),
         ColumnSpec("side", "Side", 4),
-        ColumnSpec("action", "Action", 6),
+        ColumnSpec("action", "Action", 13),
         ColumnSpec("price", "Price", 7, numeric=True),
         ColumnSpec("count", "Count", 10, numeric=True),
         ColumnSpec("fee", "Fee", 10, numeric=True),

@@ -96,6 +96,7 @@ class Subscription:
     use_yes_price: bool = False
     shard: tuple[int, int] | None = None
     seq: int = 0
+    skip_ticker_ack: bool = False  # its ok answers leave out the market list
 
     def wants(self, event: Event) -> bool:
         """True when this subscription's market filter and shard let ``event`` through."""
@@ -281,14 +282,13 @@ class Session:
         filtered = channel in p.MARKET_FILTERED_CHANNELS and markets is not None
         sub = Subscription(
             self._next_sid, channel, label, dict.fromkeys(markets) if filtered else None,
-            use_yes_price=options["use_yes_price"], shard=shard,
+            use_yes_price=options["use_yes_price"], shard=shard, skip_ticker_ack=options["skip_ticker_ack"],
         )
         self._next_sid += 1
         self.subscriptions[sub.sid] = sub
         self._by_channel[channel] = sub
         frames = []
-        if not (channel == p.TICKER and options["skip_ticker_ack"]):
-            frames.append(self._frame("subscribed", id_=cmd_id, payload={"channel": label, "sid": sub.sid}))
+        frames.append(self._frame("subscribed", id_=cmd_id, payload={"channel": label, "sid": sub.sid}))
         if channel == p.ORDERBOOK_DELTA:
             frames += self._snapshots(sub, sub.markets or ())
         elif channel == p.TICKER and options["send_initial_snapshot"]:
@@ -319,7 +319,9 @@ class Session:
 
     @staticmethod
     def _market_list(sub: Subscription) -> dict[str, list[str]] | None:
-        return {"market_tickers": list(sub.markets)} if sub.markets is not None else None
+        if sub.markets is None or sub.skip_ticker_ack:
+            return None
+        return {"market_tickers": list(sub.markets)}
 
     def _unsubscribe(self, cmd_id: int | None, command: dict[str, Any]) -> list[str]:
         sids = self._params(command).get("sids")
