@@ -17,6 +17,7 @@ from app import protocol as p
 from app.book import BookInconsistency, OrderBook
 from app.fixed import ONE_DOLLAR
 from app.history import DEFAULT_CAPACITY, PriceHistories
+from app.no_side import no_side_in_yes_prices, to_no_prices
 
 DEFAULT_TRADE_CAPACITY = 5_000
 DEFAULT_FILL_CAPACITY = 1_000
@@ -146,6 +147,11 @@ class MarketState:
         self._finished: dict[str, None] = {}  # finished order ids, oldest finish first
         self.books: dict[str, OrderBook] = {}
         self.book_status: dict[str, BookStatus] = {}
+        # Whether the server sends books' no sides in yes prices: told from the snapshots and
+        # tickers (see app.no_side), whatever was asked; until one tells, no prices (what the feed
+        # asks for). Told once, tickers are no longer looked at for it.
+        self.no_side_in_yes_prices = False
+        self.no_side_told = False
         self.tickers: dict[str, p.Ticker] = {}
         self.first_price: dict[str, int | None] = {}
         self.trades: deque[p.Trade] = deque(maxlen=trade_capacity)
@@ -196,19 +202,37 @@ class MarketState:
     # -- books ----------------------------------------------------------------------------------
 
     def _on_snapshot(self, m: p.OrderbookSnapshot) -> Kind:
+        ticker = self.tickers.get(m.market_ticker)
+        self._tell_no_side(no_side_in_yes_prices(m.yes, m.no, ticker.yes_ask if ticker is not None else None))
         book = self.books.get(m.market_ticker)
         if book is None:
             book = self.books[m.market_ticker] = OrderBook(m.market_ticker)
-        book.load_snapshot(m.yes, m.no)
+        book.load_snapshot(m.yes, to_no_prices(m.no) if self.no_side_in_yes_prices else m.no)
         self.book_status[m.market_ticker] = _LIVE
         return _BOOK
+
+    def _tell_no_side(self, in_yes_prices: bool | None) -> None:
+        """Take what a snapshot or ticker told of the no side's prices (None: nothing)."""
+        if in_yes_prices is None:
+            return
+        self.no_side_told = True
+        if in_yes_prices == self.no_side_in_yes_prices:
+            return
+        # The server uses the other convention: the books already built read their no sides the
+        # wrong way round, so turn them.
+        self.no_side_in_yes_prices = in_yes_prices
+        for book in self.books.values():
+            book.load_snapshot(book.levels("yes").items(), to_no_prices(book.levels("no").items()))
 
     def _on_delta(self, m: p.OrderbookDelta) -> Kind:
         ticker = m.market_ticker
         book = self.books.get(ticker)
         if book is None or self.book_status.get(ticker) is not _LIVE:
             raise BookInconsistency(f"{ticker}: delta before the book's snapshot")
-        book.apply_delta(m.side, m.price, m.delta)
+        price = m.price
+        if self.no_side_in_yes_prices and m.side == "no":
+            price = ONE_DOLLAR - price
+        book.apply_delta(m.side, price, m.delta)
         return _BOOK
 
     def set_book_status(self, market_ticker: str, status: BookStatus) -> None:
@@ -232,7 +256,15 @@ class MarketState:
             self.first_price[ticker] = m.price
         self.tickers[ticker] = m
         self.history.record(ticker, m.ts_ms, m.price, m.yes_bid, m.yes_ask)
+        if not self.no_side_told and m.yes_ask is not None and self.book_status.get(ticker) is _LIVE:
+            self._tell_no_side_from_book(self.books[ticker], m.yes_ask)
         return _TICKER
+
+    def _tell_no_side_from_book(self, book: OrderBook, yes_ask: int) -> None:
+        """Compare a live book's no side, as it was sent, with the ticker's best yes ask."""
+        no = book.levels("no").items()
+        sent = to_no_prices(no) if self.no_side_in_yes_prices else tuple(no)
+        self._tell_no_side(no_side_in_yes_prices(book.levels("yes").items(), sent, yes_ask))
 
     def _on_trade(self, m: p.Trade) -> Kind:
         self.trades.append(m)

@@ -440,3 +440,26 @@ def test_only_the_primary_account_shows_no_subaccounts() -> None:
     state.apply(msg("fill", {"market_ticker": "M", "yes_price_dollars": "0.5000", "count_fp": "1.00"}))
     assert state.subaccounts == {0}
     assert not state.has_subaccounts
+
+
+def test_no_side_in_yes_prices_is_told_from_a_snapshot_that_only_reads_one_way() -> None:
+    state = MarketState()
+    # yes bids up to 44¢; no side sent in yes prices (asks from 46¢ to 60¢): read in no prices
+    # the book would cross (44¢ + 60¢ > $1), read in yes prices it does not
+    state.apply(snapshot("M", yes=[["0.4400", "1.00"]], no=[["0.4600", "2.00"], ["0.6000", "3.00"]]))
+    assert state.no_side_in_yes_prices
+    assert state.books["M"].levels("no") == {5400: 200, 4000: 300}
+    state.apply(msg("orderbook_delta", {"market_ticker": "M", "price_dollars": "0.4600", "delta_fp": "-2.00",
+                                        "side": "no"}, seq=2))
+    assert state.books["M"].levels("no") == {4000: 300}
+
+
+def test_no_side_convention_from_the_ticker_and_a_switch_turns_the_books_built() -> None:
+    state = MarketState()
+    state.apply(snapshot("A", yes=[["0.1000", "1.00"]], no=[["0.8500", "1.00"]]))  # no prices: reads both ways
+    assert not state.no_side_in_yes_prices and state.books["A"].levels("no") == {8500: 100}
+    state.apply(ticker_msg("B", "0.1000", "0.1000", "0.2000"))  # B's best yes ask is 20¢
+    state.apply(snapshot("B", yes=[["0.1000", "1.00"]], no=[["0.2000", "1.00"], ["0.3000", "1.00"]]))
+    assert state.no_side_in_yes_prices  # only the yes-price reading puts B's best ask at 20¢
+    assert state.books["B"].levels("no") == {8000: 100, 7000: 100}
+    assert state.books["A"].levels("no") == {1500: 100}  # turned: A's snapshot was in yes prices too

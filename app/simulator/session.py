@@ -123,8 +123,10 @@ class Session:
         command_rate: int = DEFAULT_COMMAND_RATE,
         clock: Callable[[], float] = time.monotonic,
         command_log: list[dict[str, Any]] | None = None,
+        yes_price_only: bool = False,
     ) -> None:
         self.exchange = exchange
+        self.yes_price_only = yes_price_only  # use_yes_price as if always true
         self.legacy = exchange.legacy if legacy is None else legacy
         self.authenticated = authenticated
         self.hooks: SessionHooks = hooks or NoFaults()
@@ -282,7 +284,7 @@ class Session:
         filtered = channel in p.MARKET_FILTERED_CHANNELS and markets is not None
         sub = Subscription(
             self._next_sid, channel, label, dict.fromkeys(markets) if filtered else None,
-            use_yes_price=options["use_yes_price"], shard=shard, skip_ticker_ack=options["skip_ticker_ack"],
+            use_yes_price=options["use_yes_price"] or self.yes_price_only, shard=shard, skip_ticker_ack=options["skip_ticker_ack"],
         )
         self._next_sid += 1
         self.subscriptions[sub.sid] = sub
