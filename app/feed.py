@@ -127,6 +127,7 @@ class FeedConfig:
     yield_every: int = 32
     stale_after: float = 10.0
     jitter_seed: int | None = None
+    own_rfqs_only: bool = False  # communications: only the user's own RFQs (user_filter "self")
 
 
 @dataclass
@@ -856,6 +857,8 @@ class Feed:
                 self.state.set_book_status(ticker, BookStatus.AWAITING_SNAPSHOT)
             self._mark(Kind.BOOK, tickers or ())
         extra = _SUBSCRIBE_PARAMS.get(channel, {})
+        if channel == p.COMMUNICATIONS and self.config.own_rfqs_only:
+            extra = {**extra, "user_filter": "self"}
         try:
             answer = await self._command("subscribe", p.subscribe, [self._wire_name(channel)], tickers,
                                          channel=channel, markets=markets, **extra)

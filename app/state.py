@@ -23,6 +23,8 @@ DEFAULT_TRADE_CAPACITY = 5_000
 DEFAULT_FILL_CAPACITY = 1_000
 DEFAULT_LOG_CAPACITY = 2_000
 DEFAULT_FINISHED_ORDER_CAPACITY = 1_000
+DEFAULT_RFQ_CAPACITY = 500
+CLOSED_RFQ = frozenset({"deleted", "executed"})
 RESTING = "resting"
 PRIMARY = 0  # the subaccount number of the primary account (messages without one are about it)
 
@@ -94,12 +96,14 @@ class TradeStats:
 
 @dataclass(slots=True)
 class QuoteRecord:
-    """One quote on an RFQ, its latest message and its status history."""
+    """One quote on an RFQ: its latest message with its terms, its status history, and the
+    user's order from it once executed."""
 
     quote: p.QuoteEvent
     status: str
     history: list[str] = field(default_factory=list)
     created_ts: str | None = None  # from the first message that carried it (accepts do not)
+    executed: p.QuoteExecuted | None = None  # the user's order_id / client_order_id from it
 
 
 @dataclass(slots=True)
@@ -142,8 +146,11 @@ class MarketState:
         log_capacity: int = DEFAULT_LOG_CAPACITY,
         history_capacity: int = DEFAULT_CAPACITY,
         finished_order_capacity: int = DEFAULT_FINISHED_ORDER_CAPACITY,
+        rfq_capacity: int = DEFAULT_RFQ_CAPACITY,
     ) -> None:
         self.finished_order_capacity = finished_order_capacity
+        self.rfq_capacity = rfq_capacity
+        self._closed_rfqs: dict[str, None] = {}  # closed RFQ ids, the longest closed first
         self._finished: dict[str, None] = {}  # finished order ids, oldest finish first
         self.books: dict[str, OrderBook] = {}
         self.book_status: dict[str, BookStatus] = {}
@@ -160,7 +167,7 @@ class MarketState:
         self.fills: deque[p.Fill] = deque(maxlen=fill_capacity)
         self.positions: dict[PositionKey, p.MarketPosition] = {}
         self.subaccounts: set[int] = set()  # every subaccount the user's messages named
-        self.rfqs: dict[str, RfqRecord] = {}
+        self.rfqs: dict[str, RfqRecord] = {}  # in the order first seen (the oldest first)
         self.markets: dict[str, MarketInfo] = {}
         self.events: dict[str, p.EventLifecycle] = {}
         self.lifecycle_log: deque[p.Message] = deque(maxlen=log_capacity)
@@ -361,7 +368,27 @@ class MarketState:
         if record is None:
             self._rfq_counter += 1
             record = self.rfqs[rfq_id] = RfqRecord(rfq_id, market_ticker, order=self._rfq_counter)
+            if len(self.rfqs) > self.rfq_capacity:
+                self._evict_rfq(keep=rfq_id)
         return record
+
+    def _set_rfq_status(self, record: RfqRecord, status: str) -> None:
+        record.set_status(status)
+        if status in CLOSED_RFQ:
+            self._closed_rfqs.pop(record.rfq_id, None)
+            self._closed_rfqs[record.rfq_id] = None
+
+    def _evict_rfq(self, keep: str) -> None:
+        """Make room: forget the RFQ closed longest ago, else the oldest one without quotes (another
+        user's request the user never quoted on). RFQs with the user's quotes are kept."""
+        if self._closed_rfqs:
+            oldest = next(iter(self._closed_rfqs))
+            del self._closed_rfqs[oldest], self.rfqs[oldest]
+            return
+        for rfq_id, record in self.rfqs.items():
+            if not record.quotes and rfq_id != keep:
+                del self.rfqs[rfq_id]
+                return
 
     def _on_rfq_created(self, m: p.RfqCreated) -> Kind:
         record = self._rfq(m.rfq_id, m.market_ticker)
@@ -369,30 +396,34 @@ class MarketState:
         record.contracts = m.contracts
         record.target_cost = m.target_cost
         record.created_ts = m.created_ts
-        record.set_status("open")
+        self._set_rfq_status(record, "open")
         return _RFQ
 
     def _on_rfq_deleted(self, m: p.RfqDeleted) -> Kind:
-        self._rfq(m.rfq_id, m.market_ticker).set_status("deleted")
+        self._set_rfq_status(self._rfq(m.rfq_id, m.market_ticker), "deleted")
         return _RFQ
 
     def _on_quote(self, m: p.QuoteEvent) -> Kind:
         record = self._rfq(m.rfq_id, m.market_ticker)
         status = _QUOTE_STATUS[m.type_name]
+        self.subaccounts.add(subaccount_of(m))
         quote = record.quotes.get(m.quote_id)
         if quote is None:
             quote = record.quotes[m.quote_id] = QuoteRecord(m, status)
-        quote.quote = m
+        if isinstance(m, p.QuoteExecuted):
+            quote.executed = m  # names the user's order, not the terms: the terms shown stay
+        else:
+            quote.quote = m
         quote.created_ts = quote.created_ts or m.created_ts
         quote.status = status
         quote.history.append(status)
         if record.status != "deleted":
-            record.set_status(status)
+            self._set_rfq_status(record, status)
         return _RFQ
 
     def rfqs_newest_first(self) -> list[RfqRecord]:
-        """RFQs, the most recently created first."""
-        return sorted(self.rfqs.values(), key=lambda r: r.order, reverse=True)
+        """RFQs, the most recently first seen first (kept in that order: nothing to sort)."""
+        return list(reversed(self.rfqs.values()))
 
     # -- lifecycle ------------------------------------------------------------------------------
 

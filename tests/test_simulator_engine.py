@@ -11,7 +11,7 @@ import pytest
 
 from app import protocol as p
 from app.fixed import CENT, COUNT_SCALE, ONE_DOLLAR
-from app.simulator.account import Holding, trading_fee
+from app.simulator.account import COMM_ID, Holding, trading_fee
 from app.simulator.engine import Exchange
 from app.simulator.session import subscriber_frames
 
@@ -266,3 +266,13 @@ def test_order_groups_and_multivariate_lookups() -> None:
     assert all(m.order_group_id in created for m in groups)
     lookups = [m for m in messages if isinstance(m, p.MultivariateMarketLifecycle)]
     assert lookups and all(m.market_ticker.startswith(m.event_ticker) for m in lookups)
+
+
+def test_the_simulator_sends_every_users_rfqs_unless_asked_for_the_users_own() -> None:
+    def creators(**params: object) -> set[str]:
+        frames = subscriber_frames(Exchange(seed=6, events=2, markets=6), [p.COMMUNICATIONS], None, 6_000, **params)
+        return {m.creator_id for m in map(p.parse, frames) if isinstance(m, (p.RfqCreated, p.RfqDeleted))}
+
+    everyone = creators()
+    assert COMM_ID in everyone and len(everyone) > 1
+    assert creators(user_filter="self") == {COMM_ID}

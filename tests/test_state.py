@@ -267,13 +267,16 @@ def test_rfq_quote_accepted_executed() -> None:
     assert (rfq.status, rfq.contracts, rfq.target_cost, rfq.market_ticker) == ("open", 10_000, 350_000, "M")
     assert state.apply(msg("quote_created", QUOTE)) == Kind.RFQ
     assert state.apply(msg("quote_accepted", {**QUOTE, "accepted_side": "yes"})) == Kind.RFQ
-    assert state.apply(msg("quote_executed", {**QUOTE, "accepted_side": "yes"})) == Kind.RFQ
+    executed = {key: QUOTE[key] for key in ("quote_id", "rfq_id", "market_ticker")}
+    assert state.apply(msg("quote_executed", {**executed, "order_id": "o-1", "client_order_id": "c-1",
+                                              "executed_ts": "2026-12-01T10:05:00Z"})) == Kind.RFQ
     assert rfq.status == "executed"
     assert rfq.history == ["open", "quoted", "accepted", "executed"]
     quote = rfq.quotes["q-1"]
     assert quote.history == ["quoted", "accepted", "executed"]
-    assert isinstance(quote.quote, p.QuoteExecuted)
+    # the terms stay those of the acceptance; the execution names the user's order
     assert (quote.quote.yes_bid, quote.quote.accepted_side) == (3500, "yes")
+    assert quote.executed is not None and (quote.executed.order_id, quote.executed.client_order_id) == ("o-1", "c-1")
 
 
 def test_rfq_deleted_stays_deleted() -> None:
@@ -301,6 +304,21 @@ def test_rfqs_newest_first() -> None:
         state.apply(msg("rfq_created", {"id": rfq_id}))
     state.apply(msg("quote_created", {**QUOTE, "rfq_id": "a"}))  # activity does not reorder
     assert [r.rfq_id for r in state.rfqs_newest_first()] == ["c", "b", "a"]
+
+
+def test_the_rfq_store_is_bounded_evicting_the_longest_closed_first() -> None:
+    state = MarketState(rfq_capacity=3)
+    for rfq_id in ("a", "b", "c"):
+        state.apply(msg("rfq_created", {"id": rfq_id, "market_ticker": "M"}))
+    state.apply(msg("rfq_deleted", {"id": "b", "market_ticker": "M"}))
+    state.apply(msg("rfq_deleted", {"id": "a", "market_ticker": "M"}))
+    state.apply(msg("rfq_created", {"id": "d", "market_ticker": "M"}))
+    assert list(state.rfqs) == ["a", "c", "d"]  # b closed first, so it went first
+    state.apply(msg("quote_created", {**QUOTE, "rfq_id": "c"}))
+    for rfq_id in ("e", "f"):
+        state.apply(msg("rfq_created", {"id": rfq_id, "market_ticker": "M"}))
+    # a (closed) went; then, nothing closed, the oldest without the user's quotes (d), never c
+    assert [r.rfq_id for r in state.rfqs_newest_first()] == ["f", "e", "c"]
 
 
 # -- lifecycle --------------------------------------------------------------------------------------------

@@ -21,8 +21,9 @@ import msgspec
 
 from app import protocol as p
 from app.simulator import wire
+from app.simulator.account import COMM_ID
 from app.simulator.engine import Exchange
-from app.simulator.events import Event
+from app.simulator.events import Event, RfqEvent
 
 CURRENT_CHANNELS = frozenset({
     p.ORDERBOOK_DELTA, p.TICKER, p.TRADE, p.FILL, p.MARKET_POSITIONS, p.MARKET_LIFECYCLE_V2,
@@ -97,10 +98,13 @@ class Subscription:
     shard: tuple[int, int] | None = None
     seq: int = 0
     skip_ticker_ack: bool = False  # its ok answers leave out the market list
+    own_rfqs_only: bool = False  # user_filter "self": RFQs the account created, not every user's
 
     def wants(self, event: Event) -> bool:
         """True when this subscription's market filter and shard let ``event`` through."""
         if self.markets is not None and event.market is not None and event.market not in self.markets:
+            return False
+        if self.own_rfqs_only and isinstance(event, RfqEvent) and event.creator_id != COMM_ID:
             return False
         rfq_id: str | None = getattr(event, "rfq_id", None)
         if self.shard is not None and rfq_id is not None:
@@ -253,6 +257,7 @@ class Session:
             raise CommandError(9)
         markets = self._markets(params)
         options = {name: _flag(params, name) for name in SUBSCRIBE_FLAGS}
+        options["own_rfqs_only"] = _user_filter(params) == "self"
         shard = _shard(params)
         if p.ORDERBOOK_DELTA in channels and not markets:
             raise CommandError(14)
@@ -284,7 +289,8 @@ class Session:
         filtered = channel in p.MARKET_FILTERED_CHANNELS and markets is not None
         sub = Subscription(
             self._next_sid, channel, label, dict.fromkeys(markets) if filtered else None,
-            use_yes_price=options["use_yes_price"] or self.yes_price_only, shard=shard, skip_ticker_ack=options["skip_ticker_ack"],
+            use_yes_price=options["use_yes_price"] or self.yes_price_only, shard=shard,
+            skip_ticker_ack=options["skip_ticker_ack"], own_rfqs_only=options["own_rfqs_only"],
         )
         self._next_sid += 1
         self.subscriptions[sub.sid] = sub
@@ -477,6 +483,14 @@ def _is_int(value: object) -> bool:
 def _flag(params: dict[str, Any], name: str) -> bool:
     value = params.get(name, False)
     if not isinstance(value, bool):
+        raise CommandError(11)
+    return value
+
+
+def _user_filter(params: dict[str, Any]) -> str:
+    """The communications ``user_filter``: ``""`` (every user's RFQs) or ``"self"``; else error 11."""
+    value = params.get("user_filter", "")
+    if value not in ("", "self"):
         raise CommandError(11)
     return value
 
