@@ -377,10 +377,13 @@ class AlertCenter:
             for rule_id, rule in rules:
                 if rule.market is None or rule.market == fill.market_ticker:
                     what = " ".join(x for x in (fill.action, fill.side) if x)
-                    price = ONE_DOLLAR - fill.yes_price if fill.side == "no" else fill.yes_price
+                    price = fill.yes_price
+                    if price is not None and fill.side == "no":
+                        price = ONE_DOLLAR - price
+                    size = "?" if fill.count is None else format_count(fill.count)
+                    at = "an unknown price" if price is None else _cents(price)
                     hits.append((rule_id, fill.market_ticker,
-                                 f"{fill.market_ticker}: filled {what + ' ' if what else ''}"
-                                 f"{format_count(fill.count)} at {_cents(price)}"))
+                                 f"{fill.market_ticker}: filled {what + ' ' if what else ''}{size} at {at}"))
 
     def _on_lifecycle(self, messages: list[p.Message], hits: list[tuple[int, str | None, str]]) -> None:
         rules = self._of(RuleKind.LIFECYCLE)

@@ -37,6 +37,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="replay speed: 1 as recorded, 10 ten times faster, 0 as fast as possible")
     parser.add_argument("--record", metavar="FILE",
                         help="record every frame to FILE while the dashboard runs (R starts/stops)")
+    parser.add_argument("--my-rfqs", action="store_true",
+                        help="RFQ inbox: only the RFQs you created, not every user's (quotes are always yours)")
     add_connection_arguments(parser)
 
 
@@ -65,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     from app.main import DARK_THEME, LIGHT_THEME, KalshiDashApp
 
     async def connect() -> Endpoint:
-        return await open_endpoint(settings, sim_options(args), key)
+        return await open_endpoint(settings, sim_options(args), key, own_rfqs_only=args.my_rfqs)
 
     app = KalshiDashApp(
         MarketState(),

@@ -141,6 +141,7 @@ class FeedConfig:
     market_cap: int = DEFAULT_MARKET_CAP  # markets remembered before idle ones are forgotten
     # connections in a row ended by a frame over max_frame_bytes before the feed stops trying
     oversize_give_up: int = 5
+    own_rfqs_only: bool = False  # communications: only the user's own RFQs (user_filter "self")
 
 
 @dataclass
@@ -214,6 +215,7 @@ class Feed:
         self.reconnects = 0
         self.parse_errors = 0
         self.unknown_types = 0
+        self.partly_read = 0  # messages shown with a field or word that could not be read
         self.discarded = 0
         self.internal_errors = 0
         self.handshakes = 0
@@ -470,6 +472,7 @@ class Feed:
             reconnects=self.reconnects,
             parse_errors=self.parse_errors,
             unknown_types=self.unknown_types,
+            partly_read=self.partly_read,
             subscriptions=len(self._subs),
             latency_ms=self._latency_ms,
             per_channel=dict(self._per_channel),
@@ -686,6 +689,8 @@ class Feed:
         ts_ms = getattr(message, "ts_ms", None)
         if ts_ms is not None and valid_epoch_ms(ts_ms):
             self._latency_ms = time.time() * 1000 - ts_ms
+        if message.problems:
+            self._on_partly_read(message)
         kinds = self.state.apply(message)
         if kinds:
             self._dirty_kinds |= kinds._value_  # (``_changed`` was set at the top, for this frame)
@@ -814,6 +819,13 @@ class Feed:
             return
         self._dirty_kinds |= _BOOK
         self._dirty_books.add(ticker)
+
+    def _on_partly_read(self, m: p.Message) -> None:
+        """A message shown with what could be read: counted, logged, and kept in the error list."""
+        self.partly_read += 1
+        what = "; ".join(m.problems)
+        log.warning("%s read in part (%s)", m.type_name, what)
+        self._report(FeedErrorInfo(f"{m.type_name} shown with what could be read: {what}"), quiet=True)
 
     def _on_unknown(self, m: p.UnknownMessage) -> None:
         self.unknown_types += 1
@@ -1005,6 +1017,8 @@ class Feed:
                 self.state.set_book_status(ticker, BookStatus.AWAITING_SNAPSHOT)
             self._mark(Kind.BOOK, tickers or ())
         extra = _SUBSCRIBE_PARAMS.get(channel, {})
+        if channel == p.COMMUNICATIONS and self.config.own_rfqs_only:
+            extra = {**extra, "user_filter": "self"}
         try:
             answer = await self._command("subscribe", p.subscribe, [self._wire_name(channel)], tickers,
                                          channel=channel, markets=markets, **extra)

@@ -59,6 +59,7 @@ class FeedStatusSnapshot:
     reconnects: int = 0
     parse_errors: int = 0
     unknown_types: int = 0
+    partly_read: int = 0  # messages shown with a field or word that could not be read
     subscriptions: int = 0
     latency_ms: float | None = None
     per_channel: dict[str, int] = field(default_factory=dict)

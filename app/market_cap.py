@@ -37,7 +37,7 @@ def over_cap(state: MarketState, cap: int) -> bool:
 def pinned(state: MarketState) -> set[str]:
     """The markets the state itself must keep: books, and the user's positions, orders and fills."""
     keep = set(state.books)
-    keep.update(state.positions)
+    keep.update(state.position_markets())
     keep.update(order.market_ticker for order in state.orders.values())
     keep.update(fill.market_ticker for fill in state.fills)
     return keep

@@ -7,8 +7,12 @@ the exact integer units of :mod:`app.fixed`. A reference-style and a current-sty
 same fact give equal messages.
 
 Anything wrong with a frame (not JSON, not an object, a known type with a missing or mistyped
-required field) raises exactly one :class:`ProtocolError` naming the type and the field. A frame of
-an unknown type becomes an :class:`UnknownMessage` carrying the raw dict.
+required field) raises exactly one :class:`ProtocolError` naming the type and the field, with one
+exception: what the user owns (a fill, an order, a position, a quote) is never refused. Such a
+message is built from the fields that can be read, and each field that cannot is named in its
+``problems``. A direction word the protocol does not list (a ``side``, an ``action``) is kept as
+unknown and named there too; an empty string where an optional number goes means "no value". A
+frame of an unknown type becomes an :class:`UnknownMessage` carrying the raw dict.
 """
 
 from __future__ import annotations
@@ -47,7 +51,7 @@ PRIVATE_CHANNELS = frozenset(
 )
 ALL_CHANNELS = PUBLIC_CHANNELS | PRIVATE_CHANNELS
 # Channels whose subscription takes a market filter that update_subscription can change.
-MARKET_FILTERED_CHANNELS = frozenset({ORDERBOOK_DELTA, TICKER, TRADE, MARKET_POSITIONS})
+MARKET_FILTERED_CHANNELS = frozenset({ORDERBOOK_DELTA, TICKER, TRADE, MARKET_POSITIONS, FILL, USER_ORDERS})
 # Channels that must name at least one market.
 MARKET_REQUIRED_CHANNELS = frozenset({ORDERBOOK_DELTA})
 
@@ -192,6 +196,8 @@ class Message(msgspec.Struct, kw_only=True, gc=False):
     sid: int | None = None
     seq: int | None = None
     id: int | None = None
+    # what could not be read (a field's value, an unlisted word); empty when everything was
+    problems: tuple[str, ...] = ()
 
     type_name = ""  # the wire ``type``; set on each subclass
 
@@ -222,6 +228,7 @@ class Ok(Message, kw_only=True):
 
     type_name = "ok"
     market_tickers: tuple[str, ...] | None = None
+    market_ids: tuple[str, ...] | None = None
     subscriptions: tuple[SubscriptionInfo, ...] | None = None
 
 
@@ -233,6 +240,7 @@ class ErrorMessage(Message, kw_only=True):
     message: str
     meaning: str
     retired: bool = False
+    market_tickers: tuple[str, ...] = ()  # the markets the error is about, when the server says
 
 
 PriceLevel = tuple[int, int]  # (price, count)
@@ -259,12 +267,14 @@ class OrderbookDelta(Message, kw_only=True):
     delta: int
     client_order_id: str | None = None
     ts_ms: int | None = None
+    subaccount: int | None = None  # the user's subaccount whose order caused the change
 
 
 class Ticker(Message, kw_only=True):
     """A market's latest price, bid, ask, sizes, volume and open interest.
 
-    ``yes_bid`` / ``yes_ask`` are None when that side of the book is empty (sent as size 0).
+    ``price`` is None for a market that has never traded (sent as ``""``); ``yes_bid`` /
+    ``yes_ask`` are None when that side of the book is empty (sent as size 0).
     """
 
     type_name = "ticker"
@@ -298,7 +308,11 @@ class Trade(Message, kw_only=True):
 
 
 class Fill(Message, kw_only=True):
-    """One of the user's own fills."""
+    """One of the user's own fills; a price or count that could not be read is None.
+
+    ``action`` is the legacy word as sent (``buy``, ``sell``, ``sell_partial``, ``sell_to_close``,
+    or a newer one), None when the server did not know it.
+    """
 
     type_name = "fill"
     trade_id: str | None = None
@@ -308,29 +322,44 @@ class Fill(Message, kw_only=True):
     is_taker: bool | None = None
     side: str | None = None
     action: str | None = None
-    yes_price: int
-    count: int
+    yes_price: int | None = None
+    count: int | None = None
     fee_cost: int | None = None
     post_position: int | None = None
     ts_ms: int | None = None
     outcome_side: str | None = None  # the outcome this fill made the user long: buy yes = sell no
+    subaccount: int | None = None  # None or 0: the primary account
 
 
 class MarketPosition(Message, kw_only=True):
-    """The user's position in one market with its cost, realized P&L and fees (money units)."""
+    """The user's position in one market and subaccount with its cost, realized P&L and fees
+    (money units); a position that could not be read is None."""
 
     type_name = "market_position"
     market_ticker: str
-    position: int
+    position: int | None
     position_cost: int = 0
     realized_pnl: int = 0
     fees_paid: int = 0
     position_fee_cost: int | None = None
     volume: int | None = None
+    subaccount: int | None = None  # None or 0: the primary account
+
+
+class PriceRange(msgspec.Struct, frozen=True, gc=False):
+    """A band of valid prices and its tick (price units)."""
+
+    start: int
+    end: int
+    step: int
 
 
 class MarketLifecycle(Message, kw_only=True):
-    """A market lifecycle event (created, activated, close_date_updated, determined, settled…)."""
+    """A market lifecycle event (created, activated, close_date_updated, determined, settled…).
+
+    ``metadata`` holds the creation metadata, and for ``metadata_updated`` the changed fields
+    (``strike_type``, ``floor_strike``, ``cap_strike``, ``custom_strike``, ``yes_sub_title``).
+    """
 
     type_name = "market_lifecycle_v2"
     market_ticker: str
@@ -343,6 +372,8 @@ class MarketLifecycle(Message, kw_only=True):
     settlement_value: int | None = None
     is_deactivated: bool | None = None
     metadata: dict[str, Any] | None = None
+    price_level_structure: str | None = None
+    price_ranges: tuple[PriceRange, ...] = ()
 
 
 class EventLifecycle(Message, kw_only=True):
@@ -351,18 +382,21 @@ class EventLifecycle(Message, kw_only=True):
     type_name = "event_lifecycle"
     event_ticker: str
     title: str | None = None
-    sub_title: str | None = None
-    collateral_return_type: str | None = None
+    sub_title: str | None = None  # sent as ``subtitle`` (the reference: ``sub_title``)
+    collateral_return_type: str | None = None  # MECNET, DIRECNET, or None for none ("")
     series_ticker: str | None = None
     strike_date: int | None = None
+    strike_period: str | None = None
 
 
 class EventFeeUpdate(Message, kw_only=True):
-    """An event's fee schedule changed; the details are kept as sent."""
+    """An event's fee override was set or cleared (None: cleared); the details are kept as sent."""
 
     type_name = "event_fee_update"
     event_ticker: str | None = None
     series_ticker: str | None = None
+    fee_type_override: str | None = None
+    fee_multiplier_override: int | float | None = None
     details: dict[str, Any] | None = None
 
 
@@ -384,15 +418,24 @@ class MultivariateLookup(Message, kw_only=True):
     selected_markets: tuple[SelectedMarket, ...] = ()
 
 
-class MultivariateMarketLifecycle(Message, kw_only=True):
-    """A lifecycle event of a multivariate market (today's successor of ``multivariate``)."""
+class MultivariateMarketLifecycle(MarketLifecycle, kw_only=True):
+    """A lifecycle event of a multivariate market (today's successor of ``multivariate``), read as
+    for any market; ``event_ticker`` comes from the creation metadata (older frames: the top level).
+    """
 
     type_name = "multivariate_market_lifecycle"
-    market_ticker: str
-    event_type: str | None = None
     collection_ticker: str | None = None
     event_ticker: str | None = None
     selected_markets: tuple[SelectedMarket, ...] = ()
+
+
+class RfqLeg(msgspec.Struct, frozen=True, gc=False):
+    """One selected leg of a multivariate RFQ; its yes settlement value when known (price units)."""
+
+    event_ticker: str
+    market_ticker: str
+    side: str | None
+    yes_settlement_value: int | None = None
 
 
 class RfqCreated(Message, kw_only=True):
@@ -406,6 +449,8 @@ class RfqCreated(Message, kw_only=True):
     contracts: int | None = None
     target_cost: int | None = None
     created_ts: str | None = None
+    mve_collection_ticker: str | None = None
+    mve_selected_legs: tuple[RfqLeg, ...] = ()
 
 
 class RfqDeleted(Message, kw_only=True):
@@ -416,6 +461,8 @@ class RfqDeleted(Message, kw_only=True):
     creator_id: str | None = None
     market_ticker: str | None = None
     event_ticker: str | None = None
+    contracts: int | None = None
+    target_cost: int | None = None
     deleted_ts: str | None = None
 
 
@@ -435,6 +482,12 @@ class QuoteEvent(Message, kw_only=True):
     rfq_target_cost: int | None = None
     accepted_side: str | None = None
     created_ts: str | None = None
+    contracts_accepted: int | None = None
+    subaccount: int | None = None  # the user's own subaccount on this quote (None or 0: primary)
+    # quote_executed: the user's order from the quote, to match its fills
+    order_id: str | None = None
+    client_order_id: str | None = None
+    executed_ts: str | None = None
 
 
 class QuoteCreated(QuoteEvent, kw_only=True):
@@ -450,7 +503,7 @@ class QuoteAccepted(QuoteEvent, kw_only=True):
 
 
 class QuoteExecuted(QuoteEvent, kw_only=True):
-    """An accepted quote was executed."""
+    """An accepted quote was executed: the user's ``order_id`` / ``client_order_id`` match fills."""
 
     type_name = "quote_executed"
 
@@ -476,6 +529,9 @@ class UserOrder(Message, kw_only=True):
     updated_ts_ms: int | None = None
     expiration_ts_ms: int | None = None
     last_update_reason: str | None = None
+    order_group_id: str | None = None
+    self_trade_prevention_type: str | None = None
+    subaccount: int | None = None  # None or 0: the primary account
 
 
 class OrderGroupUpdate(Message, kw_only=True):
@@ -485,6 +541,7 @@ class OrderGroupUpdate(Message, kw_only=True):
     event_type: str
     order_group_id: str
     contracts_limit: int | None = None
+    ts_ms: int | None = None
 
 
 class UnknownMessage(Message, kw_only=True):
@@ -522,10 +579,13 @@ class _SubscribedBody(_Body, kw_only=True):
 class _ErrorBody(_Body, kw_only=True):
     code: int
     msg: str = ""
+    market_ticker: str | None = None
+    market_tickers: list[str] | None = None
 
 
 class _OkBody(_Body, kw_only=True):
     market_tickers: list[str] | None = None
+    market_ids: list[str] | None = None
 
 
 class _SubscriptionRow(_Body, kw_only=True):
@@ -555,6 +615,7 @@ class _DeltaBody(_Body, kw_only=True):
     delta_fp: str | None = None
     client_order_id: str | None = None
     ts_ms: int | None = None
+    subaccount: int | None = None
 
 
 class _TickerBody(_Body, kw_only=True):
@@ -617,6 +678,7 @@ class _FillBody(_Body, kw_only=True):
     post_position_fp: str | None = None
     ts: int | None = None
     ts_ms: int | None = None
+    subaccount: int | None = None
 
 
 class _PositionBody(_Body, kw_only=True):
@@ -632,6 +694,13 @@ class _PositionBody(_Body, kw_only=True):
     position_fee_cost_dollars: str | None = None
     volume: int | None = None
     volume_fp: str | None = None
+    subaccount: int | None = None
+
+
+class _PriceRangeBody(_Body, kw_only=True):
+    start: str
+    end: str
+    step: str
 
 
 class _MarketLifecycleBody(_Body, kw_only=True):
@@ -645,15 +714,35 @@ class _MarketLifecycleBody(_Body, kw_only=True):
     settlement_value: Union[str, int, None] = None
     is_deactivated: bool | None = None
     additional_metadata: dict[str, Any] | None = None
+    price_level_structure: str | None = None
+    price_ranges: list[_PriceRangeBody] | None = None
+    # metadata_updated: the changed fields at the top level
+    strike_type: str | None = None
+    floor_strike: Union[int, float, None] = None
+    cap_strike: Union[int, float, None] = None
+    custom_strike: dict[str, Any] | None = None
+    yes_sub_title: str | None = None
+
+
+_METADATA_UPDATE_FIELDS = ("strike_type", "floor_strike", "cap_strike", "custom_strike", "yes_sub_title")
 
 
 class _EventLifecycleBody(_Body, kw_only=True):
     event_ticker: str
     title: str | None = None
+    subtitle: str | None = None
     sub_title: str | None = None
     collateral_return_type: str | None = None
     series_ticker: str | None = None
     strike_date: int | None = None
+    strike_period: str | None = None
+
+
+class _EventFeeBody(_Body, kw_only=True):
+    event_ticker: str | None = None
+    series_ticker: str | None = None
+    fee_type_override: str | None = None
+    fee_multiplier_override: Union[int, float, None] = None
 
 
 class _SelectedMarketBody(_Body, kw_only=True):
@@ -669,12 +758,18 @@ class _MultivariateLookupBody(_Body, kw_only=True):
     selected_markets: list[_SelectedMarketBody] = []
 
 
-class _MultivariateLifecycleBody(_Body, kw_only=True):
-    market_ticker: str
-    event_type: str | None = None
+class _MultivariateLifecycleBody(_MarketLifecycleBody, kw_only=True):
+    event_type: str = ""
     collection_ticker: str | None = None
     event_ticker: str | None = None
     selected_markets: list[_SelectedMarketBody] = []
+
+
+class _RfqLegBody(_Body, kw_only=True):
+    event_ticker: str
+    market_ticker: str
+    side: str
+    yes_settlement_value_dollars: str | None = None
 
 
 class _RfqBody(_Body, kw_only=True):
@@ -688,6 +783,8 @@ class _RfqBody(_Body, kw_only=True):
     target_cost_dollars: str | None = None
     created_ts: str | None = None
     deleted_ts: str | None = None
+    mve_collection_ticker: str | None = None
+    mve_selected_legs: list[_RfqLegBody] | None = None
 
 
 class _QuoteBody(_Body, kw_only=True):
@@ -709,6 +806,11 @@ class _QuoteBody(_Body, kw_only=True):
     rfq_target_cost_dollars: str | None = None
     accepted_side: str | None = None
     created_ts: str | None = None
+    contracts_accepted_fp: str | None = None
+    subaccount: int | None = None
+    order_id: str | None = None
+    client_order_id: str | None = None
+    executed_ts: str | None = None
 
 
 class _UserOrderBody(_Body, kw_only=True):
@@ -721,6 +823,7 @@ class _UserOrderBody(_Body, kw_only=True):
     outcome_side: str | None = None
     book_side: str | None = None
     purchased_side: str | None = None
+    is_yes: bool | None = None
     yes_price: int | None = None
     yes_price_dollars: str | None = None
     fill_count_fp: str | None = None
@@ -735,9 +838,13 @@ class _UserOrderBody(_Body, kw_only=True):
     maker_fees_dollars: str | None = None
     client_order_id: str | None = None
     created_ts_ms: int | None = None
+    last_updated_ts_ms: int | None = None
     updated_ts_ms: int | None = None
     expiration_ts_ms: int | None = None
     last_update_reason: str | None = None
+    order_group_id: str | None = None
+    self_trade_prevention_type: str | None = None
+    subaccount_number: int | None = None
 
 
 class _OrderGroupBody(_Body, kw_only=True):
@@ -745,6 +852,7 @@ class _OrderGroupBody(_Body, kw_only=True):
     order_group_id: str
     contracts_limit_fp: str | None = None
     contracts_limit: int | None = None
+    ts_ms: int | None = None
 
 
 class _Frame(msgspec.Struct, tag_field="type", kw_only=True, gc=False):
@@ -803,11 +911,14 @@ def _price(dollars: str | None, cents: int | None, name: str) -> int:
 
 def _price_or_none(dollars: str | None, cents: int | None, name: str) -> int | None:
     """A price from ``{name}_dollars`` or integer cents in ``{name}``; None when neither is sent."""
-    # The hot path of every frame: the field's name is only put together for an error.
+    # The hot path of every frame: the field's name is only put together for an error, and an
+    # empty string ("no value") is told apart only there.
     if dollars is not None:
         try:
             return _parse_price(dollars)
         except ValueError as exc:
+            if dollars == "":
+                return None
             raise _FieldError(f"bad `{name}_dollars`: {exc}") from None
     if cents is not None:
         return _parsed(fixed.price_from_cents, cents, name)
@@ -832,11 +943,13 @@ def _count_or_none(
     fp: str | None, whole: int | None, name: str, parse: Callable[[str], int] = _parse_count
 ) -> int | None:
     """A count from ``{name}_fp`` (read by ``parse``) or the integer ``{name}``; None when neither
-    is sent."""
+    is sent, or ``{name}_fp`` is empty."""
     if fp is not None:
         try:
             return parse(fp)
         except ValueError as exc:
+            if fp == "":
+                return None
             raise _FieldError(f"bad `{name}_fp`: {exc}") from None
     if whole is not None:
         return fixed.count_from_int(whole)
@@ -854,24 +967,28 @@ def _money_or_none(
     dollars: str | None, centi_cents: int | None, name: str, parse: Callable[[str], int] = _parse_money
 ) -> int | None:
     """Money from ``{name}_dollars`` (read by ``parse``) or centi-cents in ``{name}``; None when
-    neither is sent."""
+    neither is sent, or ``{name}_dollars`` is empty."""
     if dollars is not None:
-        try:
-            return parse(dollars)
-        except ValueError as exc:
-            raise _FieldError(f"bad `{name}_dollars`: {exc}") from None
-    if centi_cents is not None:
-        return fixed.money_from_centi_cents(centi_cents)
-    return None
+        return _money_text_or_none(dollars, f"{name}_dollars", parse)
+    return None if centi_cents is None else fixed.money_from_centi_cents(centi_cents)
+
+
+def _money_text_or_none(text: str | None, field: str, parse: Callable[[str], int] = _parse_money) -> int | None:
+    """Money from the dollar string in wire ``field``; None when absent or empty."""
+    if text is None:
+        return None
+    try:
+        return parse(text)
+    except ValueError as exc:
+        if text == "":
+            return None
+        raise _FieldError(f"bad `{field}`: {exc}") from None
 
 
 def _dollars_or_int(value: int | str | None, name: str) -> int | None:
     """Money given as a dollar string, or as a plain integer number of dollars."""
     if type(value) is str:  # a market's running total: seldom repeats, so read uncached
-        try:
-            return _parse_money_uncached(value)
-        except ValueError as exc:
-            raise _FieldError(f"bad `{name}`: {exc}") from None
+        return _money_text_or_none(value, name, _parse_money_uncached)
     return None if value is None else value * fixed.MONEY_SCALE
 
 
@@ -881,48 +998,91 @@ def _ts_ms(ts_ms: int | None, ts_seconds: int | None) -> int | None:
     return ts_seconds * 1000 if ts_seconds is not None else None
 
 
-def _side(value: str | None, name: str = "side") -> str | None:
-    if value is None or value in ("yes", "no"):
-        return value
-    raise _FieldError(f"bad `{name}`: {value!r} is neither 'yes' nor 'no'")
-
-
+SIDES = frozenset({"yes", "no"})
+BOOK_SIDES = frozenset({"bid", "ask"})
+# the legacy action words of a fill; "" is sent when the server does not know the action
+ACTIONS = frozenset({"buy", "sell", "sell_partial", "sell_to_close"})
+_OTHER_SIDE = {"yes": "no", "no": "yes"}
 # Kalshi's book vocabulary for direction: a bid is always the yes outcome, an ask the no outcome.
 _OUTCOME_OF_BOOK_SIDE = {"bid": "yes", "ask": "no"}
 
 
-def _book_side_outcome(value: str | None, name: str) -> str | None:
-    """The outcome side (``yes``/``no``) a ``book_side`` (``bid``/``ask``) stands for."""
-    if value is None:
-        return None
-    if value not in _OUTCOME_OF_BOOK_SIDE:
-        raise _FieldError(f"bad `{name}`: {value!r} is neither 'bid' nor 'ask'")
-    return _OUTCOME_OF_BOOK_SIDE[value]
+def _word(value: str | None, known: frozenset[str], name: str, problems: list[str]) -> str | None:
+    """``value`` when the protocol lists it; None when absent or empty (the server does not know);
+    an unlisted word is None too, and noted in ``problems``."""
+    if value in known:
+        return value
+    if value:
+        problems.append(f"unknown `{name}` {value!r}")
+    return None
 
 
-def _direction(b: Any) -> tuple[str | None, str | None, str | None]:
+def _strict_side(value: str, name: str) -> str:
+    """A side that must be ``yes`` or ``no`` (a book delta's: a guess would corrupt the book)."""
+    if value in SIDES:
+        return value
+    raise _FieldError(f"bad `{name}`: {value!r} is neither 'yes' nor 'no'")
+
+
+def _outcome(b: Any, problems: list[str]) -> str | None:
+    """The outcome side a fill or order is positioned for, from whichever field says it."""
+    book_side = _word(b.book_side, BOOK_SIDES, "book_side", problems)
+    return (
+        _word(b.outcome_side, SIDES, "outcome_side", problems)
+        or (_OUTCOME_OF_BOOK_SIDE[book_side] if book_side else None)
+        or _word(b.purchased_side, SIDES, "purchased_side", problems)
+    )
+
+
+def _direction(
+    b: Any, problems: list[str], side_word: str | None = None
+) -> tuple[str | None, str | None, str | None]:
     """``(side, action, outcome_side)`` of a fill or an order, from whichever fields were sent.
 
     Today's ``outcome_side`` / ``book_side`` say which outcome the user is now long; the legacy
-    ``side`` + ``action`` pair says the same bit differently (sell no = buy yes). The legacy pair is
-    kept as sent; without it the direction is expressed as buying the outcome side.
+    ``side`` + ``action`` pair says the same bit differently (buy yes and sell no both give yes).
+    What was sent is kept; a missing part is worked out from the others when they determine it
+    (an action from side and outcome: ``buy`` when they agree, ``sell`` when not), else None.
     """
-    outcome = (
-        _side(b.outcome_side, "outcome_side")
-        or _book_side_outcome(b.book_side, "book_side")
-        or _side(b.purchased_side, "purchased_side")
+    outcome = _outcome(b, problems)
+    side = _word(b.side if side_word is None else side_word, SIDES, "side", problems)
+    action = _word(getattr(b, "action", None), ACTIONS, "action", problems)
+    if side is None and action is None:
+        return outcome, ("buy" if outcome else None), outcome
+    if outcome is None and side is not None and action is not None:
+        outcome = side if action == "buy" else _OTHER_SIDE[side]
+    elif side is None and outcome is not None and action is not None:
+        side = outcome if action == "buy" else _OTHER_SIDE[outcome]
+    elif action is None and side is not None and outcome is not None:
+        action = "buy" if side == outcome else "sell"
+    return side, action, outcome
+
+
+def _taker_side(b: _TradeBody, problems: list[str]) -> str | None:
+    """A trade's taker outcome side, from ``taker_outcome_side``, ``taker_side`` or ``taker_book_side``."""
+    book_side = _word(b.taker_book_side, BOOK_SIDES, "taker_book_side", problems)
+    return (
+        _word(b.taker_outcome_side, SIDES, "taker_outcome_side", problems)
+        or _word(b.taker_side, SIDES, "taker_side", problems)
+        or (_OUTCOME_OF_BOOK_SIDE[book_side] if book_side else None)
     )
-    side = _side(b.side)
-    action = b.action
-    if action is not None and action not in ("buy", "sell"):
-        raise _FieldError(f"bad `action`: {action!r} is neither 'buy' nor 'sell'")
-    if side is not None and action is not None:
-        if outcome is None:
-            outcome = side if action == "buy" else ("no" if side == "yes" else "yes")
-        return side, action, outcome
-    if outcome is not None:
-        return outcome, "buy", outcome
-    return side, action, None
+
+
+class _Reader:
+    """Reads the fields of a message the user owns: a field that cannot be read is noted in
+    ``problems`` and read as None, so the message is still shown with what is known."""
+
+    __slots__ = ("problems",)
+
+    def __init__(self, problems: list[str] | None = None) -> None:
+        self.problems: list[str] = [] if problems is None else problems
+
+    def __call__(self, read: Callable[..., Any], *args: Any) -> Any:
+        try:
+            return read(*args)
+        except _FieldError as exc:
+            self.problems.append(str(exc))
+            return None
 
 
 def _levels(
@@ -987,33 +1147,40 @@ def _ok(b: _OkBody | list[_SubscriptionRow] | None, sid: int | None, seq: int | 
             for r in b
         )
         return Ok(sid=sid, seq=seq, subscriptions=rows)
-    tickers = tuple(b.market_tickers) if b is not None and b.market_tickers is not None else None
-    return Ok(sid=sid, seq=seq, market_tickers=tickers)
+    if b is None:
+        return Ok(sid=sid, seq=seq)
+    return Ok(
+        sid=sid, seq=seq, market_tickers=None if b.market_tickers is None else tuple(b.market_tickers),
+        market_ids=None if b.market_ids is None else tuple(b.market_ids),
+    )
 
 
 def _error(b: _ErrorBody, sid: int | None, seq: int | None) -> ErrorMessage:
+    markets = [b.market_ticker] if b.market_ticker else []
     return ErrorMessage(
         sid=sid, seq=seq, code=b.code, message=b.msg, meaning=error_meaning(b.code),
-        retired=b.code in RETIRED_ERROR_CODES,
+        retired=b.code in RETIRED_ERROR_CODES, market_tickers=tuple(markets + (b.market_tickers or [])),
     )
 
 
 def _orderbook_delta(b: _DeltaBody, sid: int | None, seq: int | None) -> OrderbookDelta:
-    if b.side not in ("yes", "no"):
-        raise _FieldError(f"bad `side`: {b.side!r} is neither 'yes' nor 'no'")
+    side = b.side
+    if side not in SIDES:
+        _strict_side(side, "side")
     delta = _count(b.delta_fp, b.delta, "delta")
     return OrderbookDelta(
-        sid=sid, seq=seq, market_ticker=b.market_ticker, market_id=b.market_id, side=b.side,
+        sid=sid, seq=seq, market_ticker=b.market_ticker, market_id=b.market_id, side=side,
         price=_price(b.price_dollars, b.price, "price"), delta=delta,
-        client_order_id=b.client_order_id, ts_ms=b.ts_ms,
+        client_order_id=b.client_order_id, ts_ms=b.ts_ms, subaccount=b.subaccount,
     )
 
 
 def _ticker(b: _TickerBody, sid: int | None, seq: int | None) -> Ticker:
     yes_bid = _price_or_none(b.yes_bid_dollars, b.yes_bid, "yes_bid")
     yes_ask = _price_or_none(b.yes_ask_dollars, b.yes_ask, "yes_ask")
-    if yes_ask is None and b.no_bid_dollars is not None:
-        yes_ask = fixed.ONE_DOLLAR - _parsed(fixed.parse_price, b.no_bid_dollars, "no_bid_dollars")
+    if yes_ask is None:
+        no_bid = _price_or_none(b.no_bid_dollars, None, "no_bid")
+        yes_ask = None if no_bid is None else fixed.ONE_DOLLAR - no_bid
     yes_bid_size = _count_or_none(b.yes_bid_size_fp, None, "yes_bid_size")
     yes_ask_size = _count_or_none(b.yes_ask_size_fp, None, "yes_ask_size")
     return Ticker(
@@ -1046,75 +1213,115 @@ def _orderbook_snapshot(b: _SnapshotBody, sid: int | None, seq: int | None) -> O
 def _trade(b: _TradeBody, sid: int | None, seq: int | None) -> Trade:
     yes_price = _price(b.yes_price_dollars, b.yes_price, "yes_price")
     no_price = _price_or_none(b.no_price_dollars, b.no_price, "no_price")
-    return Trade(
+    taker = b.taker_outcome_side
+    problems: list[str] = []
+    if taker not in SIDES:  # an older frame, or a word the protocol does not list
+        taker = _taker_side(b, problems)
+    trade = Trade(
         sid=sid, seq=seq, trade_id=b.trade_id, market_ticker=b.market_ticker, yes_price=yes_price,
         no_price=fixed.ONE_DOLLAR - yes_price if no_price is None else no_price,
-        count=_count(b.count_fp, b.count, "count"),
-        taker_side=_side(b.taker_outcome_side, "taker_outcome_side")
-        or _side(b.taker_side, "taker_side")
-        or _book_side_outcome(b.taker_book_side, "taker_book_side"),
+        count=_count(b.count_fp, b.count, "count"), taker_side=taker,
         is_block_trade=b.is_block_trade, ts_ms=_ts_ms(b.ts_ms, b.ts),
     )
+    if problems:
+        trade.problems = tuple(problems)
+    return trade
+
+
+def _fee_cost(fee: str | int | None) -> int | None:
+    """A fill's fee: a dollar string today, centi-cents in the reference."""
+    if isinstance(fee, str):
+        return _money_text_or_none(fee, "fee_cost")
+    return None if fee is None else fixed.money_from_centi_cents(fee)
 
 
 def _fill(b: _FillBody, sid: int | None, seq: int | None) -> Fill:
-    side, action, outcome = _direction(b)
-    fee = b.fee_cost
-    return Fill(
+    read = _Reader()
+    side, action, outcome = _direction(b, read.problems)
+    fill = Fill(
         sid=sid, seq=seq, trade_id=b.trade_id, order_id=b.order_id, client_order_id=b.client_order_id,
         market_ticker=b.market_ticker, is_taker=b.is_taker,
         side=side, action=action, outcome_side=outcome,
-        yes_price=_price(b.yes_price_dollars, b.yes_price, "yes_price"),
-        count=_count(b.count_fp, b.count, "count"),
-        fee_cost=_parsed(fixed.parse_money, fee, "fee_cost") if isinstance(fee, str)
-        else (fixed.money_from_centi_cents(fee) if fee is not None else None),
-        post_position=_count_or_none(
-            b.post_position_fp, b.post_position, "post_position", _parse_count_uncached
+        yes_price=read(_price, b.yes_price_dollars, b.yes_price, "yes_price"),
+        count=read(_count, b.count_fp, b.count, "count"),
+        fee_cost=read(_fee_cost, b.fee_cost),
+        post_position=read(
+            _count_or_none, b.post_position_fp, b.post_position, "post_position", _parse_count_uncached
         ),
         ts_ms=_ts_ms(b.ts_ms, b.ts),
     )
+    fill.subaccount, fill.problems = b.subaccount, tuple(read.problems)
+    return fill
 
 
 def _market_position(b: _PositionBody, sid: int | None, seq: int | None) -> MarketPosition:
     once = _parse_money_uncached  # running totals all
+    read = _Reader()
     return MarketPosition(
         sid=sid, seq=seq, market_ticker=b.market_ticker,
-        position=_count(b.position_fp, b.position, "position", _parse_count_uncached),
-        position_cost=_money_or_none(b.position_cost_dollars, b.position_cost, "position_cost", once) or 0,
-        realized_pnl=_money_or_none(b.realized_pnl_dollars, b.realized_pnl, "realized_pnl", once) or 0,
-        fees_paid=_money_or_none(b.fees_paid_dollars, b.fees_paid, "fees_paid", once) or 0,
-        position_fee_cost=_money_or_none(b.position_fee_cost_dollars, None, "position_fee_cost", once),
-        volume=_count_or_none(b.volume_fp, b.volume, "volume", _parse_count_uncached),
+        position=read(_count, b.position_fp, b.position, "position", _parse_count_uncached),
+        position_cost=read(_money_or_none, b.position_cost_dollars, b.position_cost, "position_cost", once) or 0,
+        realized_pnl=read(_money_or_none, b.realized_pnl_dollars, b.realized_pnl, "realized_pnl", once) or 0,
+        fees_paid=read(_money_or_none, b.fees_paid_dollars, b.fees_paid, "fees_paid", once) or 0,
+        position_fee_cost=read(_money_or_none, b.position_fee_cost_dollars, None, "position_fee_cost", once),
+        volume=read(_count_or_none, b.volume_fp, b.volume, "volume", _parse_count_uncached),
+        subaccount=b.subaccount, problems=tuple(read.problems),
     )
+
+
+def _settlement_value(value: str | int | None) -> int | None:
+    """A settlement value: a dollar string today, integer cents in the reference."""
+    if isinstance(value, str):
+        return _parsed(fixed.parse_price, value, "settlement_value") if value else None
+    return _price_or_none(None, value, "settlement_value")
+
+
+def _price_ranges(rows: list[_PriceRangeBody] | None) -> tuple[PriceRange, ...]:
+    if not rows:
+        return ()
+    try:
+        return tuple(PriceRange(fixed.parse_price(r.start), fixed.parse_price(r.end),
+                                fixed.parse_price(r.step)) for r in rows)
+    except ValueError as exc:
+        raise _FieldError(f"bad `price_ranges`: {exc}") from None
+
+
+def _lifecycle_fields(b: _MarketLifecycleBody) -> dict[str, Any]:
+    """The fields every market lifecycle message has, normalised."""
+    metadata = b.additional_metadata
+    updated = {name: getattr(b, name) for name in _METADATA_UPDATE_FIELDS if getattr(b, name) is not None}
+    if updated:
+        metadata = {**(metadata or {}), **updated}
+    return {
+        "market_ticker": b.market_ticker, "event_type": b.event_type, "open_ts": b.open_ts,
+        "close_ts": b.close_ts, "determination_ts": b.determination_ts, "settled_ts": b.settled_ts,
+        "result": b.result, "settlement_value": _settlement_value(b.settlement_value),
+        "is_deactivated": b.is_deactivated, "metadata": metadata,
+        "price_level_structure": b.price_level_structure, "price_ranges": _price_ranges(b.price_ranges),
+    }
 
 
 def _market_lifecycle(b: _MarketLifecycleBody, sid: int | None, seq: int | None) -> MarketLifecycle:
-    settlement = b.settlement_value
-    return MarketLifecycle(
-        sid=sid, seq=seq, market_ticker=b.market_ticker, event_type=b.event_type,
-        open_ts=b.open_ts, close_ts=b.close_ts, determination_ts=b.determination_ts,
-        settled_ts=b.settled_ts, result=b.result,
-        settlement_value=_parsed(fixed.parse_price, settlement, "settlement_value")
-        if isinstance(settlement, str) else _price_or_none(None, settlement, "settlement_value"),
-        is_deactivated=b.is_deactivated, metadata=b.additional_metadata,
-    )
+    return MarketLifecycle(sid=sid, seq=seq, **_lifecycle_fields(b))
 
 
 def _event_lifecycle(b: _EventLifecycleBody, sid: int | None, seq: int | None) -> EventLifecycle:
     return EventLifecycle(
-        sid=sid, seq=seq, event_ticker=b.event_ticker, title=b.title, sub_title=b.sub_title,
-        collateral_return_type=b.collateral_return_type, series_ticker=b.series_ticker,
-        strike_date=b.strike_date,
+        sid=sid, seq=seq, event_ticker=b.event_ticker, title=b.title,
+        sub_title=b.subtitle if b.subtitle is not None else b.sub_title,
+        collateral_return_type=b.collateral_return_type or None, series_ticker=b.series_ticker,
+        strike_date=b.strike_date, strike_period=b.strike_period,
     )
 
 
 def _event_fee_update(b: dict[str, Any], sid: int | None, seq: int | None) -> EventFeeUpdate:
-    event_ticker = b.get("event_ticker")
-    series_ticker = b.get("series_ticker")
+    try:
+        fee = msgspec.convert(b, _EventFeeBody)
+    except msgspec.ValidationError as exc:
+        raise _FieldError(str(exc)) from None
     return EventFeeUpdate(
-        sid=sid, seq=seq,
-        event_ticker=event_ticker if isinstance(event_ticker, str) else None,
-        series_ticker=series_ticker if isinstance(series_ticker, str) else None,
+        sid=sid, seq=seq, event_ticker=fee.event_ticker, series_ticker=fee.series_ticker,
+        fee_type_override=fee.fee_type_override, fee_multiplier_override=fee.fee_multiplier_override,
         details=b,
     )
 
@@ -1129,32 +1336,52 @@ def _multivariate_lookup(b: _MultivariateLookupBody, sid: int | None, seq: int |
 def _multivariate_lifecycle(
     b: _MultivariateLifecycleBody, sid: int | None, seq: int | None
 ) -> MultivariateMarketLifecycle:
+    fields = _lifecycle_fields(b)
+    event_ticker = b.event_ticker or (fields["metadata"] or {}).get("event_ticker")
     return MultivariateMarketLifecycle(
-        sid=sid, seq=seq, market_ticker=b.market_ticker, event_type=b.event_type,
-        collection_ticker=b.collection_ticker, event_ticker=b.event_ticker,
-        selected_markets=_selected(b.selected_markets),
+        sid=sid, seq=seq, collection_ticker=b.collection_ticker,
+        event_ticker=event_ticker if isinstance(event_ticker, str) else None,
+        selected_markets=_selected(b.selected_markets), **fields,
+    )
+
+
+def _rfq_legs(rows: list[_RfqLegBody] | None, problems: list[str]) -> tuple[RfqLeg, ...]:
+    if not rows:
+        return ()
+    return tuple(
+        RfqLeg(r.event_ticker, r.market_ticker, _word(r.side, SIDES, "side", problems),
+               _price_or_none(r.yes_settlement_value_dollars, None, "yes_settlement_value"))
+        for r in rows
     )
 
 
 def _rfq_created(b: _RfqBody, sid: int | None, seq: int | None) -> RfqCreated:
-    return RfqCreated(
+    rfq = RfqCreated(
         sid=sid, seq=seq, rfq_id=b.id, creator_id=b.creator_id, market_ticker=b.market_ticker,
         event_ticker=b.event_ticker,
         contracts=_count_or_none(b.contracts_fp, b.contracts, "contracts"),
         target_cost=_money_or_none(b.target_cost_dollars, b.target_cost, "target_cost"),
-        created_ts=b.created_ts,
+        created_ts=b.created_ts, mve_collection_ticker=b.mve_collection_ticker,
     )
+    problems: list[str] = []
+    rfq.mve_selected_legs = _rfq_legs(b.mve_selected_legs, problems)
+    rfq.problems = tuple(problems)
+    return rfq
 
 
 def _rfq_deleted(b: _RfqBody, sid: int | None, seq: int | None) -> RfqDeleted:
     return RfqDeleted(
         sid=sid, seq=seq, rfq_id=b.id, creator_id=b.creator_id, market_ticker=b.market_ticker,
-        event_ticker=b.event_ticker, deleted_ts=b.deleted_ts,
+        event_ticker=b.event_ticker,
+        contracts=_count_or_none(b.contracts_fp, b.contracts, "contracts"),
+        target_cost=_money_or_none(b.target_cost_dollars, b.target_cost, "target_cost"),
+        deleted_ts=b.deleted_ts,
     )
 
 
 def _quote(cls: type[QuoteEvent], b: _QuoteBody, sid: int | None, seq: int | None) -> QuoteEvent:
-    return cls(
+    read = _Reader()
+    quote = cls(
         sid=sid,
         seq=seq,
         quote_id=b.quote_id,
@@ -1163,18 +1390,23 @@ def _quote(cls: type[QuoteEvent], b: _QuoteBody, sid: int | None, seq: int | Non
         rfq_creator_id=b.rfq_creator_id,
         market_ticker=b.market_ticker,
         event_ticker=b.event_ticker,
-        yes_bid=_price_or_none(b.yes_bid_dollars, b.yes_bid, "yes_bid"),
-        no_bid=_price_or_none(b.no_bid_dollars, b.no_bid, "no_bid"),
-        yes_contracts_offered=_count_or_none(
-            b.yes_contracts_offered_fp, b.yes_contracts_offered, "yes_contracts_offered"
+        yes_bid=read(_price_or_none, b.yes_bid_dollars, b.yes_bid, "yes_bid"),
+        no_bid=read(_price_or_none, b.no_bid_dollars, b.no_bid, "no_bid"),
+        yes_contracts_offered=read(
+            _count_or_none, b.yes_contracts_offered_fp, b.yes_contracts_offered, "yes_contracts_offered"
         ),
-        no_contracts_offered=_count_or_none(
-            b.no_contracts_offered_fp, b.no_contracts_offered, "no_contracts_offered"
+        no_contracts_offered=read(
+            _count_or_none, b.no_contracts_offered_fp, b.no_contracts_offered, "no_contracts_offered"
         ),
-        rfq_target_cost=_money_or_none(b.rfq_target_cost_dollars, b.rfq_target_cost, "rfq_target_cost"),
-        accepted_side=_side(b.accepted_side, "accepted_side"),
-        created_ts=b.created_ts,
+        rfq_target_cost=read(_money_or_none, b.rfq_target_cost_dollars, b.rfq_target_cost, "rfq_target_cost"),
+        accepted_side=_word(b.accepted_side, SIDES, "accepted_side", read.problems),
     )
+    # the rest set one by one, to stay within 15 keyword arguments (see _Converter)
+    quote.created_ts, quote.subaccount = b.created_ts, b.subaccount
+    quote.contracts_accepted = read(_count_or_none, b.contracts_accepted_fp, None, "contracts_accepted")
+    quote.order_id, quote.client_order_id, quote.executed_ts = b.order_id, b.client_order_id, b.executed_ts
+    quote.problems = tuple(read.problems)
+    return quote
 
 
 def _sum_or_none(a: int | None, b: int | None) -> int | None:
@@ -1185,30 +1417,35 @@ def _sum_or_none(a: int | None, b: int | None) -> int | None:
 
 
 def _user_order(b: _UserOrderBody, sid: int | None, seq: int | None) -> UserOrder:
+    read = _Reader()
     ticker = b.ticker or b.market_ticker
-    if ticker is None:
-        raise _FieldError("missing field `ticker`")
+    if not ticker:
+        read.problems.append("missing field `ticker`")
     fill_cost = _sum_or_none(
-        _money_or_none(b.taker_fill_cost_dollars, None, "taker_fill_cost"),
-        _money_or_none(b.maker_fill_cost_dollars, None, "maker_fill_cost"),
+        read(_money_or_none, b.taker_fill_cost_dollars, None, "taker_fill_cost"),
+        read(_money_or_none, b.maker_fill_cost_dollars, None, "maker_fill_cost"),
     )
     fees = _sum_or_none(
-        _money_or_none(b.taker_fees_dollars, None, "taker_fees"),
-        _money_or_none(b.maker_fees_dollars, None, "maker_fees"),
+        read(_money_or_none, b.taker_fees_dollars, None, "taker_fees"),
+        read(_money_or_none, b.maker_fees_dollars, None, "maker_fees"),
     )
-    side, action, outcome = _direction(b)
+    legacy_side = b.side if b.side is not None or b.is_yes is None else ("yes" if b.is_yes else "no")
+    side, action, outcome = _direction(b, read.problems, legacy_side)
     order = UserOrder(
-        sid=sid, seq=seq, order_id=b.order_id, market_ticker=ticker, status=b.status,
+        sid=sid, seq=seq, order_id=b.order_id, market_ticker=ticker or "", status=b.status,
         side=side, action=action, outcome_side=outcome,
-        yes_price=_price_or_none(b.yes_price_dollars, b.yes_price, "yes_price"),
-        fill_count=_count_or_none(b.fill_count_fp, b.fill_count, "fill_count"),
-        remaining_count=_count_or_none(b.remaining_count_fp, b.remaining_count, "remaining_count"),
-        initial_count=_count_or_none(b.initial_count_fp, b.initial_count, "initial_count"),
+        yes_price=read(_price_or_none, b.yes_price_dollars, b.yes_price, "yes_price"),
+        fill_count=read(_count_or_none, b.fill_count_fp, b.fill_count, "fill_count"),
+        remaining_count=read(_count_or_none, b.remaining_count_fp, b.remaining_count, "remaining_count"),
+        initial_count=read(_count_or_none, b.initial_count_fp, b.initial_count, "initial_count"),
         fill_cost=fill_cost, fees=fees, client_order_id=b.client_order_id,
     )
     # the rest set one by one, to stay within 15 keyword arguments (see _Converter)
-    order.created_ts_ms, order.updated_ts_ms = b.created_ts_ms, b.updated_ts_ms
+    order.created_ts_ms = b.created_ts_ms
+    order.updated_ts_ms = b.last_updated_ts_ms if b.last_updated_ts_ms is not None else b.updated_ts_ms
     order.expiration_ts_ms, order.last_update_reason = b.expiration_ts_ms, b.last_update_reason
+    order.order_group_id, order.self_trade_prevention_type = b.order_group_id, b.self_trade_prevention_type
+    order.subaccount, order.problems = b.subaccount_number, tuple(read.problems)
     return order
 
 
@@ -1216,6 +1453,7 @@ def _order_group(b: _OrderGroupBody, sid: int | None, seq: int | None) -> OrderG
     return OrderGroupUpdate(
         sid=sid, seq=seq, event_type=b.event_type, order_group_id=b.order_group_id,
         contracts_limit=_count_or_none(b.contracts_limit_fp, b.contracts_limit, "contracts_limit"),
+        ts_ms=b.ts_ms,
     )
 
 
@@ -1245,6 +1483,10 @@ _KINDS: dict[str, tuple[Any, _Converter]] = {
     "order_group_updates": (_OrderGroupBody, _order_group),
 }
 KNOWN_TYPES = frozenset(_KINDS)
+# What the user owns: never refused, shown with what is known (see ``problems``)
+USER_OWNED_TYPES = frozenset(
+    {"fill", "user_order", "market_position", "quote_created", "quote_accepted", "quote_executed"}
+)
 _CONVERTER_BY_FRAME: dict[type[_Frame], _Converter] = {
     _frame(kind, body): convert for kind, (body, convert) in _KINDS.items()
 }
@@ -1357,6 +1599,38 @@ def _parse_fallback(frame: str | bytes, error: msgspec.DecodeError) -> ServerMes
     env = {key: raw.get(key) for key in ("sid", "seq", "id")}
     env = {key: value if isinstance(value, int) and not isinstance(value, bool) else None
            for key, value in env.items()}
+    if kind in USER_OWNED_TYPES:
+        return _read_what_is_known(kind, raw, env, error)
     if kind in KNOWN_TYPES:
         raise ProtocolError(f"{kind}: {error}", env["sid"])
     return UnknownMessage(**env, type=kind, raw=raw)
+
+
+def _read_what_is_known(kind: str, raw: dict[str, Any], env: dict[str, Any], error: Exception) -> Message:
+    """A message the user owns whose frame does not decode as typed: built from the fields that
+    do, each field that does not named in its ``problems``.
+
+    Raises :class:`ProtocolError` only when there is no body at all to read.
+    """
+    payload = raw.get("msg", raw.get("data"))
+    if not isinstance(payload, dict):
+        raise ProtocolError(f"{kind}: {error}", env["sid"])
+    body_type, convert = _KINDS[kind]
+    problems: list[str] = []
+    readable: dict[str, Any] = {}
+    for field in msgspec.structs.fields(body_type):
+        name = field.encode_name
+        if name in payload:
+            try:
+                readable[name] = msgspec.convert(payload[name], field.type)
+                continue
+            except msgspec.ValidationError as exc:
+                problems.append(f"bad `{name}`: {exc}")
+        elif field.required:
+            problems.append(f"missing field `{name}`")
+        if field.required:  # every required field of these bodies is an id or a ticker
+            readable[name] = ""
+    message = convert(msgspec.convert(readable, body_type), env["sid"], env["seq"])
+    message.problems = (*problems, *message.problems)
+    message.id = env["id"]
+    return message

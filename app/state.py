@@ -17,13 +17,25 @@ from app import protocol as p
 from app.book import BookInconsistency, OrderBook
 from app.fixed import ONE_DOLLAR
 from app.history import DEFAULT_CAPACITY, PriceHistories
+from app.no_side import no_side_in_yes_prices, to_no_prices
 from app.timestamps import MAX_EPOCH_MS, valid_epoch_ms, valid_epoch_s, valid_iso
 
 DEFAULT_TRADE_CAPACITY = 5_000
 DEFAULT_FILL_CAPACITY = 1_000
 DEFAULT_LOG_CAPACITY = 2_000
 DEFAULT_FINISHED_ORDER_CAPACITY = 1_000
+DEFAULT_RFQ_CAPACITY = 500
+CLOSED_RFQ = frozenset({"deleted", "executed"})
 RESTING = "resting"
+PRIMARY = 0  # the subaccount number of the primary account (messages without one are about it)
+
+PositionKey = tuple[str, int]  # (market ticker, subaccount)
+
+
+def subaccount_of(message: p.Message) -> int:
+    """The subaccount a message of the user's is about (the primary account when it names none)."""
+    subaccount = getattr(message, "subaccount", None)
+    return PRIMARY if subaccount is None else subaccount
 
 
 class Kind(enum.IntFlag):
@@ -85,12 +97,14 @@ class TradeStats:
 
 @dataclass(slots=True)
 class QuoteRecord:
-    """One quote on an RFQ, its latest message and its status history."""
+    """One quote on an RFQ: its latest message with its terms, its status history, and the
+    user's order from it once executed."""
 
     quote: p.QuoteEvent
     status: str
     history: list[str] = field(default_factory=list)
     created_ts: str | None = None  # from the first message that carried it (accepts do not)
+    executed: p.QuoteExecuted | None = None  # the user's order_id / client_order_id from it
 
 
 @dataclass(slots=True)
@@ -133,19 +147,28 @@ class MarketState:
         log_capacity: int = DEFAULT_LOG_CAPACITY,
         history_capacity: int = DEFAULT_CAPACITY,
         finished_order_capacity: int = DEFAULT_FINISHED_ORDER_CAPACITY,
+        rfq_capacity: int = DEFAULT_RFQ_CAPACITY,
     ) -> None:
         self.finished_order_capacity = finished_order_capacity
+        self.rfq_capacity = rfq_capacity
+        self._closed_rfqs: dict[str, None] = {}  # closed RFQ ids, the longest closed first
         self._finished: dict[str, None] = {}  # finished order ids, oldest finish first
         self.books: dict[str, OrderBook] = {}
         self.book_status: dict[str, BookStatus] = {}
+        # Whether the server sends books' no sides in yes prices: told from the snapshots and
+        # tickers (see app.no_side), whatever was asked; until one tells, no prices (what the feed
+        # asks for). Told once, tickers are no longer looked at for it.
+        self.no_side_in_yes_prices = False
+        self.no_side_told = False
         self.tickers: dict[str, p.Ticker] = {}
         self.first_price: dict[str, int | None] = {}
         self.trades: deque[p.Trade] = deque(maxlen=trade_capacity)
         self.trade_stats: dict[str, TradeStats] = {}
         self.history = PriceHistories(history_capacity)
         self.fills: deque[p.Fill] = deque(maxlen=fill_capacity)
-        self.positions: dict[str, p.MarketPosition] = {}
-        self.rfqs: dict[str, RfqRecord] = {}
+        self.positions: dict[PositionKey, p.MarketPosition] = {}
+        self.subaccounts: set[int] = set()  # every subaccount the user's messages named
+        self.rfqs: dict[str, RfqRecord] = {}  # in the order first seen (the oldest first)
         self.markets: dict[str, MarketInfo] = {}
         self.events: dict[str, p.EventLifecycle] = {}
         self.lifecycle_log: deque[p.Message] = deque(maxlen=log_capacity)
@@ -167,7 +190,7 @@ class MarketState:
             p.EventLifecycle: self._on_event_lifecycle,
             p.EventFeeUpdate: self._log_only,
             p.MultivariateLookup: self._log_only,
-            p.MultivariateMarketLifecycle: self._log_only,
+            p.MultivariateMarketLifecycle: self._on_market_lifecycle,
             p.OrderGroupUpdate: self._on_order_group,
             p.RfqCreated: self._on_rfq_created,
             p.RfqDeleted: self._on_rfq_deleted,
@@ -191,19 +214,37 @@ class MarketState:
     # -- books ----------------------------------------------------------------------------------
 
     def _on_snapshot(self, m: p.OrderbookSnapshot) -> Kind:
+        ticker = self.tickers.get(m.market_ticker)
+        self._tell_no_side(no_side_in_yes_prices(m.yes, m.no, ticker.yes_ask if ticker is not None else None))
         book = self.books.get(m.market_ticker)
         if book is None:
             book = self.books[m.market_ticker] = OrderBook(m.market_ticker)
-        book.load_snapshot(m.yes, m.no)
+        book.load_snapshot(m.yes, to_no_prices(m.no) if self.no_side_in_yes_prices else m.no)
         self.book_status[m.market_ticker] = _LIVE
         return _BOOK
+
+    def _tell_no_side(self, in_yes_prices: bool | None) -> None:
+        """Take what a snapshot or ticker told of the no side's prices (None: nothing)."""
+        if in_yes_prices is None:
+            return
+        self.no_side_told = True
+        if in_yes_prices == self.no_side_in_yes_prices:
+            return
+        # The server uses the other convention: the books already built read their no sides the
+        # wrong way round, so turn them.
+        self.no_side_in_yes_prices = in_yes_prices
+        for book in self.books.values():
+            book.load_snapshot(book.levels("yes").items(), to_no_prices(book.levels("no").items()))
 
     def _on_delta(self, m: p.OrderbookDelta) -> Kind:
         ticker = m.market_ticker
         book = self.books.get(ticker)
         if book is None or self.book_status.get(ticker) is not _LIVE:
             raise BookInconsistency(f"{ticker}: delta before the book's snapshot")
-        book.apply_delta(m.side, m.price, m.delta)
+        price = m.price
+        if self.no_side_in_yes_prices and m.side == "no":
+            price = ONE_DOLLAR - price
+        book.apply_delta(m.side, price, m.delta)
         return _BOOK
 
     def set_book_status(self, market_ticker: str, status: BookStatus) -> None:
@@ -235,7 +276,15 @@ class MarketState:
             self.first_price[ticker] = m.price
         self.tickers[ticker] = m
         self.history.record(ticker, m.ts_ms, m.price, m.yes_bid, m.yes_ask)
+        if not self.no_side_told and m.yes_ask is not None and self.book_status.get(ticker) is _LIVE:
+            self._tell_no_side_from_book(self.books[ticker], m.yes_ask)
         return _TICKER
+
+    def _tell_no_side_from_book(self, book: OrderBook, yes_ask: int) -> None:
+        """Compare a live book's no side, as it was sent, with the ticker's best yes ask."""
+        no = book.levels("no").items()
+        sent = to_no_prices(no) if self.no_side_in_yes_prices else tuple(no)
+        self._tell_no_side(no_side_in_yes_prices(book.levels("yes").items(), sent, yes_ask))
 
     def _on_trade(self, m: p.Trade) -> Kind:
         self.trades.append(m)
@@ -276,21 +325,34 @@ class MarketState:
     def _on_fill(self, m: p.Fill) -> Kind:
         self.fills.append(m)
         self._check_ms("fill", m.ts_ms)
+        self.subaccounts.add(subaccount_of(m))
         return _FILL
 
     def _on_position(self, m: p.MarketPosition) -> Kind:
-        self.positions[m.market_ticker] = m
+        subaccount = subaccount_of(m)
+        self.subaccounts.add(subaccount)
+        self.positions[m.market_ticker, subaccount] = m
         return _POSITION
 
-    def unrealized_pnl(self, market_ticker: str) -> Fraction | None:
-        """Mark-to-mid value of the position minus its cost, in money units (exact).
+    @property
+    def has_subaccounts(self) -> bool:
+        """True once a message named a subaccount other than the primary account."""
+        return bool(self.subaccounts) and self.subaccounts != {PRIMARY}
+
+    def position_markets(self) -> set[str]:
+        """The markets the user holds a position in, in any subaccount."""
+        return {ticker for ticker, _ in self.positions}
+
+    def unrealized_pnl(self, market_ticker: str, subaccount: int = PRIMARY) -> Fraction | None:
+        """Mark-to-mid value of the position in one subaccount minus its cost, in money units
+        (exact); None without a mid or a readable position.
 
         A positive position holds yes contracts (worth the mid); a negative one holds no contracts
         (worth $1 minus the mid).
         """
-        position = self.positions.get(market_ticker)
+        position = self.positions.get((market_ticker, subaccount))
         mid = self.mid(market_ticker)
-        if position is None or mid is None:
+        if position is None or position.position is None or mid is None:
             return None
         if position.position >= 0:
             value = position.position * mid
@@ -301,6 +363,7 @@ class MarketState:
     def _on_user_order(self, m: p.UserOrder) -> Kind:
         """Keep every resting order and the most recently finished (canceled, executed) ones."""
         self._check_ms("order", m.created_ts_ms)
+        self.subaccounts.add(subaccount_of(m))
         self.orders[m.order_id] = m  # an order keeps the place where it was first seen
         self._finished.pop(m.order_id, None)
         if m.status != RESTING:
@@ -333,7 +396,27 @@ class MarketState:
         if record is None:
             self._rfq_counter += 1
             record = self.rfqs[rfq_id] = RfqRecord(rfq_id, market_ticker, order=self._rfq_counter)
+            if len(self.rfqs) > self.rfq_capacity:
+                self._evict_rfq(keep=rfq_id)
         return record
+
+    def _set_rfq_status(self, record: RfqRecord, status: str) -> None:
+        record.set_status(status)
+        if status in CLOSED_RFQ:
+            self._closed_rfqs.pop(record.rfq_id, None)
+            self._closed_rfqs[record.rfq_id] = None
+
+    def _evict_rfq(self, keep: str) -> None:
+        """Make room: forget the RFQ closed longest ago, else the oldest one without quotes (another
+        user's request the user never quoted on). RFQs with the user's quotes are kept."""
+        if self._closed_rfqs:
+            oldest = next(iter(self._closed_rfqs))
+            del self._closed_rfqs[oldest], self.rfqs[oldest]
+            return
+        for rfq_id, record in self.rfqs.items():
+            if not record.quotes and rfq_id != keep:
+                del self.rfqs[rfq_id]
+                return
 
     def _on_rfq_created(self, m: p.RfqCreated) -> Kind:
         record = self._rfq(m.rfq_id, m.market_ticker)
@@ -342,31 +425,35 @@ class MarketState:
         record.target_cost = m.target_cost
         record.created_ts = m.created_ts
         self._check_iso("RFQ", m.created_ts)
-        record.set_status("open")
+        self._set_rfq_status(record, "open")
         return _RFQ
 
     def _on_rfq_deleted(self, m: p.RfqDeleted) -> Kind:
-        self._rfq(m.rfq_id, m.market_ticker).set_status("deleted")
+        self._set_rfq_status(self._rfq(m.rfq_id, m.market_ticker), "deleted")
         return _RFQ
 
     def _on_quote(self, m: p.QuoteEvent) -> Kind:
         record = self._rfq(m.rfq_id, m.market_ticker)
         status = _QUOTE_STATUS[m.type_name]
+        self.subaccounts.add(subaccount_of(m))
         quote = record.quotes.get(m.quote_id)
         if quote is None:
             quote = record.quotes[m.quote_id] = QuoteRecord(m, status)
-        quote.quote = m
+        if isinstance(m, p.QuoteExecuted):
+            quote.executed = m  # names the user's order, not the terms: the terms shown stay
+        else:
+            quote.quote = m
         quote.created_ts = quote.created_ts or m.created_ts
         self._check_iso("quote", m.created_ts)
         quote.status = status
         quote.history.append(status)
         if record.status != "deleted":
-            record.set_status(status)
+            self._set_rfq_status(record, status)
         return _RFQ
 
     def rfqs_newest_first(self) -> list[RfqRecord]:
-        """RFQs, the most recently created first."""
-        return sorted(self.rfqs.values(), key=lambda r: r.order, reverse=True)
+        """RFQs, the most recently first seen first (kept in that order: nothing to sort)."""
+        return list(reversed(self.rfqs.values()))
 
     # -- lifecycle ------------------------------------------------------------------------------
 

@@ -43,6 +43,22 @@ async def test_orderbook_books_equal_simulator_truth(rsa_key):
         assert sent[0]["params"]["use_yes_price"] is False
 
 
+async def test_books_equal_truth_when_the_server_sends_no_sides_in_yes_prices_whatever_was_asked(rsa_key):
+    async with running_feed(rsa_key, sim_options={"yes_price_only": True}) as h:
+        await h.feed.wait_connected(5)
+        await h.feed.subscribe(p.TICKER, h.sim.market_tickers()[:8])  # the grid's tickers
+        tickers = await _open_books(h, 8)
+        await h.feed.wait_for(lambda: h.feed.status().messages_total > 300, 10)
+        await _quiesce(h)
+        assert h.state.no_side_in_yes_prices  # told from the frames: the flag sent said otherwise
+        sent = [c["params"] for c in h.sim.received_commands if c.get("cmd") == "subscribe"]
+        assert [params["use_yes_price"] for params in sent if p.ORDERBOOK_DELTA in params["channels"]] == [False]
+        for ticker in tickers:
+            assert h.truth_matches(ticker), ticker
+            assert not h.state.books[ticker].crossed
+        assert h.feed.resyncs == 0
+
+
 async def test_round_trips_for_every_channel(rsa_key):
     channels = [
         p.TICKER, p.TRADE, p.FILL, p.MARKET_POSITIONS, p.MARKET_LIFECYCLE_V2,

@@ -113,3 +113,12 @@ async def test_gap_on_a_server_without_get_snapshot_resyncs_by_resubscribing(rsa
         cmds = [(c["cmd"], c.get("params", {}).get("action")) for c in h.sim.received_commands]
         assert ("update_subscription", "get_snapshot") in cmds  # tried once, answered 13
         assert cmds[-3:-1] == [("unsubscribe", None), ("subscribe", None)]
+
+
+
+async def test_own_rfqs_only_asks_the_server_for_the_users_rfqs(rsa_key):
+    async with running_feed(rsa_key, feed_options={"own_rfqs_only": True}) as h:
+        await h.feed.wait_connected(5)
+        await h.feed.subscribe(p.COMMUNICATIONS)
+        sent = [c["params"] for c in h.sim.received_commands if c["cmd"] == "subscribe"]
+        assert sent[-1]["user_filter"] == "self"

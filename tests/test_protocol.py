@@ -251,7 +251,7 @@ def test_current_delta_fractional_and_sub_cent() -> None:
     }, sid=4, seq=19))
     assert message == p.OrderbookDelta(
         sid=4, seq=19, market_ticker="M", market_id="9b0f", side="no", price=4150, delta=-16,
-        client_order_id="c-1", ts_ms=1_772_366_400_000,
+        client_order_id="c-1", ts_ms=1_772_366_400_000, subaccount=0,
     )
 
 
@@ -364,6 +364,7 @@ def test_market_lifecycle_every_event_type(event_type: str) -> None:
     assert message == p.MarketLifecycle(
         sid=5, seq=6, market_ticker="M", event_type=event_type, open_ts=1, close_ts=2, determination_ts=3,
         settled_ts=4, result="yes", settlement_value=ONE_DOLLAR, is_deactivated=False, metadata={"title": "T [x]"},
+        price_level_structure="linear_cent",
     )
 
 
@@ -594,12 +595,6 @@ MALFORMED: list[tuple[str, str | bytes, str, str]] = [
     ("bad count string", frame("trade", {"market_ticker": "M", "yes_price_dollars": "0.1", "count_fp": "1.001"}),
      "trade", "count_fp"),
     ("bad side", frame("orderbook_delta", {**DELTA_OK, "side": "maybe"}), "orderbook_delta", "side"),
-    ("bad book_side", frame("fill", {"market_ticker": "M", "yes_price_dollars": "0.1", "count_fp": "1",
-                                     "book_side": "buy"}), "fill", "book_side"),
-    ("bad action", frame("fill", {"market_ticker": "M", "yes_price_dollars": "0.1", "count_fp": "1", "side": "yes",
-                                  "action": "hold"}), "fill", "action"),
-    ("bad fee", frame("fill", {"market_ticker": "M", "yes_price_dollars": "0.1", "count_fp": "1", "fee_cost": "$1"}),
-     "fill", "fee_cost"),
     ("bad settlement", frame("market_lifecycle_v2", {"market_ticker": "M", "event_type": "settled",
                                                     "settlement_value": "1.5"}), "market_lifecycle_v2",
      "settlement_value"),
@@ -611,12 +606,6 @@ MALFORMED: list[tuple[str, str | bytes, str, str]] = [
      "orderbook_snapshot", "yes"),
     ("cent level with a string price", frame("orderbook_snapshot", {"market_ticker": "M", "yes": [["0.1", 2]]}),
      "orderbook_snapshot", "yes"),
-    ("bad position money", frame("market_position", {"market_ticker": "M", "position_fp": "1",
-                                                    "position_cost_dollars": "1.0000001"}), "market_position",
-     "position_cost_dollars"),
-    ("missing position", frame("market_position", {"market_ticker": "M"}), "market_position", "position_fp"),
-    ("user order without ticker", frame("user_order", {"order_id": "o", "status": "resting"}), "user_order",
-     "ticker"),
     ("rfq without id", frame("rfq_created", {"market_ticker": "M"}), "rfq_created", "id"),
     ("subscribed without channel", frame("subscribed", {"sid": 1}), "subscribed", "channel"),
     ("non-UTF-8 bytes in a string", b'{"type":"ticker","msg":{"market_ticker":"M\xff"}}', "ticker",
@@ -624,6 +613,31 @@ MALFORMED: list[tuple[str, str | bytes, str, str]] = [
     ("lone surrogate in a str frame", '{"type":"ticker","msg":{"market_ticker":"M\ud800"}}', "ticker",
      "market_ticker"),
 ]
+
+
+# What the user owns is never refused: each field that cannot be read is named in ``problems``.
+OWNED_WITH_PROBLEMS = [
+    ("bad book_side", frame("fill", {"market_ticker": "M", "yes_price_dollars": "0.1", "count_fp": "1",
+                                     "book_side": "buy"}), "fill", "book_side"),
+    ("bad action", frame("fill", {"market_ticker": "M", "yes_price_dollars": "0.1", "count_fp": "1", "side": "yes",
+                                  "action": "hold"}), "fill", "action"),
+    ("bad fee", frame("fill", {"market_ticker": "M", "yes_price_dollars": "0.1", "count_fp": "1", "fee_cost": "$1"}),
+     "fill", "fee_cost"),
+    ("bad position money", frame("market_position", {"market_ticker": "M", "position_fp": "1",
+                                                    "position_cost_dollars": "1.0000001"}), "market_position",
+     "position_cost_dollars"),
+    ("missing position", frame("market_position", {"market_ticker": "M"}), "market_position", "position_fp"),
+    ("user order without ticker", frame("user_order", {"order_id": "o", "status": "resting"}), "user_order",
+     "ticker"),
+]
+
+
+@pytest.mark.parametrize(("frame_data", "kind", "field"), [case[1:] for case in OWNED_WITH_PROBLEMS],
+                         ids=[case[0] for case in OWNED_WITH_PROBLEMS])
+def test_what_the_user_owns_is_kept_with_its_problems_named(frame_data: bytes, kind: str, field: str) -> None:
+    message = p.parse(frame_data)
+    assert message.type_name == kind
+    assert any(f"`{field}`" in problem for problem in message.problems), message.problems
 
 
 @pytest.mark.parametrize(("frame_data", "kind", "field"), [case[1:] for case in MALFORMED],

@@ -11,7 +11,7 @@ import pytest
 
 from app import protocol as p
 from app.fixed import CENT, COUNT_SCALE, ONE_DOLLAR
-from app.simulator.account import Holding, trading_fee
+from app.simulator.account import COMM_ID, Holding, trading_fee
 from app.simulator.engine import Exchange
 from app.simulator.session import subscriber_frames
 
@@ -128,16 +128,16 @@ def test_fills_user_orders_and_positions_agree(legacy: bool) -> None:
         if isinstance(m, p.MarketLifecycle) and m.event_type == "settled":
             position[m.market_ticker] = 0
         elif isinstance(m, p.Fill):
-            position[m.market_ticker] += m.count if m.side == "yes" else -m.count
+            position[m.market_ticker] += m.count if m.outcome_side == "yes" else -m.count
             fees[m.market_ticker] += m.fee_cost
             volume[m.market_ticker] += m.count
             order_fills[m.order_id].append(m)
             assert m.post_position == position[m.market_ticker]
-            assert m.fee_cost == trading_fee(m.count, _paid(m.side, m.yes_price), taker=m.is_taker)
+            assert m.fee_cost == trading_fee(m.count, _paid(m.outcome_side, m.yes_price), taker=m.is_taker)
         elif isinstance(m, p.UserOrder):
             fills = order_fills[m.order_id]
             assert m.fill_count == sum(f.count for f in fills)
-            assert m.fill_cost == sum(f.count * _paid(f.side, f.yes_price) for f in fills)
+            assert m.fill_cost == sum(f.count * _paid(f.outcome_side, f.yes_price) for f in fills)
             assert m.fees == sum(f.fee_cost for f in fills)
             if m.status == "resting":
                 assert m.fill_count + m.remaining_count == m.initial_count
@@ -228,7 +228,8 @@ def test_markets_settle_and_new_ones_are_listed_with_metadata() -> None:
         assert exchange.book_levels(settled.market_ticker) == ({}, {})
     created = [m for m in lifecycle if m.event_type == "created"]
     assert created and all(m.metadata and m.metadata["title"] and m.close_ts for m in created)
-    assert all(m.market_ticker in exchange.market_tickers() for m in created)
+    listed = [m for m in created if not isinstance(m, p.MultivariateMarketLifecycle)]
+    assert all(m.market_ticker in exchange.market_tickers() for m in listed)
     events = [m for m in messages if isinstance(m, p.EventLifecycle)]
     assert events and all(m.event_ticker in exchange.event_tickers() for m in events)
     fees = [m for m in messages if isinstance(m, p.EventFeeUpdate)]
@@ -245,7 +246,12 @@ def test_rfqs_quotes_and_executions_hang_together() -> None:
     accepted = [m for m in messages if isinstance(m, p.QuoteAccepted)]
     assert created and quotes and executed and len(accepted) == len(executed)
     assert all(q.rfq_id in created for q in quotes.values())
-    assert all(m.quote_id in quotes and m.accepted_side in ("yes", "no") for m in executed)
+    assert all(m.quote_id in quotes and m.accepted_side in ("yes", "no") for m in accepted)
+    # an execution names the user's order from the quote, whose fill follows (on the fill channel's
+    # markets)
+    fills = {(m.order_id, m.client_order_id) for m in messages if isinstance(m, p.Fill)}
+    assert all(m.quote_id in quotes and m.order_id and m.client_order_id for m in executed)
+    assert any((m.order_id, m.client_order_id) in fills for m in executed)
     assert all(m.yes_bid + m.no_bid < ONE_DOLLAR for m in quotes.values())
     deleted = [m.rfq_id for m in messages if isinstance(m, p.RfqDeleted)]
     assert set(deleted) <= created and len(deleted) == len(set(deleted))
@@ -260,3 +266,13 @@ def test_order_groups_and_multivariate_lookups() -> None:
     assert all(m.order_group_id in created for m in groups)
     lookups = [m for m in messages if isinstance(m, p.MultivariateMarketLifecycle)]
     assert lookups and all(m.market_ticker.startswith(m.event_ticker) for m in lookups)
+
+
+def test_the_simulator_sends_every_users_rfqs_unless_asked_for_the_users_own() -> None:
+    def creators(**params: object) -> set[str]:
+        frames = subscriber_frames(Exchange(seed=6, events=2, markets=6), [p.COMMUNICATIONS], None, 6_000, **params)
+        return {m.creator_id for m in map(p.parse, frames) if isinstance(m, (p.RfqCreated, p.RfqDeleted))}
+
+    everyone = creators()
+    assert COMM_ID in everyone and len(everyone) > 1
+    assert creators(user_filter="self") == {COMM_ID}

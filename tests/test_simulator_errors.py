@@ -137,7 +137,7 @@ async def test_current_multivariate_market_lifecycle_works() -> None:
         await client.send(p.list_subscriptions(9))
         seen = await client.until(lambda m: m.id == 9)
         lookups = [m for m in seen if isinstance(m, p.MultivariateMarketLifecycle)]
-        assert lookups and all(m.seq is not None and len(m.selected_markets) >= 2 for m in lookups)
+        assert lookups and all(m.seq is not None and m.event_ticker and m.metadata for m in lookups)
 
 
 async def test_current_unknown_market_gets_an_empty_snapshot() -> None:

@@ -326,15 +326,21 @@ async def test_every_command_round_trips(legacy: bool) -> None:
             assert all(m.seq is not None for m in update_acks) and not tickers_sequenced
 
 
-async def test_markets_by_id_and_ticker_subscription_without_ack() -> None:
+async def test_markets_by_id_and_skip_ticker_ack_trims_the_market_list() -> None:
     async with running() as sim, connected(sim) as client:
-        ticker = sim.market_tickers()[2]
+        ticker, other = sim.market_tickers()[2:4]
         market_id = sim.ticker_state(ticker)["market_id"]
         answer = await client.subscribe([p.ORDERBOOK_DELTA], market_ids=[market_id])
         assert isinstance(answer[0], p.Subscribed)
         snapshot = await client.recv()
         assert isinstance(snapshot, p.OrderbookSnapshot) and snapshot.market_ticker == ticker
-        await client.send(p.subscribe(8, [p.TICKER], skip_ticker_ack=True))
-        listing = await client.command(p.list_subscriptions(9))
-        assert len(listing) == 1, "no subscribed ack came before the listing"
-        assert {row.channel for row in listing[0].subscriptions} == {p.ORDERBOOK_DELTA, p.TICKER}
+        # the subscription is acknowledged as usual; its ok answers leave out the market list
+        answer = await client.command(p.subscribe(8, [p.TICKER], [ticker], skip_ticker_ack=True))
+        subscribed = answer[-1]
+        assert isinstance(subscribed, p.Subscribed) and subscribed.channel == p.TICKER
+        answer = await client.command(p.update_subscription(9, "add_markets", sid=subscribed.sid,
+                                                             market_tickers=[other]))
+        ok = answer[-1]
+        assert isinstance(ok, p.Ok) and ok.market_tickers is None
+        listing = await client.command(p.list_subscriptions(10))
+        assert {row.channel for row in listing[-1].subscriptions} == {p.ORDERBOOK_DELTA, p.TICKER}

@@ -192,7 +192,7 @@ def test_positions_from_centi_cents_and_dollars_give_equal_state() -> None:
     assert reference.apply(msg("market_position", CENTI_CENT_POSITION, sid=14)) == Kind.POSITION
     assert current.apply(msg("market_position", DOLLARS_POSITION, sid=14)) == Kind.POSITION
     assert reference.positions == current.positions
-    position = current.positions["FED-23DEC-T3.00"]
+    position = current.positions["FED-23DEC-T3.00", 0]
     assert (position.position, position.position_cost, position.realized_pnl, position.fees_paid) == (
         10_000, 50_000_000, 10_000_000, 1_000_000
     )
@@ -267,13 +267,16 @@ def test_rfq_quote_accepted_executed() -> None:
     assert (rfq.status, rfq.contracts, rfq.target_cost, rfq.market_ticker) == ("open", 10_000, 350_000, "M")
     assert state.apply(msg("quote_created", QUOTE)) == Kind.RFQ
     assert state.apply(msg("quote_accepted", {**QUOTE, "accepted_side": "yes"})) == Kind.RFQ
-    assert state.apply(msg("quote_executed", {**QUOTE, "accepted_side": "yes"})) == Kind.RFQ
+    executed = {key: QUOTE[key] for key in ("quote_id", "rfq_id", "market_ticker")}
+    assert state.apply(msg("quote_executed", {**executed, "order_id": "o-1", "client_order_id": "c-1",
+                                              "executed_ts": "2026-12-01T10:05:00Z"})) == Kind.RFQ
     assert rfq.status == "executed"
     assert rfq.history == ["open", "quoted", "accepted", "executed"]
     quote = rfq.quotes["q-1"]
     assert quote.history == ["quoted", "accepted", "executed"]
-    assert isinstance(quote.quote, p.QuoteExecuted)
+    # the terms stay those of the acceptance; the execution names the user's order
     assert (quote.quote.yes_bid, quote.quote.accepted_side) == (3500, "yes")
+    assert quote.executed is not None and (quote.executed.order_id, quote.executed.client_order_id) == ("o-1", "c-1")
 
 
 def test_rfq_deleted_stays_deleted() -> None:
@@ -301,6 +304,21 @@ def test_rfqs_newest_first() -> None:
         state.apply(msg("rfq_created", {"id": rfq_id}))
     state.apply(msg("quote_created", {**QUOTE, "rfq_id": "a"}))  # activity does not reorder
     assert [r.rfq_id for r in state.rfqs_newest_first()] == ["c", "b", "a"]
+
+
+def test_the_rfq_store_is_bounded_evicting_the_longest_closed_first() -> None:
+    state = MarketState(rfq_capacity=3)
+    for rfq_id in ("a", "b", "c"):
+        state.apply(msg("rfq_created", {"id": rfq_id, "market_ticker": "M"}))
+    state.apply(msg("rfq_deleted", {"id": "b", "market_ticker": "M"}))
+    state.apply(msg("rfq_deleted", {"id": "a", "market_ticker": "M"}))
+    state.apply(msg("rfq_created", {"id": "d", "market_ticker": "M"}))
+    assert list(state.rfqs) == ["a", "c", "d"]  # b closed first, so it went first
+    state.apply(msg("quote_created", {**QUOTE, "rfq_id": "c"}))
+    for rfq_id in ("e", "f"):
+        state.apply(msg("rfq_created", {"id": rfq_id, "market_ticker": "M"}))
+    # a (closed) went; then, nothing closed, the oldest without the user's quotes (d), never c
+    assert [r.rfq_id for r in state.rfqs_newest_first()] == ["f", "e", "c"]
 
 
 # -- lifecycle --------------------------------------------------------------------------------------------
@@ -416,3 +434,50 @@ def test_finished_orders_are_bounded_and_resting_ones_kept() -> None:
     assert state.orders["rest-2"].status == "canceled"
     state.apply(order("rest-1", "canceled"))  # the just-finished one stays; done-3 goes
     assert list(state.orders) == ["rest-1", "done-4", "rest-2"]
+
+
+def test_two_subaccounts_in_one_market_stay_apart_with_their_own_pnl() -> None:
+    state = MarketState()
+    state.apply(msg("market_position", {"market_ticker": "M", "position_fp": "10.00",
+                                        "position_cost_dollars": "4.0000", "subaccount": 3}))
+    state.apply(msg("market_position", {"market_ticker": "M", "position_fp": "-5.00",
+                                        "position_cost_dollars": "3.0000"}))
+    assert state.subaccounts == {0, 3}
+    assert state.positions["M", 3].position == 1_000
+    assert state.positions["M", 0].position == -500
+    assert state.has_subaccounts
+    state.apply(ticker_msg("M", "0.5000", "0.4900", "0.5100"))  # mid 50¢
+    assert state.unrealized_pnl("M", 3) == 5_000_000 - 4_000_000  # 10 yes worth $5, cost $4
+    assert state.unrealized_pnl("M", 0) == 2_500_000 - 3_000_000  # 5 no worth $2.50, cost $3
+    assert state.unrealized_pnl("M", 7) is None
+
+
+def test_only_the_primary_account_shows_no_subaccounts() -> None:
+    state = MarketState()
+    state.apply(msg("market_position", {"market_ticker": "M", "position_fp": "1.00", "subaccount": 0}))
+    state.apply(msg("fill", {"market_ticker": "M", "yes_price_dollars": "0.5000", "count_fp": "1.00"}))
+    assert state.subaccounts == {0}
+    assert not state.has_subaccounts
+
+
+def test_no_side_in_yes_prices_is_told_from_a_snapshot_that_only_reads_one_way() -> None:
+    state = MarketState()
+    # yes bids up to 44¢; no side sent in yes prices (asks from 46¢ to 60¢): read in no prices
+    # the book would cross (44¢ + 60¢ > $1), read in yes prices it does not
+    state.apply(snapshot("M", yes=[["0.4400", "1.00"]], no=[["0.4600", "2.00"], ["0.6000", "3.00"]]))
+    assert state.no_side_in_yes_prices
+    assert state.books["M"].levels("no") == {5400: 200, 4000: 300}
+    state.apply(msg("orderbook_delta", {"market_ticker": "M", "price_dollars": "0.4600", "delta_fp": "-2.00",
+                                        "side": "no"}, seq=2))
+    assert state.books["M"].levels("no") == {4000: 300}
+
+
+def test_no_side_convention_from_the_ticker_and_a_switch_turns_the_books_built() -> None:
+    state = MarketState()
+    state.apply(snapshot("A", yes=[["0.1000", "1.00"]], no=[["0.8500", "1.00"]]))  # no prices: reads both ways
+    assert not state.no_side_in_yes_prices and state.books["A"].levels("no") == {8500: 100}
+    state.apply(ticker_msg("B", "0.1000", "0.1000", "0.2000"))  # B's best yes ask is 20¢
+    state.apply(snapshot("B", yes=[["0.1000", "1.00"]], no=[["0.2000", "1.00"], ["0.3000", "1.00"]]))
+    assert state.no_side_in_yes_prices  # only the yes-price reading puts B's best ask at 20¢
+    assert state.books["B"].levels("no") == {8000: 100, 7000: 100}
+    assert state.books["A"].levels("no") == {1500: 100}  # turned: A's snapshot was in yes prices too

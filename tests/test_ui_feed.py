@@ -215,3 +215,52 @@ async def test_keys_are_answered_while_the_simulator_runs_in_firehose_mode() -> 
                 while app.dashboard.current_pane != pane:
                     await asyncio.sleep(0)
         assert app.feed.status().messages_total > before  # the feed kept flowing meanwhile
+
+
+async def test_a_market_that_never_traded_gets_its_grid_row_with_no_last_price() -> None:
+    async def connect() -> Endpoint:  # the default universe: a few new listings have not traded
+        return await open_endpoint(ConnectionSettings("SIM", None, None, None), {"rate": 0.0})
+
+    app = KalshiDashApp(MarketState(), environment="SIM", connect=connect)
+    app.animation_level = "none"
+    async with app.run_test(size=SIZE) as pilot:
+        await eventually(pilot, lambda: any(t.price is None for t in app.market_state.tickers.values()))
+        never = next(ticker for ticker, t in app.market_state.tickers.items() if t.price is None)
+        grid = app.dashboard.query_one(TickerGrid)
+        await eventually(pilot, lambda: never in grid.row_keys)
+        assert grid.get_cell(never, "last") == "—"
+        assert grid.get_cell(never, "yes_bid") not in ("", "—")  # the rest of its ticker is shown
+        assert app.feed is not None and app.feed.parse_errors == 0
+
+
+async def test_fills_with_every_legacy_action_reach_the_fills_table_and_the_positions() -> None:
+    from widgets.fills_table import FillsTable
+    from widgets.positions_table import PositionsTable
+
+    async def connect() -> Endpoint:  # an account that buys, sells part, closes and crosses
+        return await open_endpoint(ConnectionSettings("SIM", None, None, None),
+                                   {"seed": 11, "events": 4, "markets": 60, "rate": 4_000.0})
+
+    app = KalshiDashApp(MarketState(), environment="SIM", connect=connect)
+    app.animation_level = "none"
+    words = {"buy", "sell", "sell_partial", "sell_to_close"}
+    async with app.run_test(size=SIZE) as pilot:
+        state = app.market_state
+        async with asyncio.timeout(60):
+            while {fill.action for fill in state.fills} < words:
+                await pilot.pause(0.05)
+        assert app.endpoint is not None and app.endpoint.simulator is not None
+        app.endpoint.simulator.pause()
+        assert app.feed is not None
+        await app.feed.settle()
+        await pilot.press("2")  # the Account pane
+        fills, positions = app.dashboard.query_one(FillsTable), app.dashboard.query_one(PositionsTable)
+        await eventually(pilot, lambda: fills.row_count == min(len(state.fills), fills.max_rows))
+        shown = {fills.get_row_at(i)[3].plain for i in range(fills.row_count)}
+        assert {"BUY", "SELL", "SELL PARTIAL", "SELL TO CLOSE"} <= shown
+        last = {fill.market_ticker: fill.post_position for fill in state.fills}
+        settled = {ticker for ticker, info in state.markets.items() if info.status in ("determined", "settled")}
+        assert [ticker for ticker, held in last.items()
+                if ticker not in settled and state.positions[ticker, 0].position != held] == []
+        await eventually(pilot, lambda: set(positions.row_keys) >= set(last))
+        assert app.feed.parse_errors == 0 and app.feed.partly_read == 0

@@ -269,6 +269,59 @@ async def test_fills_from_both_forms_newest_first() -> None:
         ]
 
 
+@pytest.mark.parametrize("action", ["buy", "sell", "sell_partial", "sell_to_close", "", "sell_all_later"])
+async def test_a_fill_with_any_action_reaches_the_fills_table(action: str) -> None:
+    state = MarketState()
+    app = ts.TableApp(FillsTable(), state)
+    async with app.run_test(size=SIZE):
+        update(app.table, state, ts.frame("fill", {
+            "trade_id": "t", "order_id": "o", "market_ticker": "KXA-1", "is_taker": True, "side": "yes",
+            "action": action, "outcome_side": "no" if action.startswith("sell") else "yes",
+            "book_side": "ask" if action.startswith("sell") else "bid", "purchased_side": "yes",
+            "yes_price_dollars": "0.7500", "count_fp": "2.00", "fee_cost": "0.010000",
+            "post_position_fp": "3.00", "ts_ms": ts.T0_MS,
+        }))
+        # the word as sent when the protocol lists it; worked out from the sides when it is "";
+        # an unlisted word: worked out too (the fill counts as read in part)
+        word = action if action in ("buy", "sell", "sell_partial", "sell_to_close") else (
+            "buy" if action == "" else "sell")
+        assert shown(app.table) == [
+            ["09:40:00", "KXA-1", "YES", word.replace("_", " ").upper(), "75¢", "2", "$0.01", "taker", "3"],
+        ]
+
+
+async def test_a_fill_whose_price_cannot_be_read_is_shown_with_what_is_known() -> None:
+    state = MarketState()
+    app = ts.TableApp(FillsTable(), state)
+    async with app.run_test(size=SIZE):
+        update(app.table, state, ts.frame("fill", {
+            "market_ticker": "KXA-1", "yes_price_dollars": "", "count_fp": 7, "outcome_side": "yes",
+            "ts_ms": ts.T0_MS,
+        }))
+        assert shown(app.table) == [["09:40:00", "KXA-1", "YES", "BUY", "—", "—", "—", "—", "—"]]
+        assert state.fills[0].problems
+
+
+async def test_the_subaccount_column_appears_once_a_second_account_is_seen() -> None:
+    state = MarketState()
+    positions, fills = PositionsTable(), FillsTable()
+    app = ts.TableApp(positions, state)
+    async with app.run_test(size=SIZE):
+        update(positions, state, ts.position_current("KXA-1", "1.00", "0.500000", "0", "0"))
+        assert [c.label.plain for c in positions.columns.values()][-1] == "Unrealized"
+        update(positions, state, ts.frame("market_position", {
+            "market_ticker": "KXA-1", "position_fp": "-4.00", "position_cost_dollars": "2.000000",
+            "subaccount": 2,
+        }))
+        assert [c.label.plain for c in positions.columns.values()][-1] == "Sub"
+        rows = shown(positions)
+        assert [(r[0], r[1], r[-1]) for r in rows] == [
+            ("KXA-1", "YES 1", "0"), ("KXA-1", "NO 4", "2"),
+            ("TOTAL sub 0", "", ""), ("TOTAL sub 2", "", ""), ("TOTAL", "", ""),
+        ]
+        assert rows[2][2] == "$0.50" and rows[3][2] == "$2.00" and rows[4][2] == "$2.50"
+
+
 # -- positions --------------------------------------------------------------------------------
 
 
@@ -302,7 +355,7 @@ async def test_positions_totals_row_is_the_sum() -> None:
         table = app.table
         assert table.row_keys[-1] == TOTAL_KEY
         positions = state.positions.values()
-        unrealized = sum((state.unrealized_pnl(t) for t in state.positions), Fraction(0))
+        unrealized = sum((state.unrealized_pnl(t, s) for t, s in state.positions), Fraction(0))
         assert unrealized == -8_000_000
         assert shown(table)[-1] == [
             "TOTAL",

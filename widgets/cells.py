@@ -107,8 +107,8 @@ def side(value: str | None) -> Cell:
 
 
 def action(value: str | None) -> Cell:
-    """An order action, ``BUY`` or ``SELL``."""
-    return UNKNOWN if value is None else Cell(value.upper(), Tone.ACCENT)
+    """An order action in words: ``BUY``, ``SELL``, ``SELL PARTIAL``, ``SELL TO CLOSE``."""
+    return UNKNOWN if value is None else Cell(value.replace("_", " ").upper(), Tone.ACCENT)
 
 
 def taker(value: str | None) -> Cell:

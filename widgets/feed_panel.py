@@ -35,7 +35,8 @@ def details_text(status: FeedStatusSnapshot) -> str:
             f"last data {age}",
             f"gaps {status.gaps} · duplicates {status.duplicates} · resyncs {status.resyncs} · "
             f"reconnects {status.reconnects} · parse errors {status.parse_errors} · "
-            f"unknown types {status.unknown_types} · subscriptions {status.subscriptions}"
+            f"unknown types {status.unknown_types} · read in part {status.partly_read} · "
+            f"subscriptions {status.subscriptions}"
             + (f" · {impossible}" if impossible else ""),
             f"per channel: {per_channel or '—'}",
         )

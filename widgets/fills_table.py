@@ -10,10 +10,12 @@ from app.state import Kind
 from widgets import cells
 from widgets.cells import Cell, Tone
 from widgets.state_table import Cells, ColumnSpec, FeedTable
+from widgets.subaccount_column import SubaccountColumn
 
 
-class FillsTable(FeedTable[Fill]):
-    """The user's fills newest first: time, market, side, action, prices, count, fee, role."""
+class FillsTable(SubaccountColumn, FeedTable[Fill]):
+    """The user's fills newest first: time, market, side, action, prices, count, fee, role, and the
+    subaccount once there is more than one."""
 
     SHOWS = Kind.FILL
     BORDER_TITLE = "Fills"
@@ -21,7 +23,7 @@ class FillsTable(FeedTable[Fill]):
         ColumnSpec("time", "UTC", 8),
         ColumnSpec("market", "Market", 24),
         ColumnSpec("side", "Side", 4),
-        ColumnSpec("action", "Action", 6),
+        ColumnSpec("action", "Action", 13),
         ColumnSpec("price", "Price", 7, numeric=True),
         ColumnSpec("count", "Count", 10, numeric=True),
         ColumnSpec("fee", "Fee", 10, numeric=True),
@@ -36,8 +38,10 @@ class FillsTable(FeedTable[Fill]):
 
     def cells(self, item: Fill) -> Cells:
         """One fill; the price is that of the side filled (a no fill at yes 60¢ shows 40¢)."""
-        paid = ONE_DOLLAR - item.yes_price if item.side == "no" else item.yes_price
-        return (
+        paid = item.yes_price
+        if paid is not None and item.side == "no":
+            paid = ONE_DOLLAR - paid
+        return self.with_subaccount((
             cells.clock(item.ts_ms),
             cells.text(item.market_ticker),
             cells.side(item.side),
@@ -47,7 +51,7 @@ class FillsTable(FeedTable[Fill]):
             cells.money(item.fee_cost),
             _role(item.is_taker),
             cells.count(item.post_position),
-        )
+        ), item)
 
 
 def _role(is_taker: bool | None) -> Cell:

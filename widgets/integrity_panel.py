@@ -19,7 +19,8 @@ from widgets.subscription_health_table import SubscriptionHealthTable
 
 def verdict_text(report: IntegrityReport) -> tuple[str, bool]:
     """One line saying whether every book is live, how many gaps (and impossible frames) were seen,
-    and how many invalid times the exchange sent; True when all is well."""
+    how many messages could be read only in part and how many invalid times the exchange sent; True
+    when all is well."""
     line, healthy = _books_verdict(report)
     if report.invalid_time_count:
         each = ", ".join(f"{what} {count:,}" for what, count in report.invalid_times)
@@ -34,9 +35,13 @@ def _books_verdict(report: IntegrityReport) -> tuple[str, bool]:
     impossible = anomalies_text(report.anomalies)
     if impossible:
         gaps += f" · {impossible}"
+    if report.partly_read:
+        gaps += f" · {report.partly_read:,} message{'s' if report.partly_read != 1 else ''} read in part (see 6 Feed)"
     books = len(report.markets)
-    if not report.books_not_live:
+    if not report.books_not_live and not report.partly_read:
         return f"✔ every order book is live ({books:,}) · {gaps}", True
+    if not report.books_not_live:
+        return f"⚠ every order book is live ({books:,}) · {gaps}", False
     counts: dict[str, int] = {}
     for market in report.markets:
         if market.status is not BookStatus.LIVE:

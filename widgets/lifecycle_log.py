@@ -74,9 +74,11 @@ def _lookup(m: p.MultivariateLookup) -> Cells:
 
 
 def _multivariate_market(m: p.MultivariateMarketLifecycle) -> Cells:
-    collection = [m.collection_ticker] if m.collection_ticker else []
-    return _entry("multivariate", m.market_ticker, m.event_type,
-                  [*collection, *_legs(m.selected_markets)])
+    """The collection and legs (older frames), else the market's name and title from its metadata."""
+    named = [m.collection_ticker, *_legs(m.selected_markets)] if m.collection_ticker else [
+        text for text in ((m.metadata or {}).get(key) for key in ("name", "title")) if isinstance(text, str) and text
+    ]
+    return _entry("multivariate", m.market_ticker, m.event_type or None, named)
 
 
 def _order_group(m: p.OrderGroupUpdate) -> Cells:

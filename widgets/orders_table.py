@@ -7,12 +7,14 @@ from app.state import Kind
 from widgets import cells
 from widgets.cells import Cell, Tone
 from widgets.state_table import Cells, ColumnSpec, Row, StateTable
+from widgets.subaccount_column import SubaccountColumn
 
 STATUS_TONES = {"resting": Tone.ACCENT, "executed": Tone.UP, "canceled": Tone.MUTED}
 
 
-class OrdersTable(StateTable):
-    """The user's orders: market, side, action, price, filled and remaining, fees, status."""
+class OrdersTable(SubaccountColumn, StateTable):
+    """The user's orders: market, side, action, price, filled and remaining, fees, status, and the
+    subaccount once there is more than one."""
 
     SHOWS = Kind.ORDER
     PINNED_TOP = True
@@ -34,7 +36,7 @@ class OrdersTable(StateTable):
         """One row per order, newest first (in the order the orders were first seen)."""
         assert self.market_state is not None
         orders = reversed(self.market_state.orders.items())
-        return [(order_id, _order_cells(order)) for order_id, order in orders]
+        return [(order_id, self.with_subaccount(_order_cells(order), order)) for order_id, order in orders]
 
 
 def _order_cells(o: UserOrder) -> Cells:

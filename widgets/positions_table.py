@@ -5,20 +5,22 @@ from __future__ import annotations
 from fractions import Fraction
 
 from app.protocol import MarketPosition
-from app.state import Kind, MarketState
+from app.state import Kind, MarketState, subaccount_of
 from widgets import cells
 from widgets.cells import Cell, Tone
 from widgets.formatting import fraction_cents
 from widgets.state_table import Cells, ColumnSpec, Row, StateTable
+from widgets.subaccount_column import SubaccountColumn
 
 TOTAL_KEY = "\x00total"  # no market ticker starts with NUL
 
 
-class PositionsTable(StateTable):
-    """One row per market position, by ticker, and a totals row.
+class PositionsTable(SubaccountColumn, StateTable):
+    """One row per market position and subaccount, by ticker, and a totals row.
 
     Money is shown in dollars; unrealized P&L is marked at the current mid (``—`` without one),
-    and the total sums the positions whose mid is known.
+    and the total sums the positions whose mid is known. Once the user has more than the primary
+    account, each position shows its subaccount and each subaccount gets its own totals row.
     """
 
     SHOWS = Kind.POSITION | Kind.BOOK | Kind.TICKER
@@ -36,18 +38,31 @@ class PositionsTable(StateTable):
     def state_changed(self, kinds: Kind, books: frozenset[str]) -> None:
         """Redraw unless only books moved, and none of them is a held market's."""
         state = self.market_state
-        if kinds & ~Kind.BOOK or (state is not None and not books.isdisjoint(state.positions)):
+        if kinds & ~Kind.BOOK or (state is not None and not books.isdisjoint(state.position_markets())):
             super().state_changed(kinds, books)
 
     def table_rows(self) -> list[Row]:
-        """A row per position (by ticker), then the totals."""
+        """A row per position (by ticker, then subaccount), then the totals: one per subaccount
+        when there are several, and the grand total."""
         assert self.market_state is not None
         state = self.market_state
-        positions = [state.positions[ticker] for ticker in sorted(state.positions)]
-        rows = [(p.market_ticker, _position_cells(state, p)) for p in positions]
+        positions = [state.positions[key] for key in sorted(state.positions)]
+        rows = [(_key(p), self.with_subaccount(_position_cells(state, p), p)) for p in positions]
+        if state.has_subaccounts:
+            for subaccount in sorted({subaccount_of(p) for p in positions}):
+                mine = [p for p in positions if subaccount_of(p) == subaccount]
+                label = f"TOTAL sub {subaccount}"
+                rows.append((f"{TOTAL_KEY}{subaccount}", (*_total_cells(state, mine, label), cells.BLANK)))
         if positions:
-            rows.append((TOTAL_KEY, _total_cells(state, positions)))
+            total = _total_cells(state, positions)
+            rows.append((TOTAL_KEY, (*total, cells.BLANK) if state.has_subaccounts else total))
         return rows
+
+
+def _key(p: MarketPosition) -> str:
+    """A position's row key: its ticker, and its subaccount when not the primary account."""
+    subaccount = subaccount_of(p)
+    return p.market_ticker if subaccount == 0 else f"{p.market_ticker}\x00{subaccount}"
 
 
 def _position_cells(state: MarketState, p: MarketPosition) -> Cells:
@@ -59,15 +74,15 @@ def _position_cells(state: MarketState, p: MarketPosition) -> Cells:
         cells.pnl(p.realized_pnl),
         cells.money(p.fees_paid),
         cells.UNKNOWN if mid is None else Cell(fraction_cents(mid)),
-        cells.pnl(state.unrealized_pnl(p.market_ticker)),
+        cells.pnl(state.unrealized_pnl(p.market_ticker, subaccount_of(p))),
     )
 
 
-def _total_cells(state: MarketState, positions: list[MarketPosition]) -> Cells:
-    marks = [state.unrealized_pnl(p.market_ticker) for p in positions]
+def _total_cells(state: MarketState, positions: list[MarketPosition], label: str = "TOTAL") -> Cells:
+    marks = [state.unrealized_pnl(p.market_ticker, subaccount_of(p)) for p in positions]
     known = [mark for mark in marks if mark is not None]
     return (
-        Cell("TOTAL", Tone.TOTAL),
+        Cell(label, Tone.TOTAL),
         cells.BLANK,
         _total(cells.money(sum(p.position_cost for p in positions))),
         _total(cells.pnl(sum(p.realized_pnl for p in positions))),
@@ -82,8 +97,11 @@ def _total(cell: Cell) -> Cell:
     return cell if cell.tone in (Tone.UP, Tone.DOWN) else Cell(cell.text, Tone.TOTAL)
 
 
-def _holding(position: int) -> Cell:
-    """``YES 100`` for a long yes position, ``NO 5`` for no contracts held, ``0`` when flat."""
+def _holding(position: int | None) -> Cell:
+    """``YES 100`` for a long yes position, ``NO 5`` for no contracts held, ``0`` when flat, ``—``
+    when the position could not be read."""
+    if position is None:
+        return cells.UNKNOWN
     if position > 0:
         return Cell(f"YES {cells.count(position).text}", Tone.YES)
     if position < 0:

@@ -40,9 +40,11 @@ DEFAULT_FEED_ROWS = 500
 class StateTable(StateView, LeanDataTable[Text]):
     """A ``DataTable`` of keyed rows computed from ``MarketState``, updated in place.
 
-    Subclasses set ``SHOWS`` and ``COLUMNS`` and implement :meth:`table_rows`. With
-    ``PINNED_TOP`` (the newest-first tables) a cursor on the top row stays on top as new rows
-    arrive above it; elsewhere the cursor stays on the row it is on.
+    Subclasses set ``SHOWS`` and ``COLUMNS`` and implement :meth:`table_rows`; a subclass whose
+    columns depend on the state (one that appears once it has something to show) answers
+    :meth:`wanted_columns`, and the extra columns are added on the right. With ``PINNED_TOP`` (the
+    newest-first tables) a cursor on the top row stays on top as new rows arrive above it;
+    elsewhere the cursor stays on the row it is on.
     """
 
     COLUMNS: ClassVar[tuple[ColumnSpec, ...]] = ()
@@ -56,12 +58,11 @@ class StateTable(StateView, LeanDataTable[Text]):
         self._cells: dict[str, Cells] = {}
         self._order: list[str] = []
         self._tones: dict[Tone, Style] = {}
+        self._specs: tuple[ColumnSpec, ...] = ()  # the columns shown
 
     def on_mount(self) -> None:
         """Add the columns, resolve the tone styles, and draw the bound state."""
-        for column in self.COLUMNS:
-            label = Text(column.label, justify="right" if column.numeric else "left")
-            self.add_column(label, width=column.width, key=column.key)
+        self._show_wanted_columns()
         self._tones = self._resolve_tones()
         self.app.theme_changed_signal.subscribe(self, self._retone)
         if self.market_state is not None:
@@ -77,6 +78,22 @@ class StateTable(StateView, LeanDataTable[Text]):
         if self.ready:
             self.sync(self.table_rows())
 
+    def wanted_columns(self) -> tuple[ColumnSpec, ...]:
+        """The columns to show now: ``COLUMNS``, and after them any the state calls for."""
+        return self.COLUMNS
+
+    def _add_columns(self, specs: Sequence[ColumnSpec]) -> None:
+        for spec in specs:
+            label = Text(spec.label, justify="right" if spec.numeric else "left")
+            self.add_column(label, width=spec.width, key=spec.key, default=Text(""))
+        self._specs = (*self._specs, *specs)
+
+    def _show_wanted_columns(self) -> None:
+        """Add the columns the state now calls for; the rows shown get their cells at the next sync."""
+        wanted = self.wanted_columns()
+        if len(wanted) > len(self._specs):
+            self._add_columns(wanted[len(self._specs):])
+
     def table_rows(self) -> list[Row]:
         """Every row to show, in display order, as ``(key, cells)``."""
         raise NotImplementedError
@@ -90,6 +107,7 @@ class StateTable(StateView, LeanDataTable[Text]):
 
     def sync(self, rows: Sequence[Row]) -> None:
         """Show exactly ``rows`` in this order, touching only rows and cells that changed."""
+        self._show_wanted_columns()
         anchor = self._anchor()
         wanted = dict(rows)
         self._remove_rows([key for key in self._cells if key not in wanted])
@@ -103,13 +121,13 @@ class StateTable(StateView, LeanDataTable[Text]):
         self._restore(anchor)
 
     def _add(self, key: str, cells: Cells) -> None:
-        rendered = (self._render(spec, cell) for spec, cell in zip(self.COLUMNS, cells))
+        rendered = (self._render(spec, cell) for spec, cell in zip(self._specs, cells))
         self.add_row(*rendered, key=key)
         self._cells[key] = cells
 
     def _update(self, key: str, old: Cells, new: Cells) -> None:
-        for spec, before, after in zip(self.COLUMNS, old, new):
-            if before != after:
+        for index, (spec, after) in enumerate(zip(self._specs, new)):
+            if index >= len(old) or old[index] != after:
                 self.update_cell(key, spec.key, self._render(spec, after), update_width=False)
         self._cells[key] = new
 
@@ -176,7 +194,7 @@ class StateTable(StateView, LeanDataTable[Text]):
             return
         self._tones = tones
         for key, cells in self._cells.items():
-            for spec, cell in zip(self.COLUMNS, cells):
+            for spec, cell in zip(self._specs, cells):
                 if cell.tone is not None:
                     self.update_cell(key, spec.key, self._render(spec, cell), update_width=False)
 
@@ -220,7 +238,7 @@ class FeedTable(StateTable, Generic[ItemT]):
         if not self.ready:
             return
         fresh = self._catch_up()
-        if fresh is None:
+        if fresh is None or len(self.wanted_columns()) > len(self._specs):  # new column: every row
             self._show_whole_feed()
         else:
             self._prepend(self._feed_rows(fresh))

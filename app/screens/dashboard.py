@@ -219,6 +219,7 @@ class DashboardScreen(Screen[None]):
             tuple(subscription_health(feed.subscriptions(), self.rates, self.notifications, now)),
             tuple(market_health(self.state, feed.resynced_at, feed.market_resyncs, now)),
             dict(feed.anomalies),
+            feed.partly_read,
             tuple(sorted(self.state.invalid_times.items())),
         )
         self.query_one(IntegrityPanel).show(report)

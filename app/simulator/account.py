@@ -8,6 +8,7 @@ Money is in app.fixed money units (1/1,000,000 $); ``count * price`` is already 
 
 from __future__ import annotations
 
+import zlib
 from collections import deque
 from dataclasses import dataclass, field
 
@@ -20,6 +21,8 @@ COMM_ID = "comm_sim_user"
 FEE_QUANTUM = CENT * 100  # fees are rounded up to the cent, in money units
 TAKER_FEE_RATE = (7, 100)  # 7% of C * P * (1 - P)
 MAKER_FEE_RATE = (7, 400)  # 1.75%
+# One fill in this many has the legacy action "" (the exchange does not know it), as production sends
+UNKNOWN_ACTION_ONE_IN = 20
 
 
 def trading_fee(count: int, price: int, *, taker: bool) -> int:
@@ -28,6 +31,22 @@ def trading_fee(count: int, price: int, *, taker: bool) -> int:
     numerator = num * count * price * (ONE_DOLLAR - price)
     denominator = den * ONE_DOLLAR * FEE_QUANTUM
     return -(-numerator // denominator) * FEE_QUANTUM
+
+
+def legacy_direction(bought: str, before: int, count: int, trade_id: str) -> tuple[str, str]:
+    """``(side, action)`` in the legacy words for buying ``count`` of ``bought`` with the signed
+    position ``before`` (yes > 0, no < 0): buying the side held (or from flat) is ``buy``; buying
+    against the other side sells that side, ``sell_partial`` when some is left, ``sell_to_close``
+    when none, ``sell`` when the position crosses zero. Now and then the action is ``""``."""
+    held = YES if before > 0 else "no" if before < 0 else bought
+    if held == bought:
+        side, action = bought, "buy"
+    else:
+        side = held
+        action = "sell_partial" if count < abs(before) else "sell_to_close" if count == abs(before) else "sell"
+    if zlib.crc32(trade_id.encode()) % UNKNOWN_ACTION_ONE_IN == 0:
+        action = ""
+    return side, action
 
 
 @dataclass(slots=True)
@@ -162,6 +181,7 @@ class Account:
             order.maker_fill_cost += cost
             order.maker_fees += fee
         holding = self.holdings.setdefault(order.ticker, Holding())
+        legacy_side, action = legacy_direction(order.side, holding.position, count, trade_id)
         holding.buy(order.side, price, count, fee)
         if order.group_id in self.groups:
             self.groups[order.group_id].filled += count
@@ -169,7 +189,7 @@ class Account:
             trade_id=trade_id, order_id=order_id, client_order_id=order.client_order_id,
             market_ticker=order.ticker, is_taker=taker, side=order.side,
             yes_price=yes_price_of(order.side, price), count=count, fee=fee,
-            post_position=holding.position, ts_ms=ts_ms,
+            post_position=holding.position, ts_ms=ts_ms, legacy_side=legacy_side, action=action,
         )
         events: list[FillEvent | UserOrderEvent | PositionEvent] = [fill]
         if not taker:

@@ -57,6 +57,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="accept unsigned connections (private channels answer error 9)")
     parser.add_argument("--firehose", dest="sim_firehose", action="store_true",
                         help="send market activity as fast as the socket takes it")
+    parser.add_argument("--yes-price-only", dest="sim_yes_price_only", action="store_true",
+                        help="send books' no sides in yes prices whatever use_yes_price says (its announced end)")
     add("--ping-interval", dest="sim_ping_interval", metavar="SECONDS", type=seconds(above_zero=True),
         default=defaults.ping_interval, help="seconds between heartbeat pings")
     add("--clock-skew", dest="sim_clock_skew", metavar="SECONDS", type=seconds(), default=defaults.clock_skew,
@@ -92,6 +94,7 @@ def config_from(args: argparse.Namespace) -> SimConfig:
         seed=args.sim_seed, events=args.sim_events, markets=args.sim_markets, rate=args.sim_rate,
         legacy=args.sim_legacy, allow_anonymous=args.sim_allow_anonymous,
         ping_interval=args.sim_ping_interval, clock_skew=args.sim_clock_skew, firehose=args.sim_firehose,
+        yes_price_only=args.sim_yes_price_only,
     )
 
 

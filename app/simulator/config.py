@@ -23,6 +23,8 @@ class SimConfig:
     markets: int = 200
     rate: float = 200.0
     legacy: bool = False
+    # the no side of every book in yes prices whatever use_yes_price says (the announced end state)
+    yes_price_only: bool = False
     allow_anonymous: bool = False
     ping_interval: float = 10.0
     clock_skew: float = 30.0

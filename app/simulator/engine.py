@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
+import zlib
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Callable
@@ -49,6 +50,9 @@ MAX_RFQS = 20
 MAX_GROUPS = 5
 FEE_TYPES = ("quadratic", "quadratic_with_maker_fees", "flat")
 FEE_MULTIPLIERS = ("0.5", "1", "1.5")
+FEE_CLEARED_ONE_IN = 4  # fee updates that clear the event's override
+NEVER_TRADED_ONE_IN = 25  # new listings: no trade yet, so their tickers carry no price
+CLOSE_EXACTLY_ONE_IN = 2  # account orders that close the other side held exactly
 MV_COLLECTIONS = ("KXMVECROSSCATEGORY-R", "KXMVESPORTSMULTIGAMEEXTENDED-R", "KXMVENBASINGLEGAME-R")
 
 Out = list[Event]
@@ -68,6 +72,7 @@ class MarketSim:
     volume: int = 0
     open_interest: int = 0
     dollar_volume: int = 0
+    traded: bool = True  # False for a new listing until its first trade: its ticker has no price
 
 
 @dataclass(slots=True)
@@ -198,6 +203,7 @@ class Exchange:
         """List a market and give it an initial book (no events: a snapshot shows it)."""
         market = self.universe.markets[ticker]
         sim = MarketSim(market, MatchingBook(), market.fair, market.fair)
+        sim.traded = zlib.crc32(ticker.encode()) % NEVER_TRADED_ONE_IN != 0
         self.markets[ticker] = sim
         self._active.append(ticker)
         for side in SIDES:
@@ -266,7 +272,8 @@ class Exchange:
     def _ticker(self, sim: MarketSim) -> TickerUpdate:
         yes, yes_size, no, no_size = self._top(sim)
         return TickerUpdate(
-            market_ticker=sim.market.ticker, market_id=sim.market.market_id, price=sim.last_price,
+            market_ticker=sim.market.ticker, market_id=sim.market.market_id,
+            price=sim.last_price if sim.traded else None,
             yes_bid=yes or 0, yes_ask=ONE_DOLLAR - no if no else ONE_DOLLAR,
             yes_bid_size=yes_size, yes_ask_size=no_size, last_trade_size=sim.last_trade_size,
             volume=sim.volume, open_interest=sim.open_interest, dollar_volume=sim.dollar_volume,
@@ -300,6 +307,7 @@ class Exchange:
             out.append(self._ticker(sim))
 
     def _record_trade(self, sim: MarketSim, yes_price: int, count: int) -> None:
+        sim.traded = True
         sim.last_price = yes_price
         sim.last_trade_size = count
         sim.volume += count
@@ -344,7 +352,7 @@ class Exchange:
     def _trigger(self, group_id: str, out: Out) -> None:
         """A group reached its limit: say so and cancel its resting orders."""
         group = self.account.groups[group_id]
-        out.append(OrderGroupEvent("triggered", group.group_id, group.limit))
+        out.append(OrderGroupEvent("triggered", group.group_id, group.limit, self.now_ms()))
         for resting in self.account.group_orders(group.group_id):
             self._cancel_user(resting, "order_group_triggered", out)
 
@@ -441,9 +449,18 @@ class Exchange:
         limit = self._marketable_limit(sim, side)
         if limit is None:
             return
-        order = self._new_order(sim, side, limit, self._size(40))
+        order = self._new_order(sim, side, limit, self._closing_size(sim, side, self._size(40)))
         self._execute(sim, side, limit, order.initial, order, out)
         out.append(self.account.finish(order.order_id, self.now_ms()))
+
+    def _closing_size(self, sim: MarketSim, side: str, size: int) -> int:
+        """``size``, or (one time in ``CLOSE_EXACTLY_ONE_IN``) the other side held when ``size``
+        would cross it: traders close positions exactly, and their fills say ``sell_to_close``."""
+        held = self.account.position_event(sim.market.ticker).position
+        held_other = -held if side == YES else held
+        if 0 < held_other < size and zlib.crc32(f"{sim.market.ticker}{self.steps}".encode()) % CLOSE_EXACTLY_ONE_IN == 0:
+            return held_other
+        return size
 
     def _order_group(self, out: Out) -> None:
         groups = self.account.groups
@@ -451,20 +468,20 @@ class Exchange:
         if not groups or (roll < 0.4 and len(groups) < MAX_GROUPS):
             group = OrderGroup(self._id(), self.rng.randint(5, 60) * COUNT_SCALE)
             groups[group.group_id] = group
-            out.append(OrderGroupEvent("created", group.group_id, group.limit))
+            out.append(OrderGroupEvent("created", group.group_id, group.limit, self.now_ms()))
             return
         group = groups[list(groups)[self.rng.randrange(len(groups))]]
         if roll < 0.6:
             group.limit = self.rng.randint(5, 60) * COUNT_SCALE
-            out.append(OrderGroupEvent("limit_updated", group.group_id, group.limit))
+            out.append(OrderGroupEvent("limit_updated", group.group_id, group.limit, self.now_ms()))
         elif roll < 0.8:
             group.filled, group.triggered = 0, False
-            out.append(OrderGroupEvent("reset", group.group_id, group.limit))
+            out.append(OrderGroupEvent("reset", group.group_id, group.limit, self.now_ms()))
         else:
             for order_id in self.account.group_orders(group.group_id):
                 self._cancel_user(order_id, "order_group_deleted", out)
             del groups[group.group_id]
-            out.append(OrderGroupEvent("deleted", group.group_id, group.limit))
+            out.append(OrderGroupEvent("deleted", group.group_id, group.limit, self.now_ms()))
 
     # -- lifecycle ------------------------------------------------------------------------------
 
@@ -491,10 +508,10 @@ class Exchange:
         elif roll < 0.9:
             out.append(self._event_lifecycle(market.event_ticker))
         else:
-            out.append(EventFeeUpdateEvent(
-                market.event_ticker, market.series_ticker, self.rng.choice(FEE_TYPES),
-                self.rng.choice(FEE_MULTIPLIERS),
-            ))
+            fee_type, multiplier = self.rng.choice(FEE_TYPES), self.rng.choice(FEE_MULTIPLIERS)
+            if zlib.crc32(f"{market.event_ticker}{self.steps}".encode()) % FEE_CLEARED_ONE_IN == 0:
+                fee_type = multiplier = None  # the override is cleared
+            out.append(EventFeeUpdateEvent(market.event_ticker, market.series_ticker, fee_type, multiplier))
 
     def _event_lifecycle(self, event_ticker: str) -> EventLifecycleEvent:
         event = self.universe.events[event_ticker]
@@ -573,7 +590,8 @@ class Exchange:
         collection = self.rng.choice(MV_COLLECTIONS)
         event_ticker = f"{collection}-{self.rng.getrandbits(28):07X}"
         market_ticker = f"{event_ticker}-{self.rng.getrandbits(16):05d}"
-        out.append(MultivariateEvent(collection, event_ticker, market_ticker, legs))
+        close_ts = min(self.universe.markets[t].close_ts for t in picks)
+        out.append(MultivariateEvent(collection, event_ticker, market_ticker, legs, self.now_ms() // 1000, close_ts))
 
     def _communications(self, out: Out) -> None:
         roll = self.rng.random()
@@ -623,13 +641,13 @@ class Exchange:
         """The RFQ's creator accepts a quote; it executes and the RFQ closes."""
         quote = rfq.quotes[self.rng.randrange(len(rfq.quotes))]
         side = self.rng.choice(SIDES)
-        for kind in ("quote_accepted", "quote_executed"):
-            out.append(QuoteEvent(
-                kind, quote.quote_id, quote.rfq_id, quote.quote_creator_id, quote.rfq_creator_id,
-                quote.market_ticker, quote.event_ticker, quote.yes_bid, quote.no_bid,
-                quote.yes_contracts_offered, quote.no_contracts_offered, quote.rfq_target_cost,
-                self.now_ms(), accepted_side=side,
-            ))
+        accepted = QuoteEvent(
+            "quote_accepted", quote.quote_id, quote.rfq_id, quote.quote_creator_id, quote.rfq_creator_id,
+            quote.market_ticker, quote.event_ticker, quote.yes_bid, quote.no_bid,
+            quote.yes_contracts_offered, quote.no_contracts_offered, quote.rfq_target_cost,
+            self.now_ms(), accepted_side=side,
+        )
+        out.append(accepted)
         # the creator buys ``side`` from the quoter, who buys the other side at its own bid
         quoter_side = other_side(side)
         quoter_price = quote.yes_bid if quoter_side == YES else quote.no_bid
@@ -641,6 +659,9 @@ class Exchange:
         taker = rfq.creator_id == COMM_ID
         user_side, user_price = (side, ONE_DOLLAR - quoter_price) if taker else (quoter_side, quoter_price)
         order = self._new_order(sim, user_side, user_price, rfq.contracts)
+        # the user's order from the quote, to match its fills
+        out.append(dataclasses.replace(accepted, kind="quote_executed", order_id=order.order_id,
+                           client_order_id=order.client_order_id))
         out.extend(self.account.fill(
             order.order_id, trade_id, rfq.contracts, user_price, self.now_ms(), taker=taker
         ))

@@ -65,13 +65,14 @@ class TradePrint(Event):
 
 @dataclass(frozen=True, slots=True)
 class TickerUpdate(Event):
-    """A market's price, top of book, sizes, volume and open interest after a change."""
+    """A market's price (None: it has never traded), top of book, sizes, volume and open interest
+    after a change."""
 
     channel: ClassVar[str] = p.TICKER
     type: ClassVar[str] = "ticker"
     market_ticker: str
     market_id: str
-    price: int
+    price: int | None
     yes_bid: int
     yes_ask: int
     yes_bid_size: int
@@ -90,7 +91,13 @@ class TickerUpdate(Event):
 
 @dataclass(frozen=True, slots=True)
 class FillEvent(Event):
-    """One of the account's orders traded ``count`` at ``yes_price``; ``side`` is what it bought."""
+    """One of the account's orders traded ``count`` at ``yes_price``; ``side`` is what it bought.
+
+    ``legacy_side`` and ``action`` say the same in the legacy words: buying the side held is
+    ``buy``; buying against the other side held sells that side (``sell_partial`` when some of it
+    is left, ``sell_to_close`` when none, ``sell`` when the position crosses zero); ``action`` is
+    ``""`` when the exchange does not know it.
+    """
 
     channel: ClassVar[str] = p.FILL
     type: ClassVar[str] = "fill"
@@ -105,6 +112,12 @@ class FillEvent(Event):
     fee: int
     post_position: int
     ts_ms: int
+    legacy_side: str = ""
+    action: str = "buy"
+
+    @property
+    def market(self) -> str:
+        return self.market_ticker
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +143,10 @@ class UserOrderEvent(Event):
     updated_ts_ms: int
     last_update_reason: str
     order_group_id: str | None = None
+
+    @property
+    def market(self) -> str:
+        return self.market_ticker
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,14 +203,15 @@ class EventLifecycleEvent(Event):
 
 @dataclass(frozen=True, slots=True)
 class EventFeeUpdateEvent(Event):
-    """An event's fee schedule changed (today's form only; on the market_lifecycle_v2 channel)."""
+    """An event's fee override was set, or cleared (None), (today's form only; on the
+    market_lifecycle_v2 channel). The multiplier is a decimal string."""
 
     channel: ClassVar[str] = p.MARKET_LIFECYCLE_V2
     type: ClassVar[str] = "event_fee_update"
     event_ticker: str
     series_ticker: str
-    fee_type: str
-    fee_multiplier: str
+    fee_type: str | None
+    fee_multiplier: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,6 +233,8 @@ class MultivariateEvent(Event):
     event_ticker: str
     market_ticker: str
     legs: tuple[Leg, ...]
+    open_ts: int = 0
+    close_ts: int = 0  # when the first of its legs' markets closes
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,6 +273,8 @@ class QuoteEvent(Event):
     rfq_target_cost: int
     ts_ms: int
     accepted_side: str | None = None
+    order_id: str | None = None  # quote_executed: the user's order from the quote
+    client_order_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,3 +286,4 @@ class OrderGroupEvent(Event):
     event_type: str
     order_group_id: str
     contracts_limit: int
+    ts_ms: int

@@ -328,6 +328,7 @@ class Simulator:
         key_id = self._identities.pop(ws, "")
         session = Session(
             self.exchange, legacy=self.config.legacy, authenticated=bool(key_id), hooks=self.faults,
+            yes_price_only=self.config.yes_price_only,
             market_limit=self.config.market_limit, command_rate=self.config.command_rate,
             command_log=self.received_commands,
         )

@@ -21,8 +21,9 @@ import msgspec
 
 from app import protocol as p
 from app.simulator import wire
+from app.simulator.account import COMM_ID
 from app.simulator.engine import Exchange
-from app.simulator.events import Event
+from app.simulator.events import Event, RfqEvent
 
 CURRENT_CHANNELS = frozenset({
     p.ORDERBOOK_DELTA, p.TICKER, p.TRADE, p.FILL, p.MARKET_POSITIONS, p.MARKET_LIFECYCLE_V2,
@@ -113,10 +114,14 @@ class Subscription:
     # a gap was made on this book sid and no get_snapshot has been answered since (or one is
     # being answered now)
     snapshot_due: bool = False
+    skip_ticker_ack: bool = False  # its ok answers leave out the market list
+    own_rfqs_only: bool = False  # user_filter "self": RFQs the account created, not every user's
 
     def wants(self, event: Event) -> bool:
         """True when this subscription's market filter and shard let ``event`` through."""
         if self.markets is not None and event.market is not None and event.market not in self.markets:
+            return False
+        if self.own_rfqs_only and isinstance(event, RfqEvent) and event.creator_id != COMM_ID:
             return False
         rfq_id: str | None = getattr(event, "rfq_id", None)
         if self.shard is not None and rfq_id is not None:
@@ -139,8 +144,10 @@ class Session:
         command_rate: int = DEFAULT_COMMAND_RATE,
         clock: Callable[[], float] = time.monotonic,
         command_log: list[dict[str, Any]] | None = None,
+        yes_price_only: bool = False,
     ) -> None:
         self.exchange = exchange
+        self.yes_price_only = yes_price_only  # use_yes_price as if always true
         self.legacy = exchange.legacy if legacy is None else legacy
         self.authenticated = authenticated
         self.hooks: SessionHooks = hooks or NoFaults()
@@ -291,6 +298,7 @@ class Session:
             raise CommandError(9)
         markets = self._markets(params)
         options = {name: _flag(params, name) for name in SUBSCRIBE_FLAGS}
+        options["own_rfqs_only"] = _user_filter(params) == "self"
         shard = _shard(params)
         if p.ORDERBOOK_DELTA in channels and not markets:
             raise CommandError(14)
@@ -322,14 +330,14 @@ class Session:
         filtered = channel in p.MARKET_FILTERED_CHANNELS and markets is not None
         sub = Subscription(
             self._next_sid, channel, label, dict.fromkeys(markets) if filtered else None,
-            use_yes_price=options["use_yes_price"], shard=shard,
+            use_yes_price=options["use_yes_price"] or self.yes_price_only, shard=shard,
+            skip_ticker_ack=options["skip_ticker_ack"], own_rfqs_only=options["own_rfqs_only"],
         )
         self._next_sid += 1
         self.subscriptions[sub.sid] = sub
         self._by_channel[channel] = sub
         frames = []
-        if not (channel == p.TICKER and options["skip_ticker_ack"]):
-            frames.append(self._frame("subscribed", id_=cmd_id, payload={"channel": label, "sid": sub.sid}))
+        frames.append(self._frame("subscribed", id_=cmd_id, payload={"channel": label, "sid": sub.sid}))
         if channel == p.ORDERBOOK_DELTA:
             frames += self._snapshots(sub, sub.markets or ())
         elif channel == p.TICKER and options["send_initial_snapshot"]:
@@ -360,7 +368,9 @@ class Session:
 
     @staticmethod
     def _market_list(sub: Subscription) -> dict[str, list[str]] | None:
-        return {"market_tickers": list(sub.markets)} if sub.markets is not None else None
+        if sub.markets is None or sub.skip_ticker_ack:
+            return None
+        return {"market_tickers": list(sub.markets)}
 
     def _unsubscribe(self, cmd_id: int | None, command: dict[str, Any]) -> list[str]:
         sids = self._params(command).get("sids")
@@ -518,6 +528,14 @@ def _is_int(value: object) -> bool:
 def _flag(params: dict[str, Any], name: str) -> bool:
     value = params.get(name, False)
     if not isinstance(value, bool):
+        raise CommandError(11)
+    return value
+
+
+def _user_filter(params: dict[str, Any]) -> str:
+    """The communications ``user_filter``: ``""`` (every user's RFQs) or ``"self"``; else error 11."""
+    value = params.get("user_filter", "")
+    if value not in ("", "self"):
         raise CommandError(11)
     return value
 

@@ -1,9 +1,12 @@
 """Message bodies as they go on the wire, today's form or the reference's (``legacy``).
 
-Today's form carries only strings for prices (``"0.4150"``), counts (``"12.50"``) and money
-(``"0.350000"``). The legacy form adds the reference's integer cents, integer counts and
-centi-cent position money beside them (the engine keeps legacy prices on whole cents and sizes on
-whole contracts, so those integers are exact).
+Today's form is what Kalshi's AsyncAPI describes, field for field: strings for prices
+(``"0.4150"``, ``""`` for a market that has never traded), counts (``"12.50"``) and money
+(``"0.350000"``), whole dollars for a ticker's dollar volume, the deprecated direction words
+(``side``, ``action``, ``purchased_side``, ``is_yes``) beside ``outcome_side`` / ``book_side``.
+The legacy form adds the reference's integer cents, integer counts and centi-cent position money
+beside them (the engine keeps legacy prices on whole cents and sizes on whole contracts, so those
+integers are exact).
 """
 
 from __future__ import annotations
@@ -11,14 +14,24 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Callable
 
+import msgspec
+
 from app import protocol as p
 from app.fixed import CENT, CENTI_CENT_IN_MONEY, COUNT_SCALE, MONEY_SCALE, ONE_DOLLAR
 from app.fixed import to_wire_count as count_fp
 from app.fixed import to_wire_money as money
 from app.fixed import to_wire_price as price_dollars
 from app.simulator import events as ev
+from app.simulator.account import USER_ID
 
 Body = dict[str, Any]
+EXCHANGE_INDEX = 0  # the one exchange shard the simulator runs
+BOOK_SIDE = {"yes": "bid", "no": "ask"}  # the book word for an outcome side
+# the simulator's reasons for an order's change, in the protocol's words (None: not sent)
+UPDATE_REASONS: dict[str, str | None] = {
+    "placed": None, "filled": "Trade", "canceled": "Decrease", "ioc_remainder": "ExpiryCancel",
+    "market_closed": "CloseCancel", "order_group_triggered": "Decrease", "order_group_deleted": "Decrease",
+}
 
 
 def rfc3339(ts_ms: int) -> str:
@@ -101,8 +114,8 @@ def _trade(e: ev.TradePrint, legacy: bool, _: bool) -> Body:
         "trade_id": e.trade_id, "market_ticker": e.market_ticker,
         "yes_price_dollars": price_dollars(e.yes_price), "no_price_dollars": price_dollars(no_price),
         "count_fp": count_fp(e.count), "taker_side": e.taker_side, "taker_outcome_side": e.taker_side,
-        "taker_book_side": "bid", "is_block_trade": e.is_block_trade, "ts": e.ts_ms // 1000,
-        "ts_ms": e.ts_ms,
+        "taker_book_side": BOOK_SIDE[e.taker_side], "is_block_trade": e.is_block_trade,
+        "ts": e.ts_ms // 1000, "ts_ms": e.ts_ms,
     }
     if legacy:
         out.update(yes_price=_cents(e.yes_price), no_price=_cents(no_price), count=_whole(e.count))
@@ -112,51 +125,58 @@ def _trade(e: ev.TradePrint, legacy: bool, _: bool) -> Body:
 def _ticker(e: ev.TickerUpdate, legacy: bool, _: bool) -> Body:
     out: Body = {
         "market_ticker": e.market_ticker, "market_id": e.market_id,
-        "price_dollars": price_dollars(e.price), "yes_bid_dollars": price_dollars(e.yes_bid),
+        "price_dollars": "" if e.price is None else price_dollars(e.price),
+        "yes_bid_dollars": price_dollars(e.yes_bid),
         "yes_ask_dollars": price_dollars(e.yes_ask), "yes_bid_size_fp": count_fp(e.yes_bid_size),
         "yes_ask_size_fp": count_fp(e.yes_ask_size), "last_trade_size_fp": count_fp(e.last_trade_size),
         "volume_fp": count_fp(e.volume), "open_interest_fp": count_fp(e.open_interest),
-        "dollar_volume": money(e.dollar_volume), "dollar_open_interest": money(e.dollar_open_interest),
+        "dollar_volume": e.dollar_volume // MONEY_SCALE,
+        "dollar_open_interest": e.dollar_open_interest // MONEY_SCALE,
         "ts": e.ts_ms // 1000, "ts_ms": e.ts_ms, "time": rfc3339(e.ts_ms),
     }
     if legacy:
         out.update(
-            price=_cents(e.price), yes_bid=_cents(e.yes_bid), yes_ask=_cents(e.yes_ask),
+            yes_bid=_cents(e.yes_bid), yes_ask=_cents(e.yes_ask),
             no_bid_dollars=price_dollars(ONE_DOLLAR - e.yes_ask), volume=_whole(e.volume),
-            open_interest=_whole(e.open_interest), dollar_volume=e.dollar_volume // MONEY_SCALE,
-            dollar_open_interest=e.dollar_open_interest // MONEY_SCALE,
+            open_interest=_whole(e.open_interest),
         )
+        if e.price is not None:
+            out["price"] = _cents(e.price)
     return out
 
 
 def _fill(e: ev.FillEvent, legacy: bool, _: bool) -> Body:
     out: Body = {
         "trade_id": e.trade_id, "order_id": e.order_id, "client_order_id": e.client_order_id,
-        "market_ticker": e.market_ticker, "is_taker": e.is_taker,
+        "market_ticker": e.market_ticker, "exchange_index": EXCHANGE_INDEX, "is_taker": e.is_taker,
+        "side": e.legacy_side or e.side, "action": e.action, "purchased_side": e.side,
         "yes_price_dollars": price_dollars(e.yes_price), "count_fp": count_fp(e.count),
         "fee_cost": money(e.fee), "post_position_fp": count_fp(e.post_position),
-        "outcome_side": e.side, "book_side": "bid", "ts_ms": e.ts_ms,
+        "outcome_side": e.side, "book_side": BOOK_SIDE[e.side], "ts": e.ts_ms // 1000, "ts_ms": e.ts_ms,
     }
     if legacy:
-        out.update(
-            side=e.side, action="buy", yes_price=_cents(e.yes_price), count=_whole(e.count),
-            post_position=_whole(e.post_position), ts=e.ts_ms // 1000,
-        )
+        out.update(yes_price=_cents(e.yes_price), count=_whole(e.count), post_position=_whole(e.post_position))
     return out
 
 
 def _user_order(e: ev.UserOrderEvent, legacy: bool, _: bool) -> Body:
     out: Body = {
-        "order_id": e.order_id, "ticker": e.market_ticker, "status": e.status, "side": e.side,
-        "action": "buy", "yes_price_dollars": price_dollars(e.yes_price),
+        "order_id": e.order_id, "user_id": USER_ID, "ticker": e.market_ticker,
+        "exchange_index": EXCHANGE_INDEX, "status": e.status, "side": e.side, "is_yes": e.side == "yes",
+        "outcome_side": e.side, "book_side": BOOK_SIDE[e.side],
+        "yes_price_dollars": price_dollars(e.yes_price),
         "fill_count_fp": count_fp(e.fill_count), "remaining_count_fp": count_fp(e.remaining_count),
         "initial_count_fp": count_fp(e.initial_count),
         "taker_fill_cost_dollars": money(e.taker_fill_cost),
         "maker_fill_cost_dollars": money(e.maker_fill_cost),
         "taker_fees_dollars": money(e.taker_fees), "maker_fees_dollars": money(e.maker_fees),
-        "client_order_id": e.client_order_id, "created_ts_ms": e.created_ts_ms,
-        "updated_ts_ms": e.updated_ts_ms, "last_update_reason": e.last_update_reason,
+        "client_order_id": e.client_order_id, "self_trade_prevention_type": "taker_at_cross",
+        "created_time": rfc3339(e.created_ts_ms), "created_ts_ms": e.created_ts_ms,
+        "last_update_time": rfc3339(e.updated_ts_ms), "last_updated_ts_ms": e.updated_ts_ms,
     }
+    reason = UPDATE_REASONS.get(e.last_update_reason)
+    if reason is not None:
+        out["last_update_reason"] = reason
     if e.order_group_id is not None:
         out["order_group_id"] = e.order_group_id
     if legacy:
@@ -195,33 +215,45 @@ def _market_lifecycle(e: ev.MarketLifecycleEvent, legacy: bool, _: bool) -> Body
     return out
 
 
-def _event_lifecycle(e: ev.EventLifecycleEvent, _: bool, __: bool) -> Body:
+def _event_lifecycle(e: ev.EventLifecycleEvent, legacy: bool, __: bool) -> Body:
     return {
-        "event_ticker": e.event_ticker, "title": e.title, "sub_title": e.sub_title,
+        "event_ticker": e.event_ticker, "exchange_index": EXCHANGE_INDEX, "title": e.title,
+        ("sub_title" if legacy else "subtitle"): e.sub_title,
         "collateral_return_type": e.collateral_return_type, "series_ticker": e.series_ticker,
         "strike_date": e.strike_date,
     }
 
 
 def _event_fee_update(e: ev.EventFeeUpdateEvent, _: bool, __: bool) -> Body:
+    multiplier = e.fee_multiplier
     return {
-        "event_ticker": e.event_ticker, "series_ticker": e.series_ticker, "fee_type": e.fee_type,
-        "fee_multiplier": e.fee_multiplier,
+        "event_ticker": e.event_ticker, "fee_type_override": e.fee_type,
+        # a JSON number, as sent (a fee multiplier, not money)
+        "fee_multiplier_override": None if multiplier is None else msgspec.json.decode(multiplier),
     }
 
 
 def _multivariate(e: ev.MultivariateEvent, legacy: bool, _: bool) -> Body:
-    out: Body = {
-        "collection_ticker": e.collection_ticker, "event_ticker": e.event_ticker,
-        "market_ticker": e.market_ticker,
-        "selected_markets": [
-            {"event_ticker": leg.event_ticker, "market_ticker": leg.market_ticker, "side": leg.side}
-            for leg in e.legs
-        ],
+    if legacy:
+        return {
+            "collection_ticker": e.collection_ticker, "event_ticker": e.event_ticker,
+            "market_ticker": e.market_ticker,
+            "selected_markets": [
+                {"event_ticker": leg.event_ticker, "market_ticker": leg.market_ticker, "side": leg.side}
+                for leg in e.legs
+            ],
+        }
+    legs = " & ".join(f"{leg.market_ticker} {leg.side}" for leg in e.legs)
+    return {
+        "market_ticker": e.market_ticker, "event_type": "created", "exchange_index": EXCHANGE_INDEX,
+        "open_ts": e.open_ts, "close_ts": e.close_ts,
+        "additional_metadata": {
+            "name": e.collection_ticker, "title": legs, "yes_sub_title": legs, "no_sub_title": "",
+            "rules_primary": f"Resolves yes when every leg resolves as chosen: {legs}",
+            "rules_secondary": "", "can_close_early": True, "event_ticker": e.event_ticker,
+            "expected_expiration_ts": e.close_ts,
+        },
     }
-    if not legacy:
-        out["event_type"] = "created"
-    return out
 
 
 def _rfq(e: ev.RfqEvent, legacy: bool, _: bool) -> Body:
@@ -240,14 +272,22 @@ def _quote(e: ev.QuoteEvent, legacy: bool, _: bool) -> Body:
     out: Body = {
         "quote_id": e.quote_id, "rfq_id": e.rfq_id, "quote_creator_id": e.quote_creator_id,
         "rfq_creator_id": e.rfq_creator_id, "market_ticker": e.market_ticker,
+    }
+    if e.kind == "quote_executed":  # the user's order, to match its fills: no prices
+        out.update(order_id=e.order_id, client_order_id=e.client_order_id, executed_ts=rfc3339(e.ts_ms))
+        return out
+    out.update({
         "event_ticker": e.event_ticker, "yes_bid_dollars": price_dollars(e.yes_bid),
         "no_bid_dollars": price_dollars(e.no_bid),
         "yes_contracts_offered_fp": count_fp(e.yes_contracts_offered),
         "no_contracts_offered_fp": count_fp(e.no_contracts_offered),
-        "rfq_target_cost_dollars": money(e.rfq_target_cost), "created_ts": rfc3339(e.ts_ms),
-    }
+        "rfq_target_cost_dollars": money(e.rfq_target_cost),
+    })
+    if e.kind == "quote_created":
+        out["created_ts"] = rfc3339(e.ts_ms)
     if e.accepted_side is not None:
-        out["accepted_side"] = e.accepted_side
+        accepted = e.yes_contracts_offered if e.accepted_side == "yes" else e.no_contracts_offered
+        out.update(accepted_side=e.accepted_side, contracts_accepted_fp=count_fp(accepted))
     if legacy:
         out.update(
             yes_bid=_cents(e.yes_bid), no_bid=_cents(e.no_bid),
@@ -259,10 +299,9 @@ def _quote(e: ev.QuoteEvent, legacy: bool, _: bool) -> Body:
 
 
 def _order_group(e: ev.OrderGroupEvent, legacy: bool, _: bool) -> Body:
-    out: Body = {
-        "event_type": e.event_type, "order_group_id": e.order_group_id,
-        "contracts_limit_fp": count_fp(e.contracts_limit),
-    }
+    out: Body = {"event_type": e.event_type, "order_group_id": e.order_group_id, "ts_ms": e.ts_ms}
+    if e.event_type in ("created", "limit_updated"):
+        out["contracts_limit_fp"] = count_fp(e.contracts_limit)
     if legacy:
         out["contracts_limit"] = _whole(e.contracts_limit)
     return out
