@@ -151,7 +151,7 @@ class MarketState:
         self.orders: dict[str, p.UserOrder] = {}
         self.order_groups: dict[str, p.OrderGroupUpdate] = {}
         self._rfq_counter = 0
-        self.evictions = 0  # passes that forgot idle markets (see app.market_cap); views compare it
+        self.evictions = 0  # passes that forgot idle markets or events (app.market_cap); views compare it
         self._handlers: dict[type, Callable[[p.Message], Kind]] = {
             p.OrderbookSnapshot: self._on_snapshot,
             p.OrderbookDelta: self._on_delta,
