@@ -25,7 +25,7 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidSta
 from app import protocol as p
 from app.auth import Credentials
 from app.book import BookInconsistency
-from app.channel_messages import accepted_messages
+from app.channel_messages import USER_OWNED, accepted_messages
 from app.feed_status import ConnectionState, FeedErrorInfo, FeedStatusSnapshot, excerpt
 from app.market_cap import DEFAULT_MARKET_CAP, evict_idle_markets, over_cap
 from app.recording import Recorder
@@ -701,8 +701,9 @@ class Feed:
                               f"malformed frame on sid {sub.sid} ({exc})")
 
     def _on_wrong_channel(self, sub: LiveSubscription, message: p.Message) -> None:
-        """A frame of a type ``sub``'s channel does not carry: never applied. A book frame on
-        another sid resyncs that market's book; any frame on a book's sid resyncs its books."""
+        """A frame of a type ``sub``'s channel does not carry: applied only when it is the user's
+        own (a fill, position or order is never dropped). A book frame on another sid resyncs
+        that market's book; any frame on a book's sid resyncs its books."""
         ticker = getattr(message, "market_ticker", None)
         if sub.channel == p.ORDERBOOK_DELTA:
             target, books = sub, sub.markets or set()
@@ -711,8 +712,12 @@ class Feed:
             books = {ticker} if target is not None and ticker is not None else set()
         else:
             target, books = sub, set()
+        owned = type(message) in USER_OWNED
         self._out_of_step(WRONG_CHANNEL, target or sub, books,
-                          f"{message.type_name or 'a'} frame on sid {sub.sid} ({sub.channel}) ignored")
+                          f"{message.type_name or 'a'} frame on sid {sub.sid} ({sub.channel}) "
+                          + ("applied: it is yours" if owned else "ignored"))
+        if owned:
+            self._mark(self.state.apply(message), ())
 
     def _on_seq_not_ahead(self, sub: LiveSubscription, message: p.Message, seq: int) -> bool:
         """A frame whose ``seq`` is not past its sid's last: True when it is to be applied anyway.
