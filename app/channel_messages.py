@@ -1,8 +1,10 @@
 """Which message types each channel carries: a frame of any other type on a sid is out of place.
 
-The feed checks every data frame's type against its subscription's channel (one set lookup) and
-applies none that does not belong there. Acks, errors and unknown types may come on any sid.
-Channels not listed here (paid index feeds, a name the dashboard does not know) accept any type.
+The feed checks every data frame's type against its subscription's channel (one set lookup).
+A frame out of place is counted and never applied, except the user's own fills, positions and
+orders, which are applied wherever they come (nothing the user owns is dropped). Acks, errors and
+unknown types may come on any sid. Channels not listed here (paid index feeds, a name the
+dashboard does not know) accept any type.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ CHANNEL_MESSAGES: dict[str, frozenset[type]] = {
     }.items()
 }
 _EVERY_TYPE: frozenset[type] = frozenset().union(*CHANNEL_MESSAGES.values())
+# The user's own data: applied even on another channel's sid (and counted there).
+USER_OWNED: frozenset[type] = frozenset({p.Fill, p.MarketPosition, p.UserOrder, p.OrderGroupUpdate})
 
 
 def accepted_messages(channel: str) -> frozenset[type]:

@@ -17,7 +17,7 @@ import socket
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Protocol
+from typing import Any, Callable, Collection, Iterable, Protocol
 
 import websockets
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus, InvalidURI
@@ -25,7 +25,7 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidSta
 from app import protocol as p
 from app.auth import Credentials
 from app.book import BookInconsistency
-from app.channel_messages import accepted_messages
+from app.channel_messages import USER_OWNED, accepted_messages
 from app.feed_status import ConnectionState, FeedErrorInfo, FeedStatusSnapshot, excerpt
 from app.market_cap import DEFAULT_MARKET_CAP, evict_idle_markets, over_cap
 from app.recording import Recorder
@@ -562,16 +562,17 @@ class Feed:
             if not pending.future.done():
                 pending.future.set_exception(NotConnected("connection lost before the answer"))
         self._pending.clear()
-        self._mark_books_stale()
+        self._mark_books_stale(self.state.books)
         self._subs.clear()
         self.sink.on_subscriptions()
         self._flush()
 
-    def _mark_books_stale(self) -> None:
-        for ticker in list(self.state.books):
+    def _mark_books_stale(self, tickers: Collection[str]) -> None:
+        """The live books among ``tickers`` are stale: their stream ended."""
+        for ticker in tickers:
             if self.state.book_status.get(ticker) is BookStatus.LIVE:
                 self.state.set_book_status(ticker, BookStatus.STALE)
-        self._mark(Kind.BOOK, self.state.books)
+        self._mark(Kind.BOOK, tickers)
 
     async def _read(self, ws: FeedConnection) -> None:
         """Receive frames until the connection closes, yielding to the loop every few hundred."""
@@ -707,8 +708,9 @@ class Feed:
                               f"malformed frame on sid {sub.sid} ({exc})")
 
     def _on_wrong_channel(self, sub: LiveSubscription, message: p.Message) -> None:
-        """A frame of a type ``sub``'s channel does not carry: never applied. A book frame on
-        another sid resyncs that market's book; any frame on a book's sid resyncs its books."""
+        """A frame of a type ``sub``'s channel does not carry: applied only when it is the user's
+        own (a fill, position or order is never dropped). A book frame on another sid resyncs
+        that market's book; any frame on a book's sid resyncs its books."""
         ticker = getattr(message, "market_ticker", None)
         if sub.channel == p.ORDERBOOK_DELTA:
             target, books = sub, sub.markets or set()
@@ -717,8 +719,12 @@ class Feed:
             books = {ticker} if target is not None and ticker is not None else set()
         else:
             target, books = sub, set()
+        owned = type(message) in USER_OWNED
         self._out_of_step(WRONG_CHANNEL, target or sub, books,
-                          f"{message.type_name or 'a'} frame on sid {sub.sid} ({sub.channel}) ignored")
+                          f"{message.type_name or 'a'} frame on sid {sub.sid} ({sub.channel}) "
+                          + ("applied: it is yours" if owned else "ignored"))
+        if owned:
+            self._mark(self.state.apply(message), ())
 
     def _on_seq_not_ahead(self, sub: LiveSubscription, message: p.Message, seq: int) -> bool:
         """A frame whose ``seq`` is not past its sid's last: True when it is to be applied anyway.
@@ -860,16 +866,21 @@ class Feed:
 
     def _on_sid_reused(self, sid: int, channel: str | None) -> None:
         """The server gave ``sid`` to a second subscription: no frame on it can be told apart, so
-        the connection is left and every subscription made again on a new one."""
-        held = self._subs[sid].channel
+        it is dropped now (its books stop being live), the connection is left, and every
+        subscription made again on a new one."""
+        held = self._subs.pop(sid)
         self.anomalies[SID_REUSED] += 1
+        if held.channel == p.ORDERBOOK_DELTA:
+            self._mark_books_stale(held.markets or ())
+        self.sink.on_subscriptions()
         self._abandon(f"{SID_REUSED}: the server answered a subscribe to {excerpt(channel or '?', 60)} "
-                      f"with sid {sid}, which already serves {held}")
+                      f"with sid {sid}, which already serves {held.channel}")
 
     def _abandon(self, reason: str, code: int = 1002) -> None:
-        """Leave this connection (its books stop being live now) and reconnect, saying why.
+        """Leave this connection and reconnect, saying why; no command is made on it any more.
 
-        ``code`` is the close code sent: 1002 (protocol error) by default.
+        Frames already on their way are still applied until it closes. ``code`` is the close
+        code sent: 1002 (protocol error) by default.
         """
         ws = self._ws
         if ws is None or self._abandoning:
@@ -878,9 +889,6 @@ class Feed:
         self._detail = reason
         self._report(FeedErrorInfo(f"{reason}; reconnecting"))
         self._connected.clear()
-        self._subs.clear()  # frames still on the way are not applied
-        self._mark_books_stale()
-        self.sink.on_subscriptions()
         self._spawn(ws.close(code=code))
 
     def _on_unsubscribed(self, m: p.Unsubscribed) -> None:

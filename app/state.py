@@ -178,7 +178,7 @@ class MarketState:
         # kept with their messages, shown as invalid, counted for the integrity pane.
         self.invalid_times: Counter[str] = Counter()
         self._rfq_counter = 0
-        self.evictions = 0  # passes that forgot idle markets (see app.market_cap); views compare it
+        self.evictions = 0  # passes that forgot idle markets or events (app.market_cap); views compare it
         self._handlers: dict[type, Callable[[p.Message], Kind]] = {
             p.OrderbookSnapshot: self._on_snapshot,
             p.OrderbookDelta: self._on_delta,

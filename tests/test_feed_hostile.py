@@ -115,6 +115,21 @@ async def test_a_ticker_on_a_books_sid_is_not_applied_and_resyncs_its_books(rsa_
         assert h.feed.anomalies == {WRONG_CHANNEL: 1}
 
 
+async def test_a_fill_on_another_channels_sid_is_applied_and_counted_never_dropped(rsa_key):
+    async with hostile_feed(rsa_key) as h:
+        await h.subscribe(p.TICKER, sid=1)
+        await h.conn.send_json({"type": "fill", "sid": 1, "msg": {
+            "trade_id": "t1", "order_id": "o1", "market_ticker": "M1", "yes_price_dollars": "0.4000",
+            "count_fp": "2.00", "outcome_side": "yes", "book_side": "bid"}})
+        await h.conn.send_json({"type": "trade", "sid": 1, "msg": {
+            "trade_id": "t2", "market_ticker": "M1", "yes_price_dollars": "0.4000",
+            "no_price_dollars": "0.6000", "count_fp": "2.00"}})
+        await h.feed.wait_for(lambda: h.feed.anomalies[WRONG_CHANNEL] == 2)
+        assert [fill.trade_id for fill in h.state.fills] == ["t1"]
+        assert not h.state.trades  # public data out of place is not applied
+        assert "fill frame on sid 1 (ticker) applied: it is yours" in h.feed.errors[0].summary
+
+
 async def test_a_sid_given_to_two_subscriptions_leaves_the_connection_and_makes_both_again(rsa_key):
     async with hostile_feed(rsa_key) as h:
         await _live_books(h)
@@ -134,6 +149,23 @@ async def test_a_sid_given_to_two_subscriptions_leaves_the_connection_and_makes_
         assert made == {p.ORDERBOOK_DELTA: ["M1", "M2"], p.TICKER: None}
         await h.feed.wait_for(lambda: len(h.feed.subscriptions()) == 2)
         assert h.feed.status().state is ConnectionState.LIVE
+
+
+async def test_frames_after_a_sid_given_twice_still_reach_the_other_subscriptions(rsa_key):
+    async with hostile_feed(rsa_key) as h:
+        await h.subscribe(p.FILL, sid=1)
+        await h.subscribe(p.TICKER, sid=2)
+        trading = asyncio.create_task(h.feed.subscribe(p.TRADE))
+        await h.conn.subscribed(await h.conn.next_command(cmd="subscribe"), sid=2)  # the ticker's
+        await h.conn.send_json({"type": "fill", "sid": 1, "msg": {
+            "trade_id": "t1", "order_id": "o1", "market_ticker": "M1", "yes_price_dollars": "0.4000",
+            "count_fp": "2.00"}})
+        await h.conn.ticker(2, "M1")  # sid 2 cannot be told apart any more
+        await h.server.next_connection()
+        assert [fill.trade_id for fill in h.state.fills] == ["t1"]
+        assert "M1" not in h.state.tickers
+        with pytest.raises(Exception):
+            await trading
 
 
 async def test_a_malformed_seq_on_a_books_sid_resyncs_its_books_at_once(rsa_key):
