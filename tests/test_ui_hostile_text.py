@@ -151,7 +151,8 @@ async def test_hostile_exchange_text_is_shown_visibly_on_every_pane(payload: str
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         dashboard = app.dashboard
         receive(app, hostile.frames())
-        feed_status = status(endpoint=f"ws://127.0.0.1:1/{payload}", detail=f"detail{payload}")
+        feed_status = status(endpoint=f"ws://127.0.0.1:1/{payload}", detail=f"detail{payload}",
+                             per_channel={f"pc{payload}": 5})  # a channel name the server chose
         dashboard.post_message(FeedStatus(feed_status))
         dashboard.post_message(FeedError(hostile.error()))
         await until(pilot, lambda: len(app._notifications) >= 2)  # the fill alert and the error
@@ -167,7 +168,8 @@ async def test_hostile_exchange_text_is_shown_visibly_on_every_pane(payload: str
         assert f"g{short}" in lifecycle and f"C{short}" in lifecycle
         dashboard.query_one(SubscriptionsTable).show([LiveSubscription(1, p.TICKER, {hostile.ticker})])
         await shown_safely(pilot, "5", f"EV{short}")
-        await shown_safely(pilot, "6", f"bad{short}")  # the feed log and counters
+        feed = await shown_safely(pilot, "6", f"bad{short}")  # the feed log and counters
+        assert f"pc{short}" in feed
         await pilot.press("1")
         dashboard.show_event(hostile.ticker)
         await until(pilot, lambda: f"Event{short}" in screen_text(app))

@@ -15,7 +15,7 @@ from textual.containers import Vertical
 from textual.widgets import RichLog, Static
 
 from app.feed_status import ConnectionState, FeedErrorInfo, FeedStatusSnapshot, anomalies_text
-from app.sanitize import printable
+from app.sanitize import printable, printable_lines
 from widgets.formatting import clock_of
 
 LOG_LINES = 1_000
@@ -29,7 +29,7 @@ def details_text(status: FeedStatusSnapshot) -> str:
     impossible = anomalies_text(status.anomalies)  # frames no honest server sends: said when any
     return "\n".join(
         (
-            printable(f"{status.environment} · {status.state.value} · {status.endpoint}"),
+            f"{status.environment} · {status.state.value} · {status.endpoint}",
             f"messages {status.messages_total:,} ({status.messages_per_second:,.0f}/s) · "
             f"bytes {status.bytes_total:,} ({status.bytes_per_second:,.0f}/s) · latency {latency} · "
             f"last data {age}",
@@ -67,7 +67,8 @@ class FeedPanel(Vertical):
     def show(self, status: FeedStatusSnapshot) -> None:
         """Show the counters of ``status``; log the connection state when it changed."""
         # a fixed height (styles/dashboard.tcss): a new status never needs a new layout
-        self.query_one("#feed-details", Static).update(Text(details_text(status)), layout=False)
+        details = printable_lines(details_text(status))  # the endpoint, the server's channel names
+        self.query_one("#feed-details", Static).update(Text(details), layout=False)
         if status.state is not self._last_state:
             self._last_state = status.state
             line = f"connection {status.state.value}"
