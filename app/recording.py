@@ -42,6 +42,7 @@ FLUSH_INTERVAL = 1.0
 # The longest line read: a frame is at most 16 MiB (the feed's max_size), and its JSON escaping
 # rarely more than doubles it. A longer line is an error, read no further.
 MAX_LINE_BYTES = 2**25
+MAX_SPEED = 1024.0  # the fastest paced replay (``--speed``, ``+``)
 # Receive times are epoch seconds: anything outside [0, 2**32) (1970 to 2106) is not one.
 MAX_RECEIVED = float(2**32)
 
