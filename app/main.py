@@ -30,7 +30,7 @@ from app.feed_status import FeedErrorInfo
 from app.screens.dashboard import DashboardScreen
 from app.screens.help import HelpScreen, help_sections
 from app.screens.subscribe import SubscribeDialog, SubscriptionRequest
-from app.recording import MAX_SPEED, Recorder, RecordingError, RecordingFile, Replay
+from app.recording import Recorder, RecordingError, RecordingFile, Replay
 from app.state import MarketState
 from app.watchlist import Watchlist
 
@@ -171,7 +171,7 @@ class KalshiDashApp(App[int]):
         """``+`` / ``-``: replay twice as fast / half as fast (from as-fast-as-possible: 1x)."""
         if self.replay is not None:
             speed = self.replay.speed * factor if self.replay.speed else 1.0
-            self.replay.set_speed(min(MAX_SPEED, max(1 / 64, speed)))
+            self.replay.set_speed(max(1 / 64, speed))
             self.notify(f"replay at {self.replay.speed:g}x", markup=False)
 
     def action_toggle_recording(self) -> None:

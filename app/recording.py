@@ -290,8 +290,9 @@ class Replay:
         self._step.set()
 
     def set_speed(self, speed: float) -> None:
-        """Play on at ``speed`` (0: as fast as possible), paced from the current frame."""
-        self.speed = max(0.0, speed)
+        """Play on at ``speed`` (0: as fast as possible; at most :data:`MAX_SPEED`), paced from the
+        current frame."""
+        self.speed = min(MAX_SPEED, max(0.0, speed))
         self._reanchor = True
         self._wake.set()
 
