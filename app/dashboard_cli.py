@@ -17,11 +17,10 @@ from app.auth import AuthError
 from app.bounds import flag_number
 from app.config import ConfigError, add_connection_arguments, preferences, resolve
 from app.endpoint import Endpoint, load_key, open_endpoint
-from app.recording import RecordingError, RecordingFile
+from app.recording import MAX_SPEED, RecordingError, RecordingFile
 from app.state import MarketState
 
 PROG = "kalshi-dash"
-MAX_SPEED = 1024.0  # the fastest replay pace, as with the + key
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

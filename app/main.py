@@ -193,7 +193,7 @@ class KalshiDashApp(App[int]):
         """``+`` / ``-``: replay twice as fast / half as fast (from as-fast-as-possible: 1x)."""
         if self.replay is not None:
             speed = self.replay.speed * factor if self.replay.speed else 1.0
-            self.replay.set_speed(min(1024.0, max(1 / 64, speed)))
+            self.replay.set_speed(max(1 / 64, speed))
             self.notify(f"replay at {self.replay.speed:g}x", markup=False)
 
     def action_toggle_recording(self) -> None:

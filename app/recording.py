@@ -42,6 +42,7 @@ FLUSH_INTERVAL = 1.0
 # The longest line read: a frame is at most 16 MiB (the feed's max_size), and its JSON escaping
 # rarely more than doubles it. A longer line is an error, read no further.
 MAX_LINE_BYTES = 2**25
+MAX_SPEED = 1024.0  # the fastest paced replay (``--speed``, ``+``)
 # Receive times are epoch seconds: anything outside [0, 2**32) (1970 to 2106) is not one.
 MAX_RECEIVED = float(2**32)
 
@@ -207,13 +208,26 @@ def _header(path: Path, first: tuple[int, bytes] | None) -> dict[str, Any]:
         raise RecordingError(f"{path} is empty")
     try:
         header = json.loads(first[1])
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
         header = None
     if not isinstance(header, dict) or header.get(FORMAT_KEY) != FORMAT_VERSION:
         raise RecordingError(f"{path} is not a kalshi-dash recording (no header line)")
+    subscriptions = header.get("subscriptions", [])
+    if not isinstance(subscriptions, list) or not all(map(_is_subscription, subscriptions)):
+        raise RecordingError(f"{path}: the header's subscriptions are not a list of "
+                             "{sid, channel, markets, last_seq}")
     if "url" in header:
         header["url"] = without_credentials(str(header["url"]))
     return header
+
+
+def _is_subscription(row: object) -> bool:
+    """True for a header's subscription row: whole sid and seq, a channel, markets or null."""
+    if not isinstance(row, dict):
+        return False
+    sid, channel, markets, last_seq = row.get("sid"), row.get("channel"), row.get("markets"), row.get("last_seq", 0)
+    return (type(sid) is int and type(last_seq) is int and isinstance(channel, str)
+            and (markets is None or (isinstance(markets, list) and all(isinstance(m, str) for m in markets))))
 
 
 def _frame_from_line(line: bytes) -> RecordedFrame | None:
@@ -276,8 +290,9 @@ class Replay:
         self._step.set()
 
     def set_speed(self, speed: float) -> None:
-        """Play on at ``speed`` (0: as fast as possible), paced from the current frame."""
-        self.speed = max(0.0, speed)
+        """Play on at ``speed`` (0: as fast as possible; at most :data:`MAX_SPEED`), paced from the
+        current frame."""
+        self.speed = min(MAX_SPEED, max(0.0, speed))
         self._reanchor = True
         self._wake.set()
 

@@ -119,3 +119,16 @@ def test_a_replay_of_a_fifo_or_device_is_one_line(tmp_path: Path, name: str, say
     if name == "fifo":
         os.mkfifo(path)
     assert_one_line_error(run_cli(tmp_path, "--replay", str(path)), "cannot replay", says)
+
+
+@pytest.mark.parametrize("header, says", [
+    ('{"kalshi_dash_recording": 1, "subscriptions": [{"sid": "1", "channel": "ticker"}]}', "subscriptions"),
+    ('{"kalshi_dash_recording": 1, "subscriptions": [{"sid": 1}]}', "subscriptions"),
+    ('{"kalshi_dash_recording": 1, "subscriptions": [{"sid": 1, "channel": "x", "markets": [1]}]}', "subscriptions"),
+    ('{"kalshi_dash_recording": 1, "subscriptions": {"sid": 1}}', "subscriptions"),
+    ('{"kalshi_dash_recording": 1, "x": ' + "[" * 100_000 + "]" * 100_000 + "}", "no header line"),
+], ids=["sid-text", "no-channel", "markets-numbers", "not-a-list", "nested-deep"])
+def test_a_header_the_replay_cannot_use_is_one_line(tmp_path: Path, header: str, says: str) -> None:
+    path = tmp_path / "header.jsonl"
+    path.write_text(header + "\n" + _line(1000.0))
+    assert_one_line_error(run_cli(tmp_path, "--replay", str(path)), "header.jsonl", says)

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from pathlib import Path
+
+from textual.pilot import Pilot
 
 from app import protocol as p
 from app.feed import Feed, FeedConfig
+from app.main import KalshiDashApp
 from app.recording import RecordingFile, Replay
 from app.state import MarketState
 from tests.test_ui_feed import SIZE, connected, eventually, sim_app
@@ -44,15 +49,35 @@ async def test_record_key_mid_session_gives_a_replayable_file(tmp_path: Path, mo
         assert (state.books[ticker].levels("yes"), state.books[ticker].levels("no")) == live_books[ticker]
 
 
-async def test_quitting_while_recording_leaves_the_recording_under_its_name(tmp_path: Path) -> None:
-    """The recording is written beside its name until it stops: leaving the app stops it."""
-    target = tmp_path / "session.jsonl.gz"
+@contextlib.asynccontextmanager
+async def recording_to(target: Path, frames: int) -> AsyncIterator[tuple[KalshiDashApp, Pilot]]:
+    """The dashboard on the simulator started with ``--record TARGET``, once it has recorded more
+    than ``frames`` frames."""
     app = sim_app()
     app.record_path = str(target)
     async with app.run_test(size=SIZE) as pilot:
         await connected(pilot)
         assert app.feed.recorder is not None
-        await eventually(pilot, lambda: app.feed.recorder.frames > 50)
+        await eventually(pilot, lambda: app.feed.recorder.frames > frames)
+        yield app, pilot
+
+
+async def test_quitting_while_recording_leaves_the_recording_under_its_name(tmp_path: Path) -> None:
+    """The recording is written beside its name until it stops: leaving the app stops it."""
+    target = tmp_path / "session.jsonl.gz"
+    async with recording_to(target, 50) as (_app, pilot):
         await pilot.press("q")
     assert RecordingFile.load(target).total > 50
     assert [p.name for p in tmp_path.iterdir()] == [target.name]  # no temporary file left
+
+
+async def test_r_says_where_the_recording_is_when_its_name_was_taken_over(tmp_path: Path) -> None:
+    """``R`` never claims a save that did not happen."""
+    target = tmp_path / "swap.jsonl"
+    async with recording_to(target, 10) as (app, pilot):
+        recorder = app.feed.recorder
+        target.symlink_to(tmp_path / "elsewhere")  # swapped in while recording
+        await pilot.press("R")
+        assert not recorder.saved and recorder.partial_path.exists() and target.is_symlink()
+        (note,) = [n for n in app._notifications if n.title == "recording stopped"]
+        assert note.severity == "error" and str(recorder.partial_path) in note.message
