@@ -12,8 +12,6 @@ from app.feed_status import ConnectionState
 from app.state import BookStatus
 from tests.conftest import FeedHarness, running_feed
 
-if not hasattr(pytest.importorskip("app.simulator"), "Simulator"):
-    pytest.skip("the simulator is not built yet", allow_module_level=True)
 pytestmark = pytest.mark.asyncio
 
 

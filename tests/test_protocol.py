@@ -153,6 +153,27 @@ def test_reference_market_position_centi_cents() -> None:
     )
 
 
+@pytest.mark.parametrize(("centi_cents", "money"), [(0, 0), (1, 100), (1_234, 123_400), (150_000, 15_000_000)])
+def test_reference_fill_fee_cost_in_centi_cents(centi_cents: int, money: int) -> None:
+    """The reference's integer ``fee_cost`` is centi-cents: 1 is $0.0001, 100 millionths."""
+    message = p.parse(frame("fill", {
+        "market_ticker": "M", "side": "yes", "action": "buy", "yes_price": 75, "count": 2, "fee_cost": centi_cents,
+    }, sid=13, seq=1))
+    assert isinstance(message, p.Fill)
+    assert message.fee_cost == money
+
+
+def test_reference_market_position_negative_and_small_centi_cents() -> None:
+    message = p.parse(frame("market_position", {
+        "market_ticker": "M", "position": -3, "position_cost": 1, "realized_pnl": -2_500, "fees_paid": 99,
+        "volume": 3,
+    }, sid=14, seq=2))
+    assert message == p.MarketPosition(
+        sid=14, seq=2, market_ticker="M", position=-300, position_cost=100, realized_pnl=-250_000,
+        fees_paid=9_900, volume=300,
+    )
+
+
 def test_reference_market_lifecycle() -> None:
     assert p.parse(REF_MARKET_LIFECYCLE) == p.MarketLifecycle(
         sid=13, seq=1, market_ticker="INXD-23SEP14-B4487", event_type="created",

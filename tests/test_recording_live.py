@@ -18,9 +18,6 @@ from app.recording import Recorder, RecordingFile, Replay
 from app.state import MarketState
 from tests.conftest import KEY_ID, running_feed
 
-if not hasattr(pytest.importorskip("app.simulator"), "Simulator"):
-    pytest.skip("the simulator is not built yet", allow_module_level=True)
-
 PASSPHRASE = "correct horse battery staple"
 
 
