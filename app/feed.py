@@ -216,6 +216,7 @@ class Feed:
         self.parse_errors = 0
         self.unknown_types = 0
         self.partly_read = 0  # messages shown with a field or word that could not be read
+        self._partly_read_seen: Counter[str] = Counter()  # by what could not be read
         self.discarded = 0
         self.internal_errors = 0
         self.handshakes = 0
@@ -827,10 +828,15 @@ class Feed:
         self._dirty_books.add(ticker)
 
     def _on_partly_read(self, m: p.Message) -> None:
-        """A message shown with what could be read: counted, logged, and kept in the error list."""
+        """A message shown with what could be read: counted, logged (the same problem the 1st, 2nd,
+        4th, 8th… time, so that one on every trade does not flood the log), kept in the error list."""
         self.partly_read += 1
         what = "; ".join(m.problems)
-        log.warning("%s read in part (%s)", m.type_name, what)
+        if len(self._partly_read_seen) >= 1_000:
+            self._partly_read_seen.clear()
+        seen = self._partly_read_seen[what] = self._partly_read_seen[what] + 1
+        if seen & (seen - 1) == 0:
+            log.warning("%s read in part (%s), %d time(s)", m.type_name, what, seen)
         self._report(FeedErrorInfo(f"{m.type_name} shown with what could be read: {what}"), quiet=True)
 
     def _on_unknown(self, m: p.UnknownMessage) -> None:

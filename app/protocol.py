@@ -1214,8 +1214,9 @@ def _trade(b: _TradeBody, sid: int | None, seq: int | None) -> Trade:
     yes_price = _price(b.yes_price_dollars, b.yes_price, "yes_price")
     no_price = _price_or_none(b.no_price_dollars, b.no_price, "no_price")
     taker = b.taker_outcome_side
-    problems: list[str] = []
+    problems: list[str] | None = None
     if taker not in SIDES:  # an older frame, or a word the protocol does not list
+        problems = []
         taker = _taker_side(b, problems)
     trade = Trade(
         sid=sid, seq=seq, trade_id=b.trade_id, market_ticker=b.market_ticker, yes_price=yes_price,

@@ -190,7 +190,7 @@ class MarketState:
             p.EventLifecycle: self._on_event_lifecycle,
             p.EventFeeUpdate: self._log_only,
             p.MultivariateLookup: self._log_only,
-            p.MultivariateMarketLifecycle: self._on_market_lifecycle,
+            p.MultivariateMarketLifecycle: self._log_only,
             p.OrderGroupUpdate: self._on_order_group,
             p.RfqCreated: self._on_rfq_created,
             p.RfqDeleted: self._on_rfq_deleted,

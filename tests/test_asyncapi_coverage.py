@@ -179,3 +179,4 @@ def test_every_command_we_send_is_one_the_spec_allows(command: dict[str, Any]) -
     assert [f.name for f in described.fields if not f.optional and f.name not in params] == []
     for name, value in params.items():
         assert not listed[name].enum or value in listed[name].enum, name
+    assert set(params.get("channels", ())) <= set(spec.CHANNELS)

@@ -82,3 +82,33 @@ async def test_a_seq_gap_shows_as_a_gap_and_a_resync_of_the_book() -> None:
         assert app.feed.resynced_at[ticker] <= before
         verdict = str(app.dashboard.query_one("#integrity-verdict").content)
         assert f"{sum(sub.gaps for sub in app.feed.subscriptions()):,} seq gap" in verdict
+
+
+async def test_a_fill_read_in_part_is_shown_counted_in_the_verdict_and_logged(caplog) -> None:
+    import json
+
+    from app import protocol as p
+    from widgets.fills_table import FillsTable
+
+    app = sim_app(markets=())
+    async with app.run_test(size=SIZE) as pilot:
+        sim = await connected(pilot)
+        await frozen(pilot, sim)
+        fill_sid = next(sub.sid for sub in app.feed.subscriptions() if sub.channel == p.FILL)
+        app.feed.process_frame(json.dumps({"type": "fill", "sid": fill_sid, "msg": {
+            "trade_id": "t-odd", "market_ticker": "KXODD-1", "yes_price_dollars": "0.5000", "count_fp": 3,
+            "side": "yes", "action": "sell_everything", "ts_ms": 1_764_150_000_000}}))
+        app.feed.flush()
+        assert app.feed.partly_read == 1 and app.feed.parse_errors == 0
+        assert app.market_state.fills[-1].trade_id == "t-odd"
+        assert "read in part" in caplog.text and "count_fp" in caplog.text
+        await pilot.press("2")
+        fills = app.dashboard.query_one(FillsTable)
+        await eventually(pilot, lambda: fills.row_count > 0 and fills.get_row_at(0)[1].plain == "KXODD-1")
+        row = [cell.plain for cell in fills.get_row_at(0)]
+        assert row[1:6] == ["KXODD-1", "YES", "—", "50¢", "—"]  # the action and count are not known
+        await pilot.press("8")
+        report = app.dashboard.refresh_integrity()
+        assert report is not None and report.partly_read == 1
+        verdict = str(app.dashboard.query_one(IntegrityPanel).query_one("#integrity-verdict").content)
+        assert verdict.startswith("⚠") and "1 message read in part" in verdict

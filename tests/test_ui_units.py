@@ -114,7 +114,10 @@ def test_unknown_values_sort_last_both_ways() -> None:
 def test_market_lists_from_the_dialog() -> None:
     assert parse_markets(" kxa-1, KXB-2 kxa-1,,") == ("KXA-1", "KXB-2")
     assert check_request(SubscriptionRequest(p.ORDERBOOK_DELTA)) == "orderbook_delta needs at least one market"
-    assert check_request(SubscriptionRequest(p.FILL, ("KXA-1",))) == "fill takes no market list: leave markets empty"
+    assert check_request(SubscriptionRequest(p.FILL, ("KXA-1",))) is None  # fill and user_orders take filters
+    assert check_request(SubscriptionRequest(p.USER_ORDERS, ("KXA-1",))) is None
+    assert check_request(SubscriptionRequest(p.COMMUNICATIONS, ("KXA-1",))) == (
+        "communications takes no market list: leave markets empty")
     assert check_request(SubscriptionRequest("bogus")) == "unknown channel bogus"
     assert check_request(SubscriptionRequest(p.TICKER, ("KXA-1",))) is None
 
