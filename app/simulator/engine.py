@@ -530,7 +530,7 @@ class Exchange:
             out.append(MarketLifecycleEvent(
                 ticker, "settled", settled_ts=now_s, result=result, settlement_value=value,
             ))
-            position = self.account.settle(ticker, result)
+            position = self.account.settle(ticker, result, self.now_ms())
             if position is not None:
                 out.append(position)
         new_event = self.universe.add_event(len(event.markets))
