@@ -117,6 +117,7 @@ class IntegrityReport:
 
     subscriptions: tuple[SubscriptionHealth, ...]
     markets: tuple[MarketHealth, ...]
+    account: str = ""  # when the account was last reconciled with the exchange (REST)
 
     @property
     def books_not_live(self) -> int:

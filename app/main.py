@@ -31,7 +31,9 @@ from app.screens.dashboard import DashboardScreen
 from app.screens.help import HelpScreen, help_sections
 from app.screens.subscribe import SubscribeDialog, SubscriptionRequest
 from app.recording import Recorder, RecordingFile, Replay
-from app.state import MarketState
+from app.rest.client import RestClient
+from app.rest.sync import ExchangeSync
+from app.state import Kind, MarketState
 from app.watchlist import Watchlist
 
 gc_tuning.install()
@@ -83,6 +85,8 @@ class KalshiDashApp(App[int]):
         replay_speed: float = 1.0,
         record_path: str | None = None,
         preferences: Preferences | None = None,
+        rest: RestClient | None = None,
+        catalog_cache: Path | None = None,
     ) -> None:
         super().__init__()
         self.market_state = state
@@ -97,6 +101,9 @@ class KalshiDashApp(App[int]):
         self.replay: Replay | None = None
         self.record_path = record_path
         self._notified: dict[str, float] = {}  # error summary -> when it was last notified
+        self.rest = rest
+        self.catalog_cache = catalog_cache
+        self.exchange_sync: ExchangeSync | None = None
         self.preferences = preferences if preferences is not None else Preferences()
         prefs = self.preferences
         self.watchlist = Watchlist(prefs.watchlist)
@@ -135,8 +142,11 @@ class KalshiDashApp(App[int]):
                 for note in self.endpoint.warnings:
                     self.notify(note, title="key file", severity="warning", markup=False)
                 self.feed = Feed(self.endpoint.feed_config, self.market_state)
+                self.rest = self.rest or self.endpoint.rest
             assert self.feed is not None
             self.feed.sink = MessageSink(self.dashboard)
+            if self.rest is not None:
+                self._start_exchange_sync(self.rest, self.feed)
             await want_defaults(self.feed, None, self.initial_markets)
             if self.record_path is not None:
                 self._start_recording(self.feed, self.record_path)
@@ -144,6 +154,20 @@ class KalshiDashApp(App[int]):
         finally:
             if self.endpoint is not None:
                 await self.endpoint.aclose()
+
+    def _start_exchange_sync(self, rest: RestClient, feed: Feed) -> None:
+        """Catalog and account from the REST API beside the feed (never delaying the first frame)."""
+        sink = MessageSink(self.dashboard)
+
+        def notify(kinds: Kind) -> None:
+            if kinds:
+                sink.on_changes(kinds, frozenset())
+
+        def report(line: str) -> None:
+            self.notify_error(FeedErrorInfo(line))
+
+        self.exchange_sync = ExchangeSync(rest, self.market_state, notify, report, cache=self.catalog_cache)
+        self.run_worker(self.exchange_sync.run(feed), name="rest", group="rest", exclusive=True)
 
     async def _run_replay(self) -> None:
         """Play the recording through a feed in replay mode (it sends no commands)."""

@@ -15,6 +15,8 @@ from typing import Callable
 
 from app import protocol as p
 from app.book import BookInconsistency, OrderBook
+from app.catalog import Catalog
+from app.portfolio import Portfolio
 from app.fixed import ONE_DOLLAR
 from app.history import DEFAULT_CAPACITY, PriceHistories
 
@@ -60,10 +62,11 @@ _LIVE = BookStatus.LIVE  # read once: every delta checks it (an enum member read
 
 @dataclass(slots=True)
 class MarketInfo:
-    """What the lifecycle channels told us about one market."""
+    """What the lifecycle channels (and the REST catalog) told us about one market."""
 
     ticker: str
     title: str | None = None
+    subtitle: str | None = None  # the yes sub-title: what tells a strike apart within its event
     event_ticker: str | None = None
     status: str | None = None
     open_ts: int | None = None
@@ -150,6 +153,9 @@ class MarketState:
         self.lifecycle_log: deque[p.Message] = deque(maxlen=log_capacity)
         self.orders: dict[str, p.UserOrder] = {}
         self.order_groups: dict[str, p.OrderGroupUpdate] = {}
+        self.catalog = Catalog()  # the REST catalog of events and markets (app.catalog_state)
+        self.portfolio = Portfolio()  # the account facts REST adds (app.portfolio_state)
+        self._fill_keys: dict[tuple[str | None, str | None], None] = {}  # fills shown, oldest first
         self._rfq_counter = 0
         self._handlers: dict[type, Callable[[p.Message], Kind]] = {
             p.OrderbookSnapshot: self._on_snapshot,
@@ -258,8 +264,34 @@ class MarketState:
     # -- account --------------------------------------------------------------------------------
 
     def _on_fill(self, m: p.Fill) -> Kind:
+        if m.trade_id is not None:  # one fill, whether the socket or REST told it first
+            key = (m.trade_id, m.order_id)
+            if key in self._fill_keys:
+                return _NONE
+            self._remember_fill(key)
         self.fills.append(m)
         return _FILL
+
+    def _remember_fill(self, key: tuple[str | None, str | None]) -> None:
+        keys = self._fill_keys
+        keys[key] = None
+        if len(keys) > 4 * (self.fills.maxlen or DEFAULT_FILL_CAPACITY):
+            del keys[next(iter(keys))]
+
+    def merge_fills(self, fills: list[p.Fill]) -> int:
+        """Add the fills not shown yet (by trade id and order id), in time order; how many."""
+        new = []
+        for fill in fills:
+            key = (fill.trade_id, fill.order_id)
+            if fill.trade_id is None or key in self._fill_keys:
+                continue
+            self._remember_fill(key)
+            new.append(fill)
+        if new:
+            merged = sorted([*self.fills, *new], key=lambda f: f.ts_ms or 0)
+            self.fills.clear()
+            self.fills.extend(merged)
+        return len(new)
 
     def _on_position(self, m: p.MarketPosition) -> Kind:
         self.positions[m.market_ticker] = m

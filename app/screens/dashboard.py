@@ -29,6 +29,7 @@ from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
 from app.alerts import AlertCenter, Rule
 from app.config import ConfigError, save_watchlist
 from app.event_view import event_of
+from app.exchange_status import exchange_line, reconciled_line
 from app.fanout import FanOut
 from app.integrity import IntegrityReport, NotificationCounts, RateMeter, market_health, subscription_health
 from app.messages import FeedError, FeedStatus, StateChanged, SubscriptionsChanged, BookChanged
@@ -193,7 +194,7 @@ class DashboardScreen(Screen[None]):
         self.check_alerts(kinds)
 
     def on_feed_status(self, message: FeedStatus) -> None:
-        self.query_one(StatusBar).show(message.status)
+        self.query_one(StatusBar).show(message.status, exchange_line(self.state))
         self.query_one(FeedPanel).show(message.status)
         if self.current_pane == "integrity":
             self.refresh_integrity()
@@ -214,6 +215,7 @@ class DashboardScreen(Screen[None]):
         report = IntegrityReport(
             tuple(subscription_health(feed.subscriptions(), self.rates, self.notifications, now)),
             tuple(market_health(self.state, feed.resynced_at, feed.market_resyncs, now)),
+            reconciled_line(self.state),
         )
         self.query_one(IntegrityPanel).show(report)
         return report

@@ -489,7 +489,7 @@ class Exchange:
             market.close_ts += self.rng.randint(1, 7) * DAY_S
             out.append(MarketLifecycleEvent(market.ticker, "close_date_updated", close_ts=market.close_ts))
         elif roll < 0.9:
-            out.append(self._event_lifecycle(market.event_ticker))
+            return  # as production: an event is announced once, when it is created
         else:
             out.append(EventFeeUpdateEvent(
                 market.event_ticker, market.series_ticker, self.rng.choice(FEE_TYPES),
