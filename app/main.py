@@ -27,8 +27,11 @@ from app.endpoint import Endpoint, want_defaults
 from app.feed import Feed, FeedCommandError, FeedConfig
 from app.feed_bridge import MessageSink
 from app.feed_status import FeedErrorInfo
+from app.finder import MarketIndex
 from app.screens.dashboard import DashboardScreen
+from app.screens.finder import FinderScreen
 from app.screens.help import HelpScreen, help_sections
+from app.screens.market_commands import MarketCommands
 from app.screens.subscribe import SubscribeDialog, SubscriptionRequest
 from app.recording import Recorder, RecordingFile, Replay
 from app.rest.client import RestClient
@@ -54,12 +57,14 @@ class KalshiDashApp(App[int]):
 
     TITLE = "kalshi-dash"
     CSS_PATH = stylesheets()
+    COMMANDS = App.COMMANDS | {MarketCommands}
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit"),
         Binding("question_mark", "help", "Help"),
         Binding("s", "subscribe", "Subscribe"),
+        Binding("m", "find_market", "Find market"),
         Binding("u", "unsubscribe", "Unsub"),
         Binding("a", "add_market", "Add market", show=False),
         Binding("d", "remove_market", "Remove market", show=False),
@@ -104,6 +109,7 @@ class KalshiDashApp(App[int]):
         self.rest = rest
         self.catalog_cache = catalog_cache
         self.exchange_sync: ExchangeSync | None = None
+        self.market_index = MarketIndex(state)
         self.preferences = preferences if preferences is not None else Preferences()
         prefs = self.preferences
         self.watchlist = Watchlist(prefs.watchlist)
@@ -292,6 +298,30 @@ class KalshiDashApp(App[int]):
             wanted = desired.get(channel, set())
             if wanted is not None and ticker not in wanted:
                 await self.feed_command(f"subscribed {channel} {ticker}", feed.subscribe(channel, [ticker]))
+
+    async def want_market_data(self, ticker: str) -> None:
+        """Subscribe the ticker and trades of ``ticker`` unless every market's are wanted already."""
+        feed = self._need_feed()
+        if feed is None:
+            return
+        desired = feed.desired()
+        for channel in (p.TICKER, p.TRADE):
+            wanted = desired.get(channel, set())
+            if wanted is None:
+                self.notify(f"{channel}: every market is subscribed already", markup=False)
+            elif ticker not in wanted:
+                await self.feed_command(f"subscribed {channel} {ticker}", feed.subscribe(channel, [ticker]))
+
+    async def open_market(self, ticker: str) -> None:
+        """Show the markets pane with ``ticker``'s ladder open, its book and trades subscribed."""
+        if self.dashboard.current_pane != "markets":
+            self.dashboard.action_show_pane("markets")
+        await self.dashboard.open_ladder(ticker)
+        await self.want_book(ticker)
+
+    def action_find_market(self) -> None:
+        """``m``: the market finder, searching the whole catalog as you type."""
+        self.push_screen(FinderScreen(self.market_index))
 
     # -- subscription keys ----------------------------------------------------------------------
 

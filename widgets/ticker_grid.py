@@ -380,15 +380,19 @@ class TickerGrid(LineTable, StateView):
     def action_toggle_star(self) -> None:
         """Star the market under the cursor, or unstar it (the app saves the watchlist)."""
         ticker = self.cursor_ticker()
-        if ticker is None:
-            return
-        self.watchlist.toggle(ticker)
+        if ticker is not None:
+            self.toggle_star(ticker)
+
+    def toggle_star(self, ticker: str) -> bool:
+        """Star ``ticker``, or unstar it; True when it is starred now (the app saves the watchlist)."""
+        starred = self.watchlist.toggle(ticker)
         self._values.pop(ticker, None)
         self.invalidate([ticker])
         if self.watch_only:
             self._reorder()
         self._describe()
         self.post_message(self.StarToggled(ticker))
+        return starred
 
     def action_toggle_watch_only(self) -> None:
         """Show only the starred markets, or every market again."""

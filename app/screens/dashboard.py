@@ -291,10 +291,7 @@ class DashboardScreen(Screen[None]):
     @on(TickerGrid.MarketChosen)
     @on(EventStrip.StrikeChosen)
     async def _market_chosen(self, event: TickerGrid.MarketChosen | EventStrip.StrikeChosen) -> None:
-        if self.current_pane != "markets":
-            self.action_show_pane("markets")
-        await self.open_ladder(event.ticker)
-        await self.dash_app.want_book(event.ticker)
+        await self.dash_app.open_market(event.ticker)
 
     # -- event view, watchlist ------------------------------------------------------------------
 
@@ -312,6 +309,10 @@ class DashboardScreen(Screen[None]):
         self.action_show_pane("markets")
         if event.ticker:
             self.query_one(TickerGrid).show_ticker(event.ticker)
+
+    def toggle_star(self, ticker: str) -> bool:
+        """Star ``ticker`` or unstar it, as ``f`` on the grid does; True when starred now."""
+        return self.query_one(TickerGrid).toggle_star(ticker)
 
     @on(TickerGrid.StarToggled)
     def _star_toggled(self, event: TickerGrid.StarToggled) -> None:
