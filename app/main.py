@@ -35,6 +35,7 @@ from app.screens.market_commands import MarketCommands
 from app.screens.subscribe import SubscribeDialog, SubscriptionRequest
 from app.recording import Recorder, RecordingFile, Replay
 from app.rest.client import RestClient
+from app.rest.recorded import RecordedRest
 from app.rest.sync import ExchangeSync
 from app.state import Kind, MarketState
 from app.watchlist import Watchlist
@@ -151,18 +152,21 @@ class KalshiDashApp(App[int]):
                 self.rest = self.rest or self.endpoint.rest
             assert self.feed is not None
             self.feed.sink = MessageSink(self.dashboard)
-            if self.rest is not None:
-                self._start_exchange_sync(self.rest, self.feed)
             await want_defaults(self.feed, None, self.initial_markets)
             if self.record_path is not None:
                 self._start_recording(self.feed, self.record_path)
+            if self.rest is not None:
+                self.rest.observer = self._record_rest
+                sync = self._exchange_sync(self.rest)
+                self.run_worker(sync.run(self.feed), name="rest", group="rest", exclusive=True)
             await self.feed.run()
         finally:
             if self.endpoint is not None:
                 await self.endpoint.aclose()
 
-    def _start_exchange_sync(self, rest: RestClient, feed: Feed) -> None:
-        """Catalog and account from the REST API beside the feed (never delaying the first frame)."""
+    def _exchange_sync(self, rest: RestClient) -> ExchangeSync:
+        """Catalog and account from ``rest`` into the state, the screen told what changed (run in a
+        worker: it never delays the first frame)."""
         sink = MessageSink(self.dashboard)
 
         def notify(kinds: Kind) -> None:
@@ -173,7 +177,19 @@ class KalshiDashApp(App[int]):
             self.notify_error(FeedErrorInfo(line))
 
         self.exchange_sync = ExchangeSync(rest, self.market_state, notify, report, cache=self.catalog_cache)
-        self.run_worker(self.exchange_sync.run(feed), name="rest", group="rest", exclusive=True)
+        return self.exchange_sync
+
+    def _record_rest(self, path: str, query: dict[str, str], body: dict[str, object]) -> None:
+        """Put a REST response into the recording being made, if one is."""
+        recorder = self.feed.recorder if self.feed is not None else None
+        if recorder is None:
+            return
+        try:
+            recorder.rest(path, query, body, time.time())
+        except (OSError, ValueError) as exc:
+            assert self.feed is not None
+            self.feed.stop_recording()
+            self.notify_error(FeedErrorInfo(f"recording to {recorder.path} stopped: {exc}"))
 
     async def _run_replay(self) -> None:
         """Play the recording through a feed in replay mode (it sends no commands)."""
@@ -182,6 +198,9 @@ class KalshiDashApp(App[int]):
         self.feed = Feed(FeedConfig(url=url, environment="REPLAY"), self.market_state,
                          MessageSink(self.dashboard))
         self.replay = Replay(self.recording, self.feed, self.replay_speed)
+        if self.recording.responses:
+            sync = self._exchange_sync(RecordedRest(self.recording.responses))
+            self.run_worker(sync.replay(), name="rest", group="rest", exclusive=True)
         if self.recording.skipped:
             self.notify(f"{self.recording.skipped:,} corrupt or truncated lines of the recording were "
                         "skipped", title="recording", severity="warning", markup=False)

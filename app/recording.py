@@ -3,8 +3,10 @@
 A recording is JSON Lines, gzip-compressed when the name ends in ``.gz``. The first line is a
 header (``{"kalshi_dash_recording": 1, ...}``: endpoint name, URL, channels, markets, program
 version, start time; never any key material); each further line is one received frame,
-``{"t": receive_time, "frame": raw_text}``. The file is flushed at least once a second, so an
-interrupted recording loses at most a second.
+``{"t": receive_time, "frame": raw_text}``, or one REST response the session used (catalog,
+account), ``{"t": receive_time, "rest": {"path": ..., "query": {...}, "body": {...}}}`` (the
+response only: never the request's signed headers). The file is flushed at least once a second, so
+an interrupted recording loses at most a second.
 
 :class:`Replay` feeds a recording's frames to :meth:`app.feed.Feed.process_frame`, paced by the
 receive times scaled by ``speed`` (0 = as fast as possible), with pause, step and speed changes.
@@ -17,7 +19,7 @@ import gzip
 import json
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Iterator
 
@@ -46,6 +48,7 @@ class Recorder:
     def __init__(self, path: str | Path, header: dict[str, Any]) -> None:
         self.path = Path(path)
         self.frames = 0
+        self.responses = 0
         self.bytes = 0
         self._file = _open(self.path, "w")
         self._last_flush = time.monotonic()
@@ -59,6 +62,15 @@ class Recorder:
         line = json.dumps({"t": received, "frame": text}, ensure_ascii=False) + "\n"
         self._file.write(line)
         self.frames += 1
+        self.bytes += len(line)
+        self.flush_if_due()
+
+    def rest(self, path: str, query: dict[str, str], body: dict[str, Any], received: float) -> None:
+        """Record one REST response (``GET path?query`` answered ``body``) received at ``received``."""
+        row = {"t": received, "rest": {"path": path, "query": query, "body": body}}
+        line = json.dumps(row, ensure_ascii=False) + "\n"
+        self._file.write(line)
+        self.responses += 1
         self.bytes += len(line)
         self.flush_if_due()
 
@@ -88,13 +100,25 @@ class RecordedFrame:
     frame: str
 
 
+@dataclass(frozen=True, slots=True)
+class RecordedResponse:
+    """One REST response of a recording: the path and query asked, the JSON answered."""
+
+    received: float
+    path: str
+    query: dict[str, str]
+    body: dict[str, Any]
+
+
 @dataclass
 class RecordingFile:
-    """A recording read into memory: its header, its frames, and how many lines were skipped."""
+    """A recording read into memory: its header, its frames, its REST responses, and how many
+    lines were skipped."""
 
     header: dict[str, Any]
     frames: list[RecordedFrame]
     skipped: int
+    responses: list[RecordedResponse] = field(default_factory=list)
 
     @classmethod
     def load(cls, path: str | Path) -> "RecordingFile":
@@ -125,15 +149,18 @@ class RecordingFile:
         if not isinstance(header, dict) or header.get(FORMAT_KEY) != FORMAT_VERSION:
             raise RecordingError(f"{path} is not a kalshi-dash recording (no header line)")
         frames: list[RecordedFrame] = []
+        responses: list[RecordedResponse] = []
         skipped = 0
         for number, line in enumerate(lines, start=2):
-            frame = _frame_from_line(line)
-            if frame is None:
+            row = _row_from_line(line)
+            if row is None:
                 skipped += 1
                 log.warning("%s line %d: corrupt or truncated, skipped", path, number)
-                continue
-            frames.append(frame)
-        return cls(header, frames, skipped)
+            elif isinstance(row, RecordedFrame):
+                frames.append(row)
+            else:
+                responses.append(row)
+        return cls(header, frames, skipped, responses)
 
 
 def _lines(handle: IO[str]) -> Iterator[str]:
@@ -144,17 +171,23 @@ def _lines(handle: IO[str]) -> Iterator[str]:
         log.warning("recording ends in a truncated gzip stream")
 
 
-def _frame_from_line(line: str) -> RecordedFrame | None:
+def _row_from_line(line: str) -> RecordedFrame | RecordedResponse | None:
     try:
         row = json.loads(line)
     except json.JSONDecodeError:
         return None
     if not isinstance(row, dict):
         return None
-    received, frame = row.get("t"), row.get("frame")
-    if not isinstance(received, (int, float)) or not isinstance(frame, str):
+    received, frame, rest = row.get("t"), row.get("frame"), row.get("rest")
+    if not isinstance(received, (int, float)):
         return None
-    return RecordedFrame(float(received), frame)
+    if isinstance(frame, str):
+        return RecordedFrame(float(received), frame)
+    if isinstance(rest, dict):
+        path, query, body = rest.get("path"), rest.get("query"), rest.get("body")
+        if isinstance(path, str) and isinstance(query, dict) and isinstance(body, dict):
+            return RecordedResponse(float(received), path, {str(k): str(v) for k, v in query.items()}, body)
+    return None
 
 
 class Replay:

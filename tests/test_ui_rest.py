@@ -13,6 +13,7 @@ from textual.pilot import Pilot
 
 from app.feed import Feed, FeedConfig
 from app.main import KalshiDashApp
+from app.recording import RecordingFile
 from app.rest.client import RestClient, rest_base_url
 from app.simulator import SimConfig, Simulator
 from app.state import RESTING, MarketState
@@ -132,3 +133,33 @@ async def test_fills_made_while_disconnected_appear_exactly_once() -> None:
             assert set(shown) == set(everything) and set(shown.values()) == {1}
             await app.action_quit()
         await app.rest.aclose()  # type: ignore[union-attr]
+
+
+async def test_a_replay_shows_the_titles_and_account_the_session_loaded(tmp_path: Path) -> None:
+    path = tmp_path / "session.jsonl"
+    async with exchange() as sim:
+        live = dashboard(sim)
+        live.record_path = str(path)
+        async with live.run_test(size=SIZE) as pilot:
+            state = live.market_state
+            await eventually(pilot, lambda: state.catalog.complete and state.portfolio.reconciled_at is not None)
+            titles = {t: info.title for t, info in state.markets.items()}
+            positions = {t: (m.position, m.position_cost) for t, m in state.positions.items()}
+            balance = state.portfolio.balance
+            assert live.feed is not None
+            recorder = live.feed.stop_recording()
+            assert recorder is not None and recorder.responses > 0
+            await live.action_quit()
+        await live.rest.aclose()  # type: ignore[union-attr]
+    recording = RecordingFile.load(path)
+    assert {r.path for r in recording.responses} >= {"/events", "/portfolio/balance", "/portfolio/fills"}
+    text = path.read_text()
+    assert "KALSHI-ACCESS" not in text and "PRIVATE KEY" not in text
+    replay = KalshiDashApp(MarketState(), environment="REPLAY", replay=recording, replay_speed=0)
+    async with replay.run_test(size=SIZE) as pilot:
+        state = replay.market_state
+        await eventually(pilot, lambda: state.portfolio.reconciled_at is not None)
+        assert {t: state.markets[t].title for t in titles} == titles
+        assert state.portfolio.balance == balance
+        assert {t: (state.positions[t].position, state.positions[t].position_cost) for t in positions} == positions
+        await replay.action_quit()

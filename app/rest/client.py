@@ -133,7 +133,12 @@ class RestClient:
         self._session: aiohttp.ClientSession | None = None
 
     def __repr__(self) -> str:
-        return f"RestClient({self.base_url!r}, signed={self.credentials is not None})"
+        return f"{type(self).__name__}({self.base_url!r}, signed={self.signed})"
+
+    @property
+    def signed(self) -> bool:
+        """True when account requests can be made (a key is loaded)."""
+        return self.credentials is not None
 
     async def aclose(self) -> None:
         """Close the connection pool."""

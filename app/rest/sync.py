@@ -101,7 +101,7 @@ class ExchangeSync:
 
     async def reconcile_portfolio(self) -> Reconciled | None:
         """Load the account and merge it into the state; None when the load failed."""
-        if self.client.credentials is None:
+        if not self.client.signed:
             return None
         portfolio = self.state.portfolio
         since = None if portfolio.reconciled_at is None else int(portfolio.reconciled_at) - FILL_OVERLAP_S
@@ -145,6 +145,15 @@ class ExchangeSync:
         finally:
             follow.cancel()
             await asyncio.gather(follow, return_exceptions=True)
+
+    async def replay(self) -> None:
+        """From a recording's responses (:class:`~app.rest.recorded.RecordedRest`): the catalog,
+        then every account load the session made, in order."""
+        self.state.catalog.loading = True
+        await self.load_catalog()
+        while self.client.signed:
+            if await self.reconcile_portfolio() is None:
+                return
 
     def _report(self, line: str) -> None:
         log.warning("%s", line)
