@@ -23,9 +23,9 @@ def apply_catalog(
     """Put catalog records into ``state``; what changed.
 
     ``fresh`` records come from the exchange now and overwrite what a cached catalog said; a
-    cached record (``fresh=False``) only fills what is still unknown. A market's status from a
-    lifecycle message is newer than either and is kept. Current prices are taken only for markets
-    the ticker channel has not spoken about.
+    cached record (``fresh=False``) only fills what is still unknown, and its prices (old by now)
+    are not shown. A market's status from a lifecycle message is newer than either and is kept.
+    Current prices are taken only for markets the ticker channel has not spoken about.
     """
     catalog = state.catalog
     for event in events:
@@ -37,7 +37,8 @@ def apply_catalog(
         if info is None:
             info = state.markets[market.ticker] = MarketInfo(market.ticker)
         _fill(info, market, fresh, catalog.cached_status)
-        if market.ticker not in state.tickers and (market.yes_bid is not None or market.last is not None):
+        state.note_relabel(info)
+        if fresh and market.ticker not in state.tickers and (market.yes_bid is not None or market.last is not None):
             changed |= state.apply(p.Ticker(
                 market_ticker=market.ticker, price=market.last, yes_bid=market.yes_bid,
                 yes_ask=market.yes_ask, volume=market.volume, open_interest=market.open_interest,
@@ -60,4 +61,3 @@ def _fill(info: MarketInfo, market: CatalogMarket, fresh: bool, cached_status: s
             cached_status.add(market.ticker)
     if market.yes_sub_title and (fresh or info.subtitle is None):
         info.subtitle = market.yes_sub_title
-    info.revision += 1

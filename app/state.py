@@ -24,6 +24,7 @@ DEFAULT_TRADE_CAPACITY = 5_000
 DEFAULT_FILL_CAPACITY = 1_000
 DEFAULT_LOG_CAPACITY = 2_000
 DEFAULT_FINISHED_ORDER_CAPACITY = 1_000
+RELABEL_LOG = 100_000  # relabelled markets remembered for views that read them incrementally
 RESTING = "resting"
 
 
@@ -156,6 +157,8 @@ class MarketState:
         self.catalog = Catalog()  # the REST catalog of events and markets (app.catalog_state)
         self.portfolio = Portfolio()  # the account facts REST adds (app.portfolio_state)
         self._fill_keys: dict[tuple[str | None, str | None], None] = {}  # fills shown, oldest first
+        self._relabels: list[str] = []  # markets whose lifecycle info changed, in order
+        self._relabels_dropped = 0  # entries trimmed from the front of that log
         self._rfq_counter = 0
         self._handlers: dict[type, Callable[[p.Message], Kind]] = {
             p.OrderbookSnapshot: self._on_snapshot,
@@ -378,9 +381,27 @@ class MarketState:
             info = self.markets[ticker] = MarketInfo(ticker)
         return info
 
+    def note_relabel(self, info: MarketInfo) -> None:
+        """``info`` changed: count its revision and log it for :meth:`relabeled_since`."""
+        info.revision += 1
+        log = self._relabels
+        log.append(info.ticker)
+        if len(log) > RELABEL_LOG:
+            half = len(log) // 2
+            del log[:half]
+            self._relabels_dropped += half
+
+    def relabeled_since(self, cursor: int) -> tuple[list[str] | None, int]:
+        """Markets relabelled since ``cursor`` (0 at first) and the cursor to pass next time;
+        None instead of the list when that is too long ago to say (read every market then)."""
+        end = self._relabels_dropped + len(self._relabels)
+        if cursor < self._relabels_dropped:
+            return None, end
+        return self._relabels[cursor - self._relabels_dropped:], end
+
     def _on_market_lifecycle(self, m: p.MarketLifecycle) -> Kind:
         info = self._market_info(m.market_ticker)
-        info.revision += 1
+        self.note_relabel(info)
         if m.metadata:
             title = m.metadata.get("title")
             if isinstance(title, str):

@@ -186,6 +186,7 @@ class TickerGrid(LineTable, StateView):
         self._values: dict[str, RowValues] = {}  # the values drawn (or about to be), by ticker
         self._seen_messages: dict[str, object] = {}
         self._seen_revisions: dict[str, int] = {}  # MarketInfo.revision of each row last read
+        self._relabel_cursor = 0  # where the state's relabel log was read up to (relabeled_since)
         self._described: str | None = None  # the subtitle's text
         self._flashes: Flashes[tuple[str, str]] = Flashes(self, flash_seconds, self._unflash)
         self._resort_timer: Timer | None = None
@@ -259,11 +260,15 @@ class TickerGrid(LineTable, StateView):
     def _relabeled(self) -> list[str]:
         """The shown markets whose lifecycle changed since they were last read (widened to their
         titles)."""
-        assert self.market_state is not None
+        state = self.market_state
+        assert state is not None
+        logged, self._relabel_cursor = state.relabeled_since(self._relabel_cursor)
+        markets = state.markets
         relabeled = []
         seen = self._seen_revisions
-        for ticker, info in self.market_state.markets.items():
-            if seen.get(ticker) != info.revision and ticker in self._known:
+        for ticker in dict.fromkeys(logged) if logged is not None else list(markets):
+            info = markets.get(ticker)
+            if info is not None and seen.get(ticker) != info.revision and ticker in self._known:
                 seen[ticker] = info.revision
                 relabeled.append(ticker)
                 self._widen_title(ticker)
@@ -364,7 +369,10 @@ class TickerGrid(LineTable, StateView):
         if self._resort_timer is not None:
             self._resort_timer.stop()
             self._resort_timer = None
-        tickers = [ticker for ticker in self._known if self._matches(ticker)]
+        if self.filter_text or self.watch_only:
+            tickers = [ticker for ticker in self._known if self._matches(ticker)]
+        else:
+            tickers = list(self._known)
         state = self.market_state
         if self.sort_column is not None and self.sort_column != "ticker" and state is not None:
             index = FIELD_INDEX[self.sort_column]

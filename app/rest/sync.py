@@ -30,7 +30,7 @@ from app.state import Kind, MarketState
 
 log = logging.getLogger("kalshi_dash.rest")
 
-APPLY_SLICE = 500  # markets applied between two yields to the event loop
+APPLY_SLICE = 200  # markets applied between two yields to the event loop
 FILL_OVERLAP_S = 60  # a reload asks for fills from this long before the last one
 WATCH_INTERVAL = 0.25  # seconds between two looks at the feed's connection
 
