@@ -3,7 +3,6 @@ started is shown, and what happened while it was disconnected is merged in exact
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections import Counter
 from pathlib import Path
@@ -18,6 +17,7 @@ from app.rest.client import RestClient, rest_base_url
 from app.simulator import SimConfig, Simulator
 from app.state import RESTING, MarketState
 from tests.test_simulator_support import CREDENTIALS, KEY, KEY_ID
+from tests.ui_states import until
 from widgets.orders_table import OrdersTable
 from widgets.positions_table import PositionsTable
 from widgets.ticker_grid import TickerGrid
@@ -53,9 +53,7 @@ def dashboard(sim: Simulator, cache: Path | None = None) -> KalshiDashApp:
 
 async def eventually(pilot: Pilot[Any], condition: Callable[[], bool]) -> None:
     """Let the app and the sockets run until ``condition`` holds (fails after TIMEOUT s)."""
-    async with asyncio.timeout(TIMEOUT):
-        while not condition():
-            await pilot.pause()
+    await until(pilot, condition, TIMEOUT)
 
 
 async def test_markets_listed_before_start_show_their_titles(tmp_path: Path) -> None:
