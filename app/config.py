@@ -88,6 +88,8 @@ def add_connection_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--private-key", metavar="PATH", help=f"PEM private key file (or ${ENV_KEY_PATH})")
     group.add_argument("--env", choices=sorted(ENVIRONMENT_URLS), help="Kalshi environment (default with a key: demo)")
     group.add_argument("--url", help="any ws:// or wss:// endpoint ending in /trade-api/ws/v2")
+    group.add_argument("--rest-url", metavar="URL",
+                       help="the REST API's base (default: beside --url, http[s]://HOST/trade-api/v2)")
     group.add_argument("--profile", help="a named profile of the config file")
     group.add_argument("--config", metavar="FILE", help=f"config file (default {default_config_path()})")
     group.add_argument("--sim", action="store_true", help="use the built-in simulator even if a key is configured")

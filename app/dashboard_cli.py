@@ -12,9 +12,11 @@ from __future__ import annotations
 import argparse
 import sys
 from typing import Any
+from urllib.parse import urlparse
 
 from app.auth import AuthError
 from app.bounds import flag_number
+from app.catalog_cache import cache_path
 from app.config import ConfigError, add_connection_arguments, preferences, resolve
 from app.endpoint import Endpoint, load_key, open_endpoint
 from app.recording import MAX_SPEED, RecordingError, RecordingFile
@@ -46,6 +48,14 @@ def sim_options(args: argparse.Namespace) -> dict[str, Any]:
     return {} if args.seed is None else {"seed": args.seed}
 
 
+def check_rest_url(url: str) -> str:
+    """``url`` if it is an http(s) URL with a host; raise ConfigError saying what is wrong otherwise."""
+    parsed = urlparse(url)
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        raise ConfigError(f"bad --rest-url {url!r}: expected http[s]://HOST/trade-api/v2")
+    return url
+
+
 def run(args: argparse.Namespace) -> int:
     """Start the dashboard; 2 for bad flags, keys or recordings, else the app's return code."""
     try:
@@ -53,6 +63,7 @@ def run(args: argparse.Namespace) -> int:
         if recording is not None and args.record:
             raise ConfigError("--record and --replay cannot be used together")
         settings = resolve(args)
+        rest_url = check_rest_url(args.rest_url) if args.rest_url else None
         prefs = preferences(args)
         # The key is loaded once, now: an unusable one is reported before the screen is taken
         # over, and the app's worker never reads the key file.
@@ -66,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
     from app.main import DARK_THEME, LIGHT_THEME, KalshiDashApp
 
     async def connect() -> Endpoint:
-        return await open_endpoint(settings, sim_options(args), key, own_rfqs_only=args.my_rfqs)
+        return await open_endpoint(settings, sim_options(args), key, rest_url, own_rfqs_only=args.my_rfqs)
 
     app = KalshiDashApp(
         MarketState(),
@@ -78,6 +89,7 @@ def run(args: argparse.Namespace) -> int:
         replay_speed=args.speed,
         record_path=args.record,
         preferences=prefs,
+        catalog_cache=cache_path(settings.environment) if recording is None else None,
     )
     result = app.run()
     if app.crash is not None:

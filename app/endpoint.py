@@ -17,6 +17,7 @@ from app import protocol as p
 from app.auth import Credentials, KeyPermissionWarning
 from app.config import ConnectionSettings
 from app.feed import Feed, FeedConfig
+from app.rest.client import RestClient, rest_base_url
 
 SIM_KEY_ID = "kalshi-dash-sim"
 
@@ -40,14 +41,18 @@ async def want_defaults(feed: Feed, channels: list[str] | None, markets: list[st
 
 @dataclass
 class Endpoint:
-    """A feed configuration, plus the simulator serving it when there is one."""
+    """A feed configuration, the REST client beside it, and the simulator serving both if any."""
 
     feed_config: FeedConfig
     simulator: Any = None
     warnings: list[str] = field(default_factory=list)
+    rest: RestClient | None = None
 
     async def aclose(self) -> None:
-        """Stop the simulator, if one was started."""
+        """Close the REST client; stop the simulator, if one was started."""
+        if self.rest is not None:
+            await self.rest.aclose()
+            self.rest = None
         if self.simulator is not None:
             await self.simulator.stop()
             self.simulator = None
@@ -76,11 +81,13 @@ async def open_endpoint(
     settings: ConnectionSettings,
     sim_options: dict[str, Any] | None = None,
     key: LoadedKey | None = None,
+    rest_url: str | None = None,
     **feed_options: Any,
 ) -> Endpoint:
     """A ready :class:`Endpoint` for ``settings`` (raises AuthError for an unusable key).
 
     ``key`` is the key loaded earlier with :func:`load_key`; without it the key is loaded here.
+    The REST API is at ``rest_url``, else beside the socket (:func:`app.rest.client.rest_base_url`).
     """
     if settings.url is None:
         from app.simulator import SimConfig, Simulator
@@ -89,11 +96,12 @@ async def open_endpoint(
         simulator = Simulator(SimConfig(**(sim_options or {})))
         simulator.register_key(SIM_KEY_ID, sim_key.public_key())
         url = await simulator.start(host="127.0.0.1", port=0)
-        config = FeedConfig(url=url, credentials=Credentials(SIM_KEY_ID, sim_key), environment="SIM",
-                            **feed_options)
-        return Endpoint(config, simulator)
+        credentials = Credentials(SIM_KEY_ID, sim_key)
+        config = FeedConfig(url=url, credentials=credentials, environment="SIM", **feed_options)
+        return Endpoint(config, simulator, rest=RestClient(rest_url or rest_base_url(url), credentials))
     key = key or load_key(settings)
     assert key is not None
     config = FeedConfig(url=settings.url, credentials=key.credentials, environment=settings.environment,
                         **feed_options)
-    return Endpoint(config, None, list(key.warnings))
+    rest = RestClient(rest_url or rest_base_url(settings.url), key.credentials)
+    return Endpoint(config, None, list(key.warnings), rest)

@@ -1,13 +1,16 @@
 """One event's markets side by side: the numbers behind the event view (``e`` on the grid).
 
-An event's markets are its strikes (``KXHIGHNY-25NOV27-B49``, ``-B51``, ...). Membership comes
+An event's markets are its strikes (``KXHIGHNY-25NOV27-B49``, ``-B51``, ...). The REST catalog
+lists every strike of an event, with its sub-title and strike value; otherwise membership comes
 from the lifecycle channel's ``event_ticker`` when known, else from the ticker itself
-(``SERIES-EVENT-STRIKE``: the event is the ticker up to its last ``-``). For mutually exclusive
-strikes (the event's collateral return type ``MECNET``) the yes prices are probabilities that
-should add up to one dollar: the sum of the yes asks is what buying every yes costs (above $1 the
-book's over-round; below $1 an arbitrage: one of them pays $1), and the sum of the yes bids is
-what selling every yes brings (above $1 an arbitrage: at most one of them is owed). Before fees.
-Pure data: no I/O, no Textual.
+(``SERIES-EVENT-STRIKE``: the event is the ticker up to its last ``-``), and is only what has been
+seen so far. For mutually exclusive strikes (the catalog's ``mutually_exclusive``, or the
+collateral return type ``MECNET``) the yes prices are probabilities that should add up to one
+dollar: the sum of the yes asks is what buying every yes costs (above $1 the book's over-round;
+below $1 an arbitrage: one of them pays $1), and the sum of the yes bids is what selling every yes
+brings (above $1 an arbitrage: at most one of them is owed). Before fees. The sums say nothing
+until exclusivity is known and every strike of the event is present: the summary then says which
+of the two is missing. Pure data: no I/O, no Textual.
 """
 
 from __future__ import annotations
@@ -59,6 +62,8 @@ class Verdict(enum.Enum):
     FAIR = "fair"  # every yes costs exactly $1
     INCOMPLETE = "incomplete"  # some strike has no ask: buying every yes is not possible
     NOT_EXCLUSIVE = "not exclusive"  # the strikes can all resolve yes: sums mean nothing
+    EXCLUSIVITY_UNKNOWN = "exclusivity unknown"  # whether they can is not known yet
+    STRIKES_UNKNOWN = "strikes unknown"  # the event's full list of strikes is not known
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,8 +92,9 @@ class EventSummary:
 
     event_ticker: str
     title: str | None
-    exclusive: bool | None  # from the collateral return type; None while not known
+    exclusive: bool | None  # from the catalog or the collateral return type; None while not known
     rows: tuple[StrikeRow, ...]
+    strikes_known: bool = False  # True when the catalog lists the event: every strike is a row
 
     @property
     def ask_sum(self) -> int:
@@ -121,6 +127,10 @@ class EventSummary:
             return []
         if self.exclusive is False:
             return [Verdict.NOT_EXCLUSIVE]
+        if self.exclusive is None:
+            return [Verdict.EXCLUSIVITY_UNKNOWN]
+        if not self.strikes_known:
+            return [Verdict.STRIKES_UNKNOWN]
         found = []
         over = self.over_round
         if over is None:
@@ -142,8 +152,15 @@ class EventSummary:
 
 
 def event_members(state: MarketState, event_ticker: str) -> list[str]:
-    """Every market seen that belongs to ``event_ticker``, in strike order."""
-    members = [t for t in state.market_tickers() if event_of(state, t) == event_ticker]
+    """Every market of ``event_ticker`` (the catalog's, and any other seen), in strike order:
+    by strike value when every one has one, else by the ticker's strike suffix."""
+    listed = state.catalog.event(event_ticker)
+    members = list(listed.markets) if listed is not None else []
+    known = set(members)
+    members += [t for t in state.market_tickers() if t not in known and event_of(state, t) == event_ticker]
+    values = [record.strike_value if (record := state.catalog.markets.get(t)) else None for t in members]
+    if members and all(value is not None for value in values):
+        return [t for _, t in sorted(zip(values, members), key=lambda pair: pair[0])]  # type: ignore[arg-type, return-value]
     labels = {strike_label(event_ticker, t): t for t in members}
     return [labels[label] for label in order_strikes(list(labels))]
 
@@ -158,7 +175,7 @@ def summarize(state: MarketState, event_ticker: str, members: list[str] | None =
         last = msg.price if msg is not None and msg.price is not None else (stats.last_price if stats else None)
         rows.append(StrikeRow(
             ticker=ticker,
-            label=strike_label(event_ticker, ticker),
+            label=(info.subtitle if info is not None and info.subtitle else strike_label(event_ticker, ticker)),
             yes_bid=msg.yes_bid if msg else None,
             yes_ask=msg.yes_ask if msg else None,
             last=last,
@@ -166,5 +183,10 @@ def summarize(state: MarketState, event_ticker: str, members: list[str] | None =
             status=info.status if info else None,
         ))
     event = state.events.get(event_ticker)
+    listed = state.catalog.event(event_ticker)
     exclusive = EXCLUSIVE_TYPES.get(event.collateral_return_type or "") if event is not None else None
-    return EventSummary(event_ticker, event.title if event is not None else None, exclusive, tuple(rows))
+    if listed is not None and listed.mutually_exclusive is not None:
+        exclusive = listed.mutually_exclusive
+    title = (listed.title if listed is not None else None) or (event.title if event is not None else None)
+    strikes_known = listed is not None and set(listed.markets) <= {row.ticker for row in rows}
+    return EventSummary(event_ticker, title, exclusive, tuple(rows), strikes_known)

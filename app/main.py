@@ -28,12 +28,18 @@ from app.endpoint import Endpoint, want_defaults
 from app.feed import Feed, FeedCommandError, FeedConfig
 from app.feed_bridge import MessageSink
 from app.feed_status import FeedErrorInfo
+from app.finder import MarketIndex
 from app.screens.dashboard import DashboardScreen
+from app.screens.finder import FinderScreen
 from app.screens.help import HelpScreen, help_sections
+from app.screens.market_commands import MarketCommands
 from app.screens.subscribe import SubscribeDialog, SubscriptionRequest
 from app.recording import Recorder, RecordingError, RecordingFile, Replay
+from app.rest.client import RestClient
+from app.rest.recorded import RecordedRest
+from app.rest.sync import ExchangeSync
 from app.sanitize import printable, printable_lines
-from app.state import MarketState
+from app.state import Kind, MarketState
 from app.watchlist import Watchlist
 
 gc_tuning.install()
@@ -54,12 +60,14 @@ class KalshiDashApp(App[int]):
 
     TITLE = "kalshi-dash"
     CSS_PATH = stylesheets()
+    COMMANDS = App.COMMANDS | {MarketCommands}
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit"),
         Binding("question_mark", "help", "Help"),
         Binding("s", "subscribe", "Subscribe"),
+        Binding("m", "find_market", "Find market"),
         Binding("u", "unsubscribe", "Unsub"),
         Binding("a", "add_market", "Add market", show=False),
         Binding("d", "remove_market", "Remove market", show=False),
@@ -85,6 +93,8 @@ class KalshiDashApp(App[int]):
         replay_speed: float = 1.0,
         record_path: str | None = None,
         preferences: Preferences | None = None,
+        rest: RestClient | None = None,
+        catalog_cache: Path | None = None,
     ) -> None:
         super().__init__()
         self.market_state = state
@@ -99,6 +109,10 @@ class KalshiDashApp(App[int]):
         self.replay: Replay | None = None
         self.record_path = record_path
         self._notified: dict[str, float] = {}  # error summary -> when it was last notified
+        self.rest = rest
+        self.catalog_cache = catalog_cache
+        self.exchange_sync: ExchangeSync | None = None
+        self.market_index = MarketIndex(state)
         self.preferences = preferences if preferences is not None else Preferences()
         prefs = self.preferences
         self.watchlist = Watchlist(prefs.watchlist)
@@ -155,18 +169,50 @@ class KalshiDashApp(App[int]):
                 for note in self.endpoint.warnings:
                     self.notify(note, title="key file", severity="warning", markup=False)
                 self.feed = Feed(self.endpoint.feed_config, self.market_state)
+                self.rest = self.rest or self.endpoint.rest
             assert self.feed is not None
             self.feed.sink = MessageSink(self.dashboard)
             self.feed.retain = self.dashboard.shown_markets
             await want_defaults(self.feed, None, self.initial_markets)
             if self.record_path is not None:
                 self._start_recording(self.feed, self.record_path)
+            if self.rest is not None:
+                self.rest.observer = self._record_rest
+                sync = self._exchange_sync(self.rest)
+                self.run_worker(sync.run(self.feed), name="rest", group="rest", exclusive=True)
             await self.feed.run()
         finally:
             if self.feed is not None:  # a recording still running takes its name now
                 self.feed.stop_recording()
             if self.endpoint is not None:
                 await self.endpoint.aclose()
+
+    def _exchange_sync(self, rest: RestClient) -> ExchangeSync:
+        """Catalog and account from ``rest`` into the state, the screen told what changed (run in a
+        worker: it never delays the first frame)."""
+        sink = MessageSink(self.dashboard)
+
+        def notify(kinds: Kind) -> None:
+            if kinds:
+                sink.on_changes(kinds, frozenset())
+
+        def report(line: str) -> None:
+            self.notify_error(FeedErrorInfo(line))
+
+        self.exchange_sync = ExchangeSync(rest, self.market_state, notify, report, cache=self.catalog_cache)
+        return self.exchange_sync
+
+    def _record_rest(self, path: str, query: dict[str, str], body: dict[str, object]) -> None:
+        """Put a REST response into the recording being made, if one is."""
+        recorder = self.feed.recorder if self.feed is not None else None
+        if recorder is None:
+            return
+        try:
+            recorder.rest(path, query, body, time.time())
+        except (OSError, ValueError) as exc:
+            assert self.feed is not None
+            self.feed.stop_recording()
+            self.notify_error(FeedErrorInfo(f"recording to {recorder.path} stopped: {exc}"))
 
     async def _run_replay(self) -> None:
         """Play the recording through a feed in replay mode (it sends no commands)."""
@@ -176,6 +222,9 @@ class KalshiDashApp(App[int]):
                          MessageSink(self.dashboard))
         self.feed.retain = self.dashboard.shown_markets
         self.replay = Replay(self.recording, self.feed, self.replay_speed)
+        if self.recording.responses:
+            sync = self._exchange_sync(RecordedRest(self.recording.responses))
+            self.run_worker(sync.replay(), name="rest", group="rest", exclusive=True)
         if self.recording.skipped:
             self.notify(f"{self.recording.skipped:,} corrupt or truncated lines of the recording were "
                         "skipped", title="recording", severity="warning", markup=False)
@@ -310,6 +359,30 @@ class KalshiDashApp(App[int]):
             wanted = desired.get(channel, set())
             if wanted is not None and ticker not in wanted:
                 await self.feed_command(f"subscribed {channel} {ticker}", feed.subscribe(channel, [ticker]))
+
+    async def want_market_data(self, ticker: str) -> None:
+        """Subscribe the ticker and trades of ``ticker`` unless every market's are wanted already."""
+        feed = self._need_feed()
+        if feed is None:
+            return
+        desired = feed.desired()
+        for channel in (p.TICKER, p.TRADE):
+            wanted = desired.get(channel, set())
+            if wanted is None:
+                self.notify(f"{channel}: every market is subscribed already", markup=False)
+            elif ticker not in wanted:
+                await self.feed_command(f"subscribed {channel} {ticker}", feed.subscribe(channel, [ticker]))
+
+    async def open_market(self, ticker: str) -> None:
+        """Show the markets pane with ``ticker``'s ladder open, its book and trades subscribed."""
+        if self.dashboard.current_pane != "markets":
+            self.dashboard.action_show_pane("markets")
+        await self.dashboard.open_ladder(ticker)
+        await self.want_book(ticker)
+
+    def action_find_market(self) -> None:
+        """``m``: the market finder, searching the whole catalog as you type."""
+        self.push_screen(FinderScreen(self.market_index))
 
     # -- subscription keys ----------------------------------------------------------------------
 

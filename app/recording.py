@@ -3,13 +3,15 @@
 A recording is JSON Lines, gzip-compressed when the name ends in ``.gz``. The first line is a
 header (``{"kalshi_dash_recording": 1, ...}``: endpoint name, URL, channels, markets, program
 version, start time; never any key material); each further line is one received frame,
-``{"t": receive_time, "frame": raw_text}``. The file is written beside its name, private (mode
-0600), and takes its name when the recording ends; it is flushed at least once a second, so a
-recording killed mid-way loses at most a second (in the ``.NAME.*.part`` file beside the name).
+``{"t": receive_time, "frame": raw_text}``, or one REST response the session used (catalog,
+account), ``{"t": receive_time, "rest": {"path": ..., "query": {...}, "body": {...}}}`` (the
+response only: never the request's signed headers). The file is written beside its name, private
+(mode 0600), and takes its name when the recording ends; it is flushed at least once a second, so
+a recording killed mid-way loses at most a second (in the ``.NAME.*.part`` file beside the name).
 
 A recording is read as a stream: checked once through when loaded, then read again frame by frame
-as it plays, so its size never sets the memory used; a line longer than :data:`MAX_LINE_BYTES`
-ends the reading with an error naming it.
+as it plays, so its size never sets the memory used (only its REST responses are kept); a line
+longer than :data:`MAX_LINE_BYTES` ends the reading with an error naming it.
 
 :class:`Replay` feeds a recording's frames to :meth:`app.feed.Feed.process_frame`, paced by the
 receive times scaled by ``speed`` (0 = as fast as possible), with pause, step and speed changes.
@@ -25,7 +27,7 @@ import json
 import logging
 import time
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Iterator
 
@@ -62,6 +64,7 @@ class Recorder:
     def __init__(self, path: str | Path, header: dict[str, Any]) -> None:
         self.path = Path(path)
         self.frames = 0
+        self.responses = 0
         self.bytes = 0
         try:
             self._output = PrivateOutput(self.path)
@@ -84,6 +87,15 @@ class Recorder:
         line = json.dumps({"t": received, "frame": text}, ensure_ascii=False) + "\n"
         self._file.write(line)
         self.frames += 1
+        self.bytes += len(line)
+        self.flush_if_due()
+
+    def rest(self, path: str, query: dict[str, str], body: dict[str, Any], received: float) -> None:
+        """Record one REST response (``GET path?query`` answered ``body``) received at ``received``."""
+        row = {"t": received, "rest": {"path": path, "query": query, "body": body}}
+        line = json.dumps(row, ensure_ascii=False) + "\n"
+        self._file.write(line)
+        self.responses += 1
         self.bytes += len(line)
         self.flush_if_due()
 
@@ -130,40 +142,55 @@ class RecordedFrame:
     frame: str
 
 
+@dataclass(frozen=True, slots=True)
+class RecordedResponse:
+    """One REST response of a recording: the path and query asked, the JSON answered."""
+
+    received: float
+    path: str
+    query: dict[str, str]
+    body: dict[str, Any]
+
+
 @dataclass
 class RecordingFile:
-    """A recording checked end to end: its header, how many frames it holds and how many lines
-    were skipped. The frames are read from the file as they are played (:meth:`frames`), never
-    held in memory all at once."""
+    """A recording checked end to end: its header, how many frames it holds, its REST responses
+    and how many lines were skipped. The frames are read from the file as they are played
+    (:meth:`frames`), never held in memory all at once."""
 
     path: Path
     header: dict[str, Any]
     total: int
     skipped: int
+    responses: list[RecordedResponse] = field(default_factory=list)
 
     @classmethod
     def load(cls, path: str | Path) -> "RecordingFile":
         """Read a recording through once; raise :class:`RecordingError` when it is not one."""
         path = Path(path)
         total = skipped = 0
+        responses: list[RecordedResponse] = []
         with _reading(path) as lines:
             header = _header(path, next(lines, None))
             for number, line in lines:
-                if _frame_from_line(line) is None:
+                row = _row_from_line(line)
+                if row is None:
                     skipped += 1
                     log.warning("%s line %d: corrupt or truncated, skipped", path, number)
-                else:
+                elif isinstance(row, RecordedFrame):
                     total += 1
-        return cls(path, header, total, skipped)
+                else:
+                    responses.append(row)
+        return cls(path, header, total, skipped, responses)
 
     def frames(self) -> Iterator[RecordedFrame]:
         """The frames, read from the file one line at a time (skipped lines left out)."""
         with _reading(self.path) as lines:
             next(lines, None)
             for _number, line in lines:
-                frame = _frame_from_line(line)
-                if frame is not None:
-                    yield frame
+                row = _row_from_line(line)
+                if isinstance(row, RecordedFrame):
+                    yield row
 
 
 @contextlib.contextmanager
@@ -230,8 +257,8 @@ def _is_subscription(row: object) -> bool:
             and (markets is None or (isinstance(markets, list) and all(isinstance(m, str) for m in markets))))
 
 
-def _frame_from_line(line: bytes) -> RecordedFrame | None:
-    """The frame of one line, or None for a line that is not one (not JSON, no frame, or a
+def _row_from_line(line: bytes) -> RecordedFrame | RecordedResponse | None:
+    """The frame or REST response of one line, or None for a line that is neither (not JSON, or a
     receive time that is not a finite epoch time)."""
     try:
         row = json.loads(line)
@@ -239,12 +266,18 @@ def _frame_from_line(line: bytes) -> RecordedFrame | None:
         return None
     if not isinstance(row, dict):
         return None
-    received, frame = row.get("t"), row.get("frame")
-    if isinstance(received, bool) or not isinstance(received, (int, float)) or not isinstance(frame, str):
+    received, frame, rest = row.get("t"), row.get("frame"), row.get("rest")
+    if isinstance(received, bool) or not isinstance(received, (int, float)):
         return None
     if not 0 <= received < MAX_RECEIVED:  # NaN and infinities fail this too
         return None
-    return RecordedFrame(float(received), frame)
+    if isinstance(frame, str):
+        return RecordedFrame(float(received), frame)
+    if isinstance(rest, dict):
+        path, query, body = rest.get("path"), rest.get("query"), rest.get("body")
+        if isinstance(path, str) and isinstance(query, dict) and isinstance(body, dict):
+            return RecordedResponse(float(received), path, {str(k): str(v) for k, v in query.items()}, body)
+    return None
 
 
 class Replay:

@@ -15,6 +15,8 @@ from typing import Callable
 
 from app import protocol as p
 from app.book import BookInconsistency, OrderBook
+from app.catalog import Catalog
+from app.portfolio import Portfolio
 from app.fixed import ONE_DOLLAR
 from app.history import DEFAULT_CAPACITY, PriceHistories
 from app.no_side import no_side_in_yes_prices, to_no_prices
@@ -26,6 +28,7 @@ DEFAULT_LOG_CAPACITY = 2_000
 DEFAULT_FINISHED_ORDER_CAPACITY = 1_000
 DEFAULT_RFQ_CAPACITY = 500
 CLOSED_RFQ = frozenset({"deleted", "executed"})
+RELABEL_LOG = 100_000  # relabelled markets remembered for views that read them incrementally
 RESTING = "resting"
 PRIMARY = 0  # the subaccount number of the primary account (messages without one are about it)
 
@@ -73,10 +76,11 @@ _LIVE = BookStatus.LIVE  # read once: every delta checks it (an enum member read
 
 @dataclass(slots=True)
 class MarketInfo:
-    """What the lifecycle channels told us about one market."""
+    """What the lifecycle channels (and the REST catalog) told us about one market."""
 
     ticker: str
     title: str | None = None
+    subtitle: str | None = None  # the yes sub-title: what tells a strike apart within its event
     event_ticker: str | None = None
     status: str | None = None
     open_ts: int | None = None
@@ -177,6 +181,11 @@ class MarketState:
         # Times outside 1970 .. 9999 (app.timestamps), by what carried them ("trade", "RFQ"...):
         # kept with their messages, shown as invalid, counted for the integrity pane.
         self.invalid_times: Counter[str] = Counter()
+        self.catalog = Catalog()  # the REST catalog of events and markets (app.catalog_state)
+        self.portfolio = Portfolio()  # the account facts REST adds (app.portfolio_state)
+        self._fill_keys: dict[tuple[str | None, str | None], None] = {}  # fills shown, oldest first
+        self._relabels: list[str] = []  # markets whose lifecycle info changed, in order
+        self._relabels_dropped = 0  # entries trimmed from the front of that log
         self._rfq_counter = 0
         self.evictions = 0  # passes that forgot idle markets or events (app.market_cap); views compare it
         self._handlers: dict[type, Callable[[p.Message], Kind]] = {
@@ -323,10 +332,36 @@ class MarketState:
     # -- account --------------------------------------------------------------------------------
 
     def _on_fill(self, m: p.Fill) -> Kind:
+        if m.trade_id is not None:  # one fill, whether the socket or REST told it first
+            key = (m.trade_id, m.order_id)
+            if key in self._fill_keys:
+                return _NONE
+            self._remember_fill(key)
         self.fills.append(m)
         self._check_ms("fill", m.ts_ms)
         self.subaccounts.add(subaccount_of(m))
         return _FILL
+
+    def _remember_fill(self, key: tuple[str | None, str | None]) -> None:
+        keys = self._fill_keys
+        keys[key] = None
+        if len(keys) > 4 * (self.fills.maxlen or DEFAULT_FILL_CAPACITY):
+            del keys[next(iter(keys))]
+
+    def merge_fills(self, fills: list[p.Fill]) -> int:
+        """Add the fills not shown yet (by trade id and order id), in time order; how many."""
+        new = []
+        for fill in fills:
+            key = (fill.trade_id, fill.order_id)
+            if fill.trade_id is None or key in self._fill_keys:
+                continue
+            self._remember_fill(key)
+            new.append(fill)
+        if new:
+            merged = sorted([*self.fills, *new], key=lambda f: f.ts_ms or 0)
+            self.fills.clear()
+            self.fills.extend(merged)
+        return len(new)
 
     def _on_position(self, m: p.MarketPosition) -> Kind:
         subaccount = subaccount_of(m)
@@ -463,9 +498,27 @@ class MarketState:
             info = self.markets[ticker] = MarketInfo(ticker)
         return info
 
+    def note_relabel(self, info: MarketInfo) -> None:
+        """``info`` changed: count its revision and log it for :meth:`relabeled_since`."""
+        info.revision += 1
+        log = self._relabels
+        log.append(info.ticker)
+        if len(log) > RELABEL_LOG:
+            half = len(log) // 2
+            del log[:half]
+            self._relabels_dropped += half
+
+    def relabeled_since(self, cursor: int) -> tuple[list[str] | None, int]:
+        """Markets relabelled since ``cursor`` (0 at first) and the cursor to pass next time;
+        None instead of the list when that is too long ago to say (read every market then)."""
+        end = self._relabels_dropped + len(self._relabels)
+        if cursor < self._relabels_dropped:
+            return None, end
+        return self._relabels[cursor - self._relabels_dropped:], end
+
     def _on_market_lifecycle(self, m: p.MarketLifecycle) -> Kind:
         info = self._market_info(m.market_ticker)
-        info.revision += 1
+        self.note_relabel(info)
         if m.metadata:
             title = m.metadata.get("title")
             if isinstance(title, str):

@@ -107,10 +107,12 @@ async def wait_until(predicate: Callable[[], bool], timeout: float, what: str) -
         await asyncio.sleep(0.05)
 
 
-async def press(app: KalshiDashApp, key: str, shown: Callable[[], bool], timeout: float = 5.0) -> float:
-    """Send ``key`` as a terminal would; seconds until a frame shows ``shown()``."""
+async def press(app: KalshiDashApp, key: str, shown: Callable[[], bool], timeout: float = 5.0,
+                character: str | None = None) -> float:
+    """Send ``key`` (typing ``character``, if any) as a terminal would; seconds until a frame shows
+    ``shown()``."""
     future: asyncio.Future[float] = asyncio.get_running_loop().create_future()
-    event = events.Key(key, None)
+    event = events.Key(key, character)
     event.set_sender(app)
     PROBE.press = (time.perf_counter(), shown, future)
     assert app._driver is not None

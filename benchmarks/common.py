@@ -138,9 +138,10 @@ class GcPauses:
 class Source:
     """The firehose source (or, with ``module``, another server) in its own process."""
 
-    def __init__(self, steps: int, module: str = "benchmarks.source") -> None:
+    def __init__(self, steps: int, module: str = "benchmarks.source", *args: str) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", module, *(["--steps", str(steps)] if module == "benchmarks.source" else [])],
+            [sys.executable, "-m", module, *(["--steps", str(steps)] if module == "benchmarks.source" else []),
+             *args],
             cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
         )
         assert self.process.stdout is not None
@@ -160,9 +161,9 @@ class Source:
 
 
 @contextmanager
-def source(steps: int, module: str = "benchmarks.source") -> Iterator[Source]:
-    """A running firehose source, stopped on exit."""
-    running = Source(steps, module)
+def source(steps: int, module: str = "benchmarks.source", *args: str) -> Iterator[Source]:
+    """A running firehose source (or ``module`` with ``args``), stopped on exit."""
+    running = Source(steps, module, *args)
     try:
         yield running
     finally:

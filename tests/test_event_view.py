@@ -5,6 +5,8 @@ from __future__ import annotations
 from fractions import Fraction
 
 from app import protocol as p
+from app.catalog import CatalogEvent, CatalogMarket
+from app.catalog_state import apply_catalog
 from app.event_view import Verdict, event_members, event_of, order_strikes, strike_label, summarize
 from app.state import MarketState
 from tests.ui_states import scenario
@@ -17,6 +19,13 @@ def ticker(state: MarketState, market: str, bid: int | None, ask: int | None, la
 
 def exclusive_event(state: MarketState, event: str, kind: str = "MECNET") -> None:
     state.apply(p.EventLifecycle(event_ticker=event, title="High [°F] in NYC", collateral_return_type=kind))
+
+
+def listed(state: MarketState, event: str, strikes: list[str], exclusive: bool | None = True) -> None:
+    """The catalog lists ``event`` with markets ``event-strike`` for each of ``strikes``."""
+    markets = [CatalogMarket(f"{event}-{strike}", event) for strike in strikes]
+    apply_catalog(state, [CatalogEvent(event, title="High [°F] in NYC", mutually_exclusive=exclusive,
+                                       markets=tuple(m.ticker for m in markets))], markets)
 
 
 def test_event_comes_from_lifecycle_metadata_else_from_the_ticker() -> None:
@@ -46,7 +55,7 @@ def test_members_of_an_event_and_no_other() -> None:
 
 def test_over_round_when_every_yes_costs_more_than_a_dollar() -> None:
     state = MarketState()
-    exclusive_event(state, "KXA-1")
+    listed(state, "KXA-1", ["B1", "B2", "B3"])
     ticker(state, "KXA-1-B1", 2900, 3100, last=3000, volume=1200)
     ticker(state, "KXA-1-B2", 3900, 4100)
     ticker(state, "KXA-1-B3", 2800, 3000)
@@ -60,7 +69,7 @@ def test_over_round_when_every_yes_costs_more_than_a_dollar() -> None:
 
 def test_asks_below_a_dollar_are_a_buy_arbitrage_and_bids_above_a_sell_arbitrage() -> None:
     state = MarketState()
-    exclusive_event(state, "KXA-1")
+    listed(state, "KXA-1", ["B1", "B2", "B3"])
     ticker(state, "KXA-1-B1", 3000, 3100)
     ticker(state, "KXA-1-B2", 3000, 3100)
     ticker(state, "KXA-1-B3", 3000, 3100)
@@ -72,10 +81,10 @@ def test_asks_below_a_dollar_are_a_buy_arbitrage_and_bids_above_a_sell_arbitrage
 
 def test_a_missing_ask_leaves_the_ask_sum_incomplete_but_bids_still_count() -> None:
     state = MarketState()
+    listed(state, "KXA-1", ["B1", "B2"])
     ticker(state, "KXA-1-B1", 6000, None, last=6100)
     ticker(state, "KXA-1-B2", 4500, 4700)
     summary = summarize(state, "KXA-1")
-    assert summary.exclusive is None  # no event lifecycle seen: assumed, not known
     assert summary.over_round is None and summary.asks_missing == 1
     assert summary.verdicts() == [Verdict.INCOMPLETE, Verdict.SELL_ARBITRAGE]
     assert summary.rows[0].implied == Fraction(6100)  # no ask: the last price
@@ -95,3 +104,41 @@ def test_the_simulators_events_group_their_markets() -> None:
     assert events == set(sim.exchange.universe.events)
     for event, info in sim.exchange.universe.events.items():
         assert set(event_members(sim.state, event)) == set(info.markets)
+
+
+def test_no_verdict_while_exclusivity_is_unknown() -> None:
+    state = MarketState()
+    listed(state, "KXA-1", ["B1", "B2"], exclusive=None)
+    ticker(state, "KXA-1-B1", 3000, 3100)
+    ticker(state, "KXA-1-B2", 3000, 3100)  # asks add up to 62c: an arbitrage, if exclusive
+    summary = summarize(state, "KXA-1")
+    assert summary.exclusive is None and summary.verdicts() == [Verdict.EXCLUSIVITY_UNKNOWN]
+    assert not summary.arbitrage
+
+
+def test_no_verdict_on_a_partial_set_of_strikes() -> None:
+    """Lifecycle says exclusive, but without the catalog only the strikes seen so far are known:
+    their sum is not the event's."""
+    state = MarketState()
+    exclusive_event(state, "KXA-1")
+    ticker(state, "KXA-1-B1", 3000, 3100)
+    ticker(state, "KXA-1-B2", 3000, 3100)
+    summary = summarize(state, "KXA-1")
+    assert summary.exclusive is True and not summary.strikes_known
+    assert summary.verdicts() == [Verdict.STRIKES_UNKNOWN] and not summary.arbitrage
+    listed(state, "KXA-1", ["B1", "B2", "B3"])  # the catalog names a third strike, not priced yet
+    summary = summarize(state, "KXA-1")
+    assert summary.strikes_known and [row.ticker for row in summary.rows][-1] == "KXA-1-B3"
+    assert summary.verdicts() == [Verdict.INCOMPLETE] and not summary.arbitrage
+
+
+def test_catalog_strikes_are_labelled_by_sub_title_and_ordered_by_value() -> None:
+    state = MarketState()
+    markets = [CatalogMarket(f"KXB-1-T{v}", "KXB-1", yes_sub_title=f"Above {v}", floor_strike=str(v))
+               for v in (100, 25, 3)]
+    apply_catalog(state, [CatalogEvent("KXB-1", mutually_exclusive=False,
+                                       markets=tuple(m.ticker for m in markets))], markets)
+    assert event_members(state, "KXB-1") == ["KXB-1-T3", "KXB-1-T25", "KXB-1-T100"]
+    summary = summarize(state, "KXB-1")
+    assert [row.label for row in summary.rows] == ["Above 3", "Above 25", "Above 100"]
+    assert summary.verdicts() == [Verdict.NOT_EXCLUSIVE]

@@ -223,14 +223,23 @@ async def test_delete_markets_stops_their_deltas() -> None:
         assert deltas and {m.market_ticker for m in deltas} == {tickers[1]}
 
 
-async def test_ticker_without_filter_covers_every_market_and_initial_snapshot() -> None:
+async def test_initial_ticker_snapshot_only_for_markets_named() -> None:
+    """As production: ``send_initial_snapshot`` applies to the markets named; a subscription to
+    every market sends changes only (current prices of all markets are REST's job)."""
     async with running() as sim, connected(sim) as client:
-        answer = await client.subscribe(["ticker"], send_initial_snapshot=True)
-        initial = await client.take(len(sim.market_tickers()))
-        assert {m.market_ticker for m in initial} == set(sim.market_tickers())
+        named = sim.market_tickers()[:2]
+        answer = await client.subscribe(["ticker"], named, send_initial_snapshot=True)
+        initial = await client.take(2)
         assert isinstance(answer[0], p.Subscribed)
+        assert [m.market_ticker for m in initial] == named
         state = sim.ticker_state(initial[0].market_ticker)
         assert initial[0].yes_bid == state["yes_bid"] and initial[0].volume == state["volume"]
+        await client.send(p.unsubscribe(20, [answer[0].sid]))
+        await client.until(lambda m: m.id == 20)
+        await client.subscribe(["ticker"], send_initial_snapshot=True)
+        await client.send(p.list_subscriptions(21))
+        follow = await client.until(lambda m: m.id == 21)
+        assert not [m for m in follow if isinstance(m, p.Ticker)]
 
 
 async def test_use_yes_price_reports_no_bids_at_yes_prices() -> None:

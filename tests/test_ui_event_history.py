@@ -4,6 +4,8 @@ driven with Pilot over deterministic data."""
 from __future__ import annotations
 
 from app import protocol as p
+from app.catalog import CatalogEvent, CatalogMarket
+from app.catalog_state import apply_catalog
 from app.event_view import event_members, event_of, summarize
 from app.feed_bridge import MessageSink
 from app.main import KalshiDashApp
@@ -119,6 +121,13 @@ async def test_an_arbitrage_across_exclusive_strikes_is_flagged() -> None:
         await pilot.pause()
         strip = strip_of(app)
         verdict = strip.query_one("#event-verdict")
+        # three strikes seen, but whether the event has more is not known: no verdict yet
+        assert "no verdict: the event's full list of strikes is not known yet (3 seen" in str(verdict.content)
+        assert not verdict.has_class("-arbitrage")
+        markets = [CatalogMarket(f"KXA-1-{strike}", "KXA-1") for strike in ("B1", "B2", "B3")]
+        MessageSink(app.dashboard).on_changes(apply_catalog(state, [CatalogEvent(
+            "KXA-1", mutually_exclusive=True, markets=tuple(m.ticker for m in markets))], markets), frozenset())
+        await until(pilot, lambda: "ARBITRAGE" in str(verdict.content))
         assert "⚠ ARBITRAGE: every yes costs 89¢ together and one of them pays $1 (11¢ before fees)" in str(verdict.content)
         assert verdict.has_class("-arbitrage")
         title = str(strip.query_one("#event-title").content)

@@ -21,6 +21,7 @@ from app.alerts import Rule, RuleKind
 from app.integrity import IntegrityReport, NotificationCounts, RateMeter, market_health, subscription_health
 from app.messages import BookChanged, FeedError, FeedStatus
 from app.screens.alert_dialog import AlertDialog
+from app.screens.finder import FinderScreen
 from app.screens.subscribe import SubscribeDialog
 from app.state import BookStatus, Kind
 from tests.ui_states import LADDER_TICKER, Scenario, advance, dashboard_app, scenario, status, until
@@ -127,6 +128,13 @@ async def open_subscribe_dialog(pilot: Pilot[Any]) -> None:
     dialog.query_one(Input).cursor_blink = False
 
 
+async def find_a_market(pilot: Pilot[Any]) -> None:
+    """Open the market finder, type two words of titles, move to the results."""
+    await pilot.press("m")
+    await until(pilot, lambda: isinstance(pilot.app.screen, FinderScreen))
+    await pilot.press(*"nyc 27", "down")
+
+
 @dataclass(frozen=True)
 class Shot:
     """One screen: how to bring it up, and at which size and theme."""
@@ -198,4 +206,5 @@ SHOTS: tuple[Shot, ...] = (
     Shot("alerts", keys=("9",), prepare=set_alert_rules),
     Shot("alert-dialog", then=open_alert_dialog),
     Shot("watchlist", then=star_two_and_show_the_watchlist),
+    Shot("finder", then=find_a_market),
 )

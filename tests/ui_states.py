@@ -1,9 +1,10 @@
 """Deterministic dashboards for the UI tests, snapshots and screenshots, from the simulator.
 
 A :class:`Scenario` is the simulator's socket-free engine (``Exchange`` + ``Session``, fixed seed,
-frozen clock) subscribed like the dashboard subscribes at start; its frames are parsed and applied
-to a :class:`MarketState` exactly as the feed applies them, and the changes are announced through
-the real bridge (:class:`app.feed_bridge.MessageSink`). Feed statuses are fixed snapshots.
+frozen clock) subscribed like the dashboard subscribes at start, with the catalog the dashboard
+loads from the REST API at start; its frames are parsed and applied to a :class:`MarketState`
+exactly as the feed applies them, and the changes are announced through the real bridge
+(:class:`app.feed_bridge.MessageSink`). Feed statuses are fixed snapshots.
 """
 
 from __future__ import annotations
@@ -16,10 +17,13 @@ from typing import Any, Callable, Iterable, Sequence
 from textual.pilot import Pilot
 
 from app import protocol as p
+from app.catalog_state import apply_catalog
 from app.endpoint import DEFAULT_CHANNELS
 from app.feed_bridge import MessageSink
 from app.feed_status import ConnectionState, FeedStatusSnapshot
 from app.main import DARK_THEME, KalshiDashApp
+from app.rest.catalog import parse_events_page
+from app.simulator import rest_shapes
 from app.simulator.engine import Exchange
 from app.simulator.session import Session
 from app.state import Kind, MarketState
@@ -59,6 +63,14 @@ class Scenario:
             frames += self.session.publish(self.exchange.step())
         return frames
 
+    def load_catalog(self) -> Kind:
+        """Apply the catalog as the REST API lists it now (every event, its markets nested)."""
+        page = {"events": [rest_shapes.event(self.exchange, info, legacy=False, nested=True)
+                           for info in self.exchange.universe.events.values()]}
+        events, markets = parse_events_page(page, {})
+        self.state.catalog.complete = True
+        return apply_catalog(self.state, events, markets)
+
     def run(self, steps: int) -> tuple[Kind, frozenset[str]]:
         """Advance the exchange ``steps`` actions; apply what this session receives."""
         return self.apply(self.frames(steps))
@@ -82,10 +94,11 @@ def apply_frames(state: MarketState, frames: Iterable[str]) -> tuple[Kind, froze
 
 
 def scenario(steps: int = WARMUP_STEPS, ladders: int = LADDERS) -> Scenario:
-    """The start-up subscriptions (ticker with its initial snapshot), books of the first
-    ``ladders`` markets, then ``steps`` actions of market activity."""
+    """The start-up subscriptions, the catalog from REST, books of the first ``ladders`` markets,
+    then ``steps`` actions of market activity."""
     sim = Scenario()
     sim.command("subscribe", channels=list(DEFAULT_CHANNELS), send_initial_snapshot=True)
+    sim.load_catalog()
     sim.command("subscribe", channels=[p.ORDERBOOK_DELTA], market_tickers=sim.tickers[:ladders])
     sim.run(steps)
     return sim

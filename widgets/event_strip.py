@@ -97,9 +97,12 @@ def verdict_lines(summary: EventSummary) -> list[tuple[str, str]]:
         elif verdict is Verdict.NOT_EXCLUSIVE:
             lines.append(("the strikes are not mutually exclusive (DIRECNET): the sums are not a "
                           "probability", "muted"))
-    if summary.exclusive is None:
-        lines.append(("mutual exclusivity not known yet (no event lifecycle seen): the sums assume it",
-                      "muted"))
+        elif verdict is Verdict.EXCLUSIVITY_UNKNOWN:
+            lines.append(("no verdict: whether the strikes are mutually exclusive is not known yet "
+                          "(the event is not in the catalog and no event lifecycle was seen)", "muted"))
+        elif verdict is Verdict.STRIKES_UNKNOWN:
+            lines.append((f"no verdict: the event's full list of strikes is not known yet ({n} seen; "
+                          "the event is not in the catalog)", "muted"))
     return lines
 
 

@@ -62,6 +62,8 @@ class IntegrityPanel(Vertical):
     def show(self, report: IntegrityReport) -> None:
         """Show ``report``."""
         line, healthy = verdict_text(report)
+        if report.account:
+            line = f"{line} · {report.account}"
         verdict = self.query_one("#integrity-verdict", Static)
         verdict.update(Text(line), layout=False)
         verdict.set_class(healthy, "-healthy")

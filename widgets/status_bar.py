@@ -58,8 +58,9 @@ def feed_badge(status: FeedStatusSnapshot, stale_after: float) -> tuple[str, str
     return label, css
 
 
-def counters_text(status: FeedStatusSnapshot) -> str:
-    """The counters part of the bar, one line: the most telling first, the endpoint host last."""
+def counters_text(status: FeedStatusSnapshot, exchange: str = "") -> str:
+    """The counters part of the bar, one line: the most telling first, the endpoint host last
+    (``exchange``: what the REST API added, before the host)."""
     age = "—" if status.last_data_age is None else f"{status.last_data_age:.1f}s"
     latency = "—" if status.latency_ms is None else f"{status.latency_ms:.0f} ms"
     parts = [
@@ -75,6 +76,8 @@ def counters_text(status: FeedStatusSnapshot) -> str:
         parts.insert(0, f"● REC {status.recording}")
     if status.detail:
         parts.append(status.detail)
+    if exchange:
+        parts.append(exchange)
     parts.append(urlparse(status.endpoint).netloc or status.endpoint or "no endpoint")
     return printable(" · ".join(parts))
 
@@ -99,15 +102,15 @@ class StatusBar(Horizontal):
         yield Static(Text("○ NO FEED"), id="feed-badge", classes="idle")
         yield Static(Text("waiting for the feed"), id="feed-counters")
 
-    def show(self, status: FeedStatusSnapshot) -> None:
-        """Show ``status`` (the feed posts one about once a second)."""
+    def show(self, status: FeedStatusSnapshot, exchange: str = "") -> None:
+        """Show ``status`` (the feed posts one about once a second) and the REST summary ``exchange``."""
         self.status = status
         label, css = feed_badge(status, self.stale_after)
         badge = self.query_one("#feed-badge", Static)
         if str(badge.content) != label:
             badge.update(Text(label))
             badge.set_classes(css)
-        self.query_one("#feed-counters", Static).update(Text(counters_text(status)), layout=False)
+        self.query_one("#feed-counters", Static).update(Text(counters_text(status, exchange)), layout=False)
 
     @property
     def feed_label(self) -> str:

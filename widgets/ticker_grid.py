@@ -188,6 +188,7 @@ class TickerGrid(LineTable, StateView):
         self._seen_messages: dict[str, object] = {}
         self._seen_revisions: dict[str, int] = {}  # MarketInfo.revision of each row last read
         self._seen_evictions = 0  # MarketState.evictions when the rows were last pruned
+        self._relabel_cursor = 0  # where the state's relabel log was read up to (relabeled_since)
         self._described: str | None = None  # the subtitle's text
         self._flashes: Flashes[tuple[str, str]] = Flashes(self, flash_seconds, self._unflash)
         self._resort_timer: Timer | None = None
@@ -274,11 +275,15 @@ class TickerGrid(LineTable, StateView):
     def _relabeled(self) -> list[str]:
         """The shown markets whose lifecycle changed since they were last read (widened to their
         titles)."""
-        assert self.market_state is not None
+        state = self.market_state
+        assert state is not None
+        logged, self._relabel_cursor = state.relabeled_since(self._relabel_cursor)
+        markets = state.markets
         relabeled = []
         seen = self._seen_revisions
-        for ticker, info in self.market_state.markets.items():
-            if seen.get(ticker) != info.revision and ticker in self._known:
+        for ticker in dict.fromkeys(logged) if logged is not None else list(markets):
+            info = markets.get(ticker)
+            if info is not None and seen.get(ticker) != info.revision and ticker in self._known:
                 seen[ticker] = info.revision
                 relabeled.append(ticker)
                 self._widen_title(ticker)
@@ -377,7 +382,10 @@ class TickerGrid(LineTable, StateView):
         if self._resort_timer is not None:
             self._resort_timer.stop()
             self._resort_timer = None
-        tickers = [ticker for ticker in self._known if self._matches(ticker)]
+        if self.filter_text or self.watch_only:
+            tickers = [ticker for ticker in self._known if self._matches(ticker)]
+        else:
+            tickers = list(self._known)
         state = self.market_state
         if self.sort_column is not None and self.sort_column != "ticker" and state is not None:
             index = FIELD_INDEX[self.sort_column]
@@ -393,15 +401,19 @@ class TickerGrid(LineTable, StateView):
     def action_toggle_star(self) -> None:
         """Star the market under the cursor, or unstar it (the app saves the watchlist)."""
         ticker = self.cursor_ticker()
-        if ticker is None:
-            return
-        self.watchlist.toggle(ticker)
+        if ticker is not None:
+            self.toggle_star(ticker)
+
+    def toggle_star(self, ticker: str) -> bool:
+        """Star ``ticker``, or unstar it; True when it is starred now (the app saves the watchlist)."""
+        starred = self.watchlist.toggle(ticker)
         self._values.pop(ticker, None)
         self.invalidate([ticker])
         if self.watch_only:
             self._reorder()
         self._describe()
         self.post_message(self.StarToggled(ticker))
+        return starred
 
     def action_toggle_watch_only(self) -> None:
         """Show only the starred markets, or every market again."""

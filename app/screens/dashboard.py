@@ -31,6 +31,7 @@ from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
 from app.alerts import AlertCenter, Rule
 from app.config import ConfigError, save_watchlist
 from app.event_view import event_members, event_of
+from app.exchange_status import exchange_line, reconciled_line
 from app.fanout import FanOut
 from app.integrity import IntegrityReport, NotificationCounts, RateMeter, market_health, subscription_health
 from app.messages import FeedError, FeedStatus, StateChanged, SubscriptionsChanged, BookChanged
@@ -197,7 +198,7 @@ class DashboardScreen(Screen[None]):
         self.check_alerts(kinds)
 
     def on_feed_status(self, message: FeedStatus) -> None:
-        self.query_one(StatusBar).show(message.status)
+        self.query_one(StatusBar).show(message.status, exchange_line(self.state))
         self.query_one(FeedPanel).show(message.status)
         if self.current_pane == "integrity":
             self.refresh_integrity()
@@ -221,6 +222,7 @@ class DashboardScreen(Screen[None]):
             dict(feed.anomalies),
             feed.partly_read,
             tuple(sorted(self.state.invalid_times.items())),
+            account=reconciled_line(self.state),
         )
         self.query_one(IntegrityPanel).show(report)
         return report
@@ -296,10 +298,7 @@ class DashboardScreen(Screen[None]):
     @on(TickerGrid.MarketChosen)
     @on(EventStrip.StrikeChosen)
     async def _market_chosen(self, event: TickerGrid.MarketChosen | EventStrip.StrikeChosen) -> None:
-        if self.current_pane != "markets":
-            self.action_show_pane("markets")
-        await self.open_ladder(event.ticker)
-        await self.dash_app.want_book(event.ticker)
+        await self.dash_app.open_market(event.ticker)
 
     # -- event view, watchlist ------------------------------------------------------------------
 
@@ -317,6 +316,10 @@ class DashboardScreen(Screen[None]):
         self.action_show_pane("markets")
         if event.ticker:
             self.query_one(TickerGrid).show_ticker(event.ticker)
+
+    def toggle_star(self, ticker: str) -> bool:
+        """Star ``ticker`` or unstar it, as ``f`` on the grid does; True when starred now."""
+        return self.query_one(TickerGrid).toggle_star(ticker)
 
     @on(TickerGrid.StarToggled)
     def _star_toggled(self, event: TickerGrid.StarToggled) -> None:

@@ -4,6 +4,9 @@ Positions are signed (yes contracts > 0, no contracts < 0) and kept as FIFO lots
 realized P&L stay exact integers: buying one side against held contracts of the other side closes
 them, each closed pair being worth $1. Realized P&L excludes fees, which are counted apart.
 Money is in app.fixed money units (1/1,000,000 $); ``count * price`` is already money.
+
+The account also keeps what the REST API reports and the socket does not: its cash balance, its
+recent fills, finished orders and settlements.
 """
 
 from __future__ import annotations
@@ -11,8 +14,9 @@ from __future__ import annotations
 import zlib
 from collections import deque
 from dataclasses import dataclass, field
+from typing import Iterator
 
-from app.fixed import CENT, ONE_DOLLAR
+from app.fixed import CENT, MONEY_SCALE, ONE_DOLLAR
 from app.simulator.events import FillEvent, PositionEvent, UserOrderEvent
 from app.simulator.matching import YES, yes_price_of
 
@@ -23,6 +27,8 @@ TAKER_FEE_RATE = (7, 100)  # 7% of C * P * (1 - P)
 MAKER_FEE_RATE = (7, 400)  # 1.75%
 # One fill in this many has the legacy action "" (the exchange does not know it), as production sends
 UNKNOWN_ACTION_ONE_IN = 20
+STARTING_BALANCE = 100_000 * MONEY_SCALE  # $100,000 in money units
+HISTORY = 5_000  # fills and finished orders kept for the REST API
 
 
 def trading_fee(count: int, price: int, *, taker: bool) -> int:
@@ -94,6 +100,8 @@ class Holding:
     fees_paid: int = 0
     position_fee_cost: int = 0
     volume: int = 0
+    traded: int = 0  # money paid for every contract bought
+    updated_ms: int = 0
 
     @property
     def position(self) -> int:
@@ -106,10 +114,15 @@ class Holding:
         """What the contracts held cost (money)."""
         return sum(count * price for count, price in self.lots)
 
-    def buy(self, side: str, price: int, count: int, fee: int) -> None:
-        """Buy ``count`` of ``side`` at ``price``: close opposite lots first, then open."""
+    def buy(self, side: str, price: int, count: int, fee: int) -> int:
+        """Buy ``count`` of ``side`` at ``price``: close opposite lots first, then open.
+
+        Returns the contracts closed: each closed yes and no pair pays out $1.
+        """
         self.volume += count
+        self.traded += count * price
         self.fees_paid += fee
+        closed_total = 0
         if self.lots and self.side != side:
             while count and self.lots:
                 lot = self.lots[0]
@@ -117,6 +130,7 @@ class Holding:
                 self.realized_pnl += closed * (ONE_DOLLAR - price - lot[1])
                 lot[0] -= closed
                 count -= closed
+                closed_total += closed
                 if not lot[0]:
                     self.lots.popleft()
             if not self.lots:
@@ -126,13 +140,28 @@ class Holding:
                 self.side = side
             self.lots.append([count, price])
         self.position_fee_cost = self.position_fee_cost + fee if self.lots else 0
+        return closed_total
 
-    def settle(self, result: str) -> None:
-        """Pay out $1 a contract on the winning side and close everything."""
+    def settle(self, result: str) -> int:
+        """Pay out $1 a contract on the winning side and close everything; returns the payout."""
         payout = ONE_DOLLAR if self.side == result else 0
         self.realized_pnl += sum(count * (payout - price) for count, price in self.lots)
+        paid = sum(count for count, _ in self.lots) * payout
         self.lots.clear()
         self.position_fee_cost = 0
+        return paid
+
+
+@dataclass(frozen=True, slots=True)
+class Settlement:
+    """A market settled while the account held ``position`` of it (signed) costing ``cost``."""
+
+    ticker: str
+    result: str
+    position: int
+    cost: int
+    revenue: int
+    ts_ms: int
 
 
 @dataclass(slots=True)
@@ -152,6 +181,10 @@ class Account:
         self.orders: dict[str, AccountOrder] = {}
         self.holdings: dict[str, Holding] = {}
         self.groups: dict[str, OrderGroup] = {}
+        self.balance = STARTING_BALANCE  # cash, in money units
+        self.fills: deque[FillEvent] = deque(maxlen=HISTORY)  # oldest first
+        self.finished: deque[AccountOrder] = deque(maxlen=HISTORY)  # oldest first
+        self.settlements: deque[Settlement] = deque(maxlen=HISTORY)  # oldest first
 
     def open_order(self, order: AccountOrder) -> AccountOrder:
         """Track a new order (resting or about to take); its whole count is remaining."""
@@ -182,7 +215,9 @@ class Account:
             order.maker_fees += fee
         holding = self.holdings.setdefault(order.ticker, Holding())
         legacy_side, action = legacy_direction(order.side, holding.position, count, trade_id)
-        holding.buy(order.side, price, count, fee)
+        closed = holding.buy(order.side, price, count, fee)
+        holding.updated_ms = ts_ms
+        self.balance += closed * ONE_DOLLAR - cost - fee
         if order.group_id in self.groups:
             self.groups[order.group_id].filled += count
         fill = FillEvent(
@@ -191,11 +226,12 @@ class Account:
             yes_price=yes_price_of(order.side, price), count=count, fee=fee,
             post_position=holding.position, ts_ms=ts_ms, legacy_side=legacy_side, action=action,
         )
+        self.fills.append(fill)
         events: list[FillEvent | UserOrderEvent | PositionEvent] = [fill]
         if not taker:
             if order.remaining == 0:
                 order.status = "executed"
-                del self.orders[order_id]
+                self.finished.append(self.orders.pop(order_id))
             events.append(order.event())
         events.append(self.position_event(order.ticker))
         return events
@@ -208,21 +244,33 @@ class Account:
             order.status, order.reason, order.remaining = "canceled", "ioc_remainder", 0
         else:
             order.status = "executed"
+        self.finished.append(order)
         return order.event()
 
     def cancel(self, order_id: str, reason: str, ts_ms: int) -> UserOrderEvent:
         """Cancel a resting order's remainder."""
         order = self.orders.pop(order_id)
         order.status, order.reason, order.remaining, order.updated_ms = "canceled", reason, 0, ts_ms
+        self.finished.append(order)
         return order.event()
 
-    def settle(self, ticker: str, result: str) -> PositionEvent | None:
+    def settle(self, ticker: str, result: str, ts_ms: int = 0) -> PositionEvent | None:
         """Settle a market's holding on ``result``; None when the account never traded it."""
         holding = self.holdings.get(ticker)
         if holding is None:
             return None
-        holding.settle(result)
+        position, cost = holding.position, holding.cost
+        paid = holding.settle(result)
+        holding.updated_ms = ts_ms or holding.updated_ms
+        self.balance += paid
+        if position:
+            self.settlements.append(Settlement(ticker, result, position, cost, paid, ts_ms))
         return self.position_event(ticker)
+
+    def all_orders(self) -> Iterator[AccountOrder]:
+        """Resting orders, then the finished ones kept, most recent first."""
+        yield from self.orders.values()
+        yield from reversed(self.finished)
 
     def position_event(self, ticker: str) -> PositionEvent:
         """The account's current position in ``ticker``."""

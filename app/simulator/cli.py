@@ -86,6 +86,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="reject the first handshakes with this HTTP status")
     faults.add_argument("--reject-count", dest="sim_reject_count", type=count, default=1, metavar="N",
                         help="how many handshakes --reject-handshakes rejects (default 1)")
+    rest = parser.add_argument_group("REST faults (the REST API on the same port)")
+    rest.add_argument("--rest-429-every", dest="sim_rest_429_every", type=int, default=0, metavar="N",
+                      help="answer every Nth REST request with 429 too many requests")
+    rest.add_argument("--rest-5xx-every", dest="sim_rest_5xx_every", type=int, default=0, metavar="N",
+                      help="answer every Nth REST request with 503")
+    rest.add_argument("--rest-slow", dest="sim_rest_slow", type=float, default=0.0, metavar="SECONDS",
+                      help="delay every REST answer this long")
 
 
 def config_from(args: argparse.Namespace) -> SimConfig:
@@ -95,6 +102,8 @@ def config_from(args: argparse.Namespace) -> SimConfig:
         legacy=args.sim_legacy, allow_anonymous=args.sim_allow_anonymous,
         ping_interval=args.sim_ping_interval, clock_skew=args.sim_clock_skew, firehose=args.sim_firehose,
         yes_price_only=args.sim_yes_price_only,
+        rest_429_every=args.sim_rest_429_every, rest_5xx_every=args.sim_rest_5xx_every,
+        rest_slow=args.sim_rest_slow,
     )
 
 

@@ -15,7 +15,8 @@ class SimConfig:
     ``frozen_time_ms`` pins every timestamp the exchange sends (deterministic snapshots).
     ``firehose`` steps as fast as the sockets take, holding at most ``send_buffer`` frames per
     connection; otherwise a connection that falls ``send_buffer`` frames behind loses its
-    subscriptions with error 25, as production does.
+    subscriptions with error 25, as production does. The ``rest_*`` fields shape the REST API on
+    the same port: its per-client rate limit and injected faults.
     """
 
     seed: int = 7
@@ -35,3 +36,7 @@ class SimConfig:
     market_limit: int = DEFAULT_MARKET_LIMIT
     command_rate: int = DEFAULT_COMMAND_RATE
     send_buffer: int = 20_000
+    rest_read_limit: int = 200  # REST read tokens a second per client (basic tier; 10 a request)
+    rest_429_every: int = 0  # answer every Nth REST request with 429 (0: never)
+    rest_5xx_every: int = 0  # answer every Nth REST request with 503 (0: never)
+    rest_slow: float = 0.0  # seconds every REST answer is delayed

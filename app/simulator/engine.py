@@ -506,7 +506,7 @@ class Exchange:
             market.close_ts += self.rng.randint(1, 7) * DAY_S
             out.append(MarketLifecycleEvent(market.ticker, "close_date_updated", close_ts=market.close_ts))
         elif roll < 0.9:
-            out.append(self._event_lifecycle(market.event_ticker))
+            return  # as production: an event is announced once, when it is created
         else:
             fee_type, multiplier = self.rng.choice(FEE_TYPES), self.rng.choice(FEE_MULTIPLIERS)
             if zlib.crc32(f"{market.event_ticker}{self.steps}".encode()) % FEE_CLEARED_ONE_IN == 0:
@@ -547,7 +547,7 @@ class Exchange:
             out.append(MarketLifecycleEvent(
                 ticker, "settled", settled_ts=now_s, result=result, settlement_value=value,
             ))
-            position = self.account.settle(ticker, result)
+            position = self.account.settle(ticker, result, self.now_ms())
             if position is not None:
                 out.append(position)
         new_event = self.universe.add_event(len(event.markets))

@@ -5,11 +5,15 @@ The handshake is checked before the upgrade: a registered ``KALSHI-ACCESS-KEY``,
 ``timestamp + "GET" + "/trade-api/ws/v2"``; anything else is an HTTP 401. Each connection gets a
 :class:`~app.simulator.session.Session`; one market task steps the shared
 :class:`~app.simulator.engine.Exchange` and hands every step's events to every connection.
+
+Plain HTTP requests under ``/trade-api/v2`` on the same port are the REST API
+(:mod:`app.simulator.rest`), answered before any upgrade.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 import weakref
@@ -27,6 +31,7 @@ from app.simulator.config import SimConfig
 from app.simulator.engine import Exchange
 from app.simulator.events import Event
 from app.simulator.faults import Faults
+from app.simulator.rest import REST_PREFIX, RestApi, RestFaults
 from app.simulator.session import Session
 
 LOG = logging.getLogger(__name__)
@@ -144,6 +149,11 @@ class Simulator:
             settle_every=self.config.settle_every,
         )
         self.faults = Faults(self)
+        self.rest = RestApi(
+            self.exchange, self._credential_problem, legacy=self.config.legacy,
+            read_limit=self.config.rest_read_limit,
+            faults=RestFaults(self.config.rest_429_every, self.config.rest_5xx_every, self.config.rest_slow),
+        )
         self.received_commands: list[dict[str, Any]] = []
         self.handshakes_accepted = 0
         self.handshakes_rejected = 0
@@ -166,7 +176,7 @@ class Simulator:
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
         """Listen (port 0: any free port) and start market activity; returns the ``ws://`` URL."""
         self._server = await serve(
-            self._handle, host, port, process_request=self._check_handshake, ping_interval=None,
+            self._handle, host, port, process_request=self._process_request, ping_interval=None,
             max_size=2**20,
         )
         bound_port = self._server.sockets[0].getsockname()[1]
@@ -284,6 +294,21 @@ class Simulator:
 
     # -- server internals -----------------------------------------------------------------------
 
+    async def _process_request(self, connection: ServerConnection, request: Request) -> Response | None:
+        """A REST request is answered here; anything else is a handshake to check."""
+        if request.path.startswith(REST_PREFIX + "/") or request.path.startswith(REST_PREFIX + "?"):
+            return await self._rest_response(connection, request)
+        return self._check_handshake(connection, request)
+
+    async def _rest_response(self, connection: ServerConnection, request: Request) -> Response:
+        status, body, extra = await self.rest.answer(request.path, request.headers)
+        response = connection.respond(HTTPStatus(status), json.dumps(body, ensure_ascii=False))
+        del response.headers["Content-Type"]
+        response.headers["Content-Type"] = "application/json"
+        for name, value in extra.items():
+            response.headers[name] = value
+        return response
+
     def _check_handshake(self, connection: ServerConnection, request: Request) -> Response | None:
         if request.path.split("?", 1)[0] != WS_PATH:
             self.handshakes_rejected += 1
@@ -306,7 +331,8 @@ class Simulator:
         return None
 
     def _credential_problem(
-        self, key_id: str | None, timestamp: str | None, signature: str | None
+        self, key_id: str | None, timestamp: str | None, signature: str | None,
+        method: str = "GET", path: str = WS_PATH,
     ) -> str | None:
         headers = ((HEADER_KEY, key_id), (HEADER_TIMESTAMP, timestamp), (HEADER_SIGNATURE, signature))
         for name, value in headers:
@@ -320,7 +346,7 @@ class Simulator:
             return "timestamp is not epoch milliseconds"
         if abs(wall_clock_ms() - int(timestamp)) > self.config.clock_skew * 1000:
             return "timestamp outside the allowed clock skew"
-        if not verify(public_key, signature, timestamp, "GET", WS_PATH):
+        if not verify(public_key, signature, timestamp, method, path):
             return "signature does not match"
         return None
 

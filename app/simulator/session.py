@@ -340,9 +340,9 @@ class Session:
         frames.append(self._frame("subscribed", id_=cmd_id, payload={"channel": label, "sid": sub.sid}))
         if channel == p.ORDERBOOK_DELTA:
             frames += self._snapshots(sub, sub.markets or ())
-        elif channel == p.TICKER and options["send_initial_snapshot"]:
-            tickers = sub.markets if sub.markets is not None else self.exchange.active_tickers()
-            for ticker in tickers:
+        elif channel == p.TICKER and options["send_initial_snapshot"] and sub.markets is not None:
+            # as production: the initial values only for markets named (all markets: REST's job)
+            for ticker in sub.markets:
                 event = self.exchange.ticker_event(ticker)
                 if event is not None:
                     frames += self._data(sub, "ticker", wire.body(event, legacy=self.legacy))

@@ -43,6 +43,7 @@ class Series:
     monthly: bool
     mutually_exclusive: bool
     outcome: Callable[[int, str], Outcome]  # (index, when) -> outcome
+    category: str = "Economics"
 
 
 def _choice(labels: tuple[tuple[str, str], ...], question: str) -> Callable[[int, str], Outcome]:
@@ -87,26 +88,32 @@ SERIES: tuple[Series, ...] = (
              ("C125", "Cut 125bps"), ("H100", "Hike 100bps")),
             "Fed decision in {when}: {label}?",
         ),
+        category="Economics",
     ),
     Series(
         "KXHIGHNY", "Highest temperature in NYC on {when}", "Central Park", False, True,
         _ladder(48, 2, "°", "Will the high temp in NYC be {label} on {when}?", between=True),
+        category="Climate and Weather",
     ),
     Series(
         "KXINXD", "S&P 500 close on {when}", "SPX daily close", False, True,
         _ladder(6400, 25, "", "Will the S&P 500 close at {label} on {when}?", between=True),
+        category="Financials",
     ),
     Series(
         "KXCPI", "CPI month-over-month in {when}", "BLS release", True, False,
         _ladder(0.0, 0.1, "%", "Will CPI rise {label} in {when}?", between=False),
+        category="Economics",
     ),
     Series(
         "KXBTCD", "Bitcoin price on {when} at 5pm EDT", "BRTI", False, False,
         _ladder(98000, 1000, "", "Will Bitcoin be {label} on {when}?", between=False),
+        category="Crypto",
     ),
     Series(
         "KXGDP", "US GDP growth in {when}", "Advance estimate", True, False,
         _ladder(0.5, 0.5, "%", "Will GDP grow {label} in {when}?", between=False),
+        category="Economics",
     ),
     Series(
         "KXOSCARPIC", "Oscar for Best Picture {when}", "Academy Awards", True, True,
@@ -116,6 +123,7 @@ SERIES: tuple[Series, ...] = (
              ("UNK", "A Complete Unknown"), ("NIC", "Nickel Boys"), ("ISH", "I'm Still Here")),
             "Will {label} win Best Picture ({when})?",
         ),
+        category="Entertainment",
     ),
 )
 

@@ -1,0 +1,127 @@
+"""The account from the REST API: balance, positions, resting and recent orders, fills, settlements.
+
+REST records share their fields with the socket's ``fill``, ``user_order`` and ``market_position``
+messages (``*_dollars`` / ``*_fp`` strings, or the older integers), so each is decoded by
+:func:`app.protocol.parse` as the message it corresponds to: one set of rules for both sources.
+A record that does not decode is skipped and counted.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from app import protocol as p
+from app.fixed import MONEY_SCALE, parse_money
+from app.portfolio import EventPosition, PortfolioSnapshot, Settlement
+from app.rest.catalog import epoch_seconds
+from app.rest.client import RestClient
+
+PAGE = 1000
+MONEY_PER_CENT = MONEY_SCALE // 100
+
+
+def _as_message(kind: str, body: dict[str, Any]) -> p.ServerMessage | None:
+    try:
+        return p.parse(json.dumps({"type": kind, "sid": 0, "msg": body}))
+    except p.ProtocolError:
+        return None
+
+
+def _ms(text: Any) -> int | None:
+    seconds = epoch_seconds(text)
+    return seconds * 1000 if seconds is not None else None
+
+
+def parse_fill(body: dict[str, Any]) -> p.Fill | None:
+    """A ``/portfolio/fills`` record as a fill message."""
+    fields = {**body, "market_ticker": body.get("market_ticker") or body.get("ticker")}
+    fields["trade_id"] = body.get("trade_id") or body.get("fill_id")
+    message = _as_message("fill", fields)
+    return message if isinstance(message, p.Fill) else None
+
+
+def parse_order(body: dict[str, Any]) -> p.UserOrder | None:
+    """A ``/portfolio/orders`` record as a user order message (times in epoch ms)."""
+    fields = {**body, "created_ts_ms": _ms(body.get("created_time")),
+              "updated_ts_ms": _ms(body.get("last_update_time") or body.get("created_time"))}
+    message = _as_message("user_order", fields)
+    return message if isinstance(message, p.UserOrder) else None
+
+
+def parse_position(body: dict[str, Any]) -> p.MarketPosition | None:
+    """A ``market_positions`` record as a position message (exposure is the position's cost)."""
+    fields: dict[str, Any] = {
+        "market_ticker": body.get("ticker") or body.get("market_ticker"),
+        "position_fp": body.get("position_fp"), "position": body.get("position"),
+        "position_cost_dollars": body.get("market_exposure_dollars"),
+        "realized_pnl_dollars": body.get("realized_pnl_dollars"),
+        "fees_paid_dollars": body.get("fees_paid_dollars"),
+    }
+    message = _as_message("market_position", {k: v for k, v in fields.items() if v is not None})
+    return message if isinstance(message, p.MarketPosition) else None
+
+
+def _money(body: dict[str, Any], name: str) -> int:
+    value = body.get(name)
+    try:
+        return parse_money(value) if isinstance(value, str) else 0
+    except ValueError:
+        return 0
+
+
+def parse_event_position(body: dict[str, Any]) -> EventPosition | None:
+    """An ``event_positions`` record."""
+    ticker = body.get("event_ticker")
+    if not isinstance(ticker, str):
+        return None
+    return EventPosition(ticker, _money(body, "event_exposure_dollars"), _money(body, "realized_pnl_dollars"),
+                         _money(body, "total_cost_dollars"), _money(body, "fees_paid_dollars"))
+
+
+def parse_settlement(body: dict[str, Any]) -> Settlement | None:
+    """A ``/portfolio/settlements`` record (``revenue`` in integer cents)."""
+    ticker = body.get("ticker")
+    revenue = body.get("revenue")
+    if not isinstance(ticker, str) or not isinstance(revenue, int):
+        return None
+    result = body.get("market_result")
+    return Settlement(ticker, result if isinstance(result, str) else None, revenue * MONEY_PER_CENT,
+                      epoch_seconds(body.get("settled_time")))
+
+
+async def _all(client: RestClient, path: str, key: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    async for page in client.pages(path, {"limit": PAGE, **params}):
+        rows.extend(row for row in page.get(key) or () if isinstance(row, dict))
+    return rows
+
+
+async def load_portfolio(client: RestClient, since_s: int | None) -> PortfolioSnapshot:
+    """Everything the account holds now, and its fills and order changes since ``since_s`` (epoch
+    seconds; None: the most recent page of fills, for a first load)."""
+    balance = await client.get("/portfolio/balance")
+    snapshot = PortfolioSnapshot()
+    cents = balance.get("balance")
+    value = balance.get("portfolio_value")
+    snapshot.balance = cents * MONEY_PER_CENT if isinstance(cents, int) else None
+    snapshot.portfolio_value = value * MONEY_PER_CENT if isinstance(value, int) else None
+    positions: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
+    async for page in client.pages("/portfolio/positions", {"limit": PAGE}):
+        positions.extend(row for row in page.get("market_positions") or () if isinstance(row, dict))
+        events.extend(row for row in page.get("event_positions") or () if isinstance(row, dict))
+    snapshot.positions = [m for m in map(parse_position, positions) if m is not None]
+    snapshot.event_positions = [e for e in map(parse_event_position, events) if e is not None]
+    resting = await _all(client, "/portfolio/orders", "orders", {"status": "resting"})
+    snapshot.resting = [o for o in map(parse_order, resting) if o is not None]
+    if since_s is not None:
+        recent = await _all(client, "/portfolio/orders", "orders", {"min_ts": since_s})
+        snapshot.recent_orders = [o for o in map(parse_order, recent) if o is not None]
+        fills = await _all(client, "/portfolio/fills", "fills", {"min_ts": since_s})
+    else:
+        fills = (await client.get("/portfolio/fills", {"limit": PAGE})).get("fills") or []
+    snapshot.fills = [f for f in map(parse_fill, fills) if isinstance(f, p.Fill)]
+    settlements = (await client.get("/portfolio/settlements", {"limit": 200})).get("settlements") or []
+    snapshot.settlements = [s for s in map(parse_settlement, settlements) if s is not None]
+    return snapshot

@@ -1,0 +1,160 @@
+"""Keeps the state in step with what the exchange knows: the catalog at start, the account at start
+and after every reconnect.
+
+:class:`ExchangeSync` runs beside the feed (its own task; the Textual app runs it in a worker).
+The catalog comes first from the disk cache (titles at once), then page by page from the REST API,
+applied in slices that leave the event loop free to draw between them; it is saved for the next
+start. The portfolio is loaded once the feed is live and again each time the feed has connected
+anew (its handshake count moved on): the fills, orders and positions of the disconnected time are
+merged in without double counting (:mod:`app.portfolio_state`). Every failure is one line, given
+to ``report`` and logged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+from app.catalog import CatalogEvent, CatalogMarket
+from app.catalog_cache import read_cache, write_cache
+from app.catalog_state import apply_catalog
+from app.feed_status import ConnectionState
+from app.portfolio_state import Reconciled, reconcile
+from app.rest.catalog import load_catalog
+from app.rest.client import RestClient, RestError
+from app.rest.portfolio import load_portfolio
+from app.state import Kind, MarketState
+
+log = logging.getLogger("kalshi_dash.rest")
+
+APPLY_SLICE = 200  # markets applied between two yields to the event loop
+FILL_OVERLAP_S = 60  # a reload asks for fills from this long before the last one
+WATCH_INTERVAL = 0.25  # seconds between two looks at the feed's connection
+
+
+class ExchangeSync:
+    """Catalog and portfolio from REST into ``state``; ``notify(kinds)`` says what changed."""
+
+    def __init__(
+        self,
+        client: RestClient,
+        state: MarketState,
+        notify: Callable[[Kind], None],
+        report: Callable[[str], None],
+        *,
+        cache: Path | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.client = client
+        self.state = state
+        self.notify = notify
+        self.report = report
+        self.cache = cache
+        self.clock = clock
+        self.last_reconciled: Reconciled | None = None
+        self._reconciled_handshake = 0
+
+    # -- catalog --------------------------------------------------------------------------------
+
+    def load_cached(self) -> int:
+        """Apply the disk cache (fills only what is unknown); the markets it held."""
+        if self.cache is None:
+            return 0
+        cached = read_cache(self.cache)
+        if cached is None:
+            return 0
+        self.state.catalog.source = "cache"
+        self.notify(apply_catalog(self.state, cached.events, cached.markets, fresh=False))
+        return len(cached.markets)
+
+    async def _apply_page(self, events: list[CatalogEvent], markets: list[CatalogMarket]) -> None:
+        apply_catalog(self.state, events, [])
+        for start in range(0, len(markets), APPLY_SLICE):
+            self.notify(apply_catalog(self.state, [], markets[start:start + APPLY_SLICE]))
+            await asyncio.sleep(0)
+
+    async def load_catalog(self) -> bool:
+        """The whole catalog from the exchange, saved back to the cache; False when it failed."""
+        catalog = self.state.catalog
+        catalog.loading = True
+        try:
+            await load_catalog(self.client, self._apply_page)
+        except RestError as exc:
+            catalog.error = f"not loaded ({exc})"
+            self._report(f"catalog not loaded: {exc}")
+            return False
+        finally:
+            catalog.loading = False
+            self.notify(Kind.LIFECYCLE)
+        catalog.source, catalog.complete, catalog.error = "exchange", True, None
+        if self.cache is not None:
+            try:
+                write_cache(self.cache, catalog)
+            except OSError as exc:
+                self._report(f"catalog cache not saved to {self.cache}: {exc.strerror or exc}")
+        return True
+
+    # -- portfolio ------------------------------------------------------------------------------
+
+    async def reconcile_portfolio(self) -> Reconciled | None:
+        """Load the account and merge it into the state; None when the load failed."""
+        if not self.client.signed:
+            return None
+        portfolio = self.state.portfolio
+        since = None if portfolio.reconciled_at is None else int(portfolio.reconciled_at) - FILL_OVERLAP_S
+        started = self.clock()
+        try:
+            snapshot = await load_portfolio(self.client, since)
+        except RestError as exc:
+            portfolio.error = str(exc)
+            self._report(f"account not reconciled: {exc}")
+            self.notify(Kind.POSITION)
+            return None
+        result = reconcile(self.state, snapshot, started)
+        self.last_reconciled = result
+        self.notify(result.kinds | Kind.POSITION)
+        log.info("account reconciled: %d fills added, %d orders updated, %d no longer resting",
+                 result.fills_added, result.orders_updated, result.orders_closed)
+        return result
+
+    async def follow(self, feed: Any) -> None:
+        """Reconcile the account each time ``feed`` is live on a connection not reconciled yet."""
+        while True:
+            handshakes = feed.handshakes
+            if feed.status().state is ConnectionState.LIVE and handshakes != self._reconciled_handshake:
+                self._reconciled_handshake = handshakes
+                await self.reconcile_portfolio()
+            await asyncio.sleep(WATCH_INTERVAL)
+
+    async def run(self, feed: Any) -> None:
+        """The cached catalog at once; then the rate limit from the account's tier, the catalog from
+        the exchange, and the account, for good."""
+        self.state.catalog.loading = True
+        self.load_cached()
+        try:
+            await self.client.use_account_limits()
+        except RestError as exc:
+            self._report(f"rate limits not read, using the basic tier's: {exc}")
+        follow = asyncio.create_task(self.follow(feed), name="rest-portfolio")
+        try:
+            await self.load_catalog()
+            await follow
+        finally:
+            follow.cancel()
+            await asyncio.gather(follow, return_exceptions=True)
+
+    async def replay(self) -> None:
+        """From a recording's responses (:class:`~app.rest.recorded.RecordedRest`): the catalog,
+        then every account load the session made, in order."""
+        self.state.catalog.loading = True
+        await self.load_catalog()
+        while self.client.signed:
+            if await self.reconcile_portfolio() is None:
+                return
+
+    def _report(self, line: str) -> None:
+        log.warning("%s", line)
+        self.report(line)

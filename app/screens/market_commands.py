@@ -1,0 +1,39 @@
+"""The command palette's market provider: type words of a market's title to open its ladder."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Awaitable, Callable
+
+from rich.text import Text
+from textual.command import Hit, Hits, Provider
+
+if TYPE_CHECKING:
+    from app.main import KalshiDashApp
+
+PALETTE_LIMIT = 40
+
+
+class MarketCommands(Provider):
+    """Every market of the catalog whose text matches every word typed (see :mod:`app.finder`)."""
+
+    async def search(self, query: str) -> Hits:
+        """One hit per market found: its sub-title or title, and ticker and event as help."""
+        app: KalshiDashApp = self.app  # type: ignore[assignment]
+        for group in app.market_index.search(query, PALETTE_LIMIT):
+            for hit in group.markets:
+                label = hit.title or hit.ticker
+                if hit.subtitle and hit.subtitle not in label:
+                    label = f"{label} · {hit.subtitle}"
+                yield Hit(
+                    1.0, Text(f"Open {label}"), _opener(app, hit.ticker), text=f"Open {label}",
+                    help=f"{hit.ticker} · {group.title or group.event_ticker} · {hit.status or 'status unknown'}",
+                )
+
+
+def _opener(app: KalshiDashApp, ticker: str) -> Callable[[], Awaitable[None]]:
+    async def open_market() -> None:
+        await app.open_market(ticker)
+
+    return open_market
+
+

@@ -1,0 +1,169 @@
+"""The REST client against the simulator's REST API on loopback: pages, signatures, limits, faults."""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from app.auth import HEADER_SIGNATURE, Credentials
+from app.rest.client import DEMO_REST_URL, PROD_REST_URL, RestClient, RestError, rest_base_url
+from app.rest.limiter import TokenBucket
+from app.simulator import Simulator
+from tests.test_simulator_support import CREDENTIALS, running, small_config
+
+
+def client(sim: Simulator, credentials: Credentials | None = CREDENTIALS, **options: object) -> RestClient:
+    """A client of the simulator's REST API with short backoffs (tests need not wait long)."""
+    assert sim.url is not None
+    defaults: dict[str, object] = {"backoff_initial": 0.01, "backoff_max": 0.05, "rng": random.Random(1)}
+    return RestClient(rest_base_url(sim.url), credentials, **{**defaults, **options})  # type: ignore[arg-type]
+
+
+def test_rest_base_follows_the_socket_url() -> None:
+    assert rest_base_url("ws://127.0.0.1:8765/trade-api/ws/v2") == "http://127.0.0.1:8765/trade-api/v2"
+    assert rest_base_url("wss://example.test/trade-api/ws/v2") == "https://example.test/trade-api/v2"
+    assert rest_base_url("wss://external-api-ws.kalshi.com/trade-api/ws/v2") == PROD_REST_URL
+    assert rest_base_url("wss://external-api-ws.demo.kalshi.co/trade-api/ws/v2") == DEMO_REST_URL
+
+
+async def test_token_bucket_paces_requests_to_its_rate() -> None:
+    now = [0.0]
+
+    async def advance(seconds: float) -> None:
+        now[0] += seconds
+
+    bucket = TokenBucket(100, clock=lambda: now[0], sleep=advance)
+    for _ in range(30):  # 300 tokens: one second's worth held, two more seconds to accrue
+        await bucket.acquire(10)
+    assert now[0] == pytest.approx(2.0)
+    bucket.set_rate(20)
+    await bucket.acquire(10)
+    assert now[0] == pytest.approx(2.5)
+    assert not bucket.try_take(10) and bucket.rate == 20
+
+
+async def test_every_page_of_events_with_nested_markets() -> None:
+    async with running(small_config(events=30, markets=240)) as sim:
+        async with client(sim, None) as rest:
+            tickers = []
+            pages = 0
+            async for page in rest.pages("/events", {"with_nested_markets": "true", "status": "open", "limit": 7}):
+                pages += 1
+                tickers += [m["ticker"] for event in page["events"] for m in event["markets"]]
+        assert pages == 5  # 30 events, 7 a page
+        assert tickers == sim.market_tickers()
+        assert sim.rest.requests["/events"] == 5
+
+
+async def test_portfolio_needs_a_valid_signature() -> None:
+    async with running() as sim:
+        sim.step(400)
+        async with client(sim) as rest:
+            balance = await rest.get("/portfolio/balance")
+            assert isinstance(balance["balance"], int) and balance["balance"] > 0
+        async with client(sim, None) as anonymous:
+            with pytest.raises(RestError, match="needs an API key"):
+                await anonymous.get("/portfolio/balance")
+        impostor = Credentials(CREDENTIALS.key_id, rsa.generate_private_key(public_exponent=65537, key_size=2048))
+        async with client(sim, impostor) as rest:
+            with pytest.raises(RestError) as caught:
+                await rest.get("/portfolio/positions")
+        assert caught.value.status == 401
+        assert "authentication rejected" in str(caught.value) and "signature does not match" in str(caught.value)
+        assert "\n" not in str(caught.value)
+        assert sim.rest.statuses[401] == 1
+
+
+async def test_429s_are_retried_with_backoff_and_counted() -> None:
+    async with running() as sim:
+        sim.rest.faults.fail_next(429, 3)
+        async with client(sim) as rest:
+            body = await rest.get("/markets", {"limit": 2})
+        assert len(body["markets"]) == 2
+        assert rest.throttled == 3 and rest.retries == 3
+        assert sim.rest.statuses == {429: 3, 200: 1}
+
+
+async def test_retry_after_is_honoured() -> None:
+    async with running() as sim:
+        sim.rest.faults.retry_after = "0.3"
+        sim.rest.faults.fail_next(429, 2)
+        async with client(sim) as rest:
+            started = time.monotonic()
+            await rest.get("/exchange/status")
+            assert time.monotonic() - started >= 0.6
+
+
+async def test_server_errors_are_retried_then_reported_in_one_line() -> None:
+    async with running() as sim:
+        sim.rest.faults.fail_next(503, 2)
+        async with client(sim) as rest:
+            assert (await rest.get("/exchange/status"))["exchange_active"] is True
+            assert rest.server_errors == 2
+            sim.rest.faults.fail_next(503, 10)
+            with pytest.raises(RestError) as caught:
+                await rest.get("/exchange/status")
+        assert str(caught.value) == "GET /exchange/status: HTTP 503 (internal server error) after 6 attempts"
+
+
+async def test_a_slow_page_times_out_with_one_line() -> None:
+    async with running() as sim:
+        sim.rest.faults.slow = 0.5
+        async with client(sim, timeout=0.1, attempts=2) as rest:
+            with pytest.raises(RestError) as caught:
+                await rest.get("/markets")
+        assert str(caught.value).startswith("GET /markets: no answer (TimeoutError")
+        assert "\n" not in str(caught.value)
+
+
+async def test_a_client_at_the_tier_rate_is_never_throttled() -> None:
+    """The simulator bills like production (200 tokens a second, 10 a request); a client whose
+    bucket was sized from /account/limits makes 40 requests without one 429."""
+    async with running() as sim:
+        async with client(sim) as rest:
+            assert await rest.use_account_limits() == "basic"
+            assert rest.bucket.rate == 200
+            for _ in range(40):
+                await rest.get("/exchange/status")
+        assert sim.rest.statuses[429] == 0
+        assert rest.bucket.waited > 0  # it did have to wait: 410 tokens at 200 a second
+
+
+async def test_an_unpaced_client_meets_429s_and_still_finishes() -> None:
+    async with running() as sim:
+        async with client(sim, bucket=TokenBucket(100_000)) as rest:
+            for _ in range(40):
+                await rest.get("/exchange/status")
+        assert sim.rest.statuses[429] > 0 and rest.throttled == sim.rest.statuses[429]
+        assert sim.rest.statuses[200] == 40
+
+
+async def test_no_key_material_reaches_the_log(caplog: pytest.LogCaptureFixture) -> None:
+    async with running() as sim:
+        sim.rest.faults.fail_next(429, 1)
+        signatures: list[str] = []
+        original = CREDENTIALS.headers
+
+        def spy(method: str = "GET", path: str = "", now_ms: int | None = None) -> dict[str, str]:
+            headers = original(method, path, now_ms)
+            signatures.append(headers[HEADER_SIGNATURE])
+            return headers
+
+        with caplog.at_level(logging.DEBUG):
+            async with client(sim, Credentials(CREDENTIALS.key_id, CREDENTIALS.private_key)) as rest:
+                rest.credentials.headers = spy  # type: ignore[method-assign, union-attr]
+                await rest.get("/portfolio/balance")
+        assert len(signatures) == 2 and "retrying" in caplog.text
+        assert not any(signature in caplog.text for signature in signatures)
+        assert "PRIVATE KEY" not in caplog.text and "PRIVATE KEY" not in repr(rest)
+
+
+async def test_legacy_simulator_adds_integer_twins() -> None:
+    async with running(small_config(legacy=True)) as sim:
+        async with client(sim) as rest:
+            market = (await rest.get("/markets", {"limit": 1}))["markets"][0]
+        assert isinstance(market["yes_bid"], int) and market["yes_bid_dollars"].startswith("0.")

@@ -1,0 +1,163 @@
+"""The dashboard beside the REST API, against the simulator on loopback: what existed before it
+started is shown, and what happened while it was disconnected is merged in exactly once."""
+
+from __future__ import annotations
+
+import contextlib
+from collections import Counter
+from pathlib import Path
+from typing import Any, AsyncIterator, Callable
+
+from textual.pilot import Pilot
+
+from app.feed import Feed, FeedConfig
+from app.main import KalshiDashApp
+from app.recording import RecordingFile
+from app.rest.client import RestClient, rest_base_url
+from app.simulator import SimConfig, Simulator
+from app.state import PRIMARY, RESTING, MarketState
+from tests.test_simulator_support import CREDENTIALS, KEY, KEY_ID
+from tests.ui_states import until
+from widgets.orders_table import OrdersTable
+from widgets.positions_table import PositionsTable
+from widgets.ticker_grid import TickerGrid
+
+SIZE = (140, 40)
+TIMEOUT = 15.0
+
+
+@contextlib.asynccontextmanager
+async def exchange(events: int = 12, markets: int = 96, steps: int = 3_000) -> AsyncIterator[Simulator]:
+    """A simulator whose market has been running for ``steps`` actions before anyone connects."""
+    sim = Simulator(SimConfig(seed=11, events=events, markets=markets, rate=0.0, settle_every=0))
+    sim.register_key(KEY_ID, KEY.public_key())
+    await sim.start()
+    sim.step(steps)
+    try:
+        yield sim
+    finally:
+        await sim.stop()
+
+
+def dashboard(sim: Simulator, cache: Path | None = None) -> KalshiDashApp:
+    """The dashboard with a feed and a REST client on ``sim``, as ``kalshi-dash --url`` makes them."""
+    assert sim.url is not None
+    state = MarketState()
+    feed = Feed(FeedConfig(url=sim.url, credentials=CREDENTIALS, environment="SIM", jitter_seed=1,
+                           backoff_initial=0.05, backoff_max=0.2), state)
+    rest = RestClient(rest_base_url(sim.url), CREDENTIALS, backoff_initial=0.01, backoff_max=0.05)
+    app = KalshiDashApp(state, feed, rest=rest, catalog_cache=cache)
+    app.animation_level = "none"
+    return app
+
+
+async def eventually(pilot: Pilot[Any], condition: Callable[[], bool]) -> None:
+    """Let the app and the sockets run until ``condition`` holds (fails after TIMEOUT s)."""
+    await until(pilot, condition, TIMEOUT)
+
+
+async def test_markets_listed_before_start_show_their_titles(tmp_path: Path) -> None:
+    async with exchange() as sim:
+        app = dashboard(sim, tmp_path / "catalog.json")
+        async with app.run_test(size=SIZE) as pilot:
+            state = app.market_state
+            await eventually(pilot, lambda: state.catalog.complete)
+            titles = {t: sim.exchange.universe.markets[t].title for t in sim.market_tickers()}
+            assert {t: state.markets[t].title for t in titles} == titles
+            grid = app.dashboard.query_one(TickerGrid)
+            await eventually(pilot, lambda: len(grid.visible_tickers()) == len(titles))
+            await pilot.press("slash", *"nyc")
+            await eventually(pilot, lambda: grid.filter_text == "nyc")
+            nyc = [t for t, title in titles.items() if "NYC" in title]
+            assert nyc and sorted(grid.visible_tickers()) == sorted(nyc)
+            assert "catalog 96 markets" in str(app.dashboard.query_one("#feed-counters").render())
+            await app.action_quit()
+        await app.rest.aclose()  # type: ignore[union-attr]
+        assert (tmp_path / "catalog.json").stat().st_size > 0
+        cached = dashboard(sim, tmp_path / "catalog.json")
+        sim.rest.faults.fail_next(503, 100)  # the exchange is down: the cache still names every market
+        async with cached.run_test(size=SIZE) as pilot:
+            await eventually(pilot, lambda: cached.market_state.catalog.error is not None)
+            assert {t: cached.market_state.markets[t].title for t in titles} == titles
+            await cached.action_quit()
+        await cached.rest.aclose()  # type: ignore[union-attr]
+
+
+async def test_positions_and_resting_orders_held_before_start_appear() -> None:
+    async with exchange() as sim:
+        account = sim.exchange.account
+        held = {t: h.position for t, h in account.holdings.items() if h.position}
+        resting = set(account.orders)
+        assert held and resting
+        app = dashboard(sim)
+        async with app.run_test(size=SIZE) as pilot:
+            state = app.market_state
+            await eventually(pilot, lambda: state.portfolio.reconciled_at is not None)
+            assert {t: state.positions[t, PRIMARY].position for t in held} == held
+            assert {t: sim.position(t)["position_cost"] for t in held} == {
+                t: state.positions[t, PRIMARY].position_cost for t in held}
+            assert {o for o, order in state.orders.items() if order.status == RESTING} == resting
+            assert state.portfolio.balance is not None and state.portfolio.balance > 0
+            await pilot.press("2")
+            positions = app.dashboard.query_one(PositionsTable)
+            orders = app.dashboard.query_one(OrdersTable)
+            await eventually(pilot, lambda: set(held) <= {str(k.value) for k in positions.rows})
+            assert resting <= {str(k.value) for k in orders.rows}
+            await app.action_quit()
+        await app.rest.aclose()  # type: ignore[union-attr]
+
+
+async def test_fills_made_while_disconnected_appear_exactly_once() -> None:
+    async with exchange(steps=500) as sim:
+        app = dashboard(sim)
+        async with app.run_test(size=SIZE) as pilot:
+            state = app.market_state
+            feed = app.feed
+            assert feed is not None
+            await eventually(pilot, lambda: state.portfolio.reconciliations == 1)
+            before = feed.handshakes
+            shown_before = {(f.trade_id, f.order_id) for f in state.fills}
+            added_before = state.portfolio.added_fills
+            sim.drop_all()
+            sim.step(3_000)  # no await since the drop: nothing of this reaches the client's socket
+            missed = [(f.trade_id, f.order_id) for f in sim.exchange.account.fills]
+            await eventually(pilot, lambda: feed.handshakes > before and state.portfolio.reconciliations == 2)
+            assert state.portfolio.added_fills - added_before == len(set(missed) - shown_before) > 0
+            sim.step(1_000)  # and the socket's fills after the reconnect are not counted twice
+            everything = [(f.trade_id, f.order_id) for f in sim.exchange.account.fills]
+            assert len(everything) > len(missed) > 0
+            await eventually(pilot, lambda: len(state.fills) >= len(everything))
+            shown = Counter((f.trade_id, f.order_id) for f in state.fills)
+            assert set(shown) == set(everything) and set(shown.values()) == {1}
+            await app.action_quit()
+        await app.rest.aclose()  # type: ignore[union-attr]
+
+
+async def test_a_replay_shows_the_titles_and_account_the_session_loaded(tmp_path: Path) -> None:
+    path = tmp_path / "session.jsonl"
+    async with exchange() as sim:
+        live = dashboard(sim)
+        live.record_path = str(path)
+        async with live.run_test(size=SIZE) as pilot:
+            state = live.market_state
+            await eventually(pilot, lambda: state.catalog.complete and state.portfolio.reconciled_at is not None)
+            titles = {t: info.title for t, info in state.markets.items()}
+            positions = {t: (m.position, m.position_cost) for t, m in state.positions.items()}
+            balance = state.portfolio.balance
+            assert live.feed is not None
+            recorder = live.feed.stop_recording()
+            assert recorder is not None and recorder.responses > 0
+            await live.action_quit()
+        await live.rest.aclose()  # type: ignore[union-attr]
+    recording = RecordingFile.load(path)
+    assert {r.path for r in recording.responses} >= {"/events", "/portfolio/balance", "/portfolio/fills"}
+    text = path.read_text()
+    assert "KALSHI-ACCESS" not in text and "PRIVATE KEY" not in text
+    replay = KalshiDashApp(MarketState(), environment="REPLAY", replay=recording, replay_speed=0)
+    async with replay.run_test(size=SIZE) as pilot:
+        state = replay.market_state
+        await eventually(pilot, lambda: state.portfolio.reconciled_at is not None)
+        assert {t: state.markets[t].title for t in titles} == titles
+        assert state.portfolio.balance == balance
+        assert {t: (state.positions[t].position, state.positions[t].position_cost) for t in positions} == positions
+        await replay.action_quit()
