@@ -219,10 +219,10 @@ class DashboardScreen(Screen[None]):
         report = IntegrityReport(
             tuple(subscription_health(feed.subscriptions(), self.rates, self.notifications, now)),
             tuple(market_health(self.state, feed.resynced_at, feed.market_resyncs, now)),
-            dict(feed.anomalies),
-            feed.partly_read,
-            tuple(sorted(self.state.invalid_times.items())),
+            anomalies=dict(feed.anomalies),
             account=reconciled_line(self.state),
+            partly_read=feed.partly_read,
+            invalid_times=tuple(sorted(self.state.invalid_times.items())),
         )
         self.query_one(IntegrityPanel).show(report)
         return report
