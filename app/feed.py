@@ -1108,10 +1108,17 @@ class Feed:
     # -- resync --------------------------------------------------------------------------------
 
     def _start_resync(self, sub: LiveSubscription, markets: set[str]) -> set[str]:
-        """Mark ``markets`` of ``sub`` (those not being removed) as resyncing and fetch fresh
-        snapshots in the background; return those that were not resyncing already."""
-        fresh = {m for m in markets
-                 if self.state.book_status.get(m) is not BookStatus.RESYNCING and m not in sub.removing}
+        """Mark ``markets`` of ``sub`` as resyncing and fetch fresh snapshots in the background;
+        return those that were not resyncing already.
+
+        Those being removed are only marked stale: no snapshot of them is asked for (the server
+        may have dropped them already); should their removal fail, :meth:`_repair` resyncs them.
+        """
+        leaving = markets & sub.removing
+        if leaving:
+            self._mark_books_stale(leaving)
+            self._resync_again.update(leaving)
+        fresh = {m for m in markets - leaving if self.state.book_status.get(m) is not BookStatus.RESYNCING}
         now = time.monotonic()
         for ticker in fresh:
             self.state.set_book_status(ticker, BookStatus.RESYNCING)
