@@ -221,6 +221,7 @@ class DashboardScreen(Screen[None]):
             dict(feed.anomalies),
             feed.partly_read,
             tuple(sorted(self.state.invalid_times.items())),
+            tuple(sorted(self.state.invalid_numbers.items())),
         )
         self.query_one(IntegrityPanel).show(report)
         return report
