@@ -46,6 +46,8 @@ ALTERNATE_CHANNEL = {
 }
 # Errors after which the same command may well succeed a moment later: made again once a second.
 RETRYABLE_ERROR_CODES = frozenset({1, 17, 18, 27})
+INVALID_PARAMETER = 11
+UNSUPPORTED_ACTION = 13  # a server without get_snapshot answers it so
 # Sent explicitly with each subscribe: the order book's no side in no prices (the server default
 # is due to change), and the ticker's current values at once (the grid fills without waiting).
 _SUBSCRIBE_PARAMS: dict[str, dict[str, Any]] = {
@@ -156,6 +158,9 @@ class LiveSubscription:
     gaps: int = 0
     resyncs: int = 0
     resyncing: bool = False
+    # markets a delete_markets not yet answered takes off it: never resynced (the server may have
+    # dropped them already and refuse a get_snapshot naming them)
+    removing: set[str] = field(default_factory=set)
     last_data: float | None = None  # monotonic time of its last message
     accepts: frozenset[type] = field(init=False, repr=False)  # the message types its channel carries
 
@@ -1084,8 +1089,12 @@ class Feed:
                                 sid=sub.sid, market_tickers=added)
             sub.markets = current | set(added)
         if removed:
-            await self._command("update_subscription", p.update_subscription, "delete_markets",
-                                sid=sub.sid, market_tickers=removed)
+            sub.removing.update(removed)
+            try:
+                await self._command("update_subscription", p.update_subscription, "delete_markets",
+                                    sid=sub.sid, market_tickers=removed)
+            finally:
+                sub.removing.difference_update(removed)
             sub.markets = (sub.markets or set()) - set(removed)
             if sub.channel == p.ORDERBOOK_DELTA:
                 self._forget_books(removed)
@@ -1100,8 +1109,16 @@ class Feed:
 
     def _start_resync(self, sub: LiveSubscription, markets: set[str]) -> set[str]:
         """Mark ``markets`` of ``sub`` as resyncing and fetch fresh snapshots in the background;
-        return those that were not resyncing already."""
-        fresh = {m for m in markets if self.state.book_status.get(m) is not BookStatus.RESYNCING}
+        return those that were not resyncing already.
+
+        Those being removed are only marked stale: no snapshot of them is asked for (the server
+        may have dropped them already); should their removal fail, :meth:`_repair` resyncs them.
+        """
+        leaving = markets & sub.removing
+        if leaving:
+            self._mark_books_stale(leaving)
+            self._resync_again.update(leaving)
+        fresh = {m for m in markets - leaving if self.state.book_status.get(m) is not BookStatus.RESYNCING}
         now = time.monotonic()
         for ticker in fresh:
             self.state.set_book_status(ticker, BookStatus.RESYNCING)
@@ -1127,10 +1144,13 @@ class Feed:
                                         snapshots=markets)
                     return
                 except FeedCommandError as exc:
-                    if exc.code not in (11, 13):
+                    if exc.code not in (INVALID_PARAMETER, UNSUPPORTED_ACTION):
                         raise
-                    self._get_snapshot_supported = False
-                    log.info("server has no get_snapshot (%s); resyncing by resubscribing", exc)
+                    # "invalid parameter" may name a market gone meanwhile: resubscribing repairs
+                    # this resync, and the next one asks for snapshots again
+                    if exc.code == UNSUPPORTED_ACTION:
+                        self._get_snapshot_supported = False
+                    log.info("get_snapshot refused (%s); resyncing by resubscribing", exc)
             async with self._lock:
                 await self._command("unsubscribe", p.unsubscribe, [sub.sid])
                 await self._make(sub.channel, self._desired.get(sub.channel, sub.markets))
@@ -1147,7 +1167,8 @@ class Feed:
             sub.resyncing = False
             # every book still marked resyncing, those of this resync included: a gap seen after
             # its fresh snapshot marked it again while this one was under way
-            pending = [m for m in (sub.markets or ()) if self.state.book_status.get(m) is BookStatus.RESYNCING]
+            pending = [m for m in (sub.markets or set()) - sub.removing
+                       if self.state.book_status.get(m) is BookStatus.RESYNCING]
             if pending and sub.sid in self._subs:
                 self._launch_resync(sub, set(pending))  # not _start_resync: they are marked already
 

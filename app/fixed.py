@@ -182,6 +182,14 @@ def format_money(amount: int) -> str:
     return f"{sign}${whole:,}.{digits}"
 
 
+def shown_invalid(*values: int | None) -> bool:
+    """True when a formatter shows one of ``values`` as :data:`INVALID` (None: no value)."""
+    for value in values:
+        if value is not None and not -SHOWN_LIMIT < value < SHOWN_LIMIT:
+            return True
+    return False
+
+
 def to_wire_price(price: int) -> str:
     """``4150`` -> ``"0.4150"``: the 4-decimal dollar string production sends."""
     return f"{price // PRICE_SCALE}.{price % PRICE_SCALE:04d}"

@@ -122,11 +122,18 @@ class IntegrityReport:
     partly_read: int = 0  # messages shown with a field or word that could not be read
     invalid_times: tuple[tuple[str, int], ...] = ()
     """Times outside 1970 .. 9999 the exchange sent, per what carried them (``MarketState``)."""
+    invalid_numbers: tuple[tuple[str, int], ...] = ()
+    """Messages with a number too large to be real, per what they were (``MarketState``)."""
 
     @property
     def invalid_time_count(self) -> int:
         """How many invalid times the exchange sent."""
         return sum(count for _what, count in self.invalid_times)
+
+    @property
+    def invalid_number_count(self) -> int:
+        """How many messages carried a number shown as invalid."""
+        return sum(count for _what, count in self.invalid_numbers)
 
     @property
     def books_not_live(self) -> int:

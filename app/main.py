@@ -25,6 +25,7 @@ from app.alerts import AlertCenter, RateLimit
 from app.auth import AuthError
 from app.config import Preferences
 from app.endpoint import Endpoint, want_defaults
+from app.error_notices import ErrorNotices
 from app.feed import Feed, FeedCommandError, FeedConfig
 from app.feed_bridge import MessageSink
 from app.feed_status import FeedErrorInfo
@@ -47,7 +48,6 @@ STYLES_DIR = Path(styles.__file__).parent
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
 Connector = Callable[[], Awaitable[Endpoint]]
-REPEAT_NOTIFICATION_SECONDS = 30.0  # the same error is not notified again within this time
 
 
 def stylesheets() -> list[Path]:
@@ -108,7 +108,7 @@ class KalshiDashApp(App[int]):
         self.replay_speed = replay_speed
         self.replay: Replay | None = None
         self.record_path = record_path
-        self._notified: dict[str, float] = {}  # error summary -> when it was last notified
+        self.error_notices = ErrorNotices()  # which feed errors are notified
         self.rest = rest
         self.catalog_cache = catalog_cache
         self.exchange_sync: ExchangeSync | None = None
@@ -309,13 +309,12 @@ class KalshiDashApp(App[int]):
     def notify_error(self, error: FeedErrorInfo) -> None:
         """A notification for ``error``: what happened, the code's meaning, the server's words.
 
-        The same error again within a notification's lifetime (a host still unreachable at every
-        retry) is not shown again: the feed pane's log and the status bar keep counting it.
+        The same error again while it recurs (a host still unreachable at every retry), or one
+        of a flood, is not shown (:mod:`app.error_notices`): the feed pane's log and the status
+        bar keep counting them.
         """
-        now = time.monotonic()
-        last = self._notified.get(error.summary)
-        self._notified[error.summary] = now
-        if last is not None and now - last < REPEAT_NOTIFICATION_SECONDS:
+        held_back = self.error_notices.admit(error.summary, time.monotonic(), error.fatal)
+        if held_back is None:
             return
         lines = []
         meaning = error.meaning or (p.error_meaning(error.code) if error.code is not None else "")
@@ -323,6 +322,8 @@ class KalshiDashApp(App[int]):
             lines.append(f"error {error.code}: {meaning}")
         if error.server_message:
             lines.append(f"server said: {error.server_message}")
+        if held_back:
+            lines.append(f"{held_back:,} more errors not shown here: see the feed pane")
         self.notify(
             "\n".join(lines) or error.summary,
             title=error.summary,

@@ -13,11 +13,14 @@ same seed: seq gaps, order book deltas lost (never sent, their seq used up: only
 the book), duplicates, malformed frames, unknown types, short stalls, stalls longer than the
 client's watchdog, dropped connections (some followed by HTTP 503 on the reconnect, and, in the
 feed run, by a 401 that stops the feed until it is started again), channel errors 10 and 25,
-command errors 1 and 18, and payloads under ``data``. Both runs start with one of each fault (in
-a seeded order), then pick at random. Before a fault that ends the connection or a subscription,
-the driver waits until every frame fault injected so far has reached the client: each injected
-fault is then either seen by the client or is itself the cause of a reconnect, and the tally
-balances exactly.
+command errors 1 and 18, payloads under ``data``, and the frames of a hostile server
+(:mod:`app.simulator.faults`): a book delta or a ticker on the other channel's sid, a book delta
+whose seq went backwards, one whose seq is not a number, terminal control sequences in titles,
+RFQs and error texts, and times outside 1970 .. 9999 on trades, fills and RFQs. Both runs start
+with one of each fault (in a seeded order), then pick at random. Before a fault that ends the
+connection or a subscription, the driver waits until every frame fault injected so far has
+reached the client: each injected fault is then either seen by the client or is itself the cause
+of a reconnect, and the tally balances exactly.
 
 Once the faults stop and every book is live again, a clean stretch follows: the simulator is
 stepped, with no fault, until the client has applied ``CLEAN_DELTAS`` more book deltas. A client
@@ -32,8 +35,13 @@ injected, resyncs >= the book gaps that each needed a resync of their own (see
 :mod:`app.simulator.faults`), duplicates = duplicates, parse errors = malformed frames, unknown
 types = unknown-type frames, watchdog fires = stalls past the watchdog, reconnects = drops +
 watchdog stalls + 503s, restarts after 401 = 401s, channel errors and command errors reported =
-injected, handshakes = the simulator's count, and no gap and no resync in the clean stretch. The
-tally is printed; the exit status is 1 when a check fails.
+injected, handshakes = the simulator's count, and no gap and no resync in the clean stretch. Of
+the hostile frames: "frame of another channel" anomalies = wrong-sid frames, "seq went backwards"
+= backwards seqs, "malformed frame on a book's sid" = malformed seqs (and parse errors = malformed
+frames + malformed seqs), no other anomaly, gaps and duplicates untouched by them (the relations
+above), invalid times = the bad times injected; in the app run, no C0, DEL or C1 character on any
+screen looked at (after every key press, and on every pane at the end). The tally is printed; the
+exit status is 1 when a check fails.
 """
 
 from __future__ import annotations
@@ -55,8 +63,11 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from app import protocol as p
 from app.auth import Credentials
 from app.endpoint import want_defaults
-from app.feed import Feed, FeedCommandError, FeedConfig, NotConnected, NullSink
+from app.feed import (
+    BAD_BOOK_FRAME, SEQ_BACKWARDS, WRONG_CHANNEL, Feed, FeedCommandError, FeedConfig, NotConnected, NullSink,
+)
 from app.feed_status import ConnectionState, FeedErrorInfo, FeedStatusSnapshot
+from app.screen_text import VISIBLE_ESC, screen_text, unsafe
 from app.simulator import SimConfig, Simulator
 from app.simulator.faults import FRAME_FAULTS
 from app.state import Kind, MarketState
@@ -80,8 +91,12 @@ WEIGHTS: dict[str, int] = {
     "skip_seq": 4, "drop_book": 6, "duplicate": 4, "malformed": 4, "unknown_type": 4, "stall": 2,
     "watchdog_stall": 1, "drop": 2, "drop_503": 1, "drop_401": 1, "channel_error": 2,
     "command_error": 2, "data_envelope": 1, "rotate_book": 2, "key": 2,
+    "wrong_sid": 2, "backwards_seq": 2, "malformed_seq": 2, "hostile_text": 2, "bad_time": 2,
 }
 PANE_KEYS = "123456"
+HOSTILE_TEXT_PANES = "346"  # RFQs (an RFQ's market), lifecycle (an event's title), feed (error texts)
+# frame fault -> the feed anomaly each one injected must show as, once
+ANOMALY_OF = {"wrong_sid": WRONG_CHANNEL, "backwards_seq": SEQ_BACKWARDS, "malformed_seq": BAD_BOOK_FRAME}
 
 
 @dataclass
@@ -96,6 +111,8 @@ class Tally:
     resyncs: int = 0
     clean_deltas: int = 0  # book deltas applied in the clean stretch
     max_loop_lag: float = 0.0  # the longest the event loop was held by anything, in seconds
+    screens: int = 0  # app run: screens looked at for control characters
+    hostile_screens: int = 0  # of them, those showing an injected ESC in its visible form
     books: int = 0
     books_equal: int = 0
     desired: int = 0
@@ -133,6 +150,9 @@ class Tally:
             f"  books equal to the simulator: {self.books_equal}/{self.books}; "
             f"subscriptions live: {self.live}/{self.desired}; unhandled exceptions: {len(self.unhandled)}",
         ]
+        if self.screens:
+            lines.append(f"  screens looked at for control characters: {self.screens} "
+                         f"({self.hostile_screens} showing an injected ESC as {VISIBLE_ESC})")
         lines += [f"  UNHANDLED: {text}" for text in self.unhandled]
         lines += [f"  FAILED: {text}" for text in self.problems]
         if not self.ok:
@@ -231,7 +251,9 @@ class Driver:
         return (
             all(counts[name] == self.asked[name] for name in FRAME_FAULTS)
             and feed.gaps == gaps_made(counts) and feed.duplicates == counts["duplicate"]
-            and feed.parse_errors == counts["malformed"] and feed.unknown_types == counts["unknown_type"]
+            and feed.parse_errors == parse_errors_made(counts) and feed.unknown_types == counts["unknown_type"]
+            and all(feed.anomalies[kind] == counts[name] for name, kind in ANOMALY_OF.items())
+            and invalid_times(feed) == counts["bad_time"]
         )
 
     def connected(self) -> bool:
@@ -270,28 +292,17 @@ class Driver:
         first = self.rng.sample(self._names, len(self._names))
         while first or time.monotonic() < end:
             name = first.pop() if first else self.rng.choices(self._names, self._weights)[0]
-            await getattr(self, f"_{name}")()
+            inject = getattr(self, f"_{name}", None)
+            if inject is None:  # a frame fault with nothing more to it
+                self._frame_fault(name)
+            else:
+                await inject()
             await asyncio.sleep(self.rng.uniform(0.02, 0.2))  # pacing between faults
 
     def _frame_fault(self, name: str) -> None:
         n = self.rng.randint(1, 3)
         self.asked[name] += n
         getattr(self.sim.faults, name)(n)
-
-    async def _skip_seq(self) -> None:
-        self._frame_fault("skip_seq")
-
-    async def _drop_book(self) -> None:
-        self._frame_fault("drop_book")
-
-    async def _duplicate(self) -> None:
-        self._frame_fault("duplicate")
-
-    async def _malformed(self) -> None:
-        self._frame_fault("malformed")
-
-    async def _unknown_type(self) -> None:
-        self._frame_fault("unknown_type")
 
     async def _stall(self) -> None:
         """A stall well inside the watchdog: the connection must survive it."""
@@ -327,6 +338,23 @@ class Driver:
     async def _drop_401(self) -> None:
         await self._drop(401, 1)
 
+    async def _hostile_text(self) -> None:
+        """Control sequences in the exchange's text; in the app run, the panes that show it
+        are looked at as soon as the client has it, the market paused meanwhile (so that newer
+        rows do not push it out of sight)."""
+        self._frame_fault("hostile_text")
+        if self.pilot is None:
+            return
+        await self.until(lambda: self.sim.faults.counts["hostile_text"] >= self.asked["hostile_text"],
+                         "the hostile text to be sent")
+        self.sim.pause()
+        try:
+            await self.settle()
+            for key in HOSTILE_TEXT_PANES:
+                await self.show(key)
+        finally:
+            self.sim.resume()
+
     async def _channel_error(self) -> None:
         await self.quiesce()  # a lost delta's gap shows on its sid's next frame: before the sid ends
         subs = self.feed.subscriptions()
@@ -359,7 +387,17 @@ class Driver:
 
     async def _key(self) -> None:
         """A key press in the dashboard: switch panes while the faults go on."""
-        await self.pilot.press(self.rng.choice(PANE_KEYS))
+        await self.show(self.rng.choice(PANE_KEYS))
+
+    async def show(self, key: str) -> None:
+        """Press ``key`` in the dashboard; the screen then must hold no control character."""
+        await self.pilot.press(key)
+        text = screen_text(self.pilot.app)
+        self.tally.screens += 1
+        self.tally.hostile_screens += VISIBLE_ESC in text
+        controls = sorted(set(unsafe(text)))
+        if controls:
+            self.tally.problems.append(f"control characters {controls!r} on the screen after key {key!r}")
 
     async def supervise(self) -> None:
         """Run the feed; start it again after a 401 (as a user would once the key is fixed)."""
@@ -376,6 +414,16 @@ def gaps_made(counts: dict[str, int]) -> int:
     A lost fill, order or position update makes none: those frames carry no seq today.
     """
     return counts["skip_seq"] + counts["drop_book"]
+
+
+def parse_errors_made(counts: dict[str, int]) -> int:
+    """The frames the client cannot parse: malformed JSON, and book deltas whose seq is no number."""
+    return counts["malformed"] + counts["malformed_seq"]
+
+
+def invalid_times(feed: Feed) -> int:
+    """The times outside 1970 .. 9999 the client's state counted."""
+    return sum(feed.state.invalid_times.values())
 
 
 def book_deltas(feed: Feed) -> int:
@@ -452,7 +500,11 @@ async def finish(driver: Driver, tally: Tally) -> None:
     tally.check("gaps", feed.gaps, gaps_made(counts))
     tally.check_at_least("resyncs", feed.resyncs, counts["resync_due"])
     tally.check("duplicates", feed.duplicates, counts["duplicate"])
-    tally.check("parse_errors", feed.parse_errors, counts["malformed"])
+    tally.check("parse_errors", feed.parse_errors, parse_errors_made(counts))
+    for name, kind in ANOMALY_OF.items():
+        tally.check(name, feed.anomalies[kind], counts[name])
+    tally.check("other_anomalies", sum(feed.anomalies.values()) - sum(counts[n] for n in ANOMALY_OF), 0)
+    tally.check("invalid_times", invalid_times(feed), counts["bad_time"])
     tally.check("unknown_types", feed.unknown_types, counts["unknown_type"])
     tally.check("reconnects", feed.reconnects, counts["drop"] + driver.long_stalls + driver.rejected[503])
     tally.check("auth_restarts", driver.auth_restarts, driver.rejected[401])
@@ -554,6 +606,8 @@ async def soak_app(seconds: float, seed: int = 1, rate: float = 1_000.0) -> Tall
                 driver = Driver(sim, feed, sink, rng, tally, allow_401=False, pilot=pilot)
                 await driver.run(seconds)
                 await finish(driver, tally)
+                for key in PANE_KEYS:  # the hostile text injected, wherever it is shown
+                    await driver.show(key)
                 driver.finishing = True
                 await feed.stop()
                 tally.frames = feed.status().messages_total

@@ -17,7 +17,7 @@ from app import protocol as p
 from app.book import BookInconsistency, OrderBook
 from app.catalog import Catalog
 from app.portfolio import Portfolio
-from app.fixed import ONE_DOLLAR
+from app.fixed import ONE_DOLLAR, SHOWN_LIMIT, shown_invalid
 from app.history import DEFAULT_CAPACITY, PriceHistories
 from app.no_side import no_side_in_yes_prices, to_no_prices
 from app.timestamps import MAX_EPOCH_MS, valid_epoch_ms, valid_epoch_s, valid_iso
@@ -186,6 +186,10 @@ class MarketState:
         self._fill_keys: dict[tuple[str | None, str | None], None] = {}  # fills shown, oldest first
         self._relabels: list[str] = []  # markets whose lifecycle info changed, in order
         self._relabels_dropped = 0  # entries trimmed from the front of that log
+        # Numbers too large to be real (app.fixed.SHOWN_LIMIT), by what carried them: kept with
+        # their messages, shown as invalid, counted for the integrity pane like invalid times.
+        # Sizes and money only: the parser takes no price outside $0..$1.
+        self.invalid_numbers: Counter[str] = Counter()
         self._rfq_counter = 0
         self.evictions = 0  # passes that forgot idle markets or events (app.market_cap); views compare it
         self._handlers: dict[type, Callable[[p.Message], Kind]] = {
@@ -229,6 +233,8 @@ class MarketState:
         if book is None:
             book = self.books[m.market_ticker] = OrderBook(m.market_ticker)
         book.load_snapshot(m.yes, to_no_prices(m.no) if self.no_side_in_yes_prices else m.no)
+        if any(not -SHOWN_LIMIT < size < SHOWN_LIMIT for _price, size in (*m.yes, *m.no)):
+            self.invalid_numbers["book"] += 1
         self.book_status[m.market_ticker] = _LIVE
         return _BOOK
 
@@ -254,6 +260,8 @@ class MarketState:
         if self.no_side_in_yes_prices and m.side == "no":
             price = ONE_DOLLAR - price
         book.apply_delta(m.side, price, m.delta)
+        if not -SHOWN_LIMIT < m.delta < SHOWN_LIMIT:  # shown_invalid, inline: on every delta
+            self.invalid_numbers["book"] += 1
         return _BOOK
 
     def set_book_status(self, market_ticker: str, status: BookStatus) -> None:
@@ -284,6 +292,13 @@ class MarketState:
         if self.first_price.get(ticker) is None:  # not seen yet, or seen before its first trade
             self.first_price[ticker] = m.price
         self.tickers[ticker] = m
+        # shown_invalid, inline: on every ticker (an absent value, None, is 0 here)
+        huge = SHOWN_LIMIT
+        if not (-huge < (m.volume or 0) < huge and -huge < (m.open_interest or 0) < huge
+                and -huge < (m.yes_bid_size or 0) < huge and -huge < (m.yes_ask_size or 0) < huge
+                and -huge < (m.last_trade_size or 0) < huge and -huge < (m.dollar_volume or 0) < huge
+                and -huge < (m.dollar_open_interest or 0) < huge):
+            self.invalid_numbers["ticker"] += 1
         self.history.record(ticker, m.ts_ms, m.price, m.yes_bid, m.yes_ask)
         if not self.no_side_told and m.yes_ask is not None and self.book_status.get(ticker) is _LIVE:
             self._tell_no_side_from_book(self.books[ticker], m.yes_ask)
@@ -301,6 +316,8 @@ class MarketState:
         if ts is not None and not 0 <= ts <= MAX_EPOCH_MS:  # valid_epoch_ms, without a call per trade
             self.invalid_times["trade"] += 1
         ticker, price, count = m.market_ticker, m.yes_price, m.count
+        if not -SHOWN_LIMIT < count < SHOWN_LIMIT:  # shown_invalid, inline: on every trade
+            self.invalid_numbers["trade"] += 1
         stats = self.trade_stats.get(ticker)
         if stats is None:
             stats = self.trade_stats[ticker] = TradeStats()
@@ -339,6 +356,7 @@ class MarketState:
             self._remember_fill(key)
         self.fills.append(m)
         self._check_ms("fill", m.ts_ms)
+        self._check_numbers("fill", m.count, m.fee_cost, m.post_position)
         self.subaccounts.add(subaccount_of(m))
         return _FILL
 
@@ -367,6 +385,8 @@ class MarketState:
         subaccount = subaccount_of(m)
         self.subaccounts.add(subaccount)
         self.positions[m.market_ticker, subaccount] = m
+        self._check_numbers("position", m.position, m.position_cost, m.realized_pnl, m.fees_paid,
+                            m.position_fee_cost, m.volume)
         return _POSITION
 
     @property
@@ -398,6 +418,7 @@ class MarketState:
     def _on_user_order(self, m: p.UserOrder) -> Kind:
         """Keep every resting order and the most recently finished (canceled, executed) ones."""
         self._check_ms("order", m.created_ts_ms)
+        self._check_numbers("order", m.fill_count, m.remaining_count, m.initial_count, m.fill_cost, m.fees)
         self.subaccounts.add(subaccount_of(m))
         self.orders[m.order_id] = m  # an order keeps the place where it was first seen
         self._finished.pop(m.order_id, None)
@@ -419,6 +440,10 @@ class MarketState:
     def _check_ms(self, what: str, ts_ms: int | None) -> None:
         if ts_ms is not None and not valid_epoch_ms(ts_ms):
             self.invalid_times[what] += 1
+
+    def _check_numbers(self, what: str, *values: int | None) -> None:
+        if shown_invalid(*values):
+            self.invalid_numbers[what] += 1
 
     def _check_iso(self, what: str, timestamp: str | None) -> None:
         if timestamp is not None and not valid_iso(timestamp):
@@ -460,6 +485,7 @@ class MarketState:
         record.target_cost = m.target_cost
         record.created_ts = m.created_ts
         self._check_iso("RFQ", m.created_ts)
+        self._check_numbers("RFQ", m.contracts, m.target_cost)
         self._set_rfq_status(record, "open")
         return _RFQ
 
@@ -480,6 +506,8 @@ class MarketState:
             quote.quote = m
         quote.created_ts = quote.created_ts or m.created_ts
         self._check_iso("quote", m.created_ts)
+        self._check_numbers("quote", m.yes_contracts_offered, m.no_contracts_offered, m.rfq_target_cost,
+                            m.contracts_accepted)
         quote.status = status
         quote.history.append(status)
         if record.status != "deleted":

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from app import protocol as p
-from app.feed import CommandTimeout, FeedCommandError
+from app.feed import BAD_BOOK_FRAME, SEQ_BACKWARDS, WRONG_CHANNEL, CommandTimeout, FeedCommandError
 from app.feed_status import ConnectionState
 from app.state import BookStatus
 from tests.conftest import FeedHarness, running_feed
@@ -155,6 +155,31 @@ async def test_malformed_and_unknown_frames_counted_worker_alive(rsa_key):
         assert h.feed.status().state is ConnectionState.LIVE
         for ticker in tickers:
             assert h.truth_matches(ticker)
+
+
+@pytest.mark.parametrize(("fault", "anomaly"), [
+    ("wrong_sid", WRONG_CHANNEL), ("backwards_seq", SEQ_BACKWARDS), ("malformed_seq", BAD_BOOK_FRAME),
+])
+async def test_each_hostile_frame_is_one_anomaly_and_one_resync_and_the_books_end_equal(rsa_key, fault, anomaly):
+    async with running_feed(rsa_key, sim_options={"rate": 0.0}) as h:
+        await h.feed.wait_connected(5)
+        await h.feed.subscribe(p.TICKER)
+        tickers = await _open_books(h, 6)
+        for injected in (1, 2):  # once on the first frames of the sids, once later
+            h.sim.step(50)
+            await h.feed.settle()
+            gaps, duplicates, resyncs = h.feed.gaps, h.feed.duplicates, h.feed.resyncs
+            getattr(h.sim.faults, fault)(1)
+            h.sim.step(200)
+            await h.feed.settle()
+            await h.feed.wait_for(lambda: all(h.state.is_live(t) for t in tickers), 5)
+            assert h.sim.faults.counts[fault] == injected
+            assert h.feed.anomalies == {anomaly: injected}
+            assert (h.feed.gaps, h.feed.duplicates) == (gaps, duplicates)
+            assert h.feed.resyncs == resyncs + 1, "every one of them names a book"
+            assert h.feed.parse_errors == (injected if fault == "malformed_seq" else 0)
+            for ticker in tickers:
+                assert h.truth_matches(ticker), ticker
 
 
 async def test_drop_reconnects_and_restores_everything(rsa_key):

@@ -12,7 +12,7 @@ import asyncio
 import pytest
 
 from app import protocol as p
-from app.feed import BAD_BOOK_FRAME, SEQ_BACKWARDS, SID_REUSED, WRONG_CHANNEL, CommandTimeout
+from app.feed import BAD_BOOK_FRAME, SEQ_BACKWARDS, SID_REUSED, WRONG_CHANNEL, CommandTimeout, FeedCommandError
 from app.feed_status import ConnectionState
 from app.state import BookStatus
 from tests.hostile_server import HostileConnection, HostileHarness, hostile_feed
@@ -240,3 +240,50 @@ async def test_stop_while_a_reconnect_is_in_its_handshake_ends_the_feed(rsa_key)
         await h.feed.stop()
         await asyncio.wait_for(h.task, 1)
         assert h.feed.status().state is ConnectionState.STOPPED
+
+
+async def test_a_gap_while_a_market_is_being_removed_resyncs_only_the_others(rsa_key):
+    async with hostile_feed(rsa_key) as h:
+        await _live_books(h)
+        removing = asyncio.create_task(h.feed.unsubscribe(p.ORDERBOOK_DELTA, ["M2"]))
+        delete = await h.conn.next_command(cmd="update_subscription")
+        assert delete["params"]["action"] == "delete_markets"
+        await h.conn.delta(1, 7, "M1", "0.4000", "1.00")  # seq 6 lost, while M2 is on its way out
+        resync = await _get_snapshot(h.conn)
+        assert resync["params"]["market_tickers"] == ["M1"]  # the server may have dropped M2 already
+        assert h.state.book_status["M2"] is BookStatus.STALE  # its stream had a gap all the same
+        await h.conn.ok(delete, sid=1, seq=8, msg={"market_tickers": ["M1"]})
+        await removing
+        await h.conn.snapshot(1, 9, "M1", yes=[("0.4000", "20.00")], command_id=resync["id"])
+        await h.feed.wait_for(lambda: h.state.is_live("M1"))
+        assert "M2" not in h.state.books and h.feed.resyncs == 1
+
+
+async def test_get_snapshot_refused_for_a_parameter_is_asked_again_at_the_next_gap(rsa_key):
+    async with hostile_feed(rsa_key) as h:
+        await _live_books(h)
+        await h.conn.delta(1, 7, "M1", "0.4000", "1.00")
+        await h.conn.error(await _get_snapshot(h.conn), 11, "Invalid parameter")
+        await h.conn.unsubscribed(await h.conn.next_command(cmd="unsubscribe"), sid=1)
+        await h.conn.subscribed(await h.conn.next_command(cmd="subscribe"), sid=2)
+        await h.conn.snapshot(2, 1, "M1", yes=[("0.4000", "10.00")])
+        await h.conn.snapshot(2, 2, "M2", yes=[("0.3000", "10.00")])
+        await h.feed.wait_for(lambda: h.state.is_live("M1") and h.state.is_live("M2"))
+        await h.conn.delta(2, 4, "M1", "0.4000", "1.00")
+        again = await _get_snapshot(h.conn)  # not an unsubscribe: get_snapshot is still used
+        assert again["params"]["sid"] == 2 and h.feed.resyncs == 2
+
+
+async def test_a_market_whose_removal_failed_after_a_gap_is_resynced(rsa_key):
+    async with hostile_feed(rsa_key) as h:
+        await _live_books(h)
+        removing = asyncio.create_task(h.feed.unsubscribe(p.ORDERBOOK_DELTA, ["M2"]))
+        delete = await h.conn.next_command(cmd="update_subscription")
+        await h.conn.delta(1, 7, "M1", "0.4000", "1.00")
+        resync = await _get_snapshot(h.conn)
+        await h.conn.error(delete, 11, "Invalid parameter")  # not retried: M2 stays
+        with pytest.raises(FeedCommandError):
+            await removing
+        await h.conn.snapshot(1, 8, "M1", yes=[("0.4000", "20.00")], command_id=resync["id"])
+        again = await _get_snapshot(h.conn)  # M2 is still on the sid: its book is repaired
+        assert again["params"]["market_tickers"] == ["M2"]

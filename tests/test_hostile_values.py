@@ -2,7 +2,8 @@
 
 A trade or fill time far in the future or negative, an RFQ time of ``9999-12-31T23:59:59-23:59``,
 a close time past the calendar, a count of hundreds of digits: each is shown as ``invalid``, and
-the invalid times are counted in the integrity pane. The frames go through the real parser.
+the invalid times and the messages with such numbers are counted in the integrity pane. The
+frames go through the real parser.
 """
 
 from __future__ import annotations
@@ -130,6 +131,37 @@ def test_the_integrity_verdict_counts_invalid_times() -> None:
                     "⚠ 3 invalid times shown as invalid (RFQ 1, trade 2)")
     assert verdict_text(IntegrityReport((sub,), ())) == (
         "✔ every order book is live (0) · 0 seq gaps on the live subscriptions", True)
+
+
+def test_numbers_too_large_to_be_real_are_kept_with_their_messages_and_counted() -> None:
+    state = MarketState()
+    huge, normal = "1" + "0" * 30 + ".00", "1.00"
+    state.apply(frame("orderbook_snapshot", market_ticker="M", yes_dollars_fp=[["0.4000", huge]]))
+    state.apply(frame("orderbook_delta", market_ticker="M", price_dollars="0.4000", delta_fp=huge, side="no"))
+    state.apply(frame("orderbook_delta", market_ticker="M", price_dollars="0.4100", delta_fp=normal, side="yes"))
+    state.apply(frame("ticker", market_ticker="M", price_dollars="0.4100", volume_fp=huge))
+    state.apply(frame("ticker", market_ticker="M", price_dollars="0.4100", volume_fp=normal))
+    for count in (huge, normal):
+        state.apply(frame("trade", market_ticker="M", yes_price_dollars="0.4100", no_price_dollars="0.5900",
+                          count_fp=count, taker_side="yes"))
+    state.apply(frame("fill", market_ticker="M", side="yes", action="buy", yes_price_dollars="0.4100",
+                      count_fp=normal, fee_cost=huge))
+    state.apply(frame("market_position", market_ticker="M", position_fp=huge))
+    state.apply(frame("user_order", order_id="o1", market_ticker="M", status="resting", remaining_count_fp=huge))
+    state.apply(frame("rfq_created", id="r1", market_ticker="M", contracts_fp=huge))
+    state.apply(frame("quote_created", quote_id="q1", rfq_id="r1", yes_contracts_offered_fp=huge))
+    assert state.trades[0].count == state.books["M"].levels("yes")[4000] == 10**32  # kept
+    assert dict(state.invalid_numbers) == {
+        "book": 2, "ticker": 1, "trade": 1, "fill": 1, "position": 1, "order": 1, "RFQ": 1, "quote": 1}
+
+
+def test_the_integrity_verdict_counts_numbers_too_large_to_be_real_beside_invalid_times() -> None:
+    sub = SubscriptionHealth(1, "trade", None, 1, 0, 0, False, 1, None, None, 0)
+    report = IntegrityReport((sub,), (), invalid_times=(("RFQ", 1),), invalid_numbers=(("fill", 1), ("trade", 2)))
+    assert verdict_text(report) == (
+        "✔ every order book is live (0) · 0 seq gaps on the live subscriptions · "
+        "⚠ 1 invalid times shown as invalid (RFQ 1) · "
+        "⚠ 3 messages with a number too large to be real shown as invalid (fill 1, trade 2)", False)
 
 
 def test_strikes_with_numbers_too_long_to_read_keep_their_order() -> None:

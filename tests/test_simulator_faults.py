@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 
 import pytest
 import websockets
 
 from app import protocol as p
+from app.simulator import hostile
 from app.simulator.engine import Exchange
 from app.simulator.session import subscriber_frames
+from app.state import MarketState
 from tests.test_simulator_support import FROZEN_MS, GUARD, connected, running, sid_of, small_config
 
 
@@ -260,3 +263,84 @@ def test_a_session_without_hooks_injects_nothing() -> None:
     frames = subscriber_frames(Exchange(events=2, markets=4), [p.TRADE], steps=500)
     seqs = [p.parse(frame).seq for frame in frames[1:]]
     assert len(seqs) > 20 and seqs == list(range(1, len(seqs) + 1))
+
+
+async def _raw_frames(client, sim, steps: int = 300) -> list[str]:
+    """Advance ``steps`` and return every frame's text up to a list_subscriptions answer."""
+    sim.step(steps)
+    await client.send(p.list_subscriptions(99))
+    frames = []
+    while '"id":99' not in (frames[-1] if frames else ""):
+        frames.append(await client.recv_raw())
+    return frames
+
+
+def _seqs(frames: list[str], sid: int) -> list[int]:
+    """The integer seqs of the frames on ``sid`` (a malformed seq is left out)."""
+    envelopes = [json.loads(frame) for frame in frames]
+    return [e["seq"] for e in envelopes if e.get("sid") == sid and isinstance(e.get("seq"), int)]
+
+
+def _seq_steps_of(frames: list[str], sid: int) -> set[int]:
+    """The distinct steps between consecutive integer seqs on ``sid``."""
+    seqs = _seqs(frames, sid)
+    return {b - a for a, b in zip(seqs, seqs[1:])}
+
+
+async def test_wrong_sid_sends_a_huge_book_delta_or_a_ticker_without_seq_on_the_other_sid() -> None:
+    async with running() as sim, connected(sim) as client:
+        book = await _subscribed_book(client, sim)
+        ticker = sid_of(await client.subscribe([p.TICKER]), p.TICKER)
+        sim.faults.wrong_sid(3)
+        frames = await _raw_frames(client, sim)
+    home = {"orderbook_delta": book, "ticker": ticker}
+    stray = [e for e in map(json.loads, frames) if e["type"] in home and e["sid"] != home[e["type"]]]
+    assert len(stray) == 3 == sim.faults.counts["wrong_sid"]
+    for envelope in stray:
+        assert "seq" not in envelope and envelope["sid"] in (book, ticker)
+        if envelope["type"] == "orderbook_delta":
+            assert envelope["msg"]["delta_fp"] == hostile.HUGE_DELTA
+    assert _seq_steps_of(frames, book) == {1} and _seq_steps_of(frames, ticker) <= {1}
+
+
+async def test_backwards_seq_sends_an_earlier_delta_again_after_a_newer_one() -> None:
+    async with running() as sim, connected(sim) as client:
+        sid = await _subscribed_book(client, sim)
+        sim.faults.backwards_seq(1)
+        frames = await _raw_frames(client, sim)
+    seqs = _seqs(frames, sid)
+    back = [i for i in range(1, len(seqs)) if seqs[i] <= seqs[i - 1]]
+    assert len(back) == 1 == sim.faults.counts["backwards_seq"]
+    assert seqs[back[0]] <= seqs[back[0] - 1] - 1, "never the last seq again: that is a duplicate"
+    assert seqs[:back[0]] + seqs[back[0] + 1:] == list(range(seqs[0], seqs[0] + len(seqs) - 1))
+
+
+async def test_malformed_seq_sends_a_copy_of_a_delta_whose_seq_is_not_a_number() -> None:
+    async with running() as sim, connected(sim) as client:
+        sid = await _subscribed_book(client, sim)
+        sim.faults.malformed_seq(1)
+        frames = await _raw_frames(client, sim)
+    (bad,) = [frame for frame in frames if '"seq":"x"' in frame]
+    with pytest.raises(p.ProtocolError) as caught:
+        p.parse(bad)
+    assert caught.value.sid == sid and sim.faults.counts["malformed_seq"] == 1
+    assert _seq_steps_of(frames, sid) == {1}, "no seq number is used up"
+
+
+async def test_hostile_text_and_bad_times_reach_the_state_as_sent_and_are_counted() -> None:
+    channels = [p.TRADE, p.FILL, p.COMMUNICATIONS, p.MARKET_LIFECYCLE_V2]
+    async with running() as sim, connected(sim) as client:
+        await client.subscribe(channels)
+        sim.faults.hostile_text(2)
+        sim.faults.bad_time(4)
+        frames = await _raw_frames(client, sim, 3_000)
+        sim.faults.hostile_text(1)
+        sim.faults.error(1)
+        error = await client.error(p.list_subscriptions(100))
+    state = MarketState()
+    for frame in frames:
+        state.apply(p.parse(frame))
+    assert sum(state.invalid_times.values()) == 4 == sim.faults.counts["bad_time"]
+    poisoned = [frame for frame in frames if "\\u001b]52;c;" in frame]
+    assert len(poisoned) == 2 and sim.faults.counts["hostile_text"] == 3
+    assert error.message.startswith(hostile.CONTROL_SEQUENCES)

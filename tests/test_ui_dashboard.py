@@ -10,6 +10,7 @@ from app import protocol as p
 from app.book import NO, YES
 from app.feed_bridge import MessageSink
 from app.feed_status import ConnectionState, FeedErrorInfo
+from app.error_notices import BURST, REMEMBERED
 from app.main import DARK_THEME, LIGHT_THEME, KalshiDashApp
 from app.messages import (
     MESSAGE_FOR_KIND, BookChanged, FeedError, FeedStatus, LifecycleEvent, SubscriptionsChanged, TradePrinted,
@@ -263,6 +264,18 @@ async def test_server_error_with_brackets_is_a_notification_with_its_meaning() -
         assert "bad market [KX[/bold]] [link=x]" in note.message
         assert not note.markup
         assert note.severity == "error"
+
+
+async def test_a_flood_of_distinct_server_errors_makes_a_few_notifications_and_bounded_memory() -> None:
+    app = dashboard_app()
+    async with app.run_test(size=SIZE) as pilot:
+        for n in range(2_000):
+            app.dashboard.post_message(FeedError(FeedErrorInfo(f"server error 17: internal error #{n}", 17)))
+        app.dashboard.post_message(FeedError(FeedErrorInfo("authentication rejected", fatal=True)))
+        await until(pilot, lambda: any(note.title == "authentication rejected" for note in app._notifications))
+        notes = list(app._notifications)
+        assert len(notes) == BURST + 1 and len(app.error_notices) <= REMEMBERED
+        assert "1,995 more errors not shown here: see the feed pane" in notes[-1].message
 
 
 async def test_subscribe_dialog_refuses_an_order_book_without_markets_and_completes_tickers() -> None:

@@ -28,6 +28,7 @@ from app.integrity import IntegrityReport, MarketHealth, SubscriptionHealth
 from app.main import KalshiDashApp
 from app.messages import FeedError, FeedStatus
 from app.sanitize import printable
+from app.screen_text import screen_text, unsafe
 from app.screens.alert_dialog import AlertDialog
 from app.screens.subscribe import MarketSuggester
 from app.state import BookStatus, MarketState
@@ -55,17 +56,6 @@ PAYLOADS = {
     "c1-first-half": C1[:16],
     "c1-second-half": C1[16:],
 }
-
-
-def unsafe(text: str) -> list[str]:
-    """The C0, DEL and C1 characters in ``text``."""
-    return [ch for ch in text if ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F]
-
-
-def screen_text(app: KalshiDashApp) -> str:
-    """Everything on the screen now, as the terminal is sent it (its rows, one after another)."""
-    strips = app.screen._compositor.render_strips()
-    return "".join(segment.text for strip in strips for segment in strip)
 
 
 def frame(kind: str, sid: int, seq: int, **msg: Any) -> str:

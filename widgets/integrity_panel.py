@@ -19,12 +19,17 @@ from widgets.subscription_health_table import SubscriptionHealthTable
 
 def verdict_text(report: IntegrityReport) -> tuple[str, bool]:
     """One line saying whether every book is live, how many gaps (and impossible frames) were seen,
-    how many messages could be read only in part and how many invalid times the exchange sent; True
-    when all is well."""
+    how many messages could be read only in part, and how many invalid times and numbers too large
+    to be real the exchange sent; True when all is well."""
     line, healthy = _books_verdict(report)
-    if report.invalid_time_count:
-        each = ", ".join(f"{what} {count:,}" for what, count in report.invalid_times)
-        return f"{line} · ⚠ {report.invalid_time_count:,} invalid times shown as invalid ({each})", False
+    invalid = (
+        (report.invalid_time_count, "invalid times", report.invalid_times),
+        (report.invalid_number_count, "messages with a number too large to be real", report.invalid_numbers),
+    )
+    for total, what, counts in invalid:
+        if total:
+            each = ", ".join(f"{kind} {count:,}" for kind, count in counts)
+            line, healthy = f"{line} · ⚠ {total:,} {what} shown as invalid ({each})", False
     return line, healthy
 
 

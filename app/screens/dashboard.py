@@ -223,6 +223,7 @@ class DashboardScreen(Screen[None]):
             account=reconciled_line(self.state),
             partly_read=feed.partly_read,
             invalid_times=tuple(sorted(self.state.invalid_times.items())),
+            invalid_numbers=tuple(sorted(self.state.invalid_numbers.items())),
         )
         self.query_one(IntegrityPanel).show(report)
         return report

@@ -10,6 +10,7 @@ Modules, one job each:
 * ``events`` / ``wire`` — what a step reports, and its message bodies (today's or legacy form);
 * ``session`` — one connection's protocol: commands, acks, errors, subscriptions, ``seq``;
 * ``faults`` — drops, seq gaps, duplicates, bad frames, stalls, rejected handshakes, errors;
+* ``hostile`` — what the hostile frame faults put in a body: control sequences, bad times, huge sizes;
 * ``server`` — :class:`Simulator`: the ``websockets`` server, handshake check, market task;
 * ``cli`` — ``kalshi-dash sim``.
 

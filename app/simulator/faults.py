@@ -1,9 +1,20 @@
 """Faults on demand: dropped connections, seq gaps, lost frames, duplicates, bad frames, stalls.
 
 Frame faults (``skip_seq``, ``drop_book``, ``drop_private``, ``duplicate``, ``malformed``,
-``unknown_type``) apply to the next data frames the server sends, on whichever connection sends
-them first, so where they land in the stream depends only on the seed and the commands, not on
-timing. :attr:`Faults.counts` tells how many of each were actually injected.
+``unknown_type`` and the hostile ones below) apply to the next data frames the server sends, on
+whichever connection sends them first, so where they land in the stream depends only on the seed
+and the commands, not on timing. :attr:`Faults.counts` tells how many of each were actually
+injected.
+
+The hostile frame faults send what no honest server sends (:mod:`app.simulator.hostile`), each
+beside the frames it rides on, never instead of them: ``wrong_sid`` a copy of a book delta,
+without ``seq`` and with a huge size, on the connection's ticker sid, or a copy of a ticker on its
+book sid, whichever comes first; ``backwards_seq`` a book sid's previous delta again after a newer
+one (its ``seq`` one or more behind, never the last: that is ``duplicate``); ``malformed_seq`` a
+copy of a book delta whose ``seq`` is ``"x"``; ``hostile_text`` terminal control sequences in an
+event's title, an RFQ's market or an error's text; ``bad_time`` a trade from after the year 9999, a
+fill from before 1970, or an RFQ created at ``9999-12-31T23:59:59-23:59``. None of them uses up a
+``seq`` number.
 
 ``skip_seq`` loses nothing: the frame goes out with a ``seq`` one too far. ``drop_book`` loses
 data: an order book delta is never sent though its ``seq`` is used, so the book stays wrong until
@@ -28,7 +39,10 @@ from typing import TYPE_CHECKING, Callable
 if TYPE_CHECKING:
     from app.simulator.server import Simulator
 
-FRAME_FAULTS = ("skip_seq", "drop_book", "drop_private", "duplicate", "malformed", "unknown_type")
+FRAME_FAULTS = (
+    "skip_seq", "drop_book", "drop_private", "duplicate", "malformed", "unknown_type",
+    "wrong_sid", "backwards_seq", "malformed_seq", "hostile_text", "bad_time",
+)
 FAULT_NAMES = FRAME_FAULTS + (
     "drop", "stall", "data_envelope", "reject_handshake", "channel_error", "error", "resync_due",
 )
@@ -95,6 +109,26 @@ class Faults:
     def unknown_type(self, n: int = 1) -> None:
         """A frame of an unknown ``type`` goes out before each of the next ``n`` data frames."""
         self._pending["unknown_type"] += n
+
+    def wrong_sid(self, n: int = 1) -> None:
+        """The next ``n`` book deltas (or tickers) are also sent, without seq, on the other's sid."""
+        self._pending["wrong_sid"] += n
+
+    def backwards_seq(self, n: int = 1) -> None:
+        """After each of the next ``n`` book deltas, its sid's previous delta is sent again."""
+        self._pending["backwards_seq"] += n
+
+    def malformed_seq(self, n: int = 1) -> None:
+        """Each of the next ``n`` book deltas is followed by a copy whose ``seq`` is ``"x"``."""
+        self._pending["malformed_seq"] += n
+
+    def hostile_text(self, n: int = 1) -> None:
+        """The next ``n`` event lifecycles, RFQs or errors carry terminal control sequences."""
+        self._pending["hostile_text"] += n
+
+    def bad_time(self, n: int = 1) -> None:
+        """The next ``n`` trades, fills or RFQs carry a time outside 1970 .. 9999."""
+        self._pending["bad_time"] += n
 
     def every(self, name: str, frames: int | None) -> None:
         """Inject frame fault ``name`` on every ``frames``-th data frame (None or 0 stops it)."""

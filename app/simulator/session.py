@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterable, Protocol
 import msgspec
 
 from app import protocol as p
-from app.simulator import wire
+from app.simulator import hostile, wire
 from app.simulator.account import COMM_ID
 from app.simulator.engine import Exchange
 from app.simulator.events import Event, RfqEvent
@@ -116,6 +116,7 @@ class Subscription:
     snapshot_due: bool = False
     skip_ticker_ack: bool = False  # its ok answers leave out the market list
     own_rfqs_only: bool = False  # user_filter "self": RFQs the account created, not every user's
+    last_delta: str | None = None  # the last order book delta sent on it (``backwards_seq`` resends it)
 
     def wants(self, event: Event) -> bool:
         """True when this subscription's market filter and shard let ``event`` through."""
@@ -184,7 +185,10 @@ class Session:
         return "".join(parts)
 
     def _error(self, code: int, id_: int | None = None, sid: int | None = None) -> str:
-        return self._frame("error", id_=id_, sid=sid, payload={"code": code, "msg": error_text(code)})
+        text = error_text(code)
+        if self.hooks.take("hostile_text"):
+            text = hostile.poisoned_text(text)
+        return self._frame("error", id_=id_, sid=sid, payload={"code": code, "msg": text})
 
     def _ack(self, kind: str, sub: Subscription, id_: int | None, payload: Any = None) -> str:
         """``ok`` or ``unsubscribed`` on a sid: it consumes a seq today, carries none in legacy."""
@@ -219,10 +223,38 @@ class Session:
         sub.gap_unseen = False
         if skipped:
             self._gap(sub)
+        if kind in hostile.POISONED_FIELDS and self.hooks.take("hostile_text"):
+            payload = hostile.poisoned(kind, payload)
+        if kind in hostile.BAD_TIMES and self.hooks.take("bad_time"):
+            payload = hostile.with_bad_time(kind, payload)
         frame = self._frame(kind, id_=id_, sid=sub.sid, seq=seq, payload=payload)
-        if seq is not None and self.hooks.take("duplicate"):
-            return [frame, frame]
-        return [frame]
+        frames = [frame, frame] if seq is not None and self.hooks.take("duplicate") else [frame]
+        if kind == "orderbook_delta":
+            frames += self._after_delta(sub, frame, payload)
+        elif kind == "ticker":
+            frames += self._stray(p.ORDERBOOK_DELTA, kind, payload)
+        return frames
+
+    def _after_delta(self, sub: Subscription, frame: str, payload: Any) -> list[str]:
+        """The hostile frames a book delta may bring: its copy on the ticker sid, the sid's
+        previous delta again, its copy with a malformed seq."""
+        frames = self._stray(p.TICKER, "orderbook_delta", payload)
+        if sub.last_delta is not None and self.hooks.take("backwards_seq"):
+            frames.append(sub.last_delta)
+        sub.last_delta = frame
+        if self.hooks.take("malformed_seq"):
+            frames.append(frame.replace(f',"seq":{sub.seq},', ',"seq":"x",', 1))
+        return frames
+
+    def _stray(self, channel: str, kind: str, payload: Any) -> list[str]:
+        """A ``kind`` frame, without seq, on this connection's ``channel`` sid (a book delta with
+        a huge size), when the ``wrong_sid`` fault asks for one and there is such a sid."""
+        other = self._by_channel.get(channel)
+        if other is None or not self.hooks.take("wrong_sid"):
+            return []
+        if kind == "orderbook_delta":
+            payload = hostile.enlarged(payload)
+        return [self._frame(kind, sid=other.sid, payload=payload)]
 
     def _gap(self, sub: Subscription) -> None:
         """A gap made on ``sub``: on a book sid, one more ``resync_due`` unless one is unanswered."""
