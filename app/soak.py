@@ -16,7 +16,9 @@ feed run, by a 401 that stops the feed until it is started again), channel error
 command errors 1 and 18, payloads under ``data``, and the frames of a hostile server
 (:mod:`app.simulator.faults`): a book delta or a ticker on the other channel's sid, a book delta
 whose seq went backwards, one whose seq is not a number, terminal control sequences in titles,
-RFQs and error texts, and times outside 1970 .. 9999 on trades, fills and RFQs. Both runs start
+RFQs and error texts, and times outside 1970 .. 9999 on trades, fills and RFQs. The app run, which
+reconciles its account over the simulator's REST API after every connect as the dashboard does,
+also loses fill, order and position frames. Both runs start
 with one of each fault (in a seeded order), then pick at random. Before a fault that ends the
 connection or a subscription, the driver waits until every frame fault injected so far has
 reached the client: each injected fault is then either seen by the client or is itself the cause
@@ -40,8 +42,9 @@ the hostile frames: "frame of another channel" anomalies = wrong-sid frames, "se
 = backwards seqs, "malformed frame on a book's sid" = malformed seqs (and parse errors = malformed
 frames + malformed seqs), no other anomaly, gaps and duplicates untouched by them (the relations
 above), invalid times = the bad times injected; in the app run, no C0, DEL or C1 character on any
-screen looked at (after every key press, and on every pane at the end). The tally is printed; the
-exit status is 1 when a check fails.
+screen looked at (after every key press, and on every pane at the end), and after a last
+reconciliation every position, resting order and recent fill equal to the simulator's. The tally
+is printed; the exit status is 1 when a check fails.
 """
 
 from __future__ import annotations
@@ -56,7 +59,7 @@ import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Awaitable, Callable
 
 from cryptography.hazmat.primitives.asymmetric import rsa
 
@@ -69,8 +72,9 @@ from app.feed import (
 from app.feed_status import ConnectionState, FeedErrorInfo, FeedStatusSnapshot
 from app.screen_text import VISIBLE_ESC, screen_text, unsafe
 from app.simulator import SimConfig, Simulator
+from app.rest.client import RestClient, rest_base_url
 from app.simulator.faults import FRAME_FAULTS
-from app.state import Kind, MarketState
+from app.state import PRIMARY, RESTING, Kind, MarketState
 
 KEY_ID = "kalshi-dash-soak"
 BOOK_MARKETS = 12
@@ -84,11 +88,12 @@ CLEAN_DELTAS = 6_000
 CLEAN_STEPS = 500  # engine steps per round of the clean stretch (under a connection's send buffer)
 
 # fault -> weight: how often the driver picks it. A lost fill, order or position update
-# (``drop_private``) is left out until the REST reconciliation of fills, orders and positions
-# exists: those frames carry no seq, so nothing but that reconciliation can repair the loss. It
-# joins the mix with a check that every position equals the simulator's.
+# (``drop_private``) carries no seq, so only the REST reconciliation of the account repairs it: it is
+# injected in the app run, which reconciles, and checked there with every position, resting order
+# and fill equal to the simulator's.
 WEIGHTS: dict[str, int] = {
-    "skip_seq": 4, "drop_book": 6, "duplicate": 4, "malformed": 4, "unknown_type": 4, "stall": 2,
+    "skip_seq": 4, "drop_book": 6, "drop_private": 3, "duplicate": 4, "malformed": 4, "unknown_type": 4,
+    "stall": 2,
     "watchdog_stall": 1, "drop": 2, "drop_503": 1, "drop_401": 1, "channel_error": 2,
     "command_error": 2, "data_envelope": 1, "rotate_book": 2, "key": 2,
     "wrong_sid": 2, "backwards_seq": 2, "malformed_seq": 2, "hostile_text": 2, "bad_time": 2,
@@ -210,7 +215,8 @@ class Driver:
     """Injects faults at random (seeded) and keeps the books on what must be seen."""
 
     def __init__(self, sim: Simulator, feed: Feed, sink: TallySink, rng: random.Random,
-                 tally: Tally, allow_401: bool, pilot: Any = None) -> None:
+                 tally: Tally, allow_401: bool, pilot: Any = None,
+                 reconcile: Callable[[], Awaitable[Any]] | None = None) -> None:
         self.sim = sim
         self.feed = feed
         self.sink = sink
@@ -223,11 +229,14 @@ class Driver:
         self.auth_restarts = 0
         self.finishing = False
         self.pilot = pilot
+        self.reconcile = reconcile  # loads the account from REST into the state (the app run)
         weights = dict(WEIGHTS)
         if not allow_401:
             weights.pop("drop_401")
         if pilot is None:
             weights.pop("key")
+        if reconcile is None:
+            weights.pop("drop_private")
         self._names = list(weights)
         self._weights = list(weights.values())
 
@@ -491,6 +500,9 @@ async def finish(driver: Driver, tally: Tally) -> None:
             tally.problems.append(f"book {ticker} holds a size <= 0")
         else:
             tally.books_equal += 1
+    if driver.reconcile is not None:
+        await driver.reconcile()
+        check_account(sim, feed.state, tally)
     counts = sim.faults.counts
     tally.injected.update({name: count for name, count in counts.items() if count})
     tally.injected.update({f"http_{status}": n for status, n in driver.rejected.items()})
@@ -515,6 +527,21 @@ async def finish(driver: Driver, tally: Tally) -> None:
     tally.check("rejected_handshakes", sim.handshakes_rejected, counts["reject_handshake"])
     tally.unhandled += sink.internal_errors
     tally.feed_errors = [error.summary + (f" [{error.code}]" if error.code else "") for error in feed.errors]
+
+
+def check_account(sim: Simulator, state: MarketState, tally: Tally) -> None:
+    """After the last reconciliation: every position, resting order and recent fill of the
+    simulator's account is the state's (a fill, order or position frame withheld is repaired)."""
+    account = sim.exchange.account
+    held = {ticker: holding.position for ticker, holding in account.holdings.items() if holding.position}
+    shown = {ticker: m.position for (ticker, sub), m in state.positions.items() if sub == PRIMARY and m.position}
+    tally.check("positions_not_as_simulator", len(set(held.items()) ^ set(shown.items())), 0)
+    resting = {order_id for order_id, order in state.orders.items() if order.status == RESTING}
+    tally.check("resting_orders_not_as_simulator", len(resting ^ set(account.orders)), 0)
+    recent = [(fill.trade_id, fill.order_id) for fill in account.fills][-(state.fills.maxlen or 0) // 2:]
+    have = {(fill.trade_id, fill.order_id) for fill in state.fills}
+    tally.check("recent_fills_missing", sum(key not in have for key in recent), 0)
+    tally.observed["fills_compared"] = len(recent)
 
 
 async def _measure_lag(tally: Tally) -> None:
@@ -594,7 +621,8 @@ async def soak_app(seconds: float, seed: int = 1, rate: float = 1_000.0) -> Tall
     sim, key, rng = _parts(seed + 1, rate)
     url = await sim.start()
     feed = Feed(_feed_config(url, key, seed), MarketState())
-    app = KalshiDashApp(feed.state, feed, markets=book_markets(sim))
+    rest = RestClient(rest_base_url(url), Credentials(KEY_ID, key), backoff_initial=0.01, backoff_max=0.05)
+    app = KalshiDashApp(feed.state, feed, markets=book_markets(sim), rest=rest)
     started = time.monotonic()
     with watching_for_unhandled(tally):
         try:
@@ -603,7 +631,9 @@ async def soak_app(seconds: float, seed: int = 1, rate: float = 1_000.0) -> Tall
                 sink = TallySink(feed.sink)  # the app's MessageSink, counted on the way
                 feed.sink = sink
                 # no 401: the dashboard runs the feed once, so after a 401 it stays stopped
-                driver = Driver(sim, feed, sink, rng, tally, allow_401=False, pilot=pilot)
+                assert app.exchange_sync is not None
+                driver = Driver(sim, feed, sink, rng, tally, allow_401=False, pilot=pilot,
+                                reconcile=app.exchange_sync.reconcile_portfolio)
                 await driver.run(seconds)
                 await finish(driver, tally)
                 for key in PANE_KEYS:  # the hostile text injected, wherever it is shown
@@ -614,6 +644,7 @@ async def soak_app(seconds: float, seed: int = 1, rate: float = 1_000.0) -> Tall
         except Exception as exc:  # the app crashed: run_test re-raises what ended it
             tally.unhandled.append(f"the app crashed: {exc!r}")
         finally:
+            await rest.aclose()
             await sim.stop()
     if app.return_code not in (0, None):
         tally.unhandled.append(f"the app ended with return code {app.return_code}")

@@ -43,3 +43,9 @@ async def test_soak_under_every_fault_balances_its_tally_and_ends_equal_to_the_s
         assert tally.observed["other_anomalies"] == 0, tally.render()
     # the app showed the control sequences visibly, and never raw, on the screens looked at
     assert app.screens > 0 and app.hostile_screens > 0, app.render()
+    # the app run loses fill, order and position frames (no seq shows it): its REST
+    # reconciliation repairs them, so its account ends equal to the simulator's
+    assert app.injected["drop_private"] > 0, app.render()
+    assert app.observed["fills_compared"] > 0, app.render()
+    for counter in ("positions_not_as_simulator", "resting_orders_not_as_simulator", "recent_fills_missing"):
+        assert app.observed[counter] == 0, (counter, app.render())

@@ -20,7 +20,7 @@ from app.endpoint import Endpoint, open_endpoint
 from app.feed_status import ConnectionState
 from app.main import KalshiDashApp
 from app.screens.subscribe import SubscribeDialog, SubscriptionRequest
-from app.state import MarketState
+from app.state import PRIMARY, MarketState
 from widgets.depth_ladder import DepthLadder
 from widgets.ladder_model import ASK, BID
 from widgets.status_bar import StatusBar
@@ -260,7 +260,10 @@ async def test_fills_with_every_legacy_action_reach_the_fills_table_and_the_posi
         assert {"BUY", "SELL", "SELL PARTIAL", "SELL TO CLOSE"} <= shown
         last = {fill.market_ticker: fill.post_position for fill in state.fills}
         settled = {ticker for ticker, info in state.markets.items() if info.status in ("determined", "settled")}
+        flat = p.MarketPosition(market_ticker="", position=0)  # no position listed: none held
         assert [ticker for ticker, held in last.items()
-                if ticker not in settled and state.positions[ticker, 0].position != held] == []
-        await eventually(pilot, lambda: set(positions.row_keys) >= set(last))
+                if ticker not in settled and held is not None
+                and state.positions.get((ticker, PRIMARY), flat).position != held] == []
+        listed = {ticker for ticker, _sub in state.positions}
+        await eventually(pilot, lambda: set(positions.row_keys) >= listed & set(last) != set())
         assert app.feed.parse_errors == 0 and app.feed.partly_read == 0
