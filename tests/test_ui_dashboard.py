@@ -24,7 +24,7 @@ from widgets.cells import Tone
 from widgets.depth_ladder import DepthLadder
 from widgets.ladder_model import ASK, BID
 from widgets.status_bar import StatusBar
-from widgets.ticker_grid import TickerGrid
+from widgets.ticker_grid import COLUMN_BY_KEY, COLUMNS, TickerGrid
 
 SIZE = (120, 40)
 
@@ -216,7 +216,8 @@ async def test_resyncing_book_is_said_and_dimmed() -> None:
         assert ladder.render_line(2).text.strip()  # the levels are still drawn, dimmed
 
 
-async def test_grid_cells_flash_with_the_direction_glyph_and_stop_after_the_flash() -> None:
+async def test_grid_cells_flash_by_colour_alone_and_stop_after_the_flash() -> None:
+    """A flash is a colour, never an arrow beside the number (``Spread ▼ 2¢`` read as data)."""
     now = [1_764_150_000.0]
     sim = scenario()
     app = dashboard_app(sim)
@@ -230,10 +231,14 @@ async def test_grid_cells_flash_with_the_direction_glyph_and_stop_after_the_flas
             old = getattr(before[ticker], column)
             new = getattr(table._values[ticker], column)
             assert direction == (1 if new > old else -1)
-            assert str(table.get_cell(ticker, column)).startswith("▲" if direction > 0 else "▼")
+            cell = table.row_cells(ticker)[[c.key for c in COLUMNS].index(column)]
+            assert cell.text == COLUMN_BY_KEY[column].render(new)
+            assert cell.tone is (Tone.STRONG_UP if direction > 0 else Tone.STRONG_DOWN)
+        flashed = {ticker for ticker, _column in table.flashing()}
         now[0] += 2
         await until(pilot, lambda: not table.flashing())
-        assert not any(str(table.get_cell(t, "last")).startswith(("▲", "▼")) for t in table.visible_tickers())
+        index = [c.key for c in COLUMNS].index("last")
+        assert all(table.row_cells(t)[index].tone is None for t in flashed)
 
 
 async def test_status_bar_turns_stale_and_keeps_the_environment_badge_apart() -> None:

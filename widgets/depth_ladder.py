@@ -37,9 +37,7 @@ from widgets.line_runs import line_runs
 from widgets.messages import MarketMessage
 from widgets.painted import Paint, Palette, PaintedCell as Cell, painted_strip
 from widgets.formatting import (
-    DOWN,
     NO_GLYPH,
-    UP,
     YES_GLYPH,
     clock_of,
     count_text,
@@ -54,11 +52,11 @@ HEIGHT_STEP = 8
 FLASH_SECONDS = 1.0
 VOL_W, LAST_W, CUM_W, SIZE_W, PRICE_W = 8, 7, 8, 8, 8
 # (width, justification, blank cells before) of each column; a width of None is a size bar
-# sharing what is left; the 1-cell columns hold the ▲/▼ of a size that just changed.
+# sharing what is left. A size that just changed flashes by colour alone.
 COLUMNS: tuple[tuple[int | None, str, int], ...] = (
-    (VOL_W, "right", 0), (LAST_W, "right", 1), (CUM_W, "right", 1), (1, "left", 1),
-    (SIZE_W, "right", 0), (None, "right", 1), (PRICE_W, "center", 0), (None, "left", 0),
-    (SIZE_W, "left", 1), (1, "left", 0), (CUM_W, "left", 1),
+    (VOL_W, "right", 0), (LAST_W, "right", 1), (CUM_W, "right", 1),
+    (SIZE_W, "right", 2), (None, "right", 1), (PRICE_W, "center", 0), (None, "left", 0),
+    (SIZE_W, "left", 1), (CUM_W, "left", 2),
 )
 FIXED_W = sum(width or 0 for width, _, _ in COLUMNS) + sum(gap for _, _, gap in COLUMNS)
 BLOCKS = " ▏▎▍▌▋▊▉█"
@@ -377,7 +375,7 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
 
     def _header_cells(self, side: str, width: int) -> list[Cell]:
         side = side.capitalize()
-        labels = ("Traded", "Last", "Cum", "", f"{side} bid", "", "Price", "", f"{side} ask", "", "Cum")
+        labels = ("Traded", "Last", "Cum", f"{side} bid", "", "Price", "", f"{side} ask", "Cum")
         return _laid_out([(label, (HEADER,)) for label in labels], self._bar_width(width))
 
     def _body_look(self, index: int) -> Look:
@@ -419,19 +417,18 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
             (count_text(row.traded) if row.traded else "", (TRADED,)),
             (f"◆{count_text(row.last_size)}" if row.last_size is not None else "", (LAST,)),
             (count_text(row.bid_cumulative) if row.bid else "", bid),
-            *_size_cells(look.bid_flash, row.bid, bid),
+            _size_cell(look.bid_flash, row.bid, bid),
             (bar(row.bid, look.max_size, bar_w), bid),
             (price_text(row.price), (LAST,) if look.last else ()),
             (bar(row.ask, look.max_size, bar_w), ask),
-            *reversed(_size_cells(look.ask_flash, row.ask, ask)),
+            _size_cell(look.ask_flash, row.ask, ask),
             (count_text(row.ask_cumulative) if row.ask else "", ask),
         ]
         return _laid_out(cells, bar_w)
 
 
-def _size_cells(direction: int, size: int, paint: Paint) -> tuple[Cell, Cell]:
-    """The flash glyph cell and the size cell of one side of a row (``direction``: its flash)."""
+def _size_cell(direction: int, size: int, paint: Paint) -> Cell:
+    """The size cell of one side of a row, in the flash's colour while it flashes (``direction``)."""
     if not direction:
-        return ("", paint), (count_text(size) if size else "", paint)
-    flash = (*paint, UP_STYLE if direction > 0 else DOWN_STYLE)
-    return (UP if direction > 0 else DOWN, flash), (count_text(size), flash)
+        return (count_text(size) if size else "", paint)
+    return (count_text(size), (*paint, UP_STYLE if direction > 0 else DOWN_STYLE))

@@ -3,7 +3,8 @@
 A :class:`~widgets.line_table.LineTable` keyed by market ticker: taking in changes marks the
 changed rows, and only those on screen are computed and drawn again (a grid of 1,000 markets
 under a firehose draws its forty visible rows, not 1,000). A cell on screen whose value moved
-flashes briefly, green with ``▲`` when up and red with ``▼`` when down. Sort by any column from the keyboard
+flashes briefly, green when up and red when down (colour alone: an arrow beside a number would read
+as part of it). Sort by any column from the keyboard
 (``o`` picks the next column, ``r`` reverses); a filter keeps the rows whose ticker or title
 contains the text. Enter posts :class:`TickerGrid.MarketChosen`, ``e`` :class:`TickerGrid.EventChosen`.
 
@@ -50,6 +51,9 @@ RESORT_SECONDS = 0.5
 REDRAW_HZ = 5.0
 TREND_WIDTH = 10
 STAR = "★"
+# The change is measured from the first last price this session saw (the feed gives no earlier
+# one): the header says so.
+CHANGE_LABEL = "Chg sess"
 
 
 class RowValues(NamedTuple):
@@ -97,7 +101,7 @@ COLUMNS: tuple[GridColumn, ...] = (
     GridColumn("yes_bid", "Yes bid", 9, render=price_text, numeric=True, flashes=True),
     GridColumn("yes_ask", "Yes ask", 9, render=price_text, numeric=True, flashes=True),
     GridColumn("spread", "Spread", 8, render=price_text, numeric=True, flashes=True),
-    GridColumn("change", "Change", 9, render=change_text, numeric=True),
+    GridColumn("change", CHANGE_LABEL, 10, render=change_text, numeric=True),
     GridColumn("volume", "Volume", 11, render=count_text, numeric=True, flashes=True),
     GridColumn("open_interest", "Open int", 11, render=count_text, numeric=True, flashes=True),
     GridColumn("status", "Status", 11, render=_plain),
@@ -327,7 +331,6 @@ class TickerGrid(LineTable, StateView):
         text = self._countdown(value) if column.key == "close_ts" else column.render(value)
         tone: Tone | None = None
         if direction:
-            text = f"{UP if direction > 0 else DOWN} {text}"
             tone = Tone.STRONG_UP if direction > 0 else Tone.STRONG_DOWN
         elif column.key == "change" and value:
             tone = Tone.STRONG_UP if value > 0 else Tone.STRONG_DOWN
