@@ -31,6 +31,7 @@ from app.book import YES
 from app.sanitize import printable
 from app.state import BookStatus, Kind, MarketState
 from widgets.base import StateView
+from widgets.compact import fit_number
 from widgets.direct_lines import DirectLines
 from widgets.flashes import Flashes
 from widgets.line_runs import line_runs
@@ -94,13 +95,17 @@ LAYOUT: tuple[tuple[int | None, Callable[[str, int], str], Cell | None], ...] = 
 
 
 def _laid_out(cells: Iterable[Cell], bar_width: int) -> list[Cell]:
-    """``cells`` (one per entry of ``COLUMNS``) padded to their columns (a longer value is kept
-    whole: a number is never cut), each after its gap."""
+    """``cells`` (one per entry of ``COLUMNS``) padded to their columns, each after its gap; a
+    number too wide for its column in a compact form (``126.85K``), so columns never touch."""
     laid: list[Cell] = []
     for (value, paint), (width, pad, gap) in zip(cells, LAYOUT):
         if gap:
             laid.append(gap)
-        laid.append((pad(value, bar_width if width is None else width), paint))
+        if width is None:
+            width = bar_width
+        elif len(value) > width:
+            value = fit_number(value, width)
+        laid.append((pad(value, width), paint))
     return laid
 
 

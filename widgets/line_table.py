@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -32,10 +32,10 @@ from textual.strip import Strip
 
 from app.sanitize import printable
 from widgets.cells import Cell, ColumnSpec, Tone
+from widgets.compact import cut, fit_number
 from widgets.direct_lines import DirectLines
 
 Cells = tuple[Cell, ...]
-ELLIPSIS = "…"
 LINES_KEPT = 2_000  # rendered rows kept (several screens); past that the cache starts again
 
 
@@ -51,6 +51,9 @@ class LineTable(DirectLines, ScrollView, can_focus=True):
 
     COLUMNS: ClassVar[tuple[ColumnSpec, ...]] = ()
     CELL_PADDING: ClassVar[int] = 1
+    # Blank cells a number keeps on its left inside its column (a table without cell padding keeps
+    # its columns apart so); a number too wide for the rest takes a compact form (12.35M).
+    NUMERIC_GAP: ClassVar[int] = 0
     PINNED_TOP: ClassVar[bool] = False
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -360,11 +363,15 @@ class LineTable(DirectLines, ScrollView, can_focus=True):
         """One row's line; the tones' colours show over ``base``, or under it when ``on_top``."""
         pad = " " * self.CELL_PADDING
         segments: list[Segment] = []
+        gap = self.NUMERIC_GAP
         for spec, width, cell in zip(self.COLUMNS, self._widths, cells):
             text = cell.text
             size = cell_len(text)
+            if spec.numeric and size > width - gap:
+                text = fit_number(text, width - gap)
+                size = cell_len(text)
             if size > width:
-                text = set_cell_size(text, width - 1) + ELLIPSIS if width > 0 else ""
+                text = cut(text, width)
             elif size < width:
                 text = " " * (width - size) + text if spec.numeric else text + " " * (width - size)
             style = base

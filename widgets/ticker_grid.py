@@ -150,6 +150,7 @@ class TickerGrid(LineTable, StateView):
     SHOWS: ClassVar[Kind] = Kind.TICKER | Kind.LIFECYCLE
     COLUMNS = COLUMNS
     CELL_PADDING = 0
+    NUMERIC_GAP = 1
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select_cursor", "Ladder"),
