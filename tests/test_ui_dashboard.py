@@ -10,6 +10,7 @@ from app import protocol as p
 from app.book import NO, YES
 from app.feed_bridge import MessageSink
 from app.feed_status import ConnectionState, FeedErrorInfo
+from app.market_status import is_finished
 from app.main import DARK_THEME, LIGHT_THEME, KalshiDashApp
 from app.messages import (
     MESSAGE_FOR_KIND, BookChanged, FeedError, FeedStatus, LifecycleEvent, SubscriptionsChanged, TradePrinted,
@@ -85,16 +86,25 @@ async def test_sort_keys_order_the_rows() -> None:
     async with app.run_test(size=SIZE) as pilot:
         table = grid(app)
         table.focus()
+        def groups() -> tuple[list[str], list[str]]:
+            """The rows of markets that trade, then those that no longer do (they sink)."""
+            visible = table.visible_tickers()
+            infos = {t: app.market_state.markets.get(t) for t in visible}
+            finished = [t for t, info in infos.items() if info is not None and is_finished(info.status)]
+            assert finished and visible == [t for t in visible if t not in finished] + finished
+            return visible[:len(visible) - len(finished)], finished
+
+        def lasts(tickers: list[str]) -> list[int | None]:
+            return [app.market_state.tickers[t].price for t in tickers]
+
         await pilot.press("o")
         assert table.sort_column == "ticker"
-        assert table.visible_tickers() == sorted(table.visible_tickers())
+        assert all(tickers == sorted(tickers) for tickers in groups())
         await pilot.press("o")  # last price, highest first
-        lasts = [app.market_state.tickers[t].price for t in table.visible_tickers()]
         assert table.sort_column == "last"
-        assert lasts == sorted(lasts, reverse=True)
+        assert all(lasts(tickers) == sorted(lasts(tickers), reverse=True) for tickers in groups())
         await pilot.press("r")
-        lasts = [app.market_state.tickers[t].price for t in table.visible_tickers()]
-        assert lasts == sorted(lasts)
+        assert all(lasts(tickers) == sorted(lasts(tickers)) for tickers in groups())
         assert "sorted by Last ▲" in str(table.border_subtitle)
 
 
