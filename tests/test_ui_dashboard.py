@@ -125,11 +125,30 @@ async def test_filter_keeps_matching_rows_as_you_type_and_escape_returns_to_the_
         await pilot.press("backspace", "backspace", "backspace", *word)
         expected = {t for t in everything if word in titles[t]}
         assert set(table.visible_tickers()) == expected and expected
-        await pilot.press("escape")
-        assert app.focused is table
-        field.value = ""
-        await pilot.pause()
-        assert set(table.visible_tickers()) == everything
+        await pilot.press("enter")  # Enter keeps the filter and goes back to the grid
+        assert app.focused is table and set(table.visible_tickers()) == expected
+        await pilot.press("escape")  # Esc on the grid clears it
+        assert set(table.visible_tickers()) == everything and not field.value and not field.display
+        await pilot.press("slash", *"zzz")
+        assert table.visible_tickers() == []
+        assert "no market matches “zzz” · Esc clears the filter" in table.render_line(1).text
+        await pilot.press("escape")  # Esc in the filter clears it too
+        assert app.focused is table and set(table.visible_tickers()) == everything
+
+
+async def test_vim_keys_move_the_grid_cursor() -> None:
+    app = dashboard_app()
+    async with app.run_test(size=SIZE) as pilot:
+        table = grid(app)
+        table.focus()
+        await pilot.press("j", "j")
+        assert table.cursor_row == 2
+        await pilot.press("k")
+        assert table.cursor_row == 1
+        await pilot.press("G")
+        assert table.cursor_row == len(table.visible_tickers()) - 1
+        await pilot.press("g")
+        assert table.cursor_row == 0
 
 
 async def test_number_keys_switch_panes_and_l_opens_subscriptions() -> None:

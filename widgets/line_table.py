@@ -98,12 +98,12 @@ class LineTable(DirectLines, ScrollView, can_focus=True):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select_cursor", "Select", show=False),
-        Binding("up", "cursor_up", "Cursor up", show=False),
-        Binding("down", "cursor_down", "Cursor down", show=False),
+        Binding("up,k", "cursor_up", "Cursor up", show=False),
+        Binding("down,j", "cursor_down", "Cursor down", show=False),
         Binding("pageup", "page_up", "Page up", show=False),
         Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("home,ctrl+home", "first_row", "First row", show=False),
-        Binding("end,ctrl+end", "last_row", "Last row", show=False),
+        Binding("home,ctrl+home,g", "first_row", "First row", show=False),
+        Binding("end,ctrl+end,G", "last_row", "Last row", show=False),
         Binding("left", "scroll_left", "Scroll left", show=False),
         Binding("right", "scroll_right", "Scroll right", show=False),
     ]
@@ -347,6 +347,9 @@ class LineTable(DirectLines, ScrollView, can_focus=True):
             return self._header.crop_extend(scroll_x, scroll_x + width, self._style("line-table--header"))
         index = scroll_y + y - 1
         if index >= len(self._keys):
+            empty = self.empty_text() if index == 0 else ""
+            if empty:
+                return Strip([Segment(f" {empty}", self._style("state-table--muted"))]).extend_cell_length(width)
             return Strip.blank(width)
         key = self._keys[index]
         if index == self.cursor_row:
@@ -358,6 +361,10 @@ class LineTable(DirectLines, ScrollView, can_focus=True):
         if line is None:
             line = self._lines[key, even] = self._draw(self._row(key), style)
         return line.crop_extend(scroll_x, scroll_x + width, style)
+
+    def empty_text(self) -> str:
+        """What the first line says when there are no rows (nothing by default); plain text."""
+        return ""
 
     def _draw(self, cells: Cells, base: Style, on_top: bool = False) -> Strip:
         """One row's line; the tones' colours show over ``base``, or under it when ``on_top``."""

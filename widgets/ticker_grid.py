@@ -452,6 +452,16 @@ class TickerGrid(LineTable, StateView):
         if ticker is not None:
             self.post_message(self.EventChosen(ticker))
 
+    def empty_text(self) -> str:
+        """An empty grid says why: no market matches the filter or the watchlist, or none yet."""
+        if not self._known:
+            return "no markets yet: they appear as the ticker channel reports them"
+        if self.filter_text:
+            return f"no market matches “{printable(self.filter_text)}” · Esc clears the filter"
+        if self.watch_only:
+            return "no starred market · w shows every market, f stars the one under the cursor"
+        return ""
+
     def visible_tickers(self) -> list[str]:
         """The tickers of the rows shown (every row the filter keeps), top to bottom."""
         return self.row_keys
