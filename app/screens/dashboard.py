@@ -406,7 +406,9 @@ class DashboardScreen(Screen[None]):
 
     @on(DepthLadder.CloseRequested)
     async def _close_requested(self, event: DepthLadder.CloseRequested) -> None:
+        """``x`` on a ladder: close its tab and release its book."""
         await self.close_ladder(event.ticker)
+        await self.dash_app.release_book(event.ticker)
 
     def ladders(self) -> dict[str, DepthLadder]:
         """The open ladders by market ticker."""
