@@ -24,6 +24,7 @@ from typing import Any, Generic, Iterable, TypeVar
 
 from app import protocol as p
 from app.fixed import COUNT_PLACES, ONE_DOLLAR, format_count, format_price_cents, parse_decimal
+from app.sides import NO, YES, side_price
 from app.state import Kind, MarketState
 
 DEFAULT_COOLDOWN = 10.0
@@ -94,6 +95,15 @@ class Rule:
 
 def _cents(price: int | None) -> str:
     return "—" if price is None else f"{format_price_cents(price)}¢"
+
+
+def _print_side(trade: p.Trade) -> str:
+    """Who took and at what price of the side named: ``: taker bought NO at 60¢`` (the no price),
+    or ``at YES 40¢`` when the taker's side is not known."""
+    side = trade.taker_side
+    if side not in (YES, NO):
+        return f" at YES {_cents(trade.yes_price)}"
+    return f": taker bought {side.upper()} at {_cents(side_price(side, trade.yes_price))}"
 
 
 # -- building rules ----------------------------------------------------------------------------
@@ -332,9 +342,8 @@ class AlertCenter:
             market = trade.market_ticker
             for rule_id, rule in prints:
                 if (rule.market is None or rule.market == market) and trade.count >= (rule.level or 0):
-                    side = f" {trade.taker_side} taker" if trade.taker_side else ""
-                    hits.append((rule_id, market, f"{market}: print of {format_count(trade.count)} "
-                                                  f"at {_cents(trade.yes_price)}{side}"))
+                    hits.append((rule_id, market, f"{market}: print of {format_count(trade.count)}"
+                                                  f"{_print_side(trade)}"))
             for rule_id, rule in crosses:
                 if rule.market == market:
                     self._observe_last(rule_id, rule, trade.yes_price, hits)

@@ -21,11 +21,15 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from app.fixed import ONE_DOLLAR
+from app.market_status import is_finished, result_of
 from app.state import MarketState
 
 # A strike number: ASCII digits (`\d` also matches "٣"), at most 30 of them on each side of the
 # point (a longer one, from a hostile ticker, is not a strike: reading it could exceed int limits).
 _NUMBERED = re.compile(r"^([A-Z]*)(-?[0-9]{1,30}(?:\.[0-9]{1,30})?)$")
+# Letters of a strike counted below zero: a Fed decision's cut (``C25``, 25 bp) lies below its hold
+# (``H0``) and hikes (``H25``).
+BELOW_ZERO = frozenset({"C"})
 EXCLUSIVE_TYPES = {"MECNET": True, "DIRECNET": False}
 
 
@@ -45,12 +49,17 @@ def strike_label(event_ticker: str, ticker: str) -> str:
 
 
 def order_strikes(labels: list[str]) -> list[str]:
-    """Strikes by number when they all read ``LETTERS NUMBER`` with the same letters (``B49``,
-    ``B51``, ...); otherwise in the order given (the order the markets were first seen)."""
-    matches = [_NUMBERED.match(label) for label in labels]
-    if not all(matches) or len({m.group(1) for m in matches if m}) > 1:
-        return list(labels)
-    return sorted(labels, key=lambda label: Fraction(_NUMBERED.match(label).group(2)))  # type: ignore[union-attr]
+    """Strikes by strike value: those that read ``LETTERS NUMBER`` (``B49``, ``T51.5``, ``T48``)
+    by their number whatever their letters (negative for :data:`BELOW_ZERO`; then by label), the
+    others after them in the order given (the order the markets were first seen)."""
+    def key(label: str) -> tuple[int, Fraction, str]:
+        match = _NUMBERED.match(label)
+        if match is None:
+            return (1, Fraction(0), "")
+        letters, number = match.groups()
+        return (0, -Fraction(number) if letters in BELOW_ZERO else Fraction(number), label)
+
+    return sorted(labels, key=key)
 
 
 class Verdict(enum.Enum):
@@ -61,6 +70,7 @@ class Verdict(enum.Enum):
     OVER_ROUND = "over-round"  # every yes costs more than $1: the usual case
     FAIR = "fair"  # every yes costs exactly $1
     INCOMPLETE = "incomplete"  # some strike has no ask: buying every yes is not possible
+    SETTLED = "settled"  # no strike trades any more: no sums, only the result
     NOT_EXCLUSIVE = "not exclusive"  # the strikes can all resolve yes: sums mean nothing
     EXCLUSIVITY_UNKNOWN = "exclusivity unknown"  # whether they can is not known yet
     STRIKES_UNKNOWN = "strikes unknown"  # the event's full list of strikes is not known
@@ -68,7 +78,11 @@ class Verdict(enum.Enum):
 
 @dataclass(frozen=True, slots=True)
 class StrikeRow:
-    """One market of the event: its prices (exact units), volume and lifecycle status."""
+    """One market of the event: its prices (exact units), volume, lifecycle status and result.
+
+    A market that no longer trades (closed, determined, settled) has no bid or ask: its last
+    quotes are history.
+    """
 
     ticker: str
     label: str
@@ -77,13 +91,28 @@ class StrikeRow:
     last: int | None
     volume: int | None
     status: str | None
+    result: str | None = None  # YES, NO, or what a scalar market paid (see app.market_status)
+    settlement: int | None = None  # what a yes contract paid, in price units, once determined
+
+    @property
+    def finished(self) -> bool:
+        """True once the market no longer trades."""
+        return is_finished(self.status)
 
     @property
     def implied(self) -> Fraction | None:
-        """The yes probability the market implies, in price units: mid of bid and ask, else last."""
-        if self.yes_bid is not None and self.yes_ask is not None:
-            return Fraction(self.yes_bid + self.yes_ask, 2)
-        return None if self.last is None else Fraction(self.last)
+        """The yes probability the market implies, in price units: what a yes paid once
+        determined; the mid of bid and ask; else the last price moved within whichever of the
+        bid and ask is known (never outside them)."""
+        if self.settlement is not None:
+            return Fraction(self.settlement)
+        bid, ask = self.yes_bid, self.yes_ask
+        if bid is not None and ask is not None:
+            return Fraction(bid + ask, 2)
+        if self.last is None:
+            return None
+        last = self.last if bid is None else max(self.last, bid)
+        return Fraction(last if ask is None else min(last, ask))
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,10 +150,23 @@ class EventSummary:
         """The sum of the yes asks minus $1 (None unless every strike has an ask)."""
         return None if self.asks_missing or not self.rows else self.ask_sum - ONE_DOLLAR
 
+    @property
+    def finished(self) -> bool:
+        """True when no strike of the event trades any more."""
+        return bool(self.rows) and all(row.finished for row in self.rows)
+
+    @property
+    def winners(self) -> list[str]:
+        """The labels of the strikes that resolved yes."""
+        return [row.label for row in self.rows if row.result == "YES"]
+
     def verdicts(self) -> list[Verdict]:
-        """What the sums say: arbitrage (either side), over-round, fair, incomplete, or nothing."""
+        """What the sums say: arbitrage (either side), over-round, fair, incomplete, settled (no
+        strike trades), or nothing."""
         if not self.rows:
             return []
+        if self.finished:
+            return [Verdict.SETTLED]
         if self.exclusive is False:
             return [Verdict.NOT_EXCLUSIVE]
         if self.exclusive is None:
@@ -173,14 +215,18 @@ def summarize(state: MarketState, event_ticker: str, members: list[str] | None =
         info = state.markets.get(ticker)
         stats = state.trade_stats.get(ticker)
         last = msg.price if msg is not None and msg.price is not None else (stats.last_price if stats else None)
+        status = info.status if info else None
+        quoted = msg is not None and not is_finished(status)
         rows.append(StrikeRow(
             ticker=ticker,
             label=(info.subtitle if info is not None and info.subtitle else strike_label(event_ticker, ticker)),
-            yes_bid=msg.yes_bid if msg else None,
-            yes_ask=msg.yes_ask if msg else None,
+            yes_bid=msg.yes_bid if quoted else None,
+            yes_ask=msg.yes_ask if quoted else None,
             last=last,
             volume=msg.volume if msg else None,
-            status=info.status if info else None,
+            status=status,
+            result=result_of(info),
+            settlement=_settlement(info.result, info.settlement_value) if info else None,
         ))
     event = state.events.get(event_ticker)
     listed = state.catalog.event(event_ticker)
@@ -190,3 +236,11 @@ def summarize(state: MarketState, event_ticker: str, members: list[str] | None =
     title = (listed.title if listed is not None else None) or (event.title if event is not None else None)
     strikes_known = listed is not None and set(listed.markets) <= {row.ticker for row in rows}
     return EventSummary(event_ticker, title, exclusive, tuple(rows), strikes_known)
+
+
+def _settlement(result: str | None, value: int | None) -> int | None:
+    """What a yes contract paid, in price units: the settlement value, else $1 or nothing by the
+    result; None before the market is determined."""
+    if value is not None and 0 <= value <= ONE_DOLLAR:
+        return value
+    return {"yes": ONE_DOLLAR, "no": 0}.get(result or "")

@@ -12,6 +12,7 @@ Parsing is exact (no floats) and cached, because the same strings recur constant
 from __future__ import annotations
 
 import re
+from fractions import Fraction
 from typing import Callable
 
 PRICE_PLACES = 4
@@ -25,6 +26,7 @@ MONEY_SCALE = 10**MONEY_PLACES
 ONE_DOLLAR = PRICE_SCALE
 CENT = PRICE_SCALE // 100
 CENTI_CENT_IN_MONEY = MONEY_SCALE // 10_000
+CENT_IN_MONEY = MONEY_SCALE // 100
 
 # A quantity of 10**24 units or more (10**22 contracts, 10**18 dollars) cannot be real: it is shown
 # as INVALID (a formatter never raises, whatever int the exchange sent).
@@ -188,6 +190,18 @@ def shown_invalid(*values: int | None) -> bool:
         if value is not None and not -SHOWN_LIMIT < value < SHOWN_LIMIT:
             return True
     return False
+
+
+def format_money_cents(amount: int | Fraction) -> str:
+    """``72702420`` -> ``"$72.70"``: dollars to the cent, rounded half to even, for columns that
+    line up (the exact amount is :func:`format_money`'s). An exact fraction of money units (a mark
+    at a half-unit mid) is rounded the same way; ``invalid`` from :data:`SHOWN_LIMIT` on."""
+    if not -SHOWN_LIMIT < amount < SHOWN_LIMIT:
+        return INVALID
+    cents = round(Fraction(amount) / CENT_IN_MONEY)
+    sign = "-" if cents < 0 else ""
+    whole, frac = divmod(abs(cents), 100)
+    return f"{sign}${whole:,}.{frac:02d}"
 
 
 def to_wire_price(price: int) -> str:

@@ -350,6 +350,18 @@ class KalshiDashApp(App[int]):
             self.notify("there is no feed to send commands to", severity="warning")
         return self.feed
 
+    async def release_book(self, ticker: str) -> None:
+        """Unsubscribe the order book and trades of ``ticker`` where only it asked for them (its
+        ladder closed): a closed ladder keeps no book streaming."""
+        feed = self.feed
+        if feed is None:
+            return
+        desired = feed.desired()
+        for channel in (p.ORDERBOOK_DELTA, p.TRADE):
+            wanted = desired.get(channel)
+            if wanted is not None and ticker in wanted:
+                await self.feed_command(f"unsubscribed {channel} {ticker}", feed.unsubscribe(channel, [ticker]))
+
     async def want_book(self, ticker: str) -> None:
         """Subscribe the order book (and trades) of ``ticker`` if not wanted yet."""
         feed = self.feed

@@ -105,9 +105,9 @@ def position_current(ticker: str, position: str, cost: str, realized: str, fees:
     return frame("market_position", body)
 
 
-def user_order(order_id: str, ticker: str, status: str, remaining: str, filled: str) -> str:
-    """A current-form user order."""
-    body = {"order_id": order_id, "ticker": ticker, "status": status, "side": "yes",
+def user_order(order_id: str, ticker: str, status: str, remaining: str, filled: str, side: str = "yes") -> str:
+    """A current-form user order (a yes price of 42.5¢)."""
+    body = {"order_id": order_id, "ticker": ticker, "status": status, "side": side,
             "action": "buy", "yes_price_dollars": "0.4250", "fill_count_fp": filled,
             "remaining_count_fp": remaining, "initial_count_fp": "10.00",
             "taker_fees_dollars": "0.070000", "created_ts_ms": T0_MS}

@@ -11,9 +11,9 @@ from app.state import Kind, MarketState
 M = "KXA-1-B51"
 
 
-def trade(state: MarketState, price: int, count: int = 100, market: str = M) -> Kind:
+def trade(state: MarketState, price: int, count: int = 100, market: str = M, taker: str | None = "yes") -> Kind:
     return state.apply(p.Trade(market_ticker=market, yes_price=price, no_price=10_000 - price,
-                               count=count, taker_side="yes"))
+                               count=count, taker_side=taker))
 
 
 def quote(state: MarketState, bid: int | None, ask: int | None, market: str = M, last: int | None = None) -> Kind:
@@ -111,7 +111,17 @@ def test_big_prints_of_one_market_or_any() -> None:
     trade(state, 4100, 50_000, market="KXB-2-T1")
     fired = alerts.evaluate(Kind.TRADE, 1.0)
     assert [(a.rule_id, a.market) for a in fired] == [(2, M), (1, "KXB-2-T1")]
-    assert "print of 500 at 41¢ yes taker" in fired[-1].text
+    assert "print of 500: taker bought YES at 41¢" in fired[-1].text
+
+
+def test_a_print_names_the_side_taken_at_that_sides_price() -> None:
+    """One convention for sides and prices: a no taker's print reads at the no price."""
+    state = MarketState()
+    alerts = center(state, Rule(RuleKind.PRINT_AT_LEAST, None, 100))
+    trade(state, 4100, 100, taker="no")
+    trade(state, 4100, 100, taker=None)
+    texts = [a.text for a in alerts.evaluate(Kind.TRADE, 1.0)]
+    assert texts == [f"{M}: print of 1: taker bought NO at 59¢", f"{M}: print of 1 at YES 41¢"]
 
 
 def test_fills_and_lifecycle_events() -> None:

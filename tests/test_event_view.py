@@ -39,11 +39,14 @@ def test_event_comes_from_lifecycle_metadata_else_from_the_ticker() -> None:
     assert strike_label("KXEVENT-1", "ODD-NAME") == "ODD-NAME"
 
 
-def test_strikes_sort_by_number_only_when_they_all_share_their_letters() -> None:
+def test_strikes_sort_by_strike_value_whatever_their_letters() -> None:
     assert order_strikes(["B53", "B49", "B51.5"]) == ["B49", "B51.5", "B53"]
     assert order_strikes(["T100000", "T98000"]) == ["T98000", "T100000"]
-    assert order_strikes(["H0", "C25", "C50", "H25"]) == ["H0", "C25", "C50", "H25"]  # as seen
-    assert order_strikes(["ANO", "BRU"]) == ["ANO", "BRU"]
+    # mixed letters, first seen out of order: a threshold below, buckets, a threshold above
+    assert order_strikes(["T55", "B49.5", "T48", "B51.5"]) == ["T48", "B49.5", "B51.5", "T55"]
+    # a Fed decision's cuts lie below the hold, hikes above it
+    assert order_strikes(["H0", "C25", "C50", "H25"]) == ["C50", "C25", "H0", "H25"]
+    assert order_strikes(["ANO", "B2", "BRU", "B1"]) == ["B1", "B2", "ANO", "BRU"]  # unnumbered last, as seen
 
 
 def test_members_of_an_event_and_no_other() -> None:
@@ -88,6 +91,40 @@ def test_a_missing_ask_leaves_the_ask_sum_incomplete_but_bids_still_count() -> N
     assert summary.over_round is None and summary.asks_missing == 1
     assert summary.verdicts() == [Verdict.INCOMPLETE, Verdict.SELL_ARBITRAGE]
     assert summary.rows[0].implied == Fraction(6100)  # no ask: the last price
+
+
+def test_the_implied_probability_never_leaves_the_bid_and_ask() -> None:
+    """Without one side of the quote the last price stands in, moved within the side known:
+    never ``Implied 8%`` beside ``Yes ask 3¢``."""
+    state = MarketState()
+    ticker(state, "KXA-1-B1", None, 300, last=800)
+    ticker(state, "KXA-1-B2", 5000, None, last=4000)
+    ticker(state, "KXA-1-B3", None, 7000, last=6500)
+    rows = summarize(state, "KXA-1").rows
+    assert [row.implied for row in rows] == [Fraction(300), Fraction(5000), Fraction(6500)]
+
+
+def settle(state: MarketState, market: str, result: str) -> None:
+    state.apply(p.MarketLifecycle(market_ticker=market, event_type="settled", result=result,
+                                  settlement_value=10_000 if result == "yes" else 0))
+
+
+def test_a_settled_event_shows_its_result_and_no_sums() -> None:
+    state = MarketState()
+    listed(state, "KXA-1", ["B1", "B2", "B3"])
+    for strike, (bid, ask) in {"B1": (2900, 3100), "B2": (3900, 4100), "B3": (2800, 3000)}.items():
+        ticker(state, f"KXA-1-{strike}", bid, ask)
+    for strike in ("B1", "B3"):
+        settle(state, f"KXA-1-{strike}", "no")
+    partly = summarize(state, "KXA-1")
+    assert partly.verdicts() == [Verdict.INCOMPLETE]  # settled strikes have no quote to buy
+    settle(state, "KXA-1-B2", "yes")
+    summary = summarize(state, "KXA-1")
+    assert summary.verdicts() == [Verdict.SETTLED] and summary.over_round is None
+    assert summary.winners == ["B2"]
+    assert [(r.yes_bid, r.yes_ask, r.result) for r in summary.rows] == [(None, None, "NO"), (None, None, "YES"),
+                                                                         (None, None, "NO")]
+    assert [r.implied for r in summary.rows] == [0, 10_000, 0]
 
 
 def test_strikes_that_are_not_exclusive_have_no_verdict_but_that() -> None:

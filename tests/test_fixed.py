@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Callable
 
 import pytest
@@ -188,3 +189,20 @@ def test_the_parse_functions_read_their_memos(parse: Callable[[str], int], memo:
     memo.clear()
     assert parse(text) == memo[text] == memo.parse(text)
     assert text in memo
+
+
+@pytest.mark.parametrize(
+    ("amount", "text"),
+    [
+        (72_702_420, "$72.70"),
+        (9_792_000, "$9.79"),
+        (-1_234_500_000, "-$1,234.50"),
+        (5_000, "$0.00"),  # half a cent: to the even cent
+        (15_000, "$0.02"),
+        (-4_999, "$0.00"),  # never "-$0.00"
+        (Fraction(25_001, 2), "$0.01"),
+        (fixed.SHOWN_LIMIT, fixed.INVALID),
+    ],
+)
+def test_format_money_cents_lines_up_to_the_cent(amount: int | Fraction, text: str) -> None:
+    assert fixed.format_money_cents(amount) == text

@@ -164,11 +164,12 @@ def test_the_integrity_verdict_counts_numbers_too_large_to_be_real_beside_invali
         "⚠ 3 messages with a number too large to be real shown as invalid (fill 1, trade 2)", False)
 
 
-def test_strikes_with_numbers_too_long_to_read_keep_their_order() -> None:
+def test_strikes_with_numbers_too_long_to_read_come_after_the_numbered_ones() -> None:
     huge = "B" + "9" * 5000  # more digits than Python reads as an int
-    assert order_strikes([huge, "B5"]) == [huge, "B5"]
+    assert order_strikes([huge, "B5"]) == ["B5", huge]
+    assert order_strikes([huge + "1", "B5", huge]) == ["B5", huge + "1", huge]  # in the order given
     assert order_strikes(["B" + "9" * 30, "B5"]) == ["B5", "B" + "9" * 30]
-    assert order_strikes(["B٣", "B5"]) == ["B٣", "B5"]  # not ASCII digits: not a strike number
+    assert order_strikes(["B٣", "B5"]) == ["B5", "B٣"]  # not ASCII digits: not a strike number
 
 
 @given(st.lists(st.one_of(st.text(), st.from_regex(r"\AB-?[0-9]{1,40}(\.[0-9]{1,40})?\Z")), max_size=6))

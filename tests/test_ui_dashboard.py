@@ -11,6 +11,7 @@ from app.book import NO, YES
 from app.feed_bridge import MessageSink
 from app.feed_status import ConnectionState, FeedErrorInfo
 from app.error_notices import BURST, REMEMBERED
+from app.market_status import is_finished
 from app.main import DARK_THEME, LIGHT_THEME, KalshiDashApp
 from app.messages import (
     MESSAGE_FOR_KIND, BookChanged, FeedError, FeedStatus, LifecycleEvent, SubscriptionsChanged, TradePrinted,
@@ -25,7 +26,7 @@ from widgets.cells import Tone
 from widgets.depth_ladder import DepthLadder
 from widgets.ladder_model import ASK, BID
 from widgets.status_bar import StatusBar
-from widgets.ticker_grid import TickerGrid
+from widgets.ticker_grid import COLUMN_BY_KEY, COLUMNS, TickerGrid
 
 SIZE = (120, 40)
 
@@ -86,16 +87,25 @@ async def test_sort_keys_order_the_rows() -> None:
     async with app.run_test(size=SIZE) as pilot:
         table = grid(app)
         table.focus()
+        def groups() -> tuple[list[str], list[str]]:
+            """The rows of markets that trade, then those that no longer do (they sink)."""
+            visible = table.visible_tickers()
+            infos = {t: app.market_state.markets.get(t) for t in visible}
+            finished = [t for t, info in infos.items() if info is not None and is_finished(info.status)]
+            assert finished and visible == [t for t in visible if t not in finished] + finished
+            return visible[:len(visible) - len(finished)], finished
+
+        def lasts(tickers: list[str]) -> list[int | None]:
+            return [app.market_state.tickers[t].price for t in tickers]
+
         await pilot.press("o")
         assert table.sort_column == "ticker"
-        assert table.visible_tickers() == sorted(table.visible_tickers())
+        assert all(tickers == sorted(tickers) for tickers in groups())
         await pilot.press("o")  # last price, highest first
-        lasts = [app.market_state.tickers[t].price for t in table.visible_tickers()]
         assert table.sort_column == "last"
-        assert lasts == sorted(lasts, reverse=True)
+        assert all(lasts(tickers) == sorted(lasts(tickers), reverse=True) for tickers in groups())
         await pilot.press("r")
-        lasts = [app.market_state.tickers[t].price for t in table.visible_tickers()]
-        assert lasts == sorted(lasts)
+        assert all(lasts(tickers) == sorted(lasts(tickers)) for tickers in groups())
         assert "sorted by Last ▲" in str(table.border_subtitle)
 
 
@@ -116,11 +126,30 @@ async def test_filter_keeps_matching_rows_as_you_type_and_escape_returns_to_the_
         await pilot.press("backspace", "backspace", "backspace", *word)
         expected = {t for t in everything if word in titles[t]}
         assert set(table.visible_tickers()) == expected and expected
-        await pilot.press("escape")
-        assert app.focused is table
-        field.value = ""
-        await pilot.pause()
-        assert set(table.visible_tickers()) == everything
+        await pilot.press("enter")  # Enter keeps the filter and goes back to the grid
+        assert app.focused is table and set(table.visible_tickers()) == expected
+        await pilot.press("escape")  # Esc on the grid clears it
+        assert set(table.visible_tickers()) == everything and not field.value and not field.display
+        await pilot.press("slash", *"zzz")
+        assert table.visible_tickers() == []
+        assert "no market matches “zzz” · Esc clears the filter" in table.render_line(1).text
+        await pilot.press("escape")  # Esc in the filter clears it too
+        assert app.focused is table and set(table.visible_tickers()) == everything
+
+
+async def test_vim_keys_move_the_grid_cursor() -> None:
+    app = dashboard_app()
+    async with app.run_test(size=SIZE) as pilot:
+        table = grid(app)
+        table.focus()
+        await pilot.press("j", "j")
+        assert table.cursor_row == 2
+        await pilot.press("k")
+        assert table.cursor_row == 1
+        await pilot.press("G")
+        assert table.cursor_row == len(table.visible_tickers()) - 1
+        await pilot.press("g")
+        assert table.cursor_row == 0
 
 
 async def test_number_keys_switch_panes_and_l_opens_subscriptions() -> None:
@@ -217,7 +246,8 @@ async def test_resyncing_book_is_said_and_dimmed() -> None:
         assert ladder.render_line(2).text.strip()  # the levels are still drawn, dimmed
 
 
-async def test_grid_cells_flash_with_the_direction_glyph_and_stop_after_the_flash() -> None:
+async def test_grid_cells_flash_by_colour_alone_and_stop_after_the_flash() -> None:
+    """A flash is a colour, never an arrow beside the number (``Spread ▼ 2¢`` read as data)."""
     now = [1_764_150_000.0]
     sim = scenario()
     app = dashboard_app(sim)
@@ -231,10 +261,14 @@ async def test_grid_cells_flash_with_the_direction_glyph_and_stop_after_the_flas
             old = getattr(before[ticker], column)
             new = getattr(table._values[ticker], column)
             assert direction == (1 if new > old else -1)
-            assert str(table.get_cell(ticker, column)).startswith("▲" if direction > 0 else "▼")
+            cell = table.row_cells(ticker)[[c.key for c in COLUMNS].index(column)]
+            assert cell.text == COLUMN_BY_KEY[column].render(new)
+            assert cell.tone is (Tone.STRONG_UP if direction > 0 else Tone.STRONG_DOWN)
+        flashed = {ticker for ticker, _column in table.flashing()}
         now[0] += 2
         await until(pilot, lambda: not table.flashing())
-        assert not any(str(table.get_cell(t, "last")).startswith(("▲", "▼")) for t in table.visible_tickers())
+        index = [c.key for c in COLUMNS].index("last")
+        assert all(table.row_cells(t)[index].tone is None for t in flashed)
 
 
 async def test_status_bar_turns_stale_and_keeps_the_environment_badge_apart() -> None:

@@ -145,6 +145,23 @@ async def test_subscribe_from_the_keyboard_then_unsubscribe_the_focused_ladder()
         assert ticker not in app.market_state.books  # the data is no longer shown anywhere
 
 
+async def test_closing_a_ladder_tab_releases_its_book() -> None:
+    app = sim_app()
+    async with app.run_test(size=SIZE) as pilot:
+        sim = await connected(pilot)
+        ticker = sim.exchange.active_tickers()[2]
+        await frozen(pilot, sim)
+        await app.dashboard.open_ladder(ticker)
+        await app.want_book(ticker)
+        assert ticker in app.feed.desired()[p.ORDERBOOK_DELTA]
+        assert not commands(sim, "unsubscribe")
+        app.dashboard.ladders()[ticker].focus()
+        await pilot.press("x")
+        await eventually(pilot, lambda: ticker not in app.dashboard.ladders())
+        await eventually(pilot, lambda: ticker not in (app.feed.desired().get(p.ORDERBOOK_DELTA) or set()))
+        await eventually(pilot, lambda: bool(commands(sim, "unsubscribe")))  # the exchange was told
+
+
 async def test_subscriptions_screen_lists_the_live_sids_and_u_ends_the_focused_one() -> None:
     app = sim_app()
     async with app.run_test(size=SIZE) as pilot:

@@ -20,6 +20,7 @@ from app.fixed import ONE_DOLLAR
 from app.state import Kind
 from tests.ui_states import LADDER_TICKER, dashboard_app, scenario, until
 from widgets.depth_ladder import FIXED_W, HEADER_LINES, DepthLadder
+from widgets.formatting import count_text
 from widgets.ladder_model import ASK
 
 SIZE = (120, 40)
@@ -93,7 +94,12 @@ async def test_a_delta_at_one_price_repaints_only_that_line() -> None:
         await pilot.pause()
         assert drawn.lines == [HEADER_LINES] and drawn.rendered == 1
         assert ladder.flashing() == {(ASK, top.price): 1}
-        assert "▲" in ladder.render_line(HEADER_LINES).text
+        # by colour alone: the size drawn in the up colour, no arrow beside it
+        line = ladder.render_line(HEADER_LINES)
+        assert "▲" not in line.text and "▼" not in line.text
+        up = ladder.get_component_rich_style("depth-ladder--up").bgcolor
+        size = count_text(ladder.ladder.rows[int(ladder.scroll_offset.y)].ask)
+        assert [s.style.bgcolor for s in line if s.text.strip() == size] == [up]
 
     await run_with_ladder(check)
 

@@ -8,7 +8,7 @@ import pytest
 from textual.geometry import Region
 from textual.pilot import Pilot
 
-from app.fixed import format_money
+from app.fixed import format_money_cents
 from app.protocol import Trade, parse
 from app.state import Kind, MarketState
 from tests import table_states as ts
@@ -264,8 +264,8 @@ async def test_fills_from_both_forms_newest_first() -> None:
         forbid_clear(table)
         update(table, state, ts.fill_current("KXB-2", "no", "0.6050", "3.00", "0.012345", ts.T0_MS))
         assert shown(table) == [
-            ["09:40:00", "KXB-2", "NO", "BUY", "39.5¢", "3", "$0.012345", "maker", "-1"],
-            ["16:29:57", "KXA-1", "YES", "BUY", "75¢", "278", "—", "taker", "278"],
+            ["09:40:00", "KXB-2", "NO", "BUY", "39.5¢", "3", "$0.01", "maker", "NO 1"],
+            ["16:29:57", "KXA-1", "YES", "BUY", "75¢", "278", "—", "taker", "YES 278"],
         ]
 
 
@@ -286,7 +286,7 @@ async def test_a_fill_with_any_action_reaches_the_fills_table(action: str) -> No
         word = action if action in ("buy", "sell", "sell_partial", "sell_to_close") else (
             "buy" if action == "" else "sell")
         assert shown(app.table) == [
-            ["09:40:00", "KXA-1", "YES", word.replace("_", " ").upper(), "75¢", "2", "$0.01", "taker", "3"],
+            ["09:40:00", "KXA-1", "YES", word.replace("_", " ").upper(), "75¢", "2", "$0.01", "taker", "YES 3"],
         ]
 
 
@@ -315,11 +315,11 @@ async def test_the_subaccount_column_appears_once_a_second_account_is_seen() -> 
         }))
         assert [c.label.plain for c in positions.columns.values()][-1] == "Sub"
         rows = shown(positions)
-        assert [(r[0], r[1], r[-1]) for r in rows] == [
-            ("KXA-1", "YES 1", "0"), ("KXA-1", "NO 4", "2"),
-            ("TOTAL sub 0", "", ""), ("TOTAL sub 2", "", ""), ("TOTAL", "", ""),
+        assert [(r[0], r[1], r[2], r[-1]) for r in rows] == [
+            ("KXA-1", "YES 1", "50¢", "0"), ("KXA-1", "NO 4", "50¢", "2"),
+            ("TOTAL sub 0", "", "", ""), ("TOTAL sub 2", "", "", ""), ("TOTAL", "", "", ""),
         ]
-        assert rows[2][2] == "$0.50" and rows[3][2] == "$2.00" and rows[4][2] == "$2.50"
+        assert rows[2][3] == "$0.50" and rows[3][3] == "$2.00" and rows[4][3] == "$2.50"
 
 
 # -- positions --------------------------------------------------------------------------------
@@ -342,10 +342,11 @@ async def test_positions_show_dollars_from_centi_cents_and_dollar_strings() -> N
     async with app.run_test(size=SIZE):
         rows = shown(app.table)
         assert rows[0] == [
-            "KXA-1", "YES 100", "$50.00", "▲ $10.00", "$1.00", "42¢", "▼ -$8.00"
+            "KXA-1", "YES 100", "50¢", "$50.00", "+$10.00", "$1.00", "42¢", "-$8.00"
         ]
-        # 2.5 no contracts at 38¢ are worth $0.95: flat.
-        assert rows[1] == ["KXB-2", "NO 2.50", "$0.95", "▼ -$0.30", "$0.012345", "62¢", "$0.00"]
+        # 2.5 no contracts bought at 38¢ (the no side's price), marked at the no mid 38¢: flat;
+        # fees to the cent.
+        assert rows[1] == ["KXB-2", "NO 2.50", "38¢", "$0.95", "-$0.30", "$0.01", "38¢", "$0.00"]
 
 
 async def test_positions_totals_row_is_the_sum() -> None:
@@ -360,11 +361,12 @@ async def test_positions_totals_row_is_the_sum() -> None:
         assert shown(table)[-1] == [
             "TOTAL",
             "",
-            format_money(sum(p.position_cost for p in positions)),
-            f"▲ {format_money(sum(p.realized_pnl for p in positions))}",
-            format_money(sum(p.fees_paid for p in positions)),
             "",
-            f"▼ {format_money(int(unrealized))}",
+            format_money_cents(sum(p.position_cost for p in positions)),
+            f"+{format_money_cents(sum(p.realized_pnl for p in positions))}",
+            format_money_cents(sum(p.fees_paid for p in positions)),
+            "",
+            format_money_cents(unrealized),
         ]
 
 
@@ -377,8 +379,8 @@ async def test_positions_mark_to_the_moving_mid_in_place() -> None:
         market_cell = table.get_cell("KXA-1", "market")
         state.apply(parse(ts.book_snapshot("KXA-1", [(45, 10)], [(54, 10)])))  # mid 45.5¢
         table.state_changed(Kind.BOOK, frozenset({"KXA-1"}))
-        assert table.get_cell("KXA-1", "mid").plain == "45.5¢"
-        assert table.get_cell("KXA-1", "unrealized").plain == "▼ -$4.50"
+        assert table.get_cell("KXA-1", "mark").plain == "45.5¢"
+        assert table.get_cell("KXA-1", "unrealized").plain == "-$4.50"
         assert table.get_cell("KXA-1", "market") is market_cell
 
 
@@ -389,7 +391,7 @@ async def test_positions_without_a_mid_are_left_out_of_the_unrealized_total() ->
     async with app.run_test(size=SIZE):
         table = app.table
         assert table.get_cell("KXC-3", "unrealized").plain == "—"
-        assert table.get_cell(TOTAL_KEY, "unrealized").plain == "▼ -$8.00"
+        assert table.get_cell(TOTAL_KEY, "unrealized").plain == "-$8.00"
         assert table.get_cell(TOTAL_KEY, "cost").plain == "$51.45"
 
 
@@ -495,6 +497,16 @@ async def test_orders_update_in_place_as_they_fill() -> None:
         assert shown(table)[1] == ["09:40:00", "ord-1", "KXA-1", "YES", "BUY", "42.5¢", "10", "0",
                                   "$0.07", "executed"]
         assert table.get_cell("ord-1", "market") is market_cell
+
+
+async def test_an_order_reads_at_the_price_of_the_side_it_names() -> None:
+    """The orders table follows the fills: a no buy at yes 42.5¢ reads NO BUY 57.5¢."""
+    state = MarketState()
+    ts.apply(state, ts.user_order("ord-1", "KXA-1", "resting", "10.00", "0.00", side="no"))
+    app = ts.TableApp(OrdersTable(), state)
+    async with app.run_test(size=SIZE):
+        assert shown(app.table)[0][3:6] == ["NO", "BUY", "57.5¢"]
+        assert app.table.columns["price"].label.plain == "Price"
 
 
 # -- every table ------------------------------------------------------------------------------

@@ -2,8 +2,12 @@
 
 A :class:`Cell` is a value, not a renderable: tables compare cells to find what changed and turn
 them into Rich ``Text`` (never markup) with the tone's style from ``styles/tables.tcss``. Every
-tone that carries meaning (yes/no, up/down) also carries a glyph or a word, so the tables read
+tone that carries meaning (yes/no, up/down) also carries a word or a sign, so the tables read
 without colour.
+
+One convention for sides and prices holds in every table: the price shown beside a side is the
+price of that side (:mod:`app.sides`), and a position reads as the side held (:func:`holding`):
+``NO 913.54`` at ``23.6¢`` in fills, positions and orders alike. Money is shown to the cent.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
 
-from app.fixed import INVALID, format_money
+from app.fixed import INVALID, format_money_cents
 from app.timestamps import CLOCK_FORMAT, utc_of_iso, utc_of_ms
 from widgets.formatting import DOWN, EMPTY, UP, count_text, price_text
 
@@ -78,23 +82,33 @@ def count(value: int | None) -> Cell:
 
 
 def money(value: int | None) -> Cell:
-    """An amount of money in dollars (``$1,234.50``)."""
-    return UNKNOWN if value is None else Cell(format_money(value))
+    """An amount of money in dollars to the cent (``$1,234.50``), so a column lines up."""
+    return UNKNOWN if value is None else Cell(format_money_cents(value))
 
 
 def pnl(value: int | Fraction | None) -> Cell:
-    """Profit or loss in dollars with a glyph: ``▲ $1.20`` up, ``▼ -$0.50`` down.
-
-    An exact fraction of money units (P&L at a half-unit mid) is rounded half-even to the unit.
-    """
+    """Profit or loss in dollars to the cent with its sign: ``+$1.20`` up, ``-$0.50`` down,
+    ``$0.00`` when it rounds to nothing (an exact fraction of money units is rounded half-even)."""
     if value is None:
         return UNKNOWN
-    units = round(value)
-    if units > 0:
-        return Cell(f"{UP} {format_money(units)}", Tone.UP)
-    if units < 0:
-        return Cell(f"{DOWN} {format_money(units)}", Tone.DOWN)
-    return Cell(format_money(0))
+    text = format_money_cents(value)
+    if text.startswith("-"):
+        return Cell(text, Tone.DOWN)
+    if text.strip("$0.,"):
+        return Cell(f"+{text}", Tone.UP)
+    return Cell(text)
+
+
+def holding(position: int | None) -> Cell:
+    """A signed position (hundredths, negative for no contracts) as the side held: ``YES 100``,
+    ``NO 913.54``, ``0`` when flat, ``—`` when it could not be read."""
+    if position is None:
+        return UNKNOWN
+    if position > 0:
+        return Cell(f"YES {count_text(position)}", Tone.YES)
+    if position < 0:
+        return Cell(f"NO {count_text(-position)}", Tone.NO)
+    return Cell("0", Tone.MUTED)
 
 
 def side(value: str | None) -> Cell:

@@ -5,7 +5,9 @@ shown, and whether the book is live) and the column headings. Below them every p
 from the highest down: traded volume since the ladder opened, the last trade's size, bid depth,
 bid size with its bar, the price, ask size with its bar, ask depth. A line between the best ask and
 the best bid gives the spread and mid. While the book is not live (awaiting its snapshot,
-resyncing after a gap, or stale) the ladder says so on top and dims the levels.
+resyncing after a gap, or stale) the ladder says so on top and dims the levels. Once the market no longer
+trades (closed, determined, settled) or while it is paused, the badge says that instead of the
+book's state, and a market that no longer trades shows its result instead of its stale book.
 
 Under a firehose the book of the ladder's market moves at every frame, mostly at a few prices.
 After each change the ladder works out what every line in view shows (a :class:`RowLook` for a
@@ -28,18 +30,18 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from app.book import YES
+from app.market_status import PAUSED, is_finished, market_status, status_text
 from app.sanitize import printable
 from app.state import BookStatus, Kind, MarketState
 from widgets.base import StateView
+from widgets.compact import fit_number
 from widgets.direct_lines import DirectLines
 from widgets.flashes import Flashes
 from widgets.line_runs import line_runs
 from widgets.messages import MarketMessage
 from widgets.painted import Paint, Palette, PaintedCell as Cell, painted_strip
 from widgets.formatting import (
-    DOWN,
     NO_GLYPH,
-    UP,
     YES_GLYPH,
     clock_of,
     count_text,
@@ -54,11 +56,11 @@ HEIGHT_STEP = 8
 FLASH_SECONDS = 1.0
 VOL_W, LAST_W, CUM_W, SIZE_W, PRICE_W = 8, 7, 8, 8, 8
 # (width, justification, blank cells before) of each column; a width of None is a size bar
-# sharing what is left; the 1-cell columns hold the ▲/▼ of a size that just changed.
+# sharing what is left. A size that just changed flashes by colour alone.
 COLUMNS: tuple[tuple[int | None, str, int], ...] = (
-    (VOL_W, "right", 0), (LAST_W, "right", 1), (CUM_W, "right", 1), (1, "left", 1),
-    (SIZE_W, "right", 0), (None, "right", 1), (PRICE_W, "center", 0), (None, "left", 0),
-    (SIZE_W, "left", 1), (1, "left", 0), (CUM_W, "left", 1),
+    (VOL_W, "right", 0), (LAST_W, "right", 1), (CUM_W, "right", 1),
+    (SIZE_W, "right", 2), (None, "right", 1), (PRICE_W, "center", 0), (None, "left", 0),
+    (SIZE_W, "left", 1), (CUM_W, "left", 2),
 )
 FIXED_W = sum(width or 0 for width, _, _ in COLUMNS) + sum(gap for _, _, gap in COLUMNS)
 BLOCKS = " ▏▎▍▌▋▊▉█"
@@ -96,13 +98,17 @@ LAYOUT: tuple[tuple[int | None, Callable[[str, int], str], Cell | None], ...] = 
 
 
 def _laid_out(cells: Iterable[Cell], bar_width: int) -> list[Cell]:
-    """``cells`` (one per entry of ``COLUMNS``) padded to their columns (a longer value is kept
-    whole: a number is never cut), each after its gap."""
+    """``cells`` (one per entry of ``COLUMNS``) padded to their columns, each after its gap; a
+    number too wide for its column in a compact form (``126.85K``), so columns never touch."""
     laid: list[Cell] = []
     for (value, paint), (width, pad, gap) in zip(cells, LAYOUT):
         if gap:
             laid.append(gap)
-        laid.append((pad(value, bar_width if width is None else width), paint))
+        if width is None:
+            width = bar_width
+        elif len(value) > width:
+            value = fit_number(value, width)
+        laid.append((pad(value, width), paint))
     return laid
 
 
@@ -173,6 +179,8 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
         self._strips: dict[tuple[LineKey, Style], Strip] = {}
         self._keys: list[LineKey] = []
         self._view: tuple[int, int, int] | None = None
+        self._status: str | None = None  # the market's status (app.market_status)
+        self._ended: str | None = None  # its status and result once it no longer trades
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self._refresh_changed)
@@ -220,6 +228,18 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
             self._centered = True
             self.call_after_refresh(self.action_center)
         self._refresh_changed()
+
+    def _read_status(self) -> None:
+        """Read the market's status (once per refresh, with the clock: a close time passes
+        without a message) and whether it no longer trades."""
+        state = self.market_state
+        info = state.markets.get(self.ticker) if state is not None else None
+        now = clock_of(self)()
+        self._status = market_status(info, now)
+        ended = status_text(info, now) if is_finished(self._status) else None
+        if ended != self._ended:
+            self._ended = ended
+            self._fit_virtual_size()
 
     def flashing(self) -> dict[tuple[str, int], int]:
         """Sizes flashing now, as ``{(bid|ask, price): +1 or -1}``."""
@@ -274,7 +294,7 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
 
     def _line_count(self) -> int:
         rows = len(self.ladder.rows)
-        return rows + 1 if rows else 1
+        return rows + 1 if rows and self._ended is None else 1
 
     def _style(self, component: str) -> Style:
         """A component's whole style (colours blended against the background, alpha included);
@@ -294,6 +314,7 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
     def _refresh_changed(self) -> None:
         """Refresh the lines in view whose key changed since the last call (all when the view
         scrolled or was resized), and keep only the strips of the lines in view."""
+        self._read_status()
         width = self.scrollable_content_region.width
         scroll_y = int(self.scroll_offset.y)
         dim = not self.live
@@ -325,7 +346,7 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
     def _line_key(self, y: int, width: int, dim: bool) -> LineKey:
         """What line ``y`` of the view shows, with its width and dimming."""
         if y == 0:
-            return ("title", self.book_status, self.side, self._title_tail()), width, False
+            return ("title", *self._badge(), self.side, self._title_tail()), width, False
         if y == 1:
             return ("header", self.side), width, False
         return self._body_look(y - HEADER_LINES + int(self.scroll_offset.y)), width, dim
@@ -348,25 +369,35 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
             return [(look[1].center(width, "─"), (SPREAD,))]
         return [(look[1], ())]
 
+    def _badge(self) -> tuple[str, bool]:
+        """The badge first in the title and whether it says live: the market's state once it no
+        longer trades or is paused (its book is history, whatever the feed says), else the book's."""
+        if self._ended is not None:
+            return f"■ {self._ended.upper()}", False
+        if self._status == PAUSED:
+            return "‖ PAUSED", False
+        status = self.book_status
+        return STATUS_BADGE[status], status is BookStatus.LIVE
+
     def _title_tail(self) -> str:
-        """What the title says after the ticker: the market's lifecycle, close and title."""
+        """What the title says after the ticker: the market's lifecycle and close (while it
+        trades) and title."""
         state = self.market_state
         info = state.markets.get(self.ticker) if state else None
         if info is None:
             return ""
-        tail = f" · {info.status}" if info.status else ""
-        if info.close_ts is not None:
+        tail = f" · {self._status}" if self._status and self._ended is None and self._status != PAUSED else ""
+        if info.close_ts is not None and self._ended is None:
             tail += f" · closes in {countdown_to(info.close_ts, clock_of(self)())}"
         if info.title:
             tail += f" · {info.title}"
         return tail
 
-    def _title_cells(self, status: BookStatus | None, side: str, tail: str) -> list[Cell]:
-        """Book status first (always in view), then the side, the market and ``tail``."""
-        badge = LIVE if status is BookStatus.LIVE else NOT_LIVE
+    def _title_cells(self, badge: str, live: bool, side: str, tail: str) -> list[Cell]:
+        """The badge first (always in view), then the side, the market and ``tail``."""
         glyph = YES_GLYPH if side == YES else NO_GLYPH
         return [
-            (f" {STATUS_BADGE[status]} ", (badge,)),
+            (f" {badge} ", (LIVE if live else NOT_LIVE,)),
             (f" {glyph} {side.upper()}  ", ()),
             (printable(self.ticker), (TITLE,)),
             (printable(tail), ()),
@@ -377,12 +408,14 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
 
     def _header_cells(self, side: str, width: int) -> list[Cell]:
         side = side.capitalize()
-        labels = ("Traded", "Last", "Cum", "", f"{side} bid", "", "Price", "", f"{side} ask", "", "Cum")
+        labels = ("Traded", "Last", "Cum", f"{side} bid", "", "Price", "", f"{side} ask", "Cum")
         return _laid_out([(label, (HEADER,)) for label in labels], self._bar_width(width))
 
     def _body_look(self, index: int) -> Look:
         """What line ``index`` of the ladder (below the two fixed lines) shows."""
         ladder = self.ladder
+        if self._ended is not None:  # its book is history: no quotes, no spread
+            return ("text", f"  {self._ended}: the market no longer trades" if index == 0 else "")
         if not ladder.rows:
             return ("text", "  no levels" if index == 0 else "")
         separator = ladder.separator_index
@@ -419,19 +452,18 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
             (count_text(row.traded) if row.traded else "", (TRADED,)),
             (f"◆{count_text(row.last_size)}" if row.last_size is not None else "", (LAST,)),
             (count_text(row.bid_cumulative) if row.bid else "", bid),
-            *_size_cells(look.bid_flash, row.bid, bid),
+            _size_cell(look.bid_flash, row.bid, bid),
             (bar(row.bid, look.max_size, bar_w), bid),
             (price_text(row.price), (LAST,) if look.last else ()),
             (bar(row.ask, look.max_size, bar_w), ask),
-            *reversed(_size_cells(look.ask_flash, row.ask, ask)),
+            _size_cell(look.ask_flash, row.ask, ask),
             (count_text(row.ask_cumulative) if row.ask else "", ask),
         ]
         return _laid_out(cells, bar_w)
 
 
-def _size_cells(direction: int, size: int, paint: Paint) -> tuple[Cell, Cell]:
-    """The flash glyph cell and the size cell of one side of a row (``direction``: its flash)."""
+def _size_cell(direction: int, size: int, paint: Paint) -> Cell:
+    """The size cell of one side of a row, in the flash's colour while it flashes (``direction``)."""
     if not direction:
-        return ("", paint), (count_text(size) if size else "", paint)
-    flash = (*paint, UP_STYLE if direction > 0 else DOWN_STYLE)
-    return (UP if direction > 0 else DOWN, flash), (count_text(size), flash)
+        return (count_text(size) if size else "", paint)
+    return (count_text(size), (*paint, UP_STYLE if direction > 0 else DOWN_STYLE))

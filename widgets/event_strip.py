@@ -1,7 +1,7 @@
 """The event view: every market of one event side by side as a probability strip.
 
-One column per strike (in strike order): bars of the implied yes probability (mid of bid and ask,
-else the last price), then the implied probability, yes bid, yes ask, last price, volume and
+One column per strike (in strike order): bars of the implied yes probability (what a yes paid once
+determined, the mid of bid and ask, else the last price within them), then the implied probability, yes bid, yes ask, last price, volume and
 status. Under the table, the sums of the yes asks and of the yes bids across the strikes and what
 they say: the over-round, or an arbitrage when the strikes are mutually exclusive (see
 :mod:`app.event_view`). ``enter`` opens the ladder of the strike under the cursor.
@@ -62,7 +62,7 @@ def strike_cells(row: StrikeRow, width: int) -> dict[str, str]:
         ask=price_text(row.yes_ask),
         last=price_text(row.last),
         volume=count_text(row.volume),
-        status=row.status or EMPTY,
+        status=f"{row.status} {row.result}" if row.finished and row.status and row.result else row.status or EMPTY,
     )
     return out
 
@@ -71,6 +71,9 @@ def verdict_lines(summary: EventSummary) -> list[tuple[str, str]]:
     """What the sums say, as ``(text, tone)`` lines; tone ``alarm`` for an arbitrage."""
     if not summary.rows:
         return [("no markets of this event seen yet", "muted")]
+    if summary.finished:
+        won = ", ".join(summary.winners) or "none of the strikes shown"
+        return [(f"settled: {won} won · no strike trades any more, so no quotes and no sums", "plain")]
     n = len(summary.rows)
     asks = f"Σ yes ask {price_text(summary.ask_sum)}"
     if summary.asks_missing:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import deque
 
-from app.fixed import ONE_DOLLAR
 from app.protocol import Fill
+from app.sides import side_price
 from app.state import Kind
 from widgets import cells
 from widgets.cells import Cell, Tone
@@ -28,7 +28,7 @@ class FillsTable(SubaccountColumn, FeedTable[Fill]):
         ColumnSpec("count", "Count", 10, numeric=True),
         ColumnSpec("fee", "Fee", 10, numeric=True),
         ColumnSpec("role", "Role", 5),
-        ColumnSpec("position", "Position", 10, numeric=True),
+        ColumnSpec("position", "Position", 14, numeric=True),
     )
 
     def source(self) -> deque[Fill]:
@@ -37,20 +37,18 @@ class FillsTable(SubaccountColumn, FeedTable[Fill]):
         return self.market_state.fills
 
     def cells(self, item: Fill) -> Cells:
-        """One fill; the price is that of the side filled (a no fill at yes 60¢ shows 40¢)."""
-        paid = item.yes_price
-        if paid is not None and item.side == "no":
-            paid = ONE_DOLLAR - paid
+        """One fill; the price is that of the side filled (a no fill at yes 60¢ shows 40¢), and the
+        position after it the side held (``NO 913.54``)."""
         return self.with_subaccount((
             cells.clock(item.ts_ms),
             cells.text(item.market_ticker),
             cells.side(item.side),
             cells.action(item.action),
-            cells.price(paid),
+            cells.price(side_price(item.side, item.yes_price)),
             cells.count(item.count),
             cells.money(item.fee_cost),
             _role(item.is_taker),
-            cells.count(item.post_position),
+            cells.holding(item.post_position),
         ), item)
 
 

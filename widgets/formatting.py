@@ -1,8 +1,9 @@
-"""Formatting shared by the dashboard's widgets: prices, changes with glyphs, countdowns.
+"""Formatting shared by the dashboard's widgets: prices, signed changes, countdowns.
 
 Everything here returns plain strings or Rich ``Text`` built from plain strings (never markup),
-so text from the exchange can hold ``[`` safely. Up and down always carry a glyph as well as a
-colour, so the screens read without colour.
+so text from the exchange can hold ``[`` safely. A change carries its sign as well as a colour, so
+the screens read without colour; a value that just moved flashes by colour alone (an arrow beside
+it would read as part of the value).
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from app.timestamps import valid_epoch_s
 
 UP = "▲"
 DOWN = "▼"
-FLAT = "·"
 YES_GLYPH = "▲"
 NO_GLYPH = "▼"
 EMPTY = "—"
@@ -42,18 +42,12 @@ def fraction_cents(value: Fraction) -> str:
     return f"{text}¢"
 
 
-def direction_glyph(delta: int | None) -> str:
-    """``▲`` for up, ``▼`` for down, ``·`` for no change or unknown."""
-    if not delta:
-        return FLAT
-    return UP if delta > 0 else DOWN
-
-
 def change_text(delta: int | None) -> str:
-    """A price change with its glyph: ``▲ 2¢``, ``▼ 0.5¢``, ``· 0¢``; em dash when unknown."""
+    """A price change with its sign: ``+2¢``, ``-0.5¢``, ``0¢``; em dash when unknown."""
     if delta is None:
         return EMPTY
-    return f"{direction_glyph(delta)} {format_price_cents(abs(delta))}¢"
+    sign = "+" if delta > 0 else "-" if delta < 0 else ""
+    return f"{sign}{format_price_cents(abs(delta))}¢"
 
 
 def countdown_text(seconds: float | None) -> str:

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -32,10 +32,10 @@ from textual.strip import Strip
 
 from app.sanitize import printable
 from widgets.cells import Cell, ColumnSpec, Tone
+from widgets.compact import cut, fit_number
 from widgets.direct_lines import DirectLines
 
 Cells = tuple[Cell, ...]
-ELLIPSIS = "…"
 LINES_KEPT = 2_000  # rendered rows kept (several screens); past that the cache starts again
 
 
@@ -51,6 +51,9 @@ class LineTable(DirectLines, ScrollView, can_focus=True):
 
     COLUMNS: ClassVar[tuple[ColumnSpec, ...]] = ()
     CELL_PADDING: ClassVar[int] = 1
+    # Blank cells a number keeps on its left inside its column (a table without cell padding keeps
+    # its columns apart so); a number too wide for the rest takes a compact form (12.35M).
+    NUMERIC_GAP: ClassVar[int] = 0
     PINNED_TOP: ClassVar[bool] = False
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -95,12 +98,12 @@ class LineTable(DirectLines, ScrollView, can_focus=True):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select_cursor", "Select", show=False),
-        Binding("up", "cursor_up", "Cursor up", show=False),
-        Binding("down", "cursor_down", "Cursor down", show=False),
+        Binding("up,k", "cursor_up", "Cursor up", show=False),
+        Binding("down,j", "cursor_down", "Cursor down", show=False),
         Binding("pageup", "page_up", "Page up", show=False),
         Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("home,ctrl+home", "first_row", "First row", show=False),
-        Binding("end,ctrl+end", "last_row", "Last row", show=False),
+        Binding("home,ctrl+home,g", "first_row", "First row", show=False),
+        Binding("end,ctrl+end,G", "last_row", "Last row", show=False),
         Binding("left", "scroll_left", "Scroll left", show=False),
         Binding("right", "scroll_right", "Scroll right", show=False),
     ]
@@ -344,6 +347,9 @@ class LineTable(DirectLines, ScrollView, can_focus=True):
             return self._header.crop_extend(scroll_x, scroll_x + width, self._style("line-table--header"))
         index = scroll_y + y - 1
         if index >= len(self._keys):
+            empty = self.empty_text() if index == 0 else ""
+            if empty:
+                return Strip([Segment(f" {empty}", self._style("state-table--muted"))]).extend_cell_length(width)
             return Strip.blank(width)
         key = self._keys[index]
         if index == self.cursor_row:
@@ -356,15 +362,23 @@ class LineTable(DirectLines, ScrollView, can_focus=True):
             line = self._lines[key, even] = self._draw(self._row(key), style)
         return line.crop_extend(scroll_x, scroll_x + width, style)
 
+    def empty_text(self) -> str:
+        """What the first line says when there are no rows (nothing by default); plain text."""
+        return ""
+
     def _draw(self, cells: Cells, base: Style, on_top: bool = False) -> Strip:
         """One row's line; the tones' colours show over ``base``, or under it when ``on_top``."""
         pad = " " * self.CELL_PADDING
         segments: list[Segment] = []
+        gap = self.NUMERIC_GAP
         for spec, width, cell in zip(self.COLUMNS, self._widths, cells):
             text = cell.text
             size = cell_len(text)
+            if spec.numeric and size > width - gap:
+                text = fit_number(text, width - gap)
+                size = cell_len(text)
             if size > width:
-                text = set_cell_size(text, width - 1) + ELLIPSIS if width > 0 else ""
+                text = cut(text, width)
             elif size < width:
                 text = " " * (width - size) + text if spec.numeric else text + " " * (width - size)
             style = base

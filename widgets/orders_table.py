@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.protocol import UserOrder
+from app.sides import side_price
 from app.state import Kind
 from widgets import cells
 from widgets.cells import Cell, Tone
@@ -13,8 +14,9 @@ STATUS_TONES = {"resting": Tone.ACCENT, "executed": Tone.UP, "canceled": Tone.MU
 
 
 class OrdersTable(SubaccountColumn, StateTable):
-    """The user's orders: market, side, action, price, filled and remaining, fees, status, and the
-    subaccount once there is more than one."""
+    """The user's orders: market, side, action, the price of the side named (a no bid at yes 76.4¢
+    shows 23.6¢), filled and remaining, fees, status, and the subaccount once there is more than
+    one."""
 
     SHOWS = Kind.ORDER
     PINNED_TOP = True
@@ -25,7 +27,7 @@ class OrdersTable(SubaccountColumn, StateTable):
         ColumnSpec("market", "Market", 22),
         ColumnSpec("side", "Side", 4),
         ColumnSpec("action", "Action", 6),
-        ColumnSpec("price", "Yes", 7, numeric=True),
+        ColumnSpec("price", "Price", 7, numeric=True),
         ColumnSpec("filled", "Filled", 9, numeric=True),
         ColumnSpec("remaining", "Left", 9, numeric=True),
         ColumnSpec("fees", "Fees", 9, numeric=True),
@@ -46,7 +48,7 @@ def _order_cells(o: UserOrder) -> Cells:
         cells.text(o.market_ticker),
         cells.side(o.side),
         cells.action(o.action),
-        cells.price(o.yes_price),
+        cells.price(side_price(o.side, o.yes_price)),
         cells.count(o.fill_count),
         cells.count(o.remaining_count),
         cells.money(o.fees),

@@ -1,9 +1,11 @@
-"""The positions table: position, cost, realized P&L, fees and unrealized P&L, with totals."""
+"""The positions table: side held, average price, cost, realized P&L, fees, mark and unrealized
+P&L, with totals."""
 
 from __future__ import annotations
 
 from fractions import Fraction
 
+from app.fixed import ONE_DOLLAR
 from app.protocol import MarketPosition
 from app.state import Kind, MarketState, subaccount_of
 from widgets import cells
@@ -18,8 +20,10 @@ TOTAL_KEY = "\x00total"  # no market ticker starts with NUL
 class PositionsTable(SubaccountColumn, StateTable):
     """One row per market position and subaccount, by ticker, and a totals row.
 
-    Money is shown in dollars; unrealized P&L is marked at the current mid (``—`` without one),
-    and the total sums the positions whose mid is known. Once the user has more than the primary
+    A position reads as the side held with its average price and mark in that side's price
+    (``NO 913.54``, ``Avg 23.6¢``, ``Mark 24¢``), like the fills. Money is shown in dollars to the
+    cent; unrealized P&L is marked at the current mid (``—`` without one), and the total sums the
+    positions whose mid is known. Once the user has more than the primary
     account, each position shows its subaccount and each subaccount gets its own totals row.
     """
 
@@ -27,12 +31,13 @@ class PositionsTable(SubaccountColumn, StateTable):
     BORDER_TITLE = "Positions"
     COLUMNS = (
         ColumnSpec("market", "Market", 24),
-        ColumnSpec("position", "Position", 12, numeric=True),
-        ColumnSpec("cost", "Cost", 12, numeric=True),
-        ColumnSpec("realized", "Realized", 13, numeric=True),
+        ColumnSpec("position", "Position", 13, numeric=True),
+        ColumnSpec("average", "Avg", 8, numeric=True),
+        ColumnSpec("cost", "Cost", 11, numeric=True),
+        ColumnSpec("realized", "Realized", 12, numeric=True),
         ColumnSpec("fees", "Fees", 10, numeric=True),
-        ColumnSpec("mid", "Mid", 7, numeric=True),
-        ColumnSpec("unrealized", "Unrealized", 14, numeric=True),
+        ColumnSpec("mark", "Mark", 7, numeric=True),
+        ColumnSpec("unrealized", "Unrealized", 13, numeric=True),
     )
 
     def state_changed(self, kinds: Kind, books: frozenset[str]) -> None:
@@ -66,10 +71,14 @@ def _key(p: MarketPosition) -> str:
 
 
 def _position_cells(state: MarketState, p: MarketPosition) -> Cells:
+    held = p.position
     mid = state.mid(p.market_ticker)
+    if mid is not None and held is not None and held < 0:
+        mid = ONE_DOLLAR - mid  # a no position is marked at the no mid
     return (
         cells.text(p.market_ticker),
-        _holding(p.position),
+        cells.holding(held),
+        _average(p.position_cost, held),
         cells.money(p.position_cost),
         cells.pnl(p.realized_pnl),
         cells.money(p.fees_paid),
@@ -84,6 +93,7 @@ def _total_cells(state: MarketState, positions: list[MarketPosition], label: str
     return (
         Cell(label, Tone.TOTAL),
         cells.BLANK,
+        cells.BLANK,
         _total(cells.money(sum(p.position_cost for p in positions))),
         _total(cells.pnl(sum(p.realized_pnl for p in positions))),
         _total(cells.money(sum(p.fees_paid for p in positions))),
@@ -97,13 +107,10 @@ def _total(cell: Cell) -> Cell:
     return cell if cell.tone in (Tone.UP, Tone.DOWN) else Cell(cell.text, Tone.TOTAL)
 
 
-def _holding(position: int | None) -> Cell:
-    """``YES 100`` for a long yes position, ``NO 5`` for no contracts held, ``0`` when flat, ``—``
-    when the position could not be read."""
-    if position is None:
+def _average(cost: int, position: int | None) -> Cell:
+    """The average price paid per contract of the side held, to a hundredth of a cent: the cost
+    (money units) over the contracts (hundredths) is a price in price units (``—`` when flat or
+    unreadable)."""
+    if not position:
         return cells.UNKNOWN
-    if position > 0:
-        return Cell(f"YES {cells.count(position).text}", Tone.YES)
-    if position < 0:
-        return Cell(f"NO {cells.count(-position).text}", Tone.NO)
-    return Cell("0", Tone.MUTED)
+    return cells.price(round(Fraction(cost, abs(position))))

@@ -27,6 +27,7 @@ from app.sanitize import printable
 from app.state import Kind
 from widgets.base import StateView
 from widgets.cells import Cell, ColumnSpec, Tone
+from widgets.compact import fit_number
 from widgets.feed_intake import FeedIntake
 from widgets.lean_table import LeanDataTable
 
@@ -174,9 +175,13 @@ class StateTable(StateView, LeanDataTable[Text]):
     # -- tones ----------------------------------------------------------------------------------
 
     def _render(self, spec: ColumnSpec, cell: Cell) -> Text:
-        """The cell as drawn (once per change): its text made printable, in its tone."""
+        """The cell as drawn (once per change): its text made printable, in its tone; a number too
+        wide for its column in a compact form (``12.35M``), never cut."""
+        text = printable(cell.text)
+        if spec.numeric and spec.width is not None:
+            text = fit_number(text, spec.width)
         return Text(
-            printable(cell.text),
+            text,
             style=self._tones.get(cell.tone, "") if cell.tone else "",
             justify="right" if spec.numeric else "left",
             no_wrap=True,

@@ -3,9 +3,12 @@
 A :class:`~widgets.line_table.LineTable` keyed by market ticker: taking in changes marks the
 changed rows, and only those on screen are computed and drawn again (a grid of 1,000 markets
 under a firehose draws its forty visible rows, not 1,000). A cell on screen whose value moved
-flashes briefly, green with ``▲`` when up and red with ``▼`` when down. Sort by any column from the keyboard
+flashes briefly, green when up and red when down (colour alone: an arrow beside a number would read
+as part of it). Sort by any column from the keyboard
 (``o`` picks the next column, ``r`` reverses); a filter keeps the rows whose ticker or title
-contains the text. Enter posts :class:`TickerGrid.MarketChosen`, ``e`` :class:`TickerGrid.EventChosen`.
+contains the text (``status:open`` or ``status:settled`` keeps the markets in that state).
+Markets that no longer trade (closed, determined, settled) show no quote and no countdown but
+their result, and sink below the others. Enter posts :class:`TickerGrid.MarketChosen`, ``e`` :class:`TickerGrid.EventChosen`.
 
 ``f`` stars the market under the cursor (the ★ column; the app saves the watchlist) and ``w``
 shows the watchlist only. The Trend column is a sparkline of the last price since start (from
@@ -22,6 +25,7 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.timer import Timer
 
+from app.market_status import OPEN, is_finished, status_text
 from app.sanitize import printable
 from app.state import Kind, MarketState
 from app.watchlist import Watchlist
@@ -50,6 +54,9 @@ RESORT_SECONDS = 0.5
 REDRAW_HZ = 5.0
 TREND_WIDTH = 10
 STAR = "★"
+# The change is measured from the first last price this session saw (the feed gives no earlier
+# one): the header says so.
+CHANGE_LABEL = "Chg sess"
 
 
 class RowValues(NamedTuple):
@@ -97,10 +104,10 @@ COLUMNS: tuple[GridColumn, ...] = (
     GridColumn("yes_bid", "Yes bid", 9, render=price_text, numeric=True, flashes=True),
     GridColumn("yes_ask", "Yes ask", 9, render=price_text, numeric=True, flashes=True),
     GridColumn("spread", "Spread", 8, render=price_text, numeric=True, flashes=True),
-    GridColumn("change", "Change", 9, render=change_text, numeric=True),
+    GridColumn("change", CHANGE_LABEL, 10, render=change_text, numeric=True),
     GridColumn("volume", "Volume", 11, render=count_text, numeric=True, flashes=True),
     GridColumn("open_interest", "Open int", 11, render=count_text, numeric=True, flashes=True),
-    GridColumn("status", "Status", 11, render=_plain),
+    GridColumn("status", "Status", 15, render=_plain),
     GridColumn("close_ts", "Closes in", 10, render=str),  # rendered by the grid against its clock
     GridColumn("title", "Title", None, render=_plain),
 )
@@ -116,8 +123,9 @@ def row_values(state: MarketState, ticker: str, starred: bool = False, trend: bo
     msg = state.tickers.get(ticker)
     info = state.markets.get(ticker)
     history = state.history.get(ticker)
-    bid = msg.yes_bid if msg else None
-    ask = msg.yes_ask if msg else None
+    finished = info is not None and is_finished(info.status)
+    bid = msg.yes_bid if msg and not finished else None  # a market that no longer trades: no quote
+    ask = msg.yes_ask if msg and not finished else None
     return RowValues(
         ticker=ticker,
         last=msg.price if msg else None,
@@ -127,12 +135,26 @@ def row_values(state: MarketState, ticker: str, starred: bool = False, trend: bo
         change=state.price_change(ticker),
         volume=msg.volume if msg else None,
         open_interest=msg.open_interest if msg else None,
-        status=info.status if info else None,
-        close_ts=info.close_ts if info else None,
+        status=status_text(info),
+        close_ts=info.close_ts if info and not finished else None,
         title=info.title if info else None,
         starred=starred,
         trend=sparkline(history.last_points(TREND_WIDTH), TREND_WIDTH) if trend and history is not None else "",
     )
+
+
+def parse_filter(text: str) -> tuple[str, str | None]:
+    """The grid filter's words: the text to find in a ticker or title (any case), and the status
+    a ``status:WORD`` asks for (None: any)."""
+    status: str | None = None
+    words = []
+    for word in text.split():
+        key, colon, value = word.partition(":")
+        if colon and key.casefold() == "status":
+            status = value.casefold()
+        else:
+            words.append(word)
+    return " ".join(words).casefold(), status
 
 
 def sort_key(value: Any, reverse: bool = False) -> tuple[bool, Any]:
@@ -146,6 +168,7 @@ class TickerGrid(LineTable, StateView):
     SHOWS: ClassVar[Kind] = Kind.TICKER | Kind.LIFECYCLE
     COLUMNS = COLUMNS
     CELL_PADDING = 0
+    NUMERIC_GAP = 1
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select_cursor", "Ladder"),
@@ -183,6 +206,7 @@ class TickerGrid(LineTable, StateView):
         self.sort_column: str | None = None
         self.sort_reverse = False
         self.filter_text = ""
+        self._filter: tuple[str, str | None] = ("", None)  # the filter's text and status words
         self._known: dict[str, None] = {}  # every market seen, in the order first seen
         self._values: dict[str, RowValues] = {}  # the values drawn (or about to be), by ticker
         self._seen_messages: dict[str, object] = {}
@@ -255,8 +279,8 @@ class TickerGrid(LineTable, StateView):
             stale = [ticker for ticker in changed if ticker in values and ticker not in on_screen]
         for ticker in stale:
             del values[ticker]
-        if added or removed or (relabeled and (self.filter_text or self.sort_column is not None)):
-            self._reorder()  # a new market, or a title or status that may move or hide a row
+        if added or removed or relabeled:
+            self._reorder()  # a new market, or a title or status that may move (settled rows sink) or hide a row
         elif self.sort_column is not None:
             self._schedule_resort()
         self.invalidate(changed)
@@ -332,7 +356,6 @@ class TickerGrid(LineTable, StateView):
         text = self._countdown(value) if column.key == "close_ts" else column.render(value)
         tone: Tone | None = None
         if direction:
-            text = f"{UP if direction > 0 else DOWN} {text}"
             tone = Tone.STRONG_UP if direction > 0 else Tone.STRONG_DOWN
         elif column.key == "change" and value:
             tone = Tone.STRONG_UP if value > 0 else Tone.STRONG_DOWN
@@ -364,17 +387,26 @@ class TickerGrid(LineTable, StateView):
     def _matches(self, ticker: str) -> bool:
         if self.watch_only and ticker not in self.watchlist:
             return False
-        needle = self.filter_text.casefold()
-        if not needle:
+        needle, status = self._filter
+        if not needle and status is None:
             return True
         info = self.market_state.markets.get(ticker) if self.market_state is not None else None
+        if status is not None and not ((info.status if info else None) or OPEN).startswith(status):
+            return False
         title = info.title if info is not None else None
         return needle in ticker.casefold() or needle in (title or "").casefold()
 
+    def _finished(self, ticker: str) -> bool:
+        info = self.market_state.markets.get(ticker) if self.market_state is not None else None
+        return info is not None and is_finished(info.status)
+
     def set_filter(self, text: str) -> None:
-        """Show only the markets whose ticker or title contains ``text`` (any case)."""
+        """Show only the markets whose ticker or title contains ``text`` (any case); a word
+        ``status:WORD`` keeps the markets whose status starts with it (``status:open``,
+        ``status:settled``; a market with no lifecycle news counts as open)."""
         if text != self.filter_text:
             self.filter_text = text
+            self._filter = parse_filter(text)
             self._reorder()
 
     def _reorder(self) -> None:
@@ -393,6 +425,7 @@ class TickerGrid(LineTable, StateView):
             tickers.sort(key=lambda t: sort_key(keys[t], self.sort_reverse), reverse=self.sort_reverse)
         elif self.sort_column == "ticker":
             tickers.sort(reverse=self.sort_reverse)
+        tickers.sort(key=self._finished)  # markets that no longer trade sink, in the same order
         self.set_rows(tickers)
         self._describe()
 
@@ -430,6 +463,16 @@ class TickerGrid(LineTable, StateView):
         ticker = self.cursor_ticker()
         if ticker is not None:
             self.post_message(self.EventChosen(ticker))
+
+    def empty_text(self) -> str:
+        """An empty grid says why: no market matches the filter or the watchlist, or none yet."""
+        if not self._known:
+            return "no markets yet: they appear as the ticker channel reports them"
+        if self.filter_text:
+            return f"no market matches “{printable(self.filter_text)}” · Esc clears the filter"
+        if self.watch_only:
+            return "no starred market · w shows every market, f stars the one under the cursor"
+        return ""
 
     def visible_tickers(self) -> list[str]:
         """The tickers of the rows shown (every row the filter keeps), top to bottom."""

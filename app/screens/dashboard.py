@@ -91,7 +91,7 @@ class DashboardScreen(Screen[None]):
         Binding("l", "show_pane('subscriptions')", "Subs"),
         Binding("exclamation_mark", "new_alert", "New alert", show=False),
         Binding("b", "toggle_bell", "Alert bell on/off", show=False),
-        Binding("escape", "close_filter", "Close filter", show=False),
+        Binding("escape", "close_filter", "Clear filter", show=False),
     ]
 
     def __init__(
@@ -275,15 +275,23 @@ class DashboardScreen(Screen[None]):
         field.focus()
 
     def action_close_filter(self) -> None:
-        """Leave the filter: hide it when empty, and go back to the grid."""
+        """Esc: clear the filter, hide it, and go back to the grid (every market shown again)."""
+        field = self.query_one("#grid-filter", Input)
+        field.value = ""
+        self.query_one(TickerGrid).set_filter("")
+        self._leave_filter()
+
+    def _leave_filter(self) -> None:
+        """Go back to the grid, the filter hidden when empty."""
         field = self.query_one("#grid-filter", Input)
         if not field.value:
             field.display = False
         self.query_one(TickerGrid).focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "close_filter":
-            return self.focused is self.query_one("#grid-filter", Input)
+        if action == "close_filter":  # from the filter, or from the grid while a filter is on
+            field = self.query_one("#grid-filter", Input)
+            return self.focused is field or (self.focused is self.query_one(TickerGrid) and bool(field.value))
         return True
 
     @on(Input.Changed, "#grid-filter")
@@ -292,7 +300,7 @@ class DashboardScreen(Screen[None]):
 
     @on(Input.Submitted, "#grid-filter")
     def _filter_submitted(self, _event: Input.Submitted) -> None:
-        self.action_close_filter()
+        self._leave_filter()  # Enter keeps the filter
 
     # -- ladders --------------------------------------------------------------------------------
 
@@ -402,7 +410,9 @@ class DashboardScreen(Screen[None]):
 
     @on(DepthLadder.CloseRequested)
     async def _close_requested(self, event: DepthLadder.CloseRequested) -> None:
+        """``x`` on a ladder: close its tab and release its book."""
         await self.close_ladder(event.ticker)
+        await self.dash_app.release_book(event.ticker)
 
     def ladders(self) -> dict[str, DepthLadder]:
         """The open ladders by market ticker."""

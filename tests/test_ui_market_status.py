@@ -1,0 +1,67 @@
+"""Market status everywhere: a settled market looks settled in the grid and the ladder (no stale
+quote, no countdown, no LIVE badge, its result shown), sinks below the markets that trade, and
+the grid's ``status:`` filter finds it or leaves it out."""
+
+from __future__ import annotations
+
+from app import protocol as p
+from app.feed_bridge import MessageSink
+from app.state import Kind
+from tests.ui_states import LADDER_TICKER, dashboard_app, scenario, until
+from widgets.depth_ladder import HEADER_LINES, DepthLadder
+from widgets.ticker_grid import TickerGrid
+
+SIZE = (160, 48)
+
+
+def lifecycle(app, sim, event_type: str, **fields) -> None:  # type: ignore[no-untyped-def]
+    sim.state.apply(p.MarketLifecycle(market_ticker=LADDER_TICKER, event_type=event_type, **fields))
+    MessageSink(app.dashboard).on_changes(Kind.LIFECYCLE, frozenset())
+
+
+async def test_a_settled_market_shows_its_result_and_no_quote_and_sinks() -> None:
+    sim = scenario()
+    app = dashboard_app(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        grid = app.dashboard.query_one(TickerGrid)
+        ladder = app.dashboard.query_one(DepthLadder)
+        await until(pilot, lambda: LADDER_TICKER in grid.visible_tickers() and bool(ladder.ladder.rows))
+        assert grid.visible_tickers()[0] == LADDER_TICKER and "LIVE" in ladder.render_line(0).text
+        lifecycle(app, sim, "settled", result="yes", settlement_value=10_000)
+        def trading() -> list[str]:
+            infos = [(t, sim.state.markets.get(t)) for t in grid.visible_tickers()]
+            return [t for t, info in infos if info is None or info.status not in ("settled", "determined")]
+
+        await until(pilot, lambda: grid.visible_tickers().index(LADDER_TICKER) == len(trading()))
+        assert len(trading()) > 1  # it sank below every market that trades
+        assert [grid.get_cell(LADDER_TICKER, c) for c in ("yes_bid", "yes_ask", "spread", "close_ts")] == \
+            ["—", "—", "—", " —"]
+        assert grid.get_cell(LADDER_TICKER, "status") == " settled YES"
+        await until(pilot, lambda: "SETTLED" in ladder.render_line(0).text)
+        title = ladder.render_line(0).text
+        assert "■ SETTLED YES" in title and "LIVE" not in title and "closes in" not in title
+        body = [ladder.render_line(y).text.strip() for y in range(HEADER_LINES, ladder.size.height)]
+        assert body[0] == "settled YES: the market no longer trades" and not any(body[1:])
+
+        grid.set_filter("status:settled")
+        settled = grid.visible_tickers()
+        assert LADDER_TICKER in settled and {sim.state.markets[t].status for t in settled} == {"settled"}
+        grid.set_filter("status:open")
+        assert grid.visible_tickers() == trading()
+        grid.set_filter("status:settled 25dec-h")  # with text: both must match
+        assert grid.visible_tickers() == [LADDER_TICKER]
+
+
+async def test_a_paused_market_says_paused_not_live() -> None:
+    sim = scenario()
+    app = dashboard_app(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        ladder = app.dashboard.query_one(DepthLadder)
+        await until(pilot, lambda: bool(ladder.ladder.rows))
+        lifecycle(app, sim, "deactivated", is_deactivated=True)
+        await until(pilot, lambda: "PAUSED" in ladder.render_line(0).text)
+        assert "LIVE" not in ladder.render_line(0).text
+        grid = app.dashboard.query_one(TickerGrid)
+        assert grid.visible_tickers()[0] == LADDER_TICKER  # paused is not finished: it stays
+        lifecycle(app, sim, "deactivated", is_deactivated=False)
+        await until(pilot, lambda: "LIVE" in ladder.render_line(0).text)
