@@ -308,7 +308,7 @@ async def test_the_subaccount_column_appears_once_a_second_account_is_seen() -> 
     app = ts.TableApp(positions, state)
     async with app.run_test(size=SIZE):
         update(positions, state, ts.position_current("KXA-1", "1.00", "0.500000", "0", "0"))
-        assert [c.label.plain for c in positions.columns.values()][-1] == "Unrealized"
+        assert [c.label.plain for c in positions.columns.values()][-1] == "Title"
         update(positions, state, ts.frame("market_position", {
             "market_ticker": "KXA-1", "position_fp": "-4.00", "position_cost_dollars": "2.000000",
             "subaccount": 2,
@@ -342,10 +342,20 @@ async def test_positions_show_dollars_from_centi_cents_and_dollar_strings() -> N
     async with app.run_test(size=SIZE):
         rows = shown(app.table)
         assert rows[0] == [
-            "KXA-1", "YES 100", "$50.00", "▲ $10.00", "$1.00", "42¢", "▼ -$8.00"
+            "KXA-1", "YES 100", "$50.00", "▲ $10.00", "$1.00", "42¢", "▼ -$8.00", "—"
         ]
         # 2.5 no contracts at 38¢ are worth $0.95: flat.
-        assert rows[1] == ["KXB-2", "NO 2.50", "$0.95", "▼ -$0.30", "$0.012345", "62¢", "$0.00"]
+        assert rows[1] == ["KXB-2", "NO 2.50", "$0.95", "▼ -$0.30", "$0.012345", "62¢", "$0.00", "—"]
+
+
+async def test_positions_show_the_market_title_once_known() -> None:
+    state = positions_state()
+    app = ts.TableApp(PositionsTable(), state)
+    async with app.run_test(size=SIZE):
+        table = app.table
+        assert shown(table)[0][-1] == "—"
+        update(table, state, ts.market_lifecycle("KXA-1", "created", "Rain in [NYC]?"))
+        assert shown(table)[0][-1] == "Rain in [NYC]?"
 
 
 async def test_positions_totals_row_is_the_sum() -> None:
@@ -365,6 +375,7 @@ async def test_positions_totals_row_is_the_sum() -> None:
             format_money(sum(p.fees_paid for p in positions)),
             "",
             f"▼ {format_money(int(unrealized))}",
+            "",
         ]
 
 
@@ -493,7 +504,7 @@ async def test_orders_update_in_place_as_they_fill() -> None:
         update(table, state, ts.user_order("ord-1", "KXA-1", "executed", "0.00", "10.00"))
         assert table.row_keys == ["ord-[2]", "ord-1"]
         assert shown(table)[1] == ["09:40:00", "ord-1", "KXA-1", "YES", "BUY", "42.5¢", "10", "0",
-                                  "$0.07", "executed"]
+                                  "$0.07", "executed", "—"]
         assert table.get_cell("ord-1", "market") is market_cell
 
 

@@ -16,14 +16,14 @@ TOTAL_KEY = "\x00total"  # no market ticker starts with NUL
 
 
 class PositionsTable(SubaccountColumn, StateTable):
-    """One row per market position and subaccount, by ticker, and a totals row.
+    """One row per market position and subaccount, by ticker (its title last), and a totals row.
 
     Money is shown in dollars; unrealized P&L is marked at the current mid (``—`` without one),
     and the total sums the positions whose mid is known. Once the user has more than the primary
     account, each position shows its subaccount and each subaccount gets its own totals row.
     """
 
-    SHOWS = Kind.POSITION | Kind.BOOK | Kind.TICKER
+    SHOWS = Kind.POSITION | Kind.BOOK | Kind.TICKER | Kind.LIFECYCLE
     BORDER_TITLE = "Positions"
     COLUMNS = (
         ColumnSpec("market", "Market", 24),
@@ -33,6 +33,7 @@ class PositionsTable(SubaccountColumn, StateTable):
         ColumnSpec("fees", "Fees", 10, numeric=True),
         ColumnSpec("mid", "Mid", 7, numeric=True),
         ColumnSpec("unrealized", "Unrealized", 14, numeric=True),
+        ColumnSpec("title", "Title", 40),
     )
 
     def state_changed(self, kinds: Kind, books: frozenset[str]) -> None:
@@ -75,6 +76,7 @@ def _position_cells(state: MarketState, p: MarketPosition) -> Cells:
         cells.money(p.fees_paid),
         cells.UNKNOWN if mid is None else Cell(fraction_cents(mid)),
         cells.pnl(state.unrealized_pnl(p.market_ticker, subaccount_of(p))),
+        cells.text(state.title(p.market_ticker)),
     )
 
 
@@ -89,6 +91,7 @@ def _total_cells(state: MarketState, positions: list[MarketPosition], label: str
         _total(cells.money(sum(p.fees_paid for p in positions))),
         cells.BLANK,
         _total(cells.pnl(sum(known, Fraction(0))) if known else cells.UNKNOWN),
+        cells.BLANK,
     )
 
 
