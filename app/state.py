@@ -16,6 +16,7 @@ from typing import Callable
 from app import protocol as p
 from app.book import BookInconsistency, OrderBook
 from app.catalog import Catalog
+from app.change_log import ChangeLog
 from app.portfolio import Portfolio
 from app.fixed import ONE_DOLLAR
 from app.history import DEFAULT_CAPACITY, PriceHistories
@@ -29,6 +30,7 @@ DEFAULT_FINISHED_ORDER_CAPACITY = 1_000
 DEFAULT_RFQ_CAPACITY = 500
 CLOSED_RFQ = frozenset({"deleted", "executed"})
 RELABEL_LOG = 100_000  # relabelled markets remembered for views that read them incrementally
+TICKER_LOG = 100_000  # ticker messages' markets remembered for views that read them incrementally
 RESTING = "resting"
 PRIMARY = 0  # the subaccount number of the primary account (messages without one are about it)
 
@@ -184,8 +186,8 @@ class MarketState:
         self.catalog = Catalog()  # the REST catalog of events and markets (app.catalog_state)
         self.portfolio = Portfolio()  # the account facts REST adds (app.portfolio_state)
         self._fill_keys: dict[tuple[str | None, str | None], None] = {}  # fills shown, oldest first
-        self._relabels: list[str] = []  # markets whose lifecycle info changed, in order
-        self._relabels_dropped = 0  # entries trimmed from the front of that log
+        self._relabels = ChangeLog(RELABEL_LOG)  # markets whose lifecycle info changed, in order
+        self._ticker_log = ChangeLog(TICKER_LOG)  # markets a ticker message was applied to, in order
         self._rfq_counter = 0
         self.evictions = 0  # passes that forgot idle markets or events (app.market_cap); views compare it
         self._handlers: dict[type, Callable[[p.Message], Kind]] = {
@@ -284,6 +286,7 @@ class MarketState:
         if self.first_price.get(ticker) is None:  # not seen yet, or seen before its first trade
             self.first_price[ticker] = m.price
         self.tickers[ticker] = m
+        self._ticker_log.note(ticker)
         self.history.record(ticker, m.ts_ms, m.price, m.yes_bid, m.yes_ask)
         if not self.no_side_told and m.yes_ask is not None and self.book_status.get(ticker) is _LIVE:
             self._tell_no_side_from_book(self.books[ticker], m.yes_ask)
@@ -501,20 +504,17 @@ class MarketState:
     def note_relabel(self, info: MarketInfo) -> None:
         """``info`` changed: count its revision and log it for :meth:`relabeled_since`."""
         info.revision += 1
-        log = self._relabels
-        log.append(info.ticker)
-        if len(log) > RELABEL_LOG:
-            half = len(log) // 2
-            del log[:half]
-            self._relabels_dropped += half
+        self._relabels.note(info.ticker)
 
     def relabeled_since(self, cursor: int) -> tuple[list[str] | None, int]:
         """Markets relabelled since ``cursor`` (0 at first) and the cursor to pass next time;
         None instead of the list when that is too long ago to say (read every market then)."""
-        end = self._relabels_dropped + len(self._relabels)
-        if cursor < self._relabels_dropped:
-            return None, end
-        return self._relabels[cursor - self._relabels_dropped:], end
+        return self._relabels.since(cursor)
+
+    def tickers_since(self, cursor: int) -> tuple[list[str] | None, int]:
+        """Markets a ticker message was applied to since ``cursor`` (0 at first; repeats kept) and
+        the cursor to pass next time; None instead of the list when that is too long ago to say."""
+        return self._ticker_log.since(cursor)
 
     def _on_market_lifecycle(self, m: p.MarketLifecycle) -> Kind:
         info = self._market_info(m.market_ticker)

@@ -29,6 +29,7 @@ from widgets.base import StateView
 from widgets.cells import Cell, ColumnSpec, Tone
 from widgets.chart_model import sparkline
 from widgets.flashes import Flashes
+from widgets.grid_filter import GridFilter
 from widgets.line_table import Cells, LineTable
 from widgets.messages import MarketMessage
 from widgets.throttle import Throttle
@@ -185,7 +186,8 @@ class TickerGrid(LineTable, StateView):
         self.filter_text = ""
         self._known: dict[str, None] = {}  # every market seen, in the order first seen
         self._values: dict[str, RowValues] = {}  # the values drawn (or about to be), by ticker
-        self._seen_messages: dict[str, object] = {}
+        self._ticker_cursor = 0  # where the state's ticker log was read up to (tickers_since)
+        self._filter = GridFilter(self._title)
         self._seen_revisions: dict[str, int] = {}  # MarketInfo.revision of each row last read
         self._seen_evictions = 0  # MarketState.evictions when the rows were last pruned
         self._relabel_cursor = 0  # where the state's relabel log was read up to (relabeled_since)
@@ -226,20 +228,24 @@ class TickerGrid(LineTable, StateView):
         state = self.market_state
         if state is None:
             return
+        logged, self._ticker_cursor = state.tickers_since(self._ticker_cursor)
         changed: dict[str, None] = {}
         added = False
-        for ticker, msg in state.tickers.items():
-            if self._seen_messages.get(ticker) is msg:
+        tickers = state.tickers
+        for ticker in dict.fromkeys(logged) if logged is not None else list(tickers):
+            if ticker not in tickers:
                 continue
-            self._seen_messages[ticker] = msg
             changed[ticker] = None
             if ticker not in self._known:
                 self._known[ticker] = None
                 self.widen("ticker", cell_len(printable(ticker)) + 1)
                 self._widen_title(ticker)
                 added = True
+        if added:
+            self._filter.restart()
         relabeled = self._relabeled() if kinds & Kind.LIFECYCLE else []
         changed.update(dict.fromkeys(relabeled))
+        self._filter.forget(relabeled)
         removed = state.evictions != self._seen_evictions and self._forget_evicted(state)
         if not changed:
             if removed:
@@ -268,8 +274,9 @@ class TickerGrid(LineTable, StateView):
         gone = [ticker for ticker in self._known if ticker not in state.tickers]
         for ticker in gone:
             del self._known[ticker]
-            for cache in (self._values, self._seen_messages, self._seen_revisions):
+            for cache in (self._values, self._seen_revisions):
                 cache.pop(ticker, None)
+        self._filter.forget(gone)
         return bool(gone)
 
     def _relabeled(self) -> list[str]:
@@ -361,15 +368,9 @@ class TickerGrid(LineTable, StateView):
 
     # -- filter and order -----------------------------------------------------------------------
 
-    def _matches(self, ticker: str) -> bool:
-        if self.watch_only and ticker not in self.watchlist:
-            return False
-        needle = self.filter_text.casefold()
-        if not needle:
-            return True
+    def _title(self, ticker: str) -> str | None:
         info = self.market_state.markets.get(ticker) if self.market_state is not None else None
-        title = info.title if info is not None else None
-        return needle in ticker.casefold() or needle in (title or "").casefold()
+        return info.title if info is not None else None
 
     def set_filter(self, text: str) -> None:
         """Show only the markets whose ticker or title contains ``text`` (any case)."""
@@ -382,10 +383,12 @@ class TickerGrid(LineTable, StateView):
         if self._resort_timer is not None:
             self._resort_timer.stop()
             self._resort_timer = None
-        if self.filter_text or self.watch_only:
-            tickers = [ticker for ticker in self._known if self._matches(ticker)]
-        else:
-            tickers = list(self._known)
+        tickers: list[str] | dict[str, None] = self._known
+        if self.watch_only:
+            tickers = [ticker for ticker in tickers if ticker in self.watchlist]
+        if self.filter_text:
+            tickers = self._filter.select(self.filter_text, tickers)
+        tickers = list(tickers)
         state = self.market_state
         if self.sort_column is not None and self.sort_column != "ticker" and state is not None:
             index = FIELD_INDEX[self.sort_column]
@@ -410,6 +413,7 @@ class TickerGrid(LineTable, StateView):
         self._values.pop(ticker, None)
         self.invalidate([ticker])
         if self.watch_only:
+            self._filter.restart()
             self._reorder()
         self._describe()
         self.post_message(self.StarToggled(ticker))
@@ -423,6 +427,7 @@ class TickerGrid(LineTable, StateView):
         """Show only the starred markets (``on``) or every market."""
         if on != self.watch_only:
             self.watch_only = on
+            self._filter.restart()
             self._reorder()
 
     def action_event(self) -> None:
