@@ -173,6 +173,8 @@ class MarketState:
         self.history = PriceHistories(history_capacity)
         self.fills: deque[p.Fill] = deque(maxlen=fill_capacity)
         self.positions: dict[PositionKey, p.MarketPosition] = {}
+        self.position_count = 0  # position messages applied so far
+        self._position_counts: dict[PositionKey, int] = {}  # position_count when each was last set
         self.subaccounts: set[int] = set()  # every subaccount the user's messages named
         self.rfqs: dict[str, RfqRecord] = {}  # in the order first seen (the oldest first)
         self.markets: dict[str, MarketInfo] = {}
@@ -369,8 +371,16 @@ class MarketState:
     def _on_position(self, m: p.MarketPosition) -> Kind:
         subaccount = subaccount_of(m)
         self.subaccounts.add(subaccount)
-        self.positions[m.market_ticker, subaccount] = m
+        key = m.market_ticker, subaccount
+        self.positions[key] = m
+        self.position_count += 1
+        self._position_counts[key] = self.position_count
         return _POSITION
+
+    def positions_changed_since(self, count: int) -> set[PositionKey]:
+        """The positions set since :attr:`position_count` was ``count`` (positions carry no time:
+        a load that started then must not overwrite these with what it read)."""
+        return {key for key, at in self._position_counts.items() if at > count}
 
     @property
     def has_subaccounts(self) -> bool:

@@ -188,3 +188,26 @@ async def test_an_event_listed_after_start_is_fetched_and_judged() -> None:
             assert sim.rest.requests[f"/events/{new}"] == 1
             await app.action_quit()
         await app.rest.aclose()  # type: ignore[union-attr]
+
+
+async def test_a_position_the_socket_sets_during_a_slow_account_load_is_kept() -> None:
+    async with exchange(steps=500) as sim:
+        sim.rest.faults.slow = 0.4  # each answer is made, then held back: the account load takes seconds
+        app = dashboard(sim)
+        async with app.run_test(size=SIZE) as pilot:
+            state = app.market_state
+            await eventually(pilot, lambda: sim.rest.requests["/portfolio/positions"] == 1)
+            holdings = sim.exchange.account.holdings
+            listed = {t: h.position for t, h in holdings.items() if h.position}  # what REST will say
+            moved: dict[str, int] = {}
+            while not moved:  # until a position REST lists moves
+                sim.step(50)
+                moved = {t: holdings[t].position for t, n in listed.items() if holdings[t].position != n}
+            await eventually(pilot, lambda: all(
+                (t, PRIMARY) in state.positions and state.positions[t, PRIMARY].position == n
+                for t, n in moved.items()))
+            assert state.portfolio.reconciliations == 0  # the socket's news came while REST was loading
+            await eventually(pilot, lambda: state.portfolio.reconciliations == 1)
+            assert {t: state.positions[t, PRIMARY].position for t in moved} == moved
+            await app.action_quit()
+        await app.rest.aclose()  # type: ignore[union-attr]

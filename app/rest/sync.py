@@ -138,7 +138,7 @@ class ExchangeSync:
             return None
         portfolio = self.state.portfolio
         since = None if portfolio.reconciled_at is None else int(portfolio.reconciled_at) - FILL_OVERLAP_S
-        started = self.clock()
+        started, positions_from = self.clock(), self.state.position_count
         try:
             snapshot = await load_portfolio(self.client, since)
         except RestError as exc:
@@ -146,7 +146,7 @@ class ExchangeSync:
             self._report(f"account not reconciled: {exc}")
             self.notify(Kind.POSITION)
             return None
-        result = reconcile(self.state, snapshot, started)
+        result = reconcile(self.state, snapshot, started, positions_from)
         self.last_reconciled = result
         self.notify(result.kinds | Kind.POSITION)
         log.info("account reconciled: %d fills added, %d orders updated, %d no longer resting",
