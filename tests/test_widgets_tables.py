@@ -94,9 +94,20 @@ async def test_tape_shows_both_wire_forms_newest_first() -> None:
     app = ts.TableApp(TradeTape(), state)
     async with app.run_test(size=SIZE):
         assert shown(app.table) == [
-            ["20:45:00", "41.5¢", "58.5¢", "12.50", "▲ YES", "KXB-2"],
-            ["20:44:01", "36¢", "64¢", "136", "▼ NO", "KXA-1"],
+            ["20:45:00", "41.5¢", "58.5¢", "12.50", "▲ YES", "KXB-2", "—"],
+            ["20:44:01", "36¢", "64¢", "136", "▼ NO", "KXA-1", "—"],
         ]
+
+
+async def test_tape_rows_end_with_the_title_known_when_the_row_was_made() -> None:
+    state = MarketState()
+    ts.apply(state, ts.market_lifecycle("KXA-1", "created", "Rain in [NYC]\x1b[31m?"),
+             ts.trade_reference("KXA-1", 36, 136, "no", 1_669_149_841))
+    app = ts.TableApp(TradeTape(), state)
+    async with app.run_test(size=(160, 24)) as pilot:
+        await pilot.pause()
+        assert column(app.table, "title") == ["Rain in [NYC]␛[31m?"]  # made printable
+        assert "Rain in [NYC]␛[31m?" in screen_text(app.table)
 
 
 async def test_tape_adds_only_new_trades_and_keeps_the_old_rows() -> None:
@@ -264,9 +275,22 @@ async def test_fills_from_both_forms_newest_first() -> None:
         forbid_clear(table)
         update(table, state, ts.fill_current("KXB-2", "no", "0.6050", "3.00", "0.012345", ts.T0_MS))
         assert shown(table) == [
-            ["09:40:00", "KXB-2", "NO", "BUY", "39.5¢", "3", "$0.012345", "maker", "-1"],
-            ["16:29:57", "KXA-1", "YES", "BUY", "75¢", "278", "—", "taker", "278"],
+            ["09:40:00", "KXB-2", "NO", "BUY", "39.5¢", "3", "$0.012345", "maker", "-1", "—"],
+            ["16:29:57", "KXA-1", "YES", "BUY", "75¢", "278", "—", "taker", "278", "—"],
         ]
+
+
+async def test_fills_end_with_the_market_title_cut_with_an_ellipsis() -> None:
+    state = MarketState()
+    long_title = "Will the highest temperature in New York City's Central Park be above 52°F tomorrow?"
+    ts.apply(state, ts.market_lifecycle("KXA-1", "created", long_title),
+             ts.fill_reference("KXA-1", "yes", 75, 278, 1_671_899_397))
+    app = ts.TableApp(FillsTable(), state)
+    async with app.run_test(size=(200, 24)) as pilot:
+        await pilot.pause()
+        assert shown(app.table)[0][-1] == long_title
+        painted = screen_text(app.table)
+        assert long_title[:30] in painted and long_title not in painted and "…" in painted
 
 
 @pytest.mark.parametrize("action", ["buy", "sell", "sell_partial", "sell_to_close", "", "sell_all_later"])
@@ -286,7 +310,7 @@ async def test_a_fill_with_any_action_reaches_the_fills_table(action: str) -> No
         word = action if action in ("buy", "sell", "sell_partial", "sell_to_close") else (
             "buy" if action == "" else "sell")
         assert shown(app.table) == [
-            ["09:40:00", "KXA-1", "YES", word.replace("_", " ").upper(), "75¢", "2", "$0.01", "taker", "3"],
+            ["09:40:00", "KXA-1", "YES", word.replace("_", " ").upper(), "75¢", "2", "$0.01", "taker", "3", "—"],
         ]
 
 
@@ -298,7 +322,7 @@ async def test_a_fill_whose_price_cannot_be_read_is_shown_with_what_is_known() -
             "market_ticker": "KXA-1", "yes_price_dollars": "", "count_fp": 7, "outcome_side": "yes",
             "ts_ms": ts.T0_MS,
         }))
-        assert shown(app.table) == [["09:40:00", "KXA-1", "YES", "BUY", "—", "—", "—", "—", "—"]]
+        assert shown(app.table) == [["09:40:00", "KXA-1", "YES", "BUY", "—", "—", "—", "—", "—", "—"]]
         assert state.fills[0].problems
 
 
@@ -432,7 +456,7 @@ async def test_rfq_status_moves_from_open_to_executed(current: bool) -> None:
         update(table, state, ts.quote("quote_created", "q-1", "rfq-1", "KXA-1", current))
         assert table.row_keys == ["rfq:rfq-1", "quote:rfq-1:q-1"]
         yes_bid = "35.5¢×100" if current else "35¢×100"
-        quote_row = ["└ q-1", "KXA-1", "", "", yes_bid, "63¢×200", "◐ QUOTED"]
+        quote_row = ["└ q-1", "KXA-1", "", "", yes_bid, "63¢×200", "◐ QUOTED", ""]
         assert shown(table)[1][1:] == quote_row
         assert column(table, "status") == ["◐ QUOTED", "◐ QUOTED"]
         update(table, state, ts.quote("quote_accepted", "q-1", "rfq-1", "KXA-1", current))
@@ -458,6 +482,17 @@ async def test_rfqs_newest_first_with_quotes_nested_and_deletion() -> None:
         assert column(table, "status")[0] == "✕ DELETED"
         update(table, state, ts.rfq_created("rfq-3", "KXC-3"))
         assert table.row_keys[0] == "rfq:rfq-3"
+
+
+async def test_an_rfq_shows_its_market_title_once_known() -> None:
+    state = MarketState()
+    ts.apply(state, ts.rfq_created("rfq-1", "KXA-1"))
+    app = ts.TableApp(RfqInbox(), state)
+    async with app.run_test(size=(160, 24)):
+        table = app.table
+        assert column(table, "title") == ["—"]
+        update(table, state, ts.market_lifecycle("KXA-1", "created", "Rain in [NYC]?"))
+        assert column(table, "title") == ["Rain in [NYC]?"]
 
 
 # -- lifecycle log ----------------------------------------------------------------------------
