@@ -92,7 +92,9 @@ class MarketIndex:
         narrowed = self._found is not None and self._query and folded.startswith(self._query)
         candidates = self._found if narrowed else lines
         assert candidates is not None
-        found = [t for t in candidates if all(word in lines[t] for word in words)]
+        found = list(candidates)
+        for word in words:  # one pass a word: cheaper than a generator per market
+            found = [t for t in found if word in lines[t]]
         self._query, self._found = folded, found
         return found
 
