@@ -4,13 +4,28 @@ from __future__ import annotations
 
 import time
 
+from textual.pilot import Pilot
+
 from app.finder import MarketIndex
+from app.state import MarketState
 from app.screens.finder import FinderScreen
 from app.screens.market_commands import MarketCommands
 from tests.ui_states import dashboard_app, scenario, until
 from widgets.depth_ladder import DepthLadder
 
 SIZE = (120, 40)
+
+
+async def found_in_finder(pilot: Pilot[None], text: str) -> FinderScreen:
+    """Open the finder (``m``), type ``text`` and wait for its first hits."""
+    app = pilot.app
+    await pilot.press("m")
+    await until(pilot, lambda: isinstance(app.screen, FinderScreen))
+    finder = app.screen
+    assert isinstance(finder, FinderScreen)
+    await pilot.press(*text)
+    await until(pilot, lambda: bool(finder.hits()))
+    return finder
 
 
 def test_every_word_must_match_and_hits_are_grouped_by_event() -> None:
@@ -28,7 +43,6 @@ def test_every_word_must_match_and_hits_are_grouped_by_event() -> None:
 def test_filter_as_you_type_over_twenty_thousand_markets_is_fast() -> None:
     from app.catalog import CatalogEvent, CatalogMarket
     from app.catalog_state import apply_catalog
-    from app.state import MarketState
 
     state = MarketState()
     markets = [CatalogMarket(f"KXE{e}-M{m}", f"KXE{e}", title=f"Question {e} outcome {m}", yes_sub_title=f"Outcome {m}")
@@ -51,12 +65,7 @@ async def test_the_finder_opens_a_market_found_by_a_word_of_its_title() -> None:
     sim = scenario(steps=200)
     app = dashboard_app(sim, markets=())
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("m")
-        await until(pilot, lambda: isinstance(app.screen, FinderScreen))
-        finder = app.screen
-        assert isinstance(finder, FinderScreen)
-        await pilot.press(*"50bps")
-        await until(pilot, lambda: bool(finder.hits()))
+        finder = await found_in_finder(pilot, "50bps")
         hits = finder.hits()
         assert hits == ["KXFEDDECISION-25DEC-C50"]
         await pilot.press("down", "f")
@@ -79,10 +88,10 @@ async def test_the_command_palette_finds_markets_by_title() -> None:
         await until(pilot, lambda: "KXFEDDECISION-25DEC-H0" in app.dashboard.ladders())
 
 
-def _catalog_state(events: int, per_event: int):  # type: ignore[no-untyped-def]
+def _catalog_state(events: int, per_event: int) -> MarketState:
+    """A state holding a catalog of ``events`` events of ``per_event`` markets each."""
     from app.catalog import CatalogEvent, CatalogMarket
     from app.catalog_state import apply_catalog
-    from app.state import MarketState
 
     state = MarketState()
     markets = [CatalogMarket(f"KXE{e}-M{m}", f"KXE{e}", title=f"Question {e} outcome {m}")
@@ -119,16 +128,9 @@ async def test_the_finder_lists_a_screenful_and_counts_every_match() -> None:
     sim = scenario(steps=0)
     app = dashboard_app(sim, markets=())
     async with app.run_test(size=SIZE) as pilot:
-        for ticker in list(app.market_state.markets)[:3]:
-            app.market_state.markets.pop(ticker)
         extra = _catalog_state(20, 10)
         app.market_state.markets.update(extra.markets)
         app.market_state.catalog.events.update(extra.catalog.events)
-        await pilot.press("m")
-        await until(pilot, lambda: isinstance(app.screen, FinderScreen))
-        finder = app.screen
-        assert isinstance(finder, FinderScreen)
-        await pilot.press(*"question")
-        await until(pilot, lambda: bool(finder.hits()))
+        finder = await found_in_finder(pilot, "question")
         assert len(finder.hits()) == SHOWN
         assert str(finder.query_one("#finder-count").render()).startswith(f"200 of {len(app.market_state.markets):,}")
