@@ -1,16 +1,17 @@
 """Search the whole catalog as you type: words of the title, sub-title, ticker, event, series or
 category, every word matching (any case); matches grouped by event, events in catalog order.
 
-The index is one lower-cased line of text per market, rebuilt only when the set of markets or
-their lifecycle revisions change, so a keystroke costs one substring scan of the lines. Pure data:
-no I/O, no Textual.
+The index is one lower-cased line of text per market, folded again only for the markets relabelled
+since the last search (the state's relabel log), so a keystroke costs one substring scan of the
+lines, or of the previous key's matches when the query extends the previous one. Pure data: no
+I/O, no Textual.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.state import MarketState
+from app.state import MarketInfo, MarketState
 
 DEFAULT_LIMIT = 200
 
@@ -41,47 +42,68 @@ class MarketIndex:
 
     def __init__(self, state: MarketState) -> None:
         self.state = state
-        self._version: tuple[int, int, int] | None = None
-        self._tickers: list[str] = []
-        self._lines: list[str] = []
-
-    def _current(self) -> tuple[int, int, int]:
-        state = self.state
-        return len(state.markets), len(state.catalog.events), sum(i.revision for i in state.markets.values())
+        self._lines: dict[str, str] = {}  # folded words by market, in the order first indexed
+        self._relabel_cursor = 0  # where the state's relabel log was read up to
+        self._evictions = state.evictions
+        self._query = ""  # the previous query (folded) and its matches, while the lines hold
+        self._found: list[str] | None = None
 
     def refresh(self) -> None:
-        """Rebuild the index if markets were added or relabelled since the last build."""
-        version = self._current()
-        if version == self._version:
-            return
-        self._version = version
-        catalog = self.state.catalog
-        tickers, lines = [], []
-        for ticker, info in self.state.markets.items():
-            event_ticker = info.event_ticker or ticker.rpartition("-")[0]
-            event = catalog.events.get(event_ticker)
-            words = [ticker, event_ticker, info.title or "", info.subtitle or ""]
-            if event is not None:
-                words += [event.title or "", event.sub_title or "", event.series_ticker or "", event.category or ""]
-            tickers.append(ticker)
-            lines.append(" ".join(words).casefold())
-        self._tickers, self._lines = tickers, lines
+        """Fold again the lines of the markets relabelled since the last look (new ones too)."""
+        state = self.state
+        logged, self._relabel_cursor = state.relabeled_since(self._relabel_cursor)
+        lines, markets = self._lines, state.markets
+        stale = list(markets) if logged is None else dict.fromkeys(logged)
+        if state.evictions != self._evictions:  # markets dropped: start again
+            self._evictions = state.evictions
+            stale = list(markets)
+            lines.clear()
+        for ticker in stale:
+            info = markets.get(ticker)
+            if info is not None:
+                lines[ticker] = self._line(ticker, info)
+        if len(lines) != len(markets):  # markets made without a relabel: index them all
+            lines.clear()
+            lines.update((ticker, self._line(ticker, info)) for ticker, info in markets.items())
+            stale = list(lines)
+        if stale:
+            self._found = None
+
+    def _line(self, ticker: str, info: MarketInfo) -> str:
+        event_ticker = info.event_ticker or ticker.rpartition("-")[0]
+        event = self.state.catalog.events.get(event_ticker)
+        words = [ticker, event_ticker, info.title or "", info.subtitle or ""]
+        if event is not None:
+            words += [event.title or "", event.sub_title or "", event.series_ticker or "", event.category or ""]
+        return " ".join(words).casefold()
+
+    def find(self, query: str) -> list[str]:
+        """Every market matching every word of ``query``, in the order first indexed.
+
+        A query that extends the previous one (another key typed) is looked for among the previous
+        matches only: a line holding every word of the longer query holds those of the shorter.
+        """
+        self.refresh()
+        folded = query.casefold()
+        words = folded.split()
+        if not words:
+            return []
+        lines = self._lines
+        narrowed = self._found is not None and self._query and folded.startswith(self._query)
+        candidates = self._found if narrowed else lines
+        assert candidates is not None
+        found = list(candidates)
+        for word in words:  # one pass a word: cheaper than a generator per market
+            found = [t for t in found if word in lines[t]]
+        self._query, self._found = folded, found
+        return found
 
     def search(self, query: str, limit: int = DEFAULT_LIMIT) -> list[EventHits]:
         """The markets matching every word of ``query`` (at most ``limit``), grouped by event."""
-        self.refresh()
-        words = query.casefold().split()
-        if not words:
-            return []
-        found: list[str] = []
-        for ticker, line in zip(self._tickers, self._lines):
-            if all(word in line for word in words):
-                found.append(ticker)
-                if len(found) >= limit:
-                    break
-        return self._grouped(found)
+        return self.grouped(self.find(query)[:limit])
 
-    def _grouped(self, tickers: list[str]) -> list[EventHits]:
+    def grouped(self, tickers: list[str]) -> list[EventHits]:
+        """The hits of ``tickers``, grouped by event (events in the order of their first hit)."""
         state = self.state
         groups: dict[str, list[Hit]] = {}
         for ticker in tickers:

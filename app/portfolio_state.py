@@ -8,7 +8,8 @@
   key);
 * orders by ``order_id`` and update time: the newer of the two copies wins; a resting order the
   exchange no longer lists as resting is resting no more;
-* positions, balance and portfolio value as the exchange says now.
+* positions, balance and portfolio value as the exchange says now, except a position the socket
+  set while the load ran (positions carry no time: the socket's is the newer).
 
 Pure data: no I/O, no Textual.
 """
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 
 from app import protocol as p
 from app.portfolio import PortfolioSnapshot
-from app.state import RESTING, Kind, MarketState
+from app.state import RESTING, Kind, MarketState, subaccount_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,15 +33,21 @@ class Reconciled:
     orders_closed: int
 
 
-def reconcile(state: MarketState, snapshot: PortfolioSnapshot, now: float) -> Reconciled:
-    """Merge ``snapshot`` into ``state`` (see the module docstring); ``now`` in epoch seconds."""
+def reconcile(state: MarketState, snapshot: PortfolioSnapshot, now: float, positions_from: int = 0) -> Reconciled:
+    """Merge ``snapshot`` into ``state`` (see the module docstring); ``now`` in epoch seconds.
+
+    ``positions_from`` is the state's :attr:`~app.state.MarketState.position_count` when the load
+    started: a position the socket set since is newer than the snapshot's and is kept.
+    """
     portfolio = state.portfolio
     kinds = Kind.NONE
     if snapshot.balance is not None:
         portfolio.balance, portfolio.portfolio_value = snapshot.balance, snapshot.portfolio_value
         kinds |= Kind.POSITION
+    newer = state.positions_changed_since(positions_from)
     for position in snapshot.positions:
-        kinds |= state.apply(position)
+        if (position.market_ticker, subaccount_of(position)) not in newer:
+            kinds |= state.apply(position)
     portfolio.event_positions = {e.event_ticker: e for e in snapshot.event_positions}
     known = {(s.ticker, s.settled_ts) for s in portfolio.settlements}
     portfolio.settlements.extend(s for s in snapshot.settlements if (s.ticker, s.settled_ts) not in known)

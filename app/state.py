@@ -16,6 +16,7 @@ from typing import Callable
 from app import protocol as p
 from app.book import BookInconsistency, OrderBook
 from app.catalog import Catalog
+from app.change_log import ChangeLog
 from app.portfolio import Portfolio
 from app.fixed import ONE_DOLLAR, SHOWN_LIMIT, shown_invalid
 from app.history import DEFAULT_CAPACITY, PriceHistories
@@ -29,6 +30,7 @@ DEFAULT_FINISHED_ORDER_CAPACITY = 1_000
 DEFAULT_RFQ_CAPACITY = 500
 CLOSED_RFQ = frozenset({"deleted", "executed"})
 RELABEL_LOG = 100_000  # relabelled markets remembered for views that read them incrementally
+TICKER_LOG = 100_000  # ticker messages' markets remembered for views that read them incrementally
 RESTING = "resting"
 PRIMARY = 0  # the subaccount number of the primary account (messages without one are about it)
 
@@ -171,6 +173,8 @@ class MarketState:
         self.history = PriceHistories(history_capacity)
         self.fills: deque[p.Fill] = deque(maxlen=fill_capacity)
         self.positions: dict[PositionKey, p.MarketPosition] = {}
+        self.position_count = 0  # position messages applied so far
+        self._position_counts: dict[PositionKey, int] = {}  # position_count when each was last set
         self.subaccounts: set[int] = set()  # every subaccount the user's messages named
         self.rfqs: dict[str, RfqRecord] = {}  # in the order first seen (the oldest first)
         self.markets: dict[str, MarketInfo] = {}
@@ -184,8 +188,8 @@ class MarketState:
         self.catalog = Catalog()  # the REST catalog of events and markets (app.catalog_state)
         self.portfolio = Portfolio()  # the account facts REST adds (app.portfolio_state)
         self._fill_keys: dict[tuple[str | None, str | None], None] = {}  # fills shown, oldest first
-        self._relabels: list[str] = []  # markets whose lifecycle info changed, in order
-        self._relabels_dropped = 0  # entries trimmed from the front of that log
+        self._relabels = ChangeLog(RELABEL_LOG)  # markets whose lifecycle info changed, in order
+        self._ticker_log = ChangeLog(TICKER_LOG)  # markets a ticker message was applied to, in order
         # Numbers too large to be real (app.fixed.SHOWN_LIMIT), by what carried them: kept with
         # their messages, shown as invalid, counted for the integrity pane like invalid times.
         # Sizes and money only: the parser takes no price outside $0..$1.
@@ -299,6 +303,7 @@ class MarketState:
                 and -huge < (m.last_trade_size or 0) < huge and -huge < (m.dollar_volume or 0) < huge
                 and -huge < (m.dollar_open_interest or 0) < huge):
             self.invalid_numbers["ticker"] += 1
+        self._ticker_log.note(ticker)
         self.history.record(ticker, m.ts_ms, m.price, m.yes_bid, m.yes_ask)
         if not self.no_side_told and m.yes_ask is not None and self.book_status.get(ticker) is _LIVE:
             self._tell_no_side_from_book(self.books[ticker], m.yes_ask)
@@ -384,10 +389,18 @@ class MarketState:
     def _on_position(self, m: p.MarketPosition) -> Kind:
         subaccount = subaccount_of(m)
         self.subaccounts.add(subaccount)
-        self.positions[m.market_ticker, subaccount] = m
+        key = m.market_ticker, subaccount
+        self.positions[key] = m
+        self.position_count += 1
+        self._position_counts[key] = self.position_count
         self._check_numbers("position", m.position, m.position_cost, m.realized_pnl, m.fees_paid,
                             m.position_fee_cost, m.volume)
         return _POSITION
+
+    def positions_changed_since(self, count: int) -> set[PositionKey]:
+        """The positions set since :attr:`position_count` was ``count`` (positions carry no time:
+        a load that started then must not overwrite these with what it read)."""
+        return {key for key, at in self._position_counts.items() if at > count}
 
     @property
     def has_subaccounts(self) -> bool:
@@ -529,20 +542,17 @@ class MarketState:
     def note_relabel(self, info: MarketInfo) -> None:
         """``info`` changed: count its revision and log it for :meth:`relabeled_since`."""
         info.revision += 1
-        log = self._relabels
-        log.append(info.ticker)
-        if len(log) > RELABEL_LOG:
-            half = len(log) // 2
-            del log[:half]
-            self._relabels_dropped += half
+        self._relabels.note(info.ticker)
 
     def relabeled_since(self, cursor: int) -> tuple[list[str] | None, int]:
         """Markets relabelled since ``cursor`` (0 at first) and the cursor to pass next time;
         None instead of the list when that is too long ago to say (read every market then)."""
-        end = self._relabels_dropped + len(self._relabels)
-        if cursor < self._relabels_dropped:
-            return None, end
-        return self._relabels[cursor - self._relabels_dropped:], end
+        return self._relabels.since(cursor)
+
+    def tickers_since(self, cursor: int) -> tuple[list[str] | None, int]:
+        """Markets a ticker message was applied to since ``cursor`` (0 at first; repeats kept) and
+        the cursor to pass next time; None instead of the list when that is too long ago to say."""
+        return self._ticker_log.since(cursor)
 
     def _on_market_lifecycle(self, m: p.MarketLifecycle) -> Kind:
         info = self._market_info(m.market_ticker)

@@ -4,13 +4,28 @@ from __future__ import annotations
 
 import time
 
+from textual.pilot import Pilot
+
 from app.finder import MarketIndex
+from app.state import MarketState
 from app.screens.finder import FinderScreen
 from app.screens.market_commands import MarketCommands
 from tests.ui_states import dashboard_app, scenario, until
 from widgets.depth_ladder import DepthLadder
 
 SIZE = (120, 40)
+
+
+async def found_in_finder(pilot: Pilot[None], text: str) -> FinderScreen:
+    """Open the finder (``m``), type ``text`` and wait for its first hits."""
+    app = pilot.app
+    await pilot.press("m")
+    await until(pilot, lambda: isinstance(app.screen, FinderScreen))
+    finder = app.screen
+    assert isinstance(finder, FinderScreen)
+    await pilot.press(*text)
+    await until(pilot, lambda: bool(finder.hits()))
+    return finder
 
 
 def test_every_word_must_match_and_hits_are_grouped_by_event() -> None:
@@ -28,7 +43,6 @@ def test_every_word_must_match_and_hits_are_grouped_by_event() -> None:
 def test_filter_as_you_type_over_twenty_thousand_markets_is_fast() -> None:
     from app.catalog import CatalogEvent, CatalogMarket
     from app.catalog_state import apply_catalog
-    from app.state import MarketState
 
     state = MarketState()
     markets = [CatalogMarket(f"KXE{e}-M{m}", f"KXE{e}", title=f"Question {e} outcome {m}", yes_sub_title=f"Outcome {m}")
@@ -51,12 +65,7 @@ async def test_the_finder_opens_a_market_found_by_a_word_of_its_title() -> None:
     sim = scenario(steps=200)
     app = dashboard_app(sim, markets=())
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("m")
-        await until(pilot, lambda: isinstance(app.screen, FinderScreen))
-        finder = app.screen
-        assert isinstance(finder, FinderScreen)
-        await pilot.press(*"50bps")
-        await until(pilot, lambda: bool(finder.hits()))
+        finder = await found_in_finder(pilot, "50bps")
         hits = finder.hits()
         assert hits == ["KXFEDDECISION-25DEC-C50"]
         await pilot.press("down", "f")
@@ -77,3 +86,51 @@ async def test_the_command_palette_finds_markets_by_title() -> None:
         assert hits[0].help is not None and "KXFEDDECISION-25DEC-H0" in hits[0].help
         await hits[0].command()
         await until(pilot, lambda: "KXFEDDECISION-25DEC-H0" in app.dashboard.ladders())
+
+
+def _catalog_state(events: int, per_event: int) -> MarketState:
+    """A state holding a catalog of ``events`` events of ``per_event`` markets each."""
+    from app.catalog import CatalogEvent, CatalogMarket
+    from app.catalog_state import apply_catalog
+
+    state = MarketState()
+    markets = [CatalogMarket(f"KXE{e}-M{m}", f"KXE{e}", title=f"Question {e} outcome {m}")
+               for e in range(events) for m in range(per_event)]
+    apply_catalog(state, [CatalogEvent(f"KXE{e}", title=f"Event {e}") for e in range(events)], markets)
+    return state
+
+
+def test_only_relabelled_markets_are_folded_again_and_a_longer_query_narrows_the_last_hits() -> None:
+    from app import protocol as p
+
+    state = _catalog_state(100, 10)
+    index = MarketIndex(state)
+    folded: list[str] = []
+    line = index._line
+    index._line = lambda ticker, info: folded.append(ticker) or line(ticker, info)  # type: ignore[method-assign]
+    def holding(digit: str) -> list[str]:  # the markets whose line has the digit (in the event or outcome)
+        return [f"KXE{e}-M{m}" for e in range(100) for m in range(10) if digit in f"{e} {m}"]
+
+    assert index.find("question 1") == holding("1")
+    assert len(folded) == 1_000
+    state.apply(p.MarketLifecycle(market_ticker="KXE5-M5", event_type="metadata_updated", metadata={"title": "Question 5 outcome 5 renamed"}))
+    assert index.find("renamed") == ["KXE5-M5"]
+    assert folded[1_000:] == ["KXE5-M5"]  # the one market relabelled, not the thousand
+    index.find("question 1")
+    assert index.find("question 19") == holding("19")  # among the last hits: the same answer
+    assert index.find("question 19 outcome 3") == ["KXE19-M3"]
+    assert index.find("question 2") == holding("2")  # not an extension: every market again
+
+
+async def test_the_finder_lists_a_screenful_and_counts_every_match() -> None:
+    from app.screens.finder import SHOWN
+
+    sim = scenario(steps=0)
+    app = dashboard_app(sim, markets=())
+    async with app.run_test(size=SIZE) as pilot:
+        extra = _catalog_state(20, 10)
+        app.market_state.markets.update(extra.markets)
+        app.market_state.catalog.events.update(extra.catalog.events)
+        finder = await found_in_finder(pilot, "question")
+        assert len(finder.hits()) == SHOWN
+        assert str(finder.query_one("#finder-count").render()).startswith(f"200 of {len(app.market_state.markets):,}")

@@ -436,6 +436,24 @@ async def test_a_market_renamed_to_match_the_filter_joins_the_filtered_grid() ->
         await until(pilot, lambda: table.visible_tickers() == [target])
 
 
+async def test_a_longer_filter_still_shows_markets_that_arrived_or_were_renamed_since_the_last_key() -> None:
+    app = dashboard_app(scenario())
+    async with app.run_test(size=SIZE) as pilot:
+        table = await settled_grid(pilot, app)
+        renamed = table.visible_tickers()[3]
+        table.set_filter("driz")
+        assert table.visible_tickers() == []
+        sink = MessageSink(app.dashboard)
+        sink.on_changes(ts.apply(app.market_state, ts.market_lifecycle(renamed, "created", "Drizzle in [Seattle]"),
+                                 ts.market_lifecycle("KXNEW-1", "created", "Drizzle in Paris"),
+                                 ts.ticker_current("KXNEW-1", "0.4000", "0.4200")), frozenset())
+        await until(pilot, lambda: sorted(table.visible_tickers()) == sorted([renamed, "KXNEW-1"]))
+        table.set_filter("drizzle in p")  # looked for among the last matches: both were among them
+        assert table.visible_tickers() == ["KXNEW-1"]
+        table.set_filter("drizzle")
+        assert sorted(table.visible_tickers()) == sorted([renamed, "KXNEW-1"])
+
+
 def test_feed_messages_stop_at_the_dashboard_that_handles_them() -> None:
     """The app has no handler for them: bubbling on would only dispatch each one twice."""
     kinds = [BookChanged, *MESSAGE_FOR_KIND.values(), FeedStatus, FeedError, SubscriptionsChanged]

@@ -10,6 +10,7 @@ from typing import Any, AsyncIterator, Callable
 
 from textual.pilot import Pilot
 
+from app.event_view import summarize
 from app.feed import Feed, FeedConfig
 from app.main import KalshiDashApp
 from app.recording import RecordingFile
@@ -27,9 +28,11 @@ TIMEOUT = 15.0
 
 
 @contextlib.asynccontextmanager
-async def exchange(events: int = 12, markets: int = 96, steps: int = 3_000) -> AsyncIterator[Simulator]:
+async def exchange(
+    events: int = 12, markets: int = 96, steps: int = 3_000, settle_every: int = 0
+) -> AsyncIterator[Simulator]:
     """A simulator whose market has been running for ``steps`` actions before anyone connects."""
-    sim = Simulator(SimConfig(seed=11, events=events, markets=markets, rate=0.0, settle_every=0))
+    sim = Simulator(SimConfig(seed=11, events=events, markets=markets, rate=0.0, settle_every=settle_every))
     sim.register_key(KEY_ID, KEY.public_key())
     await sim.start()
     sim.step(steps)
@@ -161,3 +164,50 @@ async def test_a_replay_shows_the_titles_and_account_the_session_loaded(tmp_path
         assert state.portfolio.balance == balance
         assert {t: (state.positions[t].position, state.positions[t].position_cost) for t in positions} == positions
         await replay.action_quit()
+
+
+async def test_an_event_listed_after_start_is_fetched_and_judged() -> None:
+    """The lifecycle channel announces a new event; the dashboard fetches it from REST, so the
+    event view knows all its strikes and whether they exclude each other."""
+    async with exchange(steps=0, settle_every=100) as sim:
+        app = dashboard(sim)
+        async with app.run_test(size=SIZE) as pilot:
+            state = app.market_state
+            await eventually(pilot, lambda: state.catalog.complete and app.feed is not None
+                             and len(app.feed.subscriptions()) >= 3)
+            before = set(sim.event_tickers())
+            sim.step(100)  # an event settles and a new one is listed in its place
+            (new,) = set(sim.event_tickers()) - before
+            await eventually(pilot, lambda: new in state.catalog.events)
+            info = sim.exchange.universe.events[new]
+            listed = state.catalog.events[new]
+            assert listed.mutually_exclusive is info.mutually_exclusive
+            assert list(listed.markets) == info.markets
+            summary = summarize(state, new)
+            assert summary.strikes_known and summary.exclusive is info.mutually_exclusive
+            assert sim.rest.requests[f"/events/{new}"] == 1
+            await app.action_quit()
+        await app.rest.aclose()  # type: ignore[union-attr]
+
+
+async def test_a_position_the_socket_sets_during_a_slow_account_load_is_kept() -> None:
+    async with exchange(steps=500) as sim:
+        sim.rest.faults.slow = 0.4  # each answer is made, then held back: the account load takes seconds
+        app = dashboard(sim)
+        async with app.run_test(size=SIZE) as pilot:
+            state = app.market_state
+            await eventually(pilot, lambda: sim.rest.requests["/portfolio/positions"] == 1)
+            holdings = sim.exchange.account.holdings
+            listed = {t: h.position for t, h in holdings.items() if h.position}  # what REST will say
+            moved: dict[str, int] = {}
+            while not moved:  # until a position REST lists moves
+                sim.step(50)
+                moved = {t: holdings[t].position for t, n in listed.items() if holdings[t].position != n}
+            await eventually(pilot, lambda: all(
+                (t, PRIMARY) in state.positions and state.positions[t, PRIMARY].position == n
+                for t, n in moved.items()))
+            assert state.portfolio.reconciliations == 0  # the socket's news came while REST was loading
+            await eventually(pilot, lambda: state.portfolio.reconciliations == 1)
+            assert {t: state.positions[t, PRIMARY].position for t in moved} == moved
+            await app.action_quit()
+        await app.rest.aclose()  # type: ignore[union-attr]

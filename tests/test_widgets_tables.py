@@ -94,9 +94,20 @@ async def test_tape_shows_both_wire_forms_newest_first() -> None:
     app = ts.TableApp(TradeTape(), state)
     async with app.run_test(size=SIZE):
         assert shown(app.table) == [
-            ["20:45:00", "41.5¢", "58.5¢", "12.50", "▲ YES", "KXB-2"],
-            ["20:44:01", "36¢", "64¢", "136", "▼ NO", "KXA-1"],
+            ["20:45:00", "41.5¢", "58.5¢", "12.50", "▲ YES", "KXB-2", "—"],
+            ["20:44:01", "36¢", "64¢", "136", "▼ NO", "KXA-1", "—"],
         ]
+
+
+async def test_tape_rows_end_with_the_title_known_when_the_row_was_made() -> None:
+    state = MarketState()
+    ts.apply(state, ts.market_lifecycle("KXA-1", "created", "Rain in [NYC]\x1b[31m?"),
+             ts.trade_reference("KXA-1", 36, 136, "no", 1_669_149_841))
+    app = ts.TableApp(TradeTape(), state)
+    async with app.run_test(size=(160, 24)) as pilot:
+        await pilot.pause()
+        assert column(app.table, "title") == ["Rain in [NYC]␛[31m?"]  # made printable
+        assert "Rain in [NYC]␛[31m?" in screen_text(app.table)
 
 
 async def test_tape_adds_only_new_trades_and_keeps_the_old_rows() -> None:
@@ -264,9 +275,22 @@ async def test_fills_from_both_forms_newest_first() -> None:
         forbid_clear(table)
         update(table, state, ts.fill_current("KXB-2", "no", "0.6050", "3.00", "0.012345", ts.T0_MS))
         assert shown(table) == [
-            ["09:40:00", "KXB-2", "NO", "BUY", "39.5¢", "3", "$0.01", "maker", "NO 1"],
-            ["16:29:57", "KXA-1", "YES", "BUY", "75¢", "278", "—", "taker", "YES 278"],
+            ["09:40:00", "KXB-2", "NO", "BUY", "39.5¢", "3", "$0.01", "maker", "NO 1", "—"],
+            ["16:29:57", "KXA-1", "YES", "BUY", "75¢", "278", "—", "taker", "YES 278", "—"],
         ]
+
+
+async def test_fills_end_with_the_market_title_cut_with_an_ellipsis() -> None:
+    state = MarketState()
+    long_title = "Will the highest temperature in New York City's Central Park be above 52°F tomorrow?"
+    ts.apply(state, ts.market_lifecycle("KXA-1", "created", long_title),
+             ts.fill_reference("KXA-1", "yes", 75, 278, 1_671_899_397))
+    app = ts.TableApp(FillsTable(), state)
+    async with app.run_test(size=(200, 24)) as pilot:
+        await pilot.pause()
+        assert shown(app.table)[0][-1] == long_title
+        painted = screen_text(app.table)
+        assert long_title[:30] in painted and long_title not in painted and "…" in painted
 
 
 @pytest.mark.parametrize("action", ["buy", "sell", "sell_partial", "sell_to_close", "", "sell_all_later"])
@@ -286,7 +310,7 @@ async def test_a_fill_with_any_action_reaches_the_fills_table(action: str) -> No
         word = action if action in ("buy", "sell", "sell_partial", "sell_to_close") else (
             "buy" if action == "" else "sell")
         assert shown(app.table) == [
-            ["09:40:00", "KXA-1", "YES", word.replace("_", " ").upper(), "75¢", "2", "$0.01", "taker", "YES 3"],
+            ["09:40:00", "KXA-1", "YES", word.replace("_", " ").upper(), "75¢", "2", "$0.01", "taker", "YES 3", "—"],
         ]
 
 
@@ -298,7 +322,7 @@ async def test_a_fill_whose_price_cannot_be_read_is_shown_with_what_is_known() -
             "market_ticker": "KXA-1", "yes_price_dollars": "", "count_fp": 7, "outcome_side": "yes",
             "ts_ms": ts.T0_MS,
         }))
-        assert shown(app.table) == [["09:40:00", "KXA-1", "YES", "BUY", "—", "—", "—", "—", "—"]]
+        assert shown(app.table) == [["09:40:00", "KXA-1", "YES", "BUY", "—", "—", "—", "—", "—", "—"]]
         assert state.fills[0].problems
 
 
@@ -308,7 +332,7 @@ async def test_the_subaccount_column_appears_once_a_second_account_is_seen() -> 
     app = ts.TableApp(positions, state)
     async with app.run_test(size=SIZE):
         update(positions, state, ts.position_current("KXA-1", "1.00", "0.500000", "0", "0"))
-        assert [c.label.plain for c in positions.columns.values()][-1] == "Unrealized"
+        assert [c.label.plain for c in positions.columns.values()][-1] == "Title"
         update(positions, state, ts.frame("market_position", {
             "market_ticker": "KXA-1", "position_fp": "-4.00", "position_cost_dollars": "2.000000",
             "subaccount": 2,
@@ -342,11 +366,21 @@ async def test_positions_show_dollars_from_centi_cents_and_dollar_strings() -> N
     async with app.run_test(size=SIZE):
         rows = shown(app.table)
         assert rows[0] == [
-            "KXA-1", "YES 100", "50¢", "$50.00", "+$10.00", "$1.00", "42¢", "-$8.00"
+            "KXA-1", "YES 100", "50¢", "$50.00", "+$10.00", "$1.00", "42¢", "-$8.00", "—"
         ]
         # 2.5 no contracts bought at 38¢ (the no side's price), marked at the no mid 38¢: flat;
         # fees to the cent.
-        assert rows[1] == ["KXB-2", "NO 2.50", "38¢", "$0.95", "-$0.30", "$0.01", "38¢", "$0.00"]
+        assert rows[1] == ["KXB-2", "NO 2.50", "38¢", "$0.95", "-$0.30", "$0.01", "38¢", "$0.00", "—"]
+
+
+async def test_positions_show_the_market_title_once_known() -> None:
+    state = positions_state()
+    app = ts.TableApp(PositionsTable(), state)
+    async with app.run_test(size=SIZE):
+        table = app.table
+        assert shown(table)[0][-1] == "—"
+        update(table, state, ts.market_lifecycle("KXA-1", "created", "Rain in [NYC]?"))
+        assert shown(table)[0][-1] == "Rain in [NYC]?"
 
 
 async def test_positions_totals_row_is_the_sum() -> None:
@@ -367,6 +401,7 @@ async def test_positions_totals_row_is_the_sum() -> None:
             format_money_cents(sum(p.fees_paid for p in positions)),
             "",
             format_money_cents(unrealized),
+            "",
         ]
 
 
@@ -423,7 +458,7 @@ async def test_rfq_status_moves_from_open_to_executed(current: bool) -> None:
         update(table, state, ts.quote("quote_created", "q-1", "rfq-1", "KXA-1", current))
         assert table.row_keys == ["rfq:rfq-1", "quote:rfq-1:q-1"]
         yes_bid = "35.5¢×100" if current else "35¢×100"
-        quote_row = ["└ q-1", "KXA-1", "", "", yes_bid, "63¢×200", "◐ QUOTED"]
+        quote_row = ["└ q-1", "KXA-1", "", "", yes_bid, "63¢×200", "◐ QUOTED", ""]
         assert shown(table)[1][1:] == quote_row
         assert column(table, "status") == ["◐ QUOTED", "◐ QUOTED"]
         update(table, state, ts.quote("quote_accepted", "q-1", "rfq-1", "KXA-1", current))
@@ -449,6 +484,17 @@ async def test_rfqs_newest_first_with_quotes_nested_and_deletion() -> None:
         assert column(table, "status")[0] == "✕ DELETED"
         update(table, state, ts.rfq_created("rfq-3", "KXC-3"))
         assert table.row_keys[0] == "rfq:rfq-3"
+
+
+async def test_an_rfq_shows_its_market_title_once_known() -> None:
+    state = MarketState()
+    ts.apply(state, ts.rfq_created("rfq-1", "KXA-1"))
+    app = ts.TableApp(RfqInbox(), state)
+    async with app.run_test(size=(160, 24)):
+        table = app.table
+        assert column(table, "title") == ["—"]
+        update(table, state, ts.market_lifecycle("KXA-1", "created", "Rain in [NYC]?"))
+        assert column(table, "title") == ["Rain in [NYC]?"]
 
 
 # -- lifecycle log ----------------------------------------------------------------------------
@@ -495,7 +541,7 @@ async def test_orders_update_in_place_as_they_fill() -> None:
         update(table, state, ts.user_order("ord-1", "KXA-1", "executed", "0.00", "10.00"))
         assert table.row_keys == ["ord-[2]", "ord-1"]
         assert shown(table)[1] == ["09:40:00", "ord-1", "KXA-1", "YES", "BUY", "42.5¢", "10", "0",
-                                  "$0.07", "executed"]
+                                  "$0.07", "executed", "—"]
         assert table.get_cell("ord-1", "market") is market_cell
 
 

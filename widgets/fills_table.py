@@ -14,8 +14,9 @@ from widgets.subaccount_column import SubaccountColumn
 
 
 class FillsTable(SubaccountColumn, FeedTable[Fill]):
-    """The user's fills newest first: time, market, side, action, prices, count, fee, role, and the
-    subaccount once there is more than one."""
+    """The user's fills newest first: time, market, side, action, prices, count, fee, role, position,
+    the market's title (as known when the fill arrived), and the subaccount once there is more than
+    one."""
 
     SHOWS = Kind.FILL
     BORDER_TITLE = "Fills"
@@ -29,6 +30,7 @@ class FillsTable(SubaccountColumn, FeedTable[Fill]):
         ColumnSpec("fee", "Fee", 10, numeric=True),
         ColumnSpec("role", "Role", 5),
         ColumnSpec("position", "Position", 14, numeric=True),
+        ColumnSpec("title", "Title", 40),
     )
 
     def source(self) -> deque[Fill]:
@@ -49,6 +51,7 @@ class FillsTable(SubaccountColumn, FeedTable[Fill]):
             cells.money(item.fee_cost),
             _role(item.is_taker),
             cells.holding(item.post_position),
+            cells.text(self.market_state.title(item.market_ticker) if self.market_state is not None else None),
         ), item)
 
 

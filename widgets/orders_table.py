@@ -15,10 +15,10 @@ STATUS_TONES = {"resting": Tone.ACCENT, "executed": Tone.UP, "canceled": Tone.MU
 
 class OrdersTable(SubaccountColumn, StateTable):
     """The user's orders: market, side, action, the price of the side named (a no bid at yes 76.4¢
-    shows 23.6¢), filled and remaining, fees, status, and the subaccount once there is more than
-    one."""
+    shows 23.6¢), filled and remaining, fees, status, title, and the subaccount once there is more
+    than one."""
 
-    SHOWS = Kind.ORDER
+    SHOWS = Kind.ORDER | Kind.LIFECYCLE
     PINNED_TOP = True
     BORDER_TITLE = "Orders"
     COLUMNS = (
@@ -32,16 +32,19 @@ class OrdersTable(SubaccountColumn, StateTable):
         ColumnSpec("remaining", "Left", 9, numeric=True),
         ColumnSpec("fees", "Fees", 9, numeric=True),
         ColumnSpec("status", "Status", 9),
+        ColumnSpec("title", "Title", 40),
     )
 
     def table_rows(self) -> list[Row]:
         """One row per order, newest first (in the order the orders were first seen)."""
         assert self.market_state is not None
-        orders = reversed(self.market_state.orders.items())
-        return [(order_id, self.with_subaccount(_order_cells(order), order)) for order_id, order in orders]
+        state = self.market_state
+        orders = reversed(state.orders.items())
+        return [(order_id, self.with_subaccount(_order_cells(order, state.title(order.market_ticker)), order))
+                for order_id, order in orders]
 
 
-def _order_cells(o: UserOrder) -> Cells:
+def _order_cells(o: UserOrder, title: str | None) -> Cells:
     return (
         cells.clock(o.created_ts_ms),
         Cell(o.order_id),
@@ -53,4 +56,5 @@ def _order_cells(o: UserOrder) -> Cells:
         cells.count(o.remaining_count),
         cells.money(o.fees),
         Cell(o.status, STATUS_TONES.get(o.status)),
+        cells.text(title),
     )

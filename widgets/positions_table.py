@@ -18,7 +18,7 @@ TOTAL_KEY = "\x00total"  # no market ticker starts with NUL
 
 
 class PositionsTable(SubaccountColumn, StateTable):
-    """One row per market position and subaccount, by ticker, and a totals row.
+    """One row per market position and subaccount, by ticker (its title last), and a totals row.
 
     A position reads as the side held with its average price and mark in that side's price
     (``NO 913.54``, ``Avg 23.6¢``, ``Mark 24¢``), like the fills. Money is shown in dollars to the
@@ -27,7 +27,7 @@ class PositionsTable(SubaccountColumn, StateTable):
     account, each position shows its subaccount and each subaccount gets its own totals row.
     """
 
-    SHOWS = Kind.POSITION | Kind.BOOK | Kind.TICKER
+    SHOWS = Kind.POSITION | Kind.BOOK | Kind.TICKER | Kind.LIFECYCLE
     BORDER_TITLE = "Positions"
     COLUMNS = (
         ColumnSpec("market", "Market", 24),
@@ -38,6 +38,7 @@ class PositionsTable(SubaccountColumn, StateTable):
         ColumnSpec("fees", "Fees", 10, numeric=True),
         ColumnSpec("mark", "Mark", 7, numeric=True),
         ColumnSpec("unrealized", "Unrealized", 13, numeric=True),
+        ColumnSpec("title", "Title", 40),
     )
 
     def state_changed(self, kinds: Kind, books: frozenset[str]) -> None:
@@ -84,6 +85,7 @@ def _position_cells(state: MarketState, p: MarketPosition) -> Cells:
         cells.money(p.fees_paid),
         cells.UNKNOWN if mid is None else Cell(fraction_cents(mid)),
         cells.pnl(state.unrealized_pnl(p.market_ticker, subaccount_of(p))),
+        cells.text(state.title(p.market_ticker)),
     )
 
 
@@ -99,6 +101,7 @@ def _total_cells(state: MarketState, positions: list[MarketPosition], label: str
         _total(cells.money(sum(p.fees_paid for p in positions))),
         cells.BLANK,
         _total(cells.pnl(sum(known, Fraction(0))) if known else cells.UNKNOWN),
+        cells.BLANK,
     )
 
 

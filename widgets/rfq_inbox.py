@@ -19,13 +19,14 @@ QUOTE_INDENT = "└ "
 
 
 class RfqInbox(StateTable):
-    """RFQs newest first, each followed by its quotes (newest first, indented under it).
+    """RFQs newest first (the market's title last), each followed by its quotes (newest first,
+    indented under it).
 
     Status: open, quoted, accepted, executed or deleted, each with its own glyph; an accepted or
     executed quote names the side accepted. A quote's bids show price × contracts offered.
     """
 
-    SHOWS = Kind.RFQ
+    SHOWS = Kind.RFQ | Kind.LIFECYCLE
     PINNED_TOP = True
     BORDER_TITLE = "RFQ inbox"
     COLUMNS = (
@@ -37,14 +38,16 @@ class RfqInbox(StateTable):
         ColumnSpec("yes_bid", "Yes bid", 11, numeric=True),
         ColumnSpec("no_bid", "No bid", 11, numeric=True),
         ColumnSpec("status", "Status", 14),
+        ColumnSpec("title", "Title", 40),
     )
 
     def table_rows(self) -> list[Row]:
         """Each RFQ's row, then its quotes' rows."""
-        assert self.market_state is not None
+        state = self.market_state
+        assert state is not None
         rows: list[Row] = []
-        for rfq in self.market_state.rfqs_newest_first():
-            rows.append((f"rfq:{rfq.rfq_id}", _rfq_cells(rfq)))
+        for rfq in state.rfqs_newest_first():
+            rows.append((f"rfq:{rfq.rfq_id}", _rfq_cells(rfq, state.title(rfq.market_ticker))))
             for quote in reversed(rfq.quotes.values()):
                 rows.append((f"quote:{rfq.rfq_id}:{quote.quote.quote_id}", _quote_cells(quote)))
         return rows
@@ -63,7 +66,7 @@ def _bid(price: int | None, offered: int | None) -> Cell:
     return Cell(f"{price_text(price)}×{count_text(offered)}")
 
 
-def _rfq_cells(rfq: RfqRecord) -> Cells:
+def _rfq_cells(rfq: RfqRecord, title: str | None) -> Cells:
     return (
         cells.iso_clock(rfq.created_ts),
         Cell(rfq.rfq_id),
@@ -73,6 +76,7 @@ def _rfq_cells(rfq: RfqRecord) -> Cells:
         cells.BLANK,
         cells.BLANK,
         _status(rfq.status),
+        cells.text(title),
     )
 
 
@@ -87,4 +91,5 @@ def _quote_cells(record: QuoteRecord) -> Cells:
         _bid(quote.yes_bid, quote.yes_contracts_offered),
         _bid(quote.no_bid, quote.no_contracts_offered),
         _status(record.status, quote.accepted_side),
+        cells.BLANK,  # the RFQ's row above names the market
     )

@@ -33,6 +33,7 @@ from widgets.base import StateView
 from widgets.cells import Cell, ColumnSpec, Tone
 from widgets.chart_model import sparkline
 from widgets.flashes import Flashes
+from widgets.grid_filter import GridFilter
 from widgets.line_table import Cells, LineTable
 from widgets.messages import MarketMessage
 from widgets.throttle import Throttle
@@ -206,10 +207,11 @@ class TickerGrid(LineTable, StateView):
         self.sort_column: str | None = None
         self.sort_reverse = False
         self.filter_text = ""
-        self._filter: tuple[str, str | None] = ("", None)  # the filter's text and status words
+        self._wanted: tuple[str, str | None] = ("", None)  # the filter's text and status word
         self._known: dict[str, None] = {}  # every market seen, in the order first seen
         self._values: dict[str, RowValues] = {}  # the values drawn (or about to be), by ticker
-        self._seen_messages: dict[str, object] = {}
+        self._ticker_cursor = 0  # where the state's ticker log was read up to (tickers_since)
+        self._filter = GridFilter(self._title)
         self._seen_revisions: dict[str, int] = {}  # MarketInfo.revision of each row last read
         self._seen_evictions = 0  # MarketState.evictions when the rows were last pruned
         self._relabel_cursor = 0  # where the state's relabel log was read up to (relabeled_since)
@@ -250,20 +252,24 @@ class TickerGrid(LineTable, StateView):
         state = self.market_state
         if state is None:
             return
+        logged, self._ticker_cursor = state.tickers_since(self._ticker_cursor)
         changed: dict[str, None] = {}
         added = False
-        for ticker, msg in state.tickers.items():
-            if self._seen_messages.get(ticker) is msg:
+        tickers = state.tickers
+        for ticker in dict.fromkeys(logged) if logged is not None else list(tickers):
+            if ticker not in tickers:
                 continue
-            self._seen_messages[ticker] = msg
             changed[ticker] = None
             if ticker not in self._known:
                 self._known[ticker] = None
                 self.widen("ticker", cell_len(printable(ticker)) + 1)
                 self._widen_title(ticker)
                 added = True
+        if added:
+            self._filter.restart()
         relabeled = self._relabeled() if kinds & Kind.LIFECYCLE else []
         changed.update(dict.fromkeys(relabeled))
+        self._filter.forget(relabeled)
         removed = state.evictions != self._seen_evictions and self._forget_evicted(state)
         if not changed:
             if removed:
@@ -292,8 +298,9 @@ class TickerGrid(LineTable, StateView):
         gone = [ticker for ticker in self._known if ticker not in state.tickers]
         for ticker in gone:
             del self._known[ticker]
-            for cache in (self._values, self._seen_messages, self._seen_revisions):
+            for cache in (self._values, self._seen_revisions):
                 cache.pop(ticker, None)
+        self._filter.forget(gone)
         return bool(gone)
 
     def _relabeled(self) -> list[str]:
@@ -384,21 +391,19 @@ class TickerGrid(LineTable, StateView):
 
     # -- filter and order -----------------------------------------------------------------------
 
-    def _matches(self, ticker: str) -> bool:
-        if self.watch_only and ticker not in self.watchlist:
-            return False
-        needle, status = self._filter
-        if not needle and status is None:
-            return True
+    def _status(self, ticker: str) -> str | None:
         info = self.market_state.markets.get(ticker) if self.market_state is not None else None
-        if status is not None and not ((info.status if info else None) or OPEN).startswith(status):
-            return False
-        title = info.title if info is not None else None
-        return needle in ticker.casefold() or needle in (title or "").casefold()
+        return info.status if info is not None else None
+
+    def _title(self, ticker: str) -> str | None:
+        info = self.market_state.markets.get(ticker) if self.market_state is not None else None
+        return info.title if info is not None else None
+
+    def _has_status(self, ticker: str, status: str) -> bool:
+        return (self._status(ticker) or OPEN).startswith(status)  # no lifecycle news: open
 
     def _finished(self, ticker: str) -> bool:
-        info = self.market_state.markets.get(ticker) if self.market_state is not None else None
-        return info is not None and is_finished(info.status)
+        return is_finished(self._status(ticker))
 
     def set_filter(self, text: str) -> None:
         """Show only the markets whose ticker or title contains ``text`` (any case); a word
@@ -406,7 +411,7 @@ class TickerGrid(LineTable, StateView):
         ``status:settled``; a market with no lifecycle news counts as open)."""
         if text != self.filter_text:
             self.filter_text = text
-            self._filter = parse_filter(text)
+            self._wanted = parse_filter(text)
             self._reorder()
 
     def _reorder(self) -> None:
@@ -414,10 +419,15 @@ class TickerGrid(LineTable, StateView):
         if self._resort_timer is not None:
             self._resort_timer.stop()
             self._resort_timer = None
-        if self.filter_text or self.watch_only:
-            tickers = [ticker for ticker in self._known if self._matches(ticker)]
-        else:
-            tickers = list(self._known)
+        tickers: list[str] | dict[str, None] = self._known
+        if self.watch_only:
+            tickers = [ticker for ticker in tickers if ticker in self.watchlist]
+        needle, status = self._wanted
+        if needle:
+            tickers = self._filter.select(needle, tickers)
+        if status is not None:
+            tickers = [ticker for ticker in tickers if self._has_status(ticker, status)]
+        tickers = list(tickers)
         state = self.market_state
         if self.sort_column is not None and self.sort_column != "ticker" and state is not None:
             index = FIELD_INDEX[self.sort_column]
@@ -443,6 +453,7 @@ class TickerGrid(LineTable, StateView):
         self._values.pop(ticker, None)
         self.invalidate([ticker])
         if self.watch_only:
+            self._filter.restart()
             self._reorder()
         self._describe()
         self.post_message(self.StarToggled(ticker))
@@ -456,6 +467,7 @@ class TickerGrid(LineTable, StateView):
         """Show only the starred markets (``on``) or every market."""
         if on != self.watch_only:
             self.watch_only = on
+            self._filter.restart()
             self._reorder()
 
     def action_event(self) -> None:

@@ -26,7 +26,7 @@ DEFAULT_ROWS = 500
 
 
 class TradeTape(LineTable, StateView):
-    """Public trades newest first: time, market, yes and no price, count, taker side.
+    """Public trades newest first: time, yes and no price, count, taker side, market and its title.
 
     ``f`` toggles between every market and the market the app focused with :meth:`focus_market`.
     The rows come from ``MarketState.trades`` (bounded) and are at most ``max_rows``; new trades
@@ -50,6 +50,7 @@ class TradeTape(LineTable, StateView):
         ColumnSpec("count", "Count", 10, numeric=True),
         ColumnSpec("taker", "Taker", 6),
         ColumnSpec("market", "Market", 24),
+        ColumnSpec("title", "Title", 40),
     )
 
     focused_market: str | None = None
@@ -138,7 +139,9 @@ class TradeTape(LineTable, StateView):
         return self.show_all or item.market_ticker == self.focused_market
 
     def cells(self, item: Trade) -> Cells:
-        """Time, yes and no price, count, taker side and market of one trade."""
+        """Time, yes and no price, count, taker side, market and its title of one trade (computed
+        once, when its row is first drawn)."""
+        state = self.market_state
         return (
             cells.clock(item.ts_ms),
             cells.price(item.yes_price),
@@ -146,4 +149,5 @@ class TradeTape(LineTable, StateView):
             cells.count(item.count),
             cells.taker(item.taker_side),
             cells.text(item.market_ticker),
+            cells.text(state.title(item.market_ticker) if state is not None else None),
         )

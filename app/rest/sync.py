@@ -4,7 +4,8 @@ and after every reconnect.
 :class:`ExchangeSync` runs beside the feed (its own task; the Textual app runs it in a worker).
 The catalog comes first from the disk cache (titles at once), then page by page from the REST API,
 applied in slices that leave the event loop free to draw between them; it is saved for the next
-start. The portfolio is loaded once the feed is live and again each time the feed has connected
+start. An event the lifecycle channel announces later is fetched on its own
+(``/events/{event_ticker}``), so its strikes and exclusivity are known too. The portfolio is loaded once the feed is live and again each time the feed has connected
 anew (its handshake count moved on): the fills, orders and positions of the disconnected time are
 merged in without double counting (:mod:`app.portfolio_state`). Every failure is one line, given
 to ``report`` and logged.
@@ -23,7 +24,7 @@ from app.catalog_cache import read_cache, write_cache
 from app.catalog_state import apply_catalog
 from app.feed_status import ConnectionState
 from app.portfolio_state import Reconciled, reconcile
-from app.rest.catalog import load_catalog
+from app.rest.catalog import load_catalog, parse_event
 from app.rest.client import RestClient, RestError
 from app.rest.portfolio import load_portfolio
 from app.state import Kind, MarketState
@@ -56,6 +57,8 @@ class ExchangeSync:
         self.clock = clock
         self.last_reconciled: Reconciled | None = None
         self._reconciled_handshake = 0
+        self._relabel_cursor = 0  # how far the state's relabel log was read for new events
+        self._events_asked: set[str] = set()
 
     # -- catalog --------------------------------------------------------------------------------
 
@@ -97,6 +100,36 @@ class ExchangeSync:
                 self._report(f"catalog cache not saved to {self.cache}: {exc.strerror or exc}")
         return True
 
+    def _unlisted_events(self) -> set[str]:
+        """Events the socket has named since the last look that the catalog does not list."""
+        state = self.state
+        listed = state.catalog.events
+        logged, self._relabel_cursor = state.relabeled_since(self._relabel_cursor)
+        markets = state.markets
+        named = {info.event_ticker for t in (logged if logged is not None else list(markets))
+                 if (info := markets.get(t)) is not None and info.event_ticker}
+        named.update(state.events)
+        return {e for e in named if e not in listed and e not in self._events_asked}
+
+    async def refresh_new_events(self) -> int:
+        """Fetch the events announced since the catalog was loaded; how many were added."""
+        added = 0
+        for event_ticker in sorted(self._unlisted_events()):
+            self._events_asked.add(event_ticker)
+            try:
+                body = await self.client.get(f"/events/{event_ticker}")
+            except RestError as exc:
+                self._report(f"event {event_ticker} not loaded: {exc}")
+                continue
+            event = body.get("event")
+            if not isinstance(event, dict):
+                continue
+            parsed = parse_event({**event, "markets": body.get("markets") or []}, {})
+            if parsed is not None:
+                self.notify(apply_catalog(self.state, [parsed[0]], parsed[1]))
+                added += 1
+        return added
+
     # -- portfolio ------------------------------------------------------------------------------
 
     async def reconcile_portfolio(self) -> Reconciled | None:
@@ -105,7 +138,7 @@ class ExchangeSync:
             return None
         portfolio = self.state.portfolio
         since = None if portfolio.reconciled_at is None else int(portfolio.reconciled_at) - FILL_OVERLAP_S
-        started = self.clock()
+        started, positions_from = self.clock(), self.state.position_count
         try:
             snapshot = await load_portfolio(self.client, since)
         except RestError as exc:
@@ -113,7 +146,7 @@ class ExchangeSync:
             self._report(f"account not reconciled: {exc}")
             self.notify(Kind.POSITION)
             return None
-        result = reconcile(self.state, snapshot, started)
+        result = reconcile(self.state, snapshot, started, positions_from)
         self.last_reconciled = result
         self.notify(result.kinds | Kind.POSITION)
         log.info("account reconciled: %d fills added, %d orders updated, %d no longer resting",
@@ -121,12 +154,15 @@ class ExchangeSync:
         return result
 
     async def follow(self, feed: Any) -> None:
-        """Reconcile the account each time ``feed`` is live on a connection not reconciled yet."""
+        """Reconcile the account each time ``feed`` is live on a connection not reconciled yet;
+        once the catalog is loaded, fetch the events announced since."""
         while True:
             handshakes = feed.handshakes
             if feed.status().state is ConnectionState.LIVE and handshakes != self._reconciled_handshake:
                 self._reconciled_handshake = handshakes
                 await self.reconcile_portfolio()
+            if self.state.catalog.complete:
+                await self.refresh_new_events()
             await asyncio.sleep(WATCH_INTERVAL)
 
     async def run(self, feed: Any) -> None:

@@ -21,26 +21,29 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from app.finder import EventHits, MarketIndex
+from app.sanitize import printable
 from widgets.formatting import countdown_text
 
 if TYPE_CHECKING:
     from app.main import KalshiDashApp
+
+SHOWN = 50  # markets listed at most: a screenful or two; the count says how many match
 
 
 def result_options(groups: list[EventHits], now: float) -> list[Option]:
     """One disabled header option per event, then one option per market (its id: the ticker)."""
     options = []
     for group in groups:
-        header = Text(group.title or group.event_ticker, style="bold")
-        header.append(f"  {group.event_ticker}", style="dim")
+        header = Text(printable(group.title or group.event_ticker), style="bold")
+        header.append(f"  {printable(group.event_ticker)}", style="dim")
         if group.category:
-            header.append(f" · {group.category}", style="dim")
+            header.append(f" · {printable(group.category)}", style="dim")
         options.append(Option(header, disabled=True))
         for hit in group.markets:
             line = Text("  ")
-            line.append(hit.subtitle or hit.title or hit.ticker)
-            line.append(f"  {hit.ticker}", style="dim")
-            line.append(f" · {hit.status or 'status unknown'}")
+            line.append(printable(hit.subtitle or hit.title or hit.ticker))
+            line.append(f"  {printable(hit.ticker)}", style="dim")
+            line.append(f" · {printable(hit.status or 'status unknown')}")
             if hit.close_ts is not None:
                 line.append(f" · closes in {countdown_text(hit.close_ts - now)}")
             options.append(Option(line, id=hit.ticker))
@@ -82,14 +85,14 @@ class FinderScreen(ModalScreen[None]):
 
     @on(Input.Changed, "#finder-input")
     def _search(self, event: Input.Changed) -> None:
-        groups = self.index.search(event.value)
+        found = self.index.find(event.value)
         results = self.results
         results.clear_options()
-        results.add_options(result_options(groups, self.dash_app.clock()))
-        found = sum(len(group.markets) for group in groups)
+        results.add_options(result_options(self.index.grouped(found[:SHOWN]), self.dash_app.clock()))
         total = len(self.index.state.markets)
+        shown = f" (the first {SHOWN} listed)" if len(found) > SHOWN else ""
         self.query_one("#finder-count", Label).update(
-            f"{found:,} of {total:,} markets" if event.value.strip() else f"{total:,} markets")
+            f"{len(found):,} of {total:,} markets{shown}" if event.value.strip() else f"{total:,} markets")
 
     def hits(self) -> list[str]:
         """The tickers listed, top to bottom."""

@@ -1,0 +1,48 @@
+"""The grid's filter as you type: which markets' ticker or title contain a text (any case).
+
+Each market's searchable text is folded once and kept until the market is relabelled or dropped;
+a text that extends the previous one (another key typed) is looked for only among the previous
+matches, as long as the markets did not change in between. Pure data: no I/O, no Textual.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable
+
+
+class GridFilter:
+    """Markets whose ticker or title (from ``title_of``) contains the needle, in the order given."""
+
+    def __init__(self, title_of: Callable[[str], str | None]) -> None:
+        self.title_of = title_of
+        self._texts: dict[str, str] = {}  # folded ticker and title (NUL between) by market
+        self._needle = ""
+        self._matched: list[str] | None = None  # the previous needle's matches while still valid
+
+    def forget(self, tickers: Iterable[str]) -> None:
+        """These markets were relabelled or dropped: fold their text again, search afresh."""
+        texts = self._texts
+        for ticker in tickers:
+            texts.pop(ticker, None)
+        self.restart()
+
+    def restart(self) -> None:
+        """The markets to choose from changed (some added, the watchlist): search afresh."""
+        self._matched = None
+
+    def _text(self, ticker: str) -> str:
+        text = self._texts.get(ticker)
+        if text is None:
+            text = self._texts[ticker] = f"{ticker}\0{self.title_of(ticker) or ''}".casefold()
+        return text
+
+    def select(self, needle: str, tickers: Iterable[str]) -> list[str]:
+        """The ``tickers`` whose text contains ``needle`` (any case), in their order."""
+        needle = needle.casefold()
+        narrowed = self._matched is not None and self._needle and needle.startswith(self._needle)
+        candidates = self._matched if narrowed else tickers
+        assert candidates is not None
+        text = self._text
+        matched = [ticker for ticker in candidates if needle in text(ticker)]
+        self._needle, self._matched = needle, matched
+        return matched
