@@ -15,6 +15,7 @@ from app.main import DARK_THEME, LIGHT_THEME, KalshiDashApp
 from app.messages import (
     MESSAGE_FOR_KIND, BookChanged, FeedError, FeedStatus, LifecycleEvent, SubscriptionsChanged, TradePrinted,
 )
+from app.screens.confirm_dialog import ConfirmDialog
 from app.screens.dashboard import PANES, DashboardScreen
 from app.screens.help import HelpScreen, help_sections, own_bindings, WIDGET_SECTIONS
 from app.screens.subscribe import SubscribeDialog
@@ -449,3 +450,17 @@ async def test_a_ticker_update_repaints_its_grid_row_not_the_whole_grid() -> Non
         await until(pilot, lambda: table.get_cell(target, "volume") != values_before)
         assert whole and not any(whole)  # rows repainted, never the whole grid
         assert table.border_subtitle == subtitle
+
+
+async def test_q_asks_before_quitting() -> None:
+    app = dashboard_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("q")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("n")  # no: the dashboard stays
+        await until(pilot, lambda: app.screen is app.dashboard)
+        assert app.is_running
+        await pilot.press("q")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("y")
+        await until(pilot, lambda: not app.is_running)
