@@ -320,6 +320,22 @@ async def test_subscribe_dialog_refuses_an_order_book_without_markets_and_comple
         assert request.markets == (first,)
 
 
+async def test_subscribe_dialog_checks_the_ticker_against_the_markets_known() -> None:
+    app = dashboard_app()
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = SubscribeDialog.subscribe(app.dashboard.known_tickers())
+        answers: list[object] = []
+        app.push_screen(dialog, answers.append)
+        await until(pilot, lambda: app.screen is dialog and isinstance(app.focused, Input))
+        await pilot.press(*"kxtypo-1", "enter")
+        await pilot.pause()
+        error = str(dialog.query_one("#dialog-error").content)
+        assert "KXTYPO-1: no such market seen from the exchange" in error and not answers
+        await pilot.press("enter")  # the same again: sent anyway (the markets known may be few)
+        await until(pilot, lambda: bool(answers))
+        assert answers[0].markets == ("KXTYPO-1",)  # type: ignore[attr-defined]
+
+
 async def test_q_typed_into_the_filter_is_text_not_quit() -> None:
     app = dashboard_app()
     async with app.run_test(size=SIZE) as pilot:
