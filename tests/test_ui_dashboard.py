@@ -480,3 +480,16 @@ async def test_q_asks_before_quitting() -> None:
         await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
         await pilot.press("y")
         await until(pilot, lambda: not app.is_running)
+
+
+async def test_square_brackets_cycle_the_ladder_tabs() -> None:
+    sim = scenario()
+    app = dashboard_app(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        second = sim.tickers[1]
+        await app.dashboard.open_ladder(second)
+        assert app.dashboard.active_ladder().ticker == second  # type: ignore[union-attr]
+        await pilot.press("right_square_bracket")  # round the end to the first
+        await until(pilot, lambda: app.dashboard.active_ladder().ticker == LADDER_TICKER)  # type: ignore[union-attr]
+        await pilot.press("left_square_bracket")
+        await until(pilot, lambda: app.dashboard.active_ladder().ticker == second)  # type: ignore[union-attr]
