@@ -300,13 +300,19 @@ async def test_server_error_with_brackets_is_a_notification_with_its_meaning() -
         assert note.severity == "error"
 
 
+async def subscribe_dialog(app: KalshiDashApp, pilot: Any) -> tuple[SubscribeDialog, list[Any]]:
+    """The ``s`` dialog over the markets known, its markets field in focus; and its answers."""
+    dialog = SubscribeDialog.subscribe(app.dashboard.known_tickers())
+    answers: list[Any] = []
+    app.push_screen(dialog, answers.append)
+    await until(pilot, lambda: app.screen is dialog and isinstance(app.focused, Input))
+    return dialog, answers
+
+
 async def test_subscribe_dialog_refuses_an_order_book_without_markets_and_completes_tickers() -> None:
     app = dashboard_app()
     async with app.run_test(size=SIZE) as pilot:
-        dialog = SubscribeDialog.subscribe(app.dashboard.known_tickers())
-        answers: list[object] = []
-        app.push_screen(dialog, answers.append)
-        await until(pilot, lambda: app.screen is dialog)
+        dialog, answers = await subscribe_dialog(app, pilot)
         await pilot.press("enter")
         assert "needs at least one market" in str(dialog.query_one("#dialog-error").content)
         await pilot.press(*"kxbtc")
@@ -323,17 +329,14 @@ async def test_subscribe_dialog_refuses_an_order_book_without_markets_and_comple
 async def test_subscribe_dialog_checks_the_ticker_against_the_markets_known() -> None:
     app = dashboard_app()
     async with app.run_test(size=SIZE) as pilot:
-        dialog = SubscribeDialog.subscribe(app.dashboard.known_tickers())
-        answers: list[object] = []
-        app.push_screen(dialog, answers.append)
-        await until(pilot, lambda: app.screen is dialog and isinstance(app.focused, Input))
+        dialog, answers = await subscribe_dialog(app, pilot)
         await pilot.press(*"kxtypo-1", "enter")
         await pilot.pause()
         error = str(dialog.query_one("#dialog-error").content)
         assert "KXTYPO-1: no such market seen from the exchange" in error and not answers
         await pilot.press("enter")  # the same again: sent anyway (the markets known may be few)
         await until(pilot, lambda: bool(answers))
-        assert answers[0].markets == ("KXTYPO-1",)  # type: ignore[attr-defined]
+        assert answers[0].markets == ("KXTYPO-1",)
 
 
 async def test_q_typed_into_the_filter_is_text_not_quit() -> None:
