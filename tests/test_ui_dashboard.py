@@ -496,3 +496,15 @@ async def test_square_brackets_cycle_the_ladder_tabs() -> None:
         await until(pilot, lambda: app.dashboard.active_ladder().ticker == LADDER_TICKER)  # type: ignore[union-attr]
         await pilot.press("left_square_bracket")
         await until(pilot, lambda: app.dashboard.active_ladder().ticker == second)  # type: ignore[union-attr]
+
+
+async def test_z_zooms_the_focused_pane_and_back() -> None:
+    app = dashboard_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = grid(app)
+        table.focus()
+        shown = table.size.height
+        await pilot.press("z")
+        await until(pilot, lambda: app.dashboard.maximized is table and table.size.height > shown)
+        await pilot.press("z")
+        await until(pilot, lambda: app.dashboard.maximized is None and table.size.height == shown)
