@@ -480,12 +480,22 @@ class Feed:
             unknown_types=self.unknown_types,
             partly_read=self.partly_read,
             subscriptions=len(self._subs),
-            latency_ms=self._latency_ms,
+            latency_ms=self._latency_ms if self.replay_source is None else None,  # replay: wall clock
+            # minus recorded time means nothing
             per_channel=dict(self._per_channel),
             anomalies=dict(self.anomalies),
             detail=self._replay_position() or self._detail,
             recording=self.recorder.describe() if self.recorder is not None else None,
+            replay=self._replay_phase(),
         )
+
+    def _replay_phase(self) -> str | None:
+        source = self.replay_source
+        if source is None:
+            return None
+        if source.finished.is_set():
+            return "ended"
+        return "paused" if source.paused else "playing"
 
     def _replay_position(self) -> str:
         source = self.replay_source

@@ -66,6 +66,7 @@ class FeedStatusSnapshot:
     anomalies: dict[str, int] = field(default_factory=dict)  # impossible frames by kind
     detail: str = ""
     recording: str | None = None  # what is being recorded, for the status bar
+    replay: str | None = None  # a replay's phase: "playing", "paused" or "ended"; None when live
 
 
 @dataclass(frozen=True, slots=True)

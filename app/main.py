@@ -30,6 +30,7 @@ from app.feed import Feed, FeedCommandError, FeedConfig
 from app.feed_bridge import MessageSink
 from app.feed_status import FeedErrorInfo
 from app.finder import MarketIndex
+from app.screens.confirm_dialog import ConfirmDialog
 from app.screens.dashboard import DashboardScreen
 from app.screens.finder import FinderScreen
 from app.screens.help import HelpScreen, help_sections
@@ -64,7 +65,7 @@ class KalshiDashApp(App[int]):
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit"),
+        Binding("q", "confirm_quit", "Quit"),
         Binding("question_mark", "help", "Help"),
         Binding("s", "subscribe", "Subscribe"),
         Binding("m", "find_market", "Find market"),
@@ -285,6 +286,18 @@ class KalshiDashApp(App[int]):
         if self.replay is not None:
             self.replay.step()
 
+    def action_confirm_quit(self) -> None:
+        """``q``: ask, then quit (``ctrl+q`` quits at once)."""
+        self.confirm("Quit kalshi-dash?", "The feed stops and the screen closes.", "Quit", self.action_quit)
+
+    def confirm(self, question: str, consequence: str, label: str, then: Callable[[], Awaitable[object]]) -> None:
+        """Ask ``question`` (a :class:`ConfirmDialog`); run ``then`` once confirmed."""
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run_worker(then(), group="commands")
+
+        self.push_screen(ConfirmDialog(question, consequence, label), answered)
+
     async def action_quit(self) -> None:
         """Stop the feed and leave."""
         if self.feed is not None:
@@ -449,15 +462,20 @@ class KalshiDashApp(App[int]):
                 await self.dashboard.open_ladder(ticker)
         return ok
 
-    async def action_unsubscribe(self) -> None:
-        """``u``: end the focused subscription, or stop the focused market's market feeds."""
+    def action_unsubscribe(self) -> None:
+        """``u``: end the focused subscription, or stop the focused market's market feeds, once
+        confirmed (its data stops: what it showed freezes)."""
         feed = self._need_feed()
         if feed is None:
             return
         focused = self.dashboard.focused_subscription()
         if focused is not None:
             sid, channel = focused
-            await self.feed_command(f"unsubscribed {channel} (sid {sid})", feed.unsubscribe_sid(sid))
+            consequence = f"Its data stops: whatever shows {channel} freezes (sid {sid})."
+            if channel == p.TICKER:
+                consequence = f"The market grid stops updating: every price in it freezes (sid {sid})."
+            self.confirm(f"Unsubscribe {channel}?", consequence, "Unsubscribe",
+                         lambda: self.feed_command(f"unsubscribed {channel} (sid {sid})", feed.unsubscribe_sid(sid)))
             return
         market = self.dashboard.focused_market()
         if market is None:
@@ -466,6 +484,11 @@ class KalshiDashApp(App[int]):
         channels = [ch for ch, wanted in feed.desired().items() if wanted is not None and market in wanted]
         if not channels:
             self.notify(f"{market} is in no per-market subscription", severity="warning", markup=False)
+            return
+        self.confirm(f"Unsubscribe {market}?", f"It leaves {', '.join(channels)}; its ladder closes.",
+                     "Unsubscribe", lambda: self._unsubscribe_market(feed, market, channels))
+
+    async def _unsubscribe_market(self, feed: Feed, market: str, channels: list[str]) -> None:
         for channel in channels:
             await self.feed_command(f"unsubscribed {channel} {market}", feed.unsubscribe(channel, [market]))
         await self.dashboard.close_ladder(market)

@@ -16,6 +16,7 @@ from app.main import DARK_THEME, LIGHT_THEME, KalshiDashApp
 from app.messages import (
     MESSAGE_FOR_KIND, BookChanged, FeedError, FeedStatus, LifecycleEvent, SubscriptionsChanged, TradePrinted,
 )
+from app.screens.confirm_dialog import ConfirmDialog
 from app.screens.dashboard import PANES, DashboardScreen
 from app.screens.help import HelpScreen, help_sections, own_bindings, WIDGET_SECTIONS
 from app.screens.subscribe import SubscribeDialog
@@ -312,13 +313,19 @@ async def test_a_flood_of_distinct_server_errors_makes_a_few_notifications_and_b
         assert "1,995 more errors not shown here: see the feed pane" in notes[-1].message
 
 
+async def subscribe_dialog(app: KalshiDashApp, pilot: Any) -> tuple[SubscribeDialog, list[Any]]:
+    """The ``s`` dialog over the markets known, its markets field in focus; and its answers."""
+    dialog = SubscribeDialog.subscribe(app.dashboard.known_tickers())
+    answers: list[Any] = []
+    app.push_screen(dialog, answers.append)
+    await until(pilot, lambda: app.screen is dialog and isinstance(app.focused, Input))
+    return dialog, answers
+
+
 async def test_subscribe_dialog_refuses_an_order_book_without_markets_and_completes_tickers() -> None:
     app = dashboard_app()
     async with app.run_test(size=SIZE) as pilot:
-        dialog = SubscribeDialog.subscribe(app.dashboard.known_tickers())
-        answers: list[object] = []
-        app.push_screen(dialog, answers.append)
-        await until(pilot, lambda: app.screen is dialog)
+        dialog, answers = await subscribe_dialog(app, pilot)
         await pilot.press("enter")
         assert "needs at least one market" in str(dialog.query_one("#dialog-error").content)
         await pilot.press(*"kxbtc")
@@ -330,6 +337,19 @@ async def test_subscribe_dialog_refuses_an_order_book_without_markets_and_comple
         assert request.channel == p.ORDERBOOK_DELTA
         first = min(t for t in app.dashboard.known_tickers() if t.startswith("KXBTC"))
         assert request.markets == (first,)
+
+
+async def test_subscribe_dialog_checks_the_ticker_against_the_markets_known() -> None:
+    app = dashboard_app()
+    async with app.run_test(size=SIZE) as pilot:
+        dialog, answers = await subscribe_dialog(app, pilot)
+        await pilot.press(*"kxtypo-1", "enter")
+        await pilot.pause()
+        error = str(dialog.query_one("#dialog-error").content)
+        assert "KXTYPO-1: no such market seen from the exchange" in error and not answers
+        await pilot.press("enter")  # the same again: sent anyway (the markets known may be few)
+        await until(pilot, lambda: bool(answers))
+        assert answers[0].markets == ("KXTYPO-1",)
 
 
 async def test_q_typed_into_the_filter_is_text_not_quit() -> None:
@@ -480,3 +500,42 @@ async def test_a_ticker_update_repaints_its_grid_row_not_the_whole_grid() -> Non
         await until(pilot, lambda: table.get_cell(target, "volume") != values_before)
         assert whole and not any(whole)  # rows repainted, never the whole grid
         assert table.border_subtitle == subtitle
+
+
+async def test_q_asks_before_quitting() -> None:
+    app = dashboard_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("q")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("n")  # no: the dashboard stays
+        await until(pilot, lambda: app.screen is app.dashboard)
+        assert app.is_running
+        await pilot.press("q")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("y")
+        await until(pilot, lambda: not app.is_running)
+
+
+async def test_square_brackets_cycle_the_ladder_tabs() -> None:
+    sim = scenario()
+    app = dashboard_app(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        second = sim.tickers[1]
+        await app.dashboard.open_ladder(second)
+        assert app.dashboard.active_ladder().ticker == second  # type: ignore[union-attr]
+        await pilot.press("right_square_bracket")  # round the end to the first
+        await until(pilot, lambda: app.dashboard.active_ladder().ticker == LADDER_TICKER)  # type: ignore[union-attr]
+        await pilot.press("left_square_bracket")
+        await until(pilot, lambda: app.dashboard.active_ladder().ticker == second)  # type: ignore[union-attr]
+
+
+async def test_z_zooms_the_focused_pane_and_back() -> None:
+    app = dashboard_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = grid(app)
+        table.focus()
+        shown = table.size.height
+        await pilot.press("z")
+        await until(pilot, lambda: app.dashboard.maximized is table and table.size.height > shown)
+        await pilot.press("z")
+        await until(pilot, lambda: app.dashboard.maximized is None and table.size.height == shown)

@@ -19,6 +19,7 @@ from app.config import ConnectionSettings
 from app.endpoint import Endpoint, open_endpoint
 from app.feed_status import ConnectionState
 from app.main import KalshiDashApp
+from app.screens.confirm_dialog import ConfirmDialog
 from app.screens.subscribe import SubscribeDialog, SubscriptionRequest
 from app.state import PRIMARY, MarketState
 from widgets.depth_ladder import DepthLadder
@@ -138,7 +139,14 @@ async def test_subscribe_from_the_keyboard_then_unsubscribe_the_focused_ladder()
         await eventually(pilot, lambda: ladder_matches(ladder, sim))
 
         ladder.focus()
+        await pilot.press("u")  # asks first: Esc keeps the subscription
+        await eventually(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("escape")
+        await eventually(pilot, lambda: not isinstance(app.screen, ConfirmDialog))
+        assert ticker in app.dashboard.ladders() and not commands(sim, "unsubscribe")
         await pilot.press("u")
+        await eventually(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("y")
         await eventually(pilot, lambda: ticker not in app.dashboard.ladders())
         await eventually(pilot, lambda: bool(commands(sim, "unsubscribe")))
         assert ticker not in (app.feed.desired().get(p.ORDERBOOK_DELTA) or set())
@@ -173,7 +181,12 @@ async def test_subscriptions_screen_lists_the_live_sids_and_u_ends_the_focused_o
         await eventually(pilot, lambda: table.sids == [s.sid for s in app.feed.subscriptions()])
         assert app.focused is table and table.sids == live
         sid, channel = table.cursor_sid(), table.cursor_channel()
-        await pilot.press("u")
+        await pilot.press("u")  # asks first, saying what stops
+        await eventually(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        assert str(app.screen.query_one("#dialog-title").content) == f"Unsubscribe {channel}?"
+        if channel == p.TICKER:  # the cursor starts on it: the whole grid would freeze
+            assert "market grid stops updating" in str(app.screen.query_one("#confirm-consequence").content)
+        await pilot.press("enter")
         await eventually(pilot, lambda: sid not in table.sids)
         (sent,) = commands(sim, "unsubscribe")
         assert sent["params"]["sids"] == [sid]

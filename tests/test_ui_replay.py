@@ -48,8 +48,13 @@ async def test_a_replay_shows_the_recorded_markets_and_says_replay(tmp_path: Pat
         await until(pilot, lambda: ladder.live)
         assert app.market_state.books[sim.tickers[0]] == sim.state.books[sim.tickers[0]]
         assert str(app.dashboard.query_one("#env-badge").content).strip() == "REPLAY"
-        await until(pilot, lambda: app.dashboard.query_one(StatusBar).status is not None)
-        assert app.dashboard.query_one(StatusBar).feed_label == "▶ REPLAY"
+        assert "▶ REPLAY" in ladder.render_line(0).text and "LIVE" not in ladder.render_line(0).text
+        # at the end of the file the bar says so, with no wall-clock age, rate or latency
+        bar = app.dashboard.query_one(StatusBar)
+        await until(pilot, lambda: bar.status is not None and bar.status.replay == "ended")
+        assert bar.feed_label == "■ REPLAY ended"
+        counters = str(bar.query_one("#feed-counters").content)
+        assert "latency" not in counters and " ago" not in counters and "msg/s" not in counters
 
 
 async def test_space_pauses_the_replay_and_n_steps_one_frame(tmp_path: Path) -> None:
@@ -60,12 +65,14 @@ async def test_space_pauses_the_replay_and_n_steps_one_frame(tmp_path: Path) -> 
         await until(pilot, lambda: app.replay is not None and app.replay.position > 0)
         await pilot.press("space")
         assert app.replay.paused
-        await pilot.pause()
+        bar = app.dashboard.query_one(StatusBar)
+        await until(pilot, lambda: bar.feed_label == "‖ REPLAY paused")  # not ▶ while paused
         position = app.replay.position
         await pilot.press("n")
         await until(pilot, lambda: app.replay.position == position + 1)
         await pilot.press("space")
         assert not app.replay.paused
+        await until(pilot, lambda: bar.feed_label == "▶ REPLAY")
 
 
 async def test_replay_keys_are_off_and_out_of_the_palette_when_live() -> None:
@@ -105,7 +112,7 @@ def test_replay_of_the_committed_recording_snapshot(snap_compare) -> None:
         await until(pilot, lambda: all(w.is_finished for w in app.workers if w.name == "feed"))
         app.dashboard.post_message(FeedStatus(status(
             ConnectionState.REPLAY, environment="REPLAY", messages_per_second=0.0, last_data_age=None,
-            latency_ms=None, detail=f"frame {app.replay.total:,}/{app.replay.total:,} at 0x")))
+            latency_ms=None, replay="ended", detail=f"frame {app.replay.total:,}/{app.replay.total:,} at 0x")))
         await until(pilot, lambda: app.dashboard.ladders()[DATA_LADDER].live)
         await until(pilot, lambda: not app.dashboard.query_one(TickerGrid).redraw_pending)
         await pilot.pause()

@@ -14,7 +14,9 @@ from typing import Any, Awaitable, Callable
 from textual.pilot import Pilot
 from textual.widgets import Input
 
+from app import protocol as p
 from app.feed import LiveSubscription
+from app.feed_bridge import MessageSink
 from app.feed_status import ConnectionState, FeedErrorInfo, FeedStatusSnapshot
 from app.main import DARK_THEME, LIGHT_THEME, KalshiDashApp
 from app.alerts import Rule, RuleKind
@@ -87,6 +89,25 @@ async def open_event_view(pilot: Pilot[Any]) -> None:
     grid.focus()
     grid.show_ticker(EVENT_TICKER)
     await pilot.press("e")
+
+
+def settle(app: KalshiDashApp, results: dict[str, str]) -> None:
+    """Settle markets (``{ticker: "yes" or "no"}``) as the lifecycle channel would."""
+    for ticker, result in results.items():
+        app.market_state.apply(p.MarketLifecycle(market_ticker=ticker, event_type="settled", result=result,
+                                                 settlement_value=10_000 if result == "yes" else 0))
+    MessageSink(app.dashboard).on_changes(Kind.LIFECYCLE, frozenset())
+
+
+def settle_the_ladder_market(app: KalshiDashApp) -> None:
+    """The open ladder's market settles YES: the grid sinks it, the ladder shows its result."""
+    settle(app, {LADDER_TICKER: "yes"})
+
+
+def settle_the_event(app: KalshiDashApp) -> None:
+    """Every strike of the three-strike event settles, the middle one YES."""
+    head = EVENT_TICKER.rpartition("-")[0]
+    settle(app, {f"{head}-B49": "no", EVENT_TICKER: "yes", f"{head}-B53": "no"})
 
 
 async def star_two_and_show_the_watchlist(pilot: Pilot[Any]) -> None:
@@ -207,4 +228,7 @@ SHOTS: tuple[Shot, ...] = (
     Shot("alert-dialog", then=open_alert_dialog),
     Shot("watchlist", then=star_two_and_show_the_watchlist),
     Shot("finder", then=find_a_market),
+    Shot("settled-80x24", size=(80, 24), prepare=settle_the_ladder_market),
+    Shot("settled-160x48", size=(160, 48), prepare=settle_the_ladder_market),
+    Shot("event-settled-160x48", size=(160, 48), prepare=settle_the_event, then=open_event_view),
 )

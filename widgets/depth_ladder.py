@@ -72,6 +72,7 @@ LAST, TRADED, UP_STYLE, DOWN_STYLE = (
 )
 LIVE, NOT_LIVE, DIM = "depth-ladder--live", "depth-ladder--not-live", "depth-ladder--dim"
 MODIFIERS = frozenset({BEST, DIM})
+REPLAY_BADGE = "▶ REPLAY"
 STATUS_BADGE = {
     None: "◌ AWAITING SNAPSHOT",
     BookStatus.AWAITING_SNAPSHOT: "◌ AWAITING SNAPSHOT",
@@ -377,6 +378,8 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
         if self._status == PAUSED:
             return "‖ PAUSED", False
         status = self.book_status
+        if status is BookStatus.LIVE and getattr(self.app, "replay", None) is not None:
+            return REPLAY_BADGE, True  # built from a recording, not from the exchange now
         return STATUS_BADGE[status], status is BookStatus.LIVE
 
     def _title_tail(self) -> str:

@@ -62,9 +62,16 @@ def strike_cells(row: StrikeRow, width: int) -> dict[str, str]:
         ask=price_text(row.yes_ask),
         last=price_text(row.last),
         volume=count_text(row.volume),
-        status=f"{row.status} {row.result}" if row.finished and row.status and row.result else row.status or EMPTY,
+        status=_status(row),
     )
     return out
+
+
+def _status(row: StrikeRow) -> str:
+    """A strike's status, or once it no longer trades its result (``YES won``, ``paid 37¢``)."""
+    if row.finished and row.result is not None:
+        return f"{row.result} won" if row.result in ("YES", "NO") else f"paid {row.result}"
+    return row.status or EMPTY
 
 
 def verdict_lines(summary: EventSummary) -> list[tuple[str, str]]:

@@ -31,6 +31,8 @@ STATE_BADGE: dict[ConnectionState, tuple[str, str]] = {
     ConnectionState.REPLAY: ("▶ REPLAY", "live"),
 }
 STALE_BADGE = ("⚠ STALE", "stale")
+# A replay that is not playing says so (the glyph of a player: paused, or at its end).
+REPLAY_BADGE = {"paused": ("‖ REPLAY paused", "stopped"), "ended": ("■ REPLAY ended", "stopped")}
 
 
 def environment_class(environment: str) -> str:
@@ -55,18 +57,22 @@ def feed_badge(status: FeedStatusSnapshot, stale_after: float) -> tuple[str, str
     label, css = STATE_BADGE[status.state]
     if status.state is ConnectionState.RECONNECTING and status.reconnect_in is not None:
         label = f"{label} in {status.reconnect_in:.1f}s"
+    if status.replay in REPLAY_BADGE:
+        return REPLAY_BADGE[status.replay]
     return label, css
 
 
 def counters_text(status: FeedStatusSnapshot, exchange: str = "") -> str:
     """The counters part of the bar, one line: the most telling first, the endpoint host last
-    (``exchange``: what the REST API added, before the host)."""
+    (``exchange``: what the REST API added, before the host). A replay shows no data age or latency
+    (wall-clock figures about recorded frames mean nothing) and, unless playing, no rate."""
     age = "—" if status.last_data_age is None else f"{status.last_data_age:.1f}s"
     latency = "—" if status.latency_ms is None else f"{status.latency_ms:.0f} ms"
+    live = [f"data {age} ago", f"{status.messages_per_second:,.0f} msg/s", f"latency {latency}"]
+    if status.replay is not None:
+        live = [f"{status.messages_per_second:,.0f} msg/s"] if status.replay == "playing" else []
     parts = [
-        f"data {age} ago",
-        f"{status.messages_per_second:,.0f} msg/s",
-        f"latency {latency}",
+        *live,
         f"gaps {status.gaps}",
         f"resyncs {status.resyncs}",
         f"reconnects {status.reconnects}",

@@ -92,6 +92,9 @@ class DashboardScreen(Screen[None]):
         Binding("exclamation_mark", "new_alert", "New alert", show=False),
         Binding("b", "toggle_bell", "Alert bell on/off", show=False),
         Binding("escape", "close_filter", "Clear filter", show=False),
+        Binding("left_square_bracket", "cycle_ladder(-1)", "Previous ladder", show=False),
+        Binding("right_square_bracket", "cycle_ladder(1)", "Next ladder", show=False),
+        Binding("z", "zoom", "Zoom pane", show=False),
     ]
 
     def __init__(
@@ -399,6 +402,22 @@ class DashboardScreen(Screen[None]):
         tabs.active = pane_id
         self.query_one(TradeTape).focus_market(ticker)
         return tabs.get_pane(pane_id).query_one(DepthLadder)
+
+    def action_zoom(self) -> None:
+        """``z``: the focused pane fills the screen, or back to the layout."""
+        if self.maximized is not None:
+            self.minimize()
+        elif self.focused is not None:
+            self.maximize(self.focused, container=False)
+
+    def action_cycle_ladder(self, step: int) -> None:
+        """``[`` / ``]``: show the previous / next ladder tab (round the ends)."""
+        panes = list(self._ladder_panes.values())
+        if not panes:
+            return
+        tabs = self.query_one("#ladders", TabbedContent)
+        index = panes.index(tabs.active) if tabs.active in panes else -1
+        tabs.active = panes[(index + step) % len(panes)]
 
     async def close_ladder(self, ticker: str) -> None:
         """Close ``ticker``'s ladder tab, if open."""

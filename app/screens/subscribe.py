@@ -92,6 +92,8 @@ class SubscribeDialog(FormDialog[SubscriptionRequest]):
         super().__init__(title, action_label, id="subscribe-dialog")
         self.channels = sorted(channels)
         self.tickers = list(tickers)
+        self._known = frozenset(self.tickers)
+        self._warned: list[str] = []  # the unknown markets already warned about
         self.initial_channel = channel if channel in self.channels else self.channels[0]
         self.initial_market = field_market(market)
         self.removing = remove
@@ -144,4 +146,16 @@ class SubscribeDialog(FormDialog[SubscriptionRequest]):
         problem = check_request(request)
         if problem is None and self.needs_markets and not request.markets:
             problem = f"name the markets to {self.action_label.lower()}"
+        if problem is None and not self.removing:
+            problem = self._unknown(request.markets)
         return request if problem is None else problem
+
+    def _unknown(self, markets: tuple[str, ...]) -> str | None:
+        """Markets the exchange never announced (a typo opens an empty ladder): said once; the
+        same request submitted again is sent (the markets known may not be every market)."""
+        unknown = [market for market in markets if market not in self._known] if self._known else []
+        if not unknown or unknown == self._warned:
+            return None
+        self._warned = unknown
+        return (f"{', '.join(unknown)}: no such market seen from the exchange; "
+                f"{self.action_label} again to send anyway")
