@@ -32,13 +32,16 @@ from app.screens.dashboard import DashboardScreen
 from app.screens.finder import FinderScreen
 from app.screens.help import HelpScreen, help_sections
 from app.screens.market_commands import MarketCommands
+from app.screens.order_entry import OrderEntry
 from app.screens.subscribe import SubscribeDialog, SubscriptionRequest
 from app.recording import Recorder, RecordingFile, Replay
 from app.rest.client import RestClient
 from app.rest.recorded import RecordedRest
 from app.rest.sync import ExchangeSync
 from app.state import Kind, MarketState
+from app.trading.orders import OrderService
 from app.watchlist import Watchlist
+from widgets.depth_ladder import DepthLadder
 
 gc_tuning.install()
 STYLES_DIR = Path(styles.__file__).parent
@@ -93,6 +96,7 @@ class KalshiDashApp(App[int]):
         preferences: Preferences | None = None,
         rest: RestClient | None = None,
         catalog_cache: Path | None = None,
+        orders: OrderService | None = None,
     ) -> None:
         super().__init__()
         self.market_state = state
@@ -109,6 +113,9 @@ class KalshiDashApp(App[int]):
         self._notified: dict[str, float] = {}  # error summary -> when it was last notified
         self.rest = rest
         self.catalog_cache = catalog_cache
+        if orders is not None and replay is not None:
+            orders.rails.replay = True  # a replay never trades, whatever the caller set up
+        self.order_entry = OrderEntry(self, orders) if orders is not None else None
         self.exchange_sync: ExchangeSync | None = None
         self.market_index = MarketIndex(state)
         self.preferences = preferences if preferences is not None else Preferences()
@@ -213,6 +220,14 @@ class KalshiDashApp(App[int]):
         if action == "toggle_recording":
             return self.replay is None
         return True
+
+    def on_depth_ladder_order_action(self, event: DepthLadder.OrderAction) -> None:
+        """A ladder's order key: carried out by the order desk, or why trading is off."""
+        ladder = self.dashboard.ladders().get(event.ticker)
+        if self.order_entry is None or ladder is None:
+            self.notify("trading is off in this session (no order service)", severity="warning", markup=False)
+            return
+        self.order_entry.handle(ladder, event.verb, event.side, event.price)
 
     def action_replay_speed(self, factor: float) -> None:
         """``+`` / ``-``: replay twice as fast / half as fast (from as-fast-as-possible: 1x)."""
