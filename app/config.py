@@ -56,7 +56,7 @@ from app.feed import DEMO_URL, PROD_URL
 
 ENVIRONMENT_URLS = {"demo": DEMO_URL, "prod": PROD_URL}
 PROFILE_KEYS = frozenset({"env", "key_id", "private_key", "url"})
-TOP_LEVEL_KEYS = frozenset({"default_profile", "profiles", "watchlist", "alerts"})
+TOP_LEVEL_KEYS = frozenset({"default_profile", "profiles", "watchlist", "alerts", "trading"})
 ALERTS_KEYS = frozenset({"bell", "cooldown", "burst", "window", "rules"})
 
 

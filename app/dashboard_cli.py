@@ -17,6 +17,7 @@ from urllib.parse import urlparse
 from app.auth import AuthError
 from app.catalog_cache import cache_path
 from app.config import ConfigError, add_connection_arguments, preferences, resolve
+from app.trading.settings import trading_settings
 from app.endpoint import Endpoint, load_key, open_endpoint
 from app.recording import RecordingError, RecordingFile
 from app.state import MarketState
@@ -31,6 +32,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, metavar="N",
                         help="simulator seed (the simulator is used when no key is given)")
     parser.add_argument("--light", action="store_true", help="start with the light theme")
+    parser.add_argument("--trade", action="store_true",
+                        help="allow orders on production (also needs trading.enabled = true in the config)")
     parser.add_argument("--replay", metavar="FILE",
                         help="play a recording (from `kalshi-dash record`) instead of connecting")
     parser.add_argument("--speed", type=float, default=1.0, metavar="X",
@@ -64,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
         settings = resolve(args)
         rest_url = check_rest_url(args.rest_url) if args.rest_url else None
         prefs = preferences(args)
+        trading = trading_settings(args) if recording is None else None
         # The key is loaded once, now: an unusable one is reported before the screen is taken
         # over, and the app's worker never reads the key file.
         key = load_key(settings) if recording is None else None
@@ -89,6 +93,7 @@ def run(args: argparse.Namespace) -> int:
         record_path=args.record,
         preferences=prefs,
         catalog_cache=cache_path(settings.environment) if recording is None else None,
+        trading=trading,
     )
     result = app.run()
     return result if isinstance(result, int) else 0

@@ -40,6 +40,7 @@ from app.rest.recorded import RecordedRest
 from app.rest.sync import ExchangeSync
 from app.state import Kind, MarketState
 from app.trading.orders import OrderService
+from app.trading.settings import TradingSettings
 from app.watchlist import Watchlist
 from widgets.depth_ladder import DepthLadder
 
@@ -97,6 +98,7 @@ class KalshiDashApp(App[int]):
         rest: RestClient | None = None,
         catalog_cache: Path | None = None,
         orders: OrderService | None = None,
+        trading: TradingSettings | None = None,
     ) -> None:
         super().__init__()
         self.market_state = state
@@ -116,6 +118,7 @@ class KalshiDashApp(App[int]):
         if orders is not None and replay is not None:
             orders.rails.replay = True  # a replay never trades, whatever the caller set up
         self.order_entry = OrderEntry(self, orders) if orders is not None else None
+        self.trading = trading  # builds the order service once the endpoint is open
         self.exchange_sync: ExchangeSync | None = None
         self.market_index = MarketIndex(state)
         self.preferences = preferences if preferences is not None else Preferences()
@@ -157,6 +160,7 @@ class KalshiDashApp(App[int]):
                     self.notify(note, title="key file", severity="warning", markup=False)
                 self.feed = Feed(self.endpoint.feed_config, self.market_state)
                 self.rest = self.rest or self.endpoint.rest
+                self._open_trading(self.endpoint)
             assert self.feed is not None
             self.feed.sink = MessageSink(self.dashboard)
             await want_defaults(self.feed, None, self.initial_markets)
@@ -168,6 +172,8 @@ class KalshiDashApp(App[int]):
                 self.run_worker(sync.run(self.feed), name="rest", group="rest", exclusive=True)
             await self.feed.run()
         finally:
+            if self.order_entry is not None and self.trading is not None:
+                await self.order_entry.service.client.aclose()  # the one _open_trading made
             if self.endpoint is not None:
                 await self.endpoint.aclose()
 
@@ -221,11 +227,22 @@ class KalshiDashApp(App[int]):
             return self.replay is None
         return True
 
+    def _open_trading(self, endpoint: Endpoint) -> None:
+        """The order service on the endpoint's REST API (the built-in simulator's own REST port)."""
+        if self.trading is None or self.order_entry is not None or endpoint.rest is None:
+            return
+        simulator = endpoint.simulator
+        url = simulator.trade.url if simulator is not None else endpoint.rest.base_url
+        service = self.trading.service(url, endpoint.feed_config.credentials)
+        self.order_entry = OrderEntry(self, service)
+
     def on_depth_ladder_order_action(self, event: DepthLadder.OrderAction) -> None:
         """A ladder's order key: carried out by the order desk, or why trading is off."""
         ladder = self.dashboard.ladders().get(event.ticker)
         if self.order_entry is None or ladder is None:
-            self.notify("trading is off in this session (no order service)", severity="warning", markup=False)
+            why = ("this is a replay: orders are never sent from a recording" if self.recording is not None
+                   else "trading is off in this session")
+            self.notify(why, severity="warning", markup=False)
             return
         self.order_entry.handle(ladder, event.verb, event.side, event.price)
 

@@ -136,3 +136,30 @@ async def test_a_replay_session_refuses_ladder_orders(tmp_path: Path) -> None:
             await until(pilot, lambda: any("replay" in n.message for n in app._notifications), TIMEOUT)
             assert sim.orders.created == 0
             await app.action_quit()
+
+
+async def test_the_built_in_simulator_session_trades_from_its_settings(tmp_path: Path) -> None:
+    """As ``kalshi-dash`` without a key: the endpoint starts the simulator and the settings build
+    the order service on its REST port; the order is audited."""
+    from app.config import ConnectionSettings
+    from app.endpoint import open_endpoint
+    from app.trading.settings import TradingSettings
+
+    settings = TradingSettings(audit_path=tmp_path / "orders.jsonl")
+    same = Simulator(SimConfig(seed=5, rate=0.0))  # the universe the endpoint's simulator will have
+    ticker = next(t for t in same.market_tickers() if all(same.book_levels(t)))
+    app = KalshiDashApp(MarketState(), markets=[ticker], connect=lambda: open_endpoint(ConnectionSettings("SIM", None, None, None),
+                                                                      {"seed": 5, "rate": 0.0}),
+                        trading=settings)
+    app.animation_level = "none"
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app.order_entry is not None and ticker in app.dashboard.ladders(), TIMEOUT)
+        ladder = app.dashboard.ladders()[ticker]
+        await until(pilot, lambda: ladder.live and ladder.ladder.best_bid is not None, TIMEOUT)
+        ladder.focus()
+        await pilot.press("down", "b")
+        await until(pilot, lambda: bool(ladder.mine), TIMEOUT)
+        assert app.order_entry is not None and app.order_entry.service.rails.environment == SIMULATOR
+        events = [r["event"] for r in AuditLog(tmp_path / "orders.jsonl").records()]
+        assert events == ["send", "accepted"]
+        await app.action_quit()
