@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.containers import Horizontal
 from textual.widgets import Checkbox, Input, Static
 
 from app.fixed import format_count, format_money, format_price_dollars, parse_count, parse_price
@@ -43,14 +44,25 @@ class OrderTicketDialog(FormDialog[TicketAnswer]):
         yield Input(format_price_dollars(price) if price else "", placeholder="price in dollars, e.g. 0.41", id="ticket-price")
         yield Input(format_count(count).replace(",", ""), placeholder="contracts", id="ticket-count")
         yield Input("gtc", placeholder="gtc, ioc or fok", id="ticket-tif")
-        yield Checkbox("post only", id="ticket-post-only")
-        yield Checkbox("reduce only", id="ticket-reduce-only")
+        with Horizontal(id="ticket-flags"):
+            yield Checkbox("post only", id="ticket-post-only")
+            yield Checkbox("reduce only", id="ticket-reduce-only")
         if self.confirm:
             yield Input("", placeholder=f"first order of the session: type {CONFIRM_WORD}", id="ticket-confirm")
         yield Static("", id="ticket-sums")
 
+    DEFAULT_CSS = """
+    #order-ticket #ticket-flags { height: auto; }
+    #order-ticket #ticket-flags Checkbox { width: 1fr; }
+    """
+    LABELS = {"action": "action: buy or sell", "side": "side: yes or no", "price": "limit price ($)",
+              "count": "contracts", "tif": "time in force: gtc, ioc, fok", "confirm": "confirmation"}
+
     def on_mount(self) -> None:
         super().on_mount()
+        for name, label in self.LABELS.items():
+            for field in self.query(f"#ticket-{name}"):
+                field.border_title = label
         self._show_sums()
 
     def _value(self, name: str) -> str:
