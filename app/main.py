@@ -43,6 +43,7 @@ from app.trading.orders import OrderService
 from app.trading.settings import TradingSettings
 from app.watchlist import Watchlist
 from widgets.depth_ladder import DepthLadder
+from widgets.orders_table import OrdersTable
 
 gc_tuning.install()
 STYLES_DIR = Path(styles.__file__).parent
@@ -245,6 +246,13 @@ class KalshiDashApp(App[int]):
             self.notify(why, severity="warning", markup=False)
             return
         self.order_entry.handle(ladder, event.verb, event.side, event.price)
+
+    def on_orders_table_order_action(self, event: OrdersTable.OrderAction) -> None:
+        """The Orders table's keys on its selected order."""
+        if self.order_entry is None:
+            self.notify("trading is off in this session", severity="warning", markup=False)
+            return
+        self.order_entry.handle_order(event.verb, event.ticker, event.order)
 
     def action_replay_speed(self, factor: float) -> None:
         """``+`` / ``-``: replay twice as fast / half as fast (from as-fast-as-possible: 1x)."""

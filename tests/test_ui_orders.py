@@ -22,6 +22,7 @@ from app.state import MarketState
 from app.trading.audit import AuditLog
 from app.trading.orders import OrderService
 from app.trading.rails import Rails, SIMULATOR
+from app.trading.working import working
 from tests.test_simulator_support import CREDENTIALS, KEY, KEY_ID
 from tests.ui_states import until
 from widgets.depth_ladder import DepthLadder
@@ -163,3 +164,35 @@ async def test_the_built_in_simulator_session_trades_from_its_settings(tmp_path:
         events = [r["event"] for r in AuditLog(tmp_path / "orders.jsonl").records()]
         assert events == ["send", "accepted"]
         await app.action_quit()
+
+
+async def test_the_orders_table_cancels_amends_and_cancels_all(tmp_path: Path) -> None:
+    from widgets.orders_table import OrdersTable
+
+    async with trading_app(tmp_path) as (sim, app, ticker):
+        async with app.run_test(size=SIZE) as pilot:
+            ladder = await ladder_ready(pilot, app, ticker)
+            await pilot.press("down", "b", "down", "b", "down", "b")
+            await until(pilot, lambda: len(ladder.mine) == 3, TIMEOUT)
+            await pilot.press("2")  # the Account tab
+            table = app.dashboard.query_one(OrdersTable)
+            await until(pilot, lambda: table.row_count >= 3, TIMEOUT)
+            table.focus()
+            table.move_cursor(row=0)
+            first = table.selected_order()
+            assert first is not None and first.market_ticker == ticker
+            await pilot.press("k")
+            await until(pilot, lambda: first.order_id not in resting_ids(sim, ticker), TIMEOUT)
+            shown = app.market_state.orders  # the ladder is hidden behind the Account tab: read the state
+            await until(pilot, lambda: shown[first.order_id].status == "canceled", TIMEOUT)
+            table.move_cursor(row=table.row_keys.index(resting_ids(sim, ticker)[0]))
+            chosen = table.selected_order()
+            assert chosen is not None
+            await pilot.press("e")
+            await until(pilot, lambda: isinstance(app.screen, OrderTicketDialog), TIMEOUT)
+            app.screen.query_one("#ticket-count", Input).value = "5"
+            await pilot.press("enter")
+            await until(pilot, lambda: sim.exchange.account.orders[chosen.order_id].remaining == 5 * COUNT_SCALE, TIMEOUT)
+            await pilot.press("K")
+            await until(pilot, lambda: resting_ids(sim, ticker) == [] and not working(shown.values(), ticker), TIMEOUT)
+            await app.action_quit()

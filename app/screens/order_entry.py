@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 from app.fixed import format_count, parse_count
 from app.trading.orders import Answer, OrderService
 from app.trading.ticket import OrderTicket
-from app.trading.working import orders_at, working
+from app.protocol import UserOrder
+from app.trading.working import ladder_price, orders_at, working
 from app.screens.order_ticket import OrderTicketDialog, TicketAnswer
 
 if TYPE_CHECKING:
@@ -58,16 +59,23 @@ class OrderEntry:
                 self._place(OrderTicket(ticker, side, verb, ladder.quantity, price))
         elif verb == "ticket":
             self._ticket(ladder, side, "buy", price)
-        elif verb == "cancel":
+        elif verb == "cancel_all":
+            self.handle_order("cancel_all", ticker, None)
+        else:
             mine = orders_at(self._orders(), ticker, side, price) if price is not None else []
             if not mine:
                 self.app.notify("no order of yours at the cursor", severity="warning", markup=False)
-            for order in mine:
-                self._run(self.service.cancel(ticker, order.order_id))
-        elif verb == "cancel_all":
+            for order in mine if verb == "cancel" else mine[:1]:
+                self.handle_order(verb, ticker, order)
+
+    def handle_order(self, verb: str, ticker: str, order: UserOrder | None) -> None:
+        """``cancel`` or ``amend`` one order, or ``cancel_all`` of ``ticker`` (the Orders table's keys)."""
+        if verb == "cancel_all":
             self.app.run_worker(self._cancel_all(ticker), group="orders")
-        elif verb == "amend":
-            self._amend(ladder, side, price)
+        elif order is not None and verb == "cancel":
+            self._run(self.service.cancel(ticker, order.order_id))
+        elif order is not None and verb == "amend":
+            self._amend(ticker, order)
 
     def _orders(self) -> list:
         return list(self.app.market_state.orders.values())  # type: ignore[attr-defined]
@@ -87,23 +95,18 @@ class OrderEntry:
                                    confirm=rails.needs_confirmation and rails.gate() is None)
         self.app.push_screen(dialog, sent)
 
-    def _amend(self, ladder: DepthLadder, side: str, price: int | None) -> None:
-        mine = orders_at(self._orders(), ladder.ticker, side, price) if price is not None else []
-        if not mine:
-            self.app.notify("no order of yours at the cursor", severity="warning", markup=False)
-            return
-        order = mine[0]
-        order_side = order.outcome_side or order.side or side
+    def _amend(self, ticker: str, order: UserOrder) -> None:
+        """The ticket prefilled with the order's price and what is left; sent as an amend."""
+        side = order.outcome_side or order.side or "yes"
 
         def amended(answer: TicketAnswer | None) -> None:
             if answer is not None:
                 t = answer.ticket
                 total = (order.fill_count or 0) + t.count
-                self._run(self.service.amend(ladder.ticker, order.order_id, order_side, t.price, total))
+                self._run(self.service.amend(ticker, order.order_id, side, t.price, total))
 
         self.app.push_screen(OrderTicketDialog(
-            ladder.ticker, order_side, "buy", price if order_side == side else None,
-            order.remaining_count or ladder.quantity, title="Amend order",
+            ticker, side, "buy", ladder_price(order, side), order.remaining_count or 0, title="Amend order",
         ), amended)
 
     def _place(self, ticket: OrderTicket) -> None:
