@@ -65,3 +65,8 @@ clean:
 .PHONY: bench
 bench: $(STAMP)
 	$(PY) -m benchmarks.run $(BENCH_ARGS)
+
+# Key press to order resting on the ladder, against the simulator (its own process) under load.
+.PHONY: bench-orders
+bench-orders: $(STAMP)
+	$(PY) -m benchmarks.order_entry
