@@ -196,3 +196,30 @@ async def test_the_orders_table_cancels_amends_and_cancels_all(tmp_path: Path) -
             await pilot.press("K")
             await until(pilot, lambda: resting_ids(sim, ticker) == [] and not working(shown.values(), ticker), TIMEOUT)
             await app.action_quit()
+
+
+async def test_answers_are_shown_in_plain_words(tmp_path: Path) -> None:
+    """A rejection carries Kalshi's reason in plain words; production without its switches refuses."""
+    from app.trading.rails import PRODUCTION
+
+    rails = Rails(SIMULATOR)
+    async with trading_app(tmp_path, rails) as (sim, app, ticker):
+        async with app.run_test(size=SIZE) as pilot:
+            ladder = await ladder_ready(pilot, app, ticker)
+            notes = lambda: [n.message for n in app._notifications]  # noqa: E731
+            await pilot.press("down", "o")
+            await until(pilot, lambda: isinstance(app.screen, OrderTicketDialog), TIMEOUT)
+            app.screen.query_one("#ticket-count", Input).value = "99000000"
+            await pilot.press("enter")
+            await until(pilot, lambda: any("rejected: not enough cash" in n for n in notes()), TIMEOUT)
+            assert ladder.quantity == 99_000_000 * COUNT_SCALE  # the ticket's count, kept even when refused
+            await pilot.press("o")
+            await until(pilot, lambda: isinstance(app.screen, OrderTicketDialog), TIMEOUT)
+            app.screen.query_one("#ticket-count", Input).value = "1"
+            await pilot.press("enter")  # a count that fits: accepted and resting
+            await until(pilot, lambda: any(n.startswith("order accepted") and "resting" in n for n in notes()), TIMEOUT)
+            rails.environment = PRODUCTION
+            await pilot.press("b")
+            await until(pilot, lambda: any("trading on production is off" in n for n in notes()), TIMEOUT)
+            assert sim.orders.created == 1 and bool(ladder.mine)
+            await app.action_quit()
