@@ -56,6 +56,7 @@ soak: $(STAMP)
 screenshots: $(STAMP)
 	$(PY) -m pip install --quiet cairosvg || echo "cairosvg not installable: SVG only"
 	$(PY) -m tests.screenshots screenshots
+	$(PY) -m tests.trading_screenshots screenshots
 
 clean:
 	rm -rf $(VENV) $(LOCK_VENV) $(LATEST_VENV) build dist *.egg-info .pytest_cache .hypothesis
@@ -64,3 +65,8 @@ clean:
 .PHONY: bench
 bench: $(STAMP)
 	$(PY) -m benchmarks.run $(BENCH_ARGS)
+
+# Key press to order resting on the ladder, against the simulator (its own process) under load.
+.PHONY: bench-orders
+bench-orders: $(STAMP)
+	$(PY) -m benchmarks.order_entry

@@ -57,7 +57,7 @@ from app.ws_url import UrlError, check_ws_url
 
 ENVIRONMENT_URLS = {"demo": DEMO_URL, "prod": PROD_URL}
 PROFILE_KEYS = frozenset({"env", "key_id", "private_key", "url"})
-TOP_LEVEL_KEYS = frozenset({"default_profile", "profiles", "watchlist", "alerts"})
+TOP_LEVEL_KEYS = frozenset({"default_profile", "profiles", "watchlist", "alerts", "trading"})
 ALERTS_KEYS = frozenset({"bell", "cooldown", "burst", "window", "rules"})
 MAX_BURST = 10_000
 

@@ -18,6 +18,7 @@ from app.auth import AuthError
 from app.bounds import flag_number
 from app.catalog_cache import cache_path
 from app.config import ConfigError, add_connection_arguments, preferences, resolve
+from app.trading.settings import trading_settings
 from app.endpoint import Endpoint, load_key, open_endpoint
 from app.recording import MAX_SPEED, RecordingError, RecordingFile
 from app.state import MarketState
@@ -32,6 +33,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, metavar="N",
                         help="simulator seed (the simulator is used when no key is given)")
     parser.add_argument("--light", action="store_true", help="start with the light theme")
+    parser.add_argument("--trade", action="store_true",
+                        help="allow orders on production (also needs trading.enabled = true in the config)")
     parser.add_argument("--replay", metavar="FILE",
                         help="play a recording (from `kalshi-dash record`) instead of connecting")
     parser.add_argument("--speed", type=flag_number(0, MAX_SPEED), default=1.0, metavar="X",
@@ -65,6 +68,7 @@ def run(args: argparse.Namespace) -> int:
         settings = resolve(args)
         rest_url = check_rest_url(args.rest_url) if args.rest_url else None
         prefs = preferences(args)
+        trading = trading_settings(args) if recording is None else None
         # The key is loaded once, now: an unusable one is reported before the screen is taken
         # over, and the app's worker never reads the key file.
         key = load_key(settings) if recording is None else None
@@ -90,6 +94,7 @@ def run(args: argparse.Namespace) -> int:
         record_path=args.record,
         preferences=prefs,
         catalog_cache=cache_path(settings.environment) if recording is None else None,
+        trading=trading,
     )
     result = app.run()
     if app.crash is not None:

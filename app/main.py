@@ -35,6 +35,7 @@ from app.screens.dashboard import DashboardScreen
 from app.screens.finder import FinderScreen
 from app.screens.help import HelpScreen, help_sections
 from app.screens.market_commands import MarketCommands
+from app.screens.order_entry import OrderEntry
 from app.screens.subscribe import SubscribeDialog, SubscriptionRequest
 from app.recording import Recorder, RecordingError, RecordingFile, Replay
 from app.rest.client import RestClient
@@ -42,7 +43,11 @@ from app.rest.recorded import RecordedRest
 from app.rest.sync import ExchangeSync
 from app.sanitize import printable, printable_lines
 from app.state import Kind, MarketState
+from app.trading.orders import OrderService
+from app.trading.settings import TradingSettings
 from app.watchlist import Watchlist
+from widgets.depth_ladder import DepthLadder
+from widgets.orders_table import OrdersTable
 
 gc_tuning.install()
 STYLES_DIR = Path(styles.__file__).parent
@@ -96,6 +101,8 @@ class KalshiDashApp(App[int]):
         preferences: Preferences | None = None,
         rest: RestClient | None = None,
         catalog_cache: Path | None = None,
+        orders: OrderService | None = None,
+        trading: TradingSettings | None = None,
     ) -> None:
         super().__init__()
         self.market_state = state
@@ -112,6 +119,10 @@ class KalshiDashApp(App[int]):
         self.error_notices = ErrorNotices()  # which feed errors are notified
         self.rest = rest
         self.catalog_cache = catalog_cache
+        if orders is not None and replay is not None:
+            orders.rails.replay = True  # a replay never trades, whatever the caller set up
+        self.order_entry = OrderEntry(self, orders) if orders is not None else None
+        self.trading = trading  # builds the order service once the endpoint is open
         self.exchange_sync: ExchangeSync | None = None
         self.market_index = MarketIndex(state)
         self.preferences = preferences if preferences is not None else Preferences()
@@ -171,6 +182,7 @@ class KalshiDashApp(App[int]):
                     self.notify(note, title="key file", severity="warning", markup=False)
                 self.feed = Feed(self.endpoint.feed_config, self.market_state)
                 self.rest = self.rest or self.endpoint.rest
+                self._open_trading(self.endpoint)
             assert self.feed is not None
             self.feed.sink = MessageSink(self.dashboard)
             self.feed.retain = self.dashboard.shown_markets
@@ -185,6 +197,8 @@ class KalshiDashApp(App[int]):
         finally:
             if self.feed is not None:  # a recording still running takes its name now
                 self.feed.stop_recording()
+            if self.order_entry is not None and self.trading is not None:
+                await self.order_entry.service.client.aclose()  # the one _open_trading made
             if self.endpoint is not None:
                 await self.endpoint.aclose()
 
@@ -238,6 +252,32 @@ class KalshiDashApp(App[int]):
         if action == "toggle_recording":
             return self.replay is None
         return True
+
+    def _open_trading(self, endpoint: Endpoint) -> None:
+        """The order service on the endpoint's REST API (the built-in simulator's own REST port)."""
+        if self.trading is None or self.order_entry is not None or endpoint.rest is None:
+            return
+        simulator = endpoint.simulator
+        url = simulator.trade.url if simulator is not None else endpoint.rest.base_url
+        service = self.trading.service(url, endpoint.feed_config.credentials)
+        self.order_entry = OrderEntry(self, service)
+
+    def on_depth_ladder_order_action(self, event: DepthLadder.OrderAction) -> None:
+        """A ladder's order key: carried out by the order desk, or why trading is off."""
+        ladder = self.dashboard.ladders().get(event.ticker)
+        if self.order_entry is None or ladder is None:
+            why = ("this is a replay: orders are never sent from a recording" if self.recording is not None
+                   else "trading is off in this session")
+            self.notify(why, severity="warning", markup=False)
+            return
+        self.order_entry.handle(ladder, event.verb, event.side, event.price)
+
+    def on_orders_table_order_action(self, event: OrdersTable.OrderAction) -> None:
+        """The Orders table's keys on its selected order."""
+        if self.order_entry is None:
+            self.notify("trading is off in this session", severity="warning", markup=False)
+            return
+        self.order_entry.handle_order(event.verb, event.ticker, event.order)
 
     def action_replay_speed(self, factor: float) -> None:
         """``+`` / ``-``: replay twice as fast / half as fast (from as-fast-as-possible: 1x)."""

@@ -68,7 +68,7 @@ def test_a_missing_default_file_means_defaults(tmp_path: Path) -> None:
     ("[[alerts.rules]]\nfill = true\n[[alerts.rules]]\nfill = true\nmarket = \"X\"\nsize = 3\n",
      r"alert rule 2: unknown key\(s\) size"),
     ("alerts = 3\n", "'alerts' must be a table"),
-    ("theme = \"dark\"\n", r"unknown key\(s\) theme; allowed: alerts, default_profile, profiles, watchlist"),
+    ("theme = \"dark\"\n", r"unknown key\(s\) theme; allowed: alerts, default_profile, profiles, trading, watchlist"),
 ])
 def test_bad_preferences_say_what_and_where(tmp_path: Path, text: str, says: str) -> None:
     with pytest.raises(ConfigError, match=says):

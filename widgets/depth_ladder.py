@@ -17,6 +17,11 @@ scroll, a shift of the rows, or a repaint asked by Textual) is not rendered agai
 straight from ``Segment``s: each cell's text already laid out in its column and its drawn style
 (the base style plus the cell's components, dimmed or not) looked up in a :class:`Palette` worked
 out once per base style and dimming.
+
+Trading from the ladder: a price cursor (up/down, drawn ``▸``) and keys post an :class:`OrderAction`
+(buy or sell at the cursor with the last quantity, the ticket, cancel, amend, cancel all) that the
+app carries out; rows where the user has resting orders show their size (``●``) in the Traded
+column.
 """
 
 from __future__ import annotations
@@ -30,9 +35,11 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from app.book import YES
+from app.fixed import COUNT_SCALE
 from app.market_status import PAUSED, is_finished, market_status, status_text
 from app.sanitize import printable
 from app.state import BookStatus, Kind, MarketState
+from app.trading.working import sizes_by_price
 from widgets.base import StateView
 from widgets.compact import fit_number
 from widgets.direct_lines import DirectLines
@@ -123,6 +130,8 @@ class RowLook(NamedTuple):
     best_ask: bool
     last: bool
     max_size: int
+    mine: int = 0  # contracts left in the user's resting orders at this price
+    cursor: bool = False
 
 
 # What a line shows: a RowLook, or ("title", status, side, tail), ("header", side),
@@ -134,12 +143,20 @@ LineKey = tuple[Look, int, bool]
 class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
     """A price ladder of one market's book, yes side or no side."""
 
-    SHOWS: ClassVar[Kind] = Kind.BOOK | Kind.TRADE | Kind.LIFECYCLE
+    SHOWS: ClassVar[Kind] = Kind.BOOK | Kind.TRADE | Kind.LIFECYCLE | Kind.ORDER
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f", "flip", "Flip yes/no"),
         Binding("c", "center", "Center on spread"),
         Binding("x", "close", "Close ladder"),
+        Binding("up", "cursor(-1)", "Price up", show=False),
+        Binding("down", "cursor(1)", "Price down", show=False),
+        Binding("b", "trade('buy')", "Buy at cursor", show=False),
+        Binding("v", "trade('sell')", "Sell at cursor", show=False),
+        Binding("o", "ticket", "Order ticket", show=False),
+        Binding("k", "cancel", "Cancel at cursor", show=False),
+        Binding("K", "cancel_all", "Cancel all", show=False),
+        Binding("e", "amend", "Amend at cursor", show=False),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -160,6 +177,14 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
 
     class CloseRequested(MarketMessage):
         """The user asked to close this ladder."""
+
+    class OrderAction(MarketMessage):
+        """An order action at the cursor: ``verb`` is ``buy``/``sell`` (at once, ``count``
+        contracts), ``ticket``, ``cancel``, ``amend`` or ``cancel_all``; ``price`` on ``side``."""
+
+        def __init__(self, ticker: str, verb: str, side: str, price: int | None, count: int) -> None:
+            super().__init__(ticker)
+            self.verb, self.side, self.price, self.count = verb, side, price, count
 
     def __init__(
         self, ticker: str, *, side: str = YES, flash_seconds: float = FLASH_SECONDS, **kwargs: Any
@@ -182,6 +207,9 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
         self._view: tuple[int, int, int] | None = None
         self._status: str | None = None  # the market's status (app.market_status)
         self._ended: str | None = None  # its status and result once it no longer trades
+        self.cursor: int | None = None  # the price at the cursor, on ``side``
+        self.quantity = COUNT_SCALE  # contracts of the buy/sell keys: the ticket's last count
+        self.mine: dict[int, int] = {}
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self._refresh_changed)
@@ -198,6 +226,8 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
             stats = state.trade_stats.get(self.ticker)
             self._baseline = dict(stats.volume_by_price) if stats else {}
         book_moved = bool(kinds & Kind.BOOK) and (not books or self.ticker in books)
+        if kinds & Kind.ORDER:
+            self.mine = sizes_by_price(state.orders.values(), self.ticker, self.side)
         if book_moved or kinds & Kind.TRADE:
             self._rebuild(state, flash=book_moved)
         else:
@@ -251,6 +281,9 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
     def action_flip(self) -> None:
         """Show the book from the other side (a yes bid at p is a no ask at $1 - p)."""
         self.side = other(self.side)
+        self.cursor = None
+        if self.market_state is not None:
+            self.mine = sizes_by_price(self.market_state.orders.values(), self.ticker, self.side)
         self._flashes.clear()
         self._built = False
         self._centered = False
@@ -265,6 +298,44 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
     def action_close(self) -> None:
         """Ask the screen to close this ladder."""
         self.post_message(self.CloseRequested(self.ticker))
+
+    def action_cursor(self, step: int) -> None:
+        """Move the price cursor one row (it starts at the best bid) and keep it in view."""
+        prices = [row.price for row in self.ladder.rows]
+        if not prices:
+            return
+        start = self.cursor if self.cursor is not None else self.ladder.best_bid
+        index = prices.index(start) + step if start in prices else 0
+        self.cursor = prices[max(0, min(len(prices) - 1, index))]
+        line = prices.index(self.cursor) + (prices.index(self.cursor) >= self.ladder.separator_index)
+        body = max(1, self.size.height - HEADER_LINES)
+        if not self.scroll_y <= line < self.scroll_y + body:
+            self.scroll_to(y=max(0, line - body // 2), animate=False)
+        self._refresh_changed()
+
+    def action_trade(self, action: str) -> None:
+        """``b`` / ``v``: buy or sell the shown side at the cursor, the last quantity."""
+        self._order_action(action)
+
+    def action_ticket(self) -> None:
+        """``o``: the order ticket at the cursor price."""
+        self._order_action("ticket")
+
+    def action_cancel(self) -> None:
+        """``k``: cancel the user's orders at the cursor price."""
+        self._order_action("cancel")
+
+    def action_amend(self) -> None:
+        """``e``: amend the user's order at the cursor price."""
+        self._order_action("amend")
+
+    def action_cancel_all(self) -> None:
+        """``K``: cancel every order of the user in this market."""
+        self._order_action("cancel_all")
+
+    def _order_action(self, verb: str) -> None:
+        price = self.cursor if self.cursor is not None else self.ladder.best_bid
+        self.post_message(self.OrderAction(self.ticker, verb, self.side, price, self.quantity))
 
     # -- rendering ------------------------------------------------------------------------------
 
@@ -432,7 +503,7 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
         return RowLook(
             row, self._flashes.direction((BID, price)), self._flashes.direction((ASK, price)),
             price == ladder.best_bid, price == ladder.best_ask, price == ladder.last_price,
-            ladder.max_size,
+            ladder.max_size, self.mine.get(price, 0), price == self.cursor,
         )
 
     def _spread_label(self) -> str:
@@ -452,12 +523,12 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
         bid: Paint = (BID_STYLE, BEST) if look.best_bid else (BID_STYLE,)
         ask: Paint = (ASK_STYLE, BEST) if look.best_ask else (ASK_STYLE,)
         cells = [
-            (count_text(row.traded) if row.traded else "", (TRADED,)),
+            (f"●{count_text(look.mine)}", (LAST,)) if look.mine else (count_text(row.traded) if row.traded else "", (TRADED,)),
             (f"◆{count_text(row.last_size)}" if row.last_size is not None else "", (LAST,)),
             (count_text(row.bid_cumulative) if row.bid else "", bid),
             _size_cell(look.bid_flash, row.bid, bid),
             (bar(row.bid, look.max_size, bar_w), bid),
-            (price_text(row.price), (LAST,) if look.last else ()),
+            (("▸" if look.cursor else "") + price_text(row.price), (LAST,) if look.last or look.cursor else ()),
             (bar(row.ask, look.max_size, bar_w), ask),
             _size_cell(look.ask_flash, row.ask, ask),
             (count_text(row.ask_cumulative) if row.ask else "", ask),

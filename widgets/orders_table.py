@@ -1,10 +1,19 @@
-"""The orders table: the user's orders, the most recently first seen first."""
+"""The orders table: the user's orders, the most recently first seen first.
+
+Keys on the selected order: ``k`` cancel it, ``e`` amend it, ``K`` cancel all of its market's
+(an :class:`OrdersTable.OrderAction` the app carries out, as the ladder's keys).
+"""
 
 from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
 
 from app.protocol import UserOrder
 from app.sides import side_price
 from app.state import Kind
+from widgets.messages import MarketMessage
 from widgets import cells
 from widgets.cells import Cell, Tone
 from widgets.state_table import Cells, ColumnSpec, Row, StateTable
@@ -34,6 +43,32 @@ class OrdersTable(SubaccountColumn, StateTable):
         ColumnSpec("status", "Status", 9),
         ColumnSpec("title", "Title", 40),
     )
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("k", "order('cancel')", "Cancel order", show=False),
+        Binding("e", "order('amend')", "Amend order", show=False),
+        Binding("K", "order('cancel_all')", "Cancel all in market", show=False),
+    ]
+
+    class OrderAction(MarketMessage):
+        """``verb`` (``cancel``, ``amend``, ``cancel_all``) on the order ``order``."""
+
+        def __init__(self, verb: str, order: UserOrder) -> None:
+            super().__init__(order.market_ticker)
+            self.verb, self.order = verb, order
+
+    def selected_order(self) -> UserOrder | None:
+        """The order on the cursor's row, if any."""
+        keys = self.row_keys
+        if self.market_state is None or not 0 <= self.cursor_row < len(keys):
+            return None
+        return self.market_state.orders.get(keys[self.cursor_row])
+
+    def action_order(self, verb: str) -> None:
+        """Ask the app to act on the selected order."""
+        order = self.selected_order()
+        if order is not None:
+            self.post_message(self.OrderAction(verb, order))
 
     def table_rows(self) -> list[Row]:
         """One row per order, newest first (in the order the orders were first seen)."""

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit, urlunsplit
 import aiohttp
 
 from app.auth import WS_PATH, Credentials
-from app.rest.limiter import REQUEST_COST, TokenBucket
+from app.rest.limiter import BASIC_WRITE_TOKENS, REQUEST_COST, TokenBucket
 
 log = logging.getLogger("kalshi_dash.rest")
 
@@ -118,6 +118,7 @@ class RestClient:
         self.base_url = base_url.rstrip("/")
         self.credentials = credentials
         self.bucket = bucket or TokenBucket()
+        self.write_bucket = TokenBucket(BASIC_WRITE_TOKENS)
         self.timeout = timeout
         self.attempts = attempts
         self.backoff_initial = backoff_initial
@@ -160,12 +161,12 @@ class RestClient:
             )
         return self._session
 
-    def _headers(self, path: str) -> dict[str, str]:
+    def _headers(self, path: str, method: str = "GET") -> dict[str, str]:
         if not path.startswith(SIGNED_PREFIXES):
             return {}
         if self.credentials is None:
-            raise RestError(f"GET {path} needs an API key: pass --key-id and --private-key")
-        return self.credentials.headers("GET", self._path_prefix + path)
+            raise RestError(f"{method} {path} needs an API key: pass --key-id and --private-key")
+        return self.credentials.headers(method, self._path_prefix + path)
 
     def _backoff(self, attempt: int, retry_after: float | None) -> float:
         if retry_after is not None:
@@ -216,6 +217,33 @@ class RestClient:
             log.info("GET %s: %s; retrying in %.2f s", path, last, delay)
             await asyncio.sleep(delay)
         raise RestError(f"GET {path}: {last} after {self.attempts} attempts")
+
+    async def write(
+        self, method: str, path: str, body: Mapping[str, Any] | None = None
+    ) -> tuple[int, dict[str, Any]]:
+        """One signed write (``POST``/``DELETE``), paced by the write bucket and never retried here:
+        the order service retries with the same ``client_order_id``. Returns the HTTP status and
+        the JSON object answered (empty when there is none); :class:`RestError` without a status
+        when no answer came (a timeout or a dropped connection)."""
+        await self.write_bucket.acquire(REQUEST_COST)
+        headers = self._headers(path, method)
+        self.requests += 1
+        try:
+            async with self._http().request(method, self.base_url + path, json=body, headers=headers) as response:
+                raw = await response.read()
+                status = response.status
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise RestError(f"{method} {path}: no answer ({type(exc).__name__})") from None
+        if status == 429:
+            self.throttled += 1
+            self.write_bucket.drain()
+        elif status >= 500:
+            self.server_errors += 1
+        try:
+            data = json.loads(raw) if raw else {}
+        except ValueError:
+            data = {"error": _server_text(raw)}
+        return status, data if isinstance(data, dict) else {}
 
     async def pages(
         self, path: str, params: Mapping[str, Any] | None = None

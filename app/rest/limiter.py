@@ -8,6 +8,7 @@ from typing import Awaitable, Callable
 
 # Basic tier: 200 read tokens a second; most requests cost 10 (about 20 reads a second).
 BASIC_READ_TOKENS = 200
+BASIC_WRITE_TOKENS = 100  # writes are billed from their own bucket
 REQUEST_COST = 10
 
 

@@ -677,6 +677,50 @@ class Exchange:
             rfq.target_cost, self.now_ms(),
         )
 
+    # -- the account's own orders, sent through the REST API -------------------------------------
+
+    def place_account_order(
+        self, ticker: str, side: str, price: int, count: int, client_order_id: str, *, immediate: bool
+    ) -> tuple[AccountOrder, Out]:
+        """The account's limit bid for ``count`` of ``side`` at ``price``: it takes what crosses,
+        then rests, or with ``immediate`` has its remainder canceled. The caller checked the
+        market is open and the price valid."""
+        order = self.account.open_order(AccountOrder(
+            order_id=self._id(), client_order_id=client_order_id, ticker=ticker, side=side,
+            price=price, initial=count, created_ms=self.now_ms(),
+        ))
+        out: Out = []
+        self._work(self.markets[ticker], order, immediate, out)
+        return order, out
+
+    def cancel_account_order(self, order_id: str) -> Out:
+        """Cancel one of the account's resting orders; its events."""
+        out: Out = []
+        self._cancel_user(order_id, "canceled", out)
+        return out
+
+    def amend_account_order(self, order_id: str, price: int, remaining: int) -> tuple[AccountOrder, Out]:
+        """Give a resting order a new ``price`` and ``remaining`` count: it leaves the book and comes
+        back at the back of its price's queue, taking first if it now crosses."""
+        order = self.account.orders[order_id]
+        sim = self.markets[order.ticker]
+        out: Out = []
+        self._remove(sim, order_id, out)
+        order.price, order.remaining, order.initial = price, remaining, order.filled + remaining
+        order.updated_ms, order.reason = self.now_ms(), "amended"
+        self._work(sim, order, False, out)
+        return order, out
+
+    def _work(self, sim: MarketSim, order: AccountOrder, immediate: bool, out: Out) -> None:
+        if sim.book.crosses(order.side, order.price):
+            self._execute(sim, order.side, order.price, order.remaining, order, out)
+        if order.remaining and not immediate:
+            out.append(order.event())
+            self._rest(sim, Order(order.order_id, order.side, order.price, order.remaining, True,
+                                  order.client_order_id), out)
+        else:
+            out.append(self.account.finish(order.order_id, self.now_ms()))
+
 
 def _cumulative(weights: tuple[tuple[float, Action], ...]) -> tuple[tuple[float, Action], ...]:
     """Turn (weight, action) pairs into (running total of the weights, action)."""

@@ -32,7 +32,9 @@ from app.simulator.engine import Exchange
 from app.simulator.events import Event
 from app.simulator.faults import Faults
 from app.simulator.rest import REST_PREFIX, RestApi, RestFaults
+from app.simulator.rest_orders import OrderDesk
 from app.simulator.session import Session
+from app.simulator.trade_http import TradeHttp
 
 LOG = logging.getLogger(__name__)
 HEARTBEAT = b"heartbeat"
@@ -154,6 +156,8 @@ class Simulator:
             read_limit=self.config.rest_read_limit,
             faults=RestFaults(self.config.rest_429_every, self.config.rest_5xx_every, self.config.rest_slow),
         )
+        self.orders = OrderDesk(self.exchange, self._publish, legacy=self.config.legacy)
+        self.trade = TradeHttp(self.rest, self.orders, self._credential_problem)
         self.received_commands: list[dict[str, Any]] = []
         self.handshakes_accepted = 0
         self.handshakes_rejected = 0
@@ -185,6 +189,7 @@ class Simulator:
         if not self._paused:
             self._running.set()
         self._market_task = asyncio.get_running_loop().create_task(self._market_loop())
+        await self.trade.start(host)
         return self.url
 
     async def stop(self) -> None:
@@ -201,6 +206,7 @@ class Simulator:
                 if not task.cancelled() and task.exception() is not None:
                     raise task.exception()  # type: ignore[misc]
         finally:
+            await self.trade.stop()
             if self._server is not None:
                 self._server.close()
                 await self._server.wait_closed()
@@ -220,12 +226,14 @@ class Simulator:
 
     def step(self, n: int = 1) -> None:
         """Advance the exchange ``n`` steps now and send the resulting frames."""
-        connections = list(self._connections)
         for _ in range(n):
-            events = self.exchange.step()
-            if events:
-                for connection in connections:
-                    connection.publish(events)
+            self._publish(self.exchange.step())
+
+    def _publish(self, events: list[Event]) -> None:
+        """Send ``events`` (the exchange's or an order's) to every connection."""
+        if events:
+            for connection in list(self._connections):
+                connection.publish(events)
 
     # -- truth ----------------------------------------------------------------------------------
 

@@ -1,0 +1,88 @@
+"""The simulator's REST API over a plain HTTP server, order writes included.
+
+The socket's port answers ``GET`` requests only: its HTTP parser (websockets') refuses any request
+with a body, so ``POST``/``DELETE`` with a JSON body cannot reach it. This aiohttp server, on its own
+loopback port, serves the whole ``/trade-api/v2`` API: reads are answered by
+:class:`~app.simulator.rest.RestApi` exactly as on the socket's port, writes by
+:class:`~app.simulator.rest_orders.OrderDesk`, signed over ``timestamp + METHOD + path``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+from aiohttp import web
+
+from app.simulator.rest import REST_PREFIX, RestApi, Verifier
+from app.simulator.rest_orders import AFTER, OrderDesk
+
+TOO_MANY = {"error": "too many requests"}
+
+
+class TradeHttp:
+    """Serves ``rest`` and ``desk`` at ``http://HOST:PORT/trade-api/v2`` once :meth:`start` ran."""
+
+    def __init__(self, rest: RestApi, desk: OrderDesk, verify: Verifier) -> None:
+        self.rest = rest
+        self.desk = desk
+        self.verify = verify
+        self.url: str | None = None
+        self.writes: dict[int, int] = {}  # answers to writes by status
+        self._runner: web.AppRunner | None = None
+
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
+        """Listen (port 0: any free port); returns the REST base URL."""
+        app = web.Application()
+        app.router.add_route("*", REST_PREFIX + "/{tail:.*}", self._serve)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, host, port)
+        await site.start()
+        bound = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.url = f"http://{host}:{bound}{REST_PREFIX}"
+        return self.url
+
+    async def stop(self) -> None:
+        """Close the listener and every connection."""
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def _serve(self, request: web.Request) -> web.StreamResponse:
+        if request.method == "GET":
+            status, body, extra = await self.rest.answer(request.path_qs, request.headers)
+            return web.json_response(body, status=status, headers=extra)
+        path = request.path.removeprefix(REST_PREFIX)
+        headers = request.headers
+        problem = self.verify(headers.get("KALSHI-ACCESS-KEY"), headers.get("KALSHI-ACCESS-TIMESTAMP"),
+                              headers.get("KALSHI-ACCESS-SIGNATURE"), request.method, request.path)
+        if problem is not None:
+            return self._answer(401, {"error": {"code": "authentication_error", "message": f"Unauthorized: {problem}"}})
+        try:
+            body = json.loads(await request.read() or b"{}")
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            return self._answer(400, {"error": {"code": "invalid_parameters", "message": "the body is not a JSON object"}})
+        fault = self.desk.faults.next()
+        if fault == "429" or self.desk.throttled(headers.get("KALSHI-ACCESS-KEY", ""), self.desk.batch_size(request.method, path, body)):
+            return self._answer(429, TOO_MANY)
+        status, answer = self.desk.handle(request.method, path, body)
+        if fault in AFTER:
+            return await self._after(fault, request)
+        return self._answer(status, answer)
+
+    async def _after(self, fault: str, request: web.Request) -> web.StreamResponse:
+        """The write was carried out; now fail to say so."""
+        if fault == "timeout":
+            await asyncio.sleep(self.desk.faults.hang)
+        elif fault == "drop" and request.transport is not None:
+            request.transport.close()
+        return self._answer(503, {"error": {"code": "internal_error", "message": "internal server error"}})
+
+    def _answer(self, status: int, body: dict[str, Any]) -> web.Response:
+        self.writes[status] = self.writes.get(status, 0) + 1
+        return web.json_response(body, status=status)
+
