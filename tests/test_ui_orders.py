@@ -115,7 +115,10 @@ async def test_ticket_shows_the_sums_then_amend_cancel_and_cancel_all(tmp_path: 
             await pilot.press("enter")
             await until(pilot, lambda: ladder.mine.get(price) == 6 * COUNT_SCALE, TIMEOUT)
             assert sim.exchange.account.orders[resting_ids(sim, ticker)[0]].remaining == 6 * COUNT_SCALE
-            await pilot.press("k")
+            await pilot.press("k", "j")  # a vim user's up and down: they move, they never cancel
+            await pilot.pause()
+            assert len(resting_ids(sim, ticker)) == 1 and app.order_entry is not None
+            await pilot.press("delete")
             await until(pilot, lambda: not ladder.mine, TIMEOUT)
             assert resting_ids(sim, ticker) == []
             await pilot.press("b", "down", "b")
@@ -181,7 +184,7 @@ async def test_the_orders_table_cancels_amends_and_cancels_all(tmp_path: Path) -
             table.move_cursor(row=0)
             first = table.selected_order()
             assert first is not None and first.market_ticker == ticker
-            await pilot.press("k")
+            await pilot.press("delete")
             await until(pilot, lambda: first.order_id not in resting_ids(sim, ticker), TIMEOUT)
             shown = app.market_state.orders  # the ladder is hidden behind the Account tab: read the state
             await until(pilot, lambda: shown[first.order_id].status == "canceled", TIMEOUT)

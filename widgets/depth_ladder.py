@@ -154,7 +154,7 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
         Binding("b", "trade('buy')", "Buy at cursor", show=False),
         Binding("v", "trade('sell')", "Sell at cursor", show=False),
         Binding("o", "ticket", "Order ticket", show=False),
-        Binding("k", "cancel", "Cancel at cursor", show=False),
+        Binding("delete,backspace", "cancel", "Cancel at cursor", show=False),
         Binding("K", "cancel_all", "Cancel all", show=False),
         Binding("e", "amend", "Amend at cursor", show=False),
     ]
@@ -322,7 +322,7 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
         self._order_action("ticket")
 
     def action_cancel(self) -> None:
-        """``k``: cancel the user's orders at the cursor price."""
+        """``delete``: cancel the user's orders at the cursor price (``k`` moves, as in every list)."""
         self._order_action("cancel")
 
     def action_amend(self) -> None:

@@ -1,6 +1,6 @@
 """The orders table: the user's orders, the most recently first seen first.
 
-Keys on the selected order: ``k`` cancel it, ``e`` amend it, ``K`` cancel all of its market's
+Keys on the selected order: ``delete`` cancel it (``j``/``k`` move, as in every list), ``e`` amend it, ``K`` cancel all of its market's
 (an :class:`OrdersTable.OrderAction` the app carries out, as the ladder's keys).
 """
 
@@ -45,7 +45,7 @@ class OrdersTable(SubaccountColumn, StateTable):
     )
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("k", "order('cancel')", "Cancel order", show=False),
+        Binding("delete,backspace", "order('cancel')", "Cancel order", show=False),
         Binding("e", "order('amend')", "Amend order", show=False),
         Binding("K", "order('cancel_all')", "Cancel all in market", show=False),
     ]
