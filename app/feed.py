@@ -23,6 +23,7 @@ import websockets
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus, InvalidURI
 
 from app import protocol as p
+from app.backoff import full_jitter
 from app.auth import Credentials
 from app.book import BookInconsistency
 from app.channel_messages import USER_OWNED, accepted_messages
@@ -265,9 +266,7 @@ class Feed:
                     break
                 if time.monotonic() - started >= self.config.backoff_reset_after:
                     attempt = 0
-                delay = self._rng.uniform(
-                    0, min(self.config.backoff_max, self.config.backoff_initial * 2**attempt)
-                )
+                delay = full_jitter(self._rng, attempt, self.config.backoff_initial, self.config.backoff_max)
                 attempt += 1
                 self.reconnects += 1
                 self._set_state(ConnectionState.RECONNECTING)

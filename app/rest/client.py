@@ -24,6 +24,7 @@ from urllib.parse import urlsplit, urlunsplit
 import aiohttp
 
 from app.auth import WS_PATH, Credentials
+from app.backoff import full_jitter
 from app.rest.limiter import BASIC_WRITE_TOKENS, REQUEST_COST, TokenBucket
 
 log = logging.getLogger("kalshi_dash.rest")
@@ -171,7 +172,7 @@ class RestClient:
     def _backoff(self, attempt: int, retry_after: float | None) -> float:
         if retry_after is not None:
             return retry_after
-        return self._rng.uniform(0, min(self.backoff_max, self.backoff_initial * 2**attempt))
+        return full_jitter(self._rng, attempt, self.backoff_initial, self.backoff_max)
 
     async def get(self, path: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """``GET base_url + path`` as JSON; raises :class:`RestError` once retrying cannot help."""

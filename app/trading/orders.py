@@ -17,6 +17,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from app.backoff import full_jitter
 from app.fixed import to_wire_count, to_wire_price
 from app.rest.client import RestClient, RestError
 from app.trading.audit import AuditLog
@@ -217,7 +218,7 @@ class OrderService:
         return Answer("accepted", how, client_order_id, order)
 
     async def _pause(self, attempt: int) -> None:
-        await asyncio.sleep(self._rng.uniform(0, min(self.backoff_max, self.backoff_initial * 2 ** attempt)))
+        await asyncio.sleep(full_jitter(self._rng, attempt, self.backoff_initial, self.backoff_max))
 
 
 def _ticket_fields(ticket: OrderTicket) -> dict[str, Any]:
