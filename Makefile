@@ -50,7 +50,7 @@ test: $(STAMP)
 
 # The client against the simulator under every fault at random: SOAK_SECONDS (default 60), SOAK_SEED.
 soak: $(STAMP)
-	$(PY) -m app.soak
+	$(PY) -m benchmarks.soak
 
 # SVG screenshots of every screen (PNG too where cairosvg is installed) from deterministic data.
 screenshots: $(STAMP)

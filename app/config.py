@@ -20,7 +20,7 @@ Config file::
     private_key = "~/.kalshi/prod.pem"
 
 The same file holds the watchlist (``f`` on the grid stars a market and saves it here) and alert
-rules (see :mod:`app.alerts`); both apply whatever the profile::
+rules (see :mod:`app.core.alerts`); both apply whatever the profile::
 
     watchlist = ["KXFEDDECISION-26DEC-H0"]
 
@@ -48,12 +48,12 @@ from typing import Any, Iterable
 
 import platformdirs
 
-from app.alerts import DEFAULT_BURST, DEFAULT_COOLDOWN, DEFAULT_WINDOW, Rule, RuleError, rule_from_table
-from app.auth import ENV_KEY_ID, ENV_KEY_PATH
-from app.bounds import DAY, number_problem, range_text
-from app.feed import DEMO_URL, PROD_URL
-from app.small_files import FileRefused, read_small_text
-from app.ws_url import UrlError, check_ws_url
+from app.core.alerts import DEFAULT_BURST, DEFAULT_COOLDOWN, DEFAULT_WINDOW, Rule, RuleError, rule_from_table
+from app.feed.auth import ENV_KEY_ID, ENV_KEY_PATH
+from app.core.bounds import DAY, number_problem, range_text
+from app.feed.feed import DEMO_URL, PROD_URL
+from app.core.small_files import FileRefused, read_small_text
+from app.feed.ws_url import UrlError, check_ws_url
 
 ENVIRONMENT_URLS = {"demo": DEMO_URL, "prod": PROD_URL}
 PROFILE_KEYS = frozenset({"env", "key_id", "private_key", "url"})
@@ -342,7 +342,7 @@ def _string_end(text: str, start: int) -> int:
 
 
 def check_url(url: str) -> str:
-    """``url`` if it is a usable ws/wss endpoint URL (see :mod:`app.ws_url`); else ConfigError."""
+    """``url`` if it is a usable ws/wss endpoint URL (see :mod:`app.feed.ws_url`); else ConfigError."""
     try:
         return check_ws_url(url)
     except UrlError as exc:

@@ -13,10 +13,10 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from app import protocol as p
-from app.auth import Credentials, KeyPermissionWarning
+from app.core import protocol as p
+from app.feed.auth import Credentials, KeyPermissionWarning
 from app.config import ConnectionSettings
-from app.feed import Feed, FeedConfig
+from app.feed.feed import Feed, FeedConfig
 from app.rest.client import RestClient, rest_base_url
 
 SIM_KEY_ID = "kalshi-dash-sim"

@@ -28,10 +28,10 @@ from textual._compositor import CompositorUpdate
 from textual.app import App
 from textual.screen import Screen
 
-from app.feed import Feed, FeedConfig
-from app.feed_bridge import MessageSink
-from app.main import KalshiDashApp
-from app.state import Kind, MarketState
+from app.feed.feed import Feed, FeedConfig
+from app.tui.feed_bridge import MessageSink
+from app.tui.main import KalshiDashApp
+from app.core.state import Kind, MarketState
 from benchmarks.common import (
     GcPauses,
     Window,

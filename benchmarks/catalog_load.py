@@ -22,11 +22,11 @@ from typing import Any
 
 from textual.widgets import Input
 
-from app.feed import Feed, FeedConfig
-from app.main import KalshiDashApp
+from app.feed.feed import Feed, FeedConfig
+from app.tui.main import KalshiDashApp
 from app.rest.client import RestClient, rest_base_url
-from app.screens.finder import FinderScreen
-from app.state import MarketState
+from app.tui.screens.finder import FinderScreen
+from app.core.state import MarketState
 from benchmarks.app_load import PROBE, install_hooks, press, wait_until
 from benchmarks.common import emit, percentile, rss_mb
 from benchmarks.catalog_sim import MARKETS

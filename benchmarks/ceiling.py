@@ -3,7 +3,7 @@
 Same subscriptions and the same bounded receive queue as the feed; no seq checks, no state. With
 ``--rate`` it measures the CPU a bare client needs at that pace (the paced comparison). With
 ``--reader batch`` the bare client receives through the feed's own frame reader
-(:class:`app.ws_connection.FeedConnection`, whole frames in batches) instead of ``recv()``: the
+(:class:`app.feed.ws_connection.FeedConnection`, whole frames in batches) instead of ``recv()``: the
 practical limit for the feed as it is built.
 """
 
@@ -16,8 +16,8 @@ import time
 import websockets
 from websockets.asyncio.client import ClientConnection
 
-from app.feed import FeedConfig
-from app.ws_connection import FeedConnection
+from app.feed.feed import FeedConfig
+from app.feed.ws_connection import FeedConnection
 from benchmarks.common import Window, base_parser, book_markets, emit, source_url, subscribe_commands
 
 

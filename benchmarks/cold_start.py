@@ -26,8 +26,8 @@ from benchmarks.common import ROOT, emit  # noqa: E402
 def child(ticker: str) -> None:
     from textual.app import App
 
-    from app import cli
-    from app.main import KalshiDashApp
+    from app.cli import main as cli
+    from app.tui.main import KalshiDashApp
 
     imported = time.time()
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from app import protocol as p
+from app.core import protocol as p
 from app.endpoint import DEFAULT_CHANNELS
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,8 +9,8 @@ from __future__ import annotations
 import asyncio
 import time
 
-from app.feed import Feed, FeedConfig, NullSink
-from app.state import MarketState
+from app.feed.feed import Feed, FeedConfig, NullSink
+from app.core.state import MarketState
 from typing import Any
 
 from benchmarks.common import Window, base_parser, book_markets, channels, emit, rss_mb, source_url

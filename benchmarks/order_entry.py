@@ -23,11 +23,11 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from app.auth import Credentials
-from app.feed import Feed, FeedConfig
-from app.main import KalshiDashApp
+from app.feed.auth import Credentials
+from app.feed.feed import Feed, FeedConfig
+from app.tui.main import KalshiDashApp
 from app.rest.client import RestClient
-from app.state import MarketState
+from app.core.state import MarketState
 from app.trading.audit import AuditLog
 from app.trading.orders import OrderService
 from app.trading.rails import SIMULATOR, Rails

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from app.auth import load_private_key
+from app.feed.auth import load_private_key
 from app.simulator import SimConfig, Simulator
 from benchmarks.source import EVENTS, MARKETS, SEED
 

@@ -13,9 +13,9 @@ import time
 
 import websockets
 
-from app import protocol as p
-from app.feed import Feed, FeedConfig, NullSink
-from app.state import MarketState
+from app.core import protocol as p
+from app.feed.feed import Feed, FeedConfig, NullSink
+from app.core.state import MarketState
 from benchmarks.common import base_parser, book_markets, emit, subscribe_commands
 
 

@@ -37,7 +37,7 @@ import platformdirs
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
-from app.auth import WS_PATH
+from app.feed.auth import WS_PATH
 from app.simulator import wire
 from app.simulator.engine import Exchange
 from app.simulator.events import BookChange

@@ -45,7 +45,7 @@ def clean_env(home: Path, **extra: str) -> dict[str, str]:
 
 
 def command(*args: str) -> list[str]:
-    return [sys.executable, "-m", "app.cli", *args]
+    return [sys.executable, "-m", "app.cli.main", *args]
 
 
 def run_cli(home: Path, *args: str, env: dict[str, str] | None = None) -> Result:

@@ -22,7 +22,7 @@ Typical use, end to end through the real feed::
         await conn.send('{"type":"orderbook_delta","sid":1,"seq":"x"}')   # anything at all
 
 Nothing is answered unless the test answers it: a command left unanswered stays so.
-:func:`hostile_feed` starts the server and a real :class:`~app.feed.Feed` connected to it, and
+:func:`hostile_feed` starts the server and a real :class:`~app.feed.feed.Feed` connected to it, and
 hands the test both with the first connection (:class:`HostileHarness`).
 """
 
@@ -40,9 +40,9 @@ from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
-from app.auth import HEADER_KEY, HEADER_SIGNATURE, HEADER_TIMESTAMP, Credentials, verify
-from app.feed import Feed, FeedConfig
-from app.state import MarketState
+from app.feed.auth import HEADER_KEY, HEADER_SIGNATURE, HEADER_TIMESTAMP, Credentials, verify
+from app.feed.feed import Feed, FeedConfig
+from app.core.state import MarketState
 
 WS_PATH = "/trade-api/ws/v2"
 Level = tuple[str, str]  # (price in dollars, count), both as the wire's strings

@@ -1,7 +1,7 @@
 """Deterministic ``MarketState``s for the table widget tests, built from real protocol frames.
 
 Every frame is JSON in the reference (2025: integer cents, counts and centi-cents) or the current
-(2026: dollar and fixed-point strings) form, parsed by :func:`app.protocol.parse` and applied to a
+(2026: dollar and fixed-point strings) form, parsed by :func:`app.core.protocol.parse` and applied to a
 :class:`MarketState`, exactly as the feed does.
 """
 
@@ -13,8 +13,8 @@ from typing import Any
 
 from textual.app import App, ComposeResult
 
-from app.protocol import parse
-from app.state import Kind, MarketState
+from app.core.protocol import parse
+from app.core.state import Kind, MarketState
 from widgets.state_table import StateTable
 
 STYLES = Path(__file__).resolve().parent.parent / "styles" / "tables.tcss"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from app import protocol as p
-from app.alerts import AlertCenter, RateLimit, Rule, RuleError, RuleKind, parse_rule, rule_from_table
-from app.state import Kind, MarketState
+from app.core import protocol as p
+from app.core.alerts import AlertCenter, RateLimit, Rule, RuleError, RuleKind, parse_rule, rule_from_table
+from app.core.state import Kind, MarketState
 
 M = "KXA-1-B51"
 

@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from app import fixed
-from app import protocol as p
+from app.core import fixed
+from app.core import protocol as p
 from app.simulator.engine import Exchange
 from app.simulator.session import Session
 from tests import asyncapi_spec as spec
@@ -26,7 +26,7 @@ CASES = [case for s in spec.RECEIVED for case in spec.frames(s)]
 
 
 def _expected(f: spec.Field, value: Any) -> Any:
-    """What the parsed message holds for ``value`` of field ``f``, in app.fixed units."""
+    """What the parsed message holds for ``value`` of field ``f``, in app.core.fixed units."""
     read = {
         spec.PRICE: fixed.parse_price, spec.COUNT: fixed.parse_count, spec.MONEY: fixed.parse_money,
         spec.STRS: tuple,

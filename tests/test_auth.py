@@ -20,7 +20,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
-from app import auth
+from app.feed import auth
 
 PASSPHRASE = "correct horse battery staple"
 NOBODY_UID = 65534

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.book import NO, YES, BookInconsistency, DepthLevel, OrderBook
-from app.fixed import ONE_DOLLAR
+from app.core.book import NO, YES, BookInconsistency, DepthLevel, OrderBook
+from app.core.fixed import ONE_DOLLAR
 
 
 @pytest.fixture

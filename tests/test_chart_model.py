@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.history import downsample
+from app.core.history import downsample
 from widgets.chart_model import SPARKS, Mark, chart, sparkline
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from app.alerts import Rule, RuleKind
+from app.core.alerts import Rule, RuleKind
 from app.config import ConfigError, Preferences, load_preferences, load_profile, save_watchlist
-from app.watchlist import Watchlist
+from app.core.watchlist import Watchlist
 from tests.cli_support import assert_one_line_error, run_cli
 
 PROFILES = '''# my Kalshi settings

@@ -24,9 +24,9 @@ CRASHING_CLI = """
 import sys
 from pathlib import Path
 
-from app import main as app_main
-from app.auth import Credentials, load_private_key
-from app.cli import main
+from app.tui import main as app_main
+from app.feed.auth import Credentials, load_private_key
+from app.cli.main import main
 
 
 class CrashingApp(app_main.KalshiDashApp):

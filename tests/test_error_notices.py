@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.error_notices import ErrorNotices
+from app.core.error_notices import ErrorNotices
 
 
 def test_an_error_recurring_is_notified_once_until_it_stops_for_the_repeat_time() -> None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from app import protocol as p
-from app.catalog import CatalogEvent, CatalogMarket
-from app.catalog_state import apply_catalog
-from app.event_view import Verdict, event_members, event_of, order_strikes, strike_label, summarize
-from app.state import MarketState
+from app.core import protocol as p
+from app.core.catalog import CatalogEvent, CatalogMarket
+from app.core.catalog_state import apply_catalog
+from app.core.event_view import Verdict, event_members, event_of, order_strikes, strike_label, summarize
+from app.core.state import MarketState
 from tests.ui_states import scenario
 
 

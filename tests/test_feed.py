@@ -6,10 +6,10 @@ import asyncio
 
 import pytest
 
-from app import protocol as p
-from app.feed import BAD_BOOK_FRAME, SEQ_BACKWARDS, WRONG_CHANNEL, CommandTimeout, FeedCommandError
-from app.feed_status import ConnectionState
-from app.state import BookStatus
+from app.core import protocol as p
+from app.feed.feed import BAD_BOOK_FRAME, SEQ_BACKWARDS, WRONG_CHANNEL, CommandTimeout, FeedCommandError
+from app.core.feed_status import ConnectionState
+from app.core.state import BookStatus
 from tests.conftest import FeedHarness, running_feed
 
 pytestmark = pytest.mark.asyncio
@@ -212,7 +212,7 @@ async def test_books_not_live_between_drop_and_fresh_snapshot(rsa_key):
 async def test_auth_rejected_stops_without_retry_storm(rsa_key):
     from cryptography.hazmat.primitives.asymmetric import rsa
 
-    from app.auth import Credentials
+    from app.feed.auth import Credentials
 
     stranger = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     async with running_feed(rsa_key, credentials=Credentials("test-key-1", stranger)) as h:
@@ -243,8 +243,8 @@ async def test_command_timeout(rsa_key):
 
 
 async def test_unreachable_host_is_retried_and_shown(rsa_key):
-    from app.feed import Feed, FeedConfig
-    from app.state import MarketState
+    from app.feed.feed import Feed, FeedConfig
+    from app.core.state import MarketState
 
     feed = Feed(FeedConfig(url="ws://127.0.0.1:9/trade-api/ws/v2", backoff_initial=0.01,
                            backoff_max=0.02, jitter_seed=1), MarketState())

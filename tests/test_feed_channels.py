@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app import protocol as p
-from app.feed import FeedCommandError
+from app.core import protocol as p
+from app.feed.feed import FeedCommandError
 from tests.conftest import running_feed
 
 pytestmark = pytest.mark.asyncio

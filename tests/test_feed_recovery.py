@@ -1,14 +1,14 @@
 """The feed recovers from faults that meet its own recovery: gaps during a resync, transient errors.
 
-Found by the soak (``app/soak.py``); each test fails on the feed as it was before its fix.
+Found by the soak (``benchmarks/soak.py``); each test fails on the feed as it was before its fix.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from app import protocol as p
-from app.state import BookStatus
+from app.core import protocol as p
+from app.core.state import BookStatus
 from tests.conftest import FeedHarness, running_feed
 
 pytestmark = pytest.mark.asyncio
@@ -104,7 +104,7 @@ async def test_a_gap_among_the_first_snapshots_resyncs_the_books(rsa_key):
 
 async def test_a_market_added_while_the_server_times_out_is_still_added(rsa_key):
     """The caller hears of the error; the market stays wanted and is added a moment later."""
-    from app.feed import FeedCommandError
+    from app.feed.feed import FeedCommandError
 
     async with running_feed(rsa_key, sim_options=PAUSED, feed_options=FAST_REPAIR) as h:
         await h.feed.wait_connected(5)

@@ -6,10 +6,10 @@ import time
 
 from textual.pilot import Pilot
 
-from app.finder import MarketIndex
-from app.state import MarketState
-from app.screens.finder import FinderScreen
-from app.screens.market_commands import MarketCommands
+from app.core.finder import MarketIndex
+from app.core.state import MarketState
+from app.tui.screens.finder import FinderScreen
+from app.tui.screens.market_commands import MarketCommands
 from tests.ui_states import dashboard_app, scenario, until
 from widgets.depth_ladder import DepthLadder
 
@@ -41,8 +41,8 @@ def test_every_word_must_match_and_hits_are_grouped_by_event() -> None:
 
 
 def test_filter_as_you_type_over_twenty_thousand_markets_is_fast() -> None:
-    from app.catalog import CatalogEvent, CatalogMarket
-    from app.catalog_state import apply_catalog
+    from app.core.catalog import CatalogEvent, CatalogMarket
+    from app.core.catalog_state import apply_catalog
 
     state = MarketState()
     markets = [CatalogMarket(f"KXE{e}-M{m}", f"KXE{e}", title=f"Question {e} outcome {m}", yes_sub_title=f"Outcome {m}")
@@ -90,8 +90,8 @@ async def test_the_command_palette_finds_markets_by_title() -> None:
 
 def _catalog_state(events: int, per_event: int) -> MarketState:
     """A state holding a catalog of ``events`` events of ``per_event`` markets each."""
-    from app.catalog import CatalogEvent, CatalogMarket
-    from app.catalog_state import apply_catalog
+    from app.core.catalog import CatalogEvent, CatalogMarket
+    from app.core.catalog_state import apply_catalog
 
     state = MarketState()
     markets = [CatalogMarket(f"KXE{e}-M{m}", f"KXE{e}", title=f"Question {e} outcome {m}")
@@ -101,7 +101,7 @@ def _catalog_state(events: int, per_event: int) -> MarketState:
 
 
 def test_only_relabelled_markets_are_folded_again_and_a_longer_query_narrows_the_last_hits() -> None:
-    from app import protocol as p
+    from app.core import protocol as p
 
     state = _catalog_state(100, 10)
     index = MarketIndex(state)
@@ -123,7 +123,7 @@ def test_only_relabelled_markets_are_folded_again_and_a_longer_query_narrows_the
 
 
 async def test_the_finder_lists_a_screenful_and_counts_every_match() -> None:
-    from app.screens.finder import SHOWN
+    from app.tui.screens.finder import SHOWN
 
     sim = scenario(steps=0)
     app = dashboard_app(sim, markets=())

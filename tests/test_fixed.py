@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app import fixed
+from app.core import fixed
 
 
 @pytest.mark.parametrize(

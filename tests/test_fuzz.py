@@ -1,7 +1,7 @@
 """Hostile input: the parser, the state and the feed's frame processing never break on it.
 
-Only :class:`app.protocol.ProtocolError` may come out of ``parse`` (and
-:class:`app.book.BookInconsistency` out of ``MarketState.apply``, which the feed turns into a
+Only :class:`app.core.protocol.ProtocolError` may come out of ``parse`` (and
+:class:`app.core.book.BookInconsistency` out of ``MarketState.apply``, which the feed turns into a
 resync); no exception escapes ``Feed.process_frame``; a frame that does not parse changes no book,
 and no book ever holds a size of zero or less or a price outside $0..$1.
 
@@ -22,14 +22,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app import protocol as p
-from app.book import NO, YES, BookInconsistency
-from app.feed import Feed, FeedConfig
-from app.fixed import ONE_DOLLAR
-from app.recording import Recorder, RecordingFile, Replay
+from app.core import protocol as p
+from app.core.book import NO, YES, BookInconsistency
+from app.feed.feed import Feed, FeedConfig
+from app.core.fixed import ONE_DOLLAR
+from app.feed.recording import Recorder, RecordingFile, Replay
 from app.simulator.engine import Exchange
 from app.simulator.session import Session
-from app.state import MarketState
+from app.core.state import MarketState
 
 FUZZ = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 BOOK = "KX-FUZZ-1"

@@ -1,10 +1,10 @@
-"""The app's garbage-collection settings (app/gc_tuning.py) hold while it runs and are undone after."""
+"""The app's garbage-collection settings (app/tui/gc_tuning.py) hold while it runs and are undone after."""
 
 from __future__ import annotations
 
 import gc
 
-from app import gc_tuning
+from app.tui import gc_tuning
 from tests.ui_states import dashboard_app, scenario
 
 

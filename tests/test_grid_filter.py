@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from app import protocol as p
-from app.change_log import ChangeLog
-from app.state import MarketState
+from app.core import protocol as p
+from app.core.change_log import ChangeLog
+from app.core.state import MarketState
 from widgets.grid_filter import GridFilter
 
 

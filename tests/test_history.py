@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app import protocol as p
-from app.history import PriceHistory, downsample
-from app.state import MarketState
+from app.core import protocol as p
+from app.core.history import PriceHistory, downsample
+from app.core.state import MarketState
 
 prices = st.one_of(st.none(), st.integers(0, 10_000))
 quotes = st.tuples(prices, prices, prices)

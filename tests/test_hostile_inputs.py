@@ -14,7 +14,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from app.config import ConfigError, load_preferences
-from app.small_files import MAX_SMALL_FILE, FileRefused, read_small_file
+from app.core.small_files import MAX_SMALL_FILE, FileRefused, read_small_file
 from tests.cli_support import assert_one_line_error, assert_usage_error, run_cli, write_key
 from tests.conftest import KEY_ID
 
@@ -113,7 +113,7 @@ def test_numeric_flags_are_finite_and_in_range(tmp_path: Path, args: list[str], 
 def test_a_key_file_others_can_read_still_only_warns(tmp_path: Path, rsa_key: rsa.RSAPrivateKey) -> None:
     """The bounded read keeps the permission warning (and reads a real key)."""
     key = write_key(tmp_path / "key.pem", rsa_key, mode=0o644)
-    from app.auth import load_private_key
+    from app.feed.auth import load_private_key
 
     with pytest.warns(UserWarning, match="chmod 600"):
         loaded = load_private_key(key)

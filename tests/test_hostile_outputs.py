@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from app.recording import Recorder, RecordingError
+from app.feed.recording import Recorder, RecordingError
 from tests.cli_support import assert_one_line_error, closed_port, run_cli, write_key
 from tests.conftest import KEY_ID
 

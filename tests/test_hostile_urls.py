@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from app import record_cli
+from app.cli import record as record_cli
 from app.config import ConnectionSettings
-from app.recording import Recorder, RecordingFile
-from app.ws_url import UrlError, check_ws_url, without_credentials
+from app.feed.recording import Recorder, RecordingFile
+from app.feed.ws_url import UrlError, check_ws_url, without_credentials
 from tests.cli_support import assert_one_line_error, closed_port, run_cli, write_key
 from tests.conftest import KEY_ID
 

@@ -14,15 +14,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app import protocol as p
-from app.event_view import order_strikes
-from app.feed import Feed, FeedConfig
-from app.fixed import (
+from app.core import protocol as p
+from app.core.event_view import order_strikes
+from app.feed.feed import Feed, FeedConfig
+from app.core.fixed import (
     INVALID, SHOWN_LIMIT, format_count, format_money, format_price_cents, format_price_dollars,
 )
-from app.integrity import IntegrityReport, SubscriptionHealth
-from app.state import MarketState
-from app.timestamps import MAX_EPOCH_MS, MAX_EPOCH_S, utc_of_iso, utc_of_ms, valid_epoch_ms, valid_epoch_s
+from app.core.integrity import IntegrityReport, SubscriptionHealth
+from app.core.state import MarketState
+from app.core.timestamps import MAX_EPOCH_MS, MAX_EPOCH_S, utc_of_iso, utc_of_ms, valid_epoch_ms, valid_epoch_s
 from tests.ui_states import NOW, NOW_MS
 from widgets import cells
 from widgets.formatting import change_text, count_text, countdown_to, price_text

@@ -16,7 +16,7 @@ import pytest
 
 from app import config as config_module
 from app.config import ConfigError, load_preferences, save_watchlist, toml_string
-from app.watchlist import BackgroundSaver
+from app.core.watchlist import BackgroundSaver
 from tests.test_ui_alerts_watchlist import SIZE, with_preferences
 from widgets.ticker_grid import TickerGrid
 

@@ -6,7 +6,7 @@ from textual.app import App, ComposeResult
 from textual.geometry import Region
 from textual.pilot import Pilot
 
-from app.state import Kind, MarketState
+from app.core.state import Kind, MarketState
 from tests import table_states as ts
 from tests.ui_states import until
 from widgets.cells import Cell, ColumnSpec

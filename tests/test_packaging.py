@@ -67,7 +67,7 @@ def test_wheel_declares_the_console_script(wheel: zipfile.ZipFile) -> None:
     (entry_points,) = [name for name in wheel.namelist() if name.endswith(".dist-info/entry_points.txt")]
     parser = configparser.ConfigParser()
     parser.read_string(wheel.read(entry_points).decode())
-    assert dict(parser["console_scripts"]) == {"kalshi-dash": "app.cli:main"}
+    assert dict(parser["console_scripts"]) == {"kalshi-dash": "app.cli.main:main"}
 
 
 def test_console_script_runs_from_the_unpacked_wheel(wheel: zipfile.ZipFile, tmp_path: Path) -> None:
@@ -75,8 +75,8 @@ def test_console_script_runs_from_the_unpacked_wheel(wheel: zipfile.ZipFile, tmp
     wheel.extractall(unpacked)
     code = (
         "import sys; sys.path.insert(0, sys.argv[1]);"
-        "import app.cli;"
-        "assert app.cli.__file__.startswith(sys.argv[1]), app.cli.__file__;"
+        "import app.cli.main;"
+        "assert app.cli.main.__file__.startswith(sys.argv[1]), app.cli.main.__file__;"
         "sys.exit(app.cli.main(['--help']))"
     )
     result = subprocess.run(

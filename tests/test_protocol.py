@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app import protocol as p
+from app.core import protocol as p
 
 ONE_DOLLAR = 10_000
 

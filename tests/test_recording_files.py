@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from app.feed import Feed, FeedConfig, NotConnected
-from app.recording import Recorder, RecordingError, RecordingFile, Replay
-from app.state import MarketState
+from app.feed.feed import Feed, FeedConfig, NotConnected
+from app.feed.recording import Recorder, RecordingError, RecordingFile, Replay
+from app.core.state import MarketState
 
 SNAPSHOT = json.dumps({"type": "orderbook_snapshot", "sid": 1, "seq": 1, "msg": {
     "market_ticker": "KX-1", "yes_dollars_fp": [["0.4100", "10.00"]], "no_dollars_fp": [["0.5500", "3.50"]]}})

@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives import serialization
 
-from app import protocol as p
-from app.auth import Credentials
+from app.core import protocol as p
+from app.feed.auth import Credentials
 from app.endpoint import want_defaults
-from app.feed import Feed, FeedConfig
-from app.recording import Recorder, RecordingFile, Replay
-from app.state import MarketState
+from app.feed.feed import Feed, FeedConfig
+from app.feed.recording import Recorder, RecordingFile, Replay
+from app.core.state import MarketState
 from tests.conftest import KEY_ID, running_feed
 
 PASSPHRASE = "correct horse battery staple"

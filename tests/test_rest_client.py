@@ -9,7 +9,7 @@ import time
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from app.auth import HEADER_SIGNATURE, Credentials
+from app.feed.auth import HEADER_SIGNATURE, Credentials
 from app.rest.client import DEMO_REST_URL, PROD_REST_URL, RestClient, RestError, rest_base_url
 from app.rest.limiter import TokenBucket
 from app.simulator import Simulator

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.cli import PrintableFormatter
-from app.sanitize import is_printable, printable, printable_lines
+from app.cli.main import PrintableFormatter
+from app.core.sanitize import is_printable, printable, printable_lines
 from tests.cli_support import assert_one_line_error, run_cli
 
 C0_PICTURES = "␀␁␂␃␄␅␆␇␈␉␊␋␌␍␎␏␐␑␒␓␔␕␖␗␘␙␚␛␜␝␞␟"

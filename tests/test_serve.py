@@ -19,8 +19,8 @@ from urllib.parse import urlsplit
 import aiohttp
 import pytest
 
-from app.serve_cli import dashboard_command, is_loopback
-from app.serve_guard import COOKIE, allowed_hosts
+from app.cli.serve import dashboard_command, is_loopback
+from app.cli.serve_guard import COOKIE, allowed_hosts
 from tests.cli_support import ROOT, TIMEOUT, clean_env
 
 pytest.importorskip("textual_serve")
@@ -45,7 +45,7 @@ class Served:
 async def serving(tmp_path: Path, *flags: str) -> AsyncIterator[Served]:
     """Start ``kalshi-dash serve --port 0 FLAGS``; the URL it prints is live when printed."""
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "app.cli", "serve", "--port", "0", *flags,
+        sys.executable, "-m", "app.cli.main", "serve", "--port", "0", *flags,
         "--", "--replay", str(REPLAY), "--speed", "0",
         cwd=ROOT, env=clean_env(tmp_path), stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     try:
@@ -136,4 +136,4 @@ def test_only_loopback_counts_as_private() -> None:
 
 def test_each_tab_runs_the_dashboard_with_the_given_flags() -> None:
     command = dashboard_command(["--", "--market", "KX-[A]", "--seed", "3"])
-    assert command.endswith("-m app.cli --market 'KX-[A]' --seed 3")
+    assert command.endswith("-m app.cli.main --market 'KX-[A]' --seed 3")

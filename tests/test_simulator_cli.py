@@ -15,8 +15,8 @@ import pytest
 import websockets
 from cryptography.hazmat.primitives import serialization
 
-from app import protocol as p
-from app.auth import Credentials
+from app.core import protocol as p
+from app.feed.auth import Credentials
 from app.simulator import Simulator, cli
 from tests.test_simulator_support import GUARD, KEY, Client
 
@@ -51,7 +51,7 @@ async def _list(url: str, credentials: Credentials) -> p.ServerMessage:
 
 
 def test_the_sim_subcommand_is_wired_to_this_module() -> None:
-    from app.cli import build_parser
+    from app.cli.main import build_parser
 
     parser, handlers = build_parser()
     args = parser.parse_args(["sim", "--port", "0", "--seed", "3", "--legacy", "--drop-every", "5"])

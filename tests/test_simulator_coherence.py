@@ -6,8 +6,8 @@ import random
 
 import pytest
 
-from app.event_view import Verdict, summarize
-from app.fixed import CENT, ONE_DOLLAR
+from app.core.event_view import Verdict, summarize
+from app.core.fixed import CENT, ONE_DOLLAR
 from app.simulator.engine import Exchange
 from app.simulator.matching import NO, YES
 from app.simulator.pricing import ExclusivePricing, ThresholdPricing

@@ -9,8 +9,8 @@ from collections import defaultdict
 import msgspec
 import pytest
 
-from app import protocol as p
-from app.fixed import CENT, COUNT_SCALE, ONE_DOLLAR
+from app.core import protocol as p
+from app.core.fixed import CENT, COUNT_SCALE, ONE_DOLLAR
 from app.simulator.account import COMM_ID, Holding, trading_fee
 from app.simulator.engine import Exchange
 from app.simulator.session import subscriber_frames

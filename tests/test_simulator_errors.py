@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 import websockets
 
-from app import protocol as p
+from app.core import protocol as p
 from tests.test_simulator_support import Client, connected, running, small_config
 
 MODES = [pytest.param(False, id="current"), pytest.param(True, id="legacy")]

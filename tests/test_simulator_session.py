@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from app import protocol as p
+from app.core import protocol as p
 from app.simulator.engine import Exchange
 from app.simulator.session import Session
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from app import protocol as p
-from app.fixed import ONE_DOLLAR
+from app.core import protocol as p
+from app.core.fixed import ONE_DOLLAR
 from app.simulator import SimConfig, Simulator
 from tests.test_simulator_support import FROZEN_MS, Client, connected, running
 

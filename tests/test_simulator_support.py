@@ -14,8 +14,8 @@ from typing import Any, AsyncIterator, Callable
 import websockets
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from app import protocol as p
-from app.auth import Credentials
+from app.core import protocol as p
+from app.feed.auth import Credentials
 from app.simulator import SimConfig, Simulator
 
 KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -55,7 +55,7 @@ class Received:
 
 
 class Client:
-    """A real ``websockets`` client that parses every frame with :func:`app.protocol.parse`."""
+    """A real ``websockets`` client that parses every frame with :func:`app.core.protocol.parse`."""
 
     def __init__(self, ws: websockets.ClientConnection) -> None:
         self.ws = ws

@@ -1,7 +1,7 @@
 """The soak's 15-second mode: the feed, then the headless app, under every fault at random,
 a hostile server's frames among them.
 
-``make soak`` runs the same for 60 s (``SOAK_SECONDS`` to lengthen). See :mod:`app.soak` for what
+``make soak`` runs the same for 60 s (``SOAK_SECONDS`` to lengthen). See :mod:`benchmarks.soak` for what
 is injected and what each tally line checks.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.soak import CLEAN_DELTAS, soak
+from benchmarks.soak import CLEAN_DELTAS, soak
 
 pytestmark = pytest.mark.asyncio
 

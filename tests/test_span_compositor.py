@@ -18,10 +18,10 @@ from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
-from app import protocol as p
-from app.book import NO
-from app.fixed import ONE_DOLLAR
-from app.state import Kind
+from app.core import protocol as p
+from app.core.book import NO
+from app.core.fixed import ONE_DOLLAR
+from app.core.state import Kind
 from tests.ui_states import LADDER_TICKER, dashboard_app, scenario
 from widgets.line_runs import line_runs
 from widgets.span_compositor import SpanCompositor

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from app import protocol as p
-from app.book import NO, YES, BookInconsistency
-from app.state import DEFAULT_TRADE_CAPACITY, BookStatus, Kind, MarketState
+from app.core import protocol as p
+from app.core.book import NO, YES, BookInconsistency
+from app.core.state import DEFAULT_TRADE_CAPACITY, BookStatus, Kind, MarketState
 
 
 def msg(kind: str, body: dict[str, Any] | None = None, **envelope: Any) -> p.ServerMessage:

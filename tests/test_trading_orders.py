@@ -12,7 +12,7 @@ from typing import AsyncIterator
 
 import pytest
 
-from app.fixed import CENT, COUNT_SCALE, ONE_DOLLAR, parse_count
+from app.core.fixed import CENT, COUNT_SCALE, ONE_DOLLAR, parse_count
 from app.rest.client import RestClient
 from app.rest.limiter import TokenBucket
 from app.simulator import Simulator

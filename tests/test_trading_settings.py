@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from app.config import ConfigError
-from app.fixed import COUNT_SCALE, MONEY_SCALE
+from app.core.fixed import COUNT_SCALE, MONEY_SCALE
 from app.trading.rails import PRODUCTION, SIMULATOR
 from app.trading.settings import load_trading
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 from textual.widgets import Input, Select
 
-from app.alerts import Rule, RuleKind
+from app.core.alerts import Rule, RuleKind
 from app.config import Preferences, load_preferences
-from app.main import KalshiDashApp
-from app.screens.alert_dialog import AlertDialog
-from app.screens.help import HelpScreen
+from app.tui.main import KalshiDashApp
+from app.tui.screens.alert_dialog import AlertDialog
+from app.tui.screens.help import HelpScreen
 from tests.ui_states import LADDER_TICKER, NOW, advance, dashboard_app, scenario, until
 from widgets.alert_log import AlertLog
 from widgets.alert_rules_table import AlertRulesTable

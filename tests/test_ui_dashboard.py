@@ -6,21 +6,19 @@ from typing import Any, Iterable
 
 from textual.widgets import Footer, Input, TabbedContent
 
-from app import protocol as p
-from app.book import NO, YES
-from app.feed_bridge import MessageSink
-from app.feed_status import ConnectionState, FeedErrorInfo
-from app.error_notices import BURST, REMEMBERED
-from app.market_status import is_finished
-from app.main import DARK_THEME, LIGHT_THEME, KalshiDashApp
-from app.messages import (
-    MESSAGE_FOR_KIND, BookChanged, FeedError, FeedStatus, LifecycleEvent, SubscriptionsChanged, TradePrinted,
-)
-from app.screens.confirm_dialog import ConfirmDialog
-from app.screens.dashboard import PANES, DashboardScreen
-from app.screens.help import HelpScreen, help_sections, own_bindings, WIDGET_SECTIONS
-from app.screens.subscribe import SubscribeDialog
-from app.state import BookStatus, Kind
+from app.core import protocol as p
+from app.core.book import NO, YES
+from app.tui.feed_bridge import MessageSink
+from app.core.feed_status import ConnectionState, FeedErrorInfo
+from app.core.error_notices import BURST, REMEMBERED
+from app.core.market_status import is_finished
+from app.tui.main import DARK_THEME, LIGHT_THEME, KalshiDashApp
+from app.tui.messages import FeedError, FeedStatus, StateChanged, SubscriptionsChanged
+from app.tui.screens.confirm_dialog import ConfirmDialog
+from app.tui.screens.dashboard import PANES, DashboardScreen
+from app.tui.screens.help import HelpScreen, help_sections, own_bindings, WIDGET_SECTIONS
+from app.tui.screens.subscribe import SubscribeDialog
+from app.core.state import BookStatus, Kind
 from tests import table_states as ts
 from tests.ui_states import LADDER_TICKER, advance, dashboard_app, scenario, status, until
 from widgets.cells import Tone
@@ -182,7 +180,7 @@ async def test_help_lists_every_binding_and_every_binding_is_in_footer_or_palett
         await until(pilot, lambda: app.screen is app.dashboard)
         # app and screen keys are in the palette; widget keys show in the footer when focused
         palette = {command.title for command in app.get_system_commands(app.screen)}
-        for title, rows in help_sections(app)[:2]:
+        for title, rows in help_sections(app, app.dashboard)[:2]:
             usable = {row.description for row in rows if app.check_action(row.action, ())}
             assert usable <= palette, title
         assert {"Pause/play replay", "Step replay"} & palette == set()  # replay keys: replay only
@@ -240,7 +238,7 @@ async def test_resyncing_book_is_said_and_dimmed() -> None:
     async with app.run_test(size=SIZE) as pilot:
         ladder = app.dashboard.ladders()[LADDER_TICKER]
         app.market_state.set_book_status(LADDER_TICKER, BookStatus.RESYNCING)
-        app.dashboard.post_message(BookChanged(frozenset({LADDER_TICKER})))
+        app.dashboard.post_message(StateChanged(Kind.BOOK, frozenset({LADDER_TICKER})))
         await pilot.pause()
         assert not ladder.live
         assert "RESYNCING" in ladder.render_line(0).text
@@ -251,8 +249,7 @@ async def test_grid_cells_flash_by_colour_alone_and_stop_after_the_flash() -> No
     """A flash is a colour, never an arrow beside the number (``Spread ▼ 2¢`` read as data)."""
     now = [1_764_150_000.0]
     sim = scenario()
-    app = dashboard_app(sim)
-    app.clock = lambda: now[0]
+    app = dashboard_app(sim, clock=lambda: now[0])
     async with app.run_test(size=SIZE) as pilot:
         table = grid(app)
         before = dict(table._values)
@@ -388,17 +385,17 @@ async def test_the_messages_of_one_flush_reach_a_view_once_with_their_union() ->
 
         ladder.state_changed = noted  # type: ignore[method-assign]
         dashboard = app.dashboard
-        for message in (BookChanged(frozenset({LADDER_TICKER})), TradePrinted(), LifecycleEvent(),
-                        BookChanged(frozenset({"KXOTHER-1"}))):
+        for message in (StateChanged(Kind.BOOK, frozenset({LADDER_TICKER})), StateChanged(Kind.TRADE),
+                        StateChanged(Kind.LIFECYCLE), StateChanged(Kind.BOOK, frozenset({"KXOTHER-1"}))):
             dashboard.post_message(message)
         await until(pilot, lambda: bool(calls))
         await pilot.pause()
         assert calls == [(Kind.BOOK | Kind.TRADE | Kind.LIFECYCLE, frozenset({LADDER_TICKER, "KXOTHER-1"}))]
-        assert dashboard.notifications.of(Kind.BOOK) >= 2  # each message is still counted
+        assert dashboard.notifications.of(Kind.BOOK) >= 1  # merged in the queue or on the screen
         # a book message naming no market means every book, whatever else the flush named
         calls.clear()
-        dashboard.post_message(BookChanged(frozenset({"KXOTHER-1"})))
-        dashboard.post_message(BookChanged(frozenset()))
+        dashboard.post_message(StateChanged(Kind.BOOK, frozenset({"KXOTHER-1"})))
+        dashboard.post_message(StateChanged(Kind.BOOK))
         await until(pilot, lambda: bool(calls))
         assert calls == [(Kind.BOOK, frozenset())]
 
@@ -476,7 +473,7 @@ async def test_a_longer_filter_still_shows_markets_that_arrived_or_were_renamed_
 
 def test_feed_messages_stop_at_the_dashboard_that_handles_them() -> None:
     """The app has no handler for them: bubbling on would only dispatch each one twice."""
-    kinds = [BookChanged, *MESSAGE_FOR_KIND.values(), FeedStatus, FeedError, SubscriptionsChanged]
+    kinds = [StateChanged, FeedStatus, FeedError, SubscriptionsChanged]
     assert [cls.__name__ for cls in kinds if cls.bubble] == []
 
 

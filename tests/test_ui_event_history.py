@@ -3,13 +3,13 @@ driven with Pilot over deterministic data."""
 
 from __future__ import annotations
 
-from app import protocol as p
-from app.catalog import CatalogEvent, CatalogMarket
-from app.catalog_state import apply_catalog
-from app.event_view import event_members, event_of, summarize
-from app.feed_bridge import MessageSink
-from app.main import KalshiDashApp
-from app.state import Kind, MarketState
+from app.core import protocol as p
+from app.core.catalog import CatalogEvent, CatalogMarket
+from app.core.catalog_state import apply_catalog
+from app.core.event_view import event_members, event_of, summarize
+from app.tui.feed_bridge import MessageSink
+from app.tui.main import KalshiDashApp
+from app.core.state import Kind, MarketState
 from tests.ui_states import LADDER_TICKER, NOW, advance, dashboard_app, scenario, until
 from widgets.chart_model import sparkline
 from widgets.event_strip import EventStrip

@@ -13,15 +13,15 @@ from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from app import protocol as p
-from app.book import NO, YES
+from app.core import protocol as p
+from app.core.book import NO, YES
 from app.config import ConnectionSettings
 from app.endpoint import Endpoint, open_endpoint
-from app.feed_status import ConnectionState
-from app.main import KalshiDashApp
-from app.screens.confirm_dialog import ConfirmDialog
-from app.screens.subscribe import SubscribeDialog, SubscriptionRequest
-from app.state import PRIMARY, MarketState
+from app.core.feed_status import ConnectionState
+from app.tui.main import KalshiDashApp
+from app.tui.screens.confirm_dialog import ConfirmDialog
+from app.tui.screens.subscribe import SubscribeDialog, SubscriptionRequest
+from app.core.state import PRIMARY, MarketState
 from widgets.depth_ladder import DepthLadder
 from widgets.ladder_model import ASK, BID
 from widgets.status_bar import StatusBar

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import asyncio
 
-from app import protocol as p
-from app.auth import Credentials
-from app.feed import SEQ_BACKWARDS, Feed, FeedConfig
-from app.main import KalshiDashApp
-from app.state import BookStatus, MarketState
+from app.core import protocol as p
+from app.feed.auth import Credentials
+from app.feed.feed import SEQ_BACKWARDS, Feed, FeedConfig
+from app.tui.main import KalshiDashApp
+from app.core.state import BookStatus, MarketState
 from tests.hostile_server import HostileServer
 from tests.test_ui_feed import SIZE, eventually
 from widgets.depth_ladder import DepthLadder

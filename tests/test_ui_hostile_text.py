@@ -1,7 +1,7 @@
 """Exchange text holding control characters and escape sequences never reaches the terminal raw.
 
 Each case puts one hostile payload into every string the exchange sends (tickers, titles, ids,
-statuses, RFQ fields, a server's error message) through the real parser (``app.protocol.parse``)
+statuses, RFQ fields, a server's error message) through the real parser (``app.core.protocol.parse``)
 of JSON frames, applies them to the state as the feed does, announces the changes through the
 real bridge, and shows every pane of the real app. On every pane the rendered screen (the strips
 the terminal is sent, toasts included) holds no C0, DEL or C1 character, and the payload is shown
@@ -18,20 +18,20 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
-from app import protocol as p
-from app.alerts import Rule, RuleKind
+from app.core import protocol as p
+from app.core.alerts import Rule, RuleKind
 from app.config import Preferences
-from app.feed import Feed, FeedConfig, LiveSubscription
-from app.feed_bridge import MessageSink
-from app.feed_status import FeedErrorInfo
-from app.integrity import IntegrityReport, MarketHealth, SubscriptionHealth
-from app.main import KalshiDashApp
-from app.messages import FeedError, FeedStatus
-from app.sanitize import printable
-from app.screen_text import screen_text, unsafe
-from app.screens.alert_dialog import AlertDialog
-from app.screens.subscribe import MarketSuggester
-from app.state import BookStatus, MarketState
+from app.feed.feed import Feed, FeedConfig, LiveSubscription
+from app.tui.feed_bridge import MessageSink
+from app.core.feed_status import FeedErrorInfo
+from app.core.integrity import IntegrityReport, MarketHealth, SubscriptionHealth
+from app.tui.main import KalshiDashApp
+from app.tui.messages import FeedError, FeedStatus
+from app.core.sanitize import printable
+from app.tui.screen_text import screen_text, unsafe
+from app.tui.screens.alert_dialog import AlertDialog
+from app.tui.screens.subscribe import MarketSuggester
+from app.core.state import BookStatus, MarketState
 from tests.ui_states import NOW, NOW_MS, apply_frames, status, until
 from widgets.fills_table import FillsTable
 from widgets.integrity_panel import IntegrityPanel

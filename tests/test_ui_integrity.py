@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import time
 
-from app.integrity import CHANNEL_KIND
-from app.messages import FeedStatus
-from app.state import BookStatus
+from app.core.integrity import CHANNEL_KIND
+from app.tui.messages import FeedStatus
+from app.core.state import BookStatus
 from tests.test_ui_feed import SIZE, connected, eventually, frozen, sim_app
 from widgets.integrity_panel import IntegrityPanel
 from widgets.market_health_table import MarketHealthTable
@@ -87,7 +87,7 @@ async def test_a_seq_gap_shows_as_a_gap_and_a_resync_of_the_book() -> None:
 async def test_a_fill_read_in_part_is_shown_counted_in_the_verdict_and_logged(caplog) -> None:
     import json
 
-    from app import protocol as p
+    from app.core import protocol as p
     from widgets.fills_table import FillsTable
 
     app = sim_app(markets=())

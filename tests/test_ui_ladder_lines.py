@@ -13,11 +13,11 @@ from rich.cells import cell_len
 from textual.pilot import Pilot
 from textual.strip import Strip
 
-from app import protocol as p
-from app.book import NO
-from app.feed_bridge import MessageSink
-from app.fixed import ONE_DOLLAR
-from app.state import Kind
+from app.core import protocol as p
+from app.core.book import NO
+from app.tui.feed_bridge import MessageSink
+from app.core.fixed import ONE_DOLLAR
+from app.core.state import Kind
 from tests.ui_states import LADDER_TICKER, dashboard_app, scenario, until
 from widgets.depth_ladder import FIXED_W, HEADER_LINES, DepthLadder
 from widgets.formatting import count_text

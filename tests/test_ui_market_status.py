@@ -4,9 +4,9 @@ the grid's ``status:`` filter finds it or leaves it out."""
 
 from __future__ import annotations
 
-from app import protocol as p
-from app.feed_bridge import MessageSink
-from app.state import Kind
+from app.core import protocol as p
+from app.tui.feed_bridge import MessageSink
+from app.core.state import Kind
 from tests.ui_states import LADDER_TICKER, dashboard_app, scenario, until
 from widgets.depth_ladder import HEADER_LINES, DepthLadder
 from widgets.ticker_grid import TickerGrid

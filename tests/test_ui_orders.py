@@ -12,17 +12,17 @@ from typing import Any, AsyncIterator
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from app.feed import Feed, FeedConfig
-from app.fixed import COUNT_SCALE, ONE_DOLLAR
-from app.main import KalshiDashApp
+from app.feed.feed import Feed, FeedConfig
+from app.core.fixed import COUNT_SCALE, ONE_DOLLAR
+from app.tui.main import KalshiDashApp
 from app.rest.client import RestClient
-from app.screens.order_ticket import OrderTicketDialog
+from app.tui.screens.order_ticket import OrderTicketDialog
 from app.simulator import SimConfig, Simulator
-from app.state import PRIMARY, MarketState
+from app.core.state import PRIMARY, MarketState
 from app.trading.audit import AuditLog
 from app.trading.orders import OrderService
 from app.trading.rails import Rails, SIMULATOR
-from app.trading.working import working
+from app.core.working_orders import working
 from tests.test_simulator_support import CREDENTIALS, KEY, KEY_ID
 from tests.ui_states import until
 from widgets.depth_ladder import DepthLadder

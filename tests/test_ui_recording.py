@@ -8,11 +8,11 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
-from app import protocol as p
-from app.feed import Feed, FeedConfig
-from app.main import KalshiDashApp
-from app.recording import RecordingFile, Replay
-from app.state import MarketState
+from app.core import protocol as p
+from app.feed.feed import Feed, FeedConfig
+from app.tui.main import KalshiDashApp
+from app.feed.recording import RecordingFile, Replay
+from app.core.state import MarketState
 from tests.test_ui_feed import SIZE, connected, eventually, sim_app
 
 

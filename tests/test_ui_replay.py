@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from app import protocol as p
+from app.core import protocol as p
 from app.endpoint import DEFAULT_CHANNELS
-from app.feed_status import ConnectionState
-from app.messages import FeedStatus
-from app.main import KalshiDashApp
-from app.recording import Recorder, RecordingFile
-from app.state import MarketState
+from app.core.feed_status import ConnectionState
+from app.tui.messages import FeedStatus
+from app.tui.main import KalshiDashApp
+from app.feed.recording import Recorder, RecordingFile
+from app.core.state import MarketState
 from tests.ui_states import Scenario, status, until
 from widgets.status_bar import StatusBar
 from widgets.ticker_grid import TickerGrid

@@ -10,13 +10,13 @@ from typing import Any, AsyncIterator, Callable
 
 from textual.pilot import Pilot
 
-from app.event_view import summarize
-from app.feed import Feed, FeedConfig
-from app.main import KalshiDashApp
-from app.recording import RecordingFile
+from app.core.event_view import summarize
+from app.feed.feed import Feed, FeedConfig
+from app.tui.main import KalshiDashApp
+from app.feed.recording import RecordingFile
 from app.rest.client import RestClient, rest_base_url
 from app.simulator import SimConfig, Simulator
-from app.state import PRIMARY, RESTING, MarketState
+from app.core.state import PRIMARY, RESTING, MarketState
 from tests.test_simulator_support import CREDENTIALS, KEY, KEY_ID
 from tests.ui_states import until
 from widgets.orders_table import OrdersTable

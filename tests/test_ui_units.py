@@ -8,13 +8,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app import protocol as p
-from app.book import NO, YES, OrderBook
-from app.feed import LiveSubscription
-from app.feed_status import ConnectionState
-from app.fixed import ONE_DOLLAR
-from app.screens.subscribe import SubscriptionRequest, check_request, parse_markets
-from app.state import TradeStats
+from app.core import protocol as p
+from app.core.book import NO, YES, OrderBook
+from app.feed.feed import LiveSubscription
+from app.core.feed_status import ConnectionState
+from app.core.fixed import ONE_DOLLAR
+from app.tui.screens.subscribe import SubscriptionRequest, check_request, parse_markets
+from app.core.state import TradeStats
 from tests.ui_states import status
 from widgets.formatting import change_text, countdown_text, fraction_cents, price_text
 from widgets.ladder_model import ASK, BID, build_ladder, size_changes

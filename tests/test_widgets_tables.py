@@ -8,9 +8,9 @@ import pytest
 from textual.geometry import Region
 from textual.pilot import Pilot
 
-from app.fixed import format_money_cents
-from app.protocol import Trade, parse
-from app.state import Kind, MarketState
+from app.core.fixed import format_money_cents
+from app.core.protocol import Trade, parse
+from app.core.state import Kind, MarketState
 from tests import table_states as ts
 from tests.ui_states import until
 from widgets.fills_table import FillsTable

@@ -1,4 +1,4 @@
-"""The feed's connection (app/ws_connection.py) against a raw WebSocket server on loopback.
+"""The feed's connection (app/feed/ws_connection.py) against a raw WebSocket server on loopback.
 
 The server answers the handshake and then writes exactly the bytes each test gives it, so the
 tests can send what a ``websockets`` server would not: frames in the same packet as the handshake
@@ -20,7 +20,7 @@ import pytest
 import websockets
 from websockets.exceptions import ConnectionClosed
 
-from app.ws_connection import FeedConnection
+from app.feed.ws_connection import FeedConnection
 
 GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 TEXT, BINARY, CONT, CLOSE, PING, PONG = 1, 2, 0, 8, 9, 10

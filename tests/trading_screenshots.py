@@ -13,7 +13,7 @@ from pathlib import Path
 
 from textual.widgets import Input
 
-from app.screens.order_ticket import OrderTicketDialog
+from app.tui.screens.order_ticket import OrderTicketDialog
 from tests.screenshots import to_png
 from tests.test_ui_orders import SIZE, TIMEOUT, ladder_ready, trading_app
 from tests.ui_states import until

@@ -14,18 +14,18 @@ from typing import Any, Awaitable, Callable
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from app import protocol as p
-from app.feed import LiveSubscription
-from app.feed_bridge import MessageSink
-from app.feed_status import ConnectionState, FeedErrorInfo, FeedStatusSnapshot
-from app.main import DARK_THEME, LIGHT_THEME, KalshiDashApp
-from app.alerts import Rule, RuleKind
-from app.integrity import IntegrityReport, NotificationCounts, RateMeter, market_health, subscription_health
-from app.messages import BookChanged, FeedError, FeedStatus
-from app.screens.alert_dialog import AlertDialog
-from app.screens.finder import FinderScreen
-from app.screens.subscribe import SubscribeDialog
-from app.state import BookStatus, Kind
+from app.core import protocol as p
+from app.feed.feed import LiveSubscription
+from app.tui.feed_bridge import MessageSink
+from app.core.feed_status import ConnectionState, FeedErrorInfo, FeedStatusSnapshot
+from app.tui.main import DARK_THEME, LIGHT_THEME, KalshiDashApp
+from app.core.alerts import Rule, RuleKind
+from app.core.integrity import IntegrityReport, NotificationCounts, RateMeter, market_health, subscription_health
+from app.tui.messages import FeedError, FeedStatus, StateChanged
+from app.tui.screens.alert_dialog import AlertDialog
+from app.tui.screens.finder import FinderScreen
+from app.tui.screens.subscribe import SubscribeDialog
+from app.core.state import BookStatus, Kind
 from tests.ui_states import LADDER_TICKER, Scenario, advance, dashboard_app, scenario, status, until
 from widgets.integrity_panel import IntegrityPanel
 from widgets.price_chart import PriceChart
@@ -188,7 +188,7 @@ class Shot:
             dashboard.query_one(SubscriptionsTable).show(SUBSCRIPTIONS)
             if self.book_status is not None:
                 app.market_state.set_book_status(LADDER_TICKER, self.book_status)
-                dashboard.post_message(BookChanged(frozenset({LADDER_TICKER})))
+                dashboard.post_message(StateChanged(Kind.BOOK, frozenset({LADDER_TICKER})))
             grid = dashboard.query_one(TickerGrid)
             tape = dashboard.query_one(TradeTape)
             charts = dashboard.query(PriceChart)

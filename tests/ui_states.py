@@ -4,7 +4,7 @@ A :class:`Scenario` is the simulator's socket-free engine (``Exchange`` + ``Sess
 frozen clock) subscribed like the dashboard subscribes at start, with the catalog the dashboard
 loads from the REST API at start; its frames are parsed and applied to a :class:`MarketState`
 exactly as the feed applies them, and the changes are announced through the real bridge
-(:class:`app.feed_bridge.MessageSink`). Feed statuses are fixed snapshots.
+(:class:`app.tui.feed_bridge.MessageSink`). Feed statuses are fixed snapshots.
 """
 
 from __future__ import annotations
@@ -16,17 +16,17 @@ from typing import Any, Callable, Iterable, Sequence
 
 from textual.pilot import Pilot
 
-from app import protocol as p
-from app.catalog_state import apply_catalog
+from app.core import protocol as p
+from app.core.catalog_state import apply_catalog
 from app.endpoint import DEFAULT_CHANNELS
-from app.feed_bridge import MessageSink
-from app.feed_status import ConnectionState, FeedStatusSnapshot
-from app.main import DARK_THEME, KalshiDashApp
+from app.tui.feed_bridge import MessageSink
+from app.core.feed_status import ConnectionState, FeedStatusSnapshot
+from app.tui.main import DARK_THEME, KalshiDashApp
 from app.rest.catalog import parse_events_page
 from app.simulator import rest_shapes
 from app.simulator.engine import Exchange
 from app.simulator.session import Session
-from app.state import Kind, MarketState
+from app.core.state import Kind, MarketState
 
 SEED = 11
 NOW_MS = 1_764_150_000_000  # 2025-11-26 09:40:00 UTC
@@ -130,11 +130,11 @@ def dashboard_app(
     environment: str = "SIM",
     markets: Sequence[str] = (LADDER_TICKER,),
     theme: str = DARK_THEME,
+    clock: Callable[[], float] = lambda: NOW,
 ) -> KalshiDashApp:
     """The dashboard over a scenario's state with a frozen clock, no feed and no animation."""
     sim = sim if sim is not None else scenario()
-    app = KalshiDashApp(sim.state, environment=environment, markets=markets, clock=lambda: NOW,
-                        theme=theme)
+    app = KalshiDashApp(sim.state, environment=environment, markets=markets, clock=clock, theme=theme)
     app.animation_level = "none"
     return app
 

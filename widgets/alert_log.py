@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import deque
 
-from app.alerts import AlertCenter, FiredAlert
+from app.core.alerts import AlertCenter, FiredAlert
 from widgets import cells
 from widgets.cells import Cell, Tone
 from widgets.state_table import Cells, ColumnSpec, FeedTable

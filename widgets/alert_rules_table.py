@@ -7,7 +7,7 @@ from typing import ClassVar
 from textual.binding import Binding, BindingType
 from textual.message import Message
 
-from app.alerts import AlertCenter
+from app.core.alerts import AlertCenter
 from widgets import cells
 from widgets.cells import Cell, Tone
 from widgets.pushed_table import PushedTable
@@ -15,7 +15,7 @@ from widgets.state_table import ColumnSpec
 
 
 class AlertRulesTable(PushedTable):
-    """The rules of an :class:`app.alerts.AlertCenter`; ``delete`` removes the one under the cursor."""
+    """The rules of an :class:`app.core.alerts.AlertCenter`; ``delete`` removes the one under the cursor."""
 
     BORDER_TITLE = "Alert rules"
     BINDINGS: ClassVar[list[BindingType]] = [

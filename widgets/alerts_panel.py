@@ -7,8 +7,8 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from app.alerts import AlertCenter
-from app.state import Kind
+from app.core.alerts import AlertCenter
+from app.core.state import Kind
 from widgets.alert_log import AlertLog
 from widgets.alert_rules_table import AlertRulesTable
 
@@ -24,7 +24,7 @@ def settings_text(center: AlertCenter) -> str:
 
 
 class AlertsPanel(Vertical):
-    """Settings, rules and the log of an :class:`app.alerts.AlertCenter`."""
+    """Settings, rules and the log of an :class:`app.core.alerts.AlertCenter`."""
 
     def __init__(self, center: AlertCenter, *, id: str | None = None) -> None:
         super().__init__(id=id)

@@ -1,16 +1,17 @@
 """The contract between the dashboard and every widget that shows market state.
 
 A widget that shows state declares the kinds it shows in one place, ``SHOWS``. The dashboard
-screen receives the feed's coalesced :class:`app.messages.StateChanged` messages and calls
+screen receives the feed's coalesced :class:`app.tui.messages.StateChanged` messages and calls
 :meth:`StateView.state_changed` on each mounted view whose ``SHOWS`` includes the message's kind;
-the view then redraws from :class:`app.state.MarketState` (never from the message).
+the view then redraws from :class:`app.core.state.MarketState` (never from the message).
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+import time
+from typing import Callable, ClassVar
 
-from app.state import Kind, MarketState
+from app.core.state import Kind, MarketState
 
 
 class StateView:
@@ -19,11 +20,18 @@ class StateView:
     SHOWS: ClassVar[Kind] = Kind.NONE
 
     market_state: MarketState | None = None
+    clock: Callable[[], float] = time.time
+    """The wall clock countdowns and flashes are measured on (the app's: tests freeze it)."""
 
-    def bind_state(self, state: MarketState) -> None:
-        """Attach the state this view renders from, and draw it once."""
+    def bind_state(self, state: MarketState, clock: Callable[[], float] = time.time) -> None:
+        """Attach the state this view renders from and the clock it reads, and draw it once."""
         self.market_state = state
+        self.clock = clock
         self.state_changed(self.SHOWS, frozenset())
+
+    def now(self) -> float:
+        """The time on :attr:`clock`."""
+        return self.clock()
 
     def state_changed(self, kinds: Kind, books: frozenset[str]) -> None:
         """Redraw what ``kinds`` changed (``books`` names the markets whose books moved)."""

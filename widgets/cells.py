@@ -6,7 +6,7 @@ tone that carries meaning (yes/no, up/down) also carries a word or a sign, so th
 without colour.
 
 One convention for sides and prices holds in every table: the price shown beside a side is the
-price of that side (:mod:`app.sides`), and a position reads as the side held (:func:`holding`):
+price of that side (:mod:`app.core.sides`), and a position reads as the side held (:func:`holding`):
 ``NO 913.54`` at ``23.6¢`` in fills, positions and orders alike. Money is shown to the cent.
 """
 
@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
 
-from app.fixed import INVALID, format_money_cents
-from app.timestamps import CLOCK_FORMAT, utc_of_iso, utc_of_ms
+from app.core.fixed import INVALID, format_money_cents
+from app.core.timestamps import CLOCK_FORMAT, utc_of_iso, utc_of_ms
 from widgets.formatting import DOWN, EMPTY, UP, count_text, price_text
 
 

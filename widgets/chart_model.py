@@ -1,6 +1,6 @@
 """Pictures of a price history: the grid's sparkline and the small chart under the ladder.
 
-Both are drawn from :class:`app.history.PriceHistory` samples (oldest first, one per change) as
+Both are drawn from :class:`app.core.history.PriceHistory` samples (oldest first, one per change) as
 plain characters with a role per cell, so the widgets only add colours. Pure functions.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from app.history import downsample
+from app.core.history import downsample
 
 SPARKS = "▁▂▃▄▅▆▇█"
 

@@ -34,12 +34,12 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from app.book import YES
-from app.fixed import COUNT_SCALE
-from app.market_status import PAUSED, is_finished, market_status, status_text
-from app.sanitize import printable
-from app.state import BookStatus, Kind, MarketState
-from app.trading.working import sizes_by_price
+from app.core.book import YES
+from app.core.fixed import COUNT_SCALE
+from app.core.market_status import PAUSED, is_finished, market_status, status_text
+from app.core.sanitize import printable
+from app.core.state import BookStatus, Kind, MarketState
+from app.core.working_orders import sizes_by_price
 from widgets.base import StateView
 from widgets.compact import fit_number
 from widgets.direct_lines import DirectLines
@@ -50,7 +50,6 @@ from widgets.painted import Paint, Palette, PaintedCell as Cell, painted_strip
 from widgets.formatting import (
     NO_GLYPH,
     YES_GLYPH,
-    clock_of,
     count_text,
     countdown_to,
     fraction_cents,
@@ -187,16 +186,18 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
             self.verb, self.side, self.price, self.count = verb, side, price, count
 
     def __init__(
-        self, ticker: str, *, side: str = YES, flash_seconds: float = FLASH_SECONDS, **kwargs: Any
+        self, ticker: str, *, side: str = YES, flash_seconds: float = FLASH_SECONDS,
+        replaying: bool = False, **kwargs: Any
     ) -> None:
         super().__init__(**kwargs)
         self.ticker = ticker
+        self.replaying = replaying  # a recording played back: live books are marked REPLAY
         self.side = side
         self.flash_seconds = flash_seconds
         self.ladder = Ladder(side)
         self._baseline: dict[int, int] | None = None
         self._flashes: Flashes[tuple[str, int]] = Flashes(
-            self, flash_seconds, lambda _keys: self._refresh_changed()
+            self, flash_seconds, lambda _keys: self._refresh_changed(), self.now
         )
         self._centered = False
         self._built = False
@@ -205,7 +206,7 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
         self._strips: dict[tuple[LineKey, Style], Strip] = {}
         self._keys: list[LineKey] = []
         self._view: tuple[int, int, int] | None = None
-        self._status: str | None = None  # the market's status (app.market_status)
+        self._status: str | None = None  # the market's status (app.core.market_status)
         self._ended: str | None = None  # its status and result once it no longer trades
         self.cursor: int | None = None  # the price at the cursor, on ``side``
         self.quantity = COUNT_SCALE  # contracts of the buy/sell keys: the ticket's last count
@@ -265,7 +266,7 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
         without a message) and whether it no longer trades."""
         state = self.market_state
         info = state.markets.get(self.ticker) if state is not None else None
-        now = clock_of(self)()
+        now = self.now()
         self._status = market_status(info, now)
         ended = status_text(info, now) if is_finished(self._status) else None
         if ended != self._ended:
@@ -449,7 +450,7 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
         if self._status == PAUSED:
             return "‖ PAUSED", False
         status = self.book_status
-        if status is BookStatus.LIVE and getattr(self.app, "replay", None) is not None:
+        if status is BookStatus.LIVE and self.replaying:
             return REPLAY_BADGE, True  # built from a recording, not from the exchange now
         return STATUS_BADGE[status], status is BookStatus.LIVE
 
@@ -462,7 +463,7 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
             return ""
         tail = f" · {self._status}" if self._status and self._ended is None and self._status != PAUSED else ""
         if info.close_ts is not None and self._ended is None:
-            tail += f" · closes in {countdown_to(info.close_ts, clock_of(self)())}"
+            tail += f" · closes in {countdown_to(info.close_ts, self.now())}"
         if info.title:
             tail += f" · {info.title}"
         return tail

@@ -4,7 +4,7 @@ One column per strike (in strike order): bars of the implied yes probability (wh
 determined, the mid of bid and ask, else the last price within them), then the implied probability, yes bid, yes ask, last price, volume and
 status. Under the table, the sums of the yes asks and of the yes bids across the strikes and what
 they say: the over-round, or an arbitrage when the strikes are mutually exclusive (see
-:mod:`app.event_view`). ``enter`` opens the ladder of the strike under the cursor.
+:mod:`app.core.event_view`). ``enter`` opens the ladder of the strike under the cursor.
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 from textual.widgets.data_table import CellDoesNotExist
 
-from app.event_view import EventSummary, StrikeRow, Verdict, event_members, summarize
-from app.fixed import ONE_DOLLAR
-from app.sanitize import printable
-from app.state import Kind
+from app.core.event_view import EventSummary, StrikeRow, Verdict, event_members, summarize
+from app.core.fixed import ONE_DOLLAR
+from app.core.sanitize import printable
+from app.core.state import Kind
 from widgets.base import StateView
 from widgets.formatting import EMPTY, count_text, percent_text, price_text
 from widgets.lean_table import LeanDataTable

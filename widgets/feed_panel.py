@@ -7,16 +7,15 @@ Errors and connection changes are written to the log as plain ``Text`` (a server
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, Callable
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import RichLog, Static
 
-from app.feed_status import ConnectionState, FeedErrorInfo, FeedStatusSnapshot, anomalies_text
-from app.sanitize import printable, printable_lines
-from widgets.formatting import clock_of
+from app.core.feed_status import ConnectionState, FeedErrorInfo, FeedStatusSnapshot, anomalies_text
+from app.core.sanitize import printable, printable_lines
 
 LOG_LINES = 1_000
 
@@ -56,8 +55,9 @@ def error_text(error: FeedErrorInfo) -> str:
 class FeedPanel(Vertical):
     """Feed counters on top, and a log of connection changes and errors below."""
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, clock: Callable[[], float] = time.time, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self.clock = clock  # the log's timestamps
         self._last_state: ConnectionState | None = None
 
     def compose(self) -> ComposeResult:
@@ -82,6 +82,6 @@ class FeedPanel(Vertical):
 
     def log_line(self, line: str, *, error: bool = False) -> None:
         """Add one timestamped line (plain text made printable, bold for an error) to the log."""
-        stamp = time.strftime("%H:%M:%S", time.gmtime(clock_of(self)()))
+        stamp = time.strftime("%H:%M:%S", time.gmtime(self.clock()))
         text = Text(f"{stamp}  {printable(line)}", style="bold" if error else "")
         self.query_one("#feed-log", RichLog).write(text)

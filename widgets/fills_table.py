@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections import deque
 
-from app.protocol import Fill
-from app.sides import side_price
-from app.state import Kind
+from app.core.protocol import Fill
+from app.core.sides import side_price
+from app.core.state import Kind
 from widgets import cells
 from widgets.cells import Cell, Tone
 from widgets.state_table import Cells, ColumnSpec, FeedTable

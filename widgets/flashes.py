@@ -11,7 +11,6 @@ from typing import Callable, Generic, Hashable, TypeVar
 from textual.timer import Timer
 from textual.widget import Widget
 
-from widgets.formatting import clock_of
 
 K = TypeVar("K", bound=Hashable)
 TICK_SECONDS = 0.2
@@ -20,8 +19,10 @@ TICK_SECONDS = 0.2
 class Flashes(Generic[K]):
     """Keys flashing up (+1) or down (-1) until ``seconds`` after they were marked."""
 
-    def __init__(self, owner: Widget, seconds: float, on_expired: Callable[[list[K]], None]) -> None:
+    def __init__(self, owner: Widget, seconds: float, on_expired: Callable[[list[K]], None],
+                 now: Callable[[], float]) -> None:
         self.owner = owner
+        self.now = now
         self.seconds = seconds
         self.on_expired = on_expired
         self._until: dict[K, tuple[float, int]] = {}
@@ -29,7 +30,7 @@ class Flashes(Generic[K]):
 
     def mark(self, key: K, direction: int) -> None:
         """Flash ``key`` up (``direction`` > 0) or down from now."""
-        self._until[key] = (clock_of(self.owner)() + self.seconds, 1 if direction > 0 else -1)
+        self._until[key] = (self.now() + self.seconds, 1 if direction > 0 else -1)
         if self._timer is None:
             self._timer = self.owner.set_interval(TICK_SECONDS, self._tick)
 
@@ -48,7 +49,7 @@ class Flashes(Generic[K]):
         self._stop()
 
     def _tick(self) -> None:
-        now = clock_of(self.owner)()
+        now = self.now()
         expired = [key for key, (until, _direction) in self._until.items() if until <= now]
         for key in expired:
             del self._until[key]

@@ -8,15 +8,11 @@ it would read as part of the value).
 
 from __future__ import annotations
 
-import time
 from decimal import Decimal
 from fractions import Fraction
-from typing import Callable
 
-from textual.dom import DOMNode
-
-from app.fixed import CENT, INVALID, format_count, format_price_cents
-from app.timestamps import valid_epoch_s
+from app.core.fixed import CENT, INVALID, format_count, format_price_cents
+from app.core.timestamps import valid_epoch_s
 
 UP = "▲"
 DOWN = "▼"
@@ -94,13 +90,3 @@ def percent_text(price: Fraction | int | None) -> str:
     if price is None:
         return EMPTY
     return fraction_cents(Fraction(price)).removesuffix("¢") + "%"
-
-
-def clock_of(node: DOMNode) -> Callable[[], float]:
-    """The wall clock the app uses (tests freeze it); ``time.time`` outside such an app."""
-    try:
-        app = node.app
-    except Exception:  # not attached to an app (yet)
-        return time.time
-    clock = getattr(app, "clock", None)
-    return clock if callable(clock) else time.time

@@ -1,6 +1,6 @@
 """The feed-integrity screen: can I trust what I see? A verdict, then per subscription and per book.
 
-Shown by the dashboard from the feed's counters about once a second (see :mod:`app.integrity`).
+Shown by the dashboard from the feed's counters about once a second (see :mod:`app.core.integrity`).
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from app.feed_status import anomalies_text
-from app.integrity import IntegrityReport
-from app.state import BookStatus
+from app.core.feed_status import anomalies_text
+from app.core.integrity import IntegrityReport
+from app.core.state import BookStatus
 from widgets.market_health_table import MarketHealthTable
 from widgets.subscription_health_table import SubscriptionHealthTable
 

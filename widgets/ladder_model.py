@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Mapping, NamedTuple
 
-from app.book import NO, YES, OrderBook
-from app.fixed import ONE_DOLLAR
-from app.state import TradeStats
+from app.core.book import NO, YES, OrderBook
+from app.core.fixed import ONE_DOLLAR
+from app.core.state import TradeStats
 
 BID = "bid"
 ASK = "ask"

@@ -6,8 +6,8 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from app import protocol as p
-from app.state import Kind
+from app.core import protocol as p
+from app.core.state import Kind
 from widgets import cells
 from widgets.cells import Cell, Tone
 from widgets.state_table import Cells, ColumnSpec, FeedTable

@@ -30,7 +30,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from app.sanitize import printable
+from app.core.sanitize import printable
 from widgets.cells import Cell, ColumnSpec, Tone
 from widgets.compact import cut, fit_number
 from widgets.direct_lines import DirectLines

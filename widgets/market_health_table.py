@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from app.integrity import MarketHealth
-from app.state import BookStatus
+from app.core.integrity import MarketHealth
+from app.core.state import BookStatus
 from widgets import cells
 from widgets.cells import Cell, Tone
 from widgets.formatting import age_text

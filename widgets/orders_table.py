@@ -10,9 +10,9 @@ from typing import ClassVar
 
 from textual.binding import Binding, BindingType
 
-from app.protocol import UserOrder
-from app.sides import side_price
-from app.state import Kind
+from app.core.protocol import UserOrder
+from app.core.sides import side_price
+from app.core.state import Kind
 from widgets.messages import MarketMessage
 from widgets import cells
 from widgets.cells import Cell, Tone

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from app.fixed import ONE_DOLLAR
-from app.protocol import MarketPosition
-from app.state import Kind, MarketState, subaccount_of
+from app.core.fixed import ONE_DOLLAR
+from app.core.protocol import MarketPosition
+from app.core.state import Kind, MarketState, subaccount_of
 from widgets import cells
 from widgets.cells import Cell, Tone
 from widgets.formatting import fraction_cents

@@ -3,7 +3,7 @@
 A legend line (the current values and how much history the chart holds), then the chart: the ask
 and the bid as dotted lines with the spread shaded between them and the last price as a line over
 them, the newest at the right edge, the highest and lowest price on the left. Drawn from ``MarketState.history``
-(see :mod:`app.history`); redrawn only when that market's history changed, and at most ``REDRAW_HZ``
+(see :mod:`app.core.history`); redrawn only when that market's history changed, and at most ``REDRAW_HZ``
 times a second (the busiest market's history changes at every frame, and a chart costs a few ms).
 """
 
@@ -16,8 +16,8 @@ from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
-from app.history import PriceHistory
-from app.state import Kind
+from app.core.history import PriceHistory
+from app.core.state import Kind
 from widgets.base import StateView
 from widgets.chart_model import Mark, chart
 from widgets.formatting import price_text

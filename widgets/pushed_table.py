@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Iterable
 
-from app.state import Kind
+from app.core.state import Kind
 from widgets.state_table import Row, StateTable
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.state import Kind, QuoteRecord, RfqRecord
+from app.core.state import Kind, QuoteRecord, RfqRecord
 from widgets import cells
 from widgets.cells import Cell, Tone
 from widgets.formatting import count_text, price_text

@@ -23,8 +23,8 @@ from textual._two_way_dict import TwoWayDict
 from textual.theme import Theme
 from textual.widgets.data_table import RowKey
 
-from app.sanitize import printable
-from app.state import Kind
+from app.core.sanitize import printable
+from app.core.state import Kind
 from widgets.base import StateView
 from widgets.cells import Cell, ColumnSpec, Tone
 from widgets.compact import fit_number

@@ -15,8 +15,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
-from app.feed_status import ConnectionState, FeedStatusSnapshot
-from app.sanitize import printable
+from app.core.feed_status import ConnectionState, FeedStatusSnapshot
+from app.core.sanitize import printable
 
 STALE_AFTER_SECONDS = 5.0
 KNOWN_ENVIRONMENTS = ("SIM", "DEMO", "PROD", "REPLAY")

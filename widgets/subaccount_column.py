@@ -3,8 +3,8 @@ other than the primary account."""
 
 from __future__ import annotations
 
-from app import protocol as p
-from app.state import MarketState, subaccount_of
+from app.core import protocol as p
+from app.core.state import MarketState, subaccount_of
 from widgets.cells import Cell, ColumnSpec, Tone
 
 SUBACCOUNT_COLUMN = ColumnSpec("subaccount", "Sub", 4, numeric=True)

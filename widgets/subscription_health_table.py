@@ -3,7 +3,7 @@ and how many markets it covers (the subscriptions pane, ``5``, names them)."""
 
 from __future__ import annotations
 
-from app.integrity import SubscriptionHealth
+from app.core.integrity import SubscriptionHealth
 from widgets import cells
 from widgets.cells import Cell, Tone
 from widgets.formatting import age_text
@@ -29,7 +29,7 @@ def health_cells(row: SubscriptionHealth) -> Cells:
 
 
 class SubscriptionHealthTable(PushedTable):
-    """One row per live subscription, keyed by sid (see :mod:`app.integrity`)."""
+    """One row per live subscription, keyed by sid (see :mod:`app.core.integrity`)."""
 
     BORDER_TITLE = "Subscriptions"
     BORDER_SUBTITLE = "Notices: coalesced screen updates for the kind of data the channel carries"

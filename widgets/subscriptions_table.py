@@ -12,8 +12,8 @@ from rich.text import Text
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist, RowKey
 
-from app.integrity import SubscriptionCounters as SubscriptionView
-from app.sanitize import printable
+from app.core.integrity import SubscriptionCounters as SubscriptionView
+from app.core.sanitize import printable
 from widgets.formatting import EMPTY
 
 MARKETS_SHOWN = 6

@@ -25,10 +25,10 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.timer import Timer
 
-from app.market_status import OPEN, is_finished, status_text
-from app.sanitize import printable
-from app.state import Kind, MarketState
-from app.watchlist import Watchlist
+from app.core.market_status import OPEN, is_finished, status_text
+from app.core.sanitize import printable
+from app.core.state import Kind, MarketState
+from app.core.watchlist import Watchlist
 from widgets.base import StateView
 from widgets.cells import Cell, ColumnSpec, Tone
 from widgets.chart_model import sparkline
@@ -42,7 +42,6 @@ from widgets.formatting import (
     EMPTY,
     UP,
     change_text,
-    clock_of,
     count_text,
     countdown_to,
     price_text,
@@ -216,7 +215,7 @@ class TickerGrid(LineTable, StateView):
         self._seen_evictions = 0  # MarketState.evictions when the rows were last pruned
         self._relabel_cursor = 0  # where the state's relabel log was read up to (relabeled_since)
         self._described: str | None = None  # the subtitle's text
-        self._flashes: Flashes[tuple[str, str]] = Flashes(self, flash_seconds, self._unflash)
+        self._flashes: Flashes[tuple[str, str]] = Flashes(self, flash_seconds, self._unflash, self.now)
         self._resort_timer: Timer | None = None
 
     # -- lifecycle ------------------------------------------------------------------------------
@@ -373,7 +372,7 @@ class TickerGrid(LineTable, StateView):
         return Cell(text if column.numeric else f" {text}", tone)
 
     def _countdown(self, close_ts: int | None) -> str:
-        return countdown_to(close_ts, clock_of(self)())
+        return countdown_to(close_ts, self.now())
 
     def _tick_countdowns(self) -> None:
         """Draw again the rows on screen that count down to a close."""

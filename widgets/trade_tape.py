@@ -12,9 +12,9 @@ from typing import ClassVar
 from textual.binding import Binding, BindingType
 from textual.content import Content
 
-from app.protocol import Trade
-from app.sanitize import printable
-from app.state import Kind
+from app.core.protocol import Trade
+from app.core.sanitize import printable
+from app.core.state import Kind
 from widgets import cells
 from widgets.base import StateView
 from widgets.cells import ColumnSpec

@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Callable
 
-from app.catalog import CatalogEvent, CatalogMarket
-from app.fixed import CENT, parse_count, parse_price, price_from_cents
+from app.core.catalog import CatalogEvent, CatalogMarket
+from app.core.fixed import CENT, parse_count, parse_price, price_from_cents
 from app.rest.client import RestClient
 
 # Events asked per page (/events allows 200): with nested markets a page of 50 events is ~500

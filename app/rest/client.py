@@ -23,8 +23,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
 
-from app.auth import WS_PATH, Credentials
-from app.backoff import full_jitter
+from app.feed.auth import WS_PATH, Credentials
+from app.core.backoff import full_jitter
 from app.rest.limiter import BASIC_WRITE_TOKENS, REQUEST_COST, TokenBucket
 
 log = logging.getLogger("kalshi_dash.rest")

@@ -2,7 +2,7 @@
 
 REST records share their fields with the socket's ``fill``, ``user_order`` and ``market_position``
 messages (``*_dollars`` / ``*_fp`` strings, or the older integers), so each is decoded by
-:func:`app.protocol.parse` as the message it corresponds to: one set of rules for both sources.
+:func:`app.core.protocol.parse` as the message it corresponds to: one set of rules for both sources.
 A record that does not decode is skipped and counted.
 """
 
@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from app import protocol as p
-from app.fixed import MONEY_SCALE, parse_money
-from app.portfolio import EventPosition, PortfolioSnapshot, Settlement
+from app.core import protocol as p
+from app.core.fixed import MONEY_SCALE, parse_money
+from app.core.portfolio import EventPosition, PortfolioSnapshot, Settlement
 from app.rest.catalog import epoch_seconds
 from app.rest.client import RestClient
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict, deque
 from typing import Any, Iterable, Mapping
 
-from app.recording import RecordedResponse
+from app.feed.recording import RecordedResponse
 from app.rest.client import RestClient, RestError
 
 REPLAY_URL = "recording:"

@@ -7,7 +7,7 @@ applied in slices that leave the event loop free to draw between them; it is sav
 start. An event the lifecycle channel announces later is fetched on its own
 (``/events/{event_ticker}``), so its strikes and exclusivity are known too. The portfolio is loaded once the feed is live and again each time the feed has connected
 anew (its handshake count moved on): the fills, orders and positions of the disconnected time are
-merged in without double counting (:mod:`app.portfolio_state`). Every failure is one line, given
+merged in without double counting (:mod:`app.core.portfolio_state`). Every failure is one line, given
 to ``report`` and logged.
 """
 
@@ -19,15 +19,15 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from app.catalog import CatalogEvent, CatalogMarket
-from app.catalog_cache import read_cache, write_cache
-from app.catalog_state import apply_catalog
-from app.feed_status import ConnectionState
-from app.portfolio_state import Reconciled, reconcile
+from app.core.catalog import CatalogEvent, CatalogMarket
+from app.rest.catalog_cache import read_cache, write_cache
+from app.core.catalog_state import apply_catalog
+from app.core.feed_status import ConnectionState
+from app.core.portfolio_state import Reconciled, reconcile
 from app.rest.catalog import load_catalog, parse_event
 from app.rest.client import RestClient, RestError
 from app.rest.portfolio import load_portfolio
-from app.state import Kind, MarketState
+from app.core.state import Kind, MarketState
 
 log = logging.getLogger("kalshi_dash.rest")
 

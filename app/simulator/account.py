@@ -3,7 +3,7 @@
 Positions are signed (yes contracts > 0, no contracts < 0) and kept as FIFO lots, so cost and
 realized P&L stay exact integers: buying one side against held contracts of the other side closes
 them, each closed pair being worth $1. Realized P&L excludes fees, which are counted apart.
-Money is in app.fixed money units (1/1,000,000 $); ``count * price`` is already money.
+Money is in app.core.fixed money units (1/1,000,000 $); ``count * price`` is already money.
 
 The account also keeps what the REST API reports and the socket does not: its cash balance, its
 recent fills, finished orders and settlements.
@@ -16,7 +16,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from app.fixed import CENT, MONEY_SCALE, ONE_DOLLAR
+from app.core.fixed import CENT, MONEY_SCALE, ONE_DOLLAR
 from app.simulator.events import FillEvent, PositionEvent, UserOrderEvent
 from app.simulator.matching import YES, yes_price_of
 

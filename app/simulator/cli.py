@@ -18,12 +18,12 @@ import platformdirs
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from app.auth import AuthError, load_private_key
-from app.bounds import DAY, flag_number, port
+from app.feed.auth import AuthError, load_private_key
+from app.core.bounds import DAY, flag_number, port
 from app.simulator.config import SimConfig
 from app.simulator.faults import FRAME_FAULTS, HANDSHAKE_STATUSES
 from app.simulator.server import Simulator
-from app.small_files import FileRefused, read_small_file
+from app.core.small_files import FileRefused, read_small_file
 
 DEMO_KEY_ID = "sim-demo-key"
 DEMO_KEY_FILE = "demo-key.pem"
@@ -205,7 +205,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         asyncio.run(serve(args, sys.stdout))
     except AuthError as exc:
-        from app.cli import fail
+        from app.cli.main import fail
 
         return fail("kalshi-dash sim", exc, args)
     except KeyboardInterrupt:

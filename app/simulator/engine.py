@@ -23,7 +23,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Callable
 
-from app.fixed import COUNT_SCALE, ONE_DOLLAR
+from app.core.fixed import COUNT_SCALE, ONE_DOLLAR
 from app.simulator.account import COMM_ID, Account, AccountOrder, OrderGroup
 from app.simulator.events import (
     BookChange,
@@ -153,7 +153,7 @@ class Exchange:
         return book.levels(YES), book.levels(NO)
 
     def ticker_state(self, ticker: str) -> dict[str, object]:
-        """A market's ticker fields (app.fixed units) plus ``status``; empty bid 0, empty ask $1."""
+        """A market's ticker fields (app.core.fixed units) plus ``status``; empty bid 0, empty ask $1."""
         sim = self.markets[ticker]
         state: dict[str, object] = dataclasses.asdict(self._ticker(sim))
         del state["ts_ms"]

@@ -1,4 +1,4 @@
-"""What the exchange engine reports after each step: immutable facts, in app.fixed units.
+"""What the exchange engine reports after each step: immutable facts, in app.core.fixed units.
 
 Each event names the channel that carries it and, for market-filtered channels, its market. The
 wire module turns an event into a message body; the session decides who receives it.
@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from app import protocol as p
+from app.core import protocol as p
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,10 +34,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from typing import TYPE_CHECKING, Callable
-
-if TYPE_CHECKING:
-    from app.simulator.server import Simulator
+from typing import Callable, Protocol
 
 FRAME_FAULTS = (
     "skip_seq", "drop_book", "drop_private", "duplicate", "malformed", "unknown_type",
@@ -53,10 +50,20 @@ CHANNEL_ERROR_CODES = (10, 25)
 COMMAND_ERROR_CODES = (1, 18)
 
 
+class FaultTarget(Protocol):
+    """What a fault does to the server's connections (the :class:`~app.simulator.server.Simulator`)."""
+
+    def drop_all(self) -> int: ...
+
+    def pause_reading(self, seconds: float) -> None: ...
+
+    def end_subscription(self, sid: int, code: int) -> int: ...
+
+
 class Faults:
     """Fault injection for one :class:`~app.simulator.server.Simulator` (``sim.faults``)."""
 
-    def __init__(self, sim: Simulator) -> None:
+    def __init__(self, sim: FaultTarget) -> None:
         self._sim = sim
         self._counts = dict.fromkeys(FAULT_NAMES, 0)
         self._pending = dict.fromkeys(FRAME_FAULTS, 0)

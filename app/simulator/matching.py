@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sortedcontainers import SortedDict
 
-from app.fixed import ONE_DOLLAR
+from app.core.fixed import ONE_DOLLAR
 
 YES = "yes"
 NO = "no"

@@ -19,7 +19,7 @@ import math
 import random
 from typing import Protocol
 
-from app.fixed import CENT, ONE_DOLLAR
+from app.core.fixed import CENT, ONE_DOLLAR
 
 WEIGHT_STEP = 0.06  # a log-weight moves by this much, either way, two times in three
 WEIGHT_PULL = 0.01  # and drifts back towards where it started by this share of the gap

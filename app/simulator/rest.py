@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 from urllib.parse import parse_qs, urlsplit
 
-from app.fixed import parse_decimal
+from app.core.fixed import parse_decimal
 from app.rest.limiter import BASIC_READ_TOKENS, REQUEST_COST, TokenBucket
 from app.simulator import rest_shapes as shape
 from app.simulator.engine import Exchange

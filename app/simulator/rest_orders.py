@@ -20,7 +20,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from app.fixed import ONE_DOLLAR, parse_count, parse_price, to_wire_count
+from app.core.fixed import ONE_DOLLAR, parse_count, parse_price, to_wire_count
 from app.rest.limiter import BASIC_WRITE_TOKENS, REQUEST_COST, TokenBucket
 from app.simulator import rest_shapes as shape
 from app.simulator.account import AccountOrder

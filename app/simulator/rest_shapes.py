@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.fixed import CENT, COUNT_SCALE, MONEY_SCALE, ONE_DOLLAR
-from app.fixed import to_wire_count as count_fp
-from app.fixed import to_wire_money as money
-from app.fixed import to_wire_price as price_dollars
+from app.core.fixed import CENT, COUNT_SCALE, MONEY_SCALE, ONE_DOLLAR
+from app.core.fixed import to_wire_count as count_fp
+from app.core.fixed import to_wire_money as money
+from app.core.fixed import to_wire_price as price_dollars
 from app.simulator.account import USER_ID, AccountOrder, Holding, Settlement
 from app.simulator.engine import Exchange, MarketSim
 from app.simulator.events import FillEvent

@@ -26,7 +26,7 @@ from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
-from app.auth import HEADER_KEY, HEADER_SIGNATURE, HEADER_TIMESTAMP, WS_PATH, verify
+from app.feed.auth import HEADER_KEY, HEADER_SIGNATURE, HEADER_TIMESTAMP, WS_PATH, verify
 from app.simulator.config import SimConfig
 from app.simulator.engine import Exchange
 from app.simulator.events import Event
@@ -137,7 +137,7 @@ class Connection:
 class Simulator:
     """The built-in exchange simulator: a Kalshi WS v2 server with a simulated exchange behind it.
 
-    Truth for tests is read from it in app.fixed units: :meth:`book_levels`, :meth:`ticker_state`
+    Truth for tests is read from it in app.core.fixed units: :meth:`book_levels`, :meth:`ticker_state`
     (ticker fields and ``status``), :meth:`position` (``position``, ``position_cost``,
     ``realized_pnl``, ``fees_paid``, ``position_fee_cost``, ``volume``).
     """

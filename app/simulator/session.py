@@ -19,7 +19,7 @@ from typing import Any, Callable, Iterable, Protocol
 
 import msgspec
 
-from app import protocol as p
+from app.core import protocol as p
 from app.simulator import hostile, wire
 from app.simulator.account import COMM_ID
 from app.simulator.engine import Exchange

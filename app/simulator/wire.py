@@ -16,11 +16,11 @@ from typing import Any, Callable
 
 import msgspec
 
-from app import protocol as p
-from app.fixed import CENT, CENTI_CENT_IN_MONEY, COUNT_SCALE, MONEY_SCALE, ONE_DOLLAR
-from app.fixed import to_wire_count as count_fp
-from app.fixed import to_wire_money as money
-from app.fixed import to_wire_price as price_dollars
+from app.core import protocol as p
+from app.core.fixed import CENT, CENTI_CENT_IN_MONEY, COUNT_SCALE, MONEY_SCALE, ONE_DOLLAR
+from app.core.fixed import to_wire_count as count_fp
+from app.core.fixed import to_wire_money as money
+from app.core.fixed import to_wire_price as price_dollars
 from app.simulator import events as ev
 from app.simulator.account import USER_ID
 

@@ -17,8 +17,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from app.backoff import full_jitter
-from app.fixed import to_wire_count, to_wire_price
+from app.core.backoff import full_jitter
+from app.core.fixed import to_wire_count, to_wire_price
 from app.rest.client import RestClient, RestError
 from app.trading.audit import AuditLog
 from app.trading.rails import Rails

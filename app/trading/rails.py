@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from app.fixed import format_count, format_money
+from app.core.fixed import format_count, format_money
 from app.trading.ticket import OrderTicket
 
 CONFIRM_WORD = "TRADE"
@@ -31,7 +31,7 @@ def environment_of(rest_url: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Limits:
-    """Per-order limits (None: no limit) in app.fixed units: counts, money."""
+    """Per-order limits (None: no limit) in app.core.fixed units: counts, money."""
 
     max_contracts: int | None = None
     max_dollars: int | None = None

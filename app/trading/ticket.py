@@ -1,6 +1,6 @@
 """An order as the trader states it, and what it can cost or pay before it is sent.
 
-Units are app.fixed's: prices in ten-thousandths of a dollar, counts in hundredths of a contract,
+Units are app.core.fixed's: prices in ten-thousandths of a dollar, counts in hundredths of a contract,
 money in millionths of a dollar (``count * price`` is already money). Selling ``side`` at ``p`` is
 settled as buying the other side at ``$1 - p``, so its worst case is that purchase's cost.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.fixed import ONE_DOLLAR, to_wire_count, to_wire_price
+from app.core.fixed import ONE_DOLLAR, to_wire_count, to_wire_price
 
 SIDES = ("yes", "no")
 ACTIONS = ("buy", "sell")

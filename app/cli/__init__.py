@@ -1,0 +1,1 @@
+"""The ``kalshi-dash`` command line and its subcommands (dashboard, record, serve)."""

@@ -1,0 +1,1 @@
+"""The WebSocket plane: the signed handshake, the socket reader, the feed worker, recording."""

@@ -1,0 +1,140 @@
+"""The market finder (``m``): search the whole catalog as you type, grouped by event.
+
+Every word typed must match the market's title, sub-title, ticker, event, series or category
+(:mod:`app.core.finder`). Each event is a header line (title, category), each market a line with its
+sub-title or title, ticker, status and time to close. ``enter`` opens the market's ladder (the
+first hit from the search field), ``f`` stars it, ``t`` subscribes its ticker and trades; ``↓``
+moves from the search field to the results, ``escape`` closes.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Callable, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+from app.core.finder import EventHits, MarketIndex
+from app.core.sanitize import printable
+from app.tui.requests import OpenMarket, ToggleStar, WantMarketData
+from widgets.formatting import countdown_text
+
+SHOWN = 50  # markets listed at most: a screenful or two; the count says how many match
+
+
+def result_options(groups: list[EventHits], now: float) -> list[Option]:
+    """One disabled header option per event, then one option per market (its id: the ticker)."""
+    options = []
+    for group in groups:
+        header = Text(printable(group.title or group.event_ticker), style="bold")
+        header.append(f"  {printable(group.event_ticker)}", style="dim")
+        if group.category:
+            header.append(f" · {printable(group.category)}", style="dim")
+        options.append(Option(header, disabled=True))
+        for hit in group.markets:
+            line = Text("  ")
+            line.append(printable(hit.subtitle or hit.title or hit.ticker))
+            line.append(f"  {printable(hit.ticker)}", style="dim")
+            line.append(f" · {printable(hit.status or 'status unknown')}")
+            if hit.close_ts is not None:
+                line.append(f" · closes in {countdown_text(hit.close_ts - now)}")
+            options.append(Option(line, id=hit.ticker))
+    return options
+
+
+class FinderScreen(ModalScreen[None]):
+    """Find a market by the words of its title (see the module docstring)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss", "Close"),
+        Binding("f", "star", "Star", show=True),
+        Binding("t", "subscribe", "Ticker + trades", show=True),
+    ]
+
+    def __init__(self, index: MarketIndex, clock: Callable[[], float] = time.time, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.index = index
+        self.clock = clock
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="finder"):
+            yield Label("Find a market: words of its title, ticker, event, series or category")
+            yield Input(placeholder="e.g. fed hold, nyc 52, bitcoin", id="finder-input")
+            yield OptionList(id="finder-results")
+            yield Label("", id="finder-count")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @property
+    def results(self) -> OptionList:
+        """The list of hits."""
+        return self.query_one("#finder-results", OptionList)
+
+    @on(Input.Changed, "#finder-input")
+    def _search(self, event: Input.Changed) -> None:
+        found = self.index.find(event.value)
+        results = self.results
+        results.clear_options()
+        results.add_options(result_options(self.index.grouped(found[:SHOWN]), self.clock()))
+        total = len(self.index.state.markets)
+        shown = f" (the first {SHOWN} listed)" if len(found) > SHOWN else ""
+        self.query_one("#finder-count", Label).update(
+            f"{len(found):,} of {total:,} markets{shown}" if event.value.strip() else f"{total:,} markets")
+
+    def hits(self) -> list[str]:
+        """The tickers listed, top to bottom."""
+        return [option.id for option in self.results.options if option.id is not None]
+
+    def on_key(self, event: Any) -> None:
+        if event.key == "down" and self.query_one(Input).has_focus and self.hits():
+            event.stop()
+            results = self.results
+            results.focus()
+            results.highlighted = next(i for i, o in enumerate(results.options) if not o.disabled)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``f`` and ``t`` act on the result list (in the search field they are letters)."""
+        if action in ("star", "subscribe"):
+            return self.results.has_focus
+        return True
+
+    def _highlighted(self) -> str | None:
+        results = self.results
+        if results.highlighted is None:
+            return None
+        return results.get_option_at_index(results.highlighted).id
+
+    @on(Input.Submitted, "#finder-input")
+    async def _open_first(self, _event: Input.Submitted) -> None:
+        hits = self.hits()
+        if hits:
+            await self._open(hits[0])
+
+    @on(OptionList.OptionSelected, "#finder-results")
+    async def _open_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is not None:
+            await self._open(event.option.id)
+
+    async def _open(self, ticker: str) -> None:
+        self.app.post_message(OpenMarket(ticker))  # to the app: this screen is about to close
+        self.dismiss()
+
+    def action_star(self) -> None:
+        """Star the highlighted market, or unstar it (saved like a star set on the grid)."""
+        ticker = self._highlighted()
+        if ticker is not None:
+            self.post_message(ToggleStar(ticker))
+
+    def action_subscribe(self) -> None:
+        """Subscribe the highlighted market's ticker and trades."""
+        ticker = self._highlighted()
+        if ticker is not None:
+            self.post_message(WantMarketData(ticker))

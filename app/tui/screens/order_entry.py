@@ -1,0 +1,130 @@
+"""Carries out the ladder's order actions with the order service and tells the trader the answer.
+
+Buy and sell keys send at once with the ladder's last quantity (through the ticket instead while
+the session's first order still needs its typed confirmation); the ticket remembers the count it
+sent as the ladder's quantity. Answers are notified in plain words: accepted (resting, filled,
+partially filled), rejected with Kalshi's reason, refused by the rails with theirs, canceled.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from app.core.fixed import format_count, parse_count
+from app.trading.orders import Answer, OrderService
+from app.trading.ticket import OrderTicket
+from app.core.protocol import UserOrder
+from app.core.working_orders import ladder_price, orders_at, working
+from app.tui.screens.order_ticket import OrderTicketDialog, TicketAnswer
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+    from widgets.depth_ladder import DepthLadder
+
+
+def describe(answer: Answer) -> tuple[str, str]:
+    """What to tell the trader about ``answer`` and how loudly (a notification severity)."""
+    if answer.outcome != "accepted":
+        return f"order {answer.outcome}: {answer.reason}", "error" if answer.outcome != "refused" else "warning"
+    order = answer.order or {}
+    status = str(order.get("status", ""))
+    filled = parse_count(str(order.get("fill_count_fp") or "0"))
+    left = parse_count(str(order.get("remaining_count_fp") or "0"))
+    if status == "canceled" and not filled:
+        return "order canceled", "information"
+    if status == "executed" or (filled and not left):
+        return f"order filled: {format_count(filled)} contracts", "information"
+    if filled:
+        return f"order partially filled: {format_count(filled)} filled, {format_count(left)} resting", "information"
+    return f"order accepted: {format_count(left)} resting", "information"
+
+
+class OrderEntry:
+    """The app's order desk: ladder actions in, order service calls and notifications out."""
+
+    def __init__(self, app: App[int], service: OrderService) -> None:
+        self.app = app
+        self.service = service
+
+    def handle(self, ladder: DepthLadder, verb: str, side: str, price: int | None) -> None:
+        """One :class:`~widgets.depth_ladder.DepthLadder.OrderAction`."""
+        ticker = ladder.ticker
+        if verb in ("buy", "sell"):
+            if price is None:
+                self.app.notify("no price at the cursor", severity="warning", markup=False)
+            elif self.service.rails.needs_confirmation and self.service.rails.gate() is None:
+                self._ticket(ladder, side, verb, price)
+            else:
+                self._place(OrderTicket(ticker, side, verb, ladder.quantity, price))
+        elif verb == "ticket":
+            self._ticket(ladder, side, "buy", price)
+        elif verb == "cancel_all":
+            self.handle_order("cancel_all", ticker, None)
+        else:
+            mine = orders_at(self._orders(), ticker, side, price) if price is not None else []
+            if not mine:
+                self.app.notify("no order of yours at the cursor", severity="warning", markup=False)
+            for order in mine if verb == "cancel" else mine[:1]:
+                self.handle_order(verb, ticker, order)
+
+    def handle_order(self, verb: str, ticker: str, order: UserOrder | None) -> None:
+        """``cancel`` or ``amend`` one order, or ``cancel_all`` of ``ticker`` (the Orders table's keys)."""
+        if verb == "cancel_all":
+            self.app.run_worker(self._cancel_all(ticker), group="orders")
+        elif order is not None and verb == "cancel":
+            self._run(self.service.cancel(ticker, order.order_id))
+        elif order is not None and verb == "amend":
+            self._amend(ticker, order)
+
+    def _orders(self) -> list:
+        return list(self.app.market_state.orders.values())  # type: ignore[attr-defined]
+
+    def _ticket(self, ladder: DepthLadder, side: str, action: str, price: int | None) -> None:
+        rails = self.service.rails
+
+        def sent(answer: TicketAnswer | None) -> None:
+            if answer is None:
+                return
+            if answer.confirmation:
+                rails.confirm(answer.confirmation)
+            ladder.quantity = answer.ticket.count
+            self._place(answer.ticket)
+
+        dialog = OrderTicketDialog(ladder.ticker, side, action, price, ladder.quantity,
+                                   confirm=rails.needs_confirmation and rails.gate() is None)
+        self.app.push_screen(dialog, sent)
+
+    def _amend(self, ticker: str, order: UserOrder) -> None:
+        """The ticket prefilled with the order's price and what is left; sent as an amend."""
+        side = order.outcome_side or order.side or "yes"
+
+        def amended(answer: TicketAnswer | None) -> None:
+            if answer is not None:
+                t = answer.ticket
+                total = (order.fill_count or 0) + t.count
+                self._run(self.service.amend(ticker, order.order_id, side, t.price, total))
+
+        self.app.push_screen(OrderTicketDialog(
+            ticker, side, "buy", ladder_price(order, side), order.remaining_count or 0, title="Amend order",
+        ), amended)
+
+    def _place(self, ticket: OrderTicket) -> None:
+        state = self.app.market_state  # type: ignore[attr-defined]
+        open_orders = len(working(state.orders.values(), ticket.ticker))
+        self._run(self.service.place(ticket, open_orders))
+
+    def _run(self, action: object) -> None:
+        async def report() -> None:
+            answer = await action  # type: ignore[misc]
+            self._tell(answer)
+        self.app.run_worker(report(), group="orders")
+
+    async def _cancel_all(self, ticker: str) -> None:
+        answers = await self.service.cancel_all(ticker)
+        canceled = sum(a.outcome == "accepted" for a in answers)
+        self.app.notify(f"{canceled} orders canceled in {ticker}", markup=False)
+
+    def _tell(self, answer: Answer) -> None:
+        words, severity = describe(answer)
+        self.app.notify(words, severity=severity, markup=False)  # type: ignore[arg-type]
