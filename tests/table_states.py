@@ -8,6 +8,7 @@ Every frame is JSON in the reference (2025: integer cents, counts and centi-cent
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -235,4 +236,4 @@ class TableApp(App[None]):
 
     def on_mount(self) -> None:
         """Draw the state."""
-        self.table.bind_state(self.state)
+        self.table.bind_state(self.state, time.time)

@@ -77,7 +77,7 @@ def test_console_script_runs_from_the_unpacked_wheel(wheel: zipfile.ZipFile, tmp
         "import sys; sys.path.insert(0, sys.argv[1]);"
         "import app.cli.main;"
         "assert app.cli.main.__file__.startswith(sys.argv[1]), app.cli.main.__file__;"
-        "sys.exit(app.cli.main(['--help']))"
+        "sys.exit(app.cli.main.main(['--help']))"
     )
     result = subprocess.run(
         [sys.executable, "-I", "-c", code, str(unpacked)], capture_output=True, text=True, cwd=tmp_path, check=False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from fractions import Fraction
 
 import pytest
@@ -581,7 +582,7 @@ async def test_exchange_text_with_brackets_is_painted_literally(
 async def test_a_table_bound_before_it_mounts_draws_on_mount() -> None:
     state = ts.sample_state()
     table = OrdersTable()
-    table.bind_state(state)
+    table.bind_state(state, time.time)
     app = ts.TableApp(table, state)
     async with app.run_test(size=SIZE):
         assert table.row_keys == ["ord-[2]", "ord-1"]

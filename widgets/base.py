@@ -23,7 +23,7 @@ class StateView:
     clock: Callable[[], float] = time.time
     """The wall clock countdowns and flashes are measured on (the app's: tests freeze it)."""
 
-    def bind_state(self, state: MarketState, clock: Callable[[], float] = time.time) -> None:
+    def bind_state(self, state: MarketState, clock: Callable[[], float]) -> None:
         """Attach the state this view renders from and the clock it reads, and draw it once."""
         self.market_state = state
         self.clock = clock

@@ -400,8 +400,8 @@ class DashboardScreen(Screen[None]):
             chart = PriceChart(ticker, classes="ladder-chart")
             await tabs.add_pane(TabPane(Content(printable(ticker)), ladder, chart, id=pane_id))
             self.fanout.forget()
-            ladder.bind_state(self.state)
-            chart.bind_state(self.state)
+            ladder.bind_state(self.state, self.clock)
+            chart.bind_state(self.state, self.clock)
             self._show_hint()
         tabs.active = pane_id
         self.query_one(TradeTape).focus_market(ticker)
