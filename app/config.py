@@ -188,7 +188,7 @@ def load_preferences(path: Path, explicit: bool = False) -> Preferences:
     bell = alerts.get("bell", False)
     if not isinstance(bell, bool):
         raise ConfigError(f"config file {path}: [alerts] bell is true or false")
-    limits = {}
+    limits: dict[str, Any] = {}  # cooldown and window in seconds (float), burst a count (int)
     for key, default, kind, high in (("cooldown", DEFAULT_COOLDOWN, float, DAY), ("window", DEFAULT_WINDOW, float, DAY),
                                      ("burst", DEFAULT_BURST, int, MAX_BURST)):
         value = alerts.get(key, default)

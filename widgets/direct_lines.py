@@ -56,7 +56,7 @@ class DirectLines:
             or styles.text_opacity != 1.0
             or styles.has_rule("hatch")
         ):
-            return super().render_lines(crop)  # type: ignore[misc, no-any-return]
+            return super().render_lines(crop)  # type: ignore[misc]
         (top, _), _right, (bottom, _), _left = styles.border
         first = 1 if top else 0
         last = widget.outer_size.height - (1 if bottom else 0)  # the row after the content

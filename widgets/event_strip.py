@@ -9,7 +9,7 @@ they say: the over-round, or an arbitrage when the strikes are mutually exclusiv
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from rich.style import Style
 from rich.text import Text
@@ -220,7 +220,7 @@ class EventStrip(Vertical, StateView):
                 self._shown[(key, row.ticker)] = value
                 is_bar = key.startswith("bar")
                 style = bar if is_bar else implied if key == "implied" else Style()
-                justify = "left" if is_bar else "center"
+                justify: Literal["left", "center"] = "left" if is_bar else "center"
                 table.update_cell(key, row.ticker, Text(printable(value), justify=justify, style=style))
 
     def _describe(self, summary: EventSummary) -> None:

@@ -3,6 +3,8 @@ other than the primary account."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from app.core import protocol as p
 from app.core.state import MarketState, subaccount_of
 from widgets.cells import Cell, ColumnSpec, Tone
@@ -19,7 +21,7 @@ class SubaccountColumn:
     """For a :class:`~widgets.state_table.StateTable`: a ``Sub`` column after ``COLUMNS`` when
     the state has seen more than the primary account."""
 
-    COLUMNS: tuple[ColumnSpec, ...]
+    COLUMNS: ClassVar[tuple[ColumnSpec, ...]]
     market_state: MarketState | None
 
     def wanted_columns(self) -> tuple[ColumnSpec, ...]:

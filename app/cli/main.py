@@ -13,6 +13,8 @@ import logging
 import sys
 import traceback
 import warnings
+from types import ModuleType
+from typing import TextIO
 
 from app import __version__
 from app.core.sanitize import printable, printable_lines
@@ -38,7 +40,7 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see: {self.prog} --help)\n")
 
 
-def build_parser() -> tuple[argparse.ArgumentParser, dict[str, object]]:
+def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
     """The parser, and the module that handles each subcommand."""
     parser = _Parser(
         prog=PROG,
@@ -47,7 +49,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, object]]:
     parser.add_argument("--version", action="version", version=f"kalshi-dash {__version__}")
     parser.add_argument("--debug", action="store_true", help=DEBUG_HELP)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    handlers: dict[str, object] = {}
+    handlers: dict[str, ModuleType] = {}
     for name, (module_name, help_text) in SUBCOMMANDS.items():
         module = _load(module_name)
         if module is None:
@@ -64,7 +66,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, object]]:
     return parser, handlers
 
 
-def _load(module_name: str):
+def _load(module_name: str) -> ModuleType | None:
     try:
         return importlib.import_module(module_name)
     except ModuleNotFoundError as exc:
@@ -98,15 +100,15 @@ def report_crash(prog: str, exc: BaseException, args: argparse.Namespace) -> int
     return 1
 
 
-class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+class _StderrHandler(logging.StreamHandler[TextIO]):
     """Logs to whatever ``sys.stderr`` is when a record comes (Textual swaps it while it runs)."""
 
-    @property  # type: ignore[override]
-    def stream(self):  # noqa: D102
+    @property
+    def stream(self) -> TextIO:  # noqa: D102
         return sys.stderr
 
     @stream.setter
-    def stream(self, _value) -> None:
+    def stream(self, _value: TextIO) -> None:
         pass
 
 
@@ -147,7 +149,8 @@ def main(argv: list[str] | None = None) -> int:
     else:  # what the user must know is said in one line; the log is for --debug
         logging.basicConfig(handlers=[logging.NullHandler()])
     try:
-        return handler.run(args)
+        code: int = handler.run(args)
+        return code
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # a bug, not a bad flag: still one line

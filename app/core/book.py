@@ -52,7 +52,7 @@ class OrderBook:
         leaves the book unchanged.
         """
         levels = self._sides[side]
-        size = levels.get(price, 0) + delta
+        size: int = levels.get(price, 0) + delta
         if size < 0:
             raise BookInconsistency(
                 f"{self.market_ticker}: delta {delta} at {side} {price} leaves size {size}"
@@ -75,7 +75,8 @@ class OrderBook:
 
     def size_at(self, side: str, price: int) -> int:
         """The resting size at ``price`` on ``side`` (0 when none)."""
-        return self._sides[side].get(price, 0)
+        size: int = self._sides[side].get(price, 0)
+        return size
 
     def best_bid(self, side: str) -> int | None:
         """Highest bid on ``side`` (``yes`` or ``no``), or None when that side is empty."""

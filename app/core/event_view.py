@@ -220,8 +220,8 @@ def summarize(state: MarketState, event_ticker: str, members: list[str] | None =
         rows.append(StrikeRow(
             ticker=ticker,
             label=(info.subtitle if info is not None and info.subtitle else strike_label(event_ticker, ticker)),
-            yes_bid=msg.yes_bid if quoted else None,
-            yes_ask=msg.yes_ask if quoted else None,
+            yes_bid=msg.yes_bid if msg is not None and quoted else None,
+            yes_ask=msg.yes_ask if msg is not None and quoted else None,
             last=last,
             volume=msg.volume if msg else None,
             status=status,

@@ -19,9 +19,9 @@ PRICE_PLACES = 4
 COUNT_PLACES = 2
 MONEY_PLACES = 6
 
-PRICE_SCALE = 10**PRICE_PLACES
-COUNT_SCALE = 10**COUNT_PLACES
-MONEY_SCALE = 10**MONEY_PLACES
+PRICE_SCALE: int = 10**PRICE_PLACES
+COUNT_SCALE: int = 10**COUNT_PLACES
+MONEY_SCALE: int = 10**MONEY_PLACES
 
 ONE_DOLLAR = PRICE_SCALE
 CENT = PRICE_SCALE // 100
@@ -64,7 +64,7 @@ def parse_decimal_general(text: str, places: int) -> int:
         if frac[places:].strip("0"):
             raise ValueError(f"{text!r} has more than {places} decimal places")
         frac = frac[:places]
-    value = int(whole) * 10**places + int(frac.ljust(places, "0") or "0")
+    value: int = int(whole) * 10**places + int(frac.ljust(places, "0") or "0")
     return -value if sign else value
 
 

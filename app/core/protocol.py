@@ -18,7 +18,7 @@ frame of an unknown type becomes an :class:`UnknownMessage` carrying the raw dic
 from __future__ import annotations
 
 from functools import partial
-from typing import Any, Callable, Union
+from typing import Any, Callable, Union, cast
 
 import msgspec
 
@@ -863,13 +863,13 @@ class _Frame(msgspec.Struct, tag_field="type", kw_only=True, gc=False):
 
 def _frame(tag: str, body: Any) -> type[_Frame]:
     """A tagged wire frame class whose payload of type ``body`` sits under ``msg`` or ``data``."""
-    return msgspec.defstruct(
+    return cast("type[_Frame]", msgspec.defstruct(  # defstruct is typed as making any Struct
         f"_Frame_{tag}",
         [("msg", body | None, None), ("data", body | None, None)],
         bases=(_Frame,),
         tag=tag,
         kw_only=True,
-    )
+    ))
 
 
 # --------------------------------------------------------------------------------------------
@@ -987,7 +987,7 @@ def _money_text_or_none(text: str | None, field: str, parse: Callable[[str], int
 
 def _dollars_or_int(value: int | str | None, name: str) -> int | None:
     """Money given as a dollar string, or as a plain integer number of dollars."""
-    if type(value) is str:  # a market's running total: seldom repeats, so read uncached
+    if isinstance(value, str):  # a market's running total: seldom repeats, so read uncached
         return _money_text_or_none(value, name, _parse_money_uncached)
     return None if value is None else value * fixed.MONEY_SCALE
 
@@ -1501,7 +1501,7 @@ _generic_decoder = msgspec.json.Decoder()
 TOO_DEEP = "frame is nested too deeply"
 
 
-def parse(frame: str | bytes) -> ServerMessage:
+def parse(frame: str | bytes) -> Message:
     """Parse one frame's text into its typed message.
 
     Raises :class:`ProtocolError` (naming the type and the field) for anything malformed.
@@ -1514,7 +1514,7 @@ def parse(frame: str | bytes) -> ServerMessage:
         raise _utf8_error(frame) from None
     except RecursionError:  # msgspec's nesting limit: raised as is, not as a DecodeError
         raise ProtocolError(TOO_DEEP) from None
-    body = wire.msg if wire.msg is not None else wire.data  # type: ignore[attr-defined]
+    body = wire.msg if wire.msg is not None else wire.data
     try:
         if body is None and type(wire) not in _BODY_OPTIONAL:
             raise _FieldError("missing field `msg`")
@@ -1580,7 +1580,7 @@ def _first_replaced(value: Any, path: str) -> str | None:
     return None
 
 
-def _parse_fallback(frame: str | bytes, error: msgspec.DecodeError) -> ServerMessage:
+def _parse_fallback(frame: str | bytes, error: msgspec.DecodeError) -> Message:
     """The typed decode failed: tell an unknown type from a malformed frame."""
     try:
         raw = _generic_decoder.decode(frame)
@@ -1604,7 +1604,7 @@ def _parse_fallback(frame: str | bytes, error: msgspec.DecodeError) -> ServerMes
         return _read_what_is_known(kind, raw, env, error)
     if kind in KNOWN_TYPES:
         raise ProtocolError(f"{kind}: {error}", env["sid"])
-    return UnknownMessage(**env, type=kind, raw=raw)
+    return UnknownMessage(sid=env["sid"], seq=env["seq"], id=env["id"], type=kind, raw=raw)
 
 
 def _read_what_is_known(kind: str, raw: dict[str, Any], env: dict[str, Any], error: Exception) -> Message:

@@ -11,7 +11,7 @@ import enum
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Callable
+from typing import Any, Callable
 
 from app.core import protocol as p
 from app.core.book import BookInconsistency, OrderBook
@@ -196,7 +196,8 @@ class MarketState:
         self.invalid_numbers: Counter[str] = Counter()
         self._rfq_counter = 0
         self.evictions = 0  # passes that forgot idle markets or events (app.core.market_cap); views compare it
-        self._handlers: dict[type, Callable[[p.Message], Kind]] = {
+        # by the message's exact type: each handler takes that type (hence Any)
+        self._handlers: dict[type[p.Message], Callable[[Any], Kind]] = {
             p.OrderbookSnapshot: self._on_snapshot,
             p.OrderbookDelta: self._on_delta,
             p.Ticker: self._on_ticker,

@@ -334,7 +334,7 @@ class Replay:
         clock_start = time.monotonic()
         origin: float | None = None
         try:
-            with contextlib.closing(self.recording.frames()) as frames:
+            with contextlib.closing(self.recording.frames()) as frames:  # type: ignore[type-var]  # a generator
                 item = next(frames, None)
                 while item is not None:
                     if not self._running.is_set():

@@ -21,7 +21,7 @@ PAGE = 1000
 MONEY_PER_CENT = MONEY_SCALE // 100
 
 
-def _as_message(kind: str, body: dict[str, Any]) -> p.ServerMessage | None:
+def _as_message(kind: str, body: dict[str, Any]) -> p.Message | None:
     try:
         return p.parse(json.dumps({"type": kind, "sid": 0, "msg": body}))
     except p.ProtocolError:

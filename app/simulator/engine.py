@@ -508,7 +508,8 @@ class Exchange:
         elif roll < 0.9:
             return  # as production: an event is announced once, when it is created
         else:
-            fee_type, multiplier = self.rng.choice(FEE_TYPES), self.rng.choice(FEE_MULTIPLIERS)
+            fee_type: str | None = self.rng.choice(FEE_TYPES)
+            multiplier: str | None = self.rng.choice(FEE_MULTIPLIERS)
             if zlib.crc32(f"{market.event_ticker}{self.steps}".encode()) % FEE_CLEARED_ONE_IN == 0:
                 fee_type = multiplier = None  # the override is cleared
             out.append(EventFeeUpdateEvent(market.event_ticker, market.series_ticker, fee_type, multiplier))

@@ -18,6 +18,7 @@ from __future__ import annotations
 import uuid
 from collections import deque
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Callable
 
 from app.core.fixed import ONE_DOLLAR, parse_count, parse_price, to_wire_count
@@ -89,9 +90,9 @@ class OrderDesk:
         """The status and body answering a write (``path`` without the ``/trade-api/v2`` prefix)."""
         try:
             if method == "POST" and path == BATCHED:
-                return 201, {"orders": [self._item(lambda o=o: self.create(o)) for o in _list(body, "orders")]}
+                return 201, {"orders": [self._item(partial(self.create, o)) for o in _list(body, "orders")]}
             if method == "DELETE" and path == BATCHED:
-                return 200, {"orders": [self._item(lambda i=i: self.cancel(i), i) for i in _list(body, "ids")]}
+                return 200, {"orders": [self._item(partial(self.cancel, i), i) for i in _list(body, "ids")]}
             if method == "POST" and path == ORDERS:
                 return 201, self.create(body)
             if path.startswith(ORDERS + "/"):

@@ -330,7 +330,7 @@ class Simulator:
         if self.config.allow_anonymous and not any(values):
             self._identities[connection] = ""
         else:
-            problem = self._credential_problem(*values)
+            problem = self._credential_problem(values[0], values[1], values[2])
             if problem is not None:
                 self.handshakes_rejected += 1
                 return connection.respond(HTTPStatus.UNAUTHORIZED, f"Unauthorized: {problem}\n")

@@ -361,7 +361,7 @@ class Session:
     ) -> list[str]:
         filtered = channel in p.MARKET_FILTERED_CHANNELS and markets is not None
         sub = Subscription(
-            self._next_sid, channel, label, dict.fromkeys(markets) if filtered else None,
+            self._next_sid, channel, label, dict.fromkeys(markets) if filtered and markets is not None else None,
             use_yes_price=options["use_yes_price"] or self.yes_price_only, shard=shard,
             skip_ticker_ack=options["skip_ticker_ack"], own_rfqs_only=options["own_rfqs_only"],
         )
@@ -503,7 +503,7 @@ class Session:
     def _added(self, sub: Subscription | None, markets: list[str] | None) -> int:
         if not markets or (sub is not None and sub.markets is None):
             return 0
-        existing = sub.markets if sub is not None else {}
+        existing = sub.markets if sub is not None and sub.markets is not None else {}
         return sum(1 for ticker in markets if ticker not in existing)
 
     def _check_limit(self, added: int) -> None:

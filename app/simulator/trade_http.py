@@ -61,15 +61,15 @@ class TradeHttp:
         if problem is not None:
             return self._answer(401, {"error": {"code": "authentication_error", "message": f"Unauthorized: {problem}"}})
         try:
-            body = json.loads(await request.read() or b"{}")
+            written: object = json.loads(await request.read() or b"{}")
         except ValueError:
-            body = None
-        if not isinstance(body, dict):
+            written = None
+        if not isinstance(written, dict):
             return self._answer(400, {"error": {"code": "invalid_parameters", "message": "the body is not a JSON object"}})
         fault = self.desk.faults.next()
-        if fault == "429" or self.desk.throttled(headers.get("KALSHI-ACCESS-KEY", ""), self.desk.batch_size(request.method, path, body)):
+        if fault == "429" or self.desk.throttled(headers.get("KALSHI-ACCESS-KEY", ""), self.desk.batch_size(request.method, path, written)):
             return self._answer(429, TOO_MANY)
-        status, answer = self.desk.handle(request.method, path, body)
+        status, answer = self.desk.handle(request.method, path, written)
         if fault in AFTER:
             return await self._after(fault, request)
         return self._answer(status, answer)

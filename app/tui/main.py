@@ -10,7 +10,7 @@ places an order.
 from __future__ import annotations
 
 import time
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Awaitable, Callable, ClassVar, Iterable, Sequence
 
 from textual.app import App, SystemCommand
@@ -57,9 +57,9 @@ LIGHT_THEME = "textual-light"
 Connector = Callable[[], Awaitable[Endpoint]]
 
 
-def stylesheets() -> list[Path]:
+def stylesheets() -> list[str | PurePath]:
     """Every ``.tcss`` file in ``styles/``, in name order."""
-    return sorted(STYLES_DIR.glob("*.tcss"))
+    return list(sorted(STYLES_DIR.glob("*.tcss")))
 
 
 class KalshiDashApp(App[int]):
@@ -68,7 +68,7 @@ class KalshiDashApp(App[int]):
     TITLE = "kalshi-dash"
     CSS_PATH = stylesheets()
     COMMANDS = App.COMMANDS | {MarketCommands}
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "confirm_quit", "Quit"),

@@ -26,6 +26,7 @@ from textual.containers import Container, Horizontal, Vertical
 from textual.content import Content
 from textual.dom import DOMNode
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
 
 from app.core.alerts import AlertCenter, Rule
@@ -465,7 +466,7 @@ class DashboardScreen(Screen[None]):
         ladder = self.active_ladder()
         return ladder.ticker if ladder is not None else None
 
-    def key_target(self, cls: type[DOMNode]) -> DOMNode | None:
+    def key_target(self, cls: type[Widget]) -> Widget | None:
         """The widget of kind ``cls`` a key of that kind acts on from the palette: the focused
         one (or the one holding the focus), else the active ladder, else the first mounted."""
         focused = self.focused

@@ -17,6 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.dom import DOMNode
+from textual.widget import Widget
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
     from app.tui.screens.dashboard import DashboardScreen
 
 # Widgets with keys of their own, in the order the help shows them.
-WIDGET_SECTIONS: tuple[tuple[str, type[DOMNode]], ...] = (
+WIDGET_SECTIONS: tuple[tuple[str, type[Widget]], ...] = (
     ("Ticker grid", TickerGrid),
     ("Depth ladder", DepthLadder),
     ("Trade tape", TradeTape),
@@ -50,7 +51,7 @@ class HelpRow:
     description: str
     action: str
     run: Callable[[], Awaitable[Any]]
-    widget: type[DOMNode] | None = None
+    widget: type[Widget] | None = None
 
 
 def own_bindings(cls: type[DOMNode]) -> list[Binding]:
@@ -58,19 +59,20 @@ def own_bindings(cls: type[DOMNode]) -> list[Binding]:
     return list(Binding.make_bindings(cls.__dict__.get("BINDINGS", [])))
 
 
-def help_sections(app: App[object], dashboard: DashboardScreen) -> list[tuple[str, list[HelpRow]]]:
+def help_sections(app: App[Any], dashboard: DashboardScreen) -> list[tuple[str, list[HelpRow]]]:
     """Sections of the help: everywhere (app), dashboard (screen), then each widget's keys."""
 
-    def rows(cls: type[DOMNode], namespace: DOMNode | None) -> list[HelpRow]:
+    def rows(cls: type[DOMNode], namespace: DOMNode) -> list[HelpRow]:
         return [
-            HelpRow(
-                app.get_key_display(binding),
-                binding.description or binding.action,
-                binding.action,
-                partial(app.run_action, binding.action, namespace) if namespace is not None
-                else partial(run_on_widget, app, dashboard, cls, binding.action),
-                None if namespace is not None else cls,
-            )
+            HelpRow(app.get_key_display(binding), binding.description or binding.action, binding.action,
+                    partial(app.run_action, binding.action, namespace))
+            for binding in own_bindings(cls)
+        ]
+
+    def widget_rows(cls: type[Widget]) -> list[HelpRow]:
+        return [
+            HelpRow(app.get_key_display(binding), binding.description or binding.action, binding.action,
+                    partial(run_on_widget, app, dashboard, cls, binding.action), cls)
             for binding in own_bindings(cls)
         ]
 
@@ -78,11 +80,11 @@ def help_sections(app: App[object], dashboard: DashboardScreen) -> list[tuple[st
         ("Everywhere", rows(type(app), app)),
         ("Dashboard", rows(type(dashboard), dashboard)),
     ]
-    sections.extend((title, rows(cls, None)) for title, cls in WIDGET_SECTIONS)
+    sections.extend((title, widget_rows(cls)) for title, cls in WIDGET_SECTIONS)
     return sections
 
 
-async def run_on_widget(app: App[object], dashboard: DashboardScreen, cls: type[DOMNode], action: str) -> None:
+async def run_on_widget(app: App[Any], dashboard: DashboardScreen, cls: type[Widget], action: str) -> None:
     """Run a widget's ``action`` on the dashboard's widget of kind ``cls`` (if there is one)."""
     target = dashboard.key_target(cls)
     if target is not None:
