@@ -40,6 +40,7 @@ class TickScale:
     def next_tick(self, price: int, direction: int) -> int | None:
         """The valid price nearest ``price`` strictly above it (``direction > 0``) or below it;
         None past the first or last."""
+        price = max(price, 0) if direction > 0 else min(price, ONE_DOLLAR)  # $0 and $1 are no prices
         found = [tick for band in self.bands if (tick := _beyond(band, price, direction)) is not None
                  and 0 < tick < ONE_DOLLAR]
         if not found:

@@ -157,8 +157,8 @@ def price_ladder(ladder: Ladder, scale: TickScale, beyond: int = BEYOND, keep: I
     span = span or kept
     if not span:
         return replace(ladder, rows=(), separator_index=0)
-    low = min(scale.step(min(span), -beyond), *kept)
-    high = max(scale.step(max(span), beyond), *kept)
+    low = min([scale.step(min(span), -beyond), *kept])
+    high = max([scale.step(max(span), beyond), *kept])
     by_price = {row.price: row for row in ladder.rows}
     prices = {*scale.ticks(low, high), *kept, *(price for price in by_price if low <= price <= high)}
     rows = [by_price.get(price) or LadderRow(price, 0, 0, 0, 0, 0, None) for price in sorted(prices, reverse=True)]

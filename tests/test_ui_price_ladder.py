@@ -1,0 +1,194 @@
+"""The depth ladder's price-ladder mode with Pilot: ``p`` switches to a row at every tick around the
+touch (sub-cent where the market allows) and back; the user's orders and position in their columns;
+the cursor steps tick by tick and the order keys act at its price on the simulator over loopback;
+bars stay in their columns; a book with neither side has no divider."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+
+from app.book import NO
+from app.feed_bridge import MessageSink
+from app.fixed import CENT, COUNT_SCALE
+from app.state import Kind
+from tests import table_states as ts
+from tests.test_ui_orders import SIZE as TRADING_SIZE, TIMEOUT, ladder_ready, resting_ids, trading_app
+from tests.ui_states import LADDER_TICKER, advance, dashboard_app, scenario, until
+from widgets.depth_ladder import HEADER_LINES, PRICE_COLUMNS, DepthLadder
+from widgets.ladder_model import BEYOND
+
+SIZE = (160, 48)
+BLOCKS = set("▏▎▍▌▋▊▉█")
+PRICE = re.compile(r"▸?([0-9.]+)¢")
+
+
+def order_frame(order_id: str, side: str, yes_price: str, remaining: str) -> str:
+    """A resting buy of ``side`` in the ladder's market, as the socket's user_orders sends it."""
+    return ts.frame("user_order", {
+        "order_id": order_id, "ticker": LADDER_TICKER, "status": "resting", "side": side, "action": "buy",
+        "yes_price_dollars": yes_price, "fill_count_fp": "0.00", "remaining_count_fp": remaining,
+        "initial_count_fp": remaining, "created_ts_ms": ts.T0_MS})
+
+
+def add_orders_and_position(app: Any) -> None:
+    """Two resting orders of the user (a yes buy at 3¢: a bid; a no buy at 92¢: a yes ask at 8¢)
+    and a position of 40 yes bought for $1.68 (4.2¢ each), applied and announced."""
+    state = app.market_state
+    ts.apply(state, order_frame("mine-1", "yes", "0.0300", "25.00"), order_frame("mine-2", "no", "0.0800", "10.00"),
+             ts.position_current(LADDER_TICKER, "40.00", "1.680000", "0.000000", "0.020000"))
+    MessageSink(app.dashboard).on_changes(Kind.ORDER | Kind.POSITION, frozenset())
+
+
+def body(ladder: DepthLadder) -> list[str]:
+    return [ladder.render_line(y).text for y in range(HEADER_LINES, ladder.size.height)]
+
+
+def all_lines(ladder: DepthLadder) -> list[str]:
+    """Every ladder line, scrolled or not, as drawn at the ladder's width."""
+    width = ladder.scrollable_content_region.width
+    return [ladder._render_strip(ladder._body_look(i), width, False, ladder.rich_style).text
+            for i in range(ladder._line_count())]
+
+
+def prices_of(ladder: DepthLadder) -> list[int]:
+    return [row.price for row in ladder.ladder.rows]
+
+
+def by_price(lines: list[str]) -> dict[str, str]:
+    """The price rows of ``lines`` under their price in cents (``"4"``, ``"12.5"``)."""
+    return {match.group(1): line for line in lines if (match := PRICE.search(line)) and "spread" not in line}
+
+
+async def focused_ladder(pilot: Pilot[Any], ticker: str = LADDER_TICKER) -> DepthLadder:
+    ladder = pilot.app.dashboard.ladders()[ticker]
+    await until(pilot, lambda: bool(ladder.ladder.rows))
+    ladder.focus()
+    return ladder
+
+
+async def test_p_shows_every_tick_around_the_touch_with_orders_and_position_and_back() -> None:
+    app = dashboard_app(scenario())
+    async with app.run_test(size=SIZE) as pilot:
+        ladder = await focused_ladder(pilot)
+        add_orders_and_position(app)
+        depth = prices_of(ladder)
+        assert any(a - b > CENT for a, b in zip(depth, depth[1:]))  # the depth ladder skips empty prices
+        await pilot.press("p")
+        assert ladder.price_mode and "My bids" in ladder.render_line(1).text
+        prices = prices_of(ladder)
+        best_bid, best_ask = ladder.ladder.best_bid, ladder.ladder.best_ask
+        assert best_bid is not None and best_ask is not None
+        assert prices == list(range(prices[0], prices[-1] - 1, -CENT))  # every cent, none skipped
+        assert prices[0] == best_ask + BEYOND * CENT and prices[-1] == max(CENT, best_bid - BEYOND * CENT)
+        # centred on the touch: the spread line in the middle of the view
+        spread = next(y for y, line in enumerate(body(ladder)) if "spread" in line)
+        assert abs(spread - len(body(ladder)) // 2) <= 1
+        rows = by_price(all_lines(ladder))
+        assert rows["3"].split()[0] == "●25" and rows["8"].split()[-1] == "●10"  # a bid; an ask (the no buy)
+        assert rows["4"].split()[:2] == ["YES", "40"]  # the position at its average price, 4.2¢, to the tick
+        await pilot.press("p")
+        assert not ladder.price_mode and "Cum" in ladder.render_line(1).text and prices_of(ladder) == depth
+
+
+async def test_a_sub_cent_market_shows_its_tenth_of_a_cent_ticks() -> None:
+    sim = scenario(ladders=3)
+    ticker = sim.tickers[2]
+    assert sim.state.markets[ticker].price_ranges[0].step == CENT // 10
+    app = dashboard_app(sim, markets=[ticker])
+    async with app.run_test(size=SIZE) as pilot:
+        ladder = await focused_ladder(pilot, ticker)
+        await pilot.press("p")
+        prices = prices_of(ladder)
+        assert prices == list(range(prices[0], prices[-1] - 1, -(CENT // 10)))
+        assert any(".1¢" in line or ".9¢" in line for line in all_lines(ladder))
+        await pilot.press("f")  # the no side: the same ticks mirrored
+        no_prices = prices_of(ladder)
+        assert ladder.side == NO and no_prices == list(range(no_prices[0], no_prices[-1] - 1, -(CENT // 10)))
+
+
+async def test_the_cursor_steps_tick_by_tick_past_the_rows_shown_and_orders_act_at_its_price(tmp_path: Path) -> None:
+    async with trading_app(tmp_path) as (sim, app, ticker):
+        async with app.run_test(size=TRADING_SIZE) as pilot:
+            ladder = await ladder_ready(pilot, app, ticker)
+            await pilot.press("p")
+            scale = ladder.tick_scale()
+            best_bid = ladder.ladder.best_bid
+            lowest = prices_of(ladder)[-1]
+            assert best_bid is not None
+            await pilot.press("down", "down")
+            price = scale.step(best_bid, -2)
+            assert ladder.cursor == price
+            await pilot.press("b")
+            await until(pilot, lambda: ladder.mine.get(price) == COUNT_SCALE, TIMEOUT)
+            cursor_row = next(line for line in body(ladder) if "▸" in line)
+            assert cursor_row.split()[0] == "●1"  # in My bids, on the cursor's row
+            await pilot.press("delete")
+            await until(pilot, lambda: not ladder.mine, TIMEOUT)
+            assert resting_ids(sim, ticker) == []
+            # past the lowest row shown: the rows stretch to the cursor, which stays in view
+            steps = len(scale.ticks(lowest, price)) + 2
+            await pilot.press(*["down"] * steps)
+            assert ladder.cursor == scale.step(lowest, -3) and prices_of(ladder)[-1] == ladder.cursor
+            assert any("▸" in line for line in body(ladder))
+            await pilot.press("up")
+            assert ladder.cursor == scale.step(lowest, -2)
+            await app.action_quit()
+
+
+def column_spans(bar_width: int) -> list[tuple[int, int]]:
+    """(start, end) of each price-ladder column at ``bar_width``."""
+    spans, x = [], 0
+    for width, _, gap in PRICE_COLUMNS:
+        x += gap
+        spans.append((x, x + (bar_width if width is None else width)))
+        x = spans[-1][1]
+    return spans
+
+
+async def test_bars_stay_in_their_columns_on_a_capped_scale_at_every_width() -> None:
+    for size in ((80, 24), (160, 48), (220, 60)):
+        sim = scenario()
+        sim.apply([ts.frame("orderbook_snapshot", {
+            "market_ticker": LADDER_TICKER, "yes_dollars_fp": [["0.0500", "1000000000.00"], ["0.0400", "20.00"],
+                                                               ["0.0300", "10.00"]],
+            "no_dollars_fp": [["0.9400", "30.00"], ["0.9300", "999999999.99"]]})])
+        app = dashboard_app(sim)
+        async with app.run_test(size=size) as pilot:
+            ladder = await focused_ladder(pilot)
+            await pilot.press("p")
+            width = ladder.scrollable_content_region.width
+            bar_w = ladder._bar_width(width, True)
+            assert bar_w <= 16  # a maximum width: at 220 columns the bars stop growing
+            spans = column_spans(bar_w)
+            bars = [i for i, (column_width, _, _) in enumerate(PRICE_COLUMNS) if column_width is None]
+            gaps = [x for (start, _), (_, _, gap) in zip(spans, PRICE_COLUMNS) for x in range(start - gap, start)]
+            rows = by_price(all_lines(ladder))
+            for line in rows.values():
+                assert all(line[x] == " " for x in gaps), (size, line)  # a blank between columns
+                assert not any(set(line[start:end]) & BLOCKS for i, (start, end) in enumerate(spans)
+                               if i not in bars), (size, line)  # bars only in the bar columns
+            bid_bar, ask_bar = (slice(*spans[i]) for i in bars)
+            assert "1.00B" in rows["5"] and rows["5"][bid_bar] == "█" * bar_w  # the whale: a full bar, no more
+            assert "1.00B" in rows["7"] and rows["7"][ask_bar] == "█" * bar_w
+            small = rows["4"][bid_bar].strip()  # 20 on a scale of 4x the median (30): still readable
+            assert small and small != "█" * bar_w
+
+
+async def test_a_book_with_neither_side_has_no_divider() -> None:
+    sim = scenario()
+    app = dashboard_app(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        ladder = await focused_ladder(pilot)
+        advance(app, sim, 400)  # trades since the ladder opened: rows of traded prices
+        await until(pilot, lambda: any(row.traded for row in ladder.ladder.rows))
+        ts.apply(sim.state, ts.book_snapshot(LADDER_TICKER, [], []))
+        MessageSink(app.dashboard).on_changes(Kind.BOOK, frozenset({LADDER_TICKER}))
+        await until(pilot, lambda: ladder.ladder.best_bid is None and ladder.ladder.best_ask is None)
+        assert ladder.ladder.rows  # the traded prices are still shown
+        lines = all_lines(ladder)
+        assert not any("one-sided" in line or "───" in line for line in lines)
+        assert len(lines) == len(ladder.ladder.rows)
