@@ -16,6 +16,7 @@ from app.feed_bridge import MessageSink
 from app.fixed import CENT, COUNT_SCALE
 from app.state import Kind
 from tests import table_states as ts
+from tests.ui_shots import add_orders_and_position
 from tests.test_ui_orders import SIZE as TRADING_SIZE, TIMEOUT, ladder_ready, resting_ids, trading_app
 from tests.ui_states import LADDER_TICKER, advance, dashboard_app, scenario, until
 from widgets.depth_ladder import HEADER_LINES, PRICE_COLUMNS, DepthLadder
@@ -24,23 +25,6 @@ from widgets.ladder_model import BEYOND
 SIZE = (160, 48)
 BLOCKS = set("▏▎▍▌▋▊▉█")
 PRICE = re.compile(r"▸?([0-9.]+)¢")
-
-
-def order_frame(order_id: str, side: str, yes_price: str, remaining: str) -> str:
-    """A resting buy of ``side`` in the ladder's market, as the socket's user_orders sends it."""
-    return ts.frame("user_order", {
-        "order_id": order_id, "ticker": LADDER_TICKER, "status": "resting", "side": side, "action": "buy",
-        "yes_price_dollars": yes_price, "fill_count_fp": "0.00", "remaining_count_fp": remaining,
-        "initial_count_fp": remaining, "created_ts_ms": ts.T0_MS})
-
-
-def add_orders_and_position(app: Any) -> None:
-    """Two resting orders of the user (a yes buy at 3¢: a bid; a no buy at 92¢: a yes ask at 8¢)
-    and a position of 40 yes bought for $1.68 (4.2¢ each), applied and announced."""
-    state = app.market_state
-    ts.apply(state, order_frame("mine-1", "yes", "0.0300", "25.00"), order_frame("mine-2", "no", "0.0800", "10.00"),
-             ts.position_current(LADDER_TICKER, "40.00", "1.680000", "0.000000", "0.020000"))
-    MessageSink(app.dashboard).on_changes(Kind.ORDER | Kind.POSITION, frozenset())
 
 
 def body(ladder: DepthLadder) -> list[str]:
