@@ -9,18 +9,23 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input
 
+from app import protocol as p
 from app.book import NO
 from app.feed_bridge import MessageSink
-from app.fixed import CENT, COUNT_SCALE
+from app.fixed import CENT, COUNT_SCALE, format_price_dollars
+from app.screens.order_ticket import OrderTicketDialog
 from app.state import Kind
 from tests import table_states as ts
+from tests.test_ui_numbers import huge_scenario
 from tests.ui_shots import add_orders_and_position
 from tests.test_ui_orders import SIZE as TRADING_SIZE, TIMEOUT, ladder_ready, resting_ids, trading_app
-from tests.ui_states import LADDER_TICKER, advance, dashboard_app, scenario, until
+from tests.ui_states import LADDER_TICKER, NOW, advance, dashboard_app, scenario, until
 from widgets.depth_ladder import HEADER_LINES, PRICE_COLUMNS, DepthLadder
-from widgets.ladder_model import BEYOND
+from widgets.ladder_model import BEYOND, build_ladder
 
 SIZE = (160, 48)
 BLOCKS = set("▏▎▍▌▋▊▉█")
@@ -120,6 +125,19 @@ async def test_the_cursor_steps_tick_by_tick_past_the_rows_shown_and_orders_act_
             assert any("▸" in line for line in body(ladder))
             await pilot.press("up")
             assert ladder.cursor == scale.step(lowest, -2)
+            # the ticket opens at the cursor's price, an empty tick
+            assert ladder.cursor not in {row.price for row in build_ladder(
+                app.market_state.books[ticker], ladder.side).rows}
+            await pilot.press("o")
+            await until(pilot, lambda: isinstance(app.screen, OrderTicketDialog), TIMEOUT)
+            assert app.screen.query_one("#ticket-price", Input).value == format_price_dollars(ladder.cursor)
+            await pilot.press("escape")
+            await until(pilot, lambda: app.screen is app.dashboard, TIMEOUT)
+            # back on the depth ladder a cursor on an empty tick starts again at the best bid
+            await pilot.press("p")
+            assert not ladder.price_mode and ladder.cursor is None
+            await pilot.press("down")
+            assert ladder.cursor == prices_of(ladder)[prices_of(ladder).index(ladder.ladder.best_bid) + 1]
             await app.action_quit()
 
 
@@ -176,3 +194,45 @@ async def test_a_book_with_neither_side_has_no_divider() -> None:
         lines = all_lines(ladder)
         assert not any("one-sided" in line or "───" in line for line in lines)
         assert len(lines) == len(ladder.ladder.rows)
+
+
+def lifecycle(app: Any, **fields: Any) -> None:
+    """A lifecycle message about the ladder's market, applied and announced."""
+    app.market_state.apply(p.MarketLifecycle(market_ticker=LADDER_TICKER, **fields))
+    MessageSink(app.dashboard).on_changes(Kind.LIFECYCLE, frozenset())
+
+
+async def test_a_market_that_no_longer_trades_shows_its_state_and_result_in_either_mode() -> None:
+    app = dashboard_app(scenario())
+    async with app.run_test(size=SIZE) as pilot:
+        ladder = await focused_ladder(pilot)
+        await pilot.press("p")
+        closing = dict(event_type="close_date_updated", close_ts=int(NOW) - 60)  # its close time passed
+        determined = dict(event_type="determined", result="no")
+        for fields, result in ((closing, "closed"), (determined, "determined NO")):
+            lifecycle(app, **fields)
+            await until(pilot, lambda: f"■ {result.upper()}" in ladder.render_line(0).text)
+            for _mode in range(2):  # the same in either mode
+                title = ladder.render_line(0).text
+                assert f"■ {result.upper()}" in title and "LIVE" not in title and "closes in" not in title
+                lines = [line.strip() for line in body(ladder)]
+                assert lines[0] == f"{result}: the market no longer trades" and not any(lines[1:])
+                assert not any("spread" in line or "one-sided" in line or "¢" in line for line in all_lines(ladder))
+                await pilot.press("p")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48), (220, 60)])
+async def test_numbers_up_to_a_billion_keep_their_digits_in_the_price_ladder(size: tuple[int, int]) -> None:
+    app = dashboard_app(huge_scenario())
+    async with app.run_test(size=size) as pilot:
+        ladder = await focused_ladder(pilot)
+        await pilot.press("p")
+        lines = all_lines(ladder)
+        width = ladder.scrollable_content_region.width
+        assert not any("…" in line for line in lines) and all(len(line) <= width for line in lines)
+        rows = by_price(lines)
+        bid, ask = rows["5"].split()[-3:], rows["6"].split()[:3]  # size, bar and price; price, bar, size
+        assert bid[0] == "1.00B" and set(bid[1]) <= BLOCKS and bid[2] == "5¢"
+        assert ask[0] == "6¢" and set(ask[1]) <= BLOCKS and ask[2] == "1.00B"
+        # the position (987,654,321 no for $450M: 45.56¢ a no, 54.44¢ on the yes scale) on its row
+        assert rows["54"].split()[:2] == ["NO", "987.65M"]

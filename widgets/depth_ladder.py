@@ -361,6 +361,9 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
         """``p``: the price ladder (every tick around the touch) or the depth ladder (every level)."""
         self.price_mode = not self.price_mode
         self._recentre()
+        if self.cursor not in {row.price for row in self.ladder.rows}:
+            self.cursor = None  # an empty tick is no row of the depth ladder: start again at the best bid
+            self._refresh_changed()
 
     def _recentre(self) -> None:
         """Rebuild what is shown and centre it on the spread again."""
