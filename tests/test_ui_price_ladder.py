@@ -24,7 +24,7 @@ from tests.test_ui_numbers import huge_scenario
 from tests.ui_shots import add_orders_and_position
 from tests.test_ui_orders import SIZE as TRADING_SIZE, TIMEOUT, ladder_ready, resting_ids, trading_app
 from tests.ui_states import LADDER_TICKER, NOW, advance, dashboard_app, scenario, until
-from widgets.depth_ladder import HEADER_LINES, PRICE_COLUMNS, DepthLadder
+from widgets.depth_ladder import COLUMNS, HEADER_LINES, MAX_BAR_W, PRICE_COLUMNS, Columns, DepthLadder
 from widgets.ladder_model import BEYOND, build_ladder
 
 SIZE = (160, 48)
@@ -141,43 +141,51 @@ async def test_the_cursor_steps_tick_by_tick_past_the_rows_shown_and_orders_act_
             await app.action_quit()
 
 
-def column_spans(bar_width: int) -> list[tuple[int, int]]:
-    """(start, end) of each price-ladder column at ``bar_width``."""
+def column_spans(columns: Columns, bar_width: int) -> list[tuple[int, int]]:
+    """(start, end) of each of ``columns`` at ``bar_width``."""
     spans, x = [], 0
-    for width, _, gap in PRICE_COLUMNS:
+    for width, _, gap in columns:
         x += gap
         spans.append((x, x + (bar_width if width is None else width)))
         x = spans[-1][1]
     return spans
 
 
-async def test_bars_stay_in_their_columns_on_a_capped_scale_at_every_width() -> None:
-    for size in ((80, 24), (160, 48), (220, 60)):
-        sim = scenario()
-        sim.apply([ts.frame("orderbook_snapshot", {
-            "market_ticker": LADDER_TICKER, "yes_dollars_fp": [["0.0500", "1000000000.00"], ["0.0400", "20.00"],
-                                                               ["0.0300", "10.00"]],
-            "no_dollars_fp": [["0.9400", "30.00"], ["0.9300", "999999999.99"]]})])
-        app = dashboard_app(sim)
-        async with app.run_test(size=size) as pilot:
-            ladder = await focused_ladder(pilot)
-            await pilot.press("p")
-            width = ladder.scrollable_content_region.width
-            bar_w = ladder._bar_width(width, True)
-            assert bar_w <= 16  # a maximum width: at 220 columns the bars stop growing
-            spans = column_spans(bar_w)
-            bars = [i for i, (column_width, _, _) in enumerate(PRICE_COLUMNS) if column_width is None]
-            gaps = [x for (start, _), (_, _, gap) in zip(spans, PRICE_COLUMNS) for x in range(start - gap, start)]
-            rows = by_price(all_lines(ladder))
-            for line in rows.values():
-                assert all(line[x] == " " for x in gaps), (size, line)  # a blank between columns
-                assert not any(set(line[start:end]) & BLOCKS for i, (start, end) in enumerate(spans)
-                               if i not in bars), (size, line)  # bars only in the bar columns
-            bid_bar, ask_bar = (slice(*spans[i]) for i in bars)
-            assert "1.00B" in rows["5"] and rows["5"][bid_bar] == "█" * bar_w  # the whale: a full bar, no more
-            assert "1.00B" in rows["7"] and rows["7"][ask_bar] == "█" * bar_w
-            small = rows["4"][bid_bar].strip()  # 20 on a scale of 4x the median (30): still readable
-            assert small and small != "█" * bar_w
+def check_columns(rows: dict[str, str], columns: Columns, bar_w: int) -> tuple[slice, slice]:
+    """Every row keeps a blank between columns and its bars in the bar columns; the two bars' slices."""
+    spans = column_spans(columns, bar_w)
+    bars = [i for i, (column_width, _, _) in enumerate(columns) if column_width is None]
+    gaps = [x for (start, _), (_, _, gap) in zip(spans, columns) for x in range(start - gap, start)]
+    for line in rows.values():
+        assert all(line[x] == " " for x in gaps), line  # a blank between columns
+        assert not any(set(line[start:end]) & BLOCKS for i, (start, end) in enumerate(spans) if i not in bars), line
+    bid_bar, ask_bar = (slice(*spans[i]) for i in bars)
+    return bid_bar, ask_bar
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48), (220, 60)])
+async def test_bars_stay_in_their_columns_in_either_mode_at_every_width(size: tuple[int, int]) -> None:
+    sim = scenario()
+    sim.apply([ts.frame("orderbook_snapshot", {
+        "market_ticker": LADDER_TICKER, "yes_dollars_fp": [["0.0500", "1000000000.00"], ["0.0400", "20.00"],
+                                                           ["0.0300", "10.00"]],
+        "no_dollars_fp": [["0.9400", "30.00"], ["0.9300", "999999999.99"]]})])
+    app = dashboard_app(sim)
+    async with app.run_test(size=size) as pilot:
+        ladder = await focused_ladder(pilot)
+        width = ladder.scrollable_content_region.width
+        bar_w = ladder._bar_width(width)
+        bid_bar, _ = check_columns(by_price(all_lines(ladder)), COLUMNS, bar_w)
+        assert by_price(all_lines(ladder))["5"][bid_bar] == "█" * bar_w  # the largest: a full bar, no more
+        await pilot.press("p")
+        bar_w = ladder._bar_width(width, True)
+        assert bar_w <= MAX_BAR_W  # a maximum width: at 220 columns the bars stop growing
+        rows = by_price(all_lines(ladder))
+        bid_bar, ask_bar = check_columns(rows, PRICE_COLUMNS, bar_w)
+        assert "1.00B" in rows["5"] and rows["5"][bid_bar] == "█" * bar_w  # a whale over the capped scale
+        assert "1.00B" in rows["7"] and rows["7"][ask_bar] == "█" * bar_w
+        small = rows["4"][bid_bar].strip()  # 20 on a scale of 4x the median (30): still readable
+        assert small and small != "█" * bar_w
 
 
 async def test_a_book_with_neither_side_has_no_divider() -> None:
