@@ -49,12 +49,11 @@ class TickScale:
 
     def ticks(self, low: int, high: int) -> list[int]:
         """Every valid price from ``low`` to ``high`` (both included when valid), ascending."""
-        out = []
-        tick = self.next_tick(low - 1, 1)
-        while tick is not None and tick <= high:
-            out.append(tick)
-            tick = self.next_tick(tick, 1)
-        return out
+        out: set[int] = set()
+        for band in self.bands:
+            first = band.start + max(0, -(-(low - band.start) // band.step)) * band.step  # the first >= low
+            out.update(range(first, min(band.last, high) + 1, band.step))
+        return sorted(tick for tick in out if 0 < tick < ONE_DOLLAR)
 
     def step(self, price: int, count: int) -> int:
         """``count`` ticks above ``price`` (below when negative), stopping at the last valid one."""
