@@ -1,7 +1,8 @@
 """The depth ladder's price-ladder mode with Pilot: ``p`` switches to a row at every tick around the
 touch (sub-cent where the market allows) and back; the user's orders and position in their columns;
 the cursor steps tick by tick and the order keys act at its price on the simulator over loopback;
-bars stay in their columns; a book with neither side has no divider."""
+bars stay in their columns and numbers up to 10⁹ keep their digits at 80, 160 and 220 columns; a
+book with neither side has no divider; a market that no longer trades shows its state and result."""
 
 from __future__ import annotations
 
@@ -21,8 +22,8 @@ from app.screens.order_ticket import OrderTicketDialog
 from app.state import Kind
 from tests import table_states as ts
 from tests.test_ui_numbers import huge_scenario
-from tests.ui_shots import add_orders_and_position
 from tests.test_ui_orders import SIZE as TRADING_SIZE, TIMEOUT, ladder_ready, resting_ids, trading_app
+from tests.ui_shots import add_orders_and_position
 from tests.ui_states import LADDER_TICKER, NOW, advance, dashboard_app, scenario, until
 from widgets.depth_ladder import COLUMNS, HEADER_LINES, MAX_BAR_W, PRICE_COLUMNS, Columns, DepthLadder
 from widgets.ladder_model import BEYOND, build_ladder
