@@ -26,6 +26,7 @@ from app.tui.screens.alert_dialog import AlertDialog
 from app.tui.screens.finder import FinderScreen
 from app.tui.screens.subscribe import SubscribeDialog
 from app.core.state import BookStatus, Kind
+from tests import table_states as ts
 from tests.ui_states import LADDER_TICKER, Scenario, advance, dashboard_app, scenario, status, until
 from widgets.integrity_panel import IntegrityPanel
 from widgets.price_chart import PriceChart
@@ -140,6 +141,35 @@ async def flip_ladder(pilot: Pilot[Any]) -> None:
     await pilot.press("f")
 
 
+def order_frame(order_id: str, side: str, yes_price: str, remaining: str) -> str:
+    """A resting buy of ``side`` in the ladder's market, as the socket's user_orders sends it."""
+    return ts.frame("user_order", {
+        "order_id": order_id, "ticker": LADDER_TICKER, "status": "resting", "side": side, "action": "buy",
+        "yes_price_dollars": yes_price, "fill_count_fp": "0.00", "remaining_count_fp": remaining,
+        "initial_count_fp": remaining, "created_ts_ms": ts.T0_MS})
+
+
+def add_orders_and_position(app: KalshiDashApp) -> None:
+    """Two resting orders of the user (a yes buy at 3¢: a bid; a no buy at 92¢: a yes ask at 8¢)
+    and a position of 40 yes bought for $1.68 (4.2¢ each), applied and announced."""
+    ts.apply(app.market_state, order_frame("mine-1", "yes", "0.0300", "25.00"),
+             order_frame("mine-2", "no", "0.0800", "10.00"),
+             ts.position_current(LADDER_TICKER, "40.00", "1.680000", "0.000000", "0.020000"))
+    MessageSink(app.dashboard).on_changes(Kind.ORDER | Kind.POSITION, frozenset())
+
+
+async def show_price_ladder(pilot: Pilot[Any]) -> None:
+    """Focus the ladder, switch it to the price ladder, and move the cursor one tick up."""
+    pilot.app.dashboard.ladders()[LADDER_TICKER].focus()
+    await pilot.press("p", "up")
+
+
+async def zoom_price_ladder(pilot: Pilot[Any]) -> None:
+    """The price ladder filling the screen (``z``)."""
+    await show_price_ladder(pilot)
+    await pilot.press("z")
+
+
 async def open_subscribe_dialog(pilot: Pilot[Any]) -> None:
     """The subscribe dialog with the ladder's market filled in, cursor steady."""
     app = pilot.app
@@ -231,4 +261,6 @@ SHOTS: tuple[Shot, ...] = (
     Shot("settled-80x24", size=(80, 24), prepare=settle_the_ladder_market),
     Shot("settled-160x48", size=(160, 48), prepare=settle_the_ladder_market),
     Shot("event-settled-160x48", size=(160, 48), prepare=settle_the_event, then=open_event_view),
+    Shot("price-ladder-80x24", size=(80, 24), prepare=add_orders_and_position, then=zoom_price_ladder),
+    Shot("price-ladder-160x48", size=(160, 48), prepare=add_orders_and_position, then=show_price_ladder),
 )

@@ -22,6 +22,12 @@ Trading from the ladder: a price cursor (up/down, drawn ``▸``) and keys post a
 (buy or sell at the cursor with the last quantity, the ticket, cancel, amend, cancel all) that the
 app carries out; rows where the user has resting orders show their size (``●``) in the Traded
 column.
+
+``p`` switches to the price ladder and back: a row at every tick of the market's scale (sub-cent
+where its price ranges allow) from ``BEYOND`` ticks under the best bid to ``BEYOND`` above the best
+ask, centred on the touch, with the user's position (``YES 10`` at its average price), their resting
+orders among the bids and among the asks, bars on a capped scale no wider than ``MAX_BAR_W``. The
+cursor steps tick by tick there, past the rows shown, and the order keys act at its price.
 """
 
 from __future__ import annotations
@@ -39,7 +45,9 @@ from app.core.fixed import COUNT_SCALE
 from app.core.market_status import PAUSED, is_finished, market_status, status_text
 from app.core.sanitize import printable
 from app.core.state import BookStatus, Kind, MarketState
-from app.core.working_orders import sizes_by_price
+from app.core.ticks import TickScale
+from app.core.holding import Holding, holding
+from app.core.working_orders import sizes_by_book_side
 from widgets.base import StateView
 from widgets.compact import fit_number
 from widgets.direct_lines import DirectLines
@@ -55,20 +63,37 @@ from widgets.formatting import (
     fraction_cents,
     price_text,
 )
-from widgets.ladder_model import ASK, BID, Ladder, LadderRow, build_ladder, other, size_changes
+from widgets.ladder_model import (
+    ASK, BID, Ladder, LadderRow, build_ladder, other, price_ladder, size_changes,
+)
 
 HEADER_LINES = 2
 HEIGHT_STEP = 8
 FLASH_SECONDS = 1.0
-VOL_W, LAST_W, CUM_W, SIZE_W, PRICE_W = 8, 7, 8, 8, 8
+VOL_W, LAST_W, CUM_W, SIZE_W, PRICE_W, HELD_W = 8, 7, 8, 8, 8, 10
+MAX_BAR_W = 16  # the price ladder's widest bar: the ladder stops growing on a wide terminal
 # (width, justification, blank cells before) of each column; a width of None is a size bar
 # sharing what is left. A size that just changed flashes by colour alone.
-COLUMNS: tuple[tuple[int | None, str, int], ...] = (
+Columns = tuple[tuple[int | None, str, int], ...]
+COLUMNS: Columns = (
     (VOL_W, "right", 0), (LAST_W, "right", 1), (CUM_W, "right", 1),
     (SIZE_W, "right", 2), (None, "right", 1), (PRICE_W, "center", 0), (None, "left", 0),
     (SIZE_W, "left", 1), (CUM_W, "left", 2),
 )
-FIXED_W = sum(width or 0 for width, _, _ in COLUMNS) + sum(gap for _, _, gap in COLUMNS)
+# The price ladder's: position, traded, the user's bids, bid, bar, price, bar, ask, the user's asks.
+PRICE_COLUMNS: Columns = (
+    (HELD_W, "right", 0), (VOL_W, "right", 1), (SIZE_W, "right", 1),
+    (SIZE_W, "right", 2), (None, "right", 1), (PRICE_W, "center", 0), (None, "left", 0),
+    (SIZE_W, "left", 1), (SIZE_W, "left", 2),
+)
+
+
+def fixed_width(columns: Columns) -> int:
+    """The cells of ``columns`` other than the bars: their widths and the blanks between them."""
+    return sum(width or 0 for width, _, _ in columns) + sum(gap for _, _, gap in columns)
+
+
+FIXED_W, PRICE_FIXED_W = fixed_width(COLUMNS), fixed_width(PRICE_COLUMNS)
 BLOCKS = " ▏▎▍▌▋▊▉█"
 
 TITLE, HEADER, SPREAD = "depth-ladder--title", "depth-ladder--header", "depth-ladder--spread"
@@ -89,26 +114,32 @@ STATUS_BADGE = {
 
 
 def bar(size: int, max_size: int, width: int) -> str:
-    """A horizontal bar of ``size`` against ``max_size`` in ``width`` cells, in eighths."""
+    """A horizontal bar of ``size`` against ``max_size`` in ``width`` cells, in eighths; a size
+    over ``max_size`` (a capped scale) fills the width and no more."""
     if width <= 0 or max_size <= 0 or size <= 0:
         return ""
-    eighths = max(1, size * width * 8 // max_size)
+    eighths = min(width * 8, max(1, size * width * 8 // max_size))
     full, part = divmod(eighths, 8)
     return "█" * full + (BLOCKS[part] if part else "")
 
 
 PAD: dict[str, Callable[[str, int], str]] = {"right": str.rjust, "center": str.center, "left": str.ljust}
-# (width, padding, gap cell or None) of each column
-LAYOUT: tuple[tuple[int | None, Callable[[str, int], str], Cell | None], ...] = tuple(
-    (width, PAD[justify], (" " * gap, ()) if gap else None) for width, justify, gap in COLUMNS
-)
+Layout = tuple[tuple[int | None, Callable[[str, int], str], Cell | None], ...]
 
 
-def _laid_out(cells: Iterable[Cell], bar_width: int) -> list[Cell]:
-    """``cells`` (one per entry of ``COLUMNS``) padded to their columns, each after its gap; a
+def layout(columns: Columns) -> Layout:
+    """(width, padding, gap cell or None) of each of ``columns``."""
+    return tuple((width, PAD[justify], (" " * gap, ()) if gap else None) for width, justify, gap in columns)
+
+
+LAYOUTS: dict[bool, Layout] = {False: layout(COLUMNS), True: layout(PRICE_COLUMNS)}  # by price mode
+
+
+def _laid_out(cells: Iterable[Cell], bar_width: int, price_mode: bool = False) -> list[Cell]:
+    """``cells`` (one per column of the mode) padded to their columns, each after its gap; a
     number too wide for its column in a compact form (``126.85K``), so columns never touch."""
     laid: list[Cell] = []
-    for (value, paint), (width, pad, gap) in zip(cells, LAYOUT):
+    for (value, paint), (width, pad, gap) in zip(cells, LAYOUTS[price_mode]):
         if gap:
             laid.append(gap)
         if width is None:
@@ -129,11 +160,14 @@ class RowLook(NamedTuple):
     best_ask: bool
     last: bool
     max_size: int
-    mine: int = 0  # contracts left in the user's resting orders at this price
+    mine: int = 0  # contracts left in the user's resting orders at this price (price mode: bids)
     cursor: bool = False
+    price_mode: bool = False
+    mine_ask: int = 0  # price mode: contracts left in the user's resting orders among the asks
+    held: str = ""  # price mode: the user's position, on the row of its average price
 
 
-# What a line shows: a RowLook, or ("title", status, side, tail), ("header", side),
+# What a line shows: a RowLook, or ("title", status, side, tail), ("header", side, price mode),
 # ("spread", label) or ("text", value); a line's key adds its width and dimming.
 Look = tuple[Any, ...]
 LineKey = tuple[Look, int, bool]
@@ -142,11 +176,12 @@ LineKey = tuple[Look, int, bool]
 class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
     """A price ladder of one market's book, yes side or no side."""
 
-    SHOWS: ClassVar[Kind] = Kind.BOOK | Kind.TRADE | Kind.LIFECYCLE | Kind.ORDER
+    SHOWS: ClassVar[Kind] = Kind.BOOK | Kind.TRADE | Kind.LIFECYCLE | Kind.ORDER | Kind.POSITION
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f", "flip", "Flip yes/no"),
         Binding("c", "center", "Center on spread"),
+        Binding("p", "toggle_price_ladder", "Price ladder"),
         Binding("x", "close", "Close ladder"),
         Binding("up", "cursor(-1)", "Price up", show=False),
         Binding("down", "cursor(1)", "Price down", show=False),
@@ -210,7 +245,13 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
         self._ended: str | None = None  # its status and result once it no longer trades
         self.cursor: int | None = None  # the price at the cursor, on ``side``
         self.quantity = COUNT_SCALE  # contracts of the buy/sell keys: the ticket's last count
-        self.mine: dict[int, int] = {}
+        self.mine: dict[int, int] = {}  # the user's resting contracts at each price
+        self.price_mode = False  # a row at every tick around the touch (``p``)
+        self._mine_bids: dict[int, int] = {}
+        self._mine_asks: dict[int, int] = {}
+        self._holding: Holding | None = None
+        self._held: tuple[int, str] | None = None  # the row of the position's average, and its text
+        self._scale: tuple[tuple[Any, str], TickScale] | None = None  # kept under (ranges, side)
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self._refresh_changed)
@@ -227,9 +268,10 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
             stats = state.trade_stats.get(self.ticker)
             self._baseline = dict(stats.volume_by_price) if stats else {}
         book_moved = bool(kinds & Kind.BOOK) and (not books or self.ticker in books)
-        if kinds & Kind.ORDER:
-            self.mine = sizes_by_price(state.orders.values(), self.ticker, self.side)
-        if book_moved or kinds & Kind.TRADE:
+        account = kinds & (Kind.ORDER | Kind.POSITION)
+        if account:
+            self._read_account(state)
+        if book_moved or kinds & Kind.TRADE or (self.price_mode and account):
             self._rebuild(state, flash=book_moved)
         else:
             self._refresh_changed()
@@ -245,13 +287,40 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
         """True when the book shown is built from a snapshot and every delta since."""
         return self.book_status is BookStatus.LIVE
 
+    def _read_account(self, state: MarketState) -> None:
+        """The user's resting orders (among the bids and the asks of the side shown) and position."""
+        self._mine_bids, self._mine_asks = sizes_by_book_side(state.orders.values(), self.ticker, self.side)
+        self.mine = {price: self._mine_bids.get(price, 0) + self._mine_asks.get(price, 0)
+                     for price in {*self._mine_bids, *self._mine_asks}}
+        self._holding = holding(state.positions.values(), self.ticker, self.side)
+
+    def tick_scale(self) -> TickScale:
+        """The valid prices of the market on the side shown (1¢ ticks until its ranges are known)."""
+        state = self.market_state
+        info = state.markets.get(self.ticker) if state is not None else None
+        key = (info.price_ranges if info is not None else (), self.side)
+        if self._scale is None or self._scale[0] != key:
+            scale = TickScale(key[0])
+            self._scale = key, scale if self.side == YES else scale.mirrored()
+        return self._scale[1]
+
     def _rebuild(self, state: MarketState, flash: bool) -> None:
         before = self.ladder if self._built else None
         self._built = True
-        self.ladder = build_ladder(
+        ladder = build_ladder(
             state.books.get(self.ticker), self.side, state.trade_stats.get(self.ticker),
             self._baseline,
         )
+        self._held = None
+        if self.price_mode:
+            scale = self.tick_scale()
+            held = self._holding
+            if held is not None and held.price is not None:
+                self._held = scale.nearest(round(held.price)), f"{held.side.upper()} {count_text(held.count)}"
+            keep = {*self.mine, *([self.cursor] if self.cursor is not None else []),
+                    *([self._held[0]] if self._held else [])}
+            ladder = price_ladder(ladder, scale, keep=keep)
+        self.ladder = ladder
         if flash and self.live and before is not None:
             for key, direction in size_changes(before, self.ladder).items():
                 self._flashes.mark(key, direction)
@@ -284,9 +353,21 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
         self.side = other(self.side)
         self.cursor = None
         if self.market_state is not None:
-            self.mine = sizes_by_price(self.market_state.orders.values(), self.ticker, self.side)
+            self._read_account(self.market_state)
         self._flashes.clear()
         self._built = False
+        self._recentre()
+
+    def action_toggle_price_ladder(self) -> None:
+        """``p``: the price ladder (every tick around the touch) or the depth ladder (every level)."""
+        self.price_mode = not self.price_mode
+        self._recentre()
+        if self.cursor not in {row.price for row in self.ladder.rows}:
+            self.cursor = None  # an empty tick is no row of the depth ladder: start again at the best bid
+            self._refresh_changed()
+
+    def _recentre(self) -> None:
+        """Rebuild what is shown and centre it on the spread again."""
         self._centered = False
         if self.market_state is not None:
             self._rebuild(self.market_state, flash=False)
@@ -301,14 +382,21 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
         self.post_message(self.CloseRequested(self.ticker))
 
     def action_cursor(self, step: int) -> None:
-        """Move the price cursor one row (it starts at the best bid) and keep it in view."""
+        """Move the price cursor one row (it starts at the best bid) and keep it in view; on the
+        price ladder one tick, past the rows shown if need be (they stretch to it)."""
         prices = [row.price for row in self.ladder.rows]
         if not prices:
             return
         start = self.cursor if self.cursor is not None else self.ladder.best_bid
-        index = prices.index(start) + step if start in prices else 0
-        self.cursor = prices[max(0, min(len(prices) - 1, index))]
-        line = prices.index(self.cursor) + (prices.index(self.cursor) >= self.ladder.separator_index)
+        if self.price_mode and self.market_state is not None:
+            start = start if start is not None else prices[len(prices) // 2]
+            self.cursor = self.tick_scale().step(start, -step)  # up (a negative step) is a higher price
+            self._rebuild(self.market_state, flash=False)
+            prices = [row.price for row in self.ladder.rows]
+        else:
+            index = prices.index(start) + step if start in prices else 0
+            self.cursor = prices[max(0, min(len(prices) - 1, index))]
+        line = self._line_of(prices.index(self.cursor))
         body = max(1, self.size.height - HEADER_LINES)
         if not self.scroll_y <= line < self.scroll_y + body:
             self.scroll_to(y=max(0, line - body // 2), animate=False)
@@ -367,7 +455,16 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
 
     def _line_count(self) -> int:
         rows = len(self.ladder.rows)
-        return rows + 1 if rows and self._ended is None else 1
+        return rows + self._divided() if rows and self._ended is None else 1
+
+    def _divided(self) -> bool:
+        """Whether a line divides the bids from the asks: not over a book without either (its rows
+        are prices traded at, with nothing quoted to divide)."""
+        return self.ladder.best_bid is not None or self.ladder.best_ask is not None
+
+    def _line_of(self, row_index: int) -> int:
+        """The ladder line (below the two fixed lines) of row ``row_index``."""
+        return row_index + (self._divided() and row_index >= self.ladder.separator_index)
 
     def _style(self, component: str) -> Style:
         """A component's whole style (colours blended against the background, alpha included);
@@ -421,7 +518,7 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
         if y == 0:
             return ("title", *self._badge(), self.side, self._title_tail()), width, False
         if y == 1:
-            return ("header", self.side), width, False
+            return ("header", self.side, self.price_mode), width, False
         return self._body_look(y - HEADER_LINES + int(self.scroll_offset.y)), width, dim
 
     def _render_strip(self, look: Look, width: int, dim: bool, base: Style) -> Strip:
@@ -437,7 +534,7 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
         if kind == "title":
             return self._title_cells(*look[1:])
         if kind == "header":
-            return self._header_cells(look[1], width)
+            return self._header_cells(look[1], look[2], width)
         if kind == "spread":
             return [(look[1].center(width, "─"), (SPREAD,))]
         return [(look[1], ())]
@@ -478,13 +575,21 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
             (printable(tail), ()),
         ]
 
-    def _bar_width(self, width: int) -> int:
+    @staticmethod
+    def _bar_width(width: int, price_mode: bool = False) -> int:
+        """Each bar's cells at ``width``: half what the other columns leave (on the price ladder at
+        most ``MAX_BAR_W``)."""
+        if price_mode:
+            return max(0, min(MAX_BAR_W, (width - PRICE_FIXED_W) // 2))
         return max(0, (width - FIXED_W) // 2)
 
-    def _header_cells(self, side: str, width: int) -> list[Cell]:
+    def _header_cells(self, side: str, price_mode: bool, width: int) -> list[Cell]:
         side = side.capitalize()
-        labels = ("Traded", "Last", "Cum", f"{side} bid", "", "Price", "", f"{side} ask", "Cum")
-        return _laid_out([(label, (HEADER,)) for label in labels], self._bar_width(width))
+        if price_mode:
+            labels = ("Position", "Traded", "My bids", f"{side} bid", "", "Price", "", f"{side} ask", "My asks")
+        else:
+            labels = ("Traded", "Last", "Cum", f"{side} bid", "", "Price", "", f"{side} ask", "Cum")
+        return _laid_out([(label, (HEADER,)) for label in labels], self._bar_width(width, price_mode), price_mode)
 
     def _body_look(self, index: int) -> Look:
         """What line ``index`` of the ladder (below the two fixed lines) shows."""
@@ -493,7 +598,7 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
             return ("text", f"  {self._ended}: the market no longer trades" if index == 0 else "")
         if not ladder.rows:
             return ("text", "  no levels" if index == 0 else "")
-        separator = ladder.separator_index
+        separator = ladder.separator_index if self._divided() else len(ladder.rows) + 1
         if index == separator:
             return ("spread", self._spread_label())
         row_index = index if index < separator else index - 1
@@ -501,11 +606,13 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
             return ("text", "")
         row = ladder.rows[row_index]
         price = row.price
-        return RowLook(
-            row, self._flashes.direction((BID, price)), self._flashes.direction((ASK, price)),
-            price == ladder.best_bid, price == ladder.best_ask, price == ladder.last_price,
-            ladder.max_size, self.mine.get(price, 0), price == self.cursor,
-        )
+        flashes = self._flashes.direction((BID, price)), self._flashes.direction((ASK, price))
+        best = price == ladder.best_bid, price == ladder.best_ask, price == ladder.last_price
+        if not self.price_mode:
+            return RowLook(row, *flashes, *best, ladder.max_size, self.mine.get(price, 0), price == self.cursor)
+        held = self._held[1] if self._held is not None and self._held[0] == price else ""
+        return RowLook(row, *flashes, *best, ladder.max_size, self._mine_bids.get(price, 0), price == self.cursor,
+                       True, self._mine_asks.get(price, 0), held)
 
     def _spread_label(self) -> str:
         ladder = self.ladder
@@ -514,27 +621,41 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
             parts.append(f"spread {price_text(ladder.spread)}")
         if ladder.mid is not None:
             parts.append(f"mid {fraction_cents(ladder.mid)}")
-        if not parts:
+        if not parts:  # one side quoted (a book with neither has no divider)
             parts.append("one-sided book")
         return f" {' · '.join(parts)} "
 
     def _row_cells(self, look: RowLook, width: int) -> list[Cell]:
         row = look.row
-        bar_w = self._bar_width(width)
+        bar_w = self._bar_width(width, look.price_mode)
         bid: Paint = (BID_STYLE, BEST) if look.best_bid else (BID_STYLE,)
         ask: Paint = (ASK_STYLE, BEST) if look.best_ask else (ASK_STYLE,)
-        cells = [
-            (f"●{count_text(look.mine)}", (LAST,)) if look.mine else (count_text(row.traded) if row.traded else "", (TRADED,)),
-            (f"◆{count_text(row.last_size)}" if row.last_size is not None else "", (LAST,)),
-            (count_text(row.bid_cumulative) if row.bid else "", bid),
+        traded = (count_text(row.traded) if row.traded else "", (TRADED,))
+        book = [
             _size_cell(look.bid_flash, row.bid, bid),
             (bar(row.bid, look.max_size, bar_w), bid),
             (("▸" if look.cursor else "") + price_text(row.price), (LAST,) if look.last or look.cursor else ()),
             (bar(row.ask, look.max_size, bar_w), ask),
             _size_cell(look.ask_flash, row.ask, ask),
-            (count_text(row.ask_cumulative) if row.ask else "", ask),
         ]
-        return _laid_out(cells, bar_w)
+        if look.price_mode:
+            cells = [
+                (look.held, (LAST,)), traded, _mine_cell(look.mine), *book, _mine_cell(look.mine_ask),
+            ]
+        else:
+            cells = [
+                _mine_cell(look.mine) if look.mine else traded,
+                (f"◆{count_text(row.last_size)}" if row.last_size is not None else "", (LAST,)),
+                (count_text(row.bid_cumulative) if row.bid else "", bid),
+                *book,
+                (count_text(row.ask_cumulative) if row.ask else "", ask),
+            ]
+        return _laid_out(cells, bar_w, look.price_mode)
+
+
+def _mine_cell(size: int) -> Cell:
+    """The user's resting contracts at a price (``●12``), blank without any."""
+    return (f"●{count_text(size)}" if size else "", (LAST,))
 
 
 def _size_cell(direction: int, size: int, paint: Paint) -> Cell:

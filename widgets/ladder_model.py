@@ -5,20 +5,29 @@ on the chosen side (the asks of the yes side are the no side's bids at $1 - p), 
 cumulated from its best price, the volume traded there since the ladder opened, and the size of
 the last trade at the last traded price. The no-side view is the same book seen from the other
 side: a yes bid at p is a no ask at $1 - p.
+
+A price ladder (:func:`price_ladder`) shows every tick of the market's scale around the touch, not
+only the prices with orders: a row at each valid price from a few ticks under the best bid to a few
+above the best ask, stretched to the prices the trader needs in view (the cursor, their orders,
+their position); its bars are drawn on a capped scale so that one huge level does not flatten the
+others.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
-from typing import Mapping, NamedTuple
+from typing import Iterable, Mapping, NamedTuple
 
 from app.core.book import NO, YES, OrderBook
 from app.core.fixed import ONE_DOLLAR
 from app.core.state import TradeStats
+from app.core.ticks import TickScale
 
 BID = "bid"
 ASK = "ask"
+BEYOND = 10  # ticks a price ladder shows past the best bid and the best ask
+SCALE_CAP = 4  # a price ladder's full bar: at most this many times the median size in view
 
 
 class LadderRow(NamedTuple):
@@ -134,6 +143,40 @@ def build_ladder(
         separator_index=_separator_index(rows, best_bid, best_ask),
         sizes=sizes,
     )
+
+
+def price_ladder(ladder: Ladder, scale: TickScale, beyond: int = BEYOND, keep: Iterable[int] = ()) -> Ladder:
+    """``ladder`` with a row at every price of ``scale`` from ``beyond`` ticks under its best bid to
+    ``beyond`` above its best ask (around its last price when it has no quote), stretched to every
+    price in ``keep``; prices without a level are empty rows. No quote, no last price and nothing
+    to keep: no rows. Its bars are on :func:`capped_scale`."""
+    kept = list(keep)
+    span = [price for price in (ladder.best_bid, ladder.best_ask) if price is not None]
+    if not span and ladder.last_price is not None:
+        span = [ladder.last_price]
+    span = span or kept
+    if not span:
+        return replace(ladder, rows=(), separator_index=0)
+    low = min([scale.step(min(span), -beyond), *kept])
+    high = max([scale.step(max(span), beyond), *kept])
+    by_price = {row.price: row for row in ladder.rows}
+    prices = {*scale.ticks(low, high), *kept, *(price for price in by_price if low <= price <= high)}
+    rows = [by_price.get(price) or LadderRow(price, 0, 0, 0, 0, 0, None) for price in sorted(prices, reverse=True)]
+    return replace(
+        ladder,
+        rows=tuple(rows),
+        max_size=capped_scale([size for row in rows for size in (row.bid, row.ask) if size]),
+        separator_index=_separator_index(rows, ladder.best_bid, ladder.best_ask),
+    )
+
+
+def capped_scale(sizes: list[int]) -> int:
+    """The size a full bar stands for: the largest of ``sizes``, but at most ``SCALE_CAP`` times
+    their median, so that one huge level leaves the others readable (its bar is full); 0 for none."""
+    if not sizes:
+        return 0
+    ordered = sorted(sizes)
+    return min(ordered[-1], SCALE_CAP * ordered[len(ordered) // 2])
 
 
 def _separator_index(rows: list[LadderRow], best_bid: int | None, best_ask: int | None) -> int:

@@ -2,7 +2,7 @@
 
 The socket tells titles, strikes and close times only for markets created while it listens; the
 catalog fills them in for everything that already exists: titles, sub-titles, event and series,
-category, strike type and values, tick, open / close / expiration times, status, an event's
+category, strike type and values, tick and price ranges, open / close / expiration times, status, an event's
 ``mutually_exclusive`` and the markets it holds, and current prices for markets the ticker channel
 has not spoken about yet. :mod:`app.core.catalog_state` applies it to the state; lifecycle messages
 that arrive later keep it current. Pure data: no I/O, no Textual.
@@ -13,6 +13,8 @@ from __future__ import annotations
 from fractions import Fraction
 
 import msgspec
+
+from app.core.protocol import PriceRange
 
 
 class CatalogMarket(msgspec.Struct, frozen=True, gc=False):
@@ -30,6 +32,7 @@ class CatalogMarket(msgspec.Struct, frozen=True, gc=False):
     floor_strike: str | None = None
     cap_strike: str | None = None
     tick: int | None = None
+    price_ranges: tuple[PriceRange, ...] = ()
     yes_bid: int | None = None
     yes_ask: int | None = None
     last: int | None = None

@@ -1,4 +1,4 @@
-"""Catalog records into :class:`~app.core.state.MarketState`: titles, times, status and prices.
+"""Catalog records into :class:`~app.core.state.MarketState`: titles, times, status, prices and ticks.
 
 Pure data: no I/O, no Textual.
 """
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from app.core import protocol as p
 from app.core.catalog import CatalogEvent, CatalogMarket
+from app.core.fixed import ONE_DOLLAR
 from app.core.state import Kind, MarketInfo, MarketState
 
 # The REST API's market status, in the words the lifecycle channel gives the state.
@@ -59,5 +60,9 @@ def _fill(info: MarketInfo, market: CatalogMarket, fresh: bool, cached_status: s
             cached_status.discard(market.ticker)
         else:
             cached_status.add(market.ticker)
+    if market.price_ranges and (fresh or not info.price_ranges):
+        info.price_ranges = market.price_ranges
+    elif market.tick is not None and not info.price_ranges:
+        info.price_ranges = (p.PriceRange(0, ONE_DOLLAR, market.tick),)  # its tick size alone: one band
     if market.yes_sub_title and (fresh or info.subtitle is None):
         info.subtitle = market.yes_sub_title

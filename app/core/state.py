@@ -89,6 +89,7 @@ class MarketInfo:
     close_ts: int | None = None
     result: str | None = None
     settlement_value: int | None = None
+    price_ranges: tuple[p.PriceRange, ...] = ()  # where its prices may lie and their ticks (app.core.ticks)
     revision: int = 0  # lifecycle messages applied: a view compares it with the one it last showed
 
 
@@ -584,6 +585,8 @@ class MarketState:
             info.result = m.result
         if m.settlement_value is not None:
             info.settlement_value = m.settlement_value
+        if m.price_ranges:
+            info.price_ranges = m.price_ranges
         self.lifecycle_log.append(m)
         return _LIFECYCLE
 

@@ -1,7 +1,9 @@
 """The user's working (resting) orders of one market, on a ladder's price scale.
 
 A ladder of side ``yes`` shows yes prices; of side ``no``, no prices ($1 - the yes price). An order
-is read from the socket's ``user_order`` state, whose ``yes_price`` is always the yes price.
+is read from the socket's ``user_order`` state, whose ``yes_price`` is always the yes price. An order
+that buys the ladder's side rests among its bids; one that buys the other side (a sale of this one)
+among its asks.
 """
 
 from __future__ import annotations
@@ -25,14 +27,17 @@ def working(orders: Iterable[UserOrder], ticker: str) -> list[UserOrder]:
     return [o for o in orders if o.market_ticker == ticker and o.status == RESTING and (o.remaining_count or 0) > 0]
 
 
-def sizes_by_price(orders: Iterable[UserOrder], ticker: str, side: str) -> dict[int, int]:
-    """Contracts left in the user's resting orders at each ladder price."""
-    sizes: dict[int, int] = {}
+def sizes_by_book_side(orders: Iterable[UserOrder], ticker: str, side: str) -> tuple[dict[int, int], dict[int, int]]:
+    """Contracts left at each ladder price in the user's resting orders among the bids (those that
+    buy ``side``) and among the asks (those that buy the other side)."""
+    bids: dict[int, int] = {}
+    asks: dict[int, int] = {}
     for order in working(orders, ticker):
         price = ladder_price(order, side)
         if price is not None:
-            sizes[price] = sizes.get(price, 0) + (order.remaining_count or 0)
-    return sizes
+            book = bids if order.outcome_side == side else asks
+            book[price] = book.get(price, 0) + (order.remaining_count or 0)
+    return bids, asks
 
 
 def orders_at(orders: Iterable[UserOrder], ticker: str, side: str, price: int) -> list[UserOrder]:

@@ -13,6 +13,7 @@ from typing import Any, Callable
 
 from app.core.catalog import CatalogEvent, CatalogMarket
 from app.core.fixed import CENT, parse_count, parse_price, price_from_cents
+from app.core.protocol import PriceRange
 from app.rest.client import RestClient
 
 # Events asked per page (/events allows 200): with nested markets a page of 50 events is ~500
@@ -67,6 +68,16 @@ def _strike(value: Any) -> str | None:
     return text.removesuffix(".0")
 
 
+def _price_ranges(value: Any) -> tuple[PriceRange, ...]:
+    """``price_ranges`` (``start``, ``end``, ``step`` in dollars) as price bands; none when any
+    band is unreadable (the market's tick size then stands)."""
+    try:
+        return tuple(PriceRange(parse_price(band["start"]), parse_price(band["end"]), parse_price(band["step"]))
+                     for band in value)
+    except (TypeError, KeyError, ValueError):
+        return ()
+
+
 def _text(body: dict[str, Any], name: str) -> str | None:
     value = body.get(name)
     return value if isinstance(value, str) and value else None
@@ -92,6 +103,7 @@ def parse_market(body: dict[str, Any], event_ticker: str | None = None) -> Catal
         floor_strike=_strike(body.get("floor_strike")),
         cap_strike=_strike(body.get("cap_strike")),
         tick=tick * CENT if isinstance(tick, int) and not isinstance(tick, bool) and tick > 0 else None,
+        price_ranges=_price_ranges(body.get("price_ranges") or ()),
         yes_bid=_price(body, "yes_bid"),
         yes_ask=_price(body, "yes_ask"),
         last=None if last == 0 and not volume else last,  # zero with no volume: it never traded
