@@ -2,7 +2,8 @@
 
 The server answers the handshake and then writes exactly the bytes each test gives it, so the
 tests can send what a ``websockets`` server would not: frames in the same packet as the handshake
-response, fragments with a ping between them, masked frames, frames over the size limit.
+response, frames split anywhere, fragments with a ping between them, masked frames, frames over
+the size limit, refusals, silence where a pong should be.
 """
 
 from __future__ import annotations
@@ -15,12 +16,12 @@ import struct
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
-import websockets
-from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import ConnectionClosed, ConnectionClosedOK, InvalidStatus
 
-from app.ws_connection import FeedConnection
+from app.ws_connection import FeedConnection, connect
 
 GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 TEXT, BINARY, CONT, CLOSE, PING, PONG = 1, 2, 0, 8, 9, 10
@@ -71,7 +72,7 @@ class RawPeer:
 
 @asynccontextmanager
 async def raw_connection(
-    first_bytes: Callable[[bytes], bytes] = lambda response: response, **options: object
+    first_bytes: Callable[[bytes], bytes] = lambda response: response, **options: Any
 ) -> AsyncIterator[tuple[FeedConnection, RawPeer]]:
     """A :class:`FeedConnection` to a raw server whose first write is ``first_bytes(response)``."""
     peers: asyncio.Queue[RawPeer] = asyncio.Queue()
@@ -89,13 +90,11 @@ async def raw_connection(
 
     server = await asyncio.start_server(handle, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
-    connection = await websockets.connect(
-        f"ws://127.0.0.1:{port}/", create_connection=FeedConnection, compression=None,
-        ping_interval=None, **options,  # type: ignore[arg-type]
-    )
+    settings: dict[str, Any] = {"max_size": 2**24, "max_queue": 512, "ping_interval": None, **options}
+    connection = await connect(f"ws://127.0.0.1:{port}/", headers={"X-Test": "yes"}, open_timeout=5,
+                               **settings)
     peer = await peers.get()
     try:
-        assert isinstance(connection, FeedConnection)
         yield connection, peer
     finally:
         connection.transport.abort()
