@@ -188,7 +188,9 @@ class SimSocket(asyncio.Protocol):
             self._close_timer = self._loop.call_later(CLOSE_TIMEOUT, transport.abort)
 
     def _ensure_open(self) -> None:
-        if self.protocol.state is not State.OPEN:
+        """Raise ``ConnectionClosed`` unless open (a transport already failing counts as closed:
+        its ``connection_lost`` is on its way, and writes to it would only be logged)."""
+        if self.protocol.state is not State.OPEN or self.transport.is_closing():
             raise ConnectionClosed(self.protocol.close_rcvd, self.protocol.close_sent)
 
     async def send(self, message: str) -> None:
