@@ -14,16 +14,17 @@ bits, larger than ``max_size``) hands it the rest of the stream for good; the da
 parses from then on join the same queue, so order is kept. Only whole frames reach it while
 frames are split here, so its parser is always at a frame boundary when it gets bytes.
 
-The queue is bounded: past ``max_queue`` messages the socket is not read until the reader takes
-them. Keepalive is ``websockets``' own: a ping every ``ping_interval`` seconds, the connection
-failed (1011) when its pong has not come ``ping_timeout`` seconds later. A connection expected to
-close (a close frame sent or received, a failure) is aborted if the server has not closed it
-``close_timeout`` seconds later.
+The queue is bounded: past ``max_queue`` messages (``None``: no bound) the socket is not read
+until the reader takes them. Keepalive is ``websockets``' own: a ping every ``ping_interval``
+seconds, the connection failed (1011) when its pong has not come ``ping_timeout`` seconds later.
+A connection expected to close (a close frame sent or received, a failure) is aborted if the
+server has not closed it ``close_timeout`` seconds later.
 """
 
 from __future__ import annotations
 
 import asyncio
+import math
 import random
 import ssl
 import sys
@@ -54,11 +55,11 @@ class FeedConnection(asyncio.Protocol):
 
     transport: asyncio.Transport
 
-    def __init__(self, protocol: ClientProtocol, *, max_queue: int, ping_interval: float | None,
+    def __init__(self, protocol: ClientProtocol, *, max_queue: int | None, ping_interval: float | None,
                  ping_timeout: float | None, close_timeout: float) -> None:
         self.protocol = protocol
         self.last_activity = time.monotonic()
-        self._max_queue = max_queue
+        self._max_queue = max_queue if max_queue is not None else math.inf
         self._ping_interval = ping_interval
         self._ping_timeout = ping_timeout
         self._close_timeout = close_timeout
@@ -318,7 +319,7 @@ async def connect(
     *,
     headers: Mapping[str, str],
     max_size: int | None,
-    max_queue: int,
+    max_queue: int | None,
     open_timeout: float,
     ping_interval: float | None = 20.0,
     ping_timeout: float | None = 20.0,

@@ -399,3 +399,14 @@ async def test_wss_is_tls_verified_against_the_trusted_certificates(
         await asyncio.wait_for(connection.close(), 5)
         with pytest.raises(ConnectionClosedOK):
             await connection.batch()
+
+
+@pytest.mark.asyncio
+async def test_without_max_queue_the_socket_is_read_however_many_messages_wait() -> None:
+    async with raw_connection(max_queue=None) as (connection, peer):
+        sent = [f"{i:<1000}".encode() for i in range(1200)]  # 1.2 MB: several reads of the socket
+        await peer.write(b"".join(frame(p) for p in sent) + frame(struct.pack("!H", 1000), opcode=CLOSE))
+        # the close frame behind 1,200 untaken messages was read: the client answers it
+        opcode, payload = await asyncio.wait_for(read_client_frame(peer.reader), 5)
+        assert (opcode, payload) == (CLOSE, struct.pack("!H", 1000))
+        assert await connection.batch() == sent
