@@ -15,10 +15,10 @@ parses from then on join the same queue, so order is kept. Only whole frames rea
 frames are split here, so its parser is always at a frame boundary when it gets bytes.
 
 The queue is bounded: past ``max_queue`` messages (``None``: no bound) the socket is not read
-until the reader takes them. Keepalive is ``websockets``' own: a ping every ``ping_interval``
-seconds, the connection failed (1011) when its pong has not come ``ping_timeout`` seconds later.
-A connection expected to close (a close frame sent or received, a failure) is aborted if the
-server has not closed it ``close_timeout`` seconds later.
+until the reader takes them. Keepalive is that of ``websockets.connect``: a ping every
+``ping_interval`` seconds, the connection failed (1011) when its pong has not come
+``ping_timeout`` seconds later. A connection expected to close (a close frame sent or received, a
+failure) is aborted if the server has not closed it ``close_timeout`` seconds later.
 """
 
 from __future__ import annotations
