@@ -3,8 +3,8 @@
 Same subscriptions and the same bounded receive queue as the feed; no seq checks, no state. With
 ``--rate`` it measures the CPU a bare client needs at that pace (the paced comparison). With
 ``--reader batch`` the bare client receives through the feed's own frame reader
-(:class:`app.feed.ws_connection.FeedConnection`, whole frames in batches) instead of ``recv()``: the
-practical limit for the feed as it is built.
+(:func:`app.feed.ws_connection.connect`, whole frames in batches) instead of ``recv()``: the practical
+limit for the feed as it is built.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import websockets
 from websockets.asyncio.client import ClientConnection
 
 from app.feed.feed import FeedConfig
-from app.feed.ws_connection import FeedConnection
+from app.feed.ws_connection import FeedConnection, connect
 from benchmarks.common import Window, base_parser, book_markets, emit, source_url, subscribe_commands
 
 
@@ -45,9 +45,10 @@ async def receive_batch(ws: FeedConnection, until: float) -> int:
 
 async def measure(url: str, mix: str, seconds: float, warmup: float, reader: str) -> dict[str, float]:
     books = book_markets()
+    ws: FeedConnection | ClientConnection
     if reader == "batch":
-        ws = await websockets.connect(url, max_queue=FeedConfig.max_queue, max_size=2**24, compression=None,
-                                      create_connection=FeedConnection)
+        ws = await connect(url, headers={}, max_queue=FeedConfig.max_queue, max_size=FeedConfig.max_frame_bytes,
+                           open_timeout=FeedConfig.open_timeout)
     else:
         ws = await websockets.connect(url, max_queue=FeedConfig.max_queue, max_size=2**24)
     receive = receive_batch if reader == "batch" else receive_recv

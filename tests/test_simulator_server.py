@@ -29,6 +29,33 @@ from tests.test_simulator_support import (
 # -- handshake ------------------------------------------------------------------------------
 
 
+async def raw_answer(sim_url: str, request: bytes) -> bytes:
+    """The status line the simulator's port answers ``request`` with (b"" if it just closes)."""
+    host, port = sim_url.removeprefix("ws://").split("/", 1)[0].split(":")
+    reader, writer = await asyncio.open_connection(host, int(port))
+    try:
+        writer.write(request)
+        await writer.drain()
+        return (await asyncio.wait_for(reader.readline(), 5)).strip()
+    finally:
+        writer.close()
+
+
+@pytest.mark.parametrize(("request_bytes", "status"), [
+    (b"GET /elsewhere HTTP/1.1\r\nHost: x\r\n\r\n", b"HTTP/1.1 404 Not Found"),
+    (b"GET " + WS_PATH.encode() + b" HTTP/1.1\r\nHost: x\r\n\r\n", b"HTTP/1.1 401 Unauthorized"),
+    (b"GET /trade-api/v2/exchange/status HTTP/1.1\r\nHost: x\r\n\r\n", b"HTTP/1.1 200 OK"),
+    (b"POST /trade-api/v2/portfolio/orders HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}",
+     b"HTTP/1.1 401 Unauthorized"),
+    (b"not http at all\r\n\r\n", b""),
+    (b"GET /" + b"x" * 70_000, b"HTTP/1.1 414 Request-URI Too Long"),
+], ids=["other-path", "socket-path-unsigned", "rest-read", "rest-write-unsigned", "garbage", "endless-head"])
+async def test_one_port_sends_each_request_its_way(request_bytes: bytes, status: bytes) -> None:
+    async with running() as sim:
+        assert sim.url is not None
+        assert await raw_answer(sim.url, request_bytes) == status
+
+
 async def test_good_signature_is_accepted_and_answers_commands() -> None:
     async with running() as sim, connected(sim) as client:
         answer = await client.command(p.list_subscriptions(1))

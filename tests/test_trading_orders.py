@@ -12,15 +12,16 @@ from typing import AsyncIterator
 
 import pytest
 
+from app.core import protocol as p
 from app.core.fixed import CENT, COUNT_SCALE, ONE_DOLLAR, parse_count
-from app.rest.client import RestClient
+from app.rest.client import RestClient, rest_base_url
 from app.rest.limiter import TokenBucket
 from app.simulator import Simulator
 from app.trading.audit import AuditLog
 from app.trading.orders import OrderService
 from app.trading.rails import CONFIRM_WORD, DEMO, PRODUCTION, SIMULATOR, Limits, Rails, environment_of
 from app.trading.ticket import OrderTicket
-from tests.test_simulator_support import CREDENTIALS, KEY_ID, running, small_config
+from tests.test_simulator_support import CREDENTIALS, KEY_ID, connected, running, small_config
 
 TWO_CENTS = 2 * CENT
 
@@ -31,10 +32,11 @@ async def trading(
 ) -> AsyncIterator[tuple[Simulator, OrderService]]:
     """A started simulator and an order service on its REST API, audited to ``tmp_path``."""
     async with running(small_config()) as sim:
-        assert sim.trade.url is not None
-        client = RestClient(sim.trade.url, CREDENTIALS, timeout=timeout, backoff_initial=0.01,
+        assert sim.url is not None
+        url = rest_base_url(sim.url)  # beside the socket, as on Kalshi's hosts
+        client = RestClient(url, CREDENTIALS, timeout=timeout, backoff_initial=0.01,
                             backoff_max=0.02, rng=random.Random(2))
-        service = OrderService(client, rails or Rails(environment_of(sim.trade.url)),
+        service = OrderService(client, rails or Rails(environment_of(url)),
                                AuditLog(tmp_path / "audit.jsonl"), backoff_initial=0.01, backoff_max=0.02,
                                rng=random.Random(3))
         try:
@@ -91,6 +93,16 @@ async def test_place_rests_in_the_book_and_is_audited_without_secrets(tmp_path: 
     events = [r["event"] for r in AuditLog(tmp_path / "audit.jsonl").records()]
     assert events == ["send", "accepted"]
     assert KEY_ID not in text and "SIGNATURE" not in text.upper()
+
+
+async def test_an_order_and_the_socket_share_the_port_a_socket_client_stays_served(tmp_path: Path) -> None:
+    async with trading(tmp_path) as (sim, service), connected(sim) as client:
+        assert sim.trade.url == rest_base_url(sim.url or "")
+        answer = await service.place(bid(first_ticker(sim)), open_in_market=0)
+        assert answer.outcome == "accepted" and sim.orders.created == 1
+        command_id = client.next_id()
+        listed = await client.command({"id": command_id, "cmd": "list_subscriptions"})
+        assert isinstance(listed[0], p.Ok) and listed[0].id == command_id
 
 
 async def test_a_marketable_order_fills_and_moves_the_position(tmp_path: Path) -> None:

@@ -2,25 +2,37 @@
 
 The server answers the handshake and then writes exactly the bytes each test gives it, so the
 tests can send what a ``websockets`` server would not: frames in the same packet as the handshake
-response, fragments with a ping between them, masked frames, frames over the size limit.
+response, frames split anywhere, fragments with a ping between them, masked frames, frames over
+the size limit, refusals, silence where a pong should be.
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import datetime
 import hashlib
+import ipaddress
 import re
+import ssl
 import struct
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import pytest
-import websockets
-from websockets.exceptions import ConnectionClosed
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+from websockets.asyncio.server import ServerConnection, serve
+from websockets.client import ClientProtocol
+from websockets.exceptions import ConnectionClosed, ConnectionClosedOK, InvalidHandshake, InvalidStatus
+from websockets.uri import parse_uri
 
-from app.feed.ws_connection import FeedConnection
+from app.feed.ws_connection import FeedConnection, connect
 
 GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 TEXT, BINARY, CONT, CLOSE, PING, PONG = 1, 2, 0, 8, 9, 10
@@ -62,6 +74,7 @@ class RawPeer:
 
     reader: asyncio.StreamReader
     writer: asyncio.StreamWriter
+    request: bytes
     response: bytes
 
     async def write(self, data: bytes) -> None:
@@ -69,33 +82,35 @@ class RawPeer:
         await self.writer.drain()
 
 
+def switching_protocols(request: bytes) -> bytes:
+    """The 101 response that accepts the handshake ``request``."""
+    match = re.search(rb"(?i)sec-websocket-key: *(\S+)", request)
+    assert match is not None
+    accept = base64.b64encode(hashlib.sha1(match.group(1) + GUID).digest())
+    return (b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            b"Sec-WebSocket-Accept: " + accept + b"\r\n\r\n")
+
+
 @asynccontextmanager
 async def raw_connection(
-    first_bytes: Callable[[bytes], bytes] = lambda response: response, **options: object
+    first_bytes: Callable[[bytes], bytes] = lambda response: response, **options: Any
 ) -> AsyncIterator[tuple[FeedConnection, RawPeer]]:
     """A :class:`FeedConnection` to a raw server whose first write is ``first_bytes(response)``."""
     peers: asyncio.Queue[RawPeer] = asyncio.Queue()
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         request = await reader.readuntil(b"\r\n\r\n")
-        match = re.search(rb"(?i)sec-websocket-key: *(\S+)", request)
-        assert match is not None
-        accept = base64.b64encode(hashlib.sha1(match.group(1) + GUID).digest())
-        response = (b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    b"Sec-WebSocket-Accept: " + accept + b"\r\n\r\n")
-        peer = RawPeer(reader, writer, response)
-        await peer.write(first_bytes(response))
+        peer = RawPeer(reader, writer, request, switching_protocols(request))
+        await peer.write(first_bytes(peer.response))
         await peers.put(peer)
 
     server = await asyncio.start_server(handle, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
-    connection = await websockets.connect(
-        f"ws://127.0.0.1:{port}/", create_connection=FeedConnection, compression=None,
-        ping_interval=None, **options,  # type: ignore[arg-type]
-    )
+    settings: dict[str, Any] = {"max_size": 2**24, "max_queue": 512, "ping_interval": None, **options}
+    connection = await connect(f"ws://127.0.0.1:{port}/", headers={"X-Test": "yes"}, open_timeout=5,
+                               **settings)
     peer = await peers.get()
     try:
-        assert isinstance(connection, FeedConnection)
         yield connection, peer
     finally:
         connection.transport.abort()
@@ -179,8 +194,11 @@ async def test_a_bad_frame_fails_the_connection_as_websockets_does(bad: bytes, c
         opcode, payload = await asyncio.wait_for(read_client_frame(peer.reader), 5)
         assert (opcode, payload[:2]) == (CLOSE, struct.pack("!H", code))
         peer.writer.close()
-        with pytest.raises(ConnectionClosed):
+        with pytest.raises(ConnectionClosed) as closed:
             await asyncio.wait_for(connection.batch(), 5)
+        assert closed.value.sent is not None and closed.value.sent.code == code
+        if code == 1009:  # the close frame says what was refused
+            assert closed.value.sent.reason == "frame with 2000 bytes exceeds limit of 1000 bytes"
 
 
 @pytest.mark.asyncio
@@ -196,3 +214,199 @@ async def test_past_max_queue_messages_the_socket_is_not_read_until_they_are_tak
         first = await connection.batch()
         assert len(first) >= 4 and connection.transport.is_reading()
         assert first + await take(connection, 50 - len(first)) == sent
+
+
+@pytest.mark.asyncio
+async def test_the_handshake_carries_the_given_headers_and_websockets_user_agent() -> None:
+    async with raw_connection() as (_connection, peer):
+        head = peer.request.decode()
+        assert head.startswith("GET / HTTP/1.1\r\n")
+        assert "\r\nX-Test: yes\r\n" in head and "\r\nUpgrade: websocket\r\n" in head
+        assert re.search(r"\r\nUser-Agent: Python/3\.\d+ websockets/\d", head)
+        assert "Sec-WebSocket-Extensions" not in head  # no compression offered
+
+
+@pytest.mark.parametrize("cut", [1, 2, 3, 5, 150, 303], ids=lambda cut: f"after-byte-{cut}")
+@pytest.mark.asyncio
+async def test_a_frame_split_across_two_writes_on_the_socket_comes_whole(cut: int) -> None:
+    """``cut`` falls in the first header byte, the length, the extended length, the payload."""
+    split = frame(b"s" * 300)  # a 4-byte header: 126 and a 16-bit length
+    async with raw_connection() as (connection, peer):
+        await peer.write(frame(b"before") + split[:cut])
+        assert await take(connection, 1) == [b"before"]  # the client has read that far
+        await peer.write(split[cut:] + frame(b"after"))
+        assert await take(connection, 2) == [b"s" * 300, b"after"]
+
+
+@pytest.mark.asyncio
+async def test_many_frames_in_one_read_come_in_order_in_one_batch() -> None:
+    sent = [f'{{"seq":{i}}}'.encode() for i in range(400)]
+    async with raw_connection() as (connection, peer):
+        await peer.write(b"".join(frame(p) for p in sent))
+        first = await asyncio.wait_for(connection.batch(), 5)
+        assert len(first) > 1  # not one await per message
+        assert first + await take(connection, len(sent) - len(first)) == sent
+
+
+@pytest.mark.asyncio
+async def test_the_handshake_response_split_anywhere_then_frames_split_here() -> None:
+    requests: asyncio.Queue[bytes] = asyncio.Queue()
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await requests.put(await reader.readuntil(b"\r\n\r\n"))  # and never answers itself
+
+    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    uri = parse_uri(f"ws://127.0.0.1:{port}/")
+    _transport, connection = await asyncio.get_running_loop().create_connection(
+        lambda: FeedConnection(ClientProtocol(uri), max_queue=16, ping_interval=None, ping_timeout=None,
+                               close_timeout=5), "127.0.0.1", port)
+    try:
+        handshake = asyncio.create_task(connection.handshake({}))
+        response = switching_protocols(await asyncio.wait_for(requests.get(), 5))
+        for piece in (response[:-3], response[-3:-1], response[-1:] + frame(b"one")[:1]):
+            connection.data_received(piece)  # the connection's receive callback, piece by piece
+        await asyncio.wait_for(handshake, 5)
+        connection.data_received(frame(b"one")[1:] + frame(b"two"))
+        assert await take(connection, 2) == [b"one", b"two"]
+    finally:
+        connection.transport.abort()
+        server.close()
+        await server.wait_closed()
+
+
+@asynccontextmanager
+async def answering(answer: bytes) -> AsyncIterator[str]:
+    """The URL of a server that answers every handshake with ``answer`` and then closes."""
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(answer)
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    try:
+        yield f"ws://127.0.0.1:{server.sockets[0].getsockname()[1]}/"
+    finally:
+        server.close()
+        await server.wait_closed()
+
+
+@pytest.mark.asyncio
+async def test_a_refused_handshake_raises_invalid_status_with_the_response() -> None:
+    refusal = b"HTTP/1.1 401 Unauthorized\r\nContent-Length: 11\r\n\r\nbad api key"
+    async with answering(refusal) as url:
+        with pytest.raises(InvalidStatus) as refused:
+            await connect(url, headers={}, max_size=1000, max_queue=16, open_timeout=5)
+    assert refused.value.response.status_code == 401
+    assert refused.value.response.body == b"bad api key"
+
+
+@pytest.mark.asyncio
+async def test_a_server_that_closes_without_answering_is_an_invalid_handshake() -> None:
+    async with answering(b"") as url:
+        with pytest.raises(InvalidHandshake, match="did not receive a valid HTTP response"):
+            await connect(url, headers={}, max_size=1000, max_queue=16, open_timeout=5)
+
+
+@pytest.mark.asyncio
+async def test_keepalive_pings_answered_go_on_and_an_unanswered_one_fails_the_connection() -> None:
+    async with raw_connection(ping_interval=0.01, ping_timeout=1.0) as (connection, peer):
+        opcode, payload = await asyncio.wait_for(read_client_frame(peer.reader), 5)
+        assert opcode == PING and len(payload) == 4
+        await peer.write(frame(payload, opcode=PONG))
+        opcode, again = await asyncio.wait_for(read_client_frame(peer.reader), 5)
+        assert opcode == PING and again != payload  # the next ping, not a close: the pong counted
+        opcode, close = await asyncio.wait_for(read_client_frame(peer.reader), 5)
+        assert (opcode, close) == (CLOSE, struct.pack("!H", 1011) + b"keepalive ping timeout")
+        peer.writer.close()
+        with pytest.raises(ConnectionClosed) as closed:
+            await asyncio.wait_for(connection.batch(), 5)
+        assert closed.value.sent is not None and closed.value.sent.code == 1011
+
+
+@pytest.mark.asyncio
+async def test_close_makes_the_closing_handshake_and_the_reader_meets_a_clean_end() -> None:
+    async with raw_connection() as (connection, peer):
+        closing = asyncio.create_task(connection.close(1000, "bye"))
+        opcode, payload = await asyncio.wait_for(read_client_frame(peer.reader), 5)
+        assert (opcode, payload) == (CLOSE, struct.pack("!H", 1000) + b"bye")
+        await peer.write(frame(b"late", opcode=TEXT) + frame(payload, opcode=CLOSE))
+        peer.writer.close()
+        await asyncio.wait_for(closing, 5)
+        assert await connection.batch() == [b"late"]  # sent before the server's close frame
+        with pytest.raises(ConnectionClosedOK):
+            await connection.batch()
+        with pytest.raises(ConnectionClosedOK):
+            await connection.send("too late")
+
+
+@pytest.mark.asyncio
+async def test_a_server_that_never_closes_the_socket_is_dropped_after_the_close_timeout() -> None:
+    async with raw_connection(close_timeout=0.05) as (connection, peer):
+        await peer.write(frame(struct.pack("!H", 1001), opcode=CLOSE))  # and keeps the socket open
+        with pytest.raises(ConnectionClosed) as closed:
+            await asyncio.wait_for(connection.batch(), 5)
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 1001
+
+
+def self_signed_certificate(directory: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 and its key, as PEM files in ``directory``."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "kalshi-dash test")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    certificate = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+                       critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = directory / "cert.pem", directory / "key.pem"
+    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return cert_file, key_file
+
+
+@pytest.mark.asyncio
+async def test_wss_is_tls_verified_against_the_trusted_certificates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cert_file, key_file = self_signed_certificate(tmp_path)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert_file, key_file)
+    heard: asyncio.Queue[str | bytes] = asyncio.Queue()
+
+    async def handler(ws: ServerConnection) -> None:
+        await ws.send("over tls")
+        await heard.put(await ws.recv())
+        await ws.wait_closed()
+
+    async with serve(handler, "127.0.0.1", 0, ssl=context) as server:
+        url = f"wss://127.0.0.1:{server.sockets[0].getsockname()[1]}/"
+        with pytest.raises(ssl.SSLCertVerificationError):  # not trusted: refused
+            await connect(url, headers={}, max_size=1000, max_queue=16, open_timeout=5)
+        monkeypatch.setenv("SSL_CERT_FILE", str(cert_file))  # the system's trust store, as OpenSSL reads it
+        connection = await connect(url, headers={}, max_size=1000, max_queue=16, open_timeout=5)
+        assert await take(connection, 1) == [b"over tls"]
+        await connection.send("and back")
+        assert await asyncio.wait_for(heard.get(), 5) == "and back"
+        await asyncio.wait_for(connection.close(), 5)
+        with pytest.raises(ConnectionClosedOK):
+            await connection.batch()
+
+
+@pytest.mark.asyncio
+async def test_without_max_queue_the_socket_is_read_however_many_messages_wait() -> None:
+    async with raw_connection(max_queue=None) as (connection, peer):
+        sent = [f"{i:<1000}".encode() for i in range(1200)]  # 1.2 MB: several reads of the socket
+        await peer.write(b"".join(frame(p) for p in sent) + frame(struct.pack("!H", 1000), opcode=CLOSE))
+        # the close frame behind 1,200 untaken messages was read: the client answers it
+        opcode, payload = await asyncio.wait_for(read_client_frame(peer.reader), 5)
+        assert (opcode, payload) == (CLOSE, struct.pack("!H", 1000))
+        assert await connection.batch() == sent

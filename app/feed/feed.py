@@ -19,7 +19,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Callable, Collection, Iterable, Protocol
 
-import websockets
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus, InvalidURI
 
 from app.core import protocol as p
@@ -32,7 +31,7 @@ from app.core.market_cap import DEFAULT_MARKET_CAP, evict_idle_markets, over_cap
 from app.feed.recording import Recorder
 from app.core.state import BookStatus, Kind, MarketState
 from app.core.timestamps import valid_epoch_ms
-from app.feed.ws_connection import FeedConnection
+from app.feed.ws_connection import FeedConnection, connect
 
 log = logging.getLogger("kalshi_dash.feed")
 
@@ -514,14 +513,13 @@ class Feed:
         headers = self.config.credentials.headers() if self.config.credentials else {}
         self.handshakes += 1
         try:
-            ws = await websockets.connect(
+            # No compression is offered: inflating every frame costs more CPU than the bytes it saves.
+            ws = await connect(
                 self.config.url,
-                additional_headers=headers,
+                headers=headers,
                 max_queue=self.config.max_queue,
                 open_timeout=self.config.open_timeout,
                 max_size=self.config.max_frame_bytes,
-                compression=None,  # inflating every frame costs more CPU than the bytes it saves
-                create_connection=FeedConnection,
             )
         except InvalidStatus as exc:
             code = exc.response.status_code

@@ -1,4 +1,4 @@
-"""The simulator as a real Kalshi WS v2 server on loopback (``websockets`` asyncio API).
+"""The simulator as a real Kalshi WS v2 server on loopback (``websockets``' Sans-I/O layer).
 
 The handshake is checked before the upgrade: a registered ``KALSHI-ACCESS-KEY``, a
 ``KALSHI-ACCESS-TIMESTAMP`` within the clock skew and an RSA-PSS ``KALSHI-ACCESS-SIGNATURE`` over
@@ -6,14 +6,14 @@ The handshake is checked before the upgrade: a registered ``KALSHI-ACCESS-KEY``,
 :class:`~app.simulator.session.Session`; one market task steps the shared
 :class:`~app.simulator.engine.Exchange` and hands every step's events to every connection.
 
-Plain HTTP requests under ``/trade-api/v2`` on the same port are the REST API
-(:mod:`app.simulator.rest`), answered before any upgrade.
+HTTP requests under ``/trade-api/v2`` on the same port are the REST API, reads and order writes
+(:mod:`app.simulator.trade_http`); the front door (:mod:`app.simulator.front_door`) sends each
+connection its way by the request's target.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
 import weakref
@@ -22,8 +22,8 @@ from http import HTTPStatus
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import rsa
-from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
+from websockets.frames import CloseCode
 from websockets.http11 import Request, Response
 
 from app.feed.auth import HEADER_KEY, HEADER_SIGNATURE, HEADER_TIMESTAMP, WS_PATH, verify
@@ -31,16 +31,19 @@ from app.simulator.config import SimConfig
 from app.simulator.engine import Exchange
 from app.simulator.events import Event
 from app.simulator.faults import Faults
+from app.simulator.front_door import FrontDoor
 from app.simulator.rest import REST_PREFIX, RestApi, RestFaults
 from app.simulator.rest_orders import OrderDesk
 from app.simulator.session import Session
 from app.simulator.trade_http import TradeHttp
+from app.simulator.ws_server import SimSocket
 
 LOG = logging.getLogger(__name__)
 HEARTBEAT = b"heartbeat"
 FIREHOSE_BATCH = 64
 LOW_WATER_FRACTION = 4  # a firehose resumes once a connection's buffer is down to a quarter
 MAX_TICK = 0.05
+MAX_COMMAND = 2**20  # bytes: a larger message from a client fails its connection (1009)
 
 
 def wall_clock_ms() -> int:
@@ -51,7 +54,7 @@ def wall_clock_ms() -> int:
 class Connection:
     """One client: its session, a bounded outbox drained by a writer task, and its heartbeat."""
 
-    def __init__(self, sim: Simulator, ws: ServerConnection, session: Session) -> None:
+    def __init__(self, sim: Simulator, ws: SimSocket, session: Session) -> None:
         self.sim = sim
         self.ws = ws
         self.session = session
@@ -163,9 +166,11 @@ class Simulator:
         self.handshakes_rejected = 0
         self.url: str | None = None
         self._keys: dict[str, rsa.RSAPublicKey] = {}
-        self._identities: weakref.WeakKeyDictionary[ServerConnection, str] = weakref.WeakKeyDictionary()
+        self._identities: weakref.WeakKeyDictionary[SimSocket, str] = weakref.WeakKeyDictionary()
+        self._sockets: weakref.WeakSet[SimSocket] = weakref.WeakSet()
         self._connections: dict[Connection, None] = {}
-        self._server: Server | None = None
+        self._server: asyncio.Server | None = None
+        self._rest_protocol: Any = None  # aiohttp's protocol factory, once started
         self._market_task: asyncio.Task[None] | None = None
         self._running: asyncio.Event | None = None
         self._paused = False
@@ -179,17 +184,16 @@ class Simulator:
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
         """Listen (port 0: any free port) and start market activity; returns the ``ws://`` URL."""
-        self._server = await serve(
-            self._handle, host, port, process_request=self._process_request, ping_interval=None,
-            max_size=2**20,
-        )
+        loop = asyncio.get_running_loop()
+        self._rest_protocol = await self.trade.setup()
+        self._server = await loop.create_server(lambda: FrontDoor(self._route), host, port)
         bound_port = self._server.sockets[0].getsockname()[1]
         self.url = f"ws://{host}:{bound_port}{WS_PATH}"
+        self.trade.url = f"http://{host}:{bound_port}{REST_PREFIX}"
         self._running = asyncio.Event()
         if not self._paused:
             self._running.set()
-        self._market_task = asyncio.get_running_loop().create_task(self._market_loop())
-        await self.trade.start(host)
+        self._market_task = loop.create_task(self._market_loop())
         return self.url
 
     async def stop(self) -> None:
@@ -206,9 +210,10 @@ class Simulator:
                 if not task.cancelled() and task.exception() is not None:
                     raise task.exception()  # type: ignore[misc]
         finally:
-            await self.trade.stop()
             if self._server is not None:
                 self._server.close()
+                await asyncio.gather(*(socket.close(CloseCode.GOING_AWAY) for socket in list(self._sockets)))
+                await self.trade.stop()
                 await self._server.wait_closed()
                 self._server = None
 
@@ -302,22 +307,15 @@ class Simulator:
 
     # -- server internals -----------------------------------------------------------------------
 
-    async def _process_request(self, connection: ServerConnection, request: Request) -> Response | None:
-        """A REST request is answered here; anything else is a handshake to check."""
-        if request.path.startswith(REST_PREFIX + "/") or request.path.startswith(REST_PREFIX + "?"):
-            return await self._rest_response(connection, request)
-        return self._check_handshake(connection, request)
+    def _route(self, target: str) -> asyncio.Protocol:
+        """The protocol for a request to ``target``: REST under its prefix, else the socket's."""
+        if target.startswith(REST_PREFIX + "/") or target.startswith(REST_PREFIX + "?"):
+            return self._rest_protocol()  # type: ignore[no-any-return]
+        socket = SimSocket(self._check_handshake, self._handle, max_size=MAX_COMMAND)
+        self._sockets.add(socket)
+        return socket
 
-    async def _rest_response(self, connection: ServerConnection, request: Request) -> Response:
-        status, body, extra = await self.rest.answer(request.path, request.headers)
-        response = connection.respond(HTTPStatus(status), json.dumps(body, ensure_ascii=False))
-        del response.headers["Content-Type"]
-        response.headers["Content-Type"] = "application/json"
-        for name, value in extra.items():
-            response.headers[name] = value
-        return response
-
-    def _check_handshake(self, connection: ServerConnection, request: Request) -> Response | None:
+    def _check_handshake(self, connection: SimSocket, request: Request) -> Response | None:
         if request.path.split("?", 1)[0] != WS_PATH:
             self.handshakes_rejected += 1
             return connection.respond(HTTPStatus.NOT_FOUND, "Not Found\n")
@@ -358,7 +356,7 @@ class Simulator:
             return "signature does not match"
         return None
 
-    async def _handle(self, ws: ServerConnection) -> None:
+    async def _handle(self, ws: SimSocket) -> None:
         key_id = self._identities.pop(ws, "")
         session = Session(
             self.exchange, legacy=self.config.legacy, authenticated=bool(key_id), hooks=self.faults,

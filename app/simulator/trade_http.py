@@ -1,10 +1,10 @@
-"""The simulator's REST API over a plain HTTP server, order writes included.
+"""The simulator's REST API over aiohttp's HTTP server, order writes included.
 
-The socket's port answers ``GET`` requests only: its HTTP parser (websockets') refuses any request
-with a body, so ``POST``/``DELETE`` with a JSON body cannot reach it. This aiohttp server, on its own
-loopback port, serves the whole ``/trade-api/v2`` API: reads are answered by
-:class:`~app.simulator.rest.RestApi` exactly as on the socket's port, writes by
-:class:`~app.simulator.rest_orders.OrderDesk`, signed over ``timestamp + METHOD + path``.
+Reads are answered by :class:`~app.simulator.rest.RestApi`, writes by
+:class:`~app.simulator.rest_orders.OrderDesk`, signed over ``timestamp + METHOD + path``. It has no
+port of its own: the simulator's front door (:mod:`app.simulator.front_door`) hands it each
+connection whose request is under ``/trade-api/v2``, on the socket's own port, as Kalshi's hosts
+serve both.
 """
 
 from __future__ import annotations
@@ -22,30 +22,27 @@ TOO_MANY = {"error": "too many requests"}
 
 
 class TradeHttp:
-    """Serves ``rest`` and ``desk`` at ``http://HOST:PORT/trade-api/v2`` once :meth:`start` ran."""
+    """Serves ``rest`` and ``desk`` on the connections it is handed once :meth:`setup` ran."""
 
     def __init__(self, rest: RestApi, desk: OrderDesk, verify: Verifier) -> None:
         self.rest = rest
         self.desk = desk
         self.verify = verify
-        self.url: str | None = None
+        self.url: str | None = None  # the REST base, set by the simulator when it listens
         self.writes: dict[int, int] = {}  # answers to writes by status
         self._runner: web.AppRunner | None = None
 
-    async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
-        """Listen (port 0: any free port); returns the REST base URL."""
+    async def setup(self) -> web.Server:
+        """Make the HTTP server; calling it gives the protocol that serves one connection."""
         app = web.Application()
         app.router.add_route("*", REST_PREFIX + "/{tail:.*}", self._serve)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, host, port)
-        await site.start()
-        bound = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.url = f"http://{host}:{bound}{REST_PREFIX}"
-        return self.url
+        assert self._runner.server is not None
+        return self._runner.server
 
     async def stop(self) -> None:
-        """Close the listener and every connection."""
+        """Close every connection it serves."""
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None

@@ -268,12 +268,10 @@ class KalshiDashApp(App[int]):
         return True
 
     def _open_trading(self, endpoint: Endpoint) -> None:
-        """The order service on the endpoint's REST API (the built-in simulator's own REST port)."""
+        """The order service on the endpoint's REST API."""
         if self.trading is None or self.order_entry is not None or endpoint.rest is None:
             return
-        simulator = endpoint.simulator
-        url = simulator.trade.url if simulator is not None else endpoint.rest.base_url
-        service = self.trading.service(url, endpoint.feed_config.credentials)
+        service = self.trading.service(endpoint.rest.base_url, endpoint.feed_config.credentials)
         self.order_entry = OrderEntry(self, service)
 
     def on_depth_ladder_order_action(self, event: DepthLadder.OrderAction) -> None:
