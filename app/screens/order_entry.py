@@ -96,17 +96,18 @@ class OrderEntry:
         self.app.push_screen(dialog, sent)
 
     def _amend(self, ticker: str, order: UserOrder) -> None:
-        """The ticket prefilled with the order's price and what is left; sent as an amend."""
-        side = order.outcome_side or order.side or "yes"
+        """The ticket prefilled with the order's side, action, price and what is left; its price
+        and count are sent as an amend (an amend keeps the order's side and action)."""
+        side, action = order.side or order.outcome_side or "yes", order.action or "buy"
 
         def amended(answer: TicketAnswer | None) -> None:
             if answer is not None:
                 t = answer.ticket
                 total = (order.fill_count or 0) + t.count
-                self._run(self.service.amend(ticker, order.order_id, side, t.price, total))
+                self._run(self.service.amend(ticker, order.order_id, side, action, t.price, total))
 
         self.app.push_screen(OrderTicketDialog(
-            ticker, side, "buy", ladder_price(order, side), order.remaining_count or 0, title="Amend order",
+            ticker, side, action, ladder_price(order, side), order.remaining_count or 0, title="Amend order",
         ), amended)
 
     def _place(self, ticket: OrderTicket) -> None:

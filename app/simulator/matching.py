@@ -25,6 +25,12 @@ def other_side(side: str) -> str:
     return NO if side == YES else YES
 
 
+def named_side(outcome: str, action: str) -> str:
+    """The ``side`` an order or fill names for its ``action``, given the outcome it is positioned
+    for (the side it bids on): buying yes and selling no are both positioned for yes."""
+    return outcome if action == "buy" else other_side(outcome)
+
+
 def yes_price_of(side: str, price: int) -> int:
     """The yes price of a bid at ``price`` on ``side`` (a no bid at q is a yes price of $1 - q)."""
     return price if side == YES else ONE_DOLLAR - price
@@ -121,6 +127,15 @@ class MatchingBook:
         queue = self._queues[order.side][order.price]
         queue.remove(order)
         self._reduce(order, order.remaining, queue)
+        return order
+
+    def shrink(self, order_id: str, amount: int) -> Order:
+        """Take ``amount`` (less than what is left) off a resting order where it stands: it keeps
+        its place in its price's queue."""
+        order = self._orders[order_id]
+        if not 0 < amount < order.remaining:
+            raise ValueError(f"cannot shrink order {order_id} by {amount}")
+        self._reduce(order, amount, self._queues[order.side][order.price])
         return order
 
     def match(self, side: str, limit: int, count: int) -> list[Match]:

@@ -54,10 +54,11 @@ class OrderTicket:
         return self.count * ONE_DOLLAR
 
     def wire(self, client_order_id: str) -> dict[str, object]:
-        """The body of ``POST /portfolio/orders`` for this ticket."""
+        """The body of ``POST /portfolio/orders`` for this ticket (a limit order: the OpenAPI's
+        request has no ``type``; a price makes it one)."""
         body: dict[str, object] = {
             "ticker": self.ticker, "client_order_id": client_order_id, "side": self.side,
-            "action": self.action, "type": "limit", "count_fp": to_wire_count(self.count),
+            "action": self.action, "count_fp": to_wire_count(self.count),
             f"{self.side}_price_dollars": to_wire_price(self.price), "time_in_force": self.time_in_force,
         }
         if self.post_only:
