@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from app.fixed import format_count, parse_count
 from app.trading.orders import Answer, OrderService
-from app.trading.ticket import OrderTicket
+from app.trading.ticket import OrderTicket, oversold
 from app.protocol import UserOrder
 from app.trading.working import ladder_price, orders_at, working
 from app.screens.order_ticket import OrderTicketDialog, TicketAnswer
@@ -56,7 +56,7 @@ class OrderEntry:
             elif self.service.rails.needs_confirmation and self.service.rails.gate() is None:
                 self._ticket(ladder, side, verb, price)
             else:
-                self._place(OrderTicket(ticker, side, verb, ladder.quantity, price))
+                self._place(OrderTicket(ticker, side, verb, ladder.quantity, price, position=self._position(ticker)))
         elif verb == "ticket":
             self._ticket(ladder, side, "buy", price)
         elif verb == "cancel_all":
@@ -80,6 +80,11 @@ class OrderEntry:
     def _orders(self) -> list:
         return list(self.app.market_state.orders.values())  # type: ignore[attr-defined]
 
+    def _position(self, ticker: str) -> int:
+        """The signed contracts held in ``ticker`` (primary account): what a sale sells first."""
+        held = self.app.market_state.positions.get((ticker, 0))  # type: ignore[attr-defined]
+        return (held.position or 0) if held is not None else 0
+
     def _ticket(self, ladder: DepthLadder, side: str, action: str, price: int | None) -> None:
         rails = self.service.rails
 
@@ -92,7 +97,8 @@ class OrderEntry:
             self._place(answer.ticket)
 
         dialog = OrderTicketDialog(ladder.ticker, side, action, price, ladder.quantity,
-                                   confirm=rails.needs_confirmation and rails.gate() is None)
+                                   confirm=rails.needs_confirmation and rails.gate() is None,
+                                   position=self._position(ladder.ticker))
         self.app.push_screen(dialog, sent)
 
     def _amend(self, ticker: str, order: UserOrder) -> None:
@@ -111,6 +117,8 @@ class OrderEntry:
         ), amended)
 
     def _place(self, ticket: OrderTicket) -> None:
+        if ticket.oversells:
+            self.app.notify(oversold(ticket), severity="warning", markup=False)
         state = self.app.market_state  # type: ignore[attr-defined]
         open_orders = len(working(state.orders.values(), ticket.ticker))
         self._run(self.service.place(ticket, open_orders))

@@ -94,6 +94,10 @@ class MatchingBook:
         best = self.best(other_side(side))
         return best is not None and price + best >= ONE_DOLLAR
 
+    def queue(self, side: str, price: int) -> list[str]:
+        """Ids of the orders resting at ``price`` on ``side``, first in line first."""
+        return [order.order_id for order in self._queues[side].get(price, ())]
+
     def order(self, order_id: str) -> Order | None:
         """The resting order with that id, if any."""
         return self._orders.get(order_id)

@@ -225,9 +225,12 @@ class OrderService:
 
 
 def _ticket_fields(ticket: OrderTicket) -> dict[str, Any]:
-    """The ticket as audit fields (wire strings for exact numbers)."""
+    """The ticket as audit fields (wire strings for exact numbers): with the position it was sent
+    against, what it closes of it and what it opens."""
     return {
         "ticker": ticket.ticker, "side": ticket.side, "action": ticket.action,
         "count": to_wire_count(ticket.count), "price": to_wire_price(ticket.price),
         "time_in_force": ticket.time_in_force, "post_only": ticket.post_only, "reduce_only": ticket.reduce_only,
+        "position": to_wire_count(ticket.position), "closes": to_wire_count(ticket.closes),
+        "opens": to_wire_count(ticket.opens),
     }
