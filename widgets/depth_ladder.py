@@ -29,13 +29,14 @@ from __future__ import annotations
 from typing import Any, Callable, ClassVar, Iterable, NamedTuple
 
 from rich.style import Style
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from app.book import YES
-from app.fixed import COUNT_SCALE
+from app.fixed import format_count
 from app.market_status import PAUSED, is_finished, market_status, status_text
 from app.sanitize import printable
 from app.state import BookStatus, Kind, MarketState
@@ -47,6 +48,7 @@ from widgets.flashes import Flashes
 from widgets.line_runs import line_runs
 from widgets.messages import MarketMessage
 from widgets.painted import Paint, Palette, PaintedCell as Cell, painted_strip
+from widgets.quantity_field import QuantityField
 from widgets.formatting import (
     NO_GLYPH,
     YES_GLYPH,
@@ -208,8 +210,30 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
         self._status: str | None = None  # the market's status (app.market_status)
         self._ended: str | None = None  # its status and result once it no longer trades
         self.cursor: int | None = None  # the price at the cursor, on ``side``
-        self.quantity = COUNT_SCALE  # contracts of the buy/sell keys: the ticket's last count
+        self.quantity_field = QuantityField()  # contracts of the buy/sell keys: digits typed, or the ticket's count
         self.mine: dict[int, int] = {}
+
+    @property
+    def quantity(self) -> int:
+        """Contracts the buy and sell keys send (app.fixed counts)."""
+        return self.quantity_field.quantity
+
+    @quantity.setter
+    def quantity(self, value: int) -> None:
+        self.quantity_field.set(value)
+        self._refresh_changed()
+
+    def on_key(self, event: events.Key) -> None:
+        """Digits set the quantity while the session can trade (they would switch tabs otherwise)."""
+        if getattr(self.app, "order_entry", None) is None:
+            return
+        if event.character is not None and event.character.isdecimal() and event.character.isascii():
+            event.stop()
+            event.prevent_default()
+            if self.quantity_field.digit(event.character):
+                self._refresh_changed()
+        else:
+            self.quantity_field.end()
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self._refresh_changed)
@@ -454,13 +478,18 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
         return STATUS_BADGE[status], status is BookStatus.LIVE
 
     def _title_tail(self) -> str:
-        """What the title says after the ticker: the market's lifecycle and close (while it
-        trades) and title."""
+        """What the title says after the ticker: the quantity of the buy and sell keys (in a
+        session that trades; ``_`` while digits are typed), the market's lifecycle and close
+        (while it trades) and title."""
         state = self.market_state
         info = state.markets.get(self.ticker) if state else None
+        tail = ""
+        if getattr(self.app, "order_entry", None) is not None:
+            tail = f" · qty {format_count(self.quantity)}{'_' if self.quantity_field.typing else ''}"
         if info is None:
-            return ""
-        tail = f" · {self._status}" if self._status and self._ended is None and self._status != PAUSED else ""
+            return tail
+        if self._status and self._ended is None and self._status != PAUSED:
+            tail += f" · {self._status}"
         if info.close_ts is not None and self._ended is None:
             tail += f" · closes in {countdown_to(info.close_ts, clock_of(self)())}"
         if info.title:

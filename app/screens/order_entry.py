@@ -2,8 +2,9 @@
 
 Buy and sell keys send at once with the ladder's last quantity (through the ticket instead while
 the session's first order still needs its typed confirmation); the ticket remembers the count it
-sent as the ladder's quantity. Answers are notified in plain words: accepted (resting, filled,
-partially filled), rejected with Kalshi's reason, refused by the rails with theirs, canceled.
+sent as the ladder's quantity. A sale of more than is held is flagged as it is sent. Cancel-all
+asks first. Answers are notified in plain words: accepted (resting, filled, partially filled),
+rejected with Kalshi's reason, refused by the rails with theirs, canceled.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from app.trading.orders import Answer, OrderService
 from app.trading.ticket import OrderTicket, oversold
 from app.protocol import UserOrder
 from app.trading.working import ladder_price, orders_at, working
+from app.screens.confirm_dialog import ConfirmDialog
 from app.screens.order_ticket import OrderTicketDialog, TicketAnswer
 
 if TYPE_CHECKING:
@@ -71,7 +73,7 @@ class OrderEntry:
     def handle_order(self, verb: str, ticker: str, order: UserOrder | None) -> None:
         """``cancel`` or ``amend`` one order, or ``cancel_all`` of ``ticker`` (the Orders table's keys)."""
         if verb == "cancel_all":
-            self.app.run_worker(self._cancel_all(ticker), group="orders")
+            self._confirm_cancel_all(ticker)
         elif order is not None and verb == "cancel":
             self._run(self.service.cancel(ticker, order.order_id))
         elif order is not None and verb == "amend":
@@ -128,6 +130,23 @@ class OrderEntry:
             answer = await action  # type: ignore[misc]
             self._tell(answer)
         self.app.run_worker(report(), group="orders")
+
+    def _confirm_cancel_all(self, ticker: str) -> None:
+        """Ask before cancelling every order of the user in ``ticker`` (none: say so, ask nothing)."""
+        count = len(working(self._orders(), ticker))
+        if not count:
+            self.app.notify(f"no orders of yours resting in {ticker}", severity="warning", markup=False)
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.app.run_worker(self._cancel_all(ticker), group="orders")
+
+        self.app.push_screen(ConfirmDialog(
+            f"Cancel all your orders in {ticker}?",
+            f"{count} resting order{'s' if count != 1 else ''} of yours in {ticker} will be canceled at the exchange.",
+            "Cancel all",
+        ), confirmed)
 
     async def _cancel_all(self, ticker: str) -> None:
         answers = await self.service.cancel_all(ticker)

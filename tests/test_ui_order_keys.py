@@ -1,0 +1,82 @@
+"""The ladder's order keys with Pilot against the simulator on loopback: digits set the quantity,
+a sale sells what is held (and says when it sells more), a smaller amend keeps the order's place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input
+
+from app.fixed import CENT, COUNT_SCALE
+from app.screens.order_ticket import OrderTicketDialog
+from app.state import PRIMARY
+from app.trading.audit import AuditLog
+from app.trading.ticket import OrderTicket
+from tests.test_ui_orders import SIZE, TIMEOUT, ladder_ready, resting_ids, trading_app
+from tests.ui_states import until
+
+
+async def test_digits_set_the_quantity_which_keeps_its_last_value(tmp_path: Path) -> None:
+    async with trading_app(tmp_path) as (sim, app, ticker):
+        async with app.run_test(size=SIZE) as pilot:
+            ladder = await ladder_ready(pilot, app, ticker)
+            assert ladder.quantity == COUNT_SCALE and "qty 1" in ladder._title_tail()
+            await pilot.press("0", "2", "5")  # a leading zero is no digit of the number
+            assert ladder.quantity == 25 * COUNT_SCALE and "qty 25_" in ladder._title_tail()
+            await pilot.press("down", "b")
+            price = ladder.cursor
+            assert price is not None
+            await until(pilot, lambda: ladder.mine.get(price) == 25 * COUNT_SCALE, TIMEOUT)
+            assert ladder.quantity == 25 * COUNT_SCALE and "qty 25 " in ladder._title_tail() + " "
+            await pilot.press("down", "b")  # the same quantity again
+            await until(pilot, lambda: ladder.mine.get(ladder.cursor or 0) == 25 * COUNT_SCALE, TIMEOUT)
+            await pilot.press("3")  # digits after another key start a new number
+            assert ladder.quantity == 3 * COUNT_SCALE
+            assert [sim.exchange.account.orders[i].initial for i in resting_ids(sim, ticker)] == [25 * COUNT_SCALE] * 2
+            await app.action_quit()
+
+
+async def test_a_sale_from_the_ladder_reduces_the_position_and_flags_selling_more(tmp_path: Path) -> None:
+    async with trading_app(tmp_path) as (sim, app, ticker):
+        async with app.run_test(size=SIZE) as pilot:
+            ladder = await ladder_ready(pilot, app, ticker)
+            assert app.order_entry is not None
+            service = app.order_entry.service
+            bought = await service.place(OrderTicket(ticker, "yes", "buy", 2 * COUNT_SCALE, 99 * CENT,
+                                                     "immediate_or_cancel"), 0)
+            assert bought.outcome == "accepted"
+            positions = app.market_state.positions
+            held = lambda: positions[ticker, PRIMARY].position if (ticker, PRIMARY) in positions else None  # noqa: E731
+            await until(pilot, lambda: held() == 2 * COUNT_SCALE, TIMEOUT)
+            await pilot.press("v")  # sell 1 yes at the best bid: it trades at once
+            await until(pilot, lambda: held() == COUNT_SCALE, TIMEOUT)
+            assert sim.position(ticker)["position"] == COUNT_SCALE
+            notes = lambda: [n.message for n in app._notifications]  # noqa: E731
+            assert not any("open a no position" in n for n in notes())
+            await pilot.press("4", "v")  # 4 with 1 held: 3 open a no position
+            await until(pilot, lambda: any("selling 4 yes with 1 held: 3 open a no position" in n for n in notes()), TIMEOUT)
+            await until(pilot, lambda: (held() or 0) < 0, TIMEOUT)
+            sales = [r for r in AuditLog(tmp_path / "audit.jsonl").records() if r["event"] == "send" and r["action"] == "sell"]
+            assert [(r["closes"], r["opens"]) for r in sales] == [("1.00", "0.00"), ("1.00", "3.00")]
+            await app.action_quit()
+
+
+async def test_an_amend_that_only_lowers_the_count_keeps_the_queue_place(tmp_path: Path) -> None:
+    async with trading_app(tmp_path) as (sim, app, ticker):
+        async with app.run_test(size=SIZE) as pilot:
+            ladder = await ladder_ready(pilot, app, ticker)
+            await pilot.press("down", "5", "b", "b")
+            price = ladder.cursor
+            assert price is not None
+            await until(pilot, lambda: ladder.mine.get(price) == 10 * COUNT_SCALE, TIMEOUT)
+            book = sim.exchange.markets[ticker].book
+            first, second = sorted(resting_ids(sim, ticker), key=book.queue("yes", price).index)
+            await pilot.press("e")  # amends the first of ours at the cursor
+            await until(pilot, lambda: isinstance(app.screen, OrderTicketDialog), TIMEOUT)
+            app.screen.query_one("#ticket-count", Input).value = "2"
+            await pilot.press("enter")
+            await until(pilot, lambda: ladder.mine.get(price) == 7 * COUNT_SCALE, TIMEOUT)
+            assert sim.exchange.account.orders[first].remaining == 2 * COUNT_SCALE
+            queue = book.queue("yes", price)
+            assert queue.index(first) < queue.index(second)  # still ahead of the order placed after it
+            await app.action_quit()
