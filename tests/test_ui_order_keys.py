@@ -80,3 +80,35 @@ async def test_an_amend_that_only_lowers_the_count_keeps_the_queue_place(tmp_pat
             queue = book.queue("yes", price)
             assert queue.index(first) < queue.index(second)  # still ahead of the order placed after it
             await app.action_quit()
+
+
+async def test_the_accepted_answer_shows_the_order_without_waiting_for_the_socket(tmp_path: Path) -> None:
+    async with trading_app(tmp_path) as (sim, app, ticker):
+        async with app.run_test(size=SIZE) as pilot:
+            ladder = await ladder_ready(pilot, app, ticker)
+            assert app.feed is not None
+            await app.feed.stop()  # no user_order will come: only the REST answer can show it
+            await pilot.press("down", "b")
+            price = ladder.cursor
+            await until(pilot, lambda: ladder.mine.get(price or 0) == COUNT_SCALE, TIMEOUT)
+            assert len(resting_ids(sim, ticker)) == 1
+            await app.action_quit()
+
+
+def test_an_answer_never_hides_a_newer_copy_from_the_socket() -> None:
+    from app import protocol as p
+    from app.portfolio_state import merge_order
+    from app.state import Kind, MarketState
+
+    def order(status: str, updated: int) -> p.UserOrder:
+        made = p.UserOrder(order_id="o1", market_ticker="T", status=status, remaining_count=COUNT_SCALE)
+        made.updated_ts_ms = updated
+        return made
+
+    state = MarketState()
+    assert merge_order(state, order("resting", 10), replace_equal=False) != Kind.NONE
+    assert merge_order(state, order("executed", 12), replace_equal=False) != Kind.NONE  # the socket's, newer
+    assert merge_order(state, order("resting", 10), replace_equal=False) == Kind.NONE  # a late answer
+    assert merge_order(state, order("canceled", 12), replace_equal=False) == Kind.NONE  # as old: kept
+    assert merge_order(state, order("canceled", 12), replace_equal=True) != Kind.NONE  # a REST load replaces it
+    assert state.orders["o1"].status == "canceled"

@@ -3,7 +3,8 @@
 Buy and sell keys send at once with the ladder's last quantity (through the ticket instead while
 the session's first order still needs its typed confirmation); the ticket remembers the count it
 sent as the ladder's quantity. A sale of more than is held is flagged as it is sent. Cancel-all
-asks first. Answers are notified in plain words: accepted (resting, filled, partially filled),
+asks first. The order in an accepted answer is shown at once (merged into the state by update
+time, so the socket's copy, as new or newer, wins). Answers are notified in plain words: accepted (resting, filled, partially filled),
 rejected with Kalshi's reason, refused by the rails with theirs, canceled.
 """
 
@@ -11,7 +12,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from app.feed_bridge import MessageSink
 from app.fixed import format_count, parse_count
+from app.portfolio_state import merge_order
+from app.rest.portfolio import parse_order
+from app.state import Kind
 from app.trading.orders import Answer, OrderService
 from app.trading.ticket import OrderTicket, oversold
 from app.protocol import UserOrder
@@ -128,8 +133,21 @@ class OrderEntry:
     def _run(self, action: object) -> None:
         async def report() -> None:
             answer = await action  # type: ignore[misc]
+            self._show([answer])
             self._tell(answer)
         self.app.run_worker(report(), group="orders")
+
+    def _show(self, answers: list[Answer]) -> None:
+        """The orders of accepted answers into the state at once, as the exchange answered them:
+        the ladder and Orders need not wait for the socket's ``user_order`` (a copy the socket
+        brought as new or newer is kept)."""
+        kinds = Kind.NONE
+        for answer in answers:
+            order = parse_order(answer.order) if answer.outcome == "accepted" and answer.order else None
+            if order is not None:
+                kinds |= merge_order(self.app.market_state, order, replace_equal=False)  # type: ignore[attr-defined]
+        if kinds:
+            MessageSink(self.app.dashboard).on_changes(kinds, frozenset())  # type: ignore[attr-defined]
 
     def _confirm_cancel_all(self, ticker: str) -> None:
         """Ask before cancelling every order of the user in ``ticker`` (none: say so, ask nothing)."""
@@ -150,6 +168,7 @@ class OrderEntry:
 
     async def _cancel_all(self, ticker: str) -> None:
         answers = await self.service.cancel_all(ticker)
+        self._show(answers)
         canceled = sum(a.outcome == "accepted" for a in answers)
         self.app.notify(f"{canceled} orders canceled in {ticker}", markup=False)
 
