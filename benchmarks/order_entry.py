@@ -73,7 +73,7 @@ async def measure(load_url: str, sim_url: str, rest_url: str, ticker: str, key: 
         await asyncio.sleep(warmup)
         window = Window(count_started=feed.status().messages_total)
         for index in range(presses):
-            ladder.cursor = await best_yes_bid(client, ticker) - (1 + index % 2) * CENT
+            ladder.cursor = max(CENT, await best_yes_bid(client, ticker) - (1 + index % 2) * CENT)
             before = sum(ladder.mine.values())
             latencies.append(await press(app, "b", lambda before=before: sum(ladder.mine.values()) > before))
             await service.cancel_all(ticker)  # the next press starts from an empty row again

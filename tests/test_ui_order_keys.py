@@ -112,3 +112,15 @@ def test_an_answer_never_hides_a_newer_copy_from_the_socket() -> None:
     assert merge_order(state, order("canceled", 12), replace_equal=False) == Kind.NONE  # as old: kept
     assert merge_order(state, order("canceled", 12), replace_equal=True) != Kind.NONE  # a REST load replaces it
     assert state.orders["o1"].status == "canceled"
+
+
+async def test_a_cursor_price_no_order_can_have_is_refused_in_words(tmp_path: Path) -> None:
+    async with trading_app(tmp_path) as (sim, app, ticker):
+        async with app.run_test(size=SIZE) as pilot:
+            ladder = await ladder_ready(pilot, app, ticker)
+            ladder.cursor = 0
+            await pilot.press("b")
+            notes = lambda: [n.message for n in app._notifications]  # noqa: E731
+            await until(pilot, lambda: any("order not sent: the price must be between" in n for n in notes()), TIMEOUT)
+            assert sim.orders.created == 0 and app.is_running
+            await app.action_quit()

@@ -63,7 +63,12 @@ class OrderEntry:
             elif self.service.rails.needs_confirmation and self.service.rails.gate() is None:
                 self._ticket(ladder, side, verb, price)
             else:
-                self._place(OrderTicket(ticker, side, verb, ladder.quantity, price, position=self._position(ticker)))
+                try:
+                    ticket = OrderTicket(ticker, side, verb, ladder.quantity, price, position=self._position(ticker))
+                except ValueError as exc:  # a cursor price no order can have ($0 or $1)
+                    self.app.notify(f"order not sent: {exc}", severity="warning", markup=False)
+                    return
+                self._place(ticket)
         elif verb == "ticket":
             self._ticket(ladder, side, "buy", price)
         elif verb == "cancel_all":
