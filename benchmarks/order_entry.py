@@ -6,7 +6,9 @@ feed reads the firehose source at ``--rate`` messages a second (20,000 by defaul
 its own process (:mod:`benchmarks.order_sim`), which holds the same universe (seed, events,
 markets): a second feed, signed with a fresh RSA key, brings its ``user_orders``, ``fill`` and
 ``market_positions`` into the same state, and the order service writes to its REST API. The ladder
-of one market shows the source's book; before each press the cursor is put one or two cents under
+of one market shows the source's book (the account feed keeps a state of its own, as a feed marks
+every book of its state as awaiting a snapshot when it connects: :class:`AccountBridge` carries
+its orders, positions and fills over, as one feed would have set them); before each press the cursor is put one or two cents under
 the simulator's best yes bid (read from its REST API, untimed), so the order rests there. Each
 press of ``b`` buys one contract at the cursor; its latency is the time from the key event to the
 first frame drawn with the new order's size on the ladder. Figures: p50/p95 of the presses, the
@@ -35,12 +37,40 @@ from app.feed_bridge import MessageSink
 from app.fixed import CENT, parse_price
 from app.main import KalshiDashApp
 from app.rest.client import RestClient
-from app.state import MarketState
+from app.state import Kind, MarketState
 from app.trading.audit import AuditLog
 from app.trading.orders import OrderService
 from app.trading.rails import SIMULATOR, Rails
 from benchmarks.app_load import PROBE, SIZE, install_hooks, press, wait_until
 from benchmarks.common import Window, book_markets, emit, percentile, source, source_url
+
+
+class AccountBridge:
+    """The account feed's sink: what it changed in its own state goes into the app's (orders and
+    positions as the socket last sent them, new fills), and the app is told, at the feed's own pace."""
+
+    def __init__(self, mine: MarketState, app_state: MarketState, sink: MessageSink) -> None:
+        self.mine, self.app_state, self.sink = mine, app_state, sink
+
+    def on_changes(self, kinds: Kind, books: frozenset[str]) -> None:
+        changed = Kind.NONE
+        for held, shown in ((self.mine.orders, self.app_state.orders), (self.mine.positions, self.app_state.positions)):
+            for key, message in held.items():
+                if shown.get(key) != message:  # type: ignore[call-overload]
+                    changed |= self.app_state.apply(message)
+        if self.app_state.merge_fills(list(self.mine.fills)):
+            changed |= Kind.FILL
+        if changed:
+            self.sink.on_changes(changed, frozenset())
+
+    def on_status(self, status: object) -> None:
+        """The account feed's status is not the app's."""
+
+    def on_subscriptions(self) -> None:
+        """Nor are its subscriptions."""
+
+    def on_error(self, error: object) -> None:
+        """Nor its errors."""
 
 
 async def best_yes_bid(client: RestClient, ticker: str) -> int:
@@ -55,7 +85,8 @@ async def measure(load_url: str, sim_url: str, rest_url: str, ticker: str, key: 
     state = MarketState()
     feed = Feed(FeedConfig(url=load_url), state)  # the paced load, as app_load subscribes it
     await feed.subscribe(p.ORDERBOOK_DELTA, book_markets())
-    account = Feed(FeedConfig(url=sim_url, credentials=credentials, environment="SIM"), state)
+    account_state = MarketState()
+    account = Feed(FeedConfig(url=sim_url, credentials=credentials, environment="SIM"), account_state)
     for channel in (p.USER_ORDERS, p.FILL, p.MARKET_POSITIONS):
         await account.subscribe(channel)
     client = RestClient(rest_url, credentials)
@@ -63,7 +94,7 @@ async def measure(load_url: str, sim_url: str, rest_url: str, ticker: str, key: 
     app = KalshiDashApp(state, feed=feed, markets=[ticker], orders=service)
     latencies: list[float] = []
     async with app.run_test(headless=True, size=SIZE):
-        account.sink = MessageSink(app.dashboard)
+        account.sink = AccountBridge(account_state, state, MessageSink(app.dashboard))  # type: ignore[assignment]
         account_run = asyncio.create_task(account.run())
         await account.wait_connected(30)
         await wait_until(lambda: ticker in app.dashboard.ladders() and app.dashboard.ladders()[ticker].live,
