@@ -37,6 +37,7 @@ from app.feed_bridge import MessageSink
 from app.fixed import CENT, parse_price
 from app.main import KalshiDashApp
 from app.rest.client import RestClient
+from app.screens.order_entry import OrderEntry
 from app.state import Kind, MarketState
 from app.trading.audit import AuditLog
 from app.trading.orders import OrderService
@@ -73,6 +74,37 @@ class AccountBridge:
         """Nor its errors."""
 
 
+class Stages:
+    """When each press reached the order desk and how long its POST took (seconds, perf_counter),
+    noted by hooks on :meth:`OrderEntry.handle` and :meth:`RestClient.write`."""
+
+    def __init__(self) -> None:
+        self.handled: list[float] = []
+        self.posts: list[tuple[float, float]] = []  # (sent, answered)
+
+    def install(self) -> None:
+        handle, write = OrderEntry.handle, RestClient.write
+        stages = self
+
+        def noted_handle(entry: OrderEntry, *args: Any, **kwargs: Any) -> None:
+            stages.handled.append(time.perf_counter())
+            handle(entry, *args, **kwargs)
+
+        async def noted_write(client: RestClient, method: str, path: str, body: Any = None) -> Any:
+            sent = time.perf_counter()
+            answer = await write(client, method, path, body)
+            if method == "POST" and path == "/portfolio/orders":
+                stages.posts.append((sent, time.perf_counter()))
+            return answer
+
+        OrderEntry.handle = noted_handle  # type: ignore[method-assign]
+        RestClient.write = noted_write  # type: ignore[method-assign]
+
+
+def p50_p95_ms(values: list[float]) -> str:
+    return f"{(percentile(values, 50) or 0) * 1000:.1f} / {(percentile(values, 95) or 0) * 1000:.1f}"
+
+
 async def best_yes_bid(client: RestClient, ticker: str) -> int:
     """The simulator's best yes bid in ``ticker`` (its REST market)."""
     return parse_price((await client.get(f"/markets/{ticker}"))["market"]["yes_bid_dollars"])
@@ -81,6 +113,8 @@ async def best_yes_bid(client: RestClient, ticker: str) -> int:
 async def measure(load_url: str, sim_url: str, rest_url: str, ticker: str, key: rsa.RSAPrivateKey, presses: int,
                   warmup: float, audit: Path) -> dict[str, Any]:
     install_hooks()
+    stages = Stages()
+    stages.install()
     credentials = Credentials("bench", key)
     state = MarketState()
     feed = Feed(FeedConfig(url=load_url), state)  # the paced load, as app_load subscribes it
@@ -103,10 +137,19 @@ async def measure(load_url: str, sim_url: str, rest_url: str, ticker: str, key: 
         ladder.focus()
         await asyncio.sleep(warmup)
         window = Window(count_started=feed.status().messages_total)
+        to_desk, post, answer_to_frame = [], [], []
         for index in range(presses):
             ladder.cursor = max(CENT, await best_yes_bid(client, ticker) - (1 + index % 2) * CENT)
             before = sum(ladder.mine.values())
+            stages.handled.clear()
+            stages.posts.clear()
+            pressed = time.perf_counter()
             latencies.append(await press(app, "b", lambda before=before: sum(ladder.mine.values()) > before))
+            if stages.handled and stages.posts:
+                sent, answered = stages.posts[0]
+                to_desk.append(stages.handled[0] - pressed)
+                post.append(answered - sent)
+                answer_to_frame.append(pressed + latencies[-1] - answered)
             await service.cancel_all(ticker)  # the next press starts from an empty row again
             await wait_until(lambda: not ladder.mine, 10, "the orders canceled")
         rate = window.rate(feed.status().messages_total)
@@ -120,6 +163,9 @@ async def measure(load_url: str, sim_url: str, rest_url: str, ticker: str, key: 
         "order_p95_ms": round((percentile(latencies, 95) or 0) * 1000, 1),
         "timeouts": sum(1 for value in latencies if value >= 5.0),
         "messages_per_second": round(rate),
+        # where the time goes, p50 / p95 ms: key to the order desk, the POST, its answer to the frame
+        "stages_ms": {"key_to_desk": p50_p95_ms(to_desk), "post": p50_p95_ms(post),
+                      "answer_to_frame": p50_p95_ms(answer_to_frame)},
         "frames": len(PROBE.frames),
     }
 

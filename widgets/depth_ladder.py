@@ -359,7 +359,9 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
 
     def _order_action(self, verb: str) -> None:
         price = self.cursor if self.cursor is not None else self.ladder.best_bid
-        self.post_message(self.OrderAction(self.ticker, verb, self.side, price, self.quantity))
+        # straight to the app, which carries it out: bubbling through every container on the way
+        # waits once in each one's queue (tens of ms under a firehose)
+        self.app.post_message(self.OrderAction(self.ticker, verb, self.side, price, self.quantity))
 
     # -- rendering ------------------------------------------------------------------------------
 

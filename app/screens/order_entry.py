@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from app.feed_bridge import MessageSink
 from app.fixed import format_count, parse_count
 from app.portfolio_state import merge_order
 from app.rest.portfolio import parse_order
@@ -151,8 +150,8 @@ class OrderEntry:
             order = parse_order(answer.order) if answer.outcome == "accepted" and answer.order else None
             if order is not None:
                 kinds |= merge_order(self.app.market_state, order, replace_equal=False)  # type: ignore[attr-defined]
-        if kinds:
-            MessageSink(self.app.dashboard).on_changes(kinds, frozenset())  # type: ignore[attr-defined]
+        if kinds:  # handed to the views now, not queued behind the feed's messages (same loop)
+            self.app.dashboard.fanout.dispatch(kinds, frozenset())  # type: ignore[attr-defined]
 
     def _confirm_cancel_all(self, ticker: str) -> None:
         """Ask before cancelling every order of the user in ``ticker`` (none: say so, ask nothing)."""
