@@ -42,6 +42,7 @@ from app.state import Kind, MarketState
 from app.trading.audit import AuditLog
 from app.trading.orders import OrderService
 from app.trading.rails import SIMULATOR, Rails
+from widgets.depth_ladder import DepthLadder
 from benchmarks.app_load import PROBE, SIZE, install_hooks, press, wait_until
 from benchmarks.common import Window, book_markets, emit, percentile, source, source_url
 
@@ -76,15 +77,20 @@ class AccountBridge:
 
 class Stages:
     """When each press reached the order desk and how long its POST took (seconds, perf_counter),
-    noted by hooks on :meth:`OrderEntry.handle` and :meth:`RestClient.write`."""
+    noted by hooks on the ladder's buy key, :meth:`OrderEntry.handle` and :meth:`RestClient.write`."""
 
     def __init__(self) -> None:
+        self.acted: list[float] = []  # the ladder's action ran
         self.handled: list[float] = []
         self.posts: list[tuple[float, float]] = []  # (sent, answered)
 
     def install(self) -> None:
-        handle, write = OrderEntry.handle, RestClient.write
+        handle, write, act = OrderEntry.handle, RestClient.write, DepthLadder.action_trade
         stages = self
+
+        def noted_act(ladder: DepthLadder, action: str) -> None:
+            stages.acted.append(time.perf_counter())
+            act(ladder, action)
 
         def noted_handle(entry: OrderEntry, *args: Any, **kwargs: Any) -> None:
             stages.handled.append(time.perf_counter())
@@ -97,6 +103,7 @@ class Stages:
                 stages.posts.append((sent, time.perf_counter()))
             return answer
 
+        DepthLadder.action_trade = noted_act  # type: ignore[method-assign]
         OrderEntry.handle = noted_handle  # type: ignore[method-assign]
         RestClient.write = noted_write  # type: ignore[method-assign]
 
@@ -137,21 +144,23 @@ async def measure(load_url: str, sim_url: str, rest_url: str, ticker: str, key: 
         ladder.focus()
         await asyncio.sleep(warmup)
         window = Window(count_started=feed.status().messages_total)
-        to_desk, post, answer_to_frame = [], [], []
+        to_ladder, to_desk, post, answer_to_frame = [], [], [], []
         for index in range(presses):
             ladder.cursor = max(CENT, await best_yes_bid(client, ticker) - (1 + index % 2) * CENT)
             before = sum(ladder.mine.values())
+            stages.acted.clear()
             stages.handled.clear()
             stages.posts.clear()
             pressed = time.perf_counter()
             latencies.append(await press(app, "b", lambda before=before: sum(ladder.mine.values()) > before))
-            if stages.handled and stages.posts:
+            if stages.acted and stages.handled and stages.posts:
                 sent, answered = stages.posts[0]
-                to_desk.append(stages.handled[0] - pressed)
+                to_ladder.append(stages.acted[0] - pressed)
+                to_desk.append(stages.handled[0] - stages.acted[0])
                 post.append(answered - sent)
                 answer_to_frame.append(pressed + latencies[-1] - answered)
             await service.cancel_all(ticker)  # the next press starts from an empty row again
-            await wait_until(lambda: not ladder.mine, 10, "the orders canceled")
+            await wait_until(lambda: not ladder.mine, 30, "the orders canceled")
         rate = window.rate(feed.status().messages_total)
         await account.stop()
         await account_run
@@ -163,8 +172,10 @@ async def measure(load_url: str, sim_url: str, rest_url: str, ticker: str, key: 
         "order_p95_ms": round((percentile(latencies, 95) or 0) * 1000, 1),
         "timeouts": sum(1 for value in latencies if value >= 5.0),
         "messages_per_second": round(rate),
-        # where the time goes, p50 / p95 ms: key to the order desk, the POST, its answer to the frame
-        "stages_ms": {"key_to_desk": p50_p95_ms(to_desk), "post": p50_p95_ms(post),
+        # where the time goes, p50 / p95 ms: key to the ladder's action, on to the order desk, the
+        # POST, its answer to the frame
+        "stages_ms": {"key_to_ladder": p50_p95_ms(to_ladder), "ladder_to_desk": p50_p95_ms(to_desk),
+                      "post": p50_p95_ms(post),
                       "answer_to_frame": p50_p95_ms(answer_to_frame)},
         "frames": len(PROBE.frames),
     }
