@@ -1,10 +1,12 @@
 """The ladder's order keys with Pilot against the simulator on loopback: digits set the quantity,
-a sale sells what is held (and says when it sells more), a smaller amend keeps the order's place."""
+a sale sells what is held (and says when it sells more), a smaller amend keeps the order's place,
+an accepted answer shows the order at once, and a lost answer still ends in one order."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input
 
 from app.fixed import CENT, COUNT_SCALE
@@ -123,4 +125,21 @@ async def test_a_cursor_price_no_order_can_have_is_refused_in_words(tmp_path: Pa
             notes = lambda: [n.message for n in app._notifications]  # noqa: E731
             await until(pilot, lambda: any("order not sent: the price must be between" in n for n in notes()), TIMEOUT)
             assert sim.orders.created == 0 and app.is_running
+            await app.action_quit()
+
+
+@pytest.mark.parametrize("fault", ["timeout", "drop", "503", "429"])
+async def test_a_lost_answer_ends_with_one_order_shown_and_at_the_exchange(tmp_path: Path, fault: str) -> None:
+    async with trading_app(tmp_path) as (sim, app, ticker):
+        async with app.run_test(size=SIZE) as pilot:
+            ladder = await ladder_ready(pilot, app, ticker)
+            sim.orders.faults.hang = 0.5
+            sim.orders.faults.fail_next(fault)
+            await pilot.press("down", "b")
+            price = ladder.cursor
+            await until(pilot, lambda: ladder.mine.get(price or 0) == COUNT_SCALE, TIMEOUT)
+            notes = lambda: [n.message for n in app._notifications]  # noqa: E731
+            await until(pilot, lambda: any(n.startswith("order accepted") for n in notes()), TIMEOUT)
+            assert sim.orders.created == 1 and len(resting_ids(sim, ticker)) == 1
+            assert ladder.mine == {price: COUNT_SCALE}
             await app.action_quit()
