@@ -161,3 +161,14 @@ async def test_the_simulators_order_answers_use_the_openapi_names(tmp_path: Path
         assert status == 409
         conforms(body["error"], ERROR_RESPONSE)
         assert body["error"]["code"] == "order_already_exists"
+
+
+async def test_the_simulator_refuses_what_the_openapi_does_not_allow(tmp_path: Path) -> None:
+    async with trading(tmp_path) as (sim, service):
+        sim.orders.write_limit = 10_000  # a tier with room for every write below at once
+        body = bid(first_ticker(sim)).wire("x")
+        for wrong in ({"count": 4}, {"time_in_force": "gtt"}, {"action": None}):
+            status, answer = await service.client.write("POST", "/portfolio/orders", body | wrong)
+            assert status == 400 and answer["error"]["code"] == "invalid_parameters", wrong
+        status, _answer = await service.client.write("POST", "/portfolio/orders", body | {"count": 3})
+        assert status == 201 and sim.orders.created == 1  # count and count_fp given alike

@@ -8,6 +8,7 @@ from pathlib import Path
 from app.fixed import CENT, COUNT_SCALE, ONE_DOLLAR, parse_count
 from app.trading.audit import AuditLog
 from app.trading.orders import OrderService
+from app.trading.rails import SIMULATOR, Limits, Rails
 from app.trading.ticket import OrderTicket, oversold
 from app.simulator import Simulator
 from tests.test_trading_orders import bid, first_ticker, trading
@@ -115,3 +116,11 @@ async def test_a_decrease_and_a_smaller_amend_keep_the_queue_place(tmp_path: Pat
         status, body = await service.client.write("POST", f"/portfolio/orders/{second}/amend",
                                                   {"ticker": ticker, "side": "yes", "count_fp": "2.00"})
         assert status == 400 and body["error"]["code"] == "invalid_parameters"  # no action, no price
+
+
+def test_the_dollar_limit_counts_what_opens_not_what_closes() -> None:
+    rails = Rails(SIMULATOR, Limits(max_dollars=ONE_DOLLAR))  # $1.00 per order
+    closing = OrderTicket("T", "yes", "sell", 10 * COUNT_SCALE, 60 * CENT, position=10 * COUNT_SCALE)
+    assert rails.check(closing, 0) is None
+    opening = OrderTicket("T", "yes", "sell", 10 * COUNT_SCALE, 60 * CENT)
+    assert "over the limit of $1.00" in (rails.check(opening, 0) or "")

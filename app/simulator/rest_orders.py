@@ -25,7 +25,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from app.fixed import ONE_DOLLAR, parse_count, parse_price, to_wire_count
+from app.fixed import COUNT_SCALE, ONE_DOLLAR, parse_count, parse_price, to_wire_count
 from app.rest.limiter import BASIC_WRITE_TOKENS, REQUEST_COST, TokenBucket
 from app.simulator import rest_shapes as shape
 from app.simulator.account import AccountOrder
@@ -39,6 +39,7 @@ ORDERS = "/portfolio/orders"
 BATCHED = ORDERS + "/batched"
 BATCH_MAX = 20
 PRICE_FIELDS = ("yes_price", "no_price", "yes_price_dollars", "no_price_dollars")
+TIME_IN_FORCE = ("fill_or_kill", "good_till_canceled", "immediate_or_cancel")
 # The fault kinds :meth:`OrderFaults.fail_next` queues: before the order is processed, or after.
 BEFORE = frozenset({"429"})
 AFTER = frozenset({"503", "timeout", "drop"})
@@ -135,6 +136,8 @@ class OrderDesk:
         side, action = body.get("side"), body.get("action")
         if side not in ("yes", "no") or action not in ("buy", "sell"):
             raise _reject("invalid_parameters", "side must be yes or no and action buy or sell")
+        if body.get("time_in_force", "good_till_canceled") not in TIME_IN_FORCE:
+            raise _reject("invalid_parameters", "time_in_force must be " + ", ".join(TIME_IN_FORCE))
         count = _count(body)
         outcome = named_side(side, action)  # the side the order bids on
         price = _price(body, outcome)
@@ -269,14 +272,19 @@ def _cancel_ids(body: Body) -> list[str]:
 
 
 def _count(body: Body, name: str = "count") -> int:
-    """A count given as ``NAME_fp`` (a fixed-point string) or ``NAME`` (whole contracts)."""
+    """A count given as ``NAME_fp`` (a fixed-point string) or ``NAME`` (whole contracts); both
+    given, they must match."""
+    given: list[int] = []
     try:
         if f"{name}_fp" in body:
-            value = parse_count(str(body[f"{name}_fp"]))
-        else:
-            value = int(body[name]) * 100
-    except (KeyError, TypeError, ValueError):
-        raise _reject("invalid_parameters", f"{name} is missing or not a number") from None
+            given.append(parse_count(str(body[f"{name}_fp"])))
+        if name in body:
+            given.append(int(body[name]) * COUNT_SCALE)
+    except (TypeError, ValueError):
+        raise _reject("invalid_parameters", f"{name} is not a number") from None
+    if not given or len(set(given)) > 1:
+        raise _reject("invalid_parameters", f"{name} is missing, or {name} and {name}_fp do not match")
+    value = given[0]
     if value <= 0 and name == "count":
         raise _reject("invalid_parameters", "the count must be positive")
     return value
