@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.fixed import CENT, COUNT_SCALE, ONE_DOLLAR, parse_count
+from app.fixed import CENT, COUNT_SCALE, MONEY_SCALE, ONE_DOLLAR, parse_count
 from app.trading.audit import AuditLog
 from app.trading.orders import OrderService
 from app.trading.rails import SIMULATOR, Limits, Rails
@@ -119,7 +119,7 @@ async def test_a_decrease_and_a_smaller_amend_keep_the_queue_place(tmp_path: Pat
 
 
 def test_the_dollar_limit_counts_what_opens_not_what_closes() -> None:
-    rails = Rails(SIMULATOR, Limits(max_dollars=ONE_DOLLAR))  # $1.00 per order
+    rails = Rails(SIMULATOR, Limits(max_dollars=MONEY_SCALE))  # $1.00 per order
     closing = OrderTicket("T", "yes", "sell", 10 * COUNT_SCALE, 60 * CENT, position=10 * COUNT_SCALE)
     assert rails.check(closing, 0) is None
     opening = OrderTicket("T", "yes", "sell", 10 * COUNT_SCALE, 60 * CENT)
