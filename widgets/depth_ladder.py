@@ -19,9 +19,10 @@ straight from ``Segment``s: each cell's text already laid out in its column and 
 out once per base style and dimming.
 
 Trading from the ladder: a price cursor (up/down, drawn ``▸``) and keys post an :class:`OrderAction`
-(buy or sell at the cursor with the last quantity, the ticket, cancel, amend, cancel all) that the
-app carries out; rows where the user has resting orders show their size (``●``) in the Traded
-column.
+(buy or sell at the cursor with the quantity, the ticket, cancel, amend, cancel all) that the
+app carries out; in a session that trades, digits typed set that quantity
+(:class:`~widgets.quantity_field.QuantityField`, shown in the title). Rows where the user has
+resting orders show their size (``●``) in the Traded column.
 """
 
 from __future__ import annotations

@@ -141,8 +141,7 @@ class OrderDesk:
         count = _count(body)
         outcome = named_side(side, action)  # the side the order bids on
         price = _price(body, outcome)
-        if not 0 < price < ONE_DOLLAR or price % sim.market.tick:
-            raise _reject("invalid_price", "the price is outside the market's price ranges or off its tick")
+        _check_price(price, sim.market.tick)
         if sim.status != "active":
             raise _reject("market_closed", f"market {ticker} is not open for trading")
         closable = self._closable(ticker, outcome)
@@ -176,15 +175,15 @@ class OrderDesk:
         the order's ticker, side and action; exactly one price field."""
         order = self._resting(order_id)
         sim = self.exchange.markets[order.ticker]
-        if [body.get(name) for name in ("ticker", "side", "action")] != [order.ticker, named_side(order.side, order.action), order.action]:
+        own = (order.ticker, named_side(order.side, order.action), order.action)
+        if tuple(body.get(name) for name in ("ticker", "side", "action")) != own:
             raise _reject("invalid_parameters", "ticker, side and action must be given and be the order's own")
         if sum(name in body for name in PRICE_FIELDS) != 1:
             raise _reject("invalid_parameters", "exactly one of " + ", ".join(PRICE_FIELDS) + " must be given")
         old = self._shape(order)
         price = _price(body, order.side)
         total = _count(body) if ("count" in body or "count_fp" in body) else order.initial
-        if not 0 < price < ONE_DOLLAR or price % sim.market.tick:
-            raise _reject("invalid_price", "the price is outside the market's price ranges or off its tick")
+        _check_price(price, sim.market.tick)
         if total <= order.filled:
             raise _reject("invalid_parameters", "the new count must exceed what already filled")
         extra = (total - order.filled) * price - order.remaining * order.price
@@ -305,6 +304,12 @@ def _price(body: Body, side: str) -> int:
     except (TypeError, ValueError):
         pass
     raise _reject("invalid_price", "a limit price is required")
+
+
+def _check_price(price: int, tick: int) -> None:
+    """Refuse a bid price outside ($0, $1) or off the market's tick."""
+    if not 0 < price < ONE_DOLLAR or price % tick:
+        raise _reject("invalid_price", "the price is outside the market's price ranges or off its tick")
 
 
 def _fillable(book: Any, side: str, limit: int) -> int:
