@@ -4,8 +4,9 @@ Buy and sell keys send at once with the ladder's last quantity (through the tick
 the session's first order still needs its typed confirmation); the ticket remembers the count it
 sent as the ladder's quantity. A sale of more than is held is flagged as it is sent. Cancel-all
 asks first. The order in an accepted answer is shown at once (merged into the state by update
-time, so the socket's copy, as new or newer, wins). Answers are notified in plain words: accepted (resting, filled, partially filled),
-rejected with Kalshi's reason, refused by the rails with theirs, canceled.
+time, so the socket's copy, as new or newer, wins). Answers are notified in plain words: accepted
+(resting, filled, partially filled), rejected with Kalshi's reason, refused by the rails with
+theirs, canceled.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING
 from app.fixed import format_count, parse_count
 from app.portfolio_state import merge_order
 from app.rest.portfolio import parse_order
-from app.state import Kind
+from app.state import PRIMARY, Kind
 from app.trading.orders import Answer, OrderService
 from app.trading.ticket import OrderTicket, oversold
 from app.protocol import UserOrder
@@ -93,7 +94,7 @@ class OrderEntry:
 
     def _position(self, ticker: str) -> int:
         """The signed contracts held in ``ticker`` (primary account): what a sale sells first."""
-        held = self.app.market_state.positions.get((ticker, 0))  # type: ignore[attr-defined]
+        held = self.app.market_state.positions.get((ticker, PRIMARY))  # type: ignore[attr-defined]
         return (held.position or 0) if held is not None else 0
 
     def _ticket(self, ladder: DepthLadder, side: str, action: str, price: int | None) -> None:
