@@ -29,10 +29,10 @@ PACED_RATE = 20_000
 
 FULL = {"steps": 150_000, "seconds": 5.0, "warmup": 1.0, "app_seconds": 8.0, "presses": 100,
         "messages": 1_000_000, "paced_seconds": 8.0, "paced_rounds": 3, "cold_runs": 3,
-        "cost_frames": 150_000, "catalog": (2_000, 20_000)}
+        "cost_frames": 150_000, "catalog": (2_000, 20_000), "order_presses": 40}
 SHORT = {"steps": 3_000, "seconds": 0.5, "warmup": 0.2, "app_seconds": 0.8, "presses": 2,
          "messages": 20_000, "paced_seconds": 0.8, "paced_rounds": 1, "cold_runs": 1,
-         "cost_frames": 3_000, "catalog": (20, 200)}
+         "cost_frames": 3_000, "catalog": (20, 200), "order_presses": 2}
 
 
 def measure(plan: dict[str, Any], log: Any) -> dict[str, Any]:
@@ -69,6 +69,8 @@ def measure(plan: dict[str, Any], log: Any) -> dict[str, Any]:
                            step(f"app_paced_{index}", "app_load", *url, *paced)))
         results["paced_rounds"] = rounds
         step("bare_paced_batch", "ceiling", *url, *paced, "--reader", "batch")
+        step("order_entry", "order_entry", *url, "--rate", str(PACED_RATE), "--presses", str(plan["order_presses"]),
+             "--warmup", str(plan["warmup"]))
         step("ceiling_end", "ceiling", *url, *window)
     step("cold_start", "cold_start", "--runs", str(plan["cold_runs"]))
     events, markets = plan["catalog"]
@@ -102,6 +104,7 @@ def table(results: dict[str, Any]) -> tuple[str, list[tuple[str, bool]]]:
     feed_memory = feed.get("memory", {})
     cost = results["cost_mixed"]
     catalog = results["catalog"]
+    orders = results["order_entry"]
     cpu_over = statistics.median(a - b for a, b in zip(app_cpus, bare_cpus))
     batch, bare_batch = results["ceiling_batch"]["messages_per_second"], results["bare_paced_batch"]
     targets = [
@@ -125,6 +128,8 @@ def table(results: dict[str, Any]) -> tuple[str, list[tuple[str, bool]]]:
          and catalog["finder_key_p95_ms"] <= 50),
         ("RSS <= 300 MB with the catalog loaded", catalog["rss_mb"] <= 300),
         ("Titles within 0.5 s of start from the disk cache", catalog["cached_titles_s"] <= 0.5),
+        (f"Order key to resting on the ladder p95 <= 150 ms, paced {PACED_RATE:,} msg/s",
+         orders["order_p95_ms"] <= 150 and not orders["timeouts"]),
     ]
     rows = [
         ("1", "Ceiling: bare websockets + json.loads, mixed (start / end of run)",
@@ -185,6 +190,9 @@ def table(results: dict[str, Any]) -> tuple[str, list[tuple[str, bool]]]:
         ("8", "Resident memory with the catalog loaded", f"{catalog['rss_mb']} MB", ""),
         ("8", "Every title shown from the disk cache, from the app's start (imports done)",
          f"{catalog['cached_titles_s']} s", ""),
+        ("9", f"Order key (b) to the order resting on the ladder, paced {PACED_RATE:,} msg/s, p50 / p95",
+         f"{orders['order_p50_ms']} / {orders['order_p95_ms']} ms ({orders['presses']} presses, "
+         f"{orders['timeouts']} timed out; {orders['messages_per_second']:,} msg/s ingested)", ""),
     ]
     lines = ["| # | measure | figure | ratio to ceiling |", "| --- | --- | --- | --- |"]
     lines += [f"| {n} | {what} | {figure} | {r} |" for n, what, figure, r in rows]

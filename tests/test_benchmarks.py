@@ -23,6 +23,7 @@ FIGURES = {
     "cold_start": ["cold_start_s"],
     "catalog": ["load_frames_per_second", "load_frame_interval_p99_ms", "grid_key_p95_ms", "finder_key_p95_ms",
                 "rss_mb", "cached_titles_s"],
+    "order_entry": ["order_p50_ms", "order_p95_ms", "timeouts", "messages_per_second"],
 }
 
 
@@ -42,7 +43,9 @@ def test_every_benchmark_runs_and_prints_its_figures(tmp_path: Path) -> None:
     assert app["gaps"] == 0 and app["parse_errors"] == 0
     assert app["keys"]["presses"] > 0 and app["memory"]["messages"] > 0
     assert len(results["paced_rounds"]) == 1  # short mode: one round of bare client and app
-    for table_line in ("| 1 | Ceiling", "| 3 | Whole app", "| 5 | Paced", "| 7 | Cold start", "| target | |"):
+    assert results["order_entry"]["presses"] == 2 and results["order_entry"]["timeouts"] == 0
+    for table_line in ("| 1 | Ceiling", "| 3 | Whole app", "| 5 | Paced", "| 7 | Cold start", "| 9 | Order key",
+                       "| target | |"):
         assert table_line in done.stdout
     text = report.read_text()
     assert "<!-- bench:start -->" in text and "| 1 | Ceiling" in text

@@ -165,7 +165,7 @@ async def test_cancel_amend_decrease_and_cancel_all(tmp_path: Path) -> None:
         orders = [await service.place(bid(ticker, 2 + n), n) for n in range(3)]
         ids = [a.order_id for a in orders]
         assert all(a.outcome == "accepted" for a in orders)
-        amended = await service.amend(ticker, ids[0], "yes", 3 * CENT, 7 * COUNT_SCALE)
+        amended = await service.amend(ticker, ids[0], "yes", "buy", 3 * CENT, 7 * COUNT_SCALE)
         assert amended.outcome == "accepted" and amended.order is not None
         assert sim.book_levels(ticker)[0].get(3 * CENT) == 7 * COUNT_SCALE
         status, body = await service.client.write("POST", f"/portfolio/orders/{ids[1]}/decrease", {"reduce_by": 1})

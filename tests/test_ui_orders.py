@@ -16,6 +16,7 @@ from app.feed.feed import Feed, FeedConfig
 from app.core.fixed import COUNT_SCALE, ONE_DOLLAR
 from app.tui.main import KalshiDashApp
 from app.rest.client import RestClient
+from app.tui.screens.confirm_dialog import ConfirmDialog
 from app.tui.screens.order_ticket import OrderTicketDialog
 from app.simulator import SimConfig, Simulator
 from app.core.state import PRIMARY, MarketState
@@ -125,6 +126,14 @@ async def test_ticket_shows_the_sums_then_amend_cancel_and_cancel_all(tmp_path: 
             await until(pilot, lambda: len(ladder.mine) == 2, TIMEOUT)
             assert len(resting_ids(sim, ticker)) == 2
             await pilot.press("K")
+            await until(pilot, lambda: isinstance(app.screen, ConfirmDialog), TIMEOUT)
+            await pilot.press("n")  # not confirmed: nothing is canceled
+            await pilot.pause()
+            assert len(resting_ids(sim, ticker)) == 2 and len(ladder.mine) == 2
+            await pilot.press("K")
+            await until(pilot, lambda: isinstance(app.screen, ConfirmDialog), TIMEOUT)
+            assert "2 resting orders of yours" in str(app.screen.query_one("#confirm-consequence").render())
+            await pilot.press("y")
             await until(pilot, lambda: not ladder.mine, TIMEOUT)
             assert resting_ids(sim, ticker) == []
             await app.action_quit()
@@ -177,7 +186,7 @@ async def test_the_orders_table_cancels_amends_and_cancels_all(tmp_path: Path) -
             ladder = await ladder_ready(pilot, app, ticker)
             await pilot.press("down", "b", "down", "b", "down", "b")
             await until(pilot, lambda: len(ladder.mine) == 3, TIMEOUT)
-            await pilot.press("2")  # the Account tab
+            await pilot.press("tab", "2")  # off the ladder (where digits are the quantity), then the Account tab
             table = app.dashboard.query_one(OrdersTable)
             await until(pilot, lambda: table.row_count >= 3, TIMEOUT)
             table.focus()
@@ -197,6 +206,8 @@ async def test_the_orders_table_cancels_amends_and_cancels_all(tmp_path: Path) -
             await pilot.press("enter")
             await until(pilot, lambda: sim.exchange.account.orders[chosen.order_id].remaining == 5 * COUNT_SCALE, TIMEOUT)
             await pilot.press("K")
+            await until(pilot, lambda: isinstance(app.screen, ConfirmDialog), TIMEOUT)
+            await pilot.press("enter")
             await until(pilot, lambda: resting_ids(sim, ticker) == [] and not working(shown.values(), ticker), TIMEOUT)
             await app.action_quit()
 

@@ -19,9 +19,10 @@ straight from ``Segment``s: each cell's text already laid out in its column and 
 out once per base style and dimming.
 
 Trading from the ladder: a price cursor (up/down, drawn ``▸``) and keys post an :class:`OrderAction`
-(buy or sell at the cursor with the last quantity, the ticket, cancel, amend, cancel all) that the
-app carries out; rows where the user has resting orders show their size (``●``) in the Traded
-column.
+(buy or sell at the cursor with the quantity, the ticket, cancel, amend, cancel all) that the
+app carries out; in a session that trades, digits typed set that quantity
+(:class:`~widgets.quantity_field.QuantityField`, shown in the title). Rows where the user has
+resting orders show their size (``●``) in the Traded column.
 
 ``p`` switches to the price ladder and back: a row at every tick of the market's scale (sub-cent
 where its price ranges allow) from ``BEYOND`` ticks under the best bid to ``BEYOND`` above the best
@@ -35,18 +36,19 @@ from __future__ import annotations
 from typing import Any, Callable, ClassVar, Iterable, NamedTuple
 
 from rich.style import Style
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from app.core.book import YES
-from app.core.fixed import COUNT_SCALE
+from app.core.fixed import format_count
+from app.core.holding import Holding, holding
 from app.core.market_status import PAUSED, is_finished, market_status, status_text
 from app.core.sanitize import printable
 from app.core.state import BookStatus, Kind, MarketState
 from app.core.ticks import TickScale
-from app.core.holding import Holding, holding
 from app.core.working_orders import sizes_by_book_side
 from widgets.base import StateView
 from widgets.compact import fit_number
@@ -55,6 +57,7 @@ from widgets.flashes import Flashes
 from widgets.line_runs import line_runs
 from widgets.messages import MarketMessage
 from widgets.painted import Paint, Palette, PaintedCell as Cell, painted_strip
+from widgets.quantity_field import QuantityField
 from widgets.formatting import (
     NO_GLYPH,
     YES_GLYPH,
@@ -244,7 +247,7 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
         self._status: str | None = None  # the market's status (app.core.market_status)
         self._ended: str | None = None  # its status and result once it no longer trades
         self.cursor: int | None = None  # the price at the cursor, on ``side``
-        self.quantity = COUNT_SCALE  # contracts of the buy/sell keys: the ticket's last count
+        self.quantity_field = QuantityField()  # contracts of the buy/sell keys: digits typed, or the ticket's count
         self.mine: dict[int, int] = {}  # the user's resting contracts at each price
         self.price_mode = False  # a row at every tick around the touch (``p``)
         self._mine_bids: dict[int, int] = {}
@@ -252,6 +255,28 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
         self._holding: Holding | None = None
         self._held: tuple[int, str] | None = None  # the row of the position's average, and its text
         self._scale: tuple[tuple[Any, str], TickScale] | None = None  # kept under (ranges, side)
+
+    @property
+    def quantity(self) -> int:
+        """Contracts the buy and sell keys send (app.core.fixed counts)."""
+        return self.quantity_field.quantity
+
+    @quantity.setter
+    def quantity(self, value: int) -> None:
+        self.quantity_field.set(value)
+        self._refresh_changed()
+
+    def on_key(self, event: events.Key) -> None:
+        """Digits set the quantity while the session can trade (they would switch tabs otherwise)."""
+        if getattr(self.app, "order_entry", None) is None:
+            return
+        if event.character is not None and event.character.isdecimal() and event.character.isascii():
+            event.stop()
+            event.prevent_default()
+            if self.quantity_field.digit(event.character):
+                self._refresh_changed()
+        else:
+            self.quantity_field.end()
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self._refresh_changed)
@@ -424,7 +449,9 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
 
     def _order_action(self, verb: str) -> None:
         price = self.cursor if self.cursor is not None else self.ladder.best_bid
-        self.post_message(self.OrderAction(self.ticker, verb, self.side, price, self.quantity))
+        # straight to the app, which carries it out: bubbling through every container on the way
+        # waits once in each one's queue (tens of ms under a firehose)
+        self.app.post_message(self.OrderAction(self.ticker, verb, self.side, price, self.quantity))
 
     # -- rendering ------------------------------------------------------------------------------
 
@@ -552,13 +579,18 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
         return STATUS_BADGE[status], status is BookStatus.LIVE
 
     def _title_tail(self) -> str:
-        """What the title says after the ticker: the market's lifecycle and close (while it
-        trades) and title."""
+        """What the title says after the ticker: the quantity of the buy and sell keys (in a
+        session that trades; ``_`` while digits are typed), the market's lifecycle and close
+        (while it trades) and title."""
         state = self.market_state
         info = state.markets.get(self.ticker) if state else None
+        tail = ""
+        if getattr(self.app, "order_entry", None) is not None:
+            tail = f" · qty {format_count(self.quantity)}{'_' if self.quantity_field.typing else ''}"
         if info is None:
-            return ""
-        tail = f" · {self._status}" if self._status and self._ended is None and self._status != PAUSED else ""
+            return tail
+        if self._status and self._ended is None and self._status != PAUSED:
+            tail += f" · {self._status}"
         if info.close_ts is not None and self._ended is None:
             tail += f" · closes in {countdown_to(info.close_ts, self.now())}"
         if info.title:

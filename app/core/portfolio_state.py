@@ -6,8 +6,9 @@
 * fills by ``(trade_id, order_id)``: one already shown (from the socket or an earlier load) is not
   added again, and the socket's copy of one loaded here is not either (the state checks the same
   key);
-* orders by ``order_id`` and update time: the newer of the two copies wins; a resting order the
-  exchange no longer lists as resting is resting no more;
+* orders by ``order_id`` and update time: the newer of the two copies wins (:func:`merge_order`,
+  also how an order write's answer is shown); a resting order the exchange no longer lists as
+  resting is resting no more;
 * positions, balance and portfolio value as the exchange says now, except a position the socket
   set while the load ran (positions carry no time: the socket's is the newer).
 
@@ -53,11 +54,9 @@ def reconcile(state: MarketState, snapshot: PortfolioSnapshot, now: float, posit
     portfolio.settlements.extend(s for s in snapshot.settlements if (s.ticker, s.settled_ts) not in known)
     updated = 0
     for order in [*snapshot.recent_orders, *snapshot.resting]:
-        mine = state.orders.get(order.order_id)
-        if mine is None or (mine.updated_ts_ms or 0) <= (order.updated_ts_ms or 0):
-            if mine != order:
-                updated += 1
-                kinds |= state.apply(order)
+        changed = merge_order(state, order, replace_equal=True)
+        updated += bool(changed)
+        kinds |= changed
     listed = {order.order_id for order in snapshot.resting}
     closed = 0
     for order in [o for o in state.orders.values() if o.status == RESTING and o.order_id not in listed]:
@@ -71,6 +70,17 @@ def reconcile(state: MarketState, snapshot: PortfolioSnapshot, now: float, posit
     portfolio.reconciliations += 1
     portfolio.error = None
     return Reconciled(kinds, added, updated, closed)
+
+
+def merge_order(state: MarketState, order: p.UserOrder, *, replace_equal: bool) -> Kind:
+    """Apply ``order`` unless the state's copy is newer (by update time) or the same; with
+    ``replace_equal`` a copy as old as ``order`` is replaced too. The kinds that changed."""
+    mine = state.orders.get(order.order_id)
+    if mine is not None:
+        theirs, ours = order.updated_ts_ms or 0, mine.updated_ts_ms or 0
+        if mine == order or ours > theirs or (ours == theirs and not replace_equal):
+            return Kind.NONE
+    return state.apply(order)
 
 
 def _closed(order: p.UserOrder) -> p.UserOrder:

@@ -62,11 +62,12 @@ class AccountOrder:
     order_id: str
     client_order_id: str
     ticker: str
-    side: str
+    side: str  # the outcome the order is positioned for: the side its bid rests on
     price: int  # bid price on ``side``
     initial: int
     created_ms: int
     group_id: str | None = None
+    action: str = "buy"  # ``sell``: the order sells the other side (it bids on ``side``)
     remaining: int = 0
     filled: int = 0
     status: str = "resting"
@@ -86,7 +87,7 @@ class AccountOrder:
             taker_fill_cost=self.taker_fill_cost, maker_fill_cost=self.maker_fill_cost,
             taker_fees=self.taker_fees, maker_fees=self.maker_fees, created_ts_ms=self.created_ms,
             updated_ts_ms=self.updated_ms or self.created_ms, last_update_reason=self.reason,
-            order_group_id=self.group_id,
+            order_group_id=self.group_id, action=self.action,
         )
 
 
@@ -224,7 +225,7 @@ class Account:
             trade_id=trade_id, order_id=order_id, client_order_id=order.client_order_id,
             market_ticker=order.ticker, is_taker=taker, side=order.side,
             yes_price=yes_price_of(order.side, price), count=count, fee=fee,
-            post_position=holding.position, ts_ms=ts_ms, legacy_side=legacy_side, action=action,
+            post_position=holding.position, ts_ms=ts_ms, legacy_side=legacy_side, action=action, order_action=order.action,
         )
         self.fills.append(fill)
         events: list[FillEvent | UserOrderEvent | PositionEvent] = [fill]

@@ -681,14 +681,16 @@ class Exchange:
     # -- the account's own orders, sent through the REST API -------------------------------------
 
     def place_account_order(
-        self, ticker: str, side: str, price: int, count: int, client_order_id: str, *, immediate: bool
+        self, ticker: str, side: str, price: int, count: int, client_order_id: str, *, immediate: bool,
+        action: str = "buy",
     ) -> tuple[AccountOrder, Out]:
-        """The account's limit bid for ``count`` of ``side`` at ``price``: it takes what crosses,
-        then rests, or with ``immediate`` has its remainder canceled. The caller checked the
-        market is open and the price valid."""
+        """The account's limit bid for ``count`` of ``side`` at ``price`` (``action`` ``sell``: the
+        order sells the other side, which is this bid): it takes what crosses, then rests, or with
+        ``immediate`` has its remainder canceled. The caller checked the market is open and the
+        price valid."""
         order = self.account.open_order(AccountOrder(
             order_id=self._id(), client_order_id=client_order_id, ticker=ticker, side=side,
-            price=price, initial=count, created_ms=self.now_ms(),
+            price=price, initial=count, created_ms=self.now_ms(), action=action,
         ))
         out: Out = []
         self._work(self.markets[ticker], order, immediate, out)
@@ -701,15 +703,33 @@ class Exchange:
         return out
 
     def amend_account_order(self, order_id: str, price: int, remaining: int) -> tuple[AccountOrder, Out]:
-        """Give a resting order a new ``price`` and ``remaining`` count: it leaves the book and comes
-        back at the back of its price's queue, taking first if it now crosses."""
+        """Give a resting order a new ``price`` and ``remaining`` count. Only lowering the count
+        keeps its place in the queue (:meth:`decrease_account_order`); any other change takes it out
+        of the book and back at the back of its price's queue, taking first if it now crosses."""
         order = self.account.orders[order_id]
+        if price == order.price and remaining < order.remaining:
+            return self.decrease_account_order(order_id, remaining)
         sim = self.markets[order.ticker]
         out: Out = []
         self._remove(sim, order_id, out)
         order.price, order.remaining, order.initial = price, remaining, order.filled + remaining
         order.updated_ms, order.reason = self.now_ms(), "amended"
         self._work(sim, order, False, out)
+        return order, out
+
+    def decrease_account_order(self, order_id: str, remaining: int) -> tuple[AccountOrder, Out]:
+        """Lower a resting order's ``remaining`` count (above zero) where it stands in the queue."""
+        order = self.account.orders[order_id]
+        sim = self.markets[order.ticker]
+        out: Out = []
+        amount = order.remaining - remaining
+        top = self._top(sim)
+        out.append(self._change(sim, order.side, order.price, -amount, sim.book.shrink(order_id, amount)))
+        if self._top(sim) != top:
+            out.append(self._ticker(sim))
+        order.remaining, order.initial = remaining, order.filled + remaining
+        order.updated_ms, order.reason = self.now_ms(), "decreased"
+        out.append(order.event())
         return order, out
 
     def _work(self, sim: MarketSim, order: AccountOrder, immediate: bool, out: Out) -> None:

@@ -114,6 +114,7 @@ class FillEvent(Event):
     ts_ms: int
     legacy_side: str = ""
     action: str = "buy"
+    order_action: str = "buy"  # what the order said: ``sell`` for a sale of the other side
 
     @property
     def market(self) -> str:
@@ -143,6 +144,7 @@ class UserOrderEvent(Event):
     updated_ts_ms: int
     last_update_reason: str
     order_group_id: str | None = None
+    action: str = "buy"  # ``side`` is the outcome bid on; a sale of the other side says ``sell``
 
     @property
     def market(self) -> str:

@@ -25,6 +25,12 @@ def other_side(side: str) -> str:
     return NO if side == YES else YES
 
 
+def named_side(outcome: str, action: str) -> str:
+    """The ``side`` an order or fill names for its ``action``, given the outcome it is positioned
+    for (the side it bids on): buying yes and selling no are both positioned for yes."""
+    return outcome if action == "buy" else other_side(outcome)
+
+
 def yes_price_of(side: str, price: int) -> int:
     """The yes price of a bid at ``price`` on ``side`` (a no bid at q is a yes price of $1 - q)."""
     return price if side == YES else ONE_DOLLAR - price
@@ -88,6 +94,10 @@ class MatchingBook:
         best = self.best(other_side(side))
         return best is not None and price + best >= ONE_DOLLAR
 
+    def queue(self, side: str, price: int) -> list[str]:
+        """Ids of the orders resting at ``price`` on ``side``, first in line first."""
+        return [order.order_id for order in self._queues[side].get(price, ())]
+
     def order(self, order_id: str) -> Order | None:
         """The resting order with that id, if any."""
         return self._orders.get(order_id)
@@ -121,6 +131,15 @@ class MatchingBook:
         queue = self._queues[order.side][order.price]
         queue.remove(order)
         self._reduce(order, order.remaining, queue)
+        return order
+
+    def shrink(self, order_id: str, amount: int) -> Order:
+        """Take ``amount`` (less than what is left) off a resting order where it stands: it keeps
+        its place in its price's queue."""
+        order = self._orders[order_id]
+        if not 0 < amount < order.remaining:
+            raise ValueError(f"cannot shrink order {order_id} by {amount}")
+        self._reduce(order, amount, self._queues[order.side][order.price])
         return order
 
     def match(self, side: str, limit: int, count: int) -> list[Match]:

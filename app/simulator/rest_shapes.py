@@ -16,7 +16,7 @@ from app.core.fixed import to_wire_price as price_dollars
 from app.simulator.account import USER_ID, AccountOrder, Holding, Settlement
 from app.simulator.engine import Exchange, MarketSim
 from app.simulator.events import FillEvent
-from app.simulator.matching import YES, yes_price_of
+from app.simulator.matching import YES, named_side, yes_price_of
 from app.simulator.universe import SERIES, EventInfo, Series
 from app.simulator.wire import rfc3339
 
@@ -165,7 +165,7 @@ def order(o: AccountOrder, *, legacy: bool) -> Body:
     yes_price = yes_price_of(o.side, o.price)
     out: Body = {
         "order_id": o.order_id, "user_id": USER_ID, "client_order_id": o.client_order_id,
-        "ticker": o.ticker, "side": o.side, "action": "buy", "outcome_side": o.side,
+        "ticker": o.ticker, "side": named_side(o.side, o.action), "action": o.action, "outcome_side": o.side,
         "book_side": "bid" if o.side == YES else "ask", "type": "limit", "status": o.status,
         "yes_price_dollars": price_dollars(yes_price), "no_price_dollars": price_dollars(ONE_DOLLAR - yes_price),
         "fill_count_fp": count_fp(o.filled), "remaining_count_fp": count_fp(o.remaining),
@@ -189,7 +189,7 @@ def fill(f: FillEvent, *, legacy: bool) -> Body:
     out: Body = {
         "fill_id": f.trade_id, "trade_id": f.trade_id, "order_id": f.order_id,
         "client_order_id": f.client_order_id, "ticker": f.market_ticker, "market_ticker": f.market_ticker,
-        "side": f.side, "action": "buy", "outcome_side": f.side, "book_side": "bid" if f.side == YES else "ask",
+        "side": named_side(f.side, f.order_action), "action": f.order_action, "outcome_side": f.side, "book_side": "bid" if f.side == YES else "ask",
         "count_fp": count_fp(f.count), "yes_price_dollars": price_dollars(f.yes_price),
         "no_price_dollars": price_dollars(ONE_DOLLAR - f.yes_price), "is_taker": f.is_taker,
         "created_time": rfc3339(f.ts_ms), "fee_cost": money(f.fee), "ts": f.ts_ms // 1000,

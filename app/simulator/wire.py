@@ -23,13 +23,14 @@ from app.core.fixed import to_wire_money as money
 from app.core.fixed import to_wire_price as price_dollars
 from app.simulator import events as ev
 from app.simulator.account import USER_ID
+from app.simulator.matching import named_side
 
 Body = dict[str, Any]
 EXCHANGE_INDEX = 0  # the one exchange shard the simulator runs
 BOOK_SIDE = {"yes": "bid", "no": "ask"}  # the book word for an outcome side
 # the simulator's reasons for an order's change, in the protocol's words (None: not sent)
 UPDATE_REASONS: dict[str, str | None] = {
-    "placed": None, "filled": "Trade", "canceled": "Decrease", "ioc_remainder": "ExpiryCancel",
+    "placed": None, "filled": "Trade", "canceled": "Decrease", "decreased": "Decrease", "ioc_remainder": "ExpiryCancel",
     "market_closed": "CloseCancel", "order_group_triggered": "Decrease", "order_group_deleted": "Decrease",
 }
 
@@ -162,7 +163,9 @@ def _fill(e: ev.FillEvent, legacy: bool, _: bool) -> Body:
 def _user_order(e: ev.UserOrderEvent, legacy: bool, _: bool) -> Body:
     out: Body = {
         "order_id": e.order_id, "user_id": USER_ID, "ticker": e.market_ticker,
-        "exchange_index": EXCHANGE_INDEX, "status": e.status, "side": e.side, "is_yes": e.side == "yes",
+        "exchange_index": EXCHANGE_INDEX, "status": e.status, "is_yes": e.side == "yes",
+        # No ``action`` here: the side the order named and its outcome say it (they differ on a sale).
+        "side": named_side(e.side, e.action),
         "outcome_side": e.side, "book_side": BOOK_SIDE[e.side],
         "yes_price_dollars": price_dollars(e.yes_price),
         "fill_count_fp": count_fp(e.fill_count), "remaining_count_fp": count_fp(e.remaining_count),

@@ -14,6 +14,7 @@ from typing import Any, Callable
 FIELDS = (
     "event", "ticker", "side", "action", "count", "price", "time_in_force", "post_only", "reduce_only",
     "client_order_id", "order_id", "status", "reason", "attempt", "http_status", "environment",
+    "position", "closes", "opens",
 )
 
 

@@ -22,6 +22,7 @@ from app.core.fixed import to_wire_count, to_wire_price
 from app.rest.client import RestClient, RestError
 from app.trading.audit import AuditLog
 from app.trading.rails import Rails
+from app.trading.requests import amend_body, batch_cancel_body
 from app.trading.ticket import OrderTicket
 
 ORDERS = "/portfolio/orders"
@@ -58,8 +59,10 @@ class Answer:
 
 
 def plain_reason(status: int | None, body: dict[str, Any]) -> str:
-    """Kalshi's error body in plain words."""
-    error = body.get("error")
+    """Kalshi's error body in plain words: the OpenAPI's ``ErrorResponse`` (``code``, ``message``,
+    ``details``, ``service``) as the body, or inside ``error`` as the servers send it, or an
+    ``error`` string (the 429's)."""
+    error = body.get("error", body if "code" in body else None)
     code, message = "", ""
     if isinstance(error, dict):
         code, message = str(error.get("code") or ""), str(error.get("message") or "")
@@ -132,10 +135,10 @@ class OrderService:
         """Cancel one resting order (cancelling twice is harmless: a second gets ``not_found``)."""
         return await self._act("cancel", "DELETE", f"{ORDERS}/{order_id}", None, ticker, order_id)
 
-    async def amend(self, ticker: str, order_id: str, side: str, price: int, total_count: int) -> Answer:
-        """Give a resting order a new price (on ``side``'s terms) and total count."""
-        body = {"ticker": ticker, "side": side, f"{side}_price_dollars": to_wire_price(price),
-                "count_fp": to_wire_count(total_count)}
+    async def amend(self, ticker: str, order_id: str, side: str, action: str, price: int, total_count: int) -> Answer:
+        """Give a resting order (of ``side`` and ``action``, as it was placed) a new price on
+        ``side``'s terms and total count."""
+        body = amend_body(ticker, side, action, price, total_count)
         return await self._act("amend", "POST", f"{ORDERS}/{order_id}/amend", body, ticker, order_id)
 
     async def cancel_all(self, ticker: str) -> list[Answer]:
@@ -146,7 +149,7 @@ class OrderService:
             chunk = ids[start:start + 20]
             self.audit.write("cancel_all", ticker=ticker, count=len(chunk))
             try:
-                status, body = await self.client.write("DELETE", f"{ORDERS}/batched", {"ids": chunk})
+                status, body = await self.client.write("DELETE", f"{ORDERS}/batched", batch_cancel_body(chunk))
             except RestError as exc:
                 status, body = 0, {"error": str(exc)}
             items = body.get("orders") if status == 200 else None
@@ -222,9 +225,12 @@ class OrderService:
 
 
 def _ticket_fields(ticket: OrderTicket) -> dict[str, Any]:
-    """The ticket as audit fields (wire strings for exact numbers)."""
+    """The ticket as audit fields (wire strings for exact numbers): with the position it was sent
+    against, what it closes of it and what it opens."""
     return {
         "ticker": ticket.ticker, "side": ticket.side, "action": ticket.action,
         "count": to_wire_count(ticket.count), "price": to_wire_price(ticket.price),
         "time_in_force": ticket.time_in_force, "post_only": ticket.post_only, "reduce_only": ticket.reduce_only,
+        "position": to_wire_count(ticket.position), "closes": to_wire_count(ticket.closes),
+        "opens": to_wire_count(ticket.opens),
     }

@@ -2,8 +2,11 @@
 
 Buy and sell keys send at once with the ladder's last quantity (through the ticket instead while
 the session's first order still needs its typed confirmation); the ticket remembers the count it
-sent as the ladder's quantity. Answers are notified in plain words: accepted (resting, filled,
-partially filled), rejected with Kalshi's reason, refused by the rails with theirs, canceled.
+sent as the ladder's quantity. A sale of more than is held is flagged as it is sent. Cancel-all
+asks first. The order in an accepted answer is shown at once (merged into the state by update
+time, so the socket's copy, as new or newer, wins). Answers are notified in plain words: accepted
+(resting, filled, partially filled), rejected with Kalshi's reason, refused by the rails with
+theirs, canceled.
 """
 
 from __future__ import annotations
@@ -11,10 +14,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from app.core.fixed import format_count, parse_count
+from app.core.portfolio_state import merge_order
+from app.rest.portfolio import parse_order
+from app.core.state import PRIMARY, Kind
 from app.trading.orders import Answer, OrderService
-from app.trading.ticket import OrderTicket
+from app.trading.ticket import OrderTicket, oversold
 from app.core.protocol import UserOrder
 from app.core.working_orders import ladder_price, orders_at, working
+from app.tui.screens.confirm_dialog import ConfirmDialog
 from app.tui.screens.order_ticket import OrderTicketDialog, TicketAnswer
 
 if TYPE_CHECKING:
@@ -56,7 +63,12 @@ class OrderEntry:
             elif self.service.rails.needs_confirmation and self.service.rails.gate() is None:
                 self._ticket(ladder, side, verb, price)
             else:
-                self._place(OrderTicket(ticker, side, verb, ladder.quantity, price))
+                try:
+                    ticket = OrderTicket(ticker, side, verb, ladder.quantity, price, position=self._position(ticker))
+                except ValueError as exc:  # a cursor price no order can have ($0 or $1)
+                    self.app.notify(f"order not sent: {exc}", severity="warning", markup=False)
+                    return
+                self._place(ticket)
         elif verb == "ticket":
             self._ticket(ladder, side, "buy", price)
         elif verb == "cancel_all":
@@ -71,7 +83,7 @@ class OrderEntry:
     def handle_order(self, verb: str, ticker: str, order: UserOrder | None) -> None:
         """``cancel`` or ``amend`` one order, or ``cancel_all`` of ``ticker`` (the Orders table's keys)."""
         if verb == "cancel_all":
-            self.app.run_worker(self._cancel_all(ticker), group="orders")
+            self._confirm_cancel_all(ticker)
         elif order is not None and verb == "cancel":
             self._run(self.service.cancel(ticker, order.order_id))
         elif order is not None and verb == "amend":
@@ -79,6 +91,11 @@ class OrderEntry:
 
     def _orders(self) -> list:
         return list(self.app.market_state.orders.values())  # type: ignore[attr-defined]
+
+    def _position(self, ticker: str) -> int:
+        """The signed contracts held in ``ticker`` (primary account): what a sale sells first."""
+        held = self.app.market_state.positions.get((ticker, PRIMARY))  # type: ignore[attr-defined]
+        return (held.position or 0) if held is not None else 0
 
     def _ticket(self, ladder: DepthLadder, side: str, action: str, price: int | None) -> None:
         rails = self.service.rails
@@ -92,24 +109,28 @@ class OrderEntry:
             self._place(answer.ticket)
 
         dialog = OrderTicketDialog(ladder.ticker, side, action, price, ladder.quantity,
-                                   confirm=rails.needs_confirmation and rails.gate() is None)
+                                   confirm=rails.needs_confirmation and rails.gate() is None,
+                                   position=self._position(ladder.ticker))
         self.app.push_screen(dialog, sent)
 
     def _amend(self, ticker: str, order: UserOrder) -> None:
-        """The ticket prefilled with the order's price and what is left; sent as an amend."""
-        side = order.outcome_side or order.side or "yes"
+        """The ticket prefilled with the order's side, action, price and what is left; its price
+        and count are sent as an amend (an amend keeps the order's side and action)."""
+        side, action = order.side or order.outcome_side or "yes", order.action or "buy"
 
         def amended(answer: TicketAnswer | None) -> None:
             if answer is not None:
                 t = answer.ticket
                 total = (order.fill_count or 0) + t.count
-                self._run(self.service.amend(ticker, order.order_id, side, t.price, total))
+                self._run(self.service.amend(ticker, order.order_id, side, action, t.price, total))
 
         self.app.push_screen(OrderTicketDialog(
-            ticker, side, "buy", ladder_price(order, side), order.remaining_count or 0, title="Amend order",
+            ticker, side, action, ladder_price(order, side), order.remaining_count or 0, title="Amend order",
         ), amended)
 
     def _place(self, ticket: OrderTicket) -> None:
+        if ticket.oversells:
+            self.app.notify(oversold(ticket), severity="warning", markup=False)
         state = self.app.market_state  # type: ignore[attr-defined]
         open_orders = len(working(state.orders.values(), ticket.ticker))
         self._run(self.service.place(ticket, open_orders))
@@ -117,11 +138,42 @@ class OrderEntry:
     def _run(self, action: object) -> None:
         async def report() -> None:
             answer = await action  # type: ignore[misc]
+            self._show([answer])
             self._tell(answer)
         self.app.run_worker(report(), group="orders")
 
+    def _show(self, answers: list[Answer]) -> None:
+        """The orders of accepted answers into the state at once, as the exchange answered them:
+        the ladder and Orders need not wait for the socket's ``user_order`` (a copy the socket
+        brought as new or newer is kept)."""
+        kinds = Kind.NONE
+        for answer in answers:
+            order = parse_order(answer.order) if answer.outcome == "accepted" and answer.order else None
+            if order is not None:
+                kinds |= merge_order(self.app.market_state, order, replace_equal=False)  # type: ignore[attr-defined]
+        if kinds:  # handed to the views now, not queued behind the feed's messages (same loop)
+            self.app.dashboard.fanout.dispatch(kinds, frozenset())  # type: ignore[attr-defined]
+
+    def _confirm_cancel_all(self, ticker: str) -> None:
+        """Ask before cancelling every order of the user in ``ticker`` (none: say so, ask nothing)."""
+        count = len(working(self._orders(), ticker))
+        if not count:
+            self.app.notify(f"no orders of yours resting in {ticker}", severity="warning", markup=False)
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.app.run_worker(self._cancel_all(ticker), group="orders")
+
+        self.app.push_screen(ConfirmDialog(
+            f"Cancel all your orders in {ticker}?",
+            f"{count} resting order{'s' if count != 1 else ''} of yours in {ticker} will be canceled at the exchange.",
+            "Cancel all",
+        ), confirmed)
+
     async def _cancel_all(self, ticker: str) -> None:
         answers = await self.service.cancel_all(ticker)
+        self._show(answers)
         canceled = sum(a.outcome == "accepted" for a in answers)
         self.app.notify(f"{canceled} orders canceled in {ticker}", markup=False)
 

@@ -14,7 +14,7 @@ from textual.widgets import Checkbox, Input, Static
 from app.core.fixed import format_count, format_money, format_price_dollars, parse_count, parse_price
 from app.tui.screens.form_dialog import FormDialog
 from app.trading.rails import CONFIRM_WORD
-from app.trading.ticket import TIME_IN_FORCE, OrderTicket
+from app.trading.ticket import TIME_IN_FORCE, OrderTicket, oversold
 
 TIF_SHORT = {"gtc": "good_till_canceled", "ioc": "immediate_or_cancel", "fok": "fill_or_kill"}
 
@@ -31,11 +31,12 @@ class OrderTicketDialog(FormDialog[TicketAnswer]):
     """A limit order on ``ticker`` prefilled from the ladder's cursor and last quantity."""
 
     def __init__(self, ticker: str, side: str, action: str, price: int | None, count: int,
-                 *, confirm: bool = False, title: str = "Order ticket") -> None:
+                 *, confirm: bool = False, title: str = "Order ticket", position: int = 0) -> None:
         super().__init__(f"{title} · {ticker}", "Send", id="order-ticket")
         self.ticker = ticker
         self.start = (side, action, price, count)
         self.confirm = confirm
+        self.position = position  # signed contracts held in the market: what a sale sells first
 
     def fields(self) -> ComposeResult:
         side, action, price, count = self.start
@@ -82,7 +83,7 @@ class OrderTicketDialog(FormDialog[TicketAnswer]):
             return OrderTicket(
                 self.ticker, self._value("side").lower(), self._value("action").lower(), count, price, tif,
                 self.query_one("#ticket-post-only", Checkbox).value,
-                self.query_one("#ticket-reduce-only", Checkbox).value,
+                self.query_one("#ticket-reduce-only", Checkbox).value, self.position,
             )
         except ValueError as exc:
             return str(exc)
@@ -103,8 +104,16 @@ class OrderTicketDialog(FormDialog[TicketAnswer]):
 
     def _show_sums(self) -> None:
         ticket = self.ticket()
-        text = ticket if isinstance(ticket, str) else (
-            f"cost {format_money(ticket.cost)} · max loss {format_money(ticket.max_loss)} · "
-            f"max payout {format_money(ticket.max_payout)}"
-        )
-        self.query_one("#ticket-sums", Static).update(Text(text))
+        self.query_one("#ticket-sums", Static).update(Text(ticket if isinstance(ticket, str) else sums(ticket)))
+
+
+def sums(ticket: OrderTicket) -> str:
+    """Cost, maximum loss and maximum payout; what a closing order brings back; the flag on a
+    sale of more than is held."""
+    text = (f"cost {format_money(ticket.cost)} · max loss {format_money(ticket.max_loss)} · "
+            f"max payout {format_money(ticket.max_payout)}")
+    if ticket.closes:
+        text += f" · closes {format_count(ticket.closes)} held for {format_money(ticket.proceeds)}"
+    if ticket.oversells:
+        text += f" · {oversold(ticket)}"
+    return text
