@@ -190,7 +190,7 @@ class KalshiDashApp(App[int]):
             if self.record_path is not None:
                 self._start_recording(self.feed, self.record_path)
             if self.rest is not None:
-                self.rest.observer = self._record_rest
+                self.rest.observer = self.feed.record_rest
                 sync = self._exchange_sync(self.rest)
                 self.run_worker(sync.run(self.feed), name="rest", group="rest", exclusive=True)
             await self.feed.run()
@@ -216,18 +216,6 @@ class KalshiDashApp(App[int]):
 
         self.exchange_sync = ExchangeSync(rest, self.market_state, notify, report, cache=self.catalog_cache)
         return self.exchange_sync
-
-    def _record_rest(self, path: str, query: dict[str, str], body: dict[str, object]) -> None:
-        """Put a REST response into the recording being made, if one is."""
-        recorder = self.feed.recorder if self.feed is not None else None
-        if recorder is None:
-            return
-        try:
-            recorder.rest(path, query, body, time.time())
-        except (OSError, ValueError) as exc:
-            assert self.feed is not None
-            self.feed.stop_recording()
-            self.notify_error(FeedErrorInfo(f"recording to {recorder.path} stopped: {exc}"))
 
     async def _run_replay(self) -> None:
         """Play the recording through a feed in replay mode (it sends no commands)."""
