@@ -12,6 +12,7 @@ from textual.pilot import Pilot
 
 from app.event_view import summarize
 from app.feed import Feed, FeedConfig
+from app.fixed import format_count
 from app.main import KalshiDashApp
 from app.recording import RecordingFile
 from app.rest.client import RestClient, rest_base_url
@@ -19,8 +20,10 @@ from app.simulator import SimConfig, Simulator
 from app.state import PRIMARY, RESTING, MarketState
 from tests.test_simulator_support import CREDENTIALS, KEY, KEY_ID
 from tests.ui_states import until
+from widgets.event_positions_table import EventPositionsTable
 from widgets.orders_table import OrdersTable
 from widgets.positions_table import PositionsTable
+from widgets.settlements_table import SettlementsTable
 from widgets.ticker_grid import TickerGrid
 
 SIZE = (140, 40)
@@ -209,5 +212,30 @@ async def test_a_position_the_socket_sets_during_a_slow_account_load_is_kept() -
             assert state.portfolio.reconciliations == 0  # the socket's news came while REST was loading
             await eventually(pilot, lambda: state.portfolio.reconciliations == 1)
             assert {t: state.positions[t, PRIMARY].position for t in moved} == moved
+            await app.action_quit()
+        await app.rest.aclose()  # type: ignore[union-attr]
+
+
+async def test_settlements_and_event_positions_are_shown_in_the_account_pane() -> None:
+    """What settled before the dashboard started, and the account's positions per event, come
+    from REST and are shown in the Account pane, the side held as in Positions."""
+    async with exchange(steps=3_000, settle_every=250) as sim:
+        account = sim.exchange.account
+        settled = {s.ticker: s for s in account.settlements}
+        assert settled
+        app = dashboard(sim)
+        async with app.run_test(size=SIZE) as pilot:
+            state = app.market_state
+            await eventually(pilot, lambda: state.portfolio.reconciled_at is not None)
+            await pilot.press("2")
+            settlements = app.dashboard.query_one(SettlementsTable)
+            events = app.dashboard.query_one(EventPositionsTable)
+            await eventually(pilot, lambda: settlements.row_count == len(settled) and events.row_count > 0)
+            rows = [[cell.plain for cell in settlements.get_row_at(i)] for i in range(settlements.row_count)]
+            assert {row[1]: (row[2], row[3]) for row in rows} == {
+                t: (("YES " if s.position > 0 else "NO ") + format_count(abs(s.position)), s.result.upper())
+                for t, s in settled.items()}
+            held_events = {sim.exchange.universe.markets[t].event_ticker for t in account.holdings}
+            assert {str(key.value) for key in events.rows} == held_events
             await app.action_quit()
         await app.rest.aclose()  # type: ignore[union-attr]

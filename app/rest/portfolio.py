@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 from app import protocol as p
-from app.fixed import MONEY_SCALE, parse_money
+from app.fixed import MONEY_SCALE, count_from_int, parse_count, parse_money
 from app.portfolio import EventPosition, PortfolioSnapshot, Settlement
 from app.rest.catalog import epoch_seconds
 from app.rest.client import RestClient
@@ -70,6 +70,28 @@ def _money(body: dict[str, Any], name: str) -> int:
         return 0
 
 
+def _count_of(body: dict[str, Any], name: str) -> int | None:
+    """``{name}_fp`` (today's form), else the integer ``{name}`` (the older one); None without either."""
+    text, whole = body.get(f"{name}_fp"), body.get(name)
+    if isinstance(text, str):
+        try:
+            return parse_count(text)
+        except ValueError:
+            return None
+    return count_from_int(whole) if type(whole) is int else None
+
+
+def _dollars_of(body: dict[str, Any], name: str) -> int | None:
+    """``{name}_dollars`` (today's form), else the integer cents ``{name}`` (the older one)."""
+    text, cents = body.get(f"{name}_dollars"), body.get(name)
+    if isinstance(text, str):
+        try:
+            return parse_money(text)
+        except ValueError:
+            return None
+    return cents * MONEY_PER_CENT if type(cents) is int else None
+
+
 def parse_event_position(body: dict[str, Any]) -> EventPosition | None:
     """An ``event_positions`` record."""
     ticker = body.get("event_ticker")
@@ -80,14 +102,25 @@ def parse_event_position(body: dict[str, Any]) -> EventPosition | None:
 
 
 def parse_settlement(body: dict[str, Any]) -> Settlement | None:
-    """A ``/portfolio/settlements`` record (``revenue`` in integer cents)."""
+    """A ``/portfolio/settlements`` record: ``revenue`` in integer cents, counts as ``*_fp`` and
+    costs as ``*_dollars`` (or the older integers), ``fee_cost`` in dollars."""
     ticker = body.get("ticker")
     revenue = body.get("revenue")
-    if not isinstance(ticker, str) or not isinstance(revenue, int):
+    if not isinstance(ticker, str) or type(revenue) is not int:
         return None
-    result = body.get("market_result")
-    return Settlement(ticker, result if isinstance(result, str) else None, revenue * MONEY_PER_CENT,
-                      epoch_seconds(body.get("settled_time")))
+    result, event = body.get("market_result"), body.get("event_ticker")
+    yes_cost, no_cost = _dollars_of(body, "yes_total_cost"), _dollars_of(body, "no_total_cost")
+    fee = body.get("fee_cost")
+    try:
+        fees = parse_money(fee) if isinstance(fee, str) else None
+    except ValueError:
+        fees = None
+    return Settlement(
+        ticker, result if isinstance(result, str) else None, revenue * MONEY_PER_CENT,
+        epoch_seconds(body.get("settled_time")), event if isinstance(event, str) else None,
+        _count_of(body, "yes_count"), _count_of(body, "no_count"),
+        None if yes_cost is None or no_cost is None else yes_cost + no_cost, fees,
+    )
 
 
 async def _all(client: RestClient, path: str, key: str, params: dict[str, Any]) -> list[dict[str, Any]]:

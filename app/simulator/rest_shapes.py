@@ -34,6 +34,10 @@ STATUS_FILTER = {
 }
 
 
+# What one yes contract paid, in cents, by result (``value``; null for a voided market).
+SETTLED_VALUE_CENTS = {"yes": 100, "no": 0}
+
+
 def cents(amount: int) -> int:
     """Money units in whole cents (rounded down), as the balance endpoint reports them."""
     return amount // MONEY_PER_CENT
@@ -128,7 +132,8 @@ def balance(exchange: Exchange, updated_s: int) -> Body:
         if position:
             last = exchange.markets[ticker].last_price
             value += position * last if position > 0 else -position * (ONE_DOLLAR - last)
-    return {"balance": cents(account.balance), "portfolio_value": cents(value), "updated_ts": updated_s}
+    return {"balance": cents(account.balance), "balance_dollars": money(account.balance // MONEY_PER_CENT * MONEY_PER_CENT),
+            "portfolio_value": cents(value), "updated_ts": updated_s}
 
 
 def market_position(ticker: str, holding: Holding, resting: int, *, legacy: bool) -> Body:
@@ -200,16 +205,19 @@ def fill(f: FillEvent, *, legacy: bool) -> Body:
     return out
 
 
-def settlement(exchange: Exchange, s: Settlement) -> Body:
-    """One of ``GET /portfolio/settlements``."""
+def settlement(exchange: Exchange, s: Settlement, *, legacy: bool) -> Body:
+    """One of ``GET /portfolio/settlements`` (``revenue`` in integer cents in either form)."""
     held_yes = s.position if s.position > 0 else 0
     held_no = -s.position if s.position < 0 else 0
-    return {
+    yes_cost, no_cost = (s.cost if held_yes else 0), (s.cost if held_no else 0)
+    out: Body = {
         "ticker": s.ticker, "event_ticker": exchange.universe.markets[s.ticker].event_ticker,
         "market_result": s.result, "yes_count_fp": count_fp(held_yes), "no_count_fp": count_fp(held_no),
-        "yes_total_cost_dollars": money(s.cost if held_yes else 0),
-        "no_total_cost_dollars": money(s.cost if held_no else 0),
-        "revenue": cents(s.revenue),
-        "settled_time": rfc3339(s.ts_ms),
+        "yes_total_cost_dollars": money(yes_cost), "no_total_cost_dollars": money(no_cost),
+        "revenue": cents(s.revenue), "settled_time": rfc3339(s.ts_ms), "fee_cost": money(s.fees),
+        "value": SETTLED_VALUE_CENTS.get(s.result),
     }
-
+    if legacy:
+        out.update(yes_count=held_yes // COUNT_SCALE, no_count=held_no // COUNT_SCALE,
+                   yes_total_cost=cents(yes_cost), no_total_cost=cents(no_cost))
+    return out
