@@ -164,8 +164,11 @@ class KalshiDashApp(App[int]):
         elif self.feed is not None or self.connect is not None:
             self.run_worker(self._run_feed(), name="feed", group="feed", exclusive=True)
 
-    def on_unmount(self) -> None:
+    async def on_unmount(self) -> None:
         gc_tuning.thaw()
+        # The feed worker closes these when its feed ends, but a worker cancelled at exit can be
+        # stopped part way through: what it left open is closed here.
+        await self._close_connections()
 
     # -- the feed -------------------------------------------------------------------------------
 
@@ -197,10 +200,16 @@ class KalshiDashApp(App[int]):
         finally:
             if self.feed is not None:  # a recording still running takes its name now
                 self.feed.stop_recording()
-            if self.order_entry is not None and self.trading is not None:
-                await self.order_entry.service.client.aclose()  # the one _open_trading made
-            if self.endpoint is not None:
-                await self.endpoint.aclose()
+            await self._close_connections()
+
+    async def _close_connections(self) -> None:
+        """Close what this app opened: the order service's REST client (the one
+        :meth:`_open_trading` made) and the endpoint (its REST client, its simulator). Closing
+        twice is harmless."""
+        if self.order_entry is not None and self.trading is not None:
+            await self.order_entry.service.client.aclose()
+        if self.endpoint is not None:
+            await self.endpoint.aclose()
 
     def _exchange_sync(self, rest: RestClient) -> ExchangeSync:
         """Catalog and account from ``rest`` into the state, the screen told what changed (run in a
