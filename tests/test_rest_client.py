@@ -5,13 +5,16 @@ from __future__ import annotations
 import logging
 import random
 import time
+from typing import Any, Callable
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from app.auth import HEADER_SIGNATURE, Credentials
 from app.rest.client import DEMO_REST_URL, PROD_REST_URL, RestClient, RestError, rest_base_url
+from app.portfolio import EventPosition
 from app.rest.limiter import TokenBucket
+from app.rest.portfolio import parse_event_position, parse_fill, parse_order, parse_position, parse_settlement
 from app.simulator import Simulator
 from tests.test_simulator_support import CREDENTIALS, running, small_config
 
@@ -167,3 +170,54 @@ async def test_legacy_simulator_adds_integer_twins() -> None:
         async with client(sim) as rest:
             market = (await rest.get("/markets", {"limit": 1}))["markets"][0]
         assert isinstance(market["yes_bid"], int) and market["yes_bid_dollars"].startswith("0.")
+
+
+def older_form(record: dict[str, Any]) -> dict[str, Any]:
+    """``record`` without each ``*_fp`` / ``*_dollars`` field that has an integer twin."""
+    def twin(key: str) -> str:
+        return key.removesuffix("_fp").removesuffix("_dollars")
+
+    return {k: v for k, v in record.items() if twin(k) == k or twin(k) not in record}
+
+
+async def test_a_legacy_simulators_account_reads_the_same_from_its_integers() -> None:
+    """``--legacy`` trades whole cents and contracts and adds the older integer twins: each record
+    reads the same from the twins alone as from today's fields."""
+    async with running(small_config(seed=7, events=6, markets=36, legacy=True, settle_every=300)) as sim:
+        sim.step(3_000)
+        async with client(sim) as rest:
+            positions = await rest.get("/portfolio/positions")
+            orders = await rest.get("/portfolio/orders")
+            fills = await rest.get("/portfolio/fills")
+            settlements = await rest.get("/portfolio/settlements")
+    tables: list[tuple[Callable[[dict[str, Any]], object], list[dict[str, Any]]]] = [
+        (parse_position, positions["market_positions"]), (parse_event_position, positions["event_positions"]),
+        (parse_order, orders["orders"]), (parse_fill, fills["fills"]), (parse_settlement, settlements["settlements"]),
+    ]
+    for parse, records in tables:
+        assert records, parse
+        for record in records:
+            older = older_form(record)
+            assert len(older) < len(record)  # the twins were there, today's fields are gone
+            today = parse(record)
+            assert today is not None and parse(older) == today, (parse, record)
+
+
+def test_records_in_the_older_integer_forms_read_as_todays() -> None:
+    """A record with only the integers (cents, whole contracts) reads as the same record in
+    today's ``_dollars`` / ``_fp`` strings."""
+    position = {"ticker": "KXA-1", "position": -3, "market_exposure": 120, "realized_pnl": -15, "fees_paid": 2}
+    assert parse_position(position) == parse_position(
+        {"ticker": "KXA-1", "position_fp": "-3.00", "market_exposure_dollars": "1.20",
+         "realized_pnl_dollars": "-0.15", "fees_paid_dollars": "0.02"})
+    read = parse_position(position)
+    assert read is not None and (read.position, read.position_cost, read.realized_pnl) == (-300, 1_200_000, -150_000)
+    event = {"event_ticker": "KXA", "event_exposure": 120, "realized_pnl": -15, "total_cost": 300, "fees_paid": 2}
+    assert parse_event_position(event) == EventPosition("KXA", 1_200_000, -150_000, 3_000_000, 20_000)
+    settled = {"ticker": "KXA-1", "market_result": "no", "yes_count": 0, "no_count": 3, "yes_total_cost": 0,
+               "no_total_cost": 120, "revenue": 300, "fee_cost": "0.02", "settled_time": "2026-01-02T03:04:05Z"}
+    assert parse_settlement(settled) == parse_settlement(
+        {**settled, "yes_count_fp": "0.00", "no_count_fp": "3.00", "yes_total_cost_dollars": "0.000000",
+         "no_total_cost_dollars": "1.200000"})
+    s = parse_settlement(settled)
+    assert s is not None and (s.held, s.cost, s.pnl) == (-300, 1_200_000, 3_000_000 - 1_200_000 - 20_000)

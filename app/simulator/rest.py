@@ -224,7 +224,7 @@ class RestApi:
             by_event.setdefault(universe.markets[ticker].event_ticker, []).append(holding)
         return {
             "market_positions": [shape.market_position(t, h, resting[t], legacy=self.legacy) for t, h in page],
-            "event_positions": [shape.event_position(e, hs) for e, hs in by_event.items()],
+            "event_positions": [shape.event_position(e, hs, legacy=self.legacy) for e, hs in by_event.items()],
             "cursor": cursor,
         }
 

@@ -153,16 +153,21 @@ def market_position(ticker: str, holding: Holding, resting: int, *, legacy: bool
     return out
 
 
-def event_position(event_ticker: str, holdings: list[Holding]) -> Body:
+def event_position(event_ticker: str, holdings: list[Holding], *, legacy: bool) -> Body:
     """One of ``event_positions``: an event's holdings added up."""
-    return {
+    traded, volume = sum(h.traded for h in holdings), sum(h.volume for h in holdings)
+    exposure, realized = sum(h.cost for h in holdings), sum(h.realized_pnl for h in holdings)
+    fees = sum(h.fees_paid for h in holdings)
+    out: Body = {
         "event_ticker": event_ticker,
-        "total_cost_dollars": money(sum(h.traded for h in holdings)),
-        "total_cost_shares_fp": count_fp(sum(h.volume for h in holdings)),
-        "event_exposure_dollars": money(sum(h.cost for h in holdings)),
-        "realized_pnl_dollars": money(sum(h.realized_pnl for h in holdings)),
-        "fees_paid_dollars": money(sum(h.fees_paid for h in holdings)),
+        "total_cost_dollars": money(traded), "total_cost_shares_fp": count_fp(volume),
+        "event_exposure_dollars": money(exposure), "realized_pnl_dollars": money(realized),
+        "fees_paid_dollars": money(fees),
     }
+    if legacy:
+        out.update(total_cost=cents(traded), total_cost_shares=volume // COUNT_SCALE,
+                   event_exposure=cents(exposure), realized_pnl=cents(realized), fees_paid=cents(fees))
+    return out
 
 
 def order(o: AccountOrder, *, legacy: bool) -> Body:
