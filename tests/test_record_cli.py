@@ -13,7 +13,7 @@ from app.main import KalshiDashApp
 from app.recording import RecordingFile
 from app.simulator import SimConfig, Simulator
 from app.state import PRIMARY, MarketState
-from tests.cli_support import ROOT, TIMEOUT, clean_env, command, write_key
+from tests.cli_support import ROOT, TIMEOUT, assert_one_line_error, clean_env, closed_port, command, run_cli, write_key
 from tests.test_simulator_support import KEY, KEY_ID
 from tests.ui_states import until
 from widgets.positions_table import PositionsTable
@@ -22,9 +22,9 @@ SIZE = (140, 40)
 MONEY_PER_CENT = MONEY_SCALE // 100
 
 
-async def progress_until(stream: asyncio.StreamReader, done: str, *wanted: str) -> str:
+async def progress_until(stream: asyncio.StreamReader, done: str, *wanted: str) -> tuple[str, str]:
     """Read the progress line (rewritten in place with ``\\r``) until one holds every ``wanted``
-    fragment and not ``done``; that line."""
+    fragment and not ``done``; that line, and all that was read."""
     seen = b""
     while True:
         chunk = await stream.read(4096)
@@ -33,7 +33,7 @@ async def progress_until(stream: asyncio.StreamReader, done: str, *wanted: str) 
         lines = [part.decode() for part in seen.replace(b"\n", b"\r").split(b"\r")[:-1]]
         for line in lines:
             if all(w in line for w in wanted) and done not in line:
-                return line
+                return line, seen.decode()
 
 
 async def test_a_recording_made_by_the_cli_replays_with_its_titles_and_account(tmp_path: Path) -> None:
@@ -53,7 +53,7 @@ async def test_a_recording_made_by_the_cli_replays_with_its_titles_and_account(t
             cwd=ROOT, env=clean_env(tmp_path), stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
         assert process.stderr is not None
         async with asyncio.timeout(TIMEOUT):
-            line = await progress_until(process.stderr, "…", "catalog 96 markets", "balance $")
+            line, _ = await progress_until(process.stderr, "…", "catalog 96 markets", "balance $")
             process.send_signal(signal.SIGINT)  # Ctrl-C: the recording ends and takes its name
             _, rest = await process.communicate()
     finally:
@@ -85,3 +85,39 @@ async def test_a_recording_made_by_the_cli_replays_with_its_titles_and_account(t
         shown = {str(k.value): [str(c) for c in table.get_row(k)] for k in table.rows}
         assert all(titles[t] in shown[t] for t in held)  # the position's title, from the recorded catalog
         await replay.action_quit()
+
+
+async def test_record_asks_the_rest_url_given_and_says_each_failure_in_one_line(tmp_path: Path) -> None:
+    """``--rest-url`` names where the REST API is: here a port that refuses. The socket's frames
+    are recorded all the same; each REST failure is one line on stderr."""
+    sim = Simulator(SimConfig(seed=3, events=2, markets=6, rate=0.0, settle_every=0))
+    sim.register_key(KEY_ID, KEY.public_key())
+    url = await sim.start()
+    rest_url = f"http://127.0.0.1:{closed_port()}/trade-api/v2"
+    path = tmp_path / "session.jsonl"
+    key = write_key(tmp_path / "key.pem", KEY)
+    try:
+        process = await asyncio.create_subprocess_exec(
+            *command("record", "-o", str(path), "--url", url, "--rest-url", rest_url, "--key-id", KEY_ID,
+                     "--private-key", str(key)),
+            cwd=ROOT, env=clean_env(tmp_path), stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        assert process.stderr is not None
+        async with asyncio.timeout(TIMEOUT):
+            _, before = await progress_until(process.stderr, "\x00", "kalshi-dash record: catalog not loaded: GET /")
+            process.send_signal(signal.SIGINT)
+            _, after = await process.communicate()
+    finally:
+        await sim.stop()
+    assert sum(sim.rest.requests.values()) == 0  # nothing was asked beside the socket
+    text = before + after.decode()
+    assert process.returncode == 0 and "Traceback" not in text
+    said = [s for s in text.replace("\r", "\n").splitlines() if s.startswith("kalshi-dash")]
+    assert any("rate limits not read" in s for s in said), said
+    assert said and all("no answer" in s and rest_url.split("/")[2] in s for s in said), said
+    assert RecordingFile.load(path).responses == [] and RecordingFile.load(path).total > 0
+
+
+def test_a_bad_rest_url_is_one_line(tmp_path: Path) -> None:
+    for args in (("record", "-o", str(tmp_path / "x.jsonl")), ()):
+        assert_one_line_error(run_cli(tmp_path, *args, "--rest-url", "ftp://host/x"),
+                              "bad --rest-url 'ftp://host/x'", "http[s]://HOST/trade-api/v2")
