@@ -200,6 +200,9 @@ class KalshiDashApp(App[int]):
         finally:
             if self.feed is not None:  # a recording still running takes its name now
                 self.feed.stop_recording()
+            # The session is over (quit, or a key the exchange rejected): the REST sync asks no
+            # more, so no request opens a connection again once the endpoint is closed.
+            self.workers.cancel_group(self, "rest")
             await self._close_connections()
 
     async def _close_connections(self) -> None:
