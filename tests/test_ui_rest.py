@@ -4,6 +4,7 @@ started is shown, and what happened while it was disconnected is merged in exact
 from __future__ import annotations
 
 import contextlib
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Any, AsyncIterator, Callable
@@ -21,6 +22,7 @@ from app.state import PRIMARY, RESTING, MarketState
 from tests.test_simulator_support import CREDENTIALS, KEY, KEY_ID
 from tests.ui_states import until
 from widgets.event_positions_table import EventPositionsTable
+from widgets.integrity_panel import IntegrityPanel
 from widgets.orders_table import OrdersTable
 from widgets.positions_table import PositionsTable
 from widgets.settlements_table import SettlementsTable
@@ -237,5 +239,26 @@ async def test_settlements_and_event_positions_are_shown_in_the_account_pane() -
                 for t, s in settled.items()}
             held_events = {sim.exchange.universe.markets[t].event_ticker for t in account.holdings}
             assert {str(key.value) for key in events.rows} == held_events
+            await app.action_quit()
+        await app.rest.aclose()  # type: ignore[union-attr]
+
+
+async def test_the_integrity_pane_says_when_the_account_was_last_reconciled() -> None:
+    async with exchange(steps=500) as sim:
+        app = dashboard(sim)
+        async with app.run_test(size=SIZE) as pilot:
+            state = app.market_state
+            await eventually(pilot, lambda: state.portfolio.reconciliations == 1)
+            await pilot.press("8")
+            verdict = app.dashboard.query_one(IntegrityPanel).query_one("#integrity-verdict")
+            assert state.portfolio.reconciled_at is not None
+            moment = time.strftime("%H:%M:%S", time.gmtime(state.portfolio.reconciled_at))
+            await eventually(pilot, lambda: f"account reconciled {moment} UTC (1 load, " in str(verdict.content))
+            assert verdict.has_class("-healthy")
+            sim.rest.faults.fail_next(500, 6)  # the reload after the next reconnect fails for good
+            sim.drop_all()
+            await eventually(pilot, lambda: "⚠ account not reconciled: GET /portfolio/balance: HTTP 500"
+                             in str(verdict.content))
+            assert verdict.has_class("-unhealthy") and state.portfolio.reconciliations == 1
             await app.action_quit()
         await app.rest.aclose()  # type: ignore[union-attr]

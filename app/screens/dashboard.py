@@ -229,6 +229,7 @@ class DashboardScreen(Screen[None]):
             tuple(market_health(self.state, feed.resynced_at, feed.market_resyncs, now)),
             anomalies=dict(feed.anomalies),
             account=reconciled_line(self.state),
+            account_failed=self.state.portfolio.error is not None,
             partly_read=feed.partly_read,
             invalid_times=tuple(sorted(self.state.invalid_times.items())),
             invalid_numbers=tuple(sorted(self.state.invalid_numbers.items())),
