@@ -84,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
         replay_speed=args.speed,
         record_path=args.record,
         preferences=prefs,
-        catalog_cache=cache_path(settings.environment) if recording is None else None,
+        catalog_cache=cache_path(settings.environment, settings.url) if recording is None else None,
         trading=trading,
     )
     result = app.run()
