@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import logging
 import random
-import time
 from typing import Any, Callable
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from app.auth import HEADER_SIGNATURE, Credentials
-from app.rest.client import DEMO_REST_URL, PROD_REST_URL, RestClient, RestError, rest_base_url
+from app.rest.client import DEMO_REST_URL, MAX_RETRY_AFTER, PROD_REST_URL, RestClient, RestError, rest_base_url
 from app.portfolio import EventPosition
 from app.rest.limiter import TokenBucket
 from app.rest.portfolio import parse_event_position, parse_fill, parse_order, parse_position, parse_settlement
@@ -91,14 +90,40 @@ async def test_429s_are_retried_with_backoff_and_counted() -> None:
         assert sim.rest.statuses == {429: 3, 200: 1}
 
 
+class Waits:
+    """A client's ``sleep`` that records each delay and returns at once."""
+
+    def __init__(self) -> None:
+        self.delays: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.delays.append(seconds)
+
+
+async def test_429s_back_off_exponentially_with_full_jitter() -> None:
+    async with running() as sim:
+        sim.rest.faults.fail_next(429, 5)
+        waits = Waits()
+        async with client(sim, sleep=waits, backoff_initial=1.0, backoff_max=8.0, rng=random.Random(5)) as rest:
+            await rest.get("/exchange/status")
+    caps = [1.0, 2.0, 4.0, 8.0, 8.0]  # initial * 2**attempt, capped
+    assert len(waits.delays) == 5 and all(0 <= d <= cap for d, cap in zip(waits.delays, caps))
+    assert waits.delays != caps and len(set(waits.delays)) == 5  # drawn, not the bare exponential
+
+
 async def test_retry_after_is_honoured() -> None:
     async with running() as sim:
         sim.rest.faults.retry_after = "0.3"
         sim.rest.faults.fail_next(429, 2)
-        async with client(sim) as rest:
-            started = time.monotonic()
+        waits = Waits()
+        async with client(sim, sleep=waits) as rest:
             await rest.get("/exchange/status")
-            assert time.monotonic() - started >= 0.6
+        assert waits.delays == [0.3, 0.3]
+        sim.rest.faults.retry_after = "3600"  # a wait that long is cut to MAX_RETRY_AFTER
+        sim.rest.faults.fail_next(429, 1)
+        async with client(sim, sleep=waits) as rest:
+            await rest.get("/exchange/status")
+        assert waits.delays[-1] == MAX_RETRY_AFTER
 
 
 async def test_server_errors_are_retried_then_reported_in_one_line() -> None:
