@@ -246,3 +246,49 @@ def test_records_in_the_older_integer_forms_read_as_todays() -> None:
          "no_total_cost_dollars": "1.200000"})
     s = parse_settlement(settled)
     assert s is not None and (s.held, s.cost, s.pnl) == (-300, 1_200_000, 3_000_000 - 1_200_000 - 20_000)
+
+
+# The fields Kalshi's OpenAPI file marks required in each account answer and record the client reads.
+REQUIRED = {
+    "balance": {"balance", "balance_dollars", "portfolio_value", "updated_ts"},
+    "positions": {"market_positions", "event_positions"},
+    "market_position": {"ticker", "total_traded_dollars", "position_fp", "market_exposure_dollars",
+                        "realized_pnl_dollars", "resting_orders_count", "fees_paid_dollars", "last_updated_ts"},
+    "event_position": {"event_ticker", "total_cost_dollars", "total_cost_shares_fp", "event_exposure_dollars",
+                       "realized_pnl_dollars", "fees_paid_dollars"},
+    "orders": {"orders", "cursor"},
+    "order": {"order_id", "user_id", "client_order_id", "ticker", "side", "action", "outcome_side", "book_side",
+              "type", "status", "yes_price_dollars", "no_price_dollars", "fill_count_fp", "remaining_count_fp",
+              "initial_count_fp", "taker_fees_dollars", "maker_fees_dollars", "taker_fill_cost_dollars",
+              "maker_fill_cost_dollars"},
+    "fills": {"fills", "cursor"},
+    "fill": {"fill_id", "trade_id", "order_id", "ticker", "market_ticker", "side", "action", "outcome_side",
+             "book_side", "count_fp", "yes_price_dollars", "no_price_dollars", "is_taker", "fee_cost"},
+    "settlements": {"settlements"},
+    "settlement": {"ticker", "event_ticker", "market_result", "yes_count_fp", "yes_total_cost_dollars",
+                   "no_count_fp", "no_total_cost_dollars", "revenue", "settled_time", "fee_cost"},
+}
+
+
+async def test_the_simulators_account_answers_carry_every_field_the_openapi_requires() -> None:
+    async with running(small_config(seed=7, events=6, markets=36, settle_every=300)) as sim:
+        sim.step(3_000)
+        async with client(sim) as rest:
+            answers = {
+                "balance": await rest.get("/portfolio/balance"),
+                "positions": await rest.get("/portfolio/positions"),
+                "orders": await rest.get("/portfolio/orders"),
+                "fills": await rest.get("/portfolio/fills"),
+                "settlements": await rest.get("/portfolio/settlements"),
+            }
+    records = {
+        "market_position": answers["positions"]["market_positions"],
+        "event_position": answers["positions"]["event_positions"],
+        "order": answers["orders"]["orders"], "fill": answers["fills"]["fills"],
+        "settlement": answers["settlements"]["settlements"],
+    }
+    missing = {name: REQUIRED[name] - set(body) for name, body in answers.items()}
+    for name, rows in records.items():
+        assert rows, name
+        missing[name] = set().union(*(REQUIRED[name] - set(row) for row in rows))
+    assert {name: fields for name, fields in missing.items() if fields} == {}
