@@ -22,6 +22,7 @@ from app.state import PRIMARY, RESTING, MarketState
 from tests.test_simulator_support import CREDENTIALS, KEY, KEY_ID
 from tests.ui_states import until
 from widgets.event_positions_table import EventPositionsTable
+from widgets.event_strip import EventStrip
 from widgets.integrity_panel import IntegrityPanel
 from widgets.orders_table import OrdersTable
 from widgets.positions_table import PositionsTable
@@ -260,5 +261,20 @@ async def test_the_integrity_pane_says_when_the_account_was_last_reconciled() ->
             await eventually(pilot, lambda: "⚠ account not reconciled: GET /portfolio/balance: HTTP 500"
                              in str(verdict.content))
             assert verdict.has_class("-unhealthy") and state.portfolio.reconciliations == 1
+            await app.action_quit()
+        await app.rest.aclose()  # type: ignore[union-attr]
+
+
+async def test_the_event_view_gives_no_verdict_for_an_event_the_catalog_says_is_not_exclusive() -> None:
+    async with exchange() as sim:
+        events = sim.exchange.universe.events
+        loose = next(info for info in events.values() if info.mutually_exclusive is False)
+        app = dashboard(sim)
+        async with app.run_test(size=SIZE) as pilot:
+            await eventually(pilot, lambda: app.market_state.catalog.complete)
+            app.dashboard.show_event(loose.markets[0])
+            verdict = app.dashboard.query_one(EventStrip).query_one("#event-verdict")
+            await eventually(pilot, lambda: "not mutually exclusive" in str(verdict.content))
+            assert "ARBITRAGE" not in str(verdict.content) and not verdict.has_class("-arbitrage")
             await app.action_quit()
         await app.rest.aclose()  # type: ignore[union-attr]
