@@ -278,3 +278,19 @@ async def test_the_event_view_gives_no_verdict_for_an_event_the_catalog_says_is_
             assert "ARBITRAGE" not in str(verdict.content) and not verdict.has_class("-arbitrage")
             await app.action_quit()
         await app.rest.aclose()  # type: ignore[union-attr]
+
+
+async def test_the_dashboard_backs_off_on_429s_and_still_loads_everything() -> None:
+    async with exchange() as sim:
+        sim.rest.faults.every_429 = 3  # every third request is refused as too many
+        app = dashboard(sim)
+        async with app.run_test(size=SIZE) as pilot:
+            state = app.market_state
+            await eventually(pilot, lambda: state.catalog.complete and state.portfolio.reconciled_at is not None)
+            rest = app.rest
+            assert rest is not None and rest.throttled >= sim.rest.faults.injected[429] > 0
+            assert rest.retries >= rest.throttled and state.catalog.error is None and state.portfolio.error is None
+            assert len(state.catalog.markets) == len(sim.market_tickers())
+            assert not [n for n in app._notifications if n.severity == "error"]
+            await app.action_quit()
+        await app.rest.aclose()  # type: ignore[union-attr]
