@@ -79,6 +79,8 @@ class Portfolio:
     portfolio_value: int | None = None
     event_positions: dict[str, EventPosition] = field(default_factory=dict)
     settlements: deque[Settlement] = field(default_factory=lambda: deque(maxlen=1_000))
+    # Titles of settled markets the catalog no longer lists (it lists open events), by ticker.
+    settled_titles: dict[str, str] = field(default_factory=dict)
     reconciled_at: float | None = None  # epoch seconds of the last complete load
     reconciliations: int = 0
     added_fills: int = 0  # fills the socket had not shown, over every load

@@ -11,7 +11,11 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from app.auth import HEADER_SIGNATURE, Credentials
 from app.rest.client import DEMO_REST_URL, MAX_RETRY_AFTER, PROD_REST_URL, RestClient, RestError, rest_base_url
-from app.portfolio import EventPosition
+from app.portfolio import EventPosition, Settlement
+from app.recording import RecordedResponse
+from app.rest.recorded import RecordedRest
+from app.rest.sync import ExchangeSync
+from app.state import MarketState
 from app.rest.limiter import TokenBucket
 from app.rest.portfolio import parse_event_position, parse_fill, parse_order, parse_position, parse_settlement
 from app.simulator import Simulator
@@ -292,3 +296,18 @@ async def test_the_simulators_account_answers_carry_every_field_the_openapi_requ
         assert rows, name
         missing[name] = set().union(*(REQUIRED[name] - set(row) for row in rows))
     assert {name: fields for name, fields in missing.items() if fields} == {}
+
+
+async def test_settled_markets_titles_are_asked_once_by_ticker_and_replayed() -> None:
+    state = MarketState()
+    state.portfolio.settlements.append(Settlement("KXA-1", "yes", 0, 1))
+    reports: list[str] = []
+    answer = {"markets": [{"ticker": "KXA-1", "event_ticker": "KXA", "title": "Rain in NYC?"}]}
+    replayed = ExchangeSync(RecordedRest([RecordedResponse(0.0, "/markets", {"tickers": "KXA-1"}, answer)]),
+                            state, lambda _kinds: None, reports.append)
+    await replayed.title_settlements()
+    await replayed.title_settlements()  # asked once: the recording holds one answer
+    assert state.portfolio.settled_titles == {"KXA-1": "Rain in NYC?"} and reports == []
+    state.portfolio.settlements.append(Settlement("KXB-2", "no", 0, 2))
+    await replayed.title_settlements()  # a session that never asked: nothing to say in its replay
+    assert "KXB-2" not in state.portfolio.settled_titles and reports == []

@@ -238,6 +238,11 @@ async def test_settlements_and_event_positions_are_shown_in_the_account_pane() -
             assert {row[1]: (row[2], row[3]) for row in rows} == {
                 t: (("YES " if s.position > 0 else "NO ") + format_count(abs(s.position)), s.result.upper())
                 for t, s in settled.items()}
+            titles = {t: sim.exchange.universe.markets[t].title for t in settled}
+            assert not set(titles) & set(state.catalog.markets)  # settled: the catalog lists open events only
+            await eventually(pilot, lambda: {
+                str(settlements.get_row_at(i)[1]): str(settlements.get_row_at(i)[-1])
+                for i in range(settlements.row_count)} == titles)  # asked by ticker
             held_events = {sim.exchange.universe.markets[t].event_ticker for t in account.holdings}
             assert {str(key.value) for key in events.rows} == held_events
             await app.action_quit()

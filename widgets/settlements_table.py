@@ -49,7 +49,7 @@ class SettlementsTable(StateTable):
             cells.money(s.fees),
             cells.money(s.revenue),
             cells.pnl(s.pnl),
-            cells.text(self.market_state.title(s.ticker)),
+            cells.text(self.market_state.title(s.ticker) or self.market_state.portfolio.settled_titles.get(s.ticker)),
         )
 
 
