@@ -11,6 +11,7 @@ from typing import Any, AsyncIterator, Callable
 
 from textual.pilot import Pilot
 
+from app import protocol as p
 from app.event_view import summarize
 from app.feed import Feed, FeedConfig
 from app.fixed import format_count
@@ -20,6 +21,7 @@ from app.rest.client import RestClient, rest_base_url
 from app.simulator import SimConfig, Simulator
 from app.state import PRIMARY, RESTING, MarketState
 from tests.test_simulator_support import CREDENTIALS, KEY, KEY_ID
+from tests.test_finder import found_in_finder
 from tests.ui_states import until
 from widgets.event_positions_table import EventPositionsTable
 from widgets.event_strip import EventStrip
@@ -297,5 +299,25 @@ async def test_the_dashboard_backs_off_on_429s_and_still_loads_everything() -> N
             assert rest.retries >= rest.throttled and state.catalog.error is None and state.portfolio.error is None
             assert len(state.catalog.markets) == len(sim.market_tickers())
             assert not [n for n in app._notifications if n.severity == "error"]
+            await app.action_quit()
+        await app.rest.aclose()  # type: ignore[union-attr]
+
+
+async def test_t_in_the_finder_subscribes_the_ticker_and_trades_of_the_market_found() -> None:
+    async with exchange() as sim:
+        app = dashboard(sim)
+        async with app.run_test(size=SIZE) as pilot:
+            feed = app.feed
+            assert feed is not None
+            await eventually(pilot, lambda: app.market_state.catalog.complete and len(feed.subscriptions()) >= 3)
+            for channel in (p.TICKER, p.TRADE):  # none of every market's: a market is asked for by name
+                await feed.unsubscribe(channel)
+            ticker = sim.market_tickers()[0]
+            finder = await found_in_finder(pilot, ticker.lower())
+            assert finder.hits()[0] == ticker
+            await pilot.press("down", "t")
+            await eventually(pilot, lambda: all(
+                any(s.channel == c and s.markets is not None and ticker in s.markets for s in feed.subscriptions())
+                for c in (p.TICKER, p.TRADE)))
             await app.action_quit()
         await app.rest.aclose()  # type: ignore[union-attr]
