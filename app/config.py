@@ -45,6 +45,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
+from urllib.parse import urlsplit
 
 import platformdirs
 
@@ -93,6 +94,19 @@ def add_connection_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--profile", help="a named profile of the config file")
     group.add_argument("--config", metavar="FILE", help=f"config file (default {default_config_path()})")
     group.add_argument("--sim", action="store_true", help="use the built-in simulator even if a key is configured")
+
+
+def check_rest_url(url: str) -> str:
+    """``url`` (``--rest-url``) if it is an http(s) URL with a host; raise ConfigError saying what is
+    wrong otherwise."""
+    try:
+        parsed = urlsplit(url)
+        usable = parsed.scheme in ("http", "https") and bool(parsed.hostname)
+    except ValueError:  # an unclosed IPv6 bracket
+        usable = False
+    if not usable:
+        raise ConfigError(f"bad --rest-url {url!r}: expected http[s]://HOST/trade-api/v2")
+    return url
 
 
 def config_path(args: argparse.Namespace) -> tuple[Path, bool]:

@@ -15,6 +15,7 @@ from typing import Any
 from textual.app import App, ComposeResult
 
 from app.core.protocol import parse
+from app.rest.portfolio import parse_event_position, parse_settlement
 from app.core.state import Kind, MarketState
 from widgets.state_table import StateTable
 
@@ -217,7 +218,35 @@ def sample_state() -> MarketState:
         user_order("ord-1", "KXFED-25DEC-T4.00", "resting", "10.00", "0.00"),
         user_order("ord-[2]", BRACKET_TICKER, "executed", "0.00", "10.00"),
     )
+    load_account_history(state)
     return state
+
+
+def load_account_history(state: MarketState) -> None:
+    """Settlements and event positions as ``/portfolio/settlements`` and ``/portfolio/positions``
+    send them (today's form, and the older integers), read by the REST client's parsers."""
+    settled = [
+        {"ticker": "KXFED-25DEC-T4.00", "event_ticker": "KXFED-25DEC", "market_result": "yes",
+         "yes_count_fp": "10.00", "no_count_fp": "0.00", "yes_total_cost_dollars": "4.100000",
+         "no_total_cost_dollars": "0.000000", "revenue": 1000, "fee_cost": "0.070000",
+         "settled_time": "2025-11-26T09:41:00Z"},
+        {"ticker": "KXCPI-25NOV-B3.1", "event_ticker": "KXCPI-25NOV", "market_result": "yes",
+         "yes_count": 0, "no_count": 1, "yes_total_cost": 0, "no_total_cost": 40, "revenue": 0,
+         "fee_cost": "0.012345", "settled_time": "2025-11-25T16:00:00Z"},
+        {"ticker": BRACKET_TICKER, "event_ticker": "KXRAIN-25NOV26", "market_result": "void",
+         "yes_count_fp": "5.00", "no_count_fp": "0.00", "yes_total_cost_dollars": "0.030000",
+         "no_total_cost_dollars": "0.000000", "revenue": 3, "fee_cost": "0.000100",
+         "settled_time": "2025-11-24T12:30:00Z"},
+    ]
+    events = [
+        {"event_ticker": "KXFED-25DEC", "event_exposure_dollars": "4.100000", "total_cost_dollars": "4.100000",
+         "realized_pnl_dollars": "1.250000", "fees_paid_dollars": "0.070000"},
+        {"event_ticker": "KXRAIN-25NOV26", "event_exposure_dollars": "0.025000", "total_cost_dollars": "0.125000",
+         "realized_pnl_dollars": "-0.050000", "fees_paid_dollars": "0.000100"},
+    ]
+    portfolio = state.portfolio
+    portfolio.settlements.extend(s for s in map(parse_settlement, settled) if s is not None)
+    portfolio.event_positions = {e.event_ticker: e for e in map(parse_event_position, events) if e is not None}
 
 
 class TableApp(App[None]):

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import logging
 import random
-import time
+from typing import Any, Callable
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from app.feed.auth import HEADER_SIGNATURE, Credentials
-from app.rest.client import DEMO_REST_URL, PROD_REST_URL, RestClient, RestError, rest_base_url
+from app.rest.client import DEMO_REST_URL, MAX_RETRY_AFTER, PROD_REST_URL, RestClient, RestError, rest_base_url
+from app.core.portfolio import EventPosition, Settlement
+from app.feed.recording import RecordedResponse
+from app.rest.recorded import RecordedRest
+from app.rest.sync import ExchangeSync
+from app.core.state import MarketState
 from app.rest.limiter import TokenBucket
+from app.rest.portfolio import parse_event_position, parse_fill, parse_order, parse_position, parse_settlement
 from app.simulator import Simulator
 from tests.test_simulator_support import CREDENTIALS, running, small_config
 
@@ -88,14 +94,40 @@ async def test_429s_are_retried_with_backoff_and_counted() -> None:
         assert sim.rest.statuses == {429: 3, 200: 1}
 
 
+class Waits:
+    """A client's ``sleep`` that records each delay and returns at once."""
+
+    def __init__(self) -> None:
+        self.delays: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.delays.append(seconds)
+
+
+async def test_429s_back_off_exponentially_with_full_jitter() -> None:
+    async with running() as sim:
+        sim.rest.faults.fail_next(429, 5)
+        waits = Waits()
+        async with client(sim, sleep=waits, backoff_initial=1.0, backoff_max=8.0, rng=random.Random(5)) as rest:
+            await rest.get("/exchange/status")
+    caps = [1.0, 2.0, 4.0, 8.0, 8.0]  # initial * 2**attempt, capped
+    assert len(waits.delays) == 5 and all(0 <= d <= cap for d, cap in zip(waits.delays, caps))
+    assert waits.delays != caps and len(set(waits.delays)) == 5  # drawn, not the bare exponential
+
+
 async def test_retry_after_is_honoured() -> None:
     async with running() as sim:
         sim.rest.faults.retry_after = "0.3"
         sim.rest.faults.fail_next(429, 2)
-        async with client(sim) as rest:
-            started = time.monotonic()
+        waits = Waits()
+        async with client(sim, sleep=waits) as rest:
             await rest.get("/exchange/status")
-            assert time.monotonic() - started >= 0.6
+        assert waits.delays == [0.3, 0.3]
+        sim.rest.faults.retry_after = "3600"  # a wait that long is cut to MAX_RETRY_AFTER
+        sim.rest.faults.fail_next(429, 1)
+        async with client(sim, sleep=waits) as rest:
+            await rest.get("/exchange/status")
+        assert waits.delays[-1] == MAX_RETRY_AFTER
 
 
 async def test_server_errors_are_retried_then_reported_in_one_line() -> None:
@@ -167,3 +199,115 @@ async def test_legacy_simulator_adds_integer_twins() -> None:
         async with client(sim) as rest:
             market = (await rest.get("/markets", {"limit": 1}))["markets"][0]
         assert isinstance(market["yes_bid"], int) and market["yes_bid_dollars"].startswith("0.")
+
+
+def older_form(record: dict[str, Any]) -> dict[str, Any]:
+    """``record`` without each ``*_fp`` / ``*_dollars`` field that has an integer twin."""
+    def twin(key: str) -> str:
+        return key.removesuffix("_fp").removesuffix("_dollars")
+
+    return {k: v for k, v in record.items() if twin(k) == k or twin(k) not in record}
+
+
+async def test_a_legacy_simulators_account_reads_the_same_from_its_integers() -> None:
+    """``--legacy`` trades whole cents and contracts and adds the older integer twins: each record
+    reads the same from the twins alone as from today's fields."""
+    async with running(small_config(seed=7, events=6, markets=36, legacy=True, settle_every=300)) as sim:
+        sim.step(3_000)
+        async with client(sim) as rest:
+            positions = await rest.get("/portfolio/positions")
+            orders = await rest.get("/portfolio/orders")
+            fills = await rest.get("/portfolio/fills")
+            settlements = await rest.get("/portfolio/settlements")
+    tables: list[tuple[Callable[[dict[str, Any]], object], list[dict[str, Any]]]] = [
+        (parse_position, positions["market_positions"]), (parse_event_position, positions["event_positions"]),
+        (parse_order, orders["orders"]), (parse_fill, fills["fills"]), (parse_settlement, settlements["settlements"]),
+    ]
+    for parse, records in tables:
+        assert records, parse
+        for record in records:
+            older = older_form(record)
+            assert len(older) < len(record)  # the twins were there, today's fields are gone
+            today = parse(record)
+            assert today is not None and parse(older) == today, (parse, record)
+
+
+def test_records_in_the_older_integer_forms_read_as_todays() -> None:
+    """A record with only the integers (cents, whole contracts) reads as the same record in
+    today's ``_dollars`` / ``_fp`` strings."""
+    position = {"ticker": "KXA-1", "position": -3, "market_exposure": 120, "realized_pnl": -15, "fees_paid": 2}
+    assert parse_position(position) == parse_position(
+        {"ticker": "KXA-1", "position_fp": "-3.00", "market_exposure_dollars": "1.20",
+         "realized_pnl_dollars": "-0.15", "fees_paid_dollars": "0.02"})
+    read = parse_position(position)
+    assert read is not None and (read.position, read.position_cost, read.realized_pnl) == (-300, 1_200_000, -150_000)
+    event = {"event_ticker": "KXA", "event_exposure": 120, "realized_pnl": -15, "total_cost": 300, "fees_paid": 2}
+    assert parse_event_position(event) == EventPosition("KXA", 1_200_000, -150_000, 3_000_000, 20_000)
+    settled = {"ticker": "KXA-1", "market_result": "no", "yes_count": 0, "no_count": 3, "yes_total_cost": 0,
+               "no_total_cost": 120, "revenue": 300, "fee_cost": "0.02", "settled_time": "2026-01-02T03:04:05Z"}
+    assert parse_settlement(settled) == parse_settlement(
+        {**settled, "yes_count_fp": "0.00", "no_count_fp": "3.00", "yes_total_cost_dollars": "0.000000",
+         "no_total_cost_dollars": "1.200000"})
+    s = parse_settlement(settled)
+    assert s is not None and (s.held, s.cost, s.pnl) == (-300, 1_200_000, 3_000_000 - 1_200_000 - 20_000)
+
+
+# The fields Kalshi's OpenAPI file marks required in each account answer and record the client reads.
+REQUIRED = {
+    "balance": {"balance", "balance_dollars", "portfolio_value", "updated_ts"},
+    "positions": {"market_positions", "event_positions"},
+    "market_position": {"ticker", "total_traded_dollars", "position_fp", "market_exposure_dollars",
+                        "realized_pnl_dollars", "resting_orders_count", "fees_paid_dollars", "last_updated_ts"},
+    "event_position": {"event_ticker", "total_cost_dollars", "total_cost_shares_fp", "event_exposure_dollars",
+                       "realized_pnl_dollars", "fees_paid_dollars"},
+    "orders": {"orders", "cursor"},
+    "order": {"order_id", "user_id", "client_order_id", "ticker", "side", "action", "outcome_side", "book_side",
+              "type", "status", "yes_price_dollars", "no_price_dollars", "fill_count_fp", "remaining_count_fp",
+              "initial_count_fp", "taker_fees_dollars", "maker_fees_dollars", "taker_fill_cost_dollars",
+              "maker_fill_cost_dollars"},
+    "fills": {"fills", "cursor"},
+    "fill": {"fill_id", "trade_id", "order_id", "ticker", "market_ticker", "side", "action", "outcome_side",
+             "book_side", "count_fp", "yes_price_dollars", "no_price_dollars", "is_taker", "fee_cost"},
+    "settlements": {"settlements"},
+    "settlement": {"ticker", "event_ticker", "market_result", "yes_count_fp", "yes_total_cost_dollars",
+                   "no_count_fp", "no_total_cost_dollars", "revenue", "settled_time", "fee_cost"},
+}
+
+
+async def test_the_simulators_account_answers_carry_every_field_the_openapi_requires() -> None:
+    async with running(small_config(seed=7, events=6, markets=36, settle_every=300)) as sim:
+        sim.step(3_000)
+        async with client(sim) as rest:
+            answers = {
+                "balance": await rest.get("/portfolio/balance"),
+                "positions": await rest.get("/portfolio/positions"),
+                "orders": await rest.get("/portfolio/orders"),
+                "fills": await rest.get("/portfolio/fills"),
+                "settlements": await rest.get("/portfolio/settlements"),
+            }
+    records = {
+        "market_position": answers["positions"]["market_positions"],
+        "event_position": answers["positions"]["event_positions"],
+        "order": answers["orders"]["orders"], "fill": answers["fills"]["fills"],
+        "settlement": answers["settlements"]["settlements"],
+    }
+    missing = {name: REQUIRED[name] - set(body) for name, body in answers.items()}
+    for name, rows in records.items():
+        assert rows, name
+        missing[name] = set().union(*(REQUIRED[name] - set(row) for row in rows))
+    assert {name: fields for name, fields in missing.items() if fields} == {}
+
+
+async def test_settled_markets_titles_are_asked_once_by_ticker_and_replayed() -> None:
+    state = MarketState()
+    state.portfolio.settlements.append(Settlement("KXA-1", "yes", 0, 1))
+    reports: list[str] = []
+    answer = {"markets": [{"ticker": "KXA-1", "event_ticker": "KXA", "title": "Rain in NYC?"}]}
+    replayed = ExchangeSync(RecordedRest([RecordedResponse(0.0, "/markets", {"tickers": "KXA-1"}, answer)]),
+                            state, lambda _kinds: None, reports.append)
+    await replayed.title_settlements()
+    await replayed.title_settlements()  # asked once: the recording holds one answer
+    assert state.portfolio.settled_titles == {"KXA-1": "Rain in NYC?"} and reports == []
+    state.portfolio.settlements.append(Settlement("KXB-2", "no", 0, 2))
+    await replayed.title_settlements()  # a session that never asked: nothing to say in its replay
+    assert "KXB-2" not in state.portfolio.settled_titles and reports == []

@@ -237,6 +237,20 @@ def test_markets_settle_and_new_ones_are_listed_with_metadata() -> None:
     assert len(exchange.market_tickers()) > 9
 
 
+def test_lifecycle_never_flatters_a_client_that_skips_rest() -> None:
+    """As on the exchange: events that existed before are never announced again, and a market's
+    title comes only in its ``created`` message (a client learns the rest from REST)."""
+    exchange = Exchange(seed=2, events=3, markets=9, settle_every=300)
+    existing_events, existing_markets = set(exchange.event_tickers()), set(exchange.market_tickers())
+    messages = [p.parse(f) for f in _run(exchange, 1_000)]
+    announced = {m.event_ticker for m in messages if isinstance(m, p.EventLifecycle)}
+    assert announced and not announced & existing_events
+    lifecycle = [m for m in messages if isinstance(m, p.MarketLifecycle)]
+    titled = [m for m in lifecycle if m.metadata and m.metadata.get("title")]
+    assert titled and all(m.event_type == "created" for m in titled)
+    assert not {m.market_ticker for m in lifecycle if m.event_type == "created"} & existing_markets
+
+
 def test_rfqs_quotes_and_executions_hang_together() -> None:
     exchange = Exchange(seed=6, events=2, markets=6)
     messages = [p.parse(f) for f in _run(exchange, 6_000)]

@@ -8,11 +8,13 @@ import pytest
 from textual.pilot import Pilot
 
 from tests import table_states as ts
+from widgets.event_positions_table import EventPositionsTable
 from widgets.fills_table import FillsTable
 from widgets.lifecycle_log import LifecycleLog
 from widgets.orders_table import OrdersTable
 from widgets.positions_table import PositionsTable
 from widgets.rfq_inbox import RfqInbox
+from widgets.settlements_table import SettlementsTable
 from widgets.state_table import StateTable
 from widgets.trade_tape import TradeTape
 
@@ -20,7 +22,8 @@ SIZE = (120, 14)
 
 
 @pytest.mark.parametrize(
-    "table_class", [TradeTape, FillsTable, PositionsTable, RfqInbox, LifecycleLog, OrdersTable]
+    "table_class",
+    [TradeTape, FillsTable, PositionsTable, RfqInbox, LifecycleLog, OrdersTable, SettlementsTable, EventPositionsTable],
 )
 def test_table_snapshot(snap_compare: Any, table_class: type[StateTable]) -> None:
     assert snap_compare(ts.TableApp(table_class(), ts.sample_state()), terminal_size=SIZE)

@@ -4,23 +4,31 @@ started is shown, and what happened while it was disconnected is merged in exact
 from __future__ import annotations
 
 import contextlib
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Any, AsyncIterator, Callable
 
 from textual.pilot import Pilot
 
+from app.core import protocol as p
 from app.core.event_view import summarize
 from app.feed.feed import Feed, FeedConfig
+from app.core.fixed import format_count
 from app.tui.main import KalshiDashApp
 from app.feed.recording import RecordingFile
 from app.rest.client import RestClient, rest_base_url
 from app.simulator import SimConfig, Simulator
 from app.core.state import PRIMARY, RESTING, MarketState
 from tests.test_simulator_support import CREDENTIALS, KEY, KEY_ID
+from tests.test_finder import found_in_finder
 from tests.ui_states import until
+from widgets.event_positions_table import EventPositionsTable
+from widgets.event_strip import EventStrip
+from widgets.integrity_panel import IntegrityPanel
 from widgets.orders_table import OrdersTable
 from widgets.positions_table import PositionsTable
+from widgets.settlements_table import SettlementsTable
 from widgets.ticker_grid import TickerGrid
 
 SIZE = (140, 40)
@@ -209,5 +217,107 @@ async def test_a_position_the_socket_sets_during_a_slow_account_load_is_kept() -
             assert state.portfolio.reconciliations == 0  # the socket's news came while REST was loading
             await eventually(pilot, lambda: state.portfolio.reconciliations == 1)
             assert {t: state.positions[t, PRIMARY].position for t in moved} == moved
+            await app.action_quit()
+        await app.rest.aclose()  # type: ignore[union-attr]
+
+
+async def test_settlements_and_event_positions_are_shown_in_the_account_pane() -> None:
+    """What settled before the dashboard started, and the account's positions per event, come
+    from REST and are shown in the Account pane, the side held as in Positions."""
+    async with exchange(steps=3_000, settle_every=250) as sim:
+        account = sim.exchange.account
+        settled = {s.ticker: s for s in account.settlements}
+        assert settled
+        app = dashboard(sim)
+        async with app.run_test(size=SIZE) as pilot:
+            state = app.market_state
+            await eventually(pilot, lambda: state.portfolio.reconciled_at is not None)
+            await pilot.press("2")
+            settlements = app.dashboard.query_one(SettlementsTable)
+            events = app.dashboard.query_one(EventPositionsTable)
+            await eventually(pilot, lambda: settlements.row_count == len(settled) and events.row_count > 0)
+            rows = [[cell.plain for cell in settlements.get_row_at(i)] for i in range(settlements.row_count)]
+            assert {row[1]: (row[2], row[3]) for row in rows} == {
+                t: (("YES " if s.position > 0 else "NO ") + format_count(abs(s.position)), s.result.upper())
+                for t, s in settled.items()}
+            titles = {t: sim.exchange.universe.markets[t].title for t in settled}
+            assert not set(titles) & set(state.catalog.markets)  # settled: the catalog lists open events only
+            await eventually(pilot, lambda: {
+                str(settlements.get_row_at(i)[1]): str(settlements.get_row_at(i)[-1])
+                for i in range(settlements.row_count)} == titles)  # asked by ticker
+            held_events = {sim.exchange.universe.markets[t].event_ticker for t in account.holdings}
+            assert {str(key.value) for key in events.rows} == held_events
+            await app.action_quit()
+        await app.rest.aclose()  # type: ignore[union-attr]
+
+
+async def test_the_integrity_pane_says_when_the_account_was_last_reconciled() -> None:
+    async with exchange(steps=500) as sim:
+        app = dashboard(sim)
+        async with app.run_test(size=SIZE) as pilot:
+            state = app.market_state
+            await eventually(pilot, lambda: state.portfolio.reconciliations == 1)
+            await pilot.press("8")
+            verdict = app.dashboard.query_one(IntegrityPanel).query_one("#integrity-verdict")
+            assert state.portfolio.reconciled_at is not None
+            moment = time.strftime("%H:%M:%S", time.gmtime(state.portfolio.reconciled_at))
+            await eventually(pilot, lambda: f"account reconciled {moment} UTC (1 load, " in str(verdict.content))
+            assert verdict.has_class("-healthy")
+            sim.rest.faults.fail_next(500, 6)  # the reload after the next reconnect fails for good
+            sim.drop_all()
+            await eventually(pilot, lambda: "⚠ account not reconciled: GET /portfolio/balance: HTTP 500"
+                             in str(verdict.content))
+            assert verdict.has_class("-unhealthy") and state.portfolio.reconciliations == 1
+            await app.action_quit()
+        await app.rest.aclose()  # type: ignore[union-attr]
+
+
+async def test_the_event_view_gives_no_verdict_for_an_event_the_catalog_says_is_not_exclusive() -> None:
+    async with exchange() as sim:
+        events = sim.exchange.universe.events
+        loose = next(info for info in events.values() if info.mutually_exclusive is False)
+        app = dashboard(sim)
+        async with app.run_test(size=SIZE) as pilot:
+            await eventually(pilot, lambda: app.market_state.catalog.complete)
+            app.dashboard.show_event(loose.markets[0])
+            verdict = app.dashboard.query_one(EventStrip).query_one("#event-verdict")
+            await eventually(pilot, lambda: "not mutually exclusive" in str(verdict.content))
+            assert "ARBITRAGE" not in str(verdict.content) and not verdict.has_class("-arbitrage")
+            await app.action_quit()
+        await app.rest.aclose()  # type: ignore[union-attr]
+
+
+async def test_the_dashboard_backs_off_on_429s_and_still_loads_everything() -> None:
+    async with exchange() as sim:
+        sim.rest.faults.every_429 = 3  # every third request is refused as too many
+        app = dashboard(sim)
+        async with app.run_test(size=SIZE) as pilot:
+            state = app.market_state
+            await eventually(pilot, lambda: state.catalog.complete and state.portfolio.reconciled_at is not None)
+            rest = app.rest
+            assert rest is not None and rest.throttled >= sim.rest.faults.injected[429] > 0
+            assert rest.retries >= rest.throttled and state.catalog.error is None and state.portfolio.error is None
+            assert len(state.catalog.markets) == len(sim.market_tickers())
+            assert not [n for n in app._notifications if n.severity == "error"]
+            await app.action_quit()
+        await app.rest.aclose()  # type: ignore[union-attr]
+
+
+async def test_t_in_the_finder_subscribes_the_ticker_and_trades_of_the_market_found() -> None:
+    async with exchange() as sim:
+        app = dashboard(sim)
+        async with app.run_test(size=SIZE) as pilot:
+            feed = app.feed
+            assert feed is not None
+            await eventually(pilot, lambda: app.market_state.catalog.complete and len(feed.subscriptions()) >= 3)
+            for channel in (p.TICKER, p.TRADE):  # none of every market's: a market is asked for by name
+                await feed.unsubscribe(channel)
+            ticker = sim.market_tickers()[0]
+            finder = await found_in_finder(pilot, ticker.lower())
+            assert finder.hits()[0] == ticker
+            await pilot.press("down", "t")
+            await eventually(pilot, lambda: all(
+                any(s.channel == c and s.markets is not None and ticker in s.markets for s in feed.subscriptions())
+                for c in (p.TICKER, p.TRADE)))
             await app.action_quit()
         await app.rest.aclose()  # type: ignore[union-attr]

@@ -14,11 +14,13 @@ from app.core.protocol import Trade, parse
 from app.core.state import Kind, MarketState
 from tests import table_states as ts
 from tests.ui_states import until
+from widgets.event_positions_table import EventPositionsTable
 from widgets.fills_table import FillsTable
 from widgets.lifecycle_log import LifecycleLog
 from widgets.orders_table import OrdersTable
 from widgets.positions_table import TOTAL_KEY, PositionsTable
 from widgets.rfq_inbox import RfqInbox
+from widgets.settlements_table import SettlementsTable
 from widgets.line_table import Cells, LineTable
 from widgets.state_table import StateTable
 from widgets.trade_tape import TradeTape
@@ -619,3 +621,32 @@ async def test_line_table_tones_follow_the_theme() -> None:
         light = taker_colour()
         assert dark != light
         assert light == table.get_component_rich_style(taker.tone.component, partial=True).color
+
+
+async def test_settlements_newest_first_in_the_side_convention_from_both_forms() -> None:
+    """``/portfolio/settlements`` records of today's form and the older integers read alike: the
+    side held as in Positions, the side that won, cost, fees, payout, and P&L after fees."""
+    state = MarketState()
+    ts.load_account_history(state)
+    app = ts.TableApp(SettlementsTable(), state)
+    async with app.run_test(size=SIZE):
+        assert shown(app.table) == [
+            ["11-26 09:41", "KXFED-25DEC-T4.00", "YES 10", "YES", "$4.10", "$0.07", "$10.00", "+$5.83", "—"],
+            ["11-25 16:00", "KXCPI-25NOV-B3.1", "NO 1", "YES", "$0.40", "$0.01", "$0.00", "-$0.41", "—"],
+            ["11-24 12:30", ts.BRACKET_TICKER, "YES 5", "VOID", "$0.03", "$0.00", "$0.03", "$0.00", "—"],
+        ]
+        ts.apply(state, ts.market_lifecycle(ts.BRACKET_TICKER, "created", ts.BRACKET_TITLE))
+        app.table.state_changed(Kind.LIFECYCLE, frozenset())
+        assert shown(app.table)[2][-1] == ts.BRACKET_TITLE  # the title once known, literally
+
+
+async def test_event_positions_by_event_with_the_event_title() -> None:
+    state = MarketState()
+    ts.apply(state, ts.event_lifecycle("KXRAIN-25NOV26", "Rain in [NYC]"))
+    ts.load_account_history(state)
+    app = ts.TableApp(EventPositionsTable(), state)
+    async with app.run_test(size=SIZE):
+        assert shown(app.table) == [
+            ["KXFED-25DEC", "$4.10", "+$1.25", "$4.10", "$0.07", "—"],
+            ["KXRAIN-25NOV26", "$0.02", "-$0.05", "$0.12", "$0.00", "Rain in [NYC]"],
+        ]

@@ -61,6 +61,7 @@ class ColumnSpec:
     numeric: bool = False
 
 
+DAY_CLOCK_FORMAT = "%m-%d %H:%M"
 BLANK = Cell("")
 UNKNOWN = Cell(EMPTY, Tone.MUTED)
 INVALID_CELL = Cell(INVALID, Tone.DOWN)
@@ -139,6 +140,15 @@ def clock(ts_ms: int | None) -> Cell:
     if ts_ms is None:
         return UNKNOWN
     return _clock(utc_of_ms(ts_ms))
+
+
+def day_clock(ts_s: int | None) -> Cell:
+    """An epoch time in seconds as UTC ``MM-DD HH:MM`` (a settlement days old reads as one);
+    ``invalid`` outside 1970 .. 9999."""
+    if ts_s is None:
+        return UNKNOWN
+    moment = utc_of_ms(ts_s * 1000)
+    return INVALID_CELL if moment is None else Cell(moment.strftime(DAY_CLOCK_FORMAT), Tone.MUTED)
 
 
 def iso_clock(timestamp: str | None) -> Cell:

@@ -105,7 +105,7 @@ def verdict_lines(summary: EventSummary) -> list[tuple[str, str]]:
         elif verdict is Verdict.INCOMPLETE:
             lines.append(("not every strike has an ask: every yes cannot be bought now", "muted"))
         elif verdict is Verdict.NOT_EXCLUSIVE:
-            lines.append(("the strikes are not mutually exclusive (DIRECNET): the sums are not a "
+            lines.append(("no verdict: the strikes are not mutually exclusive, so the sums are not a "
                           "probability", "muted"))
         elif verdict is Verdict.EXCLUSIVITY_UNKNOWN:
             lines.append(("no verdict: whether the strikes are mutually exclusive is not known yet "

@@ -19,9 +19,12 @@ from widgets.subscription_health_table import SubscriptionHealthTable
 
 def verdict_text(report: IntegrityReport) -> tuple[str, bool]:
     """One line saying whether every book is live, how many gaps (and impossible frames) were seen,
-    how many messages could be read only in part, and how many invalid times and numbers too large
-    to be real the exchange sent; True when all is well."""
+    how many messages could be read only in part, how many invalid times and numbers too large to
+    be real the exchange sent, and when the account was last reconciled; True when all is well."""
     line, healthy = _books_verdict(report)
+    if report.account:
+        line = f"{line} · ⚠ {report.account}" if report.account_failed else f"{line} · {report.account}"
+        healthy = healthy and not report.account_failed
     invalid = (
         (report.invalid_time_count, "invalid times", report.invalid_times),
         (report.invalid_number_count, "messages with a number too large to be real", report.invalid_numbers),
@@ -67,8 +70,6 @@ class IntegrityPanel(Vertical):
     def show(self, report: IntegrityReport) -> None:
         """Show ``report``."""
         line, healthy = verdict_text(report)
-        if report.account:
-            line = f"{line} · {report.account}"
         verdict = self.query_one("#integrity-verdict", Static)
         verdict.update(Text(line), layout=False)
         verdict.set_class(healthy, "-healthy")

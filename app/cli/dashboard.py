@@ -12,12 +12,11 @@ from __future__ import annotations
 import argparse
 import sys
 from typing import Any
-from urllib.parse import urlparse
 
 from app.feed.auth import AuthError
 from app.core.bounds import flag_number
 from app.rest.catalog_cache import cache_path
-from app.config import ConfigError, add_connection_arguments, preferences, resolve
+from app.config import ConfigError, add_connection_arguments, check_rest_url, preferences, resolve
 from app.trading.settings import trading_settings
 from app.endpoint import Endpoint, load_key, open_endpoint
 from app.feed.recording import MAX_SPEED, RecordingError, RecordingFile
@@ -49,14 +48,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def sim_options(args: argparse.Namespace) -> dict[str, Any]:
     """Options for the simulator from the flags."""
     return {} if args.seed is None else {"seed": args.seed}
-
-
-def check_rest_url(url: str) -> str:
-    """``url`` if it is an http(s) URL with a host; raise ConfigError saying what is wrong otherwise."""
-    parsed = urlparse(url)
-    if parsed.scheme not in ("http", "https") or not parsed.hostname:
-        raise ConfigError(f"bad --rest-url {url!r}: expected http[s]://HOST/trade-api/v2")
-    return url
 
 
 def run(args: argparse.Namespace) -> int:
@@ -93,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
         replay_speed=args.speed,
         record_path=args.record,
         preferences=prefs,
-        catalog_cache=cache_path(settings.environment) if recording is None else None,
+        catalog_cache=cache_path(settings.environment, settings.url) if recording is None else None,
         trading=trading,
     )
     result = app.run()

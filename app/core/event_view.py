@@ -233,9 +233,16 @@ def summarize(state: MarketState, event_ticker: str, members: list[str] | None =
     exclusive = EXCLUSIVE_TYPES.get(event.collateral_return_type or "") if event is not None else None
     if listed is not None and listed.mutually_exclusive is not None:
         exclusive = listed.mutually_exclusive
-    title = (listed.title if listed is not None else None) or (event.title if event is not None else None)
+    title = event_title(state, event_ticker)
     strikes_known = listed is not None and set(listed.markets) <= {row.ticker for row in rows}
     return EventSummary(event_ticker, title, exclusive, tuple(rows), strikes_known)
+
+
+def event_title(state: MarketState, event_ticker: str) -> str | None:
+    """The event's title: the catalog's, else the one its lifecycle message gave."""
+    listed = state.catalog.event(event_ticker)
+    event = state.events.get(event_ticker)
+    return (listed.title if listed is not None else None) or (event.title if event is not None else None)
 
 
 def _settlement(result: str | None, value: int | None) -> int | None:

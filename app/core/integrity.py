@@ -119,6 +119,7 @@ class IntegrityReport:
     markets: tuple[MarketHealth, ...]
     anomalies: Mapping[str, int] = field(default_factory=dict)  # impossible frames by kind (resynced)
     account: str = ""  # when the account was last reconciled with the exchange (REST)
+    account_failed: bool = False  # the last reconciliation failed (``account`` says why)
     partly_read: int = 0  # messages shown with a field or word that could not be read
     invalid_times: tuple[tuple[str, int], ...] = ()
     """Times outside 1970 .. 9999 the exchange sent, per what carried them (``MarketState``)."""

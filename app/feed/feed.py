@@ -328,6 +328,12 @@ class Feed:
             recorder = self.stop_recording()
             self._report(FeedErrorInfo(f"recording to {recorder.path if recorder else 'file'} stopped: {exc}"))
 
+    def record_rest(self, path: str, query: dict[str, str], body: dict[str, Any]) -> None:
+        """Put a REST response the session used into the recording, if one is running (the
+        :class:`~app.rest.client.RestClient` observer of a recorded session)."""
+        if self.recorder is not None:
+            self._record(self.recorder.rest, path, query, body, time.time())
+
     def stop_recording(self) -> Recorder | None:
         """Stop recording; return the closed recorder (None when none was running).
 

@@ -1,4 +1,4 @@
-"""The catalog on disk, one file per environment in the user's cache directory.
+"""The catalog on disk, one file per environment (and custom endpoint) in the user's cache directory.
 
 The next start shows every title at once from it while a fresh catalog loads behind. A file that
 cannot be read (missing, corrupt, another version) is simply not used; one that cannot be written
@@ -8,8 +8,10 @@ is reported in one line and the dashboard goes on without it.
 from __future__ import annotations
 
 import os
+import re
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import msgspec
 import platformdirs
@@ -17,6 +19,7 @@ import platformdirs
 from app.core.catalog import Catalog, CatalogEvent, CatalogMarket
 
 CACHE_VERSION = 1
+_UNSAFE = re.compile(r"[^A-Za-z0-9.-]")  # what a host may hold that a file name should not
 
 
 class CachedCatalog(msgspec.Struct, gc=False):
@@ -31,9 +34,21 @@ class CachedCatalog(msgspec.Struct, gc=False):
 _decoder = msgspec.json.Decoder(CachedCatalog)
 
 
-def cache_path(environment: str) -> Path:
-    """``<user cache dir>/kalshi-dash/catalog-<environment>.json``."""
-    return Path(platformdirs.user_cache_dir("kalshi-dash")) / f"catalog-{environment.lower()}.json"
+def cache_path(environment: str, url: str | None) -> Path | None:
+    """``<user cache dir>/kalshi-dash/catalog-<environment>.json`` for the socket at ``url``; a
+    custom endpoint's file is named after its host and port too (two hosts list different markets).
+    None for the built-in simulator (``url`` None): its markets are made anew at every start."""
+    if url is None:
+        return None
+    name = environment.lower()
+    if environment.upper() == "CUSTOM":
+        parts = urlsplit(url)
+        try:
+            port = parts.port
+        except ValueError:
+            port = None
+        name += "-" + _UNSAFE.sub("_", f"{parts.hostname or ''}-{port or ''}")
+    return Path(platformdirs.user_cache_dir("kalshi-dash")) / f"catalog-{name}.json"
 
 
 def read_cache(path: Path) -> CachedCatalog | None:

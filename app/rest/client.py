@@ -18,7 +18,7 @@ import asyncio
 import json
 import logging
 import random
-from typing import Any, AsyncIterator, Callable, Mapping
+from typing import Any, AsyncIterator, Awaitable, Callable, Mapping
 from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
@@ -115,6 +115,7 @@ class RestClient:
         backoff_max: float = 8.0,
         rng: random.Random | None = None,
         observer: Observer | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.credentials = credentials
@@ -125,6 +126,7 @@ class RestClient:
         self.backoff_initial = backoff_initial
         self.backoff_max = backoff_max
         self.observer = observer
+        self.sleep = sleep  # how a retry waits: asyncio.sleep, or a test's that records the delays
         self.usage_tier: str | None = None
         self.requests = 0
         self.throttled = 0
@@ -191,7 +193,7 @@ class RestClient:
                     retry_after = _retry_after(response.headers.get("Retry-After"))
             except (aiohttp.ClientError, TimeoutError) as exc:
                 last = f"no answer ({type(exc).__name__}{': ' + str(exc) if str(exc) else ''})"
-                await asyncio.sleep(self._backoff(attempt, None))
+                await self.sleep(self._backoff(attempt, None))
                 continue
             if status == 200:
                 try:
@@ -216,7 +218,7 @@ class RestClient:
                 self.server_errors += 1
             delay = self._backoff(attempt, retry_after)
             log.info("GET %s: %s; retrying in %.2f s", path, last, delay)
-            await asyncio.sleep(delay)
+            await self.sleep(delay)
         raise RestError(f"GET {path}: {last} after {self.attempts} attempts")
 
     async def write(

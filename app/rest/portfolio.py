@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 from app.core import protocol as p
-from app.core.fixed import MONEY_SCALE, parse_money
+from app.core.fixed import MONEY_SCALE, count_from_int, parse_count, parse_money, to_wire_money
 from app.core.portfolio import EventPosition, PortfolioSnapshot, Settlement
 from app.rest.catalog import epoch_seconds
 from app.rest.client import RestClient
@@ -50,44 +50,79 @@ def parse_order(body: dict[str, Any]) -> p.UserOrder | None:
 
 
 def parse_position(body: dict[str, Any]) -> p.MarketPosition | None:
-    """A ``market_positions`` record as a position message (exposure is the position's cost)."""
+    """A ``market_positions`` record as a position message (exposure is the position's cost);
+    money as ``*_dollars`` or, in the older form, integer cents."""
     fields: dict[str, Any] = {
         "market_ticker": body.get("ticker") or body.get("market_ticker"),
         "position_fp": body.get("position_fp"), "position": body.get("position"),
-        "position_cost_dollars": body.get("market_exposure_dollars"),
-        "realized_pnl_dollars": body.get("realized_pnl_dollars"),
-        "fees_paid_dollars": body.get("fees_paid_dollars"),
+        "position_cost_dollars": _dollars_text(body, "market_exposure"),
+        "realized_pnl_dollars": _dollars_text(body, "realized_pnl"),
+        "fees_paid_dollars": _dollars_text(body, "fees_paid"),
     }
     message = _as_message("market_position", {k: v for k, v in fields.items() if v is not None})
     return message if isinstance(message, p.MarketPosition) else None
 
 
-def _money(body: dict[str, Any], name: str) -> int:
-    value = body.get(name)
-    try:
-        return parse_money(value) if isinstance(value, str) else 0
-    except ValueError:
-        return 0
+def _count_of(body: dict[str, Any], name: str) -> int | None:
+    """``{name}_fp`` (today's form), else the integer ``{name}`` (the older one); None without either."""
+    text, whole = body.get(f"{name}_fp"), body.get(name)
+    if isinstance(text, str):
+        try:
+            return parse_count(text)
+        except ValueError:
+            return None
+    return count_from_int(whole) if type(whole) is int else None
+
+
+def _dollars_of(body: dict[str, Any], name: str) -> int | None:
+    """``{name}_dollars`` (today's form), else the integer cents ``{name}`` (the older one)."""
+    text, cents = body.get(f"{name}_dollars"), body.get(name)
+    if isinstance(text, str):
+        try:
+            return parse_money(text)
+        except ValueError:
+            return None
+    return cents * MONEY_PER_CENT if type(cents) is int else None
+
+
+def _dollars_text(body: dict[str, Any], name: str) -> str | None:
+    """``{name}_dollars`` as sent (the message parser checks it), else the older integer cents
+    ``{name}`` written as one."""
+    text, cents = body.get(f"{name}_dollars"), body.get(name)
+    if isinstance(text, str):
+        return text
+    return to_wire_money(cents * MONEY_PER_CENT) if type(cents) is int else None
 
 
 def parse_event_position(body: dict[str, Any]) -> EventPosition | None:
-    """An ``event_positions`` record."""
+    """An ``event_positions`` record (an amount it does not carry reads as zero)."""
     ticker = body.get("event_ticker")
     if not isinstance(ticker, str):
         return None
-    return EventPosition(ticker, _money(body, "event_exposure_dollars"), _money(body, "realized_pnl_dollars"),
-                         _money(body, "total_cost_dollars"), _money(body, "fees_paid_dollars"))
+    amounts = [_dollars_of(body, name) or 0 for name in ("event_exposure", "realized_pnl", "total_cost", "fees_paid")]
+    return EventPosition(ticker, *amounts)
 
 
 def parse_settlement(body: dict[str, Any]) -> Settlement | None:
-    """A ``/portfolio/settlements`` record (``revenue`` in integer cents)."""
+    """A ``/portfolio/settlements`` record: ``revenue`` in integer cents, counts as ``*_fp`` and
+    costs as ``*_dollars`` (or the older integers), ``fee_cost`` in dollars."""
     ticker = body.get("ticker")
     revenue = body.get("revenue")
-    if not isinstance(ticker, str) or not isinstance(revenue, int):
+    if not isinstance(ticker, str) or type(revenue) is not int:
         return None
-    result = body.get("market_result")
-    return Settlement(ticker, result if isinstance(result, str) else None, revenue * MONEY_PER_CENT,
-                      epoch_seconds(body.get("settled_time")))
+    result, event = body.get("market_result"), body.get("event_ticker")
+    yes_cost, no_cost = _dollars_of(body, "yes_total_cost"), _dollars_of(body, "no_total_cost")
+    fee = body.get("fee_cost")
+    try:
+        fees = parse_money(fee) if isinstance(fee, str) else None
+    except ValueError:
+        fees = None
+    return Settlement(
+        ticker, result if isinstance(result, str) else None, revenue * MONEY_PER_CENT,
+        epoch_seconds(body.get("settled_time")), event if isinstance(event, str) else None,
+        _count_of(body, "yes_count"), _count_of(body, "no_count"),
+        None if yes_cost is None or no_cost is None else yes_cost + no_cost, fees,
+    )
 
 
 async def _all(client: RestClient, path: str, key: str, params: dict[str, Any]) -> list[dict[str, Any]]:

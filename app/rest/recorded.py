@@ -17,9 +17,13 @@ from app.rest.client import RestClient, RestError
 REPLAY_URL = "recording:"
 
 
+class NotRecorded(RestError):
+    """A question the recorded session never asked (or asked fewer times)."""
+
+
 class RecordedRest(RestClient):
     """Answers from recorded responses; a question not recorded (or asked once too often) is a
-    :class:`RestError`, like a server that is not there."""
+    :class:`NotRecorded` error, like a server that is not there."""
 
     def __init__(self, responses: Iterable[RecordedResponse]) -> None:
         super().__init__(REPLAY_URL)
@@ -40,7 +44,7 @@ class RecordedRest(RestClient):
         """The next recorded response to ``GET path``."""
         answers = self._answers.get(path)
         if not answers:
-            raise RestError(f"GET {path}: not in the recording")
+            raise NotRecorded(f"GET {path}: not in the recording")
         self.requests += 1
         return answers.popleft()
 

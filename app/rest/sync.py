@@ -24,15 +24,17 @@ from app.rest.catalog_cache import read_cache, write_cache
 from app.core.catalog_state import apply_catalog
 from app.core.feed_status import ConnectionState
 from app.core.portfolio_state import Reconciled, reconcile
-from app.rest.catalog import load_catalog, parse_event
+from app.rest.catalog import load_catalog, parse_event, parse_market
 from app.rest.client import RestClient, RestError
 from app.rest.portfolio import load_portfolio
+from app.rest.recorded import NotRecorded
 from app.core.state import Kind, MarketState
 
 log = logging.getLogger("kalshi_dash.rest")
 
 APPLY_SLICE = 200  # markets applied between two yields to the event loop
 FILL_OVERLAP_S = 60  # a reload asks for fills from this long before the last one
+TICKERS_PER_ASK = 100  # settled markets named in one /markets request
 WATCH_INTERVAL = 0.25  # seconds between two looks at the feed's connection
 
 
@@ -59,6 +61,7 @@ class ExchangeSync:
         self._reconciled_handshake = 0
         self._relabel_cursor = 0  # how far the state's relabel log was read for new events
         self._events_asked: set[str] = set()
+        self._titles_asked: set[str] = set()  # settled markets whose titles were asked
 
     # -- catalog --------------------------------------------------------------------------------
 
@@ -151,7 +154,30 @@ class ExchangeSync:
         self.notify(result.kinds | Kind.POSITION)
         log.info("account reconciled: %d fills added, %d orders updated, %d no longer resting",
                  result.fills_added, result.orders_updated, result.orders_closed)
+        await self.title_settlements()
         return result
+
+    async def title_settlements(self) -> None:
+        """Ask the titles of the settled markets whose title is not known (the catalog lists open
+        events only), :data:`TICKERS_PER_ASK` tickers a request; each ticker is asked once."""
+        state = self.state
+        portfolio = state.portfolio
+        unknown = sorted({s.ticker for s in portfolio.settlements if state.title(s.ticker) is None
+                          and s.ticker not in portfolio.settled_titles} - self._titles_asked)
+        for start in range(0, len(unknown), TICKERS_PER_ASK):
+            tickers = unknown[start:start + TICKERS_PER_ASK]
+            self._titles_asked.update(tickers)
+            try:
+                body = await self.client.get("/markets", {"tickers": ",".join(tickers), "limit": len(tickers)})
+            except NotRecorded:  # a replay of a session that did not ask: it showed no titles either
+                return
+            except RestError as exc:
+                self._report(f"titles of settled markets not loaded: {exc}")
+                return
+            for market in map(parse_market, [m for m in body.get("markets") or () if isinstance(m, dict)]):
+                if market is not None and market.title and market.ticker in tickers:
+                    portfolio.settled_titles[market.ticker] = market.title
+            self.notify(Kind.POSITION)
 
     async def follow(self, feed: Any) -> None:
         """Reconcile the account each time ``feed`` is live on a connection not reconciled yet;

@@ -155,7 +155,8 @@ class Holding:
 
 @dataclass(frozen=True, slots=True)
 class Settlement:
-    """A market settled while the account held ``position`` of it (signed) costing ``cost``."""
+    """A market settled while the account held ``position`` of it (signed) costing ``cost``, after
+    paying ``fees`` to trade it."""
 
     ticker: str
     result: str
@@ -163,6 +164,7 @@ class Settlement:
     cost: int
     revenue: int
     ts_ms: int
+    fees: int = 0
 
 
 @dataclass(slots=True)
@@ -260,12 +262,12 @@ class Account:
         holding = self.holdings.get(ticker)
         if holding is None:
             return None
-        position, cost = holding.position, holding.cost
+        position, cost, fees = holding.position, holding.cost, holding.fees_paid
         paid = holding.settle(result)
         holding.updated_ms = ts_ms or holding.updated_ms
         self.balance += paid
         if position:
-            self.settlements.append(Settlement(ticker, result, position, cost, paid, ts_ms))
+            self.settlements.append(Settlement(ticker, result, position, cost, paid, ts_ms, fees))
         return self.position_event(ticker)
 
     def all_orders(self) -> Iterator[AccountOrder]:

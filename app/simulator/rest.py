@@ -224,7 +224,7 @@ class RestApi:
             by_event.setdefault(universe.markets[ticker].event_ticker, []).append(holding)
         return {
             "market_positions": [shape.market_position(t, h, resting[t], legacy=self.legacy) for t, h in page],
-            "event_positions": [shape.event_position(e, hs) for e, hs in by_event.items()],
+            "event_positions": [shape.event_position(e, hs, legacy=self.legacy) for e, hs in by_event.items()],
             "cursor": cursor,
         }
 
@@ -252,7 +252,7 @@ class RestApi:
     def _settlements(self, query: dict[str, str]) -> Body:
         rows = list(reversed(self.exchange.account.settlements))
         page, cursor = _page(rows, query, MARKETS_MAX_LIMIT)
-        return {"settlements": [shape.settlement(self.exchange, s) for s in page], "cursor": cursor}
+        return {"settlements": [shape.settlement(self.exchange, s, legacy=self.legacy) for s in page], "cursor": cursor}
 
     def _limits(self, query: dict[str, str]) -> Body:
         return {"usage_tier": "basic", "read_limit": self.read_limit, "write_limit": self.read_limit // 2}

@@ -34,6 +34,10 @@ STATUS_FILTER = {
 }
 
 
+# What one yes contract paid, in cents, by result (``value``; null for a voided market).
+SETTLED_VALUE_CENTS = {"yes": 100, "no": 0}
+
+
 def cents(amount: int) -> int:
     """Money units in whole cents (rounded down), as the balance endpoint reports them."""
     return amount // MONEY_PER_CENT
@@ -128,7 +132,8 @@ def balance(exchange: Exchange, updated_s: int) -> Body:
         if position:
             last = exchange.markets[ticker].last_price
             value += position * last if position > 0 else -position * (ONE_DOLLAR - last)
-    return {"balance": cents(account.balance), "portfolio_value": cents(value), "updated_ts": updated_s}
+    return {"balance": cents(account.balance), "balance_dollars": money(account.balance // MONEY_PER_CENT * MONEY_PER_CENT),
+            "portfolio_value": cents(value), "updated_ts": updated_s}
 
 
 def market_position(ticker: str, holding: Holding, resting: int, *, legacy: bool) -> Body:
@@ -148,16 +153,21 @@ def market_position(ticker: str, holding: Holding, resting: int, *, legacy: bool
     return out
 
 
-def event_position(event_ticker: str, holdings: list[Holding]) -> Body:
+def event_position(event_ticker: str, holdings: list[Holding], *, legacy: bool) -> Body:
     """One of ``event_positions``: an event's holdings added up."""
-    return {
+    traded, volume = sum(h.traded for h in holdings), sum(h.volume for h in holdings)
+    exposure, realized = sum(h.cost for h in holdings), sum(h.realized_pnl for h in holdings)
+    fees = sum(h.fees_paid for h in holdings)
+    out: Body = {
         "event_ticker": event_ticker,
-        "total_cost_dollars": money(sum(h.traded for h in holdings)),
-        "total_cost_shares_fp": count_fp(sum(h.volume for h in holdings)),
-        "event_exposure_dollars": money(sum(h.cost for h in holdings)),
-        "realized_pnl_dollars": money(sum(h.realized_pnl for h in holdings)),
-        "fees_paid_dollars": money(sum(h.fees_paid for h in holdings)),
+        "total_cost_dollars": money(traded), "total_cost_shares_fp": count_fp(volume),
+        "event_exposure_dollars": money(exposure), "realized_pnl_dollars": money(realized),
+        "fees_paid_dollars": money(fees),
     }
+    if legacy:
+        out.update(total_cost=cents(traded), total_cost_shares=volume // COUNT_SCALE,
+                   event_exposure=cents(exposure), realized_pnl=cents(realized), fees_paid=cents(fees))
+    return out
 
 
 def order(o: AccountOrder, *, legacy: bool) -> Body:
@@ -200,16 +210,19 @@ def fill(f: FillEvent, *, legacy: bool) -> Body:
     return out
 
 
-def settlement(exchange: Exchange, s: Settlement) -> Body:
-    """One of ``GET /portfolio/settlements``."""
+def settlement(exchange: Exchange, s: Settlement, *, legacy: bool) -> Body:
+    """One of ``GET /portfolio/settlements`` (``revenue`` in integer cents in either form)."""
     held_yes = s.position if s.position > 0 else 0
     held_no = -s.position if s.position < 0 else 0
-    return {
+    yes_cost, no_cost = (s.cost if held_yes else 0), (s.cost if held_no else 0)
+    out: Body = {
         "ticker": s.ticker, "event_ticker": exchange.universe.markets[s.ticker].event_ticker,
         "market_result": s.result, "yes_count_fp": count_fp(held_yes), "no_count_fp": count_fp(held_no),
-        "yes_total_cost_dollars": money(s.cost if held_yes else 0),
-        "no_total_cost_dollars": money(s.cost if held_no else 0),
-        "revenue": cents(s.revenue),
-        "settled_time": rfc3339(s.ts_ms),
+        "yes_total_cost_dollars": money(yes_cost), "no_total_cost_dollars": money(no_cost),
+        "revenue": cents(s.revenue), "settled_time": rfc3339(s.ts_ms), "fee_cost": money(s.fees),
+        "value": SETTLED_VALUE_CENTS.get(s.result),
     }
-
+    if legacy:
+        out.update(yes_count=held_yes // COUNT_SCALE, no_count=held_no // COUNT_SCALE,
+                   yes_total_cost=cents(yes_cost), no_total_cost=cents(no_cost))
+    return out

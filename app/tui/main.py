@@ -178,8 +178,11 @@ class KalshiDashApp(App[int]):
         elif self.feed is not None or self.connect is not None:
             self.run_worker(self._run_feed(), name="feed", group="feed", exclusive=True)
 
-    def on_unmount(self) -> None:
+    async def on_unmount(self) -> None:
         gc_tuning.thaw()
+        # The feed worker closes these when its feed ends, but a worker cancelled at exit can be
+        # stopped part way through: what it left open is closed here.
+        await self._close_connections()
 
     # -- the feed -------------------------------------------------------------------------------
 
@@ -204,17 +207,26 @@ class KalshiDashApp(App[int]):
             if self.record_path is not None:
                 self._start_recording(self.feed, self.record_path)
             if self.rest is not None:
-                self.rest.observer = self._record_rest
+                self.rest.observer = self.feed.record_rest
                 sync = self._exchange_sync(self.rest)
                 self.run_worker(sync.run(self.feed), name="rest", group="rest", exclusive=True)
             await self.feed.run()
         finally:
             if self.feed is not None:  # a recording still running takes its name now
                 self.feed.stop_recording()
-            if self.order_entry is not None and self.trading is not None:
-                await self.order_entry.service.client.aclose()  # the one _open_trading made
-            if self.endpoint is not None:
-                await self.endpoint.aclose()
+            # The session is over (quit, or a key the exchange rejected): the REST sync asks no
+            # more, so no request opens a connection again once the endpoint is closed.
+            self.workers.cancel_group(self, "rest")
+            await self._close_connections()
+
+    async def _close_connections(self) -> None:
+        """Close what this app opened: the order service's REST client (the one
+        :meth:`_open_trading` made) and the endpoint (its REST client, its simulator). Closing
+        twice is harmless."""
+        if self.order_entry is not None and self.trading is not None:
+            await self.order_entry.service.client.aclose()
+        if self.endpoint is not None:
+            await self.endpoint.aclose()
 
     def _exchange_sync(self, rest: RestClient) -> ExchangeSync:
         """Catalog and account from ``rest`` into the state, the screen told what changed (run in a
@@ -230,18 +242,6 @@ class KalshiDashApp(App[int]):
 
         self.exchange_sync = ExchangeSync(rest, self.market_state, notify, report, cache=self.catalog_cache)
         return self.exchange_sync
-
-    def _record_rest(self, path: str, query: dict[str, str], body: dict[str, object]) -> None:
-        """Put a REST response into the recording being made, if one is."""
-        recorder = self.feed.recorder if self.feed is not None else None
-        if recorder is None:
-            return
-        try:
-            recorder.rest(path, query, body, time.time())
-        except (OSError, ValueError) as exc:
-            assert self.feed is not None
-            self.feed.stop_recording()
-            self.notify_error(FeedErrorInfo(f"recording to {recorder.path} stopped: {exc}"))
 
     async def _run_replay(self) -> None:
         """Play the recording through a feed in replay mode (it sends no commands)."""

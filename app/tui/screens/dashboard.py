@@ -6,7 +6,7 @@ rules); status, subscription and error messages go to the status bar, the subscr
 the feed and integrity panes and notifications. Panes:
 
 1 Markets (ticker grid, ladder tabs each with its price chart, trade tape) · 2 Account
-(positions, fills, orders) · 3 RFQs · 4 Lifecycle · 5 Subscriptions · 6 Feed · 7 Event (one
+(positions, fills, orders; event positions and settlements side by side) · 3 RFQs · 4 Lifecycle · 5 Subscriptions · 6 Feed · 7 Event (one
 event's strikes side by side) · 8 Integrity (per subscription and per book) · 9 Alerts
 """
 
@@ -46,6 +46,7 @@ from widgets.alert_rules_table import AlertRulesTable
 from widgets.alerts_panel import AlertsPanel
 from widgets.depth_ladder import DepthLadder
 from widgets.event_strip import EventStrip
+from widgets.event_positions_table import EventPositionsTable
 from widgets.feed_panel import FeedPanel
 from widgets.fills_table import FillsTable
 from widgets.lifecycle_log import LifecycleLog
@@ -54,6 +55,7 @@ from widgets.orders_table import OrdersTable
 from widgets.positions_table import PositionsTable
 from widgets.price_chart import PriceChart
 from widgets.rfq_inbox import RfqInbox
+from widgets.settlements_table import SettlementsTable
 from widgets.span_compositor import SpanCompositor
 from widgets.status_bar import StatusBar
 from widgets.subscriptions_table import SubscriptionsTable
@@ -153,6 +155,9 @@ class DashboardScreen(Screen[None]):
                     yield PositionsTable(id="positions")
                     yield FillsTable(id="fills")
                     yield OrdersTable(id="orders")
+                    with Horizontal(id="account-history"):
+                        yield EventPositionsTable(id="event-positions")
+                        yield SettlementsTable(id="settlements")
             with TabPane(f"3 {PANES[2][1]}", id="rfqs"):
                 yield RfqInbox(id="rfq-inbox")
             with TabPane(f"4 {PANES[3][1]}", id="lifecycle"):
@@ -229,6 +234,7 @@ class DashboardScreen(Screen[None]):
             tuple(market_health(self.state, feed.resynced_at, feed.market_resyncs, now)),
             anomalies=dict(feed.anomalies),
             account=reconciled_line(self.state),
+            account_failed=self.state.portfolio.error is not None,
             partly_read=feed.partly_read,
             invalid_times=tuple(sorted(self.state.invalid_times.items())),
             invalid_numbers=tuple(sorted(self.state.invalid_numbers.items())),
