@@ -9,6 +9,7 @@ places an order.
 
 from __future__ import annotations
 
+import logging
 import time
 from pathlib import Path
 from typing import Awaitable, Callable, ClassVar, Iterable, Sequence
@@ -48,8 +49,9 @@ from app.trading.settings import TradingSettings
 from app.watchlist import Watchlist
 from widgets.depth_ladder import DepthLadder
 from widgets.orders_table import OrdersTable
+from widgets._textual import capability
 
-gc_tuning.install()
+log = logging.getLogger("kalshi_dash.app")
 STYLES_DIR = Path(styles.__file__).parent
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
@@ -105,6 +107,8 @@ class KalshiDashApp(App[int]):
         trading: TradingSettings | None = None,
     ) -> None:
         super().__init__()
+        self.textual_warning = capability.start()
+        """Why the app draws with Textual's stock paths (None when its fast paths run)."""
         self.market_state = state
         self.feed = feed
         self.environment = environment.upper()
@@ -156,6 +160,9 @@ class KalshiDashApp(App[int]):
         self._close_messages_no_wait()
 
     def on_mount(self) -> None:
+        if self.textual_warning is not None:
+            log.warning(self.textual_warning)
+            self.notify(self.textual_warning, title="Textual", severity="warning", markup=False)
         # short and few GC pauses under a firehose: see app.gc_tuning
         gc_tuning.start()
         self.set_interval(gc_tuning.FREEZE_EVERY, gc_tuning.freeze_survivors)

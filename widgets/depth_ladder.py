@@ -42,7 +42,7 @@ from app.state import BookStatus, Kind, MarketState
 from app.trading.working import sizes_by_price
 from widgets.base import StateView
 from widgets.compact import fit_number
-from widgets.direct_lines import DirectLines
+from widgets._textual.direct_lines import DirectLines
 from widgets.flashes import Flashes
 from widgets.line_runs import line_runs
 from widgets.messages import MarketMessage

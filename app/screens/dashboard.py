@@ -51,7 +51,7 @@ from widgets.orders_table import OrdersTable
 from widgets.positions_table import PositionsTable
 from widgets.price_chart import PriceChart
 from widgets.rfq_inbox import RfqInbox
-from widgets.span_compositor import SpanCompositor
+from widgets._textual.compositor import draw_partial_updates_by_span
 from widgets.status_bar import StatusBar
 from widgets.subscriptions_table import SubscriptionsTable
 from widgets.ticker_grid import TickerGrid
@@ -107,8 +107,7 @@ class DashboardScreen(Screen[None]):
         alerts: AlertCenter | None = None,
     ) -> None:
         super().__init__(id="dashboard")
-        # Partial updates render only the changed lines (see widgets.span_compositor).
-        self._compositor = SpanCompositor()
+        draw_partial_updates_by_span(self)
         self.state = state
         self.environment = environment
         self.initial_markets = list(markets)

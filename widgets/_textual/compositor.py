@@ -17,12 +17,17 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Sequence
 
-from textual._compositor import ChopsUpdate, Compositor, LayoutUpdate
+from textual._compositor import ChopsUpdate, Compositor, CompositorUpdate, LayoutUpdate
 from textual.geometry import Region
+from textual.screen import Screen
 from textual.strip import Strip
 from textual.widget import Widget
 
+from widgets._textual import capability
+from widgets._textual.strips import divided
 from widgets.line_runs import line_runs
+
+__all__ = ["CompositorUpdate", "SpanCompositor", "draw_partial_updates_by_span", "screen_strips"]
 
 Span = tuple[int, int, int]
 """One changed stretch of a screen line: ``(y, x1, x2)``, ``x2`` exclusive."""
@@ -145,7 +150,7 @@ class SpanCompositor(Compositor):
                 for line_y, strip in zip(range(top, bottom), strips):
                     chops_line = chops[line_y]
                     final_cuts = [cut for cut in cuts[line_y] if right >= cut >= x]
-                    pieces = strip.divide([cut - x for cut in final_cuts[1:]])
+                    pieces = divided(strip, [cut - x for cut in final_cuts[1:]])
                     for cut, piece in zip(final_cuts, pieces):
                         if chops_line[cut] is None:
                             chops_line[cut] = piece
@@ -157,3 +162,17 @@ class SpanCompositor(Compositor):
                         chops_line[cut] = None
         return chops
 
+
+
+def draw_partial_updates_by_span(screen: Screen) -> None:
+    """Give ``screen`` a :class:`SpanCompositor` (Textual's own stays when the fast paths are off).
+
+    Call it from the screen's ``__init__``, before anything is laid out.
+    """
+    if capability.active():
+        screen._compositor = SpanCompositor()
+
+
+def screen_strips(screen: Screen) -> list[Strip]:
+    """Every line of ``screen`` as drawn now (Textual has no public way to ask)."""
+    return screen._compositor.render_strips()
