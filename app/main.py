@@ -50,6 +50,7 @@ from app.watchlist import Watchlist
 from widgets.depth_ladder import DepthLadder
 from widgets.orders_table import OrdersTable
 from widgets._textual import capability
+from widgets._textual.crash import KeepsItsCrash
 
 log = logging.getLogger("kalshi_dash.app")
 STYLES_DIR = Path(styles.__file__).parent
@@ -63,7 +64,7 @@ def stylesheets() -> list[Path]:
     return sorted(STYLES_DIR.glob("*.tcss"))
 
 
-class KalshiDashApp(App[int]):
+class KalshiDashApp(KeepsItsCrash[int]):
     """The kalshi-dash terminal dashboard."""
 
     TITLE = "kalshi-dash"
@@ -137,27 +138,9 @@ class KalshiDashApp(App[int]):
         self.dashboard = DashboardScreen(state, self.environment, self.initial_markets,
                                          watchlist=self.watchlist, alerts=self.alerts)
         self.theme = theme
-        self.crash: Exception | None = None
-        """The unhandled exception that ended the app, if one did (its return code is then 1)."""
 
     def get_default_screen(self) -> Screen:
         return self.dashboard
-
-    # -- a crash --------------------------------------------------------------------------------
-
-    def _handle_exception(self, error: Exception) -> None:
-        """An unhandled exception ends the app with return code 1, as Textual does; it is kept in
-        :attr:`crash` for the command line, which reports it (see :func:`app.dashboard_cli.run`)."""
-        if self.crash is None:
-            self.crash = error
-        super()._handle_exception(error)
-
-    def _fatal_error(self) -> None:
-        """Textual's end after an unhandled exception, without its report: Textual prints a
-        traceback showing every frame's local variables, which may hold a request's signature or a
-        key. The command line says one line instead, and the traceback with ``--debug``."""
-        self.bell()
-        self._close_messages_no_wait()
 
     def on_mount(self) -> None:
         if self.textual_warning is not None:

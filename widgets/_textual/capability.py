@@ -43,7 +43,7 @@ def _compositor_problems() -> list[str]:
         problems.append("ChopsUpdate(chops, spans, chop_ends)")
     if not isinstance(LayoutUpdate, type):
         problems.append("LayoutUpdate")
-    if not _has_parameters(Compositor._regions_to_spans, ("regions",)):
+    if not _has_parameters(getattr(Compositor, "_regions_to_spans", None), ("regions",)):
         problems.append("Compositor._regions_to_spans")
     for method, parameters in (("update_widgets", ("self", "widgets")),
                                ("render_full_update", ("self", "simplify")),
@@ -92,7 +92,7 @@ def _data_table_problems() -> list[str]:
     except ImportError:
         return ["textual._two_way_dict.TwoWayDict"]
     problems = []
-    if not _has_parameters(DataTable._render_cell, ("self", "row_index", "column_index", "base_style",
+    if not _has_parameters(getattr(DataTable, "_render_cell", None), ("self", "row_index", "column_index", "base_style",
                                                     "width", "cursor", "hover")):
         problems.append("DataTable._render_cell")
     if not _has_parameters(getattr(DataTable, "_update_dimensions", None), ("self", "new_rows")):
