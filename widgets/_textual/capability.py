@@ -48,6 +48,7 @@ def _compositor_problems() -> list[str]:
     for method, parameters in (("update_widgets", ("self", "widgets")),
                                ("render_full_update", ("self", "simplify")),
                                ("render_partial_update", ("self",)),
+                               ("_render_chops", ("self", "crop", "is_rendered_line")),
                                ("render_strips", ("self", "size"))):
         if not _has_parameters(getattr(Compositor, method, None), parameters):
             problems.append(f"Compositor.{method}")

@@ -9,13 +9,13 @@ frames a second. :class:`SpanCompositor` asks each widget only for its lines tha
 crosses, in runs of adjacent lines; what reaches the terminal is the same. When every changed
 region of a frame came from widgets that asked to be repainted, only those widgets are drawn: the
 pieces of their lines shown by unchanged widgets (a scrollbar, a container's gap) stay as the
-terminal has them, and the screen ends up the same.
+terminal has them, and the screen ends up the same. Full updates fill their lines the same way.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from textual._compositor import ChopsUpdate, Compositor, CompositorUpdate, LayoutUpdate
 from textual.geometry import Region
@@ -64,6 +64,17 @@ class SpanCompositor(Compositor):
         """Textual's full update; what the last repaint noted is spent with it."""
         self._repainted, self._repaint_regions, self._repaint_map = None, set(), None
         return super().render_full_update(simplify)
+
+    def _render_chops(
+        self, crop: Region, is_rendered_line: Callable[[int], bool]
+    ) -> Sequence[Mapping[int, Strip | None]]:
+        """Textual's chops of the lines of ``crop``; for the whole screen (a full update, the
+        screen's strips) filled as a partial update's are, so that no line is divided into the one
+        piece it already is (see ``strips.py``)."""
+        if crop != self.size.region:
+            return super()._render_chops(crop, is_rendered_line)
+        width = crop.width
+        return self._render_span_chops([(y, 0, width) for y in crop.line_range if is_rendered_line(y)], None)
 
     def render_partial_update(self) -> ChopsUpdate | None:
         """Render the changed spans; ``None`` if nothing changed.
