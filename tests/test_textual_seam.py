@@ -12,6 +12,7 @@ import pytest
 from pytest_textual_snapshot import normalize_svg
 from textual._compositor import Compositor
 from textual._doc import take_svg_screenshot
+from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
@@ -42,6 +43,7 @@ def test_the_check_finds_every_internal_of_the_pinned_textual(monkeypatch: pytes
     (Compositor, "_regions_to_spans", "Compositor._regions_to_spans"),
     (DataTable, "_render_cell", "DataTable._render_cell"),
     (DataTable, "_update_dimensions", "DataTable._update_dimensions"),
+    (App, "_fatal_error", "App._fatal_error"),
 ])
 def test_a_missing_internal_turns_the_fast_paths_off_and_is_named(
     monkeypatch: pytest.MonkeyPatch, owner: type, name: str, reported: str

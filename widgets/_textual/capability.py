@@ -107,18 +107,33 @@ def _data_table_problems() -> list[str]:
     return problems
 
 
-CHECKS: tuple[Callable[[], list[str]], ...] = (_compositor_problems, _border_problems,
-                                               _data_table_problems)
+def _crash_problems() -> list[str]:
+    """``widgets._textual.crash``: the hooks Textual calls with an unhandled exception."""
+    from textual.app import App
+
+    return [f"App.{method}" for method, parameters in (("_handle_exception", ("self", "error")),
+                                                       ("_fatal_error", ("self",)),
+                                                       ("_close_messages_no_wait", ("self",)))
+            if not _has_parameters(getattr(App, method, None), parameters)]
+
+
+CHECKS: dict[str, Callable[[], list[str]]] = {
+    "compositor.py": _compositor_problems,
+    "direct_lines.py": _border_problems,
+    "data_table.py": _data_table_problems,
+    "crash.py": _crash_problems,
+}
+"""Each module of this package and the check of the internals it uses."""
 
 
 def problems() -> list[str]:
     """Every internal that is missing or not in the shape expected (empty: all are as expected)."""
     found: list[str] = []
-    for check in CHECKS:
+    for module, check in CHECKS.items():
         try:
             found += check()
         except Exception as exc:  # an internal changed so much that looking at it failed
-            found.append(f"{check.__doc__ or check.__name__}: {type(exc).__name__}")
+            found.append(f"{module} ({type(exc).__name__}: {exc})")
     return found
 
 
