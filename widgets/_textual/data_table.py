@@ -98,7 +98,8 @@ class LeanDataTable(DataTable[CellType]):
         cursor: bool = False,
         hover: bool = False,
     ) -> Lines:
-        if row_index < 0 or column_index < 0 or not capability.active():  # header, labels: as DataTable does
+        # the header row and the row labels as DataTable draws them (and every cell on the stock path)
+        if row_index < 0 or column_index < 0 or not capability.active():
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         row_key = self._row_locations.get_key(row_index)
         column_key = self._column_locations.get_key(column_index)
