@@ -174,7 +174,6 @@ class SpanCompositor(Compositor):
         return chops
 
 
-
 def draw_partial_updates_by_span(screen: Screen) -> None:
     """Give ``screen`` a :class:`SpanCompositor` (Textual's own stays when the fast paths are off).
 
