@@ -24,7 +24,6 @@ from typing import Any, Callable
 
 from rich.console import RenderableType
 from textual import events
-from textual._compositor import CompositorUpdate
 from textual.app import App
 from textual.screen import Screen
 
@@ -42,6 +41,7 @@ from benchmarks.common import (
     source_url,
 )
 from benchmarks.feed_state import memory_until
+from widgets._textual.compositor import CompositorUpdate
 from widgets.ticker_grid import TickerGrid
 
 SIZE = (160, 50)

@@ -17,7 +17,7 @@ from textual.widget import Widget
 
 from tests.ui_states import dashboard_app, scenario
 from widgets.depth_ladder import DepthLadder
-from widgets.direct_lines import DirectLines
+from widgets._textual.direct_lines import DirectLines
 from widgets.ticker_grid import TickerGrid
 from widgets.trade_tape import TradeTape
 

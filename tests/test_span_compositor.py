@@ -24,7 +24,7 @@ from app.core.fixed import ONE_DOLLAR
 from app.core.state import Kind
 from tests.ui_states import LADDER_TICKER, dashboard_app, scenario
 from widgets.line_runs import line_runs
-from widgets.span_compositor import SpanCompositor
+from widgets._textual.compositor import SpanCompositor
 
 SIZE = (120, 40)
 

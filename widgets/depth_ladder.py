@@ -52,7 +52,7 @@ from app.core.ticks import TickScale
 from app.core.working_orders import sizes_by_book_side
 from widgets.base import StateView
 from widgets.compact import fit_number
-from widgets.direct_lines import DirectLines
+from widgets._textual.direct_lines import DirectLines
 from widgets.flashes import Flashes
 from widgets.line_runs import line_runs
 from widgets.messages import MarketMessage

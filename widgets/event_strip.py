@@ -25,7 +25,7 @@ from app.core.sanitize import printable
 from app.core.state import Kind
 from widgets.base import StateView
 from widgets.formatting import EMPTY, count_text, percent_text, price_text
-from widgets.lean_table import LeanDataTable
+from widgets._textual.data_table import LeanDataTable
 from widgets.messages import MarketMessage
 
 BAR_ROWS = 8

@@ -33,7 +33,8 @@ from textual.strip import Strip
 from app.core.sanitize import printable
 from widgets.cells import Cell, ColumnSpec, Tone
 from widgets.compact import cut, fit_number
-from widgets.direct_lines import DirectLines
+from widgets._textual.direct_lines import DirectLines
+from widgets._textual.strips import window
 
 Cells = tuple[Cell, ...]
 LINES_KEPT = 2_000  # rendered rows kept (several screens); past that the cache starts again
@@ -344,7 +345,7 @@ class LineTable(DirectLines, ScrollView, can_focus=True):
             if self._header is None:
                 header = tuple(Cell(self.header_label(spec)) for spec in self.COLUMNS)
                 self._header = self._draw(header, self._style("line-table--header"))
-            return self._header.crop_extend(scroll_x, scroll_x + width, self._style("line-table--header"))
+            return window(self._header, scroll_x, scroll_x + width, self._style("line-table--header"))
         index = scroll_y + y - 1
         if index >= len(self._keys):
             empty = self.empty_text() if index == 0 else ""
@@ -354,13 +355,13 @@ class LineTable(DirectLines, ScrollView, can_focus=True):
         key = self._keys[index]
         if index == self.cursor_row:
             style = self._style("line-table--cursor")
-            return self._draw(self._row(key), style, on_top=True).crop_extend(scroll_x, scroll_x + width, style)
+            return window(self._draw(self._row(key), style, on_top=True), scroll_x, scroll_x + width, style)
         even = index % 2 == 0
         line = self._lines.get((key, even))
         style = self._style("line-table--even-row") if even else Style()
         if line is None:
             line = self._lines[key, even] = self._draw(self._row(key), style)
-        return line.crop_extend(scroll_x, scroll_x + width, style)
+        return window(line, scroll_x, scroll_x + width, style)
 
     def empty_text(self) -> str:
         """What the first line says when there are no rows (nothing by default); plain text."""

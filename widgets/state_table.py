@@ -19,9 +19,7 @@ from typing import ClassVar, Generic, TypeVar
 
 from rich.style import Style
 from rich.text import Text
-from textual._two_way_dict import TwoWayDict
 from textual.theme import Theme
-from textual.widgets.data_table import RowKey
 
 from app.core.sanitize import printable
 from app.core.state import Kind
@@ -29,7 +27,7 @@ from widgets.base import StateView
 from widgets.cells import Cell, ColumnSpec, Tone
 from widgets.compact import fit_number
 from widgets.feed_intake import FeedIntake
-from widgets.lean_table import LeanDataTable
+from widgets._textual.data_table import LeanDataTable
 
 Cells = tuple[Cell, ...]
 Row = tuple[str, Cells]
@@ -122,41 +120,26 @@ class StateTable(StateView, LeanDataTable[Text]):
         self._restore(anchor)
 
     def _add(self, key: str, cells: Cells) -> None:
-        rendered = (self._render(spec, cell) for spec, cell in zip(self._specs, cells))
+        rendered = (self._cell_text(spec, cell) for spec, cell in zip(self._specs, cells))
         self.add_row(*rendered, key=key)
         self._cells[key] = cells
 
     def _update(self, key: str, old: Cells, new: Cells) -> None:
         for index, (spec, after) in enumerate(zip(self._specs, new)):
             if index >= len(old) or old[index] != after:
-                self.update_cell(key, spec.key, self._render(spec, after), update_width=False)
+                self.update_cell(key, spec.key, self._cell_text(spec, after), update_width=False)
         self._cells[key] = new
 
     def _remove_rows(self, keys: list[str]) -> None:
-        """Drop the rows of ``keys`` at once; :meth:`_place` then numbers the rows left.
-
-        ``DataTable.remove_row`` renumbers every row and repaints the hover cell on each call, so
-        trimming a feed by k rows would cost k × rows per frame; this costs k.
-        """
+        """Drop the rows of ``keys`` at once; :meth:`_place` then numbers the rows left."""
+        self.remove_rows(keys)
         for key in keys:
-            row_key = RowKey(key)
-            del self.rows[row_key], self._data[row_key], self._cells[key]
-        if keys:
-            self._require_update_dimensions = True
-            self.check_idle()
+            del self._cells[key]
 
     def _place(self, order: list[str]) -> None:
-        """Number the rows in ``order`` (every row shown, once).
-
-        This sets the DataTable's private row locations, as ``DataTable.sort`` does: the
-        DataTable has no public way to put a row anywhere but at the bottom.
-        """
+        """Number the rows in ``order`` (every row shown, once)."""
         if order != self._order:
-            locations = {RowKey(key): index for index, key in enumerate(order)}
-            self._row_locations = TwoWayDict(locations)
-            self._update_count += 1
-            self.cursor_coordinate = self.cursor_coordinate  # clamped to the rows left
-            self.refresh()
+            self.place_rows(order)
         self._order = order
 
     def _anchor(self) -> str | None:
@@ -174,7 +157,7 @@ class StateTable(StateView, LeanDataTable[Text]):
 
     # -- tones ----------------------------------------------------------------------------------
 
-    def _render(self, spec: ColumnSpec, cell: Cell) -> Text:
+    def _cell_text(self, spec: ColumnSpec, cell: Cell) -> Text:
         """The cell as drawn (once per change): its text made printable, in its tone; a number too
         wide for its column in a compact form (``12.35M``), never cut."""
         text = printable(cell.text)
@@ -201,7 +184,7 @@ class StateTable(StateView, LeanDataTable[Text]):
         for key, cells in self._cells.items():
             for spec, cell in zip(self._specs, cells):
                 if cell.tone is not None:
-                    self.update_cell(key, spec.key, self._render(spec, cell), update_width=False)
+                    self.update_cell(key, spec.key, self._cell_text(spec, cell), update_width=False)
 
 
 class FeedTable(StateTable, Generic[ItemT]):

@@ -9,6 +9,7 @@ places an order.
 
 from __future__ import annotations
 
+import logging
 import time
 from pathlib import Path, PurePath
 from typing import Awaitable, Callable, ClassVar, Iterable, Sequence
@@ -49,8 +50,10 @@ from app.trading.settings import TradingSettings
 from app.core.watchlist import Watchlist
 from widgets.depth_ladder import DepthLadder
 from widgets.orders_table import OrdersTable
+from widgets._textual import capability
+from widgets._textual.crash import KeepsItsCrash
 
-gc_tuning.install()
+log = logging.getLogger("kalshi_dash.app")
 STYLES_DIR = Path(styles.__file__).parent
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
@@ -62,7 +65,7 @@ def stylesheets() -> list[str | PurePath]:
     return list(sorted(STYLES_DIR.glob("*.tcss")))
 
 
-class KalshiDashApp(App[int]):
+class KalshiDashApp(KeepsItsCrash[int]):
     """The kalshi-dash terminal dashboard."""
 
     TITLE = "kalshi-dash"
@@ -106,6 +109,8 @@ class KalshiDashApp(App[int]):
         trading: TradingSettings | None = None,
     ) -> None:
         super().__init__()
+        self.textual_warning = capability.start()
+        """Why the app draws with Textual's stock paths (None when its fast paths run)."""
         self.market_state = state
         self._feed = feed
         self.environment = environment.upper()
@@ -137,8 +142,6 @@ class KalshiDashApp(App[int]):
                                          replaying=replay is not None)
         self.dashboard.feed = feed
         self.theme = theme
-        self.crash: Exception | None = None
-        """The unhandled exception that ended the app, if one did (its return code is then 1)."""
 
     @property
     def feed(self) -> Feed | None:
@@ -153,23 +156,10 @@ class KalshiDashApp(App[int]):
     def get_default_screen(self) -> Screen:
         return self.dashboard
 
-    # -- a crash --------------------------------------------------------------------------------
-
-    def _handle_exception(self, error: Exception) -> None:
-        """An unhandled exception ends the app with return code 1, as Textual does; it is kept in
-        :attr:`crash` for the command line, which reports it (see :func:`app.cli.dashboard.run`)."""
-        if self.crash is None:
-            self.crash = error
-        super()._handle_exception(error)
-
-    def _fatal_error(self) -> None:
-        """Textual's end after an unhandled exception, without its report: Textual prints a
-        traceback showing every frame's local variables, which may hold a request's signature or a
-        key. The command line says one line instead, and the traceback with ``--debug``."""
-        self.bell()
-        self._close_messages_no_wait()
-
     def on_mount(self) -> None:
+        if self.textual_warning is not None:
+            log.warning(self.textual_warning)
+            self.notify(self.textual_warning, title="Textual", severity="warning", markup=False)
         # short and few GC pauses under a firehose: see app.tui.gc_tuning
         gc_tuning.start()
         self.set_interval(gc_tuning.FREEZE_EVERY, gc_tuning.freeze_survivors)

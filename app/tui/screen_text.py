@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from widgets._textual.compositor import screen_strips
+
 VISIBLE_ESC = "\u241b"  # ␛: how app.core.sanitize shows an ESC
 
 
 def screen_text(app: Any) -> str:
     """Everything on ``app``'s screen now (a running Textual app), its rows one after another."""
-    strips = app.screen._compositor.render_strips()
+    strips = screen_strips(app.screen)
     return "".join(segment.text for strip in strips for segment in strip)
 
 

@@ -56,7 +56,7 @@ from widgets.positions_table import PositionsTable
 from widgets.price_chart import PriceChart
 from widgets.rfq_inbox import RfqInbox
 from widgets.settlements_table import SettlementsTable
-from widgets.span_compositor import SpanCompositor
+from widgets._textual.compositor import draw_partial_updates_by_span
 from widgets.status_bar import StatusBar
 from widgets.subscriptions_table import SubscriptionsTable
 from widgets.ticker_grid import TickerGrid
@@ -118,8 +118,7 @@ class DashboardScreen(Screen[None]):
         self.watchlist_path = watchlist_path  # where a star is saved (None: not saved)
         self.clock = clock
         self.replaying = replaying  # showing a recording, not the exchange now
-        # Partial updates render only the changed lines (see widgets.span_compositor).
-        self._compositor = SpanCompositor()
+        draw_partial_updates_by_span(self)
         self.state = state
         self.environment = environment
         self.initial_markets = list(markets)

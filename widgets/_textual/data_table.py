@@ -13,8 +13,11 @@ theme). The same content in another row, a feed's rows moving down one at a time
 ticker, price or side in many rows, reuses the render, with only the row number in its mouse
 metadata changed, as ``DataTable`` itself would have produced it.
 
-It reads ``DataTable`` internals (``_render_cell``, ``_row_locations``, ``_data``): Textual is
-pinned exactly in ``pyproject.toml``, and the snapshot tests would show any drift.
+It also removes many rows at once and puts rows in any order (:meth:`LeanDataTable.remove_rows`,
+:meth:`LeanDataTable.place_rows`), which ``DataTable`` offers only one row at a time, or by a sort.
+
+All of it reads or sets ``DataTable`` internals (listed in ``COMPAT.md``); when the fast paths are
+off (:mod:`widgets._textual.capability`) each method is ``DataTable``'s own, or its public API.
 """
 
 from __future__ import annotations
@@ -24,10 +27,13 @@ from typing import Any, Hashable
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual._two_way_dict import TwoWayDict
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.widgets import DataTable
-from textual.widgets.data_table import CellType
+from textual.widgets.data_table import CellType, RowKey
+
+from widgets._textual import capability
 
 RENDERS_KEPT = 4_000  # cell renders kept: several screens of cells, however many rows the table has
 LINES_KEPT = 200  # rendered lines (and rows) kept: a few screens
@@ -62,6 +68,8 @@ class LeanDataTable(DataTable[CellType]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if not capability.active():
+            return
         self._row_render_cache = LRUCache(LINES_KEPT)
         self._cell_render_cache = LRUCache(LINES_KEPT)  # only headers and labels go through it now
         self._line_cache = LRUCache(LINES_KEPT)
@@ -72,6 +80,8 @@ class LeanDataTable(DataTable[CellType]):
     def ordered_columns(self) -> list[Any]:
         """The columns as they appear on screen (``DataTable`` works them out on every call: for
         every row added and every line drawn). Columns only move when one is added or removed."""
+        if not capability.active():
+            return super().ordered_columns
         cached = self._columns_in_order
         locations, count = self._column_locations, len(self.columns)
         if cached is None or cached[0] is not locations or cached[1] != count:
@@ -88,7 +98,8 @@ class LeanDataTable(DataTable[CellType]):
         cursor: bool = False,
         hover: bool = False,
     ) -> Lines:
-        if row_index < 0 or column_index < 0:  # the header row and row labels, as DataTable does
+        # the header row and the row labels as DataTable draws them (and every cell on the stock path)
+        if row_index < 0 or column_index < 0 or not capability.active():
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         row_key = self._row_locations.get_key(row_index)
         column_key = self._column_locations.get_key(column_index)
@@ -119,7 +130,7 @@ class LeanDataTable(DataTable[CellType]):
         fixed widths and heights (every column of a trade tape) that only costs time.
         """
         rows = self.rows
-        if any(column.auto_width for column in self.columns.values()) or any(
+        if not capability.active() or any(column.auto_width for column in self.columns.values()) or any(
             row.label is not None or row.auto_height
             for row in (rows.get(key) for key in new_rows) if row is not None
         ):
@@ -128,3 +139,34 @@ class LeanDataTable(DataTable[CellType]):
         width = sum(column.get_render_width(self) for column in self.columns.values())
         header_height = self.header_height if self.show_header else 0
         self.virtual_size = Size(width + self._row_label_column_width, self._total_row_height + header_height)
+
+    def remove_rows(self, keys: list[str]) -> None:
+        """Remove the rows of ``keys``; the rows left keep their places until :meth:`place_rows`
+        numbers them (which must follow).
+
+        ``DataTable.remove_row`` renumbers every row and repaints the hover cell on each call, so
+        trimming a feed by k rows would cost k × rows per frame; this costs k.
+        """
+        if not capability.active():
+            for key in keys:
+                self.remove_row(key)
+            return
+        for key in keys:
+            row_key = RowKey(key)
+            del self.rows[row_key], self._data[row_key]
+        if keys:
+            self._require_update_dimensions = True
+            self.check_idle()
+
+    def place_rows(self, order: list[str]) -> None:
+        """Number the rows in ``order`` (every row, once), as ``DataTable.sort`` does: it has no
+        public way to put a row anywhere but at the bottom, except a sort by cell values."""
+        if not capability.active():
+            first_cells = {id(self.get_row(key)[0]): index for index, key in enumerate(order)}
+            first_column = self.ordered_columns[0].key
+            self.sort(first_column, key=lambda cell: first_cells[id(cell)])
+        else:
+            self._row_locations = TwoWayDict({RowKey(key): index for index, key in enumerate(order)})
+            self._update_count += 1
+            self.refresh()
+        self.cursor_coordinate = self.cursor_coordinate  # clamped to the rows left

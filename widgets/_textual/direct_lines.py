@@ -8,7 +8,8 @@ live feed. The widgets here keep their own line caches (a line is drawn once per
 :class:`DirectLines` hands their content lines on directly: the left and right border added from
 Textual's own box segments, the app's line filters applied, cropped. Rows it does not draw itself
 (the top and bottom border with their titles) and any widget with padding, an outline, a tint,
-opacity or a hatch still go through Textual's path, so the output is the same either way.
+opacity or a hatch still go through Textual's path, so the output is the same either way; when
+the fast paths are off (:mod:`widgets._textual.capability`) every row does.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from textual.geometry import Region
 from textual.strip import Strip
 from textual.style import Style
 from textual.widget import Widget
+
+from widgets._textual import capability
 
 
 class DirectLines:
@@ -41,6 +44,8 @@ class DirectLines:
         """The lines of ``crop`` (in the widget's own coordinates, border included)."""
         self._drawing = self.drawing_context()
         try:
+            if not capability.active():
+                return super().render_lines(crop)  # type: ignore[misc, no-any-return]
             return self._lines_of(crop)
         finally:
             self._drawing = None

@@ -9,20 +9,25 @@ frames a second. :class:`SpanCompositor` asks each widget only for its lines tha
 crosses, in runs of adjacent lines; what reaches the terminal is the same. When every changed
 region of a frame came from widgets that asked to be repainted, only those widgets are drawn: the
 pieces of their lines shown by unchanged widgets (a scrollbar, a container's gap) stay as the
-terminal has them, and the screen ends up the same.
+terminal has them, and the screen ends up the same. Full updates fill their lines the same way.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 
-from textual._compositor import ChopsUpdate, Compositor, LayoutUpdate
+from textual._compositor import ChopsUpdate, Compositor, CompositorUpdate, LayoutUpdate
 from textual.geometry import Region
+from textual.screen import Screen
 from textual.strip import Strip
 from textual.widget import Widget
 
+from widgets._textual import capability
+from widgets._textual.strips import divided
 from widgets.line_runs import line_runs
+
+__all__ = ["CompositorUpdate", "SpanCompositor", "draw_partial_updates_by_span", "screen_strips"]
 
 Span = tuple[int, int, int]
 """One changed stretch of a screen line: ``(y, x1, x2)``, ``x2`` exclusive."""
@@ -59,6 +64,17 @@ class SpanCompositor(Compositor):
         """Textual's full update; what the last repaint noted is spent with it."""
         self._repainted, self._repaint_regions, self._repaint_map = None, set(), None
         return super().render_full_update(simplify)
+
+    def _render_chops(
+        self, crop: Region, is_rendered_line: Callable[[int], bool]
+    ) -> Sequence[Mapping[int, Strip | None]]:
+        """Textual's chops of the lines of ``crop``; for the whole screen (a full update, the
+        screen's strips) filled as a partial update's are, so that no line is divided into the one
+        piece it already is (see ``strips.py``)."""
+        if crop != self.size.region:
+            return super()._render_chops(crop, is_rendered_line)
+        width = crop.width
+        return self._render_span_chops([(y, 0, width) for y in crop.line_range if is_rendered_line(y)], None)
 
     def render_partial_update(self) -> ChopsUpdate | None:
         """Render the changed spans; ``None`` if nothing changed.
@@ -145,7 +161,7 @@ class SpanCompositor(Compositor):
                 for line_y, strip in zip(range(top, bottom), strips):
                     chops_line = chops[line_y]
                     final_cuts = [cut for cut in cuts[line_y] if right >= cut >= x]
-                    pieces = strip.divide([cut - x for cut in final_cuts[1:]])
+                    pieces = divided(strip, [cut - x for cut in final_cuts[1:]])
                     for cut, piece in zip(final_cuts, pieces):
                         if chops_line[cut] is None:
                             chops_line[cut] = piece
@@ -157,3 +173,16 @@ class SpanCompositor(Compositor):
                         chops_line[cut] = None
         return chops
 
+
+def draw_partial_updates_by_span(screen: Screen) -> None:
+    """Give ``screen`` a :class:`SpanCompositor` (Textual's own stays when the fast paths are off).
+
+    Call it from the screen's ``__init__``, before anything is laid out.
+    """
+    if capability.active():
+        screen._compositor = SpanCompositor()
+
+
+def screen_strips(screen: Screen) -> list[Strip]:
+    """Every line of ``screen`` as drawn now (Textual has no public way to ask)."""
+    return screen._compositor.render_strips()
