@@ -175,7 +175,7 @@ async def test_subscriptions_screen_lists_the_live_sids_and_u_ends_the_focused_o
     async with app.run_test(size=SIZE) as pilot:
         sim = await connected(pilot)
         await frozen(pilot, sim)
-        await pilot.press("l")
+        await pilot.press("5")
         table = app.dashboard.query_one(SubscriptionsTable)
         live = [sub.sid for sub in app.feed.subscriptions()]
         await eventually(pilot, lambda: table.sids == [s.sid for s in app.feed.subscriptions()])
@@ -200,7 +200,7 @@ async def test_a_and_d_add_and_remove_a_market_on_the_focused_subscription() -> 
         await frozen(pilot, sim)
         first, second = sim.exchange.active_tickers()[:2]
         assert await app.apply_request(SubscriptionRequest(p.ORDERBOOK_DELTA, (first,)))
-        await pilot.press("l")
+        await pilot.press("5")
         table = app.dashboard.query_one(SubscriptionsTable)
         await eventually(pilot, lambda: any(
             s.channel == p.ORDERBOOK_DELTA for s in app.feed.subscriptions()) and table.row_count >= 6)

@@ -156,7 +156,7 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
         Binding("o", "ticket", "Order ticket", show=False),
         Binding("delete,backspace", "cancel", "Cancel at cursor", show=False),
         Binding("K", "cancel_all", "Cancel all", show=False),
-        Binding("e", "amend", "Amend at cursor", show=False),
+        Binding("e", "amend", "Amend at cursor"),  # Event on the grid: the footer says what it does here
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {

@@ -46,8 +46,9 @@ class OrdersTable(SubaccountColumn, StateTable):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("delete,backspace", "order('cancel')", "Cancel order", show=False),
-        Binding("e", "order('amend')", "Amend order", show=False),
-        Binding("K", "order('cancel_all')", "Cancel all in market", show=False),
+        # e means Event on the grid: the footer says what it does here
+        Binding("e", "order('amend')", "Amend order"),
+        Binding("K", "order('cancel_all')", "Cancel all", show=False),
     ]
 
     class OrderAction(MarketMessage):

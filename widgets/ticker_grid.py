@@ -4,8 +4,9 @@ A :class:`~widgets.line_table.LineTable` keyed by market ticker: taking in chang
 changed rows, and only those on screen are computed and drawn again (a grid of 1,000 markets
 under a firehose draws its forty visible rows, not 1,000). A cell on screen whose value moved
 flashes briefly, green when up and red when down (colour alone: an arrow beside a number would read
-as part of it). Sort by any column from the keyboard
-(``o`` picks the next column, ``r`` reverses); a filter keeps the rows whose ticker or title
+as part of it). Sort by picking a column from the keyboard
+(``>`` / ``<`` move the sort to the next / previous column, ``r`` reverses): the sorted column's
+header starts with the direction (``▼Volume``: highest first). A filter keeps the rows whose ticker or title
 contains the text (``status:open`` or ``status:settled`` keeps the markets in that state).
 Markets that no longer trade (closed, determined, settled) show no quote and no countdown but
 their result, and sink below the others. Enter posts :class:`TickerGrid.MarketChosen`, ``e`` :class:`TickerGrid.EventChosen`.
@@ -176,9 +177,16 @@ class TickerGrid(LineTable, StateView):
         Binding("e", "event", "Event"),
         Binding("f", "toggle_star", "Star"),
         Binding("w", "toggle_watch_only", "Watchlist only", show=False),
-        Binding("o", "next_sort", "Sort"),
-        Binding("r", "reverse_sort", "Reverse"),
+        Binding("greater_than_sign", "step_sort(1)", "Sort next col"),
+        Binding("less_than_sign", "step_sort(-1)", "Sort prev col", show=False),
+        Binding("r", "reverse_sort", "Reverse sort"),
     ]
+
+    # (class defaults: the header labels are asked for while the table is built)
+    sort_column: str | None = None
+    """The :class:`RowValues` field the rows are sorted by; None: first seen first."""
+    sort_reverse: bool = False
+    """True: highest (or Z) first."""
 
     class MarketChosen(MarketMessage):
         """The user chose a market (Enter on its row)."""
@@ -204,8 +212,6 @@ class TickerGrid(LineTable, StateView):
         self.redraw_hz = redraw_hz
         self._pending = Kind.NONE
         self._throttle = Throttle(self, redraw_hz, self._apply)
-        self.sort_column: str | None = None
-        self.sort_reverse = False
         self.filter_text = ""
         self._wanted: tuple[str, str | None] = ("", None)  # the filter's text and status word
         self._known: dict[str, None] = {}  # every market seen, in the order first seen
@@ -355,7 +361,10 @@ class TickerGrid(LineTable, StateView):
         return tuple(self._cell(values, column, self._flashes.direction((key, column.key))) for column in COLUMNS)
 
     def header_label(self, column: ColumnSpec) -> str:
-        """Labels start with the blank that separates a column from the one before."""
+        """Labels start with the blank that separates a column from the one before; the sorted
+        column's starts with its direction instead (``▲`` lowest first, ``▼`` highest first)."""
+        if column.key == self.sort_column:
+            return f"{DOWN if self.sort_reverse else UP}{column.label}"
         return f" {column.label}"
 
     def _cell(self, values: RowValues, column: GridColumn, direction: int = 0) -> Cell:
@@ -492,28 +501,28 @@ class TickerGrid(LineTable, StateView):
 
     # -- sorting --------------------------------------------------------------------------------
 
-    def action_next_sort(self) -> None:
-        """Sort by the next column (the first press sorts by ticker)."""
+    def action_step_sort(self, step: int) -> None:
+        """Move the sort ``step`` sortable columns right (left when negative), round the ends; the
+        first press sorts by ticker. Numbers sort highest first, text A to Z (``r`` reverses)."""
         keys = [column.key for column in COLUMNS if column.sortable]
         if self.sort_column is None:
-            self.sort_column = "ticker"
+            column = "ticker"
         else:
-            self.sort_column = keys[(keys.index(self.sort_column) + 1) % len(keys)]
-        self.sort_reverse = COLUMN_BY_KEY[self.sort_column].numeric
-        self._reorder()
+            column = keys[(keys.index(self.sort_column) + step) % len(keys)]
+        self.sort_by(column, COLUMN_BY_KEY[column].numeric)
 
     def action_reverse_sort(self) -> None:
         """Reverse the sort order (sorting by ticker first when unsorted)."""
         if self.sort_column is None:
-            self.sort_column = "ticker"
+            self.sort_by("ticker")
         else:
-            self.sort_reverse = not self.sort_reverse
-        self._reorder()
+            self.sort_by(self.sort_column, not self.sort_reverse)
 
     def sort_by(self, column: str, reverse: bool = False) -> None:
-        """Sort by ``column`` (a :class:`RowValues` field)."""
+        """Sort by ``column`` (a :class:`RowValues` field), its header marked."""
         self.sort_column = column
         self.sort_reverse = reverse
+        self.relabel()
         self._reorder()
 
     def _schedule_resort(self) -> None:

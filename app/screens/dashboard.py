@@ -88,9 +88,9 @@ class DashboardScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         *pane_bindings(),
         Binding("slash", "filter", "Filter"),
-        Binding("l", "show_pane('subscriptions')", "Subs"),
         Binding("exclamation_mark", "new_alert", "New alert", show=False),
-        Binding("b", "toggle_bell", "Alert bell on/off", show=False),
+        # not b: on a ladder b buys
+        Binding("B", "toggle_bell", "Alert bell on/off", show=False),
         Binding("escape", "close_filter", "Clear filter", show=False),
         Binding("left_square_bracket", "cycle_ladder(-1)", "Previous ladder", show=False),
         Binding("right_square_bracket", "cycle_ladder(1)", "Next ladder", show=False),
@@ -380,7 +380,7 @@ class DashboardScreen(Screen[None]):
         self.notify(text, title="alert removed", markup=False)
 
     def action_toggle_bell(self) -> None:
-        """``b``: ring the terminal bell with each alert shown, or not."""
+        """``B``: ring the terminal bell with each alert shown, or not."""
         self.alerts.bell = not self.alerts.bell
         self.query_one(AlertsPanel).refresh_alerts()
         self.notify(f"alert bell {'on' if self.alerts.bell else 'off'}", markup=False)
