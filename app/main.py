@@ -68,6 +68,7 @@ class KalshiDashApp(App[int]):
     CSS_PATH = stylesheets()
     COMMANDS = App.COMMANDS | {MarketCommands}
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (32, "-tall")]
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "confirm_quit", "Quit"),

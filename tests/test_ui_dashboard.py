@@ -595,3 +595,25 @@ async def test_z_zooms_the_focused_pane_and_back() -> None:
         await until(pilot, lambda: app.dashboard.maximized is table and table.size.height > shown)
         await pilot.press("z")
         await until(pilot, lambda: app.dashboard.maximized is None and table.size.height == shown)
+
+
+async def test_at_80x24_the_grid_shows_as_many_rows_as_the_ladder_has_room_and_all_without_a_ladder() -> None:
+    app = dashboard_app()  # one ladder open
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = await settled_grid(pilot, app)
+        assert len(table.visible_keys()) >= 7  # 4 before: the grid had 2 parts in 5 of the pane
+        ladder = app.dashboard.query_one(DepthLadder)
+        assert ladder.region.height >= 8  # the ladder keeps its half
+        assert table.scrollbar_size_horizontal == 0 and table.virtual_size.width > table.size.width
+        await pilot.press("l")  # h / l (and the arrows) scroll the grid instead
+        assert table.scroll_x > 0
+    app = dashboard_app(markets=())
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = await settled_grid(pilot, app)
+        assert len(table.visible_keys()) == min(table.row_count, table.size.height - 3)
+        assert table.size.height >= 17  # the whole pane: no empty ladder box below it
+    app = dashboard_app()
+    async with app.run_test(size=(160, 48)) as pilot:  # a tall screen keeps the grid at 2 parts of 5
+        table = await settled_grid(pilot, app)
+        lower = app.dashboard.query_one("#markets-lower")
+        assert table.outer_size.height < lower.outer_size.height

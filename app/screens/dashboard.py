@@ -443,8 +443,10 @@ class DashboardScreen(Screen[None]):
         return None if pane is None else pane.query_one(DepthLadder)
 
     def _show_hint(self) -> None:
+        """The hint while no ladder is open (on a short, narrow screen the grid takes its room)."""
         self.query_one("#ladder-hint", Static).display = not self._ladder_panes
         self.query_one("#ladders", TabbedContent).display = bool(self._ladder_panes)
+        self.query_one("#markets-lower").set_class(not self._ladder_panes, "-no-ladder")
 
     # -- what the keys act on -------------------------------------------------------------------
 
