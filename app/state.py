@@ -89,6 +89,7 @@ class MarketInfo:
     close_ts: int | None = None
     result: str | None = None
     settlement_value: int | None = None
+    finished_ts: int | None = None  # epoch s it was determined (or settled), as the lifecycle said
     revision: int = 0  # lifecycle messages applied: a view compares it with the one it last showed
 
 
@@ -581,6 +582,9 @@ class MarketState:
             info.status = "open"
         if m.result is not None:
             info.result = m.result
+        finished = m.determination_ts if m.determination_ts is not None else m.settled_ts
+        if info.finished_ts is None and finished is not None:
+            info.finished_ts = finished
         if m.settlement_value is not None:
             info.settlement_value = m.settlement_value
         self.lifecycle_log.append(m)

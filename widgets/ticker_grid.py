@@ -7,9 +7,12 @@ flashes briefly, green when up and red when down (colour alone: an arrow beside 
 as part of it). Sort by picking a column from the keyboard
 (``>`` / ``<`` move the sort to the next / previous column, ``r`` reverses): the sorted column's
 header starts with the direction (``▼Volume``: highest first). A filter keeps the rows whose ticker or title
-contains the text (``status:open`` or ``status:settled`` keeps the markets in that state).
+contains the text (``status:open`` or ``status:settled`` keeps the markets in that state,
+``status:all`` every market).
 Markets that no longer trade (closed, determined, settled) show no quote and no countdown but
-their result, and sink below the others. Enter posts :class:`TickerGrid.MarketChosen`, ``e`` :class:`TickerGrid.EventChosen`.
+their result, and sink below the others. Without a ``status:`` word, a market determined or
+settled over ``RESOLVED_SHOWN_SECONDS`` ago leaves the grid (dead markets would pile up), unless
+the user keeps it: starred, with a ladder, held or ordered (``keep``). Enter posts :class:`TickerGrid.MarketChosen`, ``e`` :class:`TickerGrid.EventChosen`.
 
 ``f`` stars the market under the cursor (the ★ column; the app saves the watchlist) and ``w``
 shows the watchlist only. The Trend column is a sparkline of the last price since start (from
@@ -19,14 +22,14 @@ shows the watchlist only. The Trend column is a sparkline of the last price sinc
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, ClassVar, NamedTuple
+from typing import Any, Callable, ClassVar, Iterable, NamedTuple
 
 from rich.cells import cell_len
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.timer import Timer
 
-from app.market_status import OPEN, is_finished, status_text
+from app.market_status import OPEN, RESOLVED, finished_at, is_finished, status_text
 from app.sanitize import printable
 from app.state import Kind, MarketState
 from app.watchlist import Watchlist
@@ -54,6 +57,10 @@ RESORT_SECONDS = 0.5
 # The grid takes in changes at most this often (the feed may announce them 30 times a second):
 # a price moving 30 times a second cannot be read, and flashes last longer than a slot.
 REDRAW_HZ = 5.0
+# A market determined or settled leaves the grid this long after (``status:all`` shows it again).
+RESOLVED_SHOWN_SECONDS = 300
+# The ``status:`` word that keeps every market, resolved ones long ago too.
+ANY_STATUS = "all"
 TREND_WIDTH = 10
 STAR = "★"
 # The change is measured from the first last price this session saw (the feed gives no earlier
@@ -224,6 +231,11 @@ class TickerGrid(LineTable, StateView):
         self._described: str | None = None  # the subtitle's text
         self._flashes: Flashes[tuple[str, str]] = Flashes(self, flash_seconds, self._unflash)
         self._resort_timer: Timer | None = None
+        self.keep: Callable[[], Iterable[str]] = tuple
+        """The markets the user keeps in sight however long ago they resolved (the app sets it)."""
+        self.resolved_hidden = 0
+        """How many markets resolved long ago the grid leaves out (no ``status:`` word)."""
+        self._next_leaving: float | None = None  # when the next resolved market shown leaves
 
     # -- lifecycle ------------------------------------------------------------------------------
 
@@ -385,7 +397,11 @@ class TickerGrid(LineTable, StateView):
         return countdown_to(close_ts, clock_of(self)())
 
     def _tick_countdowns(self) -> None:
-        """Draw again the rows on screen that count down to a close."""
+        """Draw again the rows on screen that count down to a close; let resolved markets whose
+        time is up leave."""
+        leaving = self._next_leaving
+        if leaving is not None and clock_of(self)() >= leaving:
+            self._reorder()
         self.invalidate([t for t in self.visible_keys() if self._row_values(t).close_ts is not None])
 
     # -- flashes --------------------------------------------------------------------------------
@@ -434,8 +450,12 @@ class TickerGrid(LineTable, StateView):
         needle, status = self._wanted
         if needle:
             tickers = self._filter.select(needle, tickers)
-        if status is not None:
+        if status is None:
+            tickers = self._without_long_resolved(tickers)
+        elif status != ANY_STATUS:
             tickers = [ticker for ticker in tickers if self._has_status(ticker, status)]
+        else:
+            self.resolved_hidden, self._next_leaving = 0, None
         tickers = list(tickers)
         state = self.market_state
         if self.sort_column is not None and self.sort_column != "ticker" and state is not None:
@@ -447,6 +467,36 @@ class TickerGrid(LineTable, StateView):
         tickers.sort(key=self._finished)  # markets that no longer trade sink, in the same order
         self.set_rows(tickers)
         self._describe()
+
+    def _without_long_resolved(self, tickers: Iterable[str]) -> list[str]:
+        """``tickers`` but the markets resolved over ``RESOLVED_SHOWN_SECONDS`` ago that the user
+        does not keep; notes how many left and when the next one shown leaves."""
+        state = self.market_state
+        markets = state.markets if state is not None else {}
+        now = clock_of(self)()
+        kept: set[str] | None = None
+        shown: list[str] = []
+        hidden = 0
+        next_leaving: float | None = None
+        for ticker in tickers:
+            info = markets.get(ticker)
+            since = finished_at(info) if info is not None and info.status in RESOLVED else None
+            if since is None:
+                shown.append(ticker)
+                continue
+            leaves = since + RESOLVED_SHOWN_SECONDS
+            if leaves > now:
+                next_leaving = leaves if next_leaving is None else min(next_leaving, leaves)
+                shown.append(ticker)
+                continue
+            if kept is None:
+                kept = set(self.keep())
+            if ticker in kept or ticker in self.watchlist:
+                shown.append(ticker)
+            else:
+                hidden += 1
+        self.resolved_hidden, self._next_leaving = hidden, next_leaving
+        return shown
 
     # -- watchlist ------------------------------------------------------------------------------
 
@@ -493,6 +543,9 @@ class TickerGrid(LineTable, StateView):
             return f"no market matches “{printable(self.filter_text)}” · Esc clears the filter"
         if self.watch_only:
             return "no starred market · w shows every market, f stars the one under the cursor"
+        if self.resolved_hidden:
+            return (f"every market has resolved: {self.resolved_hidden:,} left the grid "
+                    f"{RESOLVED_SHOWN_SECONDS // 60} minutes after · / status:all shows them")
         return ""
 
     def visible_tickers(self) -> list[str]:
@@ -539,6 +592,8 @@ class TickerGrid(LineTable, StateView):
             parts.append(f"filter “{printable(self.filter_text)}”")
         if self.watch_only:
             parts.append(f"{STAR} watchlist only")
+        if self.resolved_hidden:
+            parts.append(f"{self.resolved_hidden:,} resolved hidden (status:all)")
         text = " · ".join(parts)
         if text != self._described:  # setting the subtitle repaints the whole grid
             self._described = text

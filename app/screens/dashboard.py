@@ -136,7 +136,9 @@ class DashboardScreen(Screen[None]):
         with TabbedContent(id="panes", initial="markets"):
             with TabPane(f"1 {PANES[0][1]}", id="markets"):
                 yield Input(placeholder="filter markets by ticker or title", id="grid-filter")
-                yield TickerGrid(id="grid", watchlist=self.watchlist)
+                grid = TickerGrid(id="grid", watchlist=self.watchlist)
+                grid.keep = self.kept_markets
+                yield grid
                 with Horizontal(id="markets-lower"):
                     with Container(id="ladders-box"):
                         yield Static(
@@ -491,6 +493,14 @@ class DashboardScreen(Screen[None]):
     def open_tickers(self) -> Iterable[str]:
         """Markets with an open ladder."""
         return list(self._ladder_panes)
+
+    def kept_markets(self) -> set[str]:
+        """The markets the grid keeps however long ago they resolved: those the user shows, holds
+        or has ordered in."""
+        kept = self.shown_markets()
+        kept.update(self.state.position_markets())
+        kept.update(order.market_ticker for order in self.state.orders.values())
+        return kept
 
     def shown_markets(self) -> set[str]:
         """The markets the user chose to see: starred, with a ladder, or in the event shown."""
