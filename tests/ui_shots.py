@@ -23,11 +23,13 @@ from app.alerts import Rule, RuleKind
 from app.integrity import IntegrityReport, NotificationCounts, RateMeter, market_health, subscription_health
 from app.messages import BookChanged, FeedError, FeedStatus
 from app.screens.alert_dialog import AlertDialog
+from app.screens.detail_dialog import DetailDialog
 from app.screens.finder import FinderScreen
 from app.screens.subscribe import SubscribeDialog
 from app.state import BookStatus, Kind
 from tests.ui_states import LADDER_TICKER, Scenario, advance, dashboard_app, scenario, status, until
 from widgets.integrity_panel import IntegrityPanel
+from widgets.positions_table import PositionsTable
 from widgets.price_chart import PriceChart
 from widgets.subscriptions_table import SubscriptionsTable
 from widgets.ticker_grid import TickerGrid
@@ -108,6 +110,19 @@ def settle_the_event(app: KalshiDashApp) -> None:
     """Every strike of the three-strike event settles, the middle one YES."""
     head = EVENT_TICKER.rpartition("-")[0]
     settle(app, {f"{head}-B49": "no", EVENT_TICKER: "yes", f"{head}-B53": "no"})
+
+
+async def open_position_details(pilot: Pilot[Any]) -> None:
+    """The Account pane, Enter on the first position: its exact values."""
+    await pilot.press("2")
+    pilot.app.dashboard.query_one(PositionsTable).focus()
+    await pilot.press("enter")
+    await until(pilot, lambda: isinstance(pilot.app.screen, DetailDialog))
+
+
+async def filter_out_every_market(pilot: Pilot[Any]) -> None:
+    """A grid filter nothing matches: the grid says why it is empty."""
+    await pilot.press("slash", *"zzz", "enter")
 
 
 async def star_two_and_show_the_watchlist(pilot: Pilot[Any]) -> None:
@@ -231,4 +246,10 @@ SHOTS: tuple[Shot, ...] = (
     Shot("settled-80x24", size=(80, 24), prepare=settle_the_ladder_market),
     Shot("settled-160x48", size=(160, 48), prepare=settle_the_ladder_market),
     Shot("event-settled-160x48", size=(160, 48), prepare=settle_the_event, then=open_event_view),
+    *(shot for size in ((80, 24), (160, 48)) for shot in (
+        Shot(f"detail-{size[0]}x{size[1]}", size=size, then=open_position_details),
+        Shot(f"confirm-quit-{size[0]}x{size[1]}", size=size, keys=("q",)),
+        Shot(f"sorted-{size[0]}x{size[1]}", size=size, keys=("greater_than_sign", "greater_than_sign")),
+        Shot(f"empty-filter-{size[0]}x{size[1]}", size=size, then=filter_out_every_market),
+    )),
 )

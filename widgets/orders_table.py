@@ -30,6 +30,7 @@ class OrdersTable(SubaccountColumn, StateTable):
     SHOWS = Kind.ORDER | Kind.LIFECYCLE
     PINNED_TOP = True
     BORDER_TITLE = "Orders"
+    RECORD_NAME = "Order"
     COLUMNS = (
         ColumnSpec("time", "UTC", 8),
         ColumnSpec("order", "Order", 12),
@@ -45,6 +46,7 @@ class OrdersTable(SubaccountColumn, StateTable):
     )
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", "Exact values"),
         Binding("delete,backspace", "order('cancel')", "Cancel order", show=False),
         # e means Event on the grid: the footer says what it does here
         Binding("e", "order('amend')", "Amend order"),
@@ -57,6 +59,10 @@ class OrdersTable(SubaccountColumn, StateTable):
         def __init__(self, verb: str, order: UserOrder) -> None:
             super().__init__(order.market_ticker)
             self.verb, self.order = verb, order
+
+    def record(self, key: str) -> UserOrder | None:
+        """The order of the row ``key`` (for the detail view)."""
+        return self.market_state.orders.get(key) if self.market_state is not None else None
 
     def selected_order(self) -> UserOrder | None:
         """The order on the cursor's row, if any."""

@@ -225,6 +225,7 @@ class FeedTable(StateTable, Generic[ItemT]):
         super().__init__(name=name, id=id, classes=classes)
         self.max_rows = max_rows
         self._numbers: FeedIntake[ItemT] = FeedIntake()
+        self._items: dict[str, ItemT] = {}  # the item of each row shown, by row key
 
     def source(self) -> deque[ItemT]:
         """The state's feed, oldest first."""
@@ -237,6 +238,15 @@ class FeedTable(StateTable, Generic[ItemT]):
     def matches(self, item: ItemT) -> bool:
         """Whether ``item`` is shown (all are, unless a subclass filters)."""
         return True
+
+    def item(self, key: str) -> ItemT | None:
+        """The item shown in the row of ``key``, if that row is shown."""
+        return self._items.get(key)
+
+    def _remove_rows(self, keys: list[str]) -> None:
+        for key in keys:
+            self._items.pop(key, None)
+        super()._remove_rows(keys)
 
     def state_changed(self, kinds: Kind, books: frozenset[str]) -> None:
         """Add the newest items that arrived since the last change at the top; trim the oldest."""
@@ -263,6 +273,7 @@ class FeedTable(StateTable, Generic[ItemT]):
     def _feed_rows(self, newest_first: Iterable[ItemT]) -> list[Row]:
         """Rows of the matching items, newest first; the first item is the newest numbered."""
         numbered = self._numbers.numbered(newest_first, self.matches, self.max_rows)
+        self._items.update(numbered)
         return [(key, self.cells(item)) for key, item in numbered]
 
     def _prepend(self, rows: list[Row]) -> None:

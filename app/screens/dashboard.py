@@ -26,17 +26,19 @@ from textual.containers import Container, Horizontal, Vertical
 from textual.content import Content
 from textual.dom import DOMNode
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, TabPane
 
 from app.alerts import AlertCenter, Rule
 from app.config import ConfigError, save_watchlist
 from app.event_view import event_members, event_of
+from app.exact_fields import exact_fields
 from app.exchange_status import exchange_line, reconciled_line
 from app.fanout import FanOut
 from app.integrity import IntegrityReport, NotificationCounts, RateMeter, market_health, subscription_health
 from app.messages import FeedError, FeedStatus, StateChanged, SubscriptionsChanged, BookChanged
 from app.sanitize import printable
 from app.screens.alert_dialog import AlertDialog
+from app.screens.detail_dialog import DetailDialog
 from app.state import Kind, MarketState
 from app.watchlist import BackgroundSaver, Watchlist
 from widgets.alert_rules_table import AlertRulesTable
@@ -313,6 +315,21 @@ class DashboardScreen(Screen[None]):
     @on(EventStrip.StrikeChosen)
     async def _market_chosen(self, event: TickerGrid.MarketChosen | EventStrip.StrikeChosen) -> None:
         await self.dash_app.open_market(event.ticker)
+
+    # -- the exact values of an account row -------------------------------------------------------
+
+    @on(DataTable.RowSelected, "#positions, #fills, #orders")
+    def _show_details(self, event: DataTable.RowSelected) -> None:
+        """Enter on a position, fill or order: every field of it at full precision."""
+        table = event.data_table
+        assert isinstance(table, (PositionsTable, FillsTable, OrdersTable))
+        key = event.row_key.value
+        record = table.record(key) if key is not None else None
+        if record is None:
+            return
+        ticker = record.market_ticker
+        fields = [("title", self.state.title(ticker) or "—"), *exact_fields(record)]
+        self.app.push_screen(DetailDialog(f"{table.RECORD_NAME} · {ticker}", fields))
 
     # -- event view, watchlist ------------------------------------------------------------------
 
