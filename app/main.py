@@ -56,6 +56,14 @@ LIGHT_THEME = "textual-light"
 Connector = Callable[[], Awaitable[Endpoint]]
 
 
+def stop_consequence(channel: str) -> str:
+    """What stops when ``channel`` ends, in words without a full stop (the ticker channel feeds
+    the grid)."""
+    if channel == p.TICKER:
+        return "The market grid stops updating: every price in it freezes"
+    return f"Its data stops: whatever shows {channel} freezes"
+
+
 def stylesheets() -> list[Path]:
     """Every ``.tcss`` file in ``styles/``, in name order."""
     return sorted(STYLES_DIR.glob("*.tcss"))
@@ -476,8 +484,18 @@ class KalshiDashApp(App[int]):
             self.push_screen(dialog, self._answered)
 
     def _answered(self, request: SubscriptionRequest | None) -> None:
-        if request is not None:
-            self.run_worker(self.apply_request(request), group="commands")
+        """Carry out a dialog's request; one that would end its channel asks first."""
+        if request is None:
+            return
+        feed = self.feed
+        wanted = feed.desired().get(request.channel, set()) if feed is not None else set()
+        if request.remove and (wanted is None or wanted and wanted <= set(request.markets)):
+            # the channel streams every market (removing some ends it) or only these: it stops
+            self.confirm(f"Stop {request.channel}?",
+                         f"Removing {', '.join(request.markets)} ends the channel. {stop_consequence(request.channel)}.",
+                         "Unsubscribe", lambda: self.apply_request(request))
+            return
+        self.run_worker(self.apply_request(request), group="commands")
 
     async def apply_request(self, request: SubscriptionRequest) -> bool:
         """Send what a subscribe / add / remove dialog asked for; open ladders of new books."""
@@ -512,10 +530,7 @@ class KalshiDashApp(App[int]):
         focused = self.dashboard.focused_subscription()
         if focused is not None:
             sid, channel = focused
-            consequence = f"Its data stops: whatever shows {channel} freezes (sid {sid})."
-            if channel == p.TICKER:
-                consequence = f"The market grid stops updating: every price in it freezes (sid {sid})."
-            self.confirm(f"Unsubscribe {channel}?", consequence, "Unsubscribe",
+            self.confirm(f"Unsubscribe {channel}?", f"{stop_consequence(channel)} (sid {sid}).", "Unsubscribe",
                          lambda: self.feed_command(f"unsubscribed {channel} (sid {sid})", feed.unsubscribe_sid(sid)))
             return
         market = self.dashboard.focused_market()
