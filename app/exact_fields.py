@@ -9,12 +9,26 @@ Pure: no I/O, no Textual.
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any, Callable
 
 import msgspec
 
-from app.fixed import INVALID, format_count, format_money, format_price_cents, format_price_dollars, shown_invalid
+from app.fixed import (
+    INVALID,
+    MONEY_SCALE,
+    ONE_DOLLAR,
+    PRICE_SCALE,
+    SHOWN_LIMIT,
+    format_count,
+    format_money,
+    format_price_cents,
+    format_price_dollars,
+    shown_invalid,
+)
+from app.protocol import MarketPosition
 from app.sides import side_price
+from app.state import MarketState, subaccount_of
 from app.timestamps import utc_of_ms
 
 # The unit of each numeric field of the account's records (the wire's names, app.protocol).
@@ -26,6 +40,8 @@ MONEY_FIELDS = frozenset({"fee_cost", "position_cost", "realized_pnl", "fees_pai
                           "fill_cost", "fees"})
 TIME_FIELDS = frozenset({"ts_ms", "created_ts_ms", "updated_ts_ms", "expiration_ts_ms"})
 NOT_SHOWN = "—"
+# A value that does not end within this many decimals (a third of a cent) is shown rounded to it.
+MOST_PLACES = 12
 # The envelope's fields (app.protocol.Message): where a frame came from, not what it says.
 ENVELOPE = frozenset({"sid", "seq", "id", "problems"})
 
@@ -99,3 +115,46 @@ def exact_fields(record: msgspec.Struct) -> list[tuple[str, str]]:
     if problems:
         rows.append(("not readable", ", ".join(problems)))
     return rows
+
+
+def _decimal(value: Fraction, least: int) -> str:
+    """``value`` as a decimal with at least ``least`` places, every digit when it ends within
+    :data:`MOST_PLACES`, else rounded to them after ``≈``; thousands separated, no sign."""
+    places = least
+    while (value * 10**places).denominator != 1 and places < MOST_PLACES:
+        places += 1
+    scaled = value * 10**places
+    whole, frac = divmod(round(abs(scaled)), 10**places)
+    digits = f"{whole:,}" + (f".{frac:0{places}d}" if places else "")
+    return digits if scaled.denominator == 1 else f"≈ {digits}"
+
+
+def exact_money_fraction(amount: Fraction) -> str:
+    """Money units (an exact fraction: a mark at a half-unit mid) in dollars, every digit:
+    ``-$5.6800005``."""
+    if not -SHOWN_LIMIT < amount < SHOWN_LIMIT:
+        return INVALID
+    text = _decimal(Fraction(amount) / MONEY_SCALE, 2)
+    sign = "-" if amount < 0 else ""
+    return f"≈ {sign}${text[2:]}" if text.startswith("≈") else f"{sign}${text}"
+
+
+def exact_price_fraction(price: Fraction) -> str:
+    """Price units (an exact fraction: an average or a mid) in cents, every digit: ``23.585¢``."""
+    if not -SHOWN_LIMIT < price < SHOWN_LIMIT:
+        return INVALID
+    return f"{_decimal(Fraction(price) * 100 / PRICE_SCALE, 0)}¢"
+
+
+def position_extras(state: MarketState, position: MarketPosition) -> list[tuple[str, str]]:
+    """What the Positions table computes from a position, exact: the average price paid and the
+    mark (both in the held side's price) and the unrealized P&L (``—`` where unknown)."""
+    held = position.position
+    average = exact_price_fraction(Fraction(position.position_cost, abs(held))) if held else NOT_SHOWN
+    mid = state.mid(position.market_ticker)
+    mark = NOT_SHOWN
+    if mid is not None and held is not None:
+        mark = exact_price_fraction(mid if held >= 0 else ONE_DOLLAR - mid)
+    pnl = state.unrealized_pnl(position.market_ticker, subaccount_of(position))
+    return [("average price", average), ("mark", mark),
+            ("unrealized pnl", NOT_SHOWN if pnl is None else exact_money_fraction(pnl))]

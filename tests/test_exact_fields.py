@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from app import protocol as p
-from app.exact_fields import exact_fields, exact_holding, exact_price, exact_time
+from app.exact_fields import (
+    exact_fields, exact_holding, exact_money_fraction, exact_price, exact_price_fraction, exact_time,
+)
 
 
 def test_every_field_of_a_fill_is_exact_and_the_envelope_is_left_out() -> None:
@@ -31,3 +35,11 @@ def test_exact_forms() -> None:
     assert exact_holding(100) == "YES 1" and exact_holding(0) == "0" and exact_holding(-1) == "NO 0.01"
     assert exact_price(10_000) == "100¢ ($1.00)"
     assert exact_time(10**20) == "invalid" and exact_holding(10**30) == "invalid"
+
+
+def test_fractions_are_shown_to_every_digit_or_rounded_after_an_approximately_sign() -> None:
+    assert exact_money_fraction(Fraction(-11_360_001, 2)) == "-$5.6800005"
+    assert exact_money_fraction(Fraction(-5_680_000)) == "-$5.68"
+    assert exact_money_fraction(Fraction(1, 3)) == "≈ $0.000000333333"
+    assert exact_price_fraction(Fraction(47_171, 2)) == "235.855¢"
+    assert exact_price_fraction(Fraction(215_428_517, 91_354)) == "≈ 23.581727893688¢"

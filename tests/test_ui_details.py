@@ -61,7 +61,11 @@ async def test_enter_on_a_position_and_an_order_shows_every_field_and_a_totals_r
         record = positions.record(LADDER_TICKER)
         assert record is not None
         lines = detail_lines(app)
-        assert len(lines) == 1 + len(exact_fields(record))  # the title, then every field
+        assert len(lines) == 1 + len(exact_fields(record)) + 3  # the title, every field, what is computed
+        average = next(line for line in lines if line.startswith("average price"))
+        assert average.endswith("≈ 23.581727893688¢")  # $215.428517 for NO 913.54: the table shows 23.58¢
+        pnl = next(line for line in lines if line.startswith("unrealized pnl"))
+        assert "$" in pnl  # the ladder's market has a mid: marked
         for label, value in (("position cost", "$215.428517"), ("realized pnl", "$10.704999"),
                              ("fees paid", "$1.999999"), ("position", "NO 913.54")):
             assert any(line.startswith(label) and line.endswith(value) for line in lines), label

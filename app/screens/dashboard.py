@@ -31,10 +31,11 @@ from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, Tab
 from app.alerts import AlertCenter, Rule
 from app.config import ConfigError, save_watchlist
 from app.event_view import event_members, event_of
-from app.exact_fields import exact_fields
+from app.exact_fields import exact_fields, position_extras
 from app.exchange_status import exchange_line, reconciled_line
 from app.fanout import FanOut
 from app.integrity import IntegrityReport, NotificationCounts, RateMeter, market_health, subscription_health
+from app.protocol import MarketPosition
 from app.messages import FeedError, FeedStatus, StateChanged, SubscriptionsChanged, BookChanged
 from app.sanitize import printable
 from app.screens.alert_dialog import AlertDialog
@@ -329,6 +330,8 @@ class DashboardScreen(Screen[None]):
             return
         ticker = record.market_ticker
         fields = [("title", self.state.title(ticker) or "—"), *exact_fields(record)]
+        if isinstance(record, MarketPosition):
+            fields += position_extras(self.state, record)
         self.app.push_screen(DetailDialog(f"{table.RECORD_NAME} · {ticker}", fields))
 
     # -- event view, watchlist ------------------------------------------------------------------
