@@ -28,7 +28,9 @@ from widgets.depth_ladder import DepthLadder
 from widgets.ladder_model import ASK, BID
 from widgets.status_bar import StatusBar
 from widgets.line_table import LineTable
-from widgets.orders_table import OrdersTable
+from widgets.positions_table import PositionsTable
+from widgets.state_table import StateTable
+from widgets.subscriptions_table import SubscriptionsTable
 from widgets.ticker_grid import COLUMN_BY_KEY, COLUMNS, TickerGrid
 from widgets.trade_tape import TradeTape
 
@@ -185,11 +187,28 @@ async def test_number_keys_switch_panes_and_h_l_scroll_a_list_as_left_right_do()
         assert table.scroll_x == 0
 
 
+async def test_vim_keys_move_the_cursor_in_the_account_tables_too() -> None:
+    app = dashboard_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        positions = app.dashboard.query_one(PositionsTable)
+        assert app.focused is positions and positions.row_count > 3
+        await pilot.press("j", "j")
+        assert positions.cursor_row == 2
+        await pilot.press("k")
+        assert positions.cursor_row == 1
+        await pilot.press("G")
+        assert positions.cursor_row == positions.row_count - 1
+        await pilot.press("g")
+        assert positions.cursor_row == 0
+
+
 def key_meanings() -> dict[str, dict[str, tuple[str, bool]]]:
     """Every letter key bound anywhere on the dashboard: where, what it does, whether the footer
     shows it."""
     meanings: dict[str, dict[str, tuple[str, bool]]] = {}
-    for cls in (KalshiDashApp, DashboardScreen, LineTable, OrdersTable, *(cls for _title, cls in WIDGET_SECTIONS)):
+    for cls in (KalshiDashApp, DashboardScreen, LineTable, StateTable, SubscriptionsTable,
+                *(cls for _title, cls in WIDGET_SECTIONS)):
         for binding in own_bindings(cls):
             for key in binding.key.split(","):
                 if len(key) == 1 and key.isalpha():
@@ -199,7 +218,7 @@ def key_meanings() -> dict[str, dict[str, tuple[str, bool]]]:
 
 def test_each_letter_means_one_thing_or_the_footer_says_what_it_does_there() -> None:
     meanings = key_meanings()
-    assert meanings["l"].keys() == {"LineTable"}  # l is right in a list, nothing else
+    assert {does for does, _shown in meanings["l"].values()} == {"Scroll right"}  # in every list, nothing else
     assert meanings["b"].keys() == {"DepthLadder"}  # b buys on a ladder: the bell is B
     for key, where in meanings.items():
         if len({does for does, _shown in where.values()}) > 1:

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from typing import ClassVar, Generic, TypeVar
 
 from rich.style import Style
+from textual.binding import BindingType
 from rich.text import Text
 from textual._two_way_dict import TwoWayDict
 from textual.theme import Theme
@@ -30,6 +31,7 @@ from widgets.cells import Cell, ColumnSpec, Tone
 from widgets.compact import fit_number
 from widgets.feed_intake import FeedIntake
 from widgets.lean_table import LeanDataTable
+from widgets.list_keys import DATA_TABLE_KEYS
 
 Cells = tuple[Cell, ...]
 Row = tuple[str, Cells]
@@ -51,6 +53,7 @@ class StateTable(StateView, LeanDataTable[Text]):
     COLUMNS: ClassVar[tuple[ColumnSpec, ...]] = ()
     PINNED_TOP: ClassVar[bool] = False
     COMPONENT_CLASSES: ClassVar[set[str]] = {tone.component for tone in Tone}
+    BINDINGS: ClassVar[list[BindingType]] = [*DATA_TABLE_KEYS]
 
     def __init__(
         self, *, name: str | None = None, id: str | None = None, classes: str | None = None
