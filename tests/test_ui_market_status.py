@@ -105,8 +105,9 @@ async def test_markets_resolved_minutes_ago_leave_the_grid_unless_kept_and_statu
         settled = grid.visible_tickers()
         assert {gone, starred, LADDER_TICKER} <= set(settled)
         assert {sim.state.markets[t].status for t in settled} == {"settled"}
+        assert "resolved hidden" not in str(grid.border_subtitle)  # a status word hides none
         grid.set_filter("")
-        assert gone not in grid.visible_tickers()
+        assert gone not in grid.visible_tickers() and grid.resolved_hidden == len(hidden)
 
 
 async def test_an_empty_grid_says_resolved_markets_left_and_how_to_see_them() -> None:

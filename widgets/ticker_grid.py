@@ -4,15 +4,15 @@ A :class:`~widgets.line_table.LineTable` keyed by market ticker: taking in chang
 changed rows, and only those on screen are computed and drawn again (a grid of 1,000 markets
 under a firehose draws its forty visible rows, not 1,000). A cell on screen whose value moved
 flashes briefly, green when up and red when down (colour alone: an arrow beside a number would read
-as part of it). Sort by picking a column from the keyboard
-(``>`` / ``<`` move the sort to the next / previous column, ``r`` reverses): the sorted column's
-header starts with the direction (``▼Volume``: highest first). A filter keeps the rows whose ticker or title
-contains the text (``status:open`` or ``status:settled`` keeps the markets in that state,
-``status:all`` every market).
-Markets that no longer trade (closed, determined, settled) show no quote and no countdown but
-their result, and sink below the others. Without a ``status:`` word, a market determined or
-settled over ``RESOLVED_SHOWN_SECONDS`` ago leaves the grid (dead markets would pile up), unless
-the user keeps it: starred, with a ladder, held or ordered (``keep``). Enter posts :class:`TickerGrid.MarketChosen`, ``e`` :class:`TickerGrid.EventChosen`.
+as part of it). Sort by picking a column from the keyboard (``>`` / ``<`` move the sort to the
+next / previous column, ``r`` reverses): the sorted column's header starts with the direction
+(``▼Volume``: highest first). A filter keeps the rows whose ticker or title contains the text
+(``status:open`` or ``status:settled`` keeps the markets in that state, ``status:all`` every
+market). Markets that no longer trade (closed, determined, settled) show no quote and no
+countdown but their result, and sink below the others. Without a ``status:`` word, a market
+determined or settled over ``RESOLVED_SHOWN_SECONDS`` ago leaves the grid (dead markets would
+pile up), unless the user keeps it: starred, with a ladder, held or ordered in (``keep``). Enter
+posts :class:`TickerGrid.MarketChosen`, ``e`` :class:`TickerGrid.EventChosen`.
 
 ``f`` stars the market under the cursor (the ★ column; the app saves the watchlist) and ``w``
 shows the watchlist only. The Trend column is a sparkline of the last price since start (from
@@ -450,12 +450,11 @@ class TickerGrid(LineTable, StateView):
         needle, status = self._wanted
         if needle:
             tickers = self._filter.select(needle, tickers)
+        self.resolved_hidden, self._next_leaving = 0, None
         if status is None:
             tickers = self._without_long_resolved(tickers)
         elif status != ANY_STATUS:
             tickers = [ticker for ticker in tickers if self._has_status(ticker, status)]
-        else:
-            self.resolved_hidden, self._next_leaving = 0, None
         tickers = list(tickers)
         state = self.market_state
         if self.sort_column is not None and self.sort_column != "ticker" and state is not None:
@@ -470,7 +469,8 @@ class TickerGrid(LineTable, StateView):
 
     def _without_long_resolved(self, tickers: Iterable[str]) -> list[str]:
         """``tickers`` but the markets resolved over ``RESOLVED_SHOWN_SECONDS`` ago that the user
-        does not keep; notes how many left and when the next one shown leaves."""
+        does not keep; notes how many left and when the next one shown leaves (a market with no
+        known time of its end stays)."""
         state = self.market_state
         markets = state.markets if state is not None else {}
         now = clock_of(self)()
