@@ -18,9 +18,9 @@ from collections.abc import Iterable, Sequence
 from typing import ClassVar, Generic, TypeVar
 
 from rich.style import Style
-from textual.binding import BindingType
 from rich.text import Text
 from textual._two_way_dict import TwoWayDict
+from textual.binding import BindingType
 from textual.theme import Theme
 from textual.widgets.data_table import RowKey
 

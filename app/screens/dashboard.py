@@ -35,8 +35,8 @@ from app.exact_fields import exact_fields, position_extras
 from app.exchange_status import exchange_line, reconciled_line
 from app.fanout import FanOut
 from app.integrity import IntegrityReport, NotificationCounts, RateMeter, market_health, subscription_health
-from app.protocol import MarketPosition
 from app.messages import FeedError, FeedStatus, StateChanged, SubscriptionsChanged, BookChanged
+from app.protocol import MarketPosition
 from app.sanitize import printable
 from app.screens.alert_dialog import AlertDialog
 from app.screens.detail_dialog import DetailDialog
