@@ -27,7 +27,7 @@ from app.screens.detail_dialog import DetailDialog
 from app.screens.finder import FinderScreen
 from app.screens.subscribe import SubscribeDialog
 from app.state import BookStatus, Kind
-from tests.ui_states import LADDER_TICKER, Scenario, advance, dashboard_app, scenario, status, until
+from tests.ui_states import LADDER_TICKER, NOW, Scenario, advance, dashboard_app, scenario, status, until
 from widgets.integrity_panel import IntegrityPanel
 from widgets.positions_table import PositionsTable
 from widgets.price_chart import PriceChart
@@ -104,6 +104,20 @@ def settle(app: KalshiDashApp, results: dict[str, str]) -> None:
 def settle_the_ladder_market(app: KalshiDashApp) -> None:
     """The open ladder's market settles YES: the grid sinks it, the ladder shows its result."""
     settle(app, {LADDER_TICKER: "yes"})
+
+
+async def settle_two_long_ago(pilot: Pilot[Any]) -> None:
+    """Two markets the user neither shows, holds nor ordered in settled ten minutes ago: they
+    leave the grid, which says how many it hides."""
+    app = pilot.app
+    kept = app.dashboard.kept_markets()
+    gone = [ticker for ticker in app.market_state.market_tickers() if ticker not in kept][-2:]
+    for ticker in gone:
+        app.market_state.apply(p.MarketLifecycle(market_ticker=ticker, event_type="settled", result="no",
+                                                 settlement_value=0, settled_ts=int(NOW) - 600))
+    MessageSink(app.dashboard).on_changes(Kind.LIFECYCLE, frozenset())
+    grid = app.dashboard.query_one(TickerGrid)
+    await until(pilot, lambda: grid.resolved_hidden == 2)
 
 
 def settle_the_event(app: KalshiDashApp) -> None:
@@ -251,5 +265,6 @@ SHOTS: tuple[Shot, ...] = (
         Shot(f"confirm-quit-{size[0]}x{size[1]}", size=size, keys=("q",)),
         Shot(f"sorted-{size[0]}x{size[1]}", size=size, keys=("greater_than_sign", "greater_than_sign")),
         Shot(f"empty-filter-{size[0]}x{size[1]}", size=size, then=filter_out_every_market),
+        Shot(f"resolved-hidden-{size[0]}x{size[1]}", size=size, then=settle_two_long_ago),
     )),
 )
