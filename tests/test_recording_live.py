@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import json
 from pathlib import Path
 from typing import Any
 
@@ -75,3 +76,24 @@ async def test_replay_equals_live_state(rsa_key, tmp_path: Path, name: str) -> N
     for secret in (PASSPHRASE.encode(), pem_body[:40], pem_body[-40:], b"KALSHI-ACCESS-SIGNATURE"):
         assert secret not in raw
     assert b"PRIVATE KEY" not in raw
+
+
+async def test_a_recording_started_mid_session_fetches_snapshots_without_counting_resyncs(
+        rsa_key, tmp_path: Path) -> None:
+    async with running_feed(rsa_key, sim_options={"rate": 0.0, "settle_every": 0}) as h:
+        await h.feed.wait_connected(5)
+        tickers = h.sim.market_tickers()[:3]
+        await h.feed.subscribe(p.ORDERBOOK_DELTA, tickers)
+        await h.feed.wait_for(lambda: all(h.state.is_live(t) for t in tickers), 5)
+        path = tmp_path / "mid.jsonl"
+        h.feed.start_recording(Recorder(path, h.feed.recording_header()))
+        await h.feed.wait_for(lambda: all(h.state.is_live(t) for t in tickers), 5)
+        h.feed.stop_recording()
+        (sub,) = h.feed.subscriptions()
+        assert (h.feed.resyncs, sub.resyncs, h.feed.status().resyncs) == (0, 0, 0)
+        assert h.feed.market_resyncs == {} and h.feed.resynced_at == {}
+        # the snapshots the recording needs are in it all the same
+        recorded = RecordingFile.load(path)
+        frames = [json.loads(recorded_frame.frame) for recorded_frame in recorded.frames()]
+        snapshots = {f["msg"]["market_ticker"] for f in frames if f.get("type") == "orderbook_snapshot"}
+        assert snapshots == set(tickers)

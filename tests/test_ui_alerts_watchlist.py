@@ -95,7 +95,7 @@ async def test_rules_from_the_config_fire_on_live_data_as_plain_rate_limited_not
         assert f"{alerts.fired:,} fired, {alerts.suppressed:,} held back" in settings
 
 
-async def test_b_toggles_the_bell_and_delete_removes_a_rule() -> None:
+async def test_shift_b_toggles_the_bell_and_delete_removes_a_rule() -> None:
     rules = (Rule(RuleKind.FILL), Rule(RuleKind.PRINT_AT_LEAST, None, 100))
     app, _sim = with_preferences(Preferences(rules=rules, bell=False))
     async with app.run_test(size=SIZE) as pilot:
@@ -103,7 +103,7 @@ async def test_b_toggles_the_bell_and_delete_removes_a_rule() -> None:
         panel = app.dashboard.query_one(AlertsPanel)
         table = app.dashboard.query_one(AlertRulesTable)
         assert app.focused is table and table.row_keys == ["1", "2"]
-        await pilot.press("b")
+        await pilot.press("B")
         assert app.dashboard.alerts.bell
         assert str(panel.query_one("#alerts-settings").content).startswith("bell on")
         await pilot.press("down", "delete")
@@ -158,7 +158,7 @@ async def test_the_new_keys_are_in_the_help_and_the_palette_and_run_from_there()
         listed = {(where, key, does) for where, key, does in app.screen.listed()}
         for row in (("Ticker grid", "e", "Event"), ("Ticker grid", "f", "Star"),
                     ("Ticker grid", "w", "Watchlist only"), ("Dashboard", "!", "New alert"),
-                    ("Dashboard", "b", "Alert bell on/off"), ("Dashboard", "7", "Event"),
+                    ("Dashboard", "B", "Alert bell on/off"), ("Dashboard", "7", "Event"),
                     ("Dashboard", "8", "Integrity"), ("Dashboard", "9", "Alerts"),
                     ("Event view", "esc", "Back to markets"), ("Alert rules", "del", "Remove rule")):
             assert row in listed, row

@@ -25,7 +25,12 @@ from widgets.cells import Tone
 from widgets.depth_ladder import DepthLadder
 from widgets.ladder_model import ASK, BID
 from widgets.status_bar import StatusBar
+from widgets.line_table import LineTable
+from widgets.positions_table import PositionsTable
+from widgets.state_table import StateTable
+from widgets.subscriptions_table import SubscriptionsTable
 from widgets.ticker_grid import COLUMN_BY_KEY, COLUMNS, TickerGrid
+from widgets.trade_tape import TradeTape
 
 SIZE = (120, 40)
 
@@ -97,15 +102,27 @@ async def test_sort_keys_order_the_rows() -> None:
         def lasts(tickers: list[str]) -> list[int | None]:
             return [app.market_state.tickers[t].price for t in tickers]
 
-        await pilot.press("o")
+        await pilot.press("greater_than_sign")
         assert table.sort_column == "ticker"
         assert all(tickers == sorted(tickers) for tickers in groups())
-        await pilot.press("o")  # last price, highest first
+        assert header(table).startswith(" ★▲Ticker")  # the sorted column's header says the direction
+        await pilot.press("greater_than_sign")  # last price, highest first
         assert table.sort_column == "last"
         assert all(lasts(tickers) == sorted(lasts(tickers), reverse=True) for tickers in groups())
+        assert "▼Last" in header(table) and "▲Ticker" not in header(table)
         await pilot.press("r")
         assert all(lasts(tickers) == sorted(lasts(tickers)) for tickers in groups())
+        assert "▲Last" in header(table)
         assert "sorted by Last ▲" in str(table.border_subtitle)
+        await pilot.press("less_than_sign", "less_than_sign")  # back past ticker to the star column
+        assert table.sort_column == "starred" and header(table).startswith("▲★ Ticker")
+        await pilot.press("less_than_sign")  # round the end: the last sortable column
+        assert table.sort_column == "title" and table.header_label(COLUMN_BY_KEY["title"]) == "▲Title"
+
+
+def header(table: TickerGrid) -> str:
+    """The grid's header line as shown."""
+    return table.render_line(0).text
 
 
 async def test_filter_keeps_matching_rows_as_you_type_and_escape_returns_to_the_grid() -> None:
@@ -151,16 +168,74 @@ async def test_vim_keys_move_the_grid_cursor() -> None:
         assert table.cursor_row == 0
 
 
-async def test_number_keys_switch_panes_and_l_opens_subscriptions() -> None:
+async def test_number_keys_switch_panes_and_h_l_scroll_a_list_as_left_right_do() -> None:
     app = dashboard_app()
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         panes = app.dashboard.query_one("#panes", TabbedContent)
         for number, (pane, _title) in enumerate(PANES, start=1):
             grid(app).focus()
             await pilot.press(str(number))
             assert panes.active == pane
-        await pilot.press("1", "l")
-        assert panes.active == "subscriptions"
+        await pilot.press("1")
+        table = grid(app)
+        assert app.focused is table and table.scroll_x == 0
+        await pilot.press("l")  # right, as a vim user expects: not a pane switch
+        assert panes.active == "markets" and table.scroll_x > 0
+        await pilot.press("h")
+        assert table.scroll_x == 0
+
+
+async def test_vim_keys_move_the_cursor_in_the_account_tables_too() -> None:
+    app = dashboard_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        positions = app.dashboard.query_one(PositionsTable)
+        assert app.focused is positions and positions.row_count > 3
+        await pilot.press("j", "j")
+        assert positions.cursor_row == 2
+        await pilot.press("k")
+        assert positions.cursor_row == 1
+        await pilot.press("G")
+        assert positions.cursor_row == positions.row_count - 1
+        await pilot.press("g")
+        assert positions.cursor_row == 0
+
+
+def key_meanings() -> dict[str, dict[str, tuple[str, bool]]]:
+    """Every letter key bound anywhere on the dashboard: where, what it does, whether the footer
+    shows it."""
+    meanings: dict[str, dict[str, tuple[str, bool]]] = {}
+    for cls in (KalshiDashApp, DashboardScreen, LineTable, StateTable, SubscriptionsTable,
+                *(cls for _title, cls in WIDGET_SECTIONS)):
+        for binding in own_bindings(cls):
+            for key in binding.key.split(","):
+                if len(key) == 1 and key.isalpha():
+                    meanings.setdefault(key, {})[cls.__name__] = (binding.description, binding.show)
+    return meanings
+
+
+def test_each_letter_means_one_thing_or_the_footer_says_what_it_does_there() -> None:
+    meanings = key_meanings()
+    assert {does for does, _shown in meanings["l"].values()} == {"Scroll right"}  # in every list, nothing else
+    assert meanings["b"].keys() == {"DepthLadder"}  # b buys on a ladder: the bell is B
+    for key, where in meanings.items():
+        if len({does for does, _shown in where.values()}) > 1:
+            hidden = [name for name, (_does, shown) in where.items() if not shown]
+            assert not hidden, f"{key} means different things; the footer does not say so in {hidden}"
+    assert len({does for does, _shown in meanings["f"].values()}) == 3  # star, flip, all/one market
+
+
+async def test_the_footer_says_what_f_does_in_each_pane() -> None:
+    app = dashboard_app(markets=(LADDER_TICKER,))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        for widget, does in ((grid(app), "Star"), (app.dashboard.query_one(DepthLadder), "Flip yes/no"),
+                             (app.dashboard.query_one(TradeTape), "All/focused market")):
+            widget.focus()
+            await pilot.pause()
+            shown = {binding.key: binding.description for (_node, binding, _enabled, _tooltip)
+                     in app.dashboard.active_bindings.values() if binding.show}
+            assert shown.get("f") == does
 
 
 async def test_help_lists_every_binding_and_every_binding_is_in_footer_or_palette() -> None:
@@ -186,7 +261,7 @@ async def test_help_lists_every_binding_and_every_binding_is_in_footer_or_palett
         assert {"Pause/play replay", "Step replay"} & palette == set()  # replay keys: replay only
         footer_keys = {binding.key for (_node, binding, _enabled, _tooltip) in
                        app.dashboard.active_bindings.values() if binding.show}
-        assert {"enter", "o", "r"} <= footer_keys  # the grid is focused
+        assert {"enter", "greater_than_sign", "r"} <= footer_keys  # the grid is focused
         assert app.dashboard.query_one(Footer).display
 
 
@@ -536,3 +611,25 @@ async def test_z_zooms_the_focused_pane_and_back() -> None:
         await until(pilot, lambda: app.dashboard.maximized is table and table.size.height > shown)
         await pilot.press("z")
         await until(pilot, lambda: app.dashboard.maximized is None and table.size.height == shown)
+
+
+async def test_at_80x24_the_grid_shows_as_many_rows_as_the_ladder_has_room_and_all_without_a_ladder() -> None:
+    app = dashboard_app()  # one ladder open
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = await settled_grid(pilot, app)
+        assert len(table.visible_keys()) >= 7  # 4 before: the grid had 2 parts in 5 of the pane
+        ladder = app.dashboard.query_one(DepthLadder)
+        assert ladder.region.height >= 8  # the ladder keeps its half
+        assert table.scrollbar_size_horizontal == 0 and table.virtual_size.width > table.size.width
+        await pilot.press("l")  # h / l (and the arrows) scroll the grid instead
+        assert table.scroll_x > 0
+    app = dashboard_app(markets=())
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = await settled_grid(pilot, app)
+        assert len(table.visible_keys()) == min(table.row_count, table.size.height - 3)
+        assert table.size.height >= 17  # the whole pane: no empty ladder box below it
+    app = dashboard_app()
+    async with app.run_test(size=(160, 48)) as pilot:  # a tall screen keeps the grid at 2 parts of 5
+        table = await settled_grid(pilot, app)
+        lower = app.dashboard.query_one("#markets-lower")
+        assert table.outer_size.height < lower.outer_size.height

@@ -72,9 +72,11 @@ async def test_the_event_view_follows_the_market_and_enter_opens_the_strikes_lad
         msg = app.market_state.tickers[STRIKE]
         assert column(strip, STRIKE)["ask"] == price_text(msg.yes_ask)
         strip.table.focus()
-        await pilot.press("right")
+        await pilot.press("l")  # as right does: the next strike
         chosen = strip.cursor_ticker()
         assert chosen is not None and chosen != STRIKE
+        await pilot.press("h", "right")
+        assert strip.cursor_ticker() == chosen
         await pilot.press("enter")
         await until(pilot, lambda: chosen in app.dashboard.ladders())
         assert app.dashboard.current_pane == "markets"

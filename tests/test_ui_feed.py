@@ -175,7 +175,7 @@ async def test_subscriptions_screen_lists_the_live_sids_and_u_ends_the_focused_o
     async with app.run_test(size=SIZE) as pilot:
         sim = await connected(pilot)
         await frozen(pilot, sim)
-        await pilot.press("l")
+        await pilot.press("5")
         table = app.dashboard.query_one(SubscriptionsTable)
         live = [sub.sid for sub in app.feed.subscriptions()]
         await eventually(pilot, lambda: table.sids == [s.sid for s in app.feed.subscriptions()])
@@ -200,7 +200,7 @@ async def test_a_and_d_add_and_remove_a_market_on_the_focused_subscription() -> 
         await frozen(pilot, sim)
         first, second = sim.exchange.active_tickers()[:2]
         assert await app.apply_request(SubscriptionRequest(p.ORDERBOOK_DELTA, (first,)))
-        await pilot.press("l")
+        await pilot.press("5")
         table = app.dashboard.query_one(SubscriptionsTable)
         await eventually(pilot, lambda: any(
             s.channel == p.ORDERBOOK_DELTA for s in app.feed.subscriptions()) and table.row_count >= 6)
@@ -224,6 +224,36 @@ async def test_a_and_d_add_and_remove_a_market_on_the_focused_subscription() -> 
         removed = commands(sim, "update_subscription")[-1]["params"]
         assert removed["action"] == "delete_markets" and markets_of({"params": removed}) == [second]
         assert app.feed.desired()[p.ORDERBOOK_DELTA] == {first}
+
+
+async def test_removing_a_market_from_the_ticker_channel_that_streams_every_market_asks_first() -> None:
+    app = sim_app()
+    async with app.run_test(size=SIZE) as pilot:
+        sim = await connected(pilot)
+        await frozen(pilot, sim)
+        assert app.feed.desired()[p.TICKER] is None  # every market: the grid's one feed
+        await pilot.press("5")
+        table = app.dashboard.query_one(SubscriptionsTable)
+        await eventually(pilot, lambda: p.TICKER in {s.channel for s in app.feed.subscriptions()}
+                         and table.sids == [s.sid for s in app.feed.subscriptions()])
+        ticker_sid = next(s.sid for s in app.feed.subscriptions() if s.channel == p.TICKER)
+        for answer in ("n", "y"):
+            table.focus()
+            table.move_cursor(row=table.sids.index(ticker_sid))
+            await pilot.press("d")
+            await eventually(pilot, lambda: isinstance(app.screen, SubscribeDialog))
+            app.screen.query_one("#markets", Input).value = sim.exchange.active_tickers()[0]
+            await pilot.press("enter")
+            await eventually(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+            assert str(app.screen.query_one("#dialog-title").content) == f"Stop {p.TICKER}?"
+            assert "market grid stops updating" in str(app.screen.query_one("#confirm-consequence").content)
+            await pilot.press(answer)
+            await eventually(pilot, lambda: app.screen is app.dashboard)
+            if answer == "n":  # nothing was sent: the grid still streams
+                await pilot.pause()
+                assert not commands(sim, "unsubscribe") and app.feed.desired()[p.TICKER] is None
+        await eventually(pilot, lambda: bool(commands(sim, "unsubscribe")))
+        assert p.TICKER not in app.feed.desired()
 
 
 async def test_keys_are_answered_while_the_simulator_runs_in_firehose_mode() -> None:

@@ -7,9 +7,9 @@ from __future__ import annotations
 from app.core import protocol as p
 from app.tui.feed_bridge import MessageSink
 from app.core.state import Kind
-from tests.ui_states import LADDER_TICKER, dashboard_app, scenario, until
+from tests.ui_states import LADDER_TICKER, NOW, dashboard_app, scenario, until
 from widgets.depth_ladder import HEADER_LINES, DepthLadder
-from widgets.ticker_grid import TickerGrid
+from widgets.ticker_grid import RESOLVED_SHOWN_SECONDS, TickerGrid
 
 SIZE = (160, 48)
 
@@ -65,3 +65,62 @@ async def test_a_paused_market_says_paused_not_live() -> None:
         assert grid.visible_tickers()[0] == LADDER_TICKER  # paused is not finished: it stays
         lifecycle(app, sim, "deactivated", is_deactivated=False)
         await until(pilot, lambda: "LIVE" in ladder.render_line(0).text)
+
+
+def settle_at(sim, ticker: str, when: int) -> None:  # type: ignore[no-untyped-def]
+    sim.state.apply(p.MarketLifecycle(market_ticker=ticker, event_type="settled", result="no",
+                                      settlement_value=0, settled_ts=when))
+
+
+async def test_markets_resolved_minutes_ago_leave_the_grid_unless_kept_and_status_all_shows_them() -> None:
+    sim = scenario()
+    clock = [NOW]
+    app = dashboard_app(sim, clock=lambda: clock[0])
+    async with app.run_test(size=SIZE) as pilot:
+        grid = app.dashboard.query_one(TickerGrid)
+        await until(pilot, lambda: LADDER_TICKER in grid.visible_tickers())
+        everything = grid.visible_tickers()
+        kept = app.dashboard.kept_markets()  # shown, held or ordered in: they stay
+        assert LADDER_TICKER in kept
+        gone, starred, *_ = [t for t in everything if t not in kept]
+        grid.toggle_star(starred)
+        for ticker in (gone, starred, LADDER_TICKER):
+            settle_at(sim, ticker, int(NOW))
+        MessageSink(app.dashboard).on_changes(Kind.LIFECYCLE, frozenset())
+        await until(pilot, lambda: grid.get_cell(gone, "status") == " settled NO")
+        clock[0] = NOW + RESOLVED_SHOWN_SECONDS - 1  # still within its minutes: sunk, not gone
+        grid._tick_countdowns()
+        assert gone in grid.visible_tickers()
+        clock[0] = NOW + RESOLVED_SHOWN_SECONDS
+        grid._tick_countdowns()
+        assert gone not in grid.visible_tickers() and {starred, LADDER_TICKER} <= set(grid.visible_tickers())
+        hidden = set(everything) - set(grid.visible_tickers())  # the scenario resolved one before
+        assert gone in hidden and all(sim.state.markets[t].status in ("determined", "settled") for t in hidden)
+        assert grid.resolved_hidden == len(hidden)
+        assert f"{len(hidden)} resolved hidden (status:all)" in str(grid.border_subtitle)
+        grid.set_filter("status:all")
+        assert set(grid.visible_tickers()) == set(everything)
+        grid.set_filter("status:settled")
+        settled = grid.visible_tickers()
+        assert {gone, starred, LADDER_TICKER} <= set(settled)
+        assert {sim.state.markets[t].status for t in settled} == {"settled"}
+        assert "resolved hidden" not in str(grid.border_subtitle)  # a status word hides none
+        grid.set_filter("")
+        assert gone not in grid.visible_tickers() and grid.resolved_hidden == len(hidden)
+
+
+async def test_an_empty_grid_says_resolved_markets_left_and_how_to_see_them() -> None:
+    sim = scenario()
+    sim.state.positions.clear()  # an account that holds and orders nothing: no market is kept
+    sim.state.orders.clear()
+    app = dashboard_app(sim, markets=(), clock=lambda: NOW + RESOLVED_SHOWN_SECONDS)
+    async with app.run_test(size=SIZE) as pilot:
+        grid = app.dashboard.query_one(TickerGrid)
+        await until(pilot, lambda: bool(grid.visible_tickers()))
+        everything = grid.visible_tickers()
+        for ticker in everything:
+            settle_at(sim, ticker, int(NOW))
+        MessageSink(app.dashboard).on_changes(Kind.LIFECYCLE, frozenset())
+        await until(pilot, lambda: not grid.visible_tickers())
+        assert grid.render_line(1).text.strip() == (
+            f"every market has resolved: {len(sim.state.tickers)} left the grid 5 minutes after · / status:all shows them")

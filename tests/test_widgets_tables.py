@@ -97,8 +97,8 @@ async def test_tape_shows_both_wire_forms_newest_first() -> None:
     app = ts.TableApp(TradeTape(), state)
     async with app.run_test(size=SIZE):
         assert shown(app.table) == [
-            ["20:45:00", "41.5¢", "58.5¢", "12.50", "▲ YES", "KXB-2", "—"],
-            ["20:44:01", "36¢", "64¢", "136", "▼ NO", "KXA-1", "—"],
+            ["20:45:00", "41.5¢", "58.5¢", "12.50", "YES", "KXB-2", "—"],
+            ["20:44:01", "36¢", "64¢", "136", "NO", "KXA-1", "—"],
         ]
 
 

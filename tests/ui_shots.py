@@ -23,12 +23,14 @@ from app.core.alerts import Rule, RuleKind
 from app.core.integrity import IntegrityReport, NotificationCounts, RateMeter, market_health, subscription_health
 from app.tui.messages import FeedError, FeedStatus, StateChanged
 from app.tui.screens.alert_dialog import AlertDialog
+from app.tui.screens.detail_dialog import DetailDialog
 from app.tui.screens.finder import FinderScreen
 from app.tui.screens.subscribe import SubscribeDialog
 from app.core.state import BookStatus, Kind
 from tests import table_states as ts
-from tests.ui_states import LADDER_TICKER, Scenario, advance, dashboard_app, scenario, status, until
+from tests.ui_states import LADDER_TICKER, NOW, Scenario, advance, dashboard_app, scenario, status, until
 from widgets.integrity_panel import IntegrityPanel
+from widgets.positions_table import PositionsTable
 from widgets.price_chart import PriceChart
 from widgets.subscriptions_table import SubscriptionsTable
 from widgets.ticker_grid import TickerGrid
@@ -105,10 +107,37 @@ def settle_the_ladder_market(app: KalshiDashApp) -> None:
     settle(app, {LADDER_TICKER: "yes"})
 
 
+async def settle_two_long_ago(pilot: Pilot[Any]) -> None:
+    """Two markets the user neither shows, holds nor ordered in settled ten minutes ago: they
+    leave the grid, which says how many it hides."""
+    app = pilot.app
+    kept = app.dashboard.kept_markets()
+    gone = [ticker for ticker in app.market_state.market_tickers() if ticker not in kept][-2:]
+    for ticker in gone:
+        app.market_state.apply(p.MarketLifecycle(market_ticker=ticker, event_type="settled", result="no",
+                                                 settlement_value=0, settled_ts=int(NOW) - 600))
+    MessageSink(app.dashboard).on_changes(Kind.LIFECYCLE, frozenset())
+    grid = app.dashboard.query_one(TickerGrid)
+    await until(pilot, lambda: grid.resolved_hidden == 2)
+
+
 def settle_the_event(app: KalshiDashApp) -> None:
     """Every strike of the three-strike event settles, the middle one YES."""
     head = EVENT_TICKER.rpartition("-")[0]
     settle(app, {f"{head}-B49": "no", EVENT_TICKER: "yes", f"{head}-B53": "no"})
+
+
+async def open_position_details(pilot: Pilot[Any]) -> None:
+    """The Account pane, Enter on the first position: its exact values."""
+    await pilot.press("2")
+    pilot.app.dashboard.query_one(PositionsTable).focus()
+    await pilot.press("enter")
+    await until(pilot, lambda: isinstance(pilot.app.screen, DetailDialog))
+
+
+async def filter_out_every_market(pilot: Pilot[Any]) -> None:
+    """A grid filter nothing matches: the grid says why it is empty."""
+    await pilot.press("slash", *"zzz", "enter")
 
 
 async def star_two_and_show_the_watchlist(pilot: Pilot[Any]) -> None:
@@ -263,4 +292,11 @@ SHOTS: tuple[Shot, ...] = (
     Shot("event-settled-160x48", size=(160, 48), prepare=settle_the_event, then=open_event_view),
     Shot("price-ladder-80x24", size=(80, 24), prepare=add_orders_and_position, then=zoom_price_ladder),
     Shot("price-ladder-160x48", size=(160, 48), prepare=add_orders_and_position, then=show_price_ladder),
+    *(shot for size in ((80, 24), (160, 48)) for shot in (
+        Shot(f"detail-{size[0]}x{size[1]}", size=size, then=open_position_details),
+        Shot(f"confirm-quit-{size[0]}x{size[1]}", size=size, keys=("q",)),
+        Shot(f"sorted-{size[0]}x{size[1]}", size=size, keys=("greater_than_sign", "greater_than_sign")),
+        Shot(f"empty-filter-{size[0]}x{size[1]}", size=size, then=filter_out_every_market),
+        Shot(f"resolved-hidden-{size[0]}x{size[1]}", size=size, then=settle_two_long_ago),
+    )),
 )

@@ -17,7 +17,7 @@ def settings_text(center: AlertCenter) -> str:
     """Bell, rate limit and counts, one line."""
     limit = center.limit
     return (
-        f"bell {'on' if center.bell else 'off'} (b) · ! new rule · del removes one · a rule is shown "
+        f"bell {'on' if center.bell else 'off'} (B) · ! new rule · del removes one · a rule is shown "
         f"once per {limit.cooldown:g} s, ≤{limit.burst} alerts per {limit.window:g} s · "
         f"{center.fired:,} fired, {center.suppressed:,} held back"
     )

@@ -19,7 +19,7 @@ from fractions import Fraction
 
 from app.core.fixed import INVALID, format_money_cents
 from app.core.timestamps import CLOCK_FORMAT, utc_of_iso, utc_of_ms
-from widgets.formatting import DOWN, EMPTY, UP, count_text, price_text
+from widgets.formatting import EMPTY, count_text, price_text
 
 
 class Tone(enum.Enum):
@@ -124,15 +124,6 @@ def side(value: str | None) -> Cell:
 def action(value: str | None) -> Cell:
     """An order action in words: ``BUY``, ``SELL``, ``SELL PARTIAL``, ``SELL TO CLOSE``."""
     return UNKNOWN if value is None else Cell(value.replace("_", " ").upper(), Tone.ACCENT)
-
-
-def taker(value: str | None) -> Cell:
-    """A taker side with the direction it pushed the yes price: ``▲ YES`` or ``▼ NO``."""
-    if value == "yes":
-        return Cell(f"{UP} YES", Tone.YES)
-    if value == "no":
-        return Cell(f"{DOWN} NO", Tone.NO)
-    return UNKNOWN
 
 
 def clock(ts_ms: int | None) -> Cell:

@@ -193,7 +193,7 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
         Binding("o", "ticket", "Order ticket", show=False),
         Binding("delete,backspace", "cancel", "Cancel at cursor", show=False),
         Binding("K", "cancel_all", "Cancel all", show=False),
-        Binding("e", "amend", "Amend at cursor", show=False),
+        Binding("e", "amend", "Amend at cursor"),  # Event on the grid: the footer says what it does here
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -230,6 +230,7 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
         super().__init__(**kwargs)
         self.ticker = ticker
         self.replaying = replaying  # a recording played back: live books are marked REPLAY
+        self.trades = False  # the session can trade: digits set the quantity (the screen sets it)
         self.side = side
         self.flash_seconds = flash_seconds
         self.ladder = Ladder(side)
@@ -268,7 +269,7 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
 
     def on_key(self, event: events.Key) -> None:
         """Digits set the quantity while the session can trade (they would switch tabs otherwise)."""
-        if getattr(self.app, "order_entry", None) is None:
+        if not self.trades:
             return
         if event.character is not None and event.character.isdecimal() and event.character.isascii():
             event.stop()
@@ -585,7 +586,7 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
         state = self.market_state
         info = state.markets.get(self.ticker) if state else None
         tail = ""
-        if getattr(self.app, "order_entry", None) is not None:
+        if self.trades:
             tail = f" · qty {format_count(self.quantity)}{'_' if self.quantity_field.typing else ''}"
         if info is None:
             return tail

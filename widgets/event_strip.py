@@ -26,6 +26,7 @@ from app.core.state import Kind
 from widgets.base import StateView
 from widgets.formatting import EMPTY, count_text, percent_text, price_text
 from widgets._textual.data_table import LeanDataTable
+from widgets.list_keys import DATA_TABLE_KEYS
 from widgets.messages import MarketMessage
 
 BAR_ROWS = 8
@@ -116,6 +117,12 @@ def verdict_lines(summary: EventSummary) -> list[tuple[str, str]]:
     return lines
 
 
+class StrikeTable(LeanDataTable[Text]):
+    """The strikes side by side, a column each: ``h`` / ``l`` (as the arrows) move between them."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [*DATA_TABLE_KEYS]
+
+
 class EventStrip(Vertical, StateView):
     """One event's strikes side by side, and what the sums of their yes prices say."""
 
@@ -149,7 +156,7 @@ class EventStrip(Vertical, StateView):
 
     def compose(self) -> ComposeResult:
         yield Static(Text("e on a market of the grid shows its event here"), id="event-title")
-        yield LeanDataTable(id="event-table", cursor_type="column", zebra_stripes=False, cell_padding=0)
+        yield StrikeTable(id="event-table", cursor_type="column", zebra_stripes=False, cell_padding=0)
         yield Static(Text(""), id="event-verdict")
 
     def on_mount(self) -> None:

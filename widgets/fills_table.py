@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from collections import deque
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
 
 from app.core.protocol import Fill
 from app.core.sides import side_price
@@ -20,6 +23,8 @@ class FillsTable(SubaccountColumn, FeedTable[Fill]):
 
     SHOWS = Kind.FILL
     BORDER_TITLE = "Fills"
+    RECORD_NAME = "Fill"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "select_cursor", "Exact values")]
     COLUMNS = (
         ColumnSpec("time", "UTC", 8),
         ColumnSpec("market", "Market", 24),
@@ -37,6 +42,10 @@ class FillsTable(SubaccountColumn, FeedTable[Fill]):
         """The state's fill ring."""
         assert self.market_state is not None
         return self.market_state.fills
+
+    def record(self, key: str) -> Fill | None:
+        """The fill of the row ``key`` (for the detail view)."""
+        return self.item(key)
 
     def cells(self, item: Fill) -> Cells:
         """One fill; the price is that of the side filled (a no fill at yes 60¢ shows 40¢), and the

@@ -105,8 +105,8 @@ class LineTable(DirectLines, ScrollView, can_focus=True):
         Binding("pagedown", "page_down", "Page down", show=False),
         Binding("home,ctrl+home,g", "first_row", "First row", show=False),
         Binding("end,ctrl+end,G", "last_row", "Last row", show=False),
-        Binding("left", "scroll_left", "Scroll left", show=False),
-        Binding("right", "scroll_right", "Scroll right", show=False),
+        Binding("left,h", "scroll_left", "Scroll left", show=False),
+        Binding("right,l", "scroll_right", "Scroll right", show=False),
     ]
 
     class RowSelected(Message):
@@ -224,6 +224,11 @@ class LineTable(DirectLines, ScrollView, can_focus=True):
             self._widths[index] = width
             self._fit_virtual_size()
             self.invalidate_all()
+
+    def relabel(self) -> None:
+        """The header's labels changed (:meth:`header_label`): draw the header again."""
+        self._header = None
+        self.refresh()
 
     def restyle(self) -> None:
         """Look up the component styles again (theme or focus changed) and redraw."""

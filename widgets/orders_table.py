@@ -30,6 +30,7 @@ class OrdersTable(SubaccountColumn, StateTable):
     SHOWS = Kind.ORDER | Kind.LIFECYCLE
     PINNED_TOP = True
     BORDER_TITLE = "Orders"
+    RECORD_NAME = "Order"
     COLUMNS = (
         ColumnSpec("time", "UTC", 8),
         ColumnSpec("order", "Order", 12),
@@ -45,9 +46,11 @@ class OrdersTable(SubaccountColumn, StateTable):
     )
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", "Exact values"),
         Binding("delete,backspace", "order('cancel')", "Cancel order", show=False),
-        Binding("e", "order('amend')", "Amend order", show=False),
-        Binding("K", "order('cancel_all')", "Cancel all in market", show=False),
+        # e means Event on the grid: the footer says what it does here
+        Binding("e", "order('amend')", "Amend order"),
+        Binding("K", "order('cancel_all')", "Cancel all", show=False),
     ]
 
     class OrderAction(MarketMessage):
@@ -56,6 +59,10 @@ class OrdersTable(SubaccountColumn, StateTable):
         def __init__(self, verb: str, order: UserOrder) -> None:
             super().__init__(order.market_ticker)
             self.verb, self.order = verb, order
+
+    def record(self, key: str) -> UserOrder | None:
+        """The order of the row ``key`` (for the detail view)."""
+        return self.market_state.orders.get(key) if self.market_state is not None else None
 
     def selected_order(self) -> UserOrder | None:
         """The order on the cursor's row, if any."""

@@ -4,10 +4,13 @@ P&L, with totals."""
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
 
 from app.core.fixed import ONE_DOLLAR
 from app.core.protocol import MarketPosition
-from app.core.state import Kind, MarketState, subaccount_of
+from app.core.state import PRIMARY, Kind, MarketState, subaccount_of
 from widgets import cells
 from widgets.cells import Cell, Tone
 from widgets.formatting import fraction_cents
@@ -29,6 +32,8 @@ class PositionsTable(SubaccountColumn, StateTable):
 
     SHOWS = Kind.POSITION | Kind.BOOK | Kind.TICKER | Kind.LIFECYCLE
     BORDER_TITLE = "Positions"
+    RECORD_NAME = "Position"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "select_cursor", "Exact values")]
     COLUMNS = (
         ColumnSpec("market", "Market", 24),
         ColumnSpec("position", "Position", 13, numeric=True),
@@ -46,6 +51,13 @@ class PositionsTable(SubaccountColumn, StateTable):
         state = self.market_state
         if kinds & ~Kind.BOOK or (state is not None and not books.isdisjoint(state.position_markets())):
             super().state_changed(kinds, books)
+
+    def record(self, key: str) -> MarketPosition | None:
+        """The position of the row ``key`` (None for a totals row: it has no record)."""
+        if self.market_state is None or key.startswith(TOTAL_KEY):
+            return None
+        ticker, _nul, subaccount = key.partition("\x00")
+        return self.market_state.positions.get((ticker, int(subaccount) if subaccount else PRIMARY))
 
     def table_rows(self) -> list[Row]:
         """A row per position (by ticker, then subaccount), then the totals: one per subaccount

@@ -19,6 +19,7 @@ from typing import ClassVar, Generic, TypeVar
 
 from rich.style import Style
 from rich.text import Text
+from textual.binding import BindingType
 from textual.theme import Theme
 
 from app.core.sanitize import printable
@@ -28,6 +29,7 @@ from widgets.cells import Cell, ColumnSpec, Tone
 from widgets.compact import fit_number
 from widgets.feed_intake import FeedIntake
 from widgets._textual.data_table import LeanDataTable
+from widgets.list_keys import DATA_TABLE_KEYS
 
 Cells = tuple[Cell, ...]
 Row = tuple[str, Cells]
@@ -49,6 +51,7 @@ class StateTable(StateView, LeanDataTable[Text]):
     COLUMNS: ClassVar[tuple[ColumnSpec, ...]] = ()
     PINNED_TOP: ClassVar[bool] = False
     COMPONENT_CLASSES: ClassVar[set[str]] = {tone.component for tone in Tone}
+    BINDINGS: ClassVar[list[BindingType]] = [*DATA_TABLE_KEYS]
 
     def __init__(
         self, *, name: str | None = None, id: str | None = None, classes: str | None = None
@@ -208,6 +211,7 @@ class FeedTable(StateTable, Generic[ItemT]):
         super().__init__(name=name, id=id, classes=classes)
         self.max_rows = max_rows
         self._numbers: FeedIntake[ItemT] = FeedIntake()
+        self._items: dict[str, ItemT] = {}  # the item of each row shown, by row key
 
     def source(self) -> deque[ItemT]:
         """The state's feed, oldest first."""
@@ -220,6 +224,15 @@ class FeedTable(StateTable, Generic[ItemT]):
     def matches(self, item: ItemT) -> bool:
         """Whether ``item`` is shown (all are, unless a subclass filters)."""
         return True
+
+    def item(self, key: str) -> ItemT | None:
+        """The item shown in the row of ``key``, if that row is shown."""
+        return self._items.get(key)
+
+    def _remove_rows(self, keys: list[str]) -> None:
+        for key in keys:
+            self._items.pop(key, None)
+        super()._remove_rows(keys)
 
     def state_changed(self, kinds: Kind, books: frozenset[str]) -> None:
         """Add the newest items that arrived since the last change at the top; trim the oldest."""
@@ -246,6 +259,7 @@ class FeedTable(StateTable, Generic[ItemT]):
     def _feed_rows(self, newest_first: Iterable[ItemT]) -> list[Row]:
         """Rows of the matching items, newest first; the first item is the newest numbered."""
         numbered = self._numbers.numbered(newest_first, self.matches, self.max_rows)
+        self._items.update(numbered)
         return [(key, self.cells(item)) for key, item in numbered]
 
     def _prepend(self, rows: list[Row]) -> None:

@@ -9,12 +9,14 @@ from __future__ import annotations
 from typing import Any, ClassVar, Iterable
 
 from rich.text import Text
+from textual.binding import BindingType
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist, RowKey
 
 from app.core.integrity import SubscriptionCounters as SubscriptionView
 from app.core.sanitize import printable
 from widgets.formatting import EMPTY
+from widgets.list_keys import DATA_TABLE_KEYS
 
 MARKETS_SHOWN = 6
 
@@ -48,6 +50,7 @@ def row_cells(sub: SubscriptionView) -> tuple[str, ...]:
 class SubscriptionsTable(DataTable):
     """One row per live subscription, keyed by sid."""
 
+    BINDINGS: ClassVar[list[BindingType]] = [*DATA_TABLE_KEYS]
     # (key, label, width (None: as wide as the text), numeric); the markets list goes last.
     COLUMNS: ClassVar[tuple[tuple[str, str, int | None, bool], ...]] = (
         ("sid", "SID", 5, True),

@@ -4,11 +4,15 @@ A :class:`~widgets.line_table.LineTable` keyed by market ticker: taking in chang
 changed rows, and only those on screen are computed and drawn again (a grid of 1,000 markets
 under a firehose draws its forty visible rows, not 1,000). A cell on screen whose value moved
 flashes briefly, green when up and red when down (colour alone: an arrow beside a number would read
-as part of it). Sort by any column from the keyboard
-(``o`` picks the next column, ``r`` reverses); a filter keeps the rows whose ticker or title
-contains the text (``status:open`` or ``status:settled`` keeps the markets in that state).
-Markets that no longer trade (closed, determined, settled) show no quote and no countdown but
-their result, and sink below the others. Enter posts :class:`TickerGrid.MarketChosen`, ``e`` :class:`TickerGrid.EventChosen`.
+as part of it). Sort by picking a column from the keyboard (``>`` / ``<`` move the sort to the
+next / previous column, ``r`` reverses): the sorted column's header starts with the direction
+(``▼Volume``: highest first). A filter keeps the rows whose ticker or title contains the text
+(``status:open`` or ``status:settled`` keeps the markets in that state, ``status:all`` every
+market). Markets that no longer trade (closed, determined, settled) show no quote and no
+countdown but their result, and sink below the others. Without a ``status:`` word, a market
+determined or settled over ``RESOLVED_SHOWN_SECONDS`` ago leaves the grid (dead markets would
+pile up), unless the user keeps it: starred, with a ladder, held or ordered in (``keep``). Enter
+posts :class:`TickerGrid.MarketChosen`, ``e`` :class:`TickerGrid.EventChosen`.
 
 ``f`` stars the market under the cursor (the ★ column; the app saves the watchlist) and ``w``
 shows the watchlist only. The Trend column is a sparkline of the last price since start (from
@@ -18,14 +22,14 @@ shows the watchlist only. The Trend column is a sparkline of the last price sinc
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, ClassVar, NamedTuple
+from typing import Any, Callable, ClassVar, Iterable, NamedTuple
 
 from rich.cells import cell_len
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.timer import Timer
 
-from app.core.market_status import OPEN, is_finished, status_text
+from app.core.market_status import OPEN, RESOLVED, finished_at, is_finished, status_text
 from app.core.sanitize import printable
 from app.core.state import Kind, MarketState
 from app.core.watchlist import Watchlist
@@ -52,6 +56,10 @@ RESORT_SECONDS = 0.5
 # The grid takes in changes at most this often (the feed may announce them 30 times a second):
 # a price moving 30 times a second cannot be read, and flashes last longer than a slot.
 REDRAW_HZ = 5.0
+# A market determined or settled leaves the grid this long after (``status:all`` shows it again).
+RESOLVED_SHOWN_SECONDS = 300
+# The ``status:`` word that keeps every market, resolved ones long ago too.
+ANY_STATUS = "all"
 TREND_WIDTH = 10
 STAR = "★"
 # The change is measured from the first last price this session saw (the feed gives no earlier
@@ -175,9 +183,16 @@ class TickerGrid(LineTable, StateView):
         Binding("e", "event", "Event"),
         Binding("f", "toggle_star", "Star"),
         Binding("w", "toggle_watch_only", "Watchlist only", show=False),
-        Binding("o", "next_sort", "Sort"),
-        Binding("r", "reverse_sort", "Reverse"),
+        Binding("greater_than_sign", "step_sort(1)", "Sort next col"),
+        Binding("less_than_sign", "step_sort(-1)", "Sort prev col", show=False),
+        Binding("r", "reverse_sort", "Reverse sort"),
     ]
+
+    # (class defaults: the header labels are asked for while the table is built)
+    sort_column: str | None = None
+    """The :class:`RowValues` field the rows are sorted by; None: first seen first."""
+    sort_reverse: bool = False
+    """True: highest (or Z) first."""
 
     class MarketChosen(MarketMessage):
         """The user chose a market (Enter on its row)."""
@@ -203,8 +218,6 @@ class TickerGrid(LineTable, StateView):
         self.redraw_hz = redraw_hz
         self._pending = Kind.NONE
         self._throttle = Throttle(self, redraw_hz, self._apply)
-        self.sort_column: str | None = None
-        self.sort_reverse = False
         self.filter_text = ""
         self._wanted: tuple[str, str | None] = ("", None)  # the filter's text and status word
         self._known: dict[str, None] = {}  # every market seen, in the order first seen
@@ -217,6 +230,11 @@ class TickerGrid(LineTable, StateView):
         self._described: str | None = None  # the subtitle's text
         self._flashes: Flashes[tuple[str, str]] = Flashes(self, flash_seconds, self._unflash, self.now)
         self._resort_timer: Timer | None = None
+        self.keep: Callable[[], Iterable[str]] = tuple
+        """The markets the user keeps in sight however long ago they resolved (the app sets it)."""
+        self.resolved_hidden = 0
+        """How many markets resolved long ago the grid leaves out (no ``status:`` word)."""
+        self._next_leaving: float | None = None  # when the next resolved market shown leaves
 
     # -- lifecycle ------------------------------------------------------------------------------
 
@@ -354,7 +372,10 @@ class TickerGrid(LineTable, StateView):
         return tuple(self._cell(values, column, self._flashes.direction((key, column.key))) for column in COLUMNS)
 
     def header_label(self, column: ColumnSpec) -> str:
-        """Labels start with the blank that separates a column from the one before."""
+        """Labels start with the blank that separates a column from the one before; the sorted
+        column's starts with its direction instead (``▲`` lowest first, ``▼`` highest first)."""
+        if column.key == self.sort_column:
+            return f"{DOWN if self.sort_reverse else UP}{column.label}"
         return f" {column.label}"
 
     def _cell(self, values: RowValues, column: GridColumn, direction: int = 0) -> Cell:
@@ -375,7 +396,11 @@ class TickerGrid(LineTable, StateView):
         return countdown_to(close_ts, self.now())
 
     def _tick_countdowns(self) -> None:
-        """Draw again the rows on screen that count down to a close."""
+        """Draw again the rows on screen that count down to a close; let resolved markets whose
+        time is up leave."""
+        leaving = self._next_leaving
+        if leaving is not None and self.now() >= leaving:
+            self._reorder()
         self.invalidate([t for t in self.visible_keys() if self._row_values(t).close_ts is not None])
 
     # -- flashes --------------------------------------------------------------------------------
@@ -424,7 +449,10 @@ class TickerGrid(LineTable, StateView):
         needle, status = self._wanted
         if needle:
             tickers = self._filter.select(needle, tickers)
-        if status is not None:
+        self.resolved_hidden, self._next_leaving = 0, None
+        if status is None:
+            tickers = self._without_long_resolved(tickers)
+        elif status != ANY_STATUS:
             tickers = [ticker for ticker in tickers if self._has_status(ticker, status)]
         tickers = list(tickers)
         state = self.market_state
@@ -437,6 +465,37 @@ class TickerGrid(LineTable, StateView):
         tickers.sort(key=self._finished)  # markets that no longer trade sink, in the same order
         self.set_rows(tickers)
         self._describe()
+
+    def _without_long_resolved(self, tickers: Iterable[str]) -> list[str]:
+        """``tickers`` but the markets resolved over ``RESOLVED_SHOWN_SECONDS`` ago that the user
+        does not keep; notes how many left and when the next one shown leaves (a market with no
+        known time of its end stays)."""
+        state = self.market_state
+        markets = state.markets if state is not None else {}
+        now = self.now()
+        kept: set[str] | None = None
+        shown: list[str] = []
+        hidden = 0
+        next_leaving: float | None = None
+        for ticker in tickers:
+            info = markets.get(ticker)
+            since = finished_at(info) if info is not None and info.status in RESOLVED else None
+            if since is None:
+                shown.append(ticker)
+                continue
+            leaves = since + RESOLVED_SHOWN_SECONDS
+            if leaves > now:
+                next_leaving = leaves if next_leaving is None else min(next_leaving, leaves)
+                shown.append(ticker)
+                continue
+            if kept is None:
+                kept = set(self.keep())
+            if ticker in kept or ticker in self.watchlist:
+                shown.append(ticker)
+            else:
+                hidden += 1
+        self.resolved_hidden, self._next_leaving = hidden, next_leaving
+        return shown
 
     # -- watchlist ------------------------------------------------------------------------------
 
@@ -483,6 +542,9 @@ class TickerGrid(LineTable, StateView):
             return f"no market matches “{printable(self.filter_text)}” · Esc clears the filter"
         if self.watch_only:
             return "no starred market · w shows every market, f stars the one under the cursor"
+        if self.resolved_hidden:
+            return (f"every market has resolved: {self.resolved_hidden:,} left the grid "
+                    f"{RESOLVED_SHOWN_SECONDS // 60} minutes after · / status:all shows them")
         return ""
 
     def visible_tickers(self) -> list[str]:
@@ -491,28 +553,28 @@ class TickerGrid(LineTable, StateView):
 
     # -- sorting --------------------------------------------------------------------------------
 
-    def action_next_sort(self) -> None:
-        """Sort by the next column (the first press sorts by ticker)."""
+    def action_step_sort(self, step: int) -> None:
+        """Move the sort ``step`` sortable columns right (left when negative), round the ends; the
+        first press sorts by ticker. Numbers sort highest first, text A to Z (``r`` reverses)."""
         keys = [column.key for column in COLUMNS if column.sortable]
         if self.sort_column is None:
-            self.sort_column = "ticker"
+            column = "ticker"
         else:
-            self.sort_column = keys[(keys.index(self.sort_column) + 1) % len(keys)]
-        self.sort_reverse = COLUMN_BY_KEY[self.sort_column].numeric
-        self._reorder()
+            column = keys[(keys.index(self.sort_column) + step) % len(keys)]
+        self.sort_by(column, COLUMN_BY_KEY[column].numeric)
 
     def action_reverse_sort(self) -> None:
         """Reverse the sort order (sorting by ticker first when unsorted)."""
         if self.sort_column is None:
-            self.sort_column = "ticker"
+            self.sort_by("ticker")
         else:
-            self.sort_reverse = not self.sort_reverse
-        self._reorder()
+            self.sort_by(self.sort_column, not self.sort_reverse)
 
     def sort_by(self, column: str, reverse: bool = False) -> None:
-        """Sort by ``column`` (a :class:`RowValues` field)."""
+        """Sort by ``column`` (a :class:`RowValues` field), its header marked."""
         self.sort_column = column
         self.sort_reverse = reverse
+        self.relabel()
         self._reorder()
 
     def _schedule_resort(self) -> None:
@@ -529,6 +591,8 @@ class TickerGrid(LineTable, StateView):
             parts.append(f"filter “{printable(self.filter_text)}”")
         if self.watch_only:
             parts.append(f"{STAR} watchlist only")
+        if self.resolved_hidden:
+            parts.append(f"{self.resolved_hidden:,} resolved hidden (status:all)")
         text = " · ".join(parts)
         if text != self._described:  # setting the subtitle repaints the whole grid
             self._described = text

@@ -139,15 +139,16 @@ class TradeTape(LineTable, StateView):
         return self.show_all or item.market_ticker == self.focused_market
 
     def cells(self, item: Trade) -> Cells:
-        """Time, yes and no price, count, taker side, market and its title of one trade (computed
-        once, when its row is first drawn)."""
+        """Time, yes and no price, count, taker side in words (``YES``/``NO``, in its colour: no
+        arrow that would read as a price move), market and its title of one trade (computed once,
+        when its row is first drawn)."""
         state = self.market_state
         return (
             cells.clock(item.ts_ms),
             cells.price(item.yes_price),
             cells.price(item.no_price),
             cells.count(item.count),
-            cells.taker(item.taker_side),
+            cells.side(item.taker_side),
             cells.text(item.market_ticker),
             cells.text(state.title(item.market_ticker) if state is not None else None),
         )

@@ -14,6 +14,8 @@ from app.core.state import MarketInfo
 OPEN, PAUSED, CLOSED, DETERMINED, SETTLED = "open", "paused", "closed", "determined", "settled"
 # Statuses of a market that no longer trades (``finalized``: Kalshi's REST word for settled).
 FINISHED = frozenset({CLOSED, DETERMINED, SETTLED, "finalized"})
+# Statuses of a market whose result is known: nothing more will happen to it.
+RESOLVED = frozenset({DETERMINED, SETTLED, "finalized"})
 
 
 def market_status(info: MarketInfo | None, now: float | None = None) -> str | None:
@@ -31,6 +33,12 @@ def market_status(info: MarketInfo | None, now: float | None = None) -> str | No
 def is_finished(status: str | None) -> bool:
     """True for the status of a market that no longer trades (its quotes are stale)."""
     return status in FINISHED
+
+
+def finished_at(info: MarketInfo) -> int | None:
+    """The epoch second a market stopped trading: when it was determined or settled, else its
+    close time; None when neither is known."""
+    return info.finished_ts if info.finished_ts is not None else info.close_ts
 
 
 def result_of(info: MarketInfo | None) -> str | None:

@@ -90,6 +90,7 @@ class MarketInfo:
     result: str | None = None
     settlement_value: int | None = None
     price_ranges: tuple[p.PriceRange, ...] = ()  # where its prices may lie and their ticks (app.core.ticks)
+    finished_ts: int | None = None  # epoch s it was determined (or settled), as the lifecycle said
     revision: int = 0  # lifecycle messages applied: a view compares it with the one it last showed
 
 
@@ -583,6 +584,9 @@ class MarketState:
             info.status = "open"
         if m.result is not None:
             info.result = m.result
+        finished = m.determination_ts if m.determination_ts is not None else m.settled_ts
+        if info.finished_ts is None and finished is not None:
+            info.finished_ts = finished
         if m.settlement_value is not None:
             info.settlement_value = m.settlement_value
         if m.price_ranges:

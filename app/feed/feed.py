@@ -313,12 +313,13 @@ class Feed:
         """Record every frame from now on, and fetch fresh snapshots of the open books.
 
         A recording that starts mid-session needs snapshots for its books to be replayable:
-        ``get_snapshot`` puts them into the recording (the books show RESYNCING until then).
+        ``get_snapshot`` puts them into the recording (the books show RESYNCING until then). Those
+        snapshots are asked for, not forced by a gap: they are not counted as resyncs.
         """
         self.recorder = recorder
         for sub in self.subscriptions():
             if sub.channel == p.ORDERBOOK_DELTA and sub.markets:
-                self._start_resync(sub, set(sub.markets))
+                self._start_resync(sub, set(sub.markets), counted=False)
 
     def _record(self, write: Callable[..., None], *args: Any) -> None:
         """Write to the recording; a failing disk stops the recording, never the feed."""
@@ -1120,9 +1121,10 @@ class Feed:
 
     # -- resync --------------------------------------------------------------------------------
 
-    def _start_resync(self, sub: LiveSubscription, markets: set[str]) -> set[str]:
+    def _start_resync(self, sub: LiveSubscription, markets: set[str], *, counted: bool = True) -> set[str]:
         """Mark ``markets`` of ``sub`` as resyncing and fetch fresh snapshots in the background;
-        return those that were not resyncing already.
+        return those that were not resyncing already. ``counted=False``: snapshots the feed wants
+        for itself (a recording's start), not a resync in the integrity counters.
 
         Those being removed are only marked stale: no snapshot of them is asked for (the server
         may have dropped them already); should their removal fail, :meth:`_repair` resyncs them.
@@ -1135,17 +1137,19 @@ class Feed:
         now = time.monotonic()
         for ticker in fresh:
             self.state.set_book_status(ticker, BookStatus.RESYNCING)
-            self.resynced_at[ticker] = now
-            self.market_resyncs[ticker] += 1
+            if counted:
+                self.resynced_at[ticker] = now
+                self.market_resyncs[ticker] += 1
         self._mark(Kind.BOOK, fresh)
         if fresh and not sub.resyncing:
-            self._launch_resync(sub, fresh)
+            self._launch_resync(sub, fresh, counted)
         return fresh
 
-    def _launch_resync(self, sub: LiveSubscription, markets: set[str]) -> None:
+    def _launch_resync(self, sub: LiveSubscription, markets: set[str], counted: bool = True) -> None:
         sub.resyncing = True
-        self.resyncs += 1
-        sub.resyncs += 1
+        if counted:
+            self.resyncs += 1
+            sub.resyncs += 1
         self._spawn(self._resync(sub, markets))
 
     async def _resync(self, sub: LiveSubscription, markets: set[str]) -> None:

@@ -60,6 +60,14 @@ LIGHT_THEME = "textual-light"
 Connector = Callable[[], Awaitable[Endpoint]]
 
 
+def stop_consequence(channel: str) -> str:
+    """What stops when ``channel`` ends, in words without a full stop (the ticker channel feeds
+    the grid)."""
+    if channel == p.TICKER:
+        return "The market grid stops updating: every price in it freezes"
+    return f"Its data stops: whatever shows {channel} freezes"
+
+
 def stylesheets() -> list[str | PurePath]:
     """Every ``.tcss`` file in ``styles/``, in name order."""
     return list(sorted(STYLES_DIR.glob("*.tcss")))
@@ -72,6 +80,7 @@ class KalshiDashApp(KeepsItsCrash[int]):
     CSS_PATH = stylesheets()
     COMMANDS = App.COMMANDS | {MarketCommands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "confirm_quit", "Quit"),
@@ -127,7 +136,6 @@ class KalshiDashApp(KeepsItsCrash[int]):
         self.catalog_cache = catalog_cache
         if orders is not None and replay is not None:
             orders.rails.replay = True  # a replay never trades, whatever the caller set up
-        self.order_entry = OrderEntry(self, orders) if orders is not None else None
         self.trading = trading  # builds the order service once the endpoint is open
         self.exchange_sync: ExchangeSync | None = None
         self.market_index = MarketIndex(state)
@@ -141,6 +149,8 @@ class KalshiDashApp(KeepsItsCrash[int]):
                                          watchlist_path=prefs.path, clock=clock,
                                          replaying=replay is not None)
         self.dashboard.feed = feed
+        self._order_entry: OrderEntry | None = None
+        self.order_entry = OrderEntry(self, orders) if orders is not None else None
         self.theme = theme
 
     @property
@@ -152,6 +162,16 @@ class KalshiDashApp(KeepsItsCrash[int]):
     def feed(self, feed: Feed | None) -> None:
         self._feed = feed
         self.dashboard.feed = feed
+
+    @property
+    def order_entry(self) -> OrderEntry | None:
+        """The order keys' service, once the session can trade; the dashboard is told."""
+        return self._order_entry
+
+    @order_entry.setter
+    def order_entry(self, entry: OrderEntry | None) -> None:
+        self._order_entry = entry
+        self.dashboard.set_trading(entry is not None)
 
     def get_default_screen(self) -> Screen:
         return self.dashboard
@@ -495,8 +515,17 @@ class KalshiDashApp(KeepsItsCrash[int]):
             self.push_screen(dialog, self._answered)
 
     def _answered(self, request: SubscriptionRequest | None) -> None:
-        if request is not None:
-            self.run_worker(self.apply_request(request), group="commands")
+        """Carry out a dialog's request; one that would end its channel asks first."""
+        if request is None:
+            return
+        feed = self.feed
+        wanted = feed.desired().get(request.channel, set()) if feed is not None else set()
+        if request.remove and (wanted is None or wanted and wanted <= set(request.markets)):
+            # the channel streams every market (removing some ends it) or only these: it stops
+            consequence = f"Removing {', '.join(request.markets)} ends the channel. {stop_consequence(request.channel)}."
+            self.confirm(f"Stop {request.channel}?", consequence, "Unsubscribe", lambda: self.apply_request(request))
+            return
+        self.run_worker(self.apply_request(request), group="commands")
 
     async def apply_request(self, request: SubscriptionRequest) -> bool:
         """Send what a subscribe / add / remove dialog asked for; open ladders of new books."""
@@ -531,10 +560,7 @@ class KalshiDashApp(KeepsItsCrash[int]):
         focused = self.dashboard.focused_subscription()
         if focused is not None:
             sid, channel = focused
-            consequence = f"Its data stops: whatever shows {channel} freezes (sid {sid})."
-            if channel == p.TICKER:
-                consequence = f"The market grid stops updating: every price in it freezes (sid {sid})."
-            self.confirm(f"Unsubscribe {channel}?", consequence, "Unsubscribe",
+            self.confirm(f"Unsubscribe {channel}?", f"{stop_consequence(channel)} (sid {sid}).", "Unsubscribe",
                          lambda: self.feed_command(f"unsubscribed {channel} (sid {sid})", feed.unsubscribe_sid(sid)))
             return
         market = self.dashboard.focused_market()

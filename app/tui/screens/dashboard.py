@@ -27,19 +27,22 @@ from textual.content import Content
 from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, TabPane
 
 from app.core.alerts import AlertCenter, Rule
 from app.config import ConfigError, save_watchlist
 from app.core.event_view import event_members, event_of
+from app.core.exact_fields import exact_fields, position_extras
 from app.core.exchange_status import exchange_line, reconciled_line
 from app.tui.fanout import FanOut
 from app.core.integrity import IntegrityReport, NotificationCounts, RateMeter, market_health, subscription_health
 from app.feed.feed import Feed
 from app.tui.messages import FeedError, FeedStatus, StateChanged, SubscriptionsChanged
 from app.tui.requests import NotifyError, OpenMarket, ReleaseBook
+from app.core.protocol import MarketPosition
 from app.core.sanitize import printable
 from app.tui.screens.alert_dialog import AlertDialog
+from app.tui.screens.detail_dialog import DetailDialog
 from app.core.state import Kind, MarketState
 from app.core.watchlist import BackgroundSaver, Watchlist
 from widgets.alert_rules_table import AlertRulesTable
@@ -91,9 +94,9 @@ class DashboardScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         *pane_bindings(),
         Binding("slash", "filter", "Filter"),
-        Binding("l", "show_pane('subscriptions')", "Subs"),
         Binding("exclamation_mark", "new_alert", "New alert", show=False),
-        Binding("b", "toggle_bell", "Alert bell on/off", show=False),
+        # not b: on a ladder b buys
+        Binding("B", "toggle_bell", "Alert bell on/off", show=False),
         Binding("escape", "close_filter", "Clear filter", show=False),
         Binding("left_square_bracket", "cycle_ladder(-1)", "Previous ladder", show=False),
         Binding("right_square_bracket", "cycle_ladder(1)", "Next ladder", show=False),
@@ -118,6 +121,7 @@ class DashboardScreen(Screen[None]):
         self.watchlist_path = watchlist_path  # where a star is saved (None: not saved)
         self.clock = clock
         self.replaying = replaying  # showing a recording, not the exchange now
+        self.trades = False  # the session can trade (the app says so once its order service is up)
         draw_partial_updates_by_span(self)
         self.state = state
         self.environment = environment
@@ -141,7 +145,9 @@ class DashboardScreen(Screen[None]):
         with TabbedContent(id="panes", initial="markets"):
             with TabPane(f"1 {PANES[0][1]}", id="markets"):
                 yield Input(placeholder="filter markets by ticker or title", id="grid-filter")
-                yield TickerGrid(id="grid", watchlist=self.watchlist)
+                grid = TickerGrid(id="grid", watchlist=self.watchlist)
+                grid.keep = self.kept_markets
+                yield grid
                 with Horizontal(id="markets-lower"):
                     with Container(id="ladders-box"):
                         yield Static(
@@ -322,6 +328,23 @@ class DashboardScreen(Screen[None]):
     def _market_chosen(self, event: TickerGrid.MarketChosen | EventStrip.StrikeChosen) -> None:
         self.post_message(OpenMarket(event.ticker))
 
+    # -- the exact values of an account row -------------------------------------------------------
+
+    @on(DataTable.RowSelected, "#positions, #fills, #orders")
+    def _show_details(self, event: DataTable.RowSelected) -> None:
+        """Enter on a position, fill or order: every field of it at full precision."""
+        table = event.data_table
+        assert isinstance(table, (PositionsTable, FillsTable, OrdersTable))
+        key = event.row_key.value
+        record = table.record(key) if key is not None else None
+        if record is None:
+            return
+        ticker = record.market_ticker
+        fields = [("title", self.state.title(ticker) or "—"), *exact_fields(record)]
+        if isinstance(record, MarketPosition):
+            fields += position_extras(self.state, record)
+        self.app.push_screen(DetailDialog(f"{table.RECORD_NAME} · {ticker}", fields))
+
     # -- event view, watchlist ------------------------------------------------------------------
 
     @on(TickerGrid.EventChosen)
@@ -390,7 +413,7 @@ class DashboardScreen(Screen[None]):
         self.notify(text, title="alert removed", markup=False)
 
     def action_toggle_bell(self) -> None:
-        """``b``: ring the terminal bell with each alert shown, or not."""
+        """``B``: ring the terminal bell with each alert shown, or not."""
         self.alerts.bell = not self.alerts.bell
         self.query_one(AlertsPanel).refresh_alerts()
         self.notify(f"alert bell {'on' if self.alerts.bell else 'off'}", markup=False)
@@ -403,6 +426,7 @@ class DashboardScreen(Screen[None]):
             pane_id = f"ladder-{next(self._ladder_ids)}"
             self._ladder_panes[ticker] = pane_id
             ladder = DepthLadder(ticker, replaying=self.replaying)
+            ladder.trades = self.trades
             chart = PriceChart(ticker, classes="ladder-chart")
             await tabs.add_pane(TabPane(Content(printable(ticker)), ladder, chart, id=pane_id))
             self.fanout.forget()
@@ -443,6 +467,13 @@ class DashboardScreen(Screen[None]):
         await self.close_ladder(event.ticker)
         self.post_message(ReleaseBook(event.ticker))
 
+    def set_trading(self, trades: bool) -> None:
+        """Say whether the session can trade, to this screen's ladders now and to those it opens."""
+        self.trades = trades
+        for ladder in self.query(DepthLadder):
+            ladder.trades = trades
+            ladder.refresh()
+
     def ladders(self) -> dict[str, DepthLadder]:
         """The open ladders by market ticker."""
         return {ladder.ticker: ladder for ladder in self.query(DepthLadder)}
@@ -453,8 +484,10 @@ class DashboardScreen(Screen[None]):
         return None if pane is None else pane.query_one(DepthLadder)
 
     def _show_hint(self) -> None:
+        """The hint while no ladder is open (on a short, narrow screen the grid takes its room)."""
         self.query_one("#ladder-hint", Static).display = not self._ladder_panes
         self.query_one("#ladders", TabbedContent).display = bool(self._ladder_panes)
+        self.query_one("#markets-lower").set_class(not self._ladder_panes, "-no-ladder")
 
     # -- what the keys act on -------------------------------------------------------------------
 
@@ -499,6 +532,14 @@ class DashboardScreen(Screen[None]):
     def open_tickers(self) -> Iterable[str]:
         """Markets with an open ladder."""
         return list(self._ladder_panes)
+
+    def kept_markets(self) -> set[str]:
+        """The markets the grid keeps however long ago they resolved: those the user shows, holds
+        or has ordered in."""
+        kept = self.shown_markets()
+        kept.update(self.state.position_markets())
+        kept.update(order.market_ticker for order in self.state.orders.values())
+        return kept
 
     def shown_markets(self) -> set[str]:
         """The markets the user chose to see: starred, with a ladder, or in the event shown."""

@@ -24,6 +24,9 @@ from textual.widgets import DataTable, Static
 from widgets.alert_rules_table import AlertRulesTable
 from widgets.depth_ladder import DepthLadder
 from widgets.event_strip import EventStrip
+from widgets.fills_table import FillsTable
+from widgets.orders_table import OrdersTable
+from widgets.positions_table import PositionsTable
 from widgets.ticker_grid import TickerGrid
 from widgets.trade_tape import TradeTape
 
@@ -39,6 +42,9 @@ WIDGET_SECTIONS: tuple[tuple[str, type[Widget]], ...] = (
     ("Trade tape", TradeTape),
     ("Event view", EventStrip),
     ("Alert rules", AlertRulesTable),
+    ("Positions", PositionsTable),
+    ("Fills", FillsTable),
+    ("Orders", OrdersTable),
 )
 
 
