@@ -190,9 +190,7 @@ class KalshiDashApp(App[int]):
             if self.record_path is not None:
                 self._start_recording(self.feed, self.record_path)
             if self.rest is not None:
-                self.rest.observer = self._record_rest
-                sync = self._exchange_sync(self.rest)
-                self.run_worker(sync.run(self.feed), name="rest", group="rest", exclusive=True)
+                self.start_exchange_sync(self.rest)
             await self.feed.run()
         finally:
             if self.feed is not None:  # a recording still running takes its name now
@@ -201,6 +199,15 @@ class KalshiDashApp(App[int]):
                 await self.order_entry.service.client.aclose()  # the one _open_trading made
             if self.endpoint is not None:
                 await self.endpoint.aclose()
+
+    def start_exchange_sync(self, rest: RestClient) -> None:
+        """Load the catalog from ``rest`` and keep the account reconciled beside the feed (a
+        worker; the responses go into the recording, if one is made)."""
+        assert self.feed is not None
+        self.rest = rest
+        rest.observer = self._record_rest
+        sync = self._exchange_sync(rest)
+        self.run_worker(sync.run(self.feed), name="rest", group="rest", exclusive=True)
 
     def _exchange_sync(self, rest: RestClient) -> ExchangeSync:
         """Catalog and account from ``rest`` into the state, the screen told what changed (run in a
