@@ -216,6 +216,7 @@ class KalshiDashApp(App[int]):
 
         def notify(kinds: Kind) -> None:
             if kinds:
+                self.market_index.refresh()  # the finder's text folded as the catalog arrives, not at a key
                 sink.on_changes(kinds, frozenset())
 
         def report(line: str) -> None:
