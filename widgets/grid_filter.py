@@ -8,7 +8,7 @@ markets did not change in between. Pure data: no I/O, no Textual.
 
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from typing import Callable, Collection, Iterable
 
 
 class GridFilter:
@@ -20,19 +20,21 @@ class GridFilter:
         self._needle = ""
         self._matched: list[str] | None = None  # the previous needle's matches while still valid
 
-    def fold(self, tickers: Iterable[str]) -> None:
+    def fold(self, tickers: Collection[str]) -> None:
         """These markets are new or were relabelled: fold their text now, search afresh."""
         texts, title_of = self._texts, self.title_of
         for ticker in tickers:
             texts[ticker] = f"{ticker}\0{title_of(ticker) or ''}".casefold()
-        self.restart()
+        if tickers:
+            self.restart()
 
-    def forget(self, tickers: Iterable[str]) -> None:
+    def forget(self, tickers: Collection[str]) -> None:
         """These markets were dropped: forget their text, search afresh."""
         texts = self._texts
         for ticker in tickers:
             texts.pop(ticker, None)
-        self.restart()
+        if tickers:
+            self.restart()
 
     def restart(self) -> None:
         """The markets to choose from changed (some added, the watchlist): search afresh."""

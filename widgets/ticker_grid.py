@@ -262,16 +262,16 @@ class TickerGrid(LineTable, StateView):
             if ticker not in self._known:
                 self._known[ticker] = self._seen_count
                 self._seen_count += 1
-                self._order.place(ticker, self._order_key(ticker))
                 self.widen("ticker", cell_len(printable(ticker)) + 1)
-                self._widen_title(ticker)
                 added.append(ticker)
         relabeled = self._relabeled() if kinds & Kind.LIFECYCLE else []
-        if added or relabeled:
-            self._filter.fold(added + relabeled)
         changed.update(dict.fromkeys(relabeled))
-        for ticker in relabeled:  # a title or status may move the row (settled rows sink)
+        # new markets, and relabelled ones (a title or status may move the row: settled rows sink)
+        touched = list(dict.fromkeys(added + relabeled))
+        for ticker in touched:
+            self._widen_title(ticker)
             self._order.place(ticker, self._order_key(ticker))
+        self._filter.fold(touched)
         removed = state.evictions != self._seen_evictions and self._forget_evicted(state)
         if not changed:
             if removed:
@@ -310,8 +310,7 @@ class TickerGrid(LineTable, StateView):
         return bool(gone)
 
     def _relabeled(self) -> list[str]:
-        """The shown markets whose lifecycle changed since they were last read (widened to their
-        titles)."""
+        """The shown markets whose lifecycle changed since they were last read."""
         state = self.market_state
         assert state is not None
         logged, self._relabel_cursor = state.relabeled_since(self._relabel_cursor)
@@ -323,7 +322,6 @@ class TickerGrid(LineTable, StateView):
             if info is not None and seen.get(ticker) != info.revision and ticker in self._known:
                 seen[ticker] = info.revision
                 relabeled.append(ticker)
-                self._widen_title(ticker)
         return relabeled
 
     def _widen_title(self, ticker: str) -> None:

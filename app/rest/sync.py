@@ -48,6 +48,7 @@ class ExchangeSync:
         *,
         cache: Path | None = None,
         clock: Callable[[], float] = time.time,
+        apply_slice: float = APPLY_SLICE_S,
     ) -> None:
         self.client = client
         self.state = state
@@ -55,6 +56,7 @@ class ExchangeSync:
         self.report = report
         self.cache = cache
         self.clock = clock
+        self.apply_slice = apply_slice  # seconds of catalog work between two yields
         self.last_reconciled: Reconciled | None = None
         self._reconciled_handshake = 0
         self._relabel_cursor = 0  # how far the state's relabel log was read for new events
@@ -76,7 +78,7 @@ class ExchangeSync:
     async def _apply_page(self, events: Iterator[ParsedEvent]) -> None:
         """Parse and apply a page an event at a time, yielding to the event loop (and telling the
         screen what changed) each time a slice's time is spent."""
-        slices = TimeSlices(APPLY_SLICE_S)
+        slices = TimeSlices(self.apply_slice)
         changed = Kind.NONE
         for event, markets in events:
             changed |= apply_catalog(self.state, [event], markets)
