@@ -4,11 +4,12 @@ and after every reconnect.
 :class:`ExchangeSync` runs beside the feed (its own task; the Textual app runs it in a worker).
 The catalog comes first from the disk cache (titles at once), then page by page from the REST API,
 parsed and applied in slices of a few milliseconds that leave the event loop free to draw between
-them (:class:`~app.time_slices.TimeSlices`); it is saved for the next start. An event the lifecycle channel announces later is fetched on its own
-(``/events/{event_ticker}``), so its strikes and exclusivity are known too. The portfolio is loaded once the feed is live and again each time the feed has connected
-anew (its handshake count moved on): the fills, orders and positions of the disconnected time are
-merged in without double counting (:mod:`app.portfolio_state`). Every failure is one line, given
-to ``report`` and logged.
+them (:class:`~app.time_slices.TimeSlices`); it is saved for the next start. An event the
+lifecycle channel announces later is fetched on its own (``/events/{event_ticker}``), so its
+strikes and exclusivity are known too. The portfolio is loaded once the feed is live and again
+each time the feed has connected anew (its handshake count moved on): the fills, orders and
+positions of the disconnected time are merged in without double counting
+(:mod:`app.portfolio_state`). Every failure is one line, given to ``report`` and logged.
 """
 
 from __future__ import annotations
