@@ -262,16 +262,15 @@ class TickerGrid(LineTable, StateView):
             if ticker not in self._known:
                 self._known[ticker] = self._seen_count
                 self._seen_count += 1
-                self.widen("ticker", cell_len(printable(ticker)) + 1)
                 added.append(ticker)
         relabeled = self._relabeled() if kinds & Kind.LIFECYCLE else []
         changed.update(dict.fromkeys(relabeled))
         # new markets, and relabelled ones (a title or status may move the row: settled rows sink)
         touched = list(dict.fromkeys(added + relabeled))
         for ticker in touched:
-            self._widen_title(ticker)
             self._order.place(ticker, self._order_key(ticker))
         self._filter.fold(touched)
+        self._widen(added, touched)
         removed = state.evictions != self._seen_evictions and self._forget_evicted(state)
         if not changed:
             if removed:
@@ -324,11 +323,16 @@ class TickerGrid(LineTable, StateView):
                 relabeled.append(ticker)
         return relabeled
 
-    def _widen_title(self, ticker: str) -> None:
+    def _widen(self, added: list[str], touched: list[str]) -> None:
+        """Widen the ticker column to the widest of the ``added`` markets, the title column to the
+        widest title of the ``touched`` ones (once a column: widening redraws every row)."""
         assert self.market_state is not None
-        info = self.market_state.markets.get(ticker)
-        if info is not None and info.title:
-            self.widen("title", cell_len(printable(info.title)) + 1)
+        if added:
+            self.widen("ticker", max(cell_len(printable(ticker)) for ticker in added) + 1)
+        markets = self.market_state.markets
+        titles = [info.title for ticker in touched if (info := markets.get(ticker)) is not None and info.title]
+        if titles:
+            self.widen("title", max(cell_len(printable(title)) for title in titles) + 1)
 
     # -- rows -----------------------------------------------------------------------------------
 
