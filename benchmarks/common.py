@@ -22,6 +22,7 @@ from app.endpoint import DEFAULT_CHANNELS
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOK_MARKETS = 100
+PACED_RATE = 20_000  # messages a second of the paced runs (the app benchmark's, the catalog's)
 
 # The mixed case is what the dashboard subscribes to at start (ticker and trades for every market,
 # lifecycle, the account's channels, RFQs), plus the order books of the first 100 markets.

@@ -22,10 +22,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import ROOT, run_script, source
+from benchmarks.common import PACED_RATE, ROOT, run_script, source
 
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
-PACED_RATE = 20_000
 
 FULL = {"steps": 150_000, "seconds": 5.0, "warmup": 1.0, "app_seconds": 8.0, "presses": 100,
         "messages": 1_000_000, "paced_seconds": 8.0, "paced_rounds": 3, "cold_runs": 3,
@@ -75,8 +74,10 @@ def measure(plan: dict[str, Any], log: Any) -> dict[str, Any]:
     step("cold_start", "cold_start", "--runs", str(plan["cold_runs"]))
     events, markets = plan["catalog"]
     log(f"the simulator at exchange scale: {markets:,} markets in {events:,} events")
-    with source(0, "benchmarks.catalog_sim", "--events", str(events), "--markets", str(markets)) as sim:
-        step("catalog", "catalog_load", "--url", sim.url, "--markets", str(markets))
+    # the paced market beside it keeps the screen changing, so the frame rate measures the load
+    with source(0, "benchmarks.catalog_sim", "--events", str(events), "--markets", str(markets)) as sim, \
+            source(plan["steps"]) as src:
+        step("catalog", "catalog_load", "--url", sim.url, "--feed", src.url, "--markets", str(markets))
     return results
 
 
@@ -181,9 +182,11 @@ def table(results: dict[str, Any]) -> tuple[str, list[tuple[str, bool]]]:
          f"{cold['cold_start_s']} s (imports done at {cold['imports_done_s']} s; {cold['runs']} runs)", ""),
     ]
     rows += [
-        ("8", f"Catalog of {catalog['catalog_markets']:,} markets loaded while the app runs: frames drawn, "
-         "frame interval p99", f"{catalog['load_frames_per_second']} frames/s, "
-         f"{catalog['load_frame_interval_p99_ms']} ms (loaded in {catalog['catalog_seconds']} s)", ""),
+        ("8", f"Catalog of {catalog['catalog_markets']:,} markets loaded while the app runs a paced "
+         f"{PACED_RATE:,} msg/s market (ladder open): frames drawn, frame interval p99; the same screen "
+         "just before the load (reference)", f"{catalog['load_frames_per_second']} frames/s, "
+         f"{catalog['load_frame_interval_p99_ms']} ms (loaded in {catalog['catalog_seconds']} s); before: "
+         f"{catalog['busy_frames_per_second']} frames/s, {catalog['busy_frame_interval_p99_ms']} ms", ""),
         ("8", "Filter as you type over the catalog, per key p50 / p95: grid (/), finder (m)",
          f"{catalog['grid_key_p50_ms']} / {catalog['grid_key_p95_ms']} ms, "
          f"{catalog['finder_key_p50_ms']} / {catalog['finder_key_p95_ms']} ms", ""),

@@ -1,13 +1,14 @@
 """The grid's filter as you type: which markets' ticker or title contain a text (any case).
 
-Each market's searchable text is folded once and kept until the market is relabelled or dropped;
-a text that extends the previous one (another key typed) is looked for only among the previous
-matches, as long as the markets did not change in between. Pure data: no I/O, no Textual.
+Each market's searchable text is folded when the grid takes the market in or it is relabelled
+(:meth:`GridFilter.fold`), so a keystroke only looks for the text; a text that extends the
+previous one (another key typed) is looked for only among the previous matches, as long as the
+markets did not change in between. Pure data: no I/O, no Textual.
 """
 
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from typing import Callable, Collection, Iterable
 
 
 class GridFilter:
@@ -19,30 +20,34 @@ class GridFilter:
         self._needle = ""
         self._matched: list[str] | None = None  # the previous needle's matches while still valid
 
-    def forget(self, tickers: Iterable[str]) -> None:
-        """These markets were relabelled or dropped: fold their text again, search afresh."""
+    def fold(self, tickers: Collection[str]) -> None:
+        """These markets are new or were relabelled: fold their text now, search afresh."""
+        texts, title_of = self._texts, self.title_of
+        for ticker in tickers:
+            texts[ticker] = f"{ticker}\0{title_of(ticker) or ''}".casefold()
+        if tickers:
+            self.restart()
+
+    def forget(self, tickers: Collection[str]) -> None:
+        """These markets were dropped: forget their text, search afresh."""
         texts = self._texts
         for ticker in tickers:
             texts.pop(ticker, None)
-        self.restart()
+        if tickers:
+            self.restart()
 
     def restart(self) -> None:
         """The markets to choose from changed (some added, the watchlist): search afresh."""
         self._matched = None
 
-    def _text(self, ticker: str) -> str:
-        text = self._texts.get(ticker)
-        if text is None:
-            text = self._texts[ticker] = f"{ticker}\0{self.title_of(ticker) or ''}".casefold()
-        return text
-
     def select(self, needle: str, tickers: Iterable[str]) -> list[str]:
-        """The ``tickers`` whose text contains ``needle`` (any case), in their order."""
+        """The ``tickers`` whose text contains ``needle`` (any case), in their order (each one
+        folded first: :meth:`fold`)."""
         needle = needle.casefold()
         narrowed = self._matched is not None and self._needle and needle.startswith(self._needle)
         candidates = self._matched if narrowed else tickers
         assert candidates is not None
-        text = self._text
-        matched = [ticker for ticker in candidates if needle in text(ticker)]
+        texts = self._texts
+        matched = [ticker for ticker in candidates if needle in texts[ticker]]
         self._needle, self._matched = needle, matched
         return matched

@@ -126,7 +126,7 @@ class LineTable(DirectLines, ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self.cursor_row = 0
         self._keys: list[str] = []
-        self._index: dict[str, int] | None = None
+        self._index: dict[str, int] = {}  # the row of each key
         self._cells: dict[str, Cells] = {}
         self._lines: dict[tuple[str, bool], Strip] = {}
         self._header: Strip | None = None
@@ -166,8 +166,6 @@ class LineTable(DirectLines, ScrollView, can_focus=True):
 
     def index_of(self, key: str) -> int | None:
         """The row number of ``key``, or None when it has no row."""
-        if self._index is None:
-            self._index = {k: i for i, k in enumerate(self._keys)}
         return self._index.get(key)
 
     def set_rows(self, keys: Sequence[str]) -> None:
@@ -176,15 +174,14 @@ class LineTable(DirectLines, ScrollView, can_focus=True):
         if keys == self._keys:
             return
         anchor = self._cursor_anchor()
-        kept = set(keys)
-        for gone in [key for key in self._cells if key not in kept]:
+        index = self._index = {key: row for row, key in enumerate(keys)}
+        for gone in [key for key in self._cells if key not in index]:
             del self._cells[gone]
             self._lines.pop((gone, True), None)
             self._lines.pop((gone, False), None)
         self._keys = keys
-        self._index = None
-        if anchor is not None and self.index_of(anchor) is not None:
-            self.cursor_row = self.index_of(anchor) or 0
+        if anchor is not None and anchor in index:
+            self.cursor_row = index[anchor]
         self.cursor_row = max(0, min(self.cursor_row, len(keys) - 1))
         if len(self._lines) > LINES_KEPT:
             self._lines.clear()

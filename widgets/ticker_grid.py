@@ -38,6 +38,7 @@ from widgets.cells import Cell, ColumnSpec, Tone
 from widgets.chart_model import sparkline
 from widgets.flashes import Flashes
 from widgets.grid_filter import GridFilter
+from widgets.grid_order import GridOrder, OrderKey, order_key
 from widgets.line_table import Cells, LineTable
 from widgets.messages import MarketMessage
 from widgets.throttle import Throttle
@@ -165,11 +166,6 @@ def parse_filter(text: str) -> tuple[str, str | None]:
     return " ".join(words).casefold(), status
 
 
-def sort_key(value: Any, reverse: bool = False) -> tuple[bool, Any]:
-    """The key of ``value`` in a sort; unknown values come last in either direction."""
-    return ((value is None) != reverse, value if value is not None else 0)
-
-
 class TickerGrid(LineTable, StateView):
     """Every market seen on ``ticker``: prices, volume, change, lifecycle status and countdown."""
 
@@ -220,7 +216,10 @@ class TickerGrid(LineTable, StateView):
         self._throttle = Throttle(self, redraw_hz, self._apply)
         self.filter_text = ""
         self._wanted: tuple[str, str | None] = ("", None)  # the filter's text and status word
-        self._known: dict[str, None] = {}  # every market seen, in the order first seen
+        self._known: dict[str, int] = {}  # every market seen: its place in the order first seen
+        self._seen_count = 0  # markets seen so far (the next one's place)
+        self._order = GridOrder()  # every market seen, in the sort order (widgets.grid_order)
+        self._resort: set[str] = set()  # markets whose sort value may have moved since placed
         self._values: dict[str, RowValues] = {}  # the values drawn (or about to be), by ticker
         self._ticker_cursor = 0  # where the state's ticker log was read up to (tickers_since)
         self._filter = GridFilter(self._title)
@@ -271,22 +270,24 @@ class TickerGrid(LineTable, StateView):
             return
         logged, self._ticker_cursor = state.tickers_since(self._ticker_cursor)
         changed: dict[str, None] = {}
-        added = False
+        added: list[str] = []
         tickers = state.tickers
         for ticker in dict.fromkeys(logged) if logged is not None else list(tickers):
             if ticker not in tickers:
                 continue
             changed[ticker] = None
             if ticker not in self._known:
-                self._known[ticker] = None
-                self.widen("ticker", cell_len(printable(ticker)) + 1)
-                self._widen_title(ticker)
-                added = True
-        if added:
-            self._filter.restart()
+                self._known[ticker] = self._seen_count
+                self._seen_count += 1
+                added.append(ticker)
         relabeled = self._relabeled() if kinds & Kind.LIFECYCLE else []
         changed.update(dict.fromkeys(relabeled))
-        self._filter.forget(relabeled)
+        # new markets, and relabelled ones (a title or status may move the row: settled rows sink)
+        touched = list(dict.fromkeys(added + relabeled))
+        for ticker in touched:
+            self._order.place(ticker, self._order_key(ticker))
+        self._filter.fold(touched)
+        self._widen(added, touched)
         removed = state.evictions != self._seen_evictions and self._forget_evicted(state)
         if not changed:
             if removed:
@@ -302,9 +303,11 @@ class TickerGrid(LineTable, StateView):
             stale = [ticker for ticker in changed if ticker in values and ticker not in on_screen]
         for ticker in stale:
             del values[ticker]
+        if self.sort_column is not None:
+            self._resort.update(changed)
         if added or removed or relabeled:
-            self._reorder()  # a new market, or a title or status that may move (settled rows sink) or hide a row
-        elif self.sort_column is not None:
+            self._show_rows()  # a new market, or a title or status that may move or hide a row
+        if self._resort:
             self._schedule_resort()
         self.invalidate(changed)
         self._describe()
@@ -315,14 +318,15 @@ class TickerGrid(LineTable, StateView):
         gone = [ticker for ticker in self._known if ticker not in state.tickers]
         for ticker in gone:
             del self._known[ticker]
+            self._order.remove(ticker)
+            self._resort.discard(ticker)
             for cache in (self._values, self._seen_revisions):
                 cache.pop(ticker, None)
         self._filter.forget(gone)
         return bool(gone)
 
     def _relabeled(self) -> list[str]:
-        """The shown markets whose lifecycle changed since they were last read (widened to their
-        titles)."""
+        """The shown markets whose lifecycle changed since they were last read."""
         state = self.market_state
         assert state is not None
         logged, self._relabel_cursor = state.relabeled_since(self._relabel_cursor)
@@ -334,14 +338,18 @@ class TickerGrid(LineTable, StateView):
             if info is not None and seen.get(ticker) != info.revision and ticker in self._known:
                 seen[ticker] = info.revision
                 relabeled.append(ticker)
-                self._widen_title(ticker)
         return relabeled
 
-    def _widen_title(self, ticker: str) -> None:
+    def _widen(self, added: list[str], touched: list[str]) -> None:
+        """Widen the ticker column to the widest of the ``added`` markets, the title column to the
+        widest title of the ``touched`` ones (once a column: widening redraws every row)."""
         assert self.market_state is not None
-        info = self.market_state.markets.get(ticker)
-        if info is not None and info.title:
-            self.widen("title", cell_len(printable(info.title)) + 1)
+        if added:
+            self.widen("ticker", max(cell_len(printable(ticker)) for ticker in added) + 1)
+        markets = self.market_state.markets
+        titles = [info.title for ticker in touched if (info := markets.get(ticker)) is not None and info.title]
+        if titles:
+            self.widen("title", max(cell_len(printable(title)) for title in titles) + 1)
 
     # -- rows -----------------------------------------------------------------------------------
 
@@ -438,32 +446,51 @@ class TickerGrid(LineTable, StateView):
             self._wanted = parse_filter(text)
             self._reorder()
 
+    def _order_key(self, ticker: str) -> OrderKey:
+        """Where ``ticker``'s row goes in the sort order now (see :func:`~widgets.grid_order.order_key`)."""
+        column = self.sort_column
+        value: Any = None
+        if column == "ticker":
+            value = ticker
+        elif column is not None and self.market_state is not None:
+            value = row_values(self.market_state, ticker, ticker in self.watchlist, trend=False)[FIELD_INDEX[column]]
+        return order_key(self._finished(ticker), value, self.sort_reverse, self._known[ticker])
+
     def _reorder(self) -> None:
-        """Show the matching markets in the sort order (first seen, unsorted)."""
+        """Place again the markets whose sort value may have moved, and show the rows."""
         if self._resort_timer is not None:
             self._resort_timer.stop()
             self._resort_timer = None
-        tickers: list[str] | dict[str, None] = self._known
+        moved = False
+        for ticker in self._resort:
+            if ticker in self._known:
+                moved = self._order.place(ticker, self._order_key(ticker)) or moved
+        self._resort.clear()
+        if moved:
+            self._filter.restart()
+        self._show_rows()
+
+    def _sort_all(self) -> None:
+        """Every market placed afresh (the sort column or its direction changed), and shown."""
+        self._resort.clear()
+        self._order.rebuild({ticker: self._order_key(ticker) for ticker in self._known})
+        self._filter.restart()
+        self._reorder()
+
+    def _show_rows(self) -> None:
+        """Show the markets the filter and the watchlist keep, in the sort order."""
+        rows: Iterable[str] = self._order
         if self.watch_only:
-            tickers = [ticker for ticker in tickers if ticker in self.watchlist]
+            rows = [ticker for ticker in rows if ticker in self.watchlist]
         needle, status = self._wanted
         if needle:
-            tickers = self._filter.select(needle, tickers)
+            rows = self._filter.select(needle, rows)
         self.resolved_hidden, self._next_leaving = 0, None
         if status is None:
-            tickers = self._without_long_resolved(tickers)
+            rows = self._without_long_resolved(rows)
         elif status != ANY_STATUS:
-            tickers = [ticker for ticker in tickers if self._has_status(ticker, status)]
-        tickers = list(tickers)
-        state = self.market_state
-        if self.sort_column is not None and self.sort_column != "ticker" and state is not None:
-            index = FIELD_INDEX[self.sort_column]
-            keys = {t: row_values(state, t, t in self.watchlist, trend=False)[index] for t in tickers}
-            tickers.sort(key=lambda t: sort_key(keys[t], self.sort_reverse), reverse=self.sort_reverse)
-        elif self.sort_column == "ticker":
-            tickers.sort(reverse=self.sort_reverse)
-        tickers.sort(key=self._finished)  # markets that no longer trade sink, in the same order
-        self.set_rows(tickers)
+            rows = [ticker for ticker in rows if self._has_status(ticker, status)]
+        self.set_rows(rows)
         self._describe()
 
     def _without_long_resolved(self, tickers: Iterable[str]) -> list[str]:
@@ -510,6 +537,9 @@ class TickerGrid(LineTable, StateView):
         starred = self.watchlist.toggle(ticker)
         self._values.pop(ticker, None)
         self.invalidate([ticker])
+        if self.sort_column == "starred":
+            self._resort.add(ticker)
+            self._schedule_resort()
         if self.watch_only:
             self._filter.restart()
             self._reorder()
@@ -575,7 +605,7 @@ class TickerGrid(LineTable, StateView):
         self.sort_column = column
         self.sort_reverse = reverse
         self.relabel()
-        self._reorder()
+        self._sort_all()
 
     def _schedule_resort(self) -> None:
         if self._resort_timer is None:

@@ -1,15 +1,16 @@
 """The catalog from the REST API: open events with their nested markets, page by page.
 
-:func:`parse_events_page` turns one ``GET /events?with_nested_markets=true`` page into catalog
-records (today's ``*_dollars`` / ``*_fp`` strings, or the older integer cents where a server sends
-only those); :func:`load_catalog` walks every page and hands each to a callback as it arrives, so
-the screen fills while the rest is still on its way.
+:func:`page_events` turns one ``GET /events?with_nested_markets=true`` page into catalog records,
+an event at a time as they are asked for (today's ``*_dollars`` / ``*_fp`` strings, or the older
+integer cents where a server sends only those); :func:`load_catalog` walks every page and hands
+each to a callback as it arrives, so the screen fills while the rest is still on its way and the
+callback decides how much of a page to take between two frames.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Callable
+from typing import Any, Awaitable, Callable, Iterator
 
 from app.core.catalog import CatalogEvent, CatalogMarket
 from app.core.fixed import CENT, parse_count, parse_price, price_from_cents
@@ -19,7 +20,8 @@ from app.rest.client import RestClient
 # Events asked per page (/events allows 200): with nested markets a page of 50 events is ~500
 # markets, ~0.5 MB, decoded in a few milliseconds, so no page holds up a frame.
 EVENTS_PAGE = 50
-PageSink = Callable[[list[CatalogEvent], list[CatalogMarket]], Any]
+ParsedEvent = tuple[CatalogEvent, list[CatalogMarket]]
+PageSink = Callable[[Iterator[ParsedEvent]], Awaitable[None]]
 
 
 def epoch_seconds(text: Any) -> int | None:
@@ -133,17 +135,23 @@ def parse_event(body: dict[str, Any], categories: dict[str, str]) -> tuple[Catal
     return event, markets
 
 
+def page_events(page: dict[str, Any], categories: dict[str, str]) -> Iterator[ParsedEvent]:
+    """Each event of one ``/events`` page with its markets, parsed when it is asked for."""
+    for body in page.get("events") or ():
+        parsed = parse_event(body, categories) if isinstance(body, dict) else None
+        if parsed is not None:
+            yield parsed
+
+
 def parse_events_page(
     page: dict[str, Any], categories: dict[str, str]
 ) -> tuple[list[CatalogEvent], list[CatalogMarket]]:
     """Every event and market of one ``/events`` page."""
     events: list[CatalogEvent] = []
     markets: list[CatalogMarket] = []
-    for body in page.get("events") or ():
-        parsed = parse_event(body, categories) if isinstance(body, dict) else None
-        if parsed is not None:
-            events.append(parsed[0])
-            markets.extend(parsed[1])
+    for event, its_markets in page_events(page, categories):
+        events.append(event)
+        markets.extend(its_markets)
     return events, markets
 
 
@@ -156,18 +164,10 @@ async def series_categories(client: RestClient) -> dict[str, str]:
     }
 
 
-async def load_catalog(client: RestClient, on_page: PageSink, *, page_size: int = EVENTS_PAGE) -> int:
-    """Hand every page of open events (markets nested) to ``on_page``; the markets listed.
-
-    ``on_page`` may be a coroutine function (awaited before the next page is asked for).
-    """
+async def load_catalog(client: RestClient, on_page: PageSink, *, page_size: int = EVENTS_PAGE) -> None:
+    """Hand every page of open events (markets nested) to ``on_page`` (awaited before the next
+    page is asked for) as its events, parsed as ``on_page`` takes them."""
     categories = await series_categories(client)
-    total = 0
     params = {"with_nested_markets": "true", "status": "open", "limit": page_size}
     async for page in client.pages("/events", params):
-        events, markets = parse_events_page(page, categories)
-        total += len(markets)
-        result = on_page(events, markets)
-        if hasattr(result, "__await__"):
-            await result
-    return total
+        await on_page(page_events(page, categories))

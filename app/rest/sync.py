@@ -3,12 +3,13 @@ and after every reconnect.
 
 :class:`ExchangeSync` runs beside the feed (its own task; the Textual app runs it in a worker).
 The catalog comes first from the disk cache (titles at once), then page by page from the REST API,
-applied in slices that leave the event loop free to draw between them; it is saved for the next
-start. An event the lifecycle channel announces later is fetched on its own
-(``/events/{event_ticker}``), so its strikes and exclusivity are known too. The portfolio is loaded once the feed is live and again each time the feed has connected
-anew (its handshake count moved on): the fills, orders and positions of the disconnected time are
-merged in without double counting (:mod:`app.core.portfolio_state`). Every failure is one line, given
-to ``report`` and logged.
+parsed and applied in slices of a few milliseconds that leave the event loop free to draw between
+them (:class:`~app.core.time_slices.TimeSlices`); it is saved for the next start. An event the
+lifecycle channel announces later is fetched on its own (``/events/{event_ticker}``), so its
+strikes and exclusivity are known too. The portfolio is loaded once the feed is live and again
+each time the feed has connected anew (its handshake count moved on): the fills, orders and
+positions of the disconnected time are merged in without double counting
+(:mod:`app.core.portfolio_state`). Every failure is one line, given to ``report`` and logged.
 """
 
 from __future__ import annotations
@@ -17,22 +18,24 @@ import asyncio
 import logging
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
-from app.core.catalog import CatalogEvent, CatalogMarket
 from app.rest.catalog_cache import read_cache, write_cache
 from app.core.catalog_state import apply_catalog
 from app.core.feed_status import ConnectionState
 from app.core.portfolio_state import Reconciled, reconcile
-from app.rest.catalog import load_catalog, parse_event, parse_market
+from app.rest.catalog import ParsedEvent, load_catalog, parse_event
 from app.rest.client import RestClient, RestError
 from app.rest.portfolio import load_portfolio
-from app.rest.recorded import NotRecorded
 from app.core.state import Kind, MarketState
+from app.core.time_slices import TimeSlices
+from app.rest.catalog import parse_market
+from app.rest.recorded import NotRecorded
+from app.core.catalog import CatalogEvent, CatalogMarket
 
 log = logging.getLogger("kalshi_dash.rest")
 
-APPLY_SLICE = 200  # markets applied between two yields to the event loop
+APPLY_SLICE_S = 0.004  # seconds of parsing and applying the catalog between two yields to the event loop
 FILL_OVERLAP_S = 60  # a reload asks for fills from this long before the last one
 TICKERS_PER_ASK = 100  # settled markets named in one /markets request
 WATCH_INTERVAL = 0.25  # seconds between two looks at the feed's connection
@@ -50,6 +53,7 @@ class ExchangeSync:
         *,
         cache: Path | None = None,
         clock: Callable[[], float] = time.time,
+        apply_slice: float = APPLY_SLICE_S,
     ) -> None:
         self.client = client
         self.state = state
@@ -57,6 +61,7 @@ class ExchangeSync:
         self.report = report
         self.cache = cache
         self.clock = clock
+        self.apply_slice = apply_slice  # seconds of catalog work between two yields
         self.last_reconciled: Reconciled | None = None
         self._reconciled_handshake = 0
         self._relabel_cursor = 0  # how far the state's relabel log was read for new events
@@ -76,11 +81,18 @@ class ExchangeSync:
         self.notify(apply_catalog(self.state, cached.events, cached.markets, fresh=False))
         return len(cached.markets)
 
-    async def _apply_page(self, events: list[CatalogEvent], markets: list[CatalogMarket]) -> None:
-        apply_catalog(self.state, events, [])
-        for start in range(0, len(markets), APPLY_SLICE):
-            self.notify(apply_catalog(self.state, [], markets[start:start + APPLY_SLICE]))
-            await asyncio.sleep(0)
+    async def _apply_page(self, events: Iterator[ParsedEvent]) -> None:
+        """Parse and apply a page an event at a time, yielding to the event loop (and telling the
+        screen what changed) each time a slice's time is spent."""
+        slices = TimeSlices(self.apply_slice)
+        changed = Kind.NONE
+        for event, markets in events:
+            changed |= apply_catalog(self.state, [event], markets)
+            if slices.spent():
+                self.notify(changed)
+                changed = Kind.NONE
+                await slices.pause()
+        self.notify(changed)
 
     async def load_catalog(self) -> bool:
         """The whole catalog from the exchange, saved back to the cache; False when it failed."""

@@ -217,9 +217,7 @@ class KalshiDashApp(KeepsItsCrash[int]):
             if self.record_path is not None:
                 self._start_recording(self.feed, self.record_path)
             if self.rest is not None:
-                self.rest.observer = self.feed.record_rest
-                sync = self._exchange_sync(self.rest)
-                self.run_worker(sync.run(self.feed), name="rest", group="rest", exclusive=True)
+                self.start_exchange_sync(self.rest)
             await self.feed.run()
         finally:
             if self.feed is not None:  # a recording still running takes its name now
@@ -238,6 +236,15 @@ class KalshiDashApp(KeepsItsCrash[int]):
         if self.endpoint is not None:
             await self.endpoint.aclose()
 
+    def start_exchange_sync(self, rest: RestClient) -> None:
+        """Load the catalog from ``rest`` and keep the account reconciled beside the feed (a
+        worker; the responses go into the recording, if one is made)."""
+        assert self.feed is not None
+        self.rest = rest
+        rest.observer = self.feed.record_rest
+        sync = self._exchange_sync(rest)
+        self.run_worker(sync.run(self.feed), name="rest", group="rest", exclusive=True)
+
     def _exchange_sync(self, rest: RestClient) -> ExchangeSync:
         """Catalog and account from ``rest`` into the state, the screen told what changed (run in a
         worker: it never delays the first frame)."""
@@ -245,6 +252,7 @@ class KalshiDashApp(KeepsItsCrash[int]):
 
         def notify(kinds: Kind) -> None:
             if kinds:
+                self.market_index.refresh()  # the finder's text folded as the catalog arrives, not at a key
                 sink.on_changes(kinds, frozenset())
 
         def report(line: str) -> None:

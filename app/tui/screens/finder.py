@@ -81,13 +81,13 @@ class FinderScreen(ModalScreen[None]):
     @on(Input.Changed, "#finder-input")
     def _search(self, event: Input.Changed) -> None:
         found = self.index.find(event.value)
-        results = self.results
-        results.clear_options()
-        results.add_options(result_options(self.index.grouped(found[:SHOWN]), self.clock()))
+        # one replacement of the options: the list is measured once and its scrollbar stays put
+        self.results.set_options(result_options(self.index.grouped(found[:SHOWN]), self.clock()))
         total = len(self.index.state.markets)
         shown = f" (the first {SHOWN} listed)" if len(found) > SHOWN else ""
         self.query_one("#finder-count", Label).update(
-            f"{len(found):,} of {total:,} markets{shown}" if event.value.strip() else f"{total:,} markets")
+            f"{len(found):,} of {total:,} markets{shown}" if event.value.strip() else f"{total:,} markets",
+            layout=False)  # one line whatever it says: no layout of the screen at each key
 
     def hits(self) -> list[str]:
         """The tickers listed, top to bottom."""

@@ -1,0 +1,27 @@
+"""Long work cut into slices of a few milliseconds, so the event loop draws frames between them.
+
+Pure timing: no I/O, no Textual.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+
+class TimeSlices:
+    """Tells a loop when its current slice has run ``budget`` seconds; :meth:`pause` yields to the
+    event loop and starts the next slice."""
+
+    def __init__(self, budget: float) -> None:
+        self.budget = budget
+        self._started = time.perf_counter()
+
+    def spent(self) -> bool:
+        """True once the current slice has run its budget."""
+        return time.perf_counter() - self._started >= self.budget
+
+    async def pause(self) -> None:
+        """Let the event loop run what is ready (a frame, the socket), then start a new slice."""
+        await asyncio.sleep(0)
+        self._started = time.perf_counter()

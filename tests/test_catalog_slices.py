@@ -1,0 +1,55 @@
+"""The catalog from the simulator's REST API goes into the state in slices of a few milliseconds,
+the event loop running between them (a frame, the socket), not a page at a time."""
+
+from __future__ import annotations
+
+import asyncio
+
+from app.rest.client import RestClient, rest_base_url
+from app.rest.sync import ExchangeSync
+from app.simulator import SimConfig, Simulator
+from app.core.state import Kind, MarketState
+
+EVENTS, MARKETS = 40, 400  # one page of the catalog (50 events a page)
+
+
+async def load(apply_slice: float) -> tuple[MarketState, list[int], list[Kind]]:
+    """Load the catalog with slices of ``apply_slice`` seconds; the state, the markets the state
+    held at each turn of the event loop meanwhile, and what the screen was told."""
+    sim = Simulator(SimConfig(seed=3, events=EVENTS, markets=MARKETS, rate=0.0, allow_anonymous=True))
+    url = await sim.start()
+    state = MarketState()
+    seen: list[int] = []
+    told: list[Kind] = []
+    loading = True
+
+    async def watch() -> None:
+        while loading:
+            seen.append(len(state.catalog.markets))
+            await asyncio.sleep(0)
+
+    watcher = asyncio.create_task(watch())
+    try:
+        async with RestClient(rest_base_url(url)) as client:
+            sync = ExchangeSync(client, state, told.append, lambda line: None, apply_slice=apply_slice)
+            assert await sync.load_catalog()
+    finally:
+        loading = False
+        await watcher
+        await sim.stop()
+    return state, seen, told
+
+
+async def test_the_event_loop_runs_between_slices_and_every_market_is_titled() -> None:
+    state, seen, told = await load(apply_slice=0.0)  # a slice spent after every event
+    assert len(state.catalog.markets) == MARKETS
+    assert all(state.markets[ticker].title for ticker in state.catalog.markets)
+    between = {count for count in seen if 0 < count < MARKETS}
+    assert len(between) >= EVENTS - 1  # the loop ran between every two events of the page
+    assert sum(1 for kinds in told if kinds & Kind.LIFECYCLE) >= EVENTS  # the screen told after each slice
+
+
+async def test_a_slice_with_time_left_takes_the_whole_page_at_once() -> None:
+    state, seen, _told = await load(apply_slice=3600.0)
+    assert len(state.catalog.markets) == MARKETS
+    assert {count for count in seen if 0 < count < MARKETS} == set()
