@@ -74,13 +74,18 @@ async def test_the_printed_url_opens_the_page_and_sets_a_private_cookie(tmp_path
             assert f"ws://{served.host}/ws" in page and served.token not in page
 
 
+def wrong_first_character(token: str) -> str:
+    """``token`` with its first character changed (to one it is not: a random token may start with x)."""
+    return ("y" if token.startswith("x") else "x") + token[1:]
+
+
 async def test_foreign_hosts_origins_and_missing_or_wrong_tokens_are_refused(tmp_path: Path) -> None:
     async with serving(tmp_path) as served, aiohttp.ClientSession() as http:
         port = served.host.rsplit(":", 1)[1]
         token = {"token": served.token}
         refused = [
             ("no token", f"{served.base}/", {}, {}),
-            ("wrong token", f"{served.base}/", {"token": "x" + served.token[1:]}, {}),
+            ("wrong token", f"{served.base}/", {"token": wrong_first_character(served.token)}, {}),
             ("rebound name", f"{served.base}/", token, {"Host": f"attacker.example:{port}"}),
             ("foreign origin", f"{served.base}/", token, {"Origin": "http://attacker.example"}),
             ("ws: no token", f"{served.base}/ws", {}, {"Origin": served.base}),
