@@ -26,7 +26,7 @@ from textual.widgets.data_table import RowKey
 from app.core.sanitize import printable
 from app.core.state import Kind
 from widgets.base import StateView
-from widgets.cells import Cell, ColumnSpec, Tone
+from widgets.cells import Cell, ColumnSpec, Tone, tone_css
 from widgets.compact import fit_number
 from widgets.feed_intake import FeedIntake
 from widgets.lean_table import LeanDataTable
@@ -51,6 +51,17 @@ class StateTable(StateView, LeanDataTable[Text]):
     COLUMNS: ClassVar[tuple[ColumnSpec, ...]] = ()
     PINNED_TOP: ClassVar[bool] = False
     COMPONENT_CLASSES: ClassVar[set[str]] = {tone.component for tone in Tone}
+    DEFAULT_CSS = """
+    StateTable {
+        height: 1fr;
+        border: round $panel;
+        border-title-color: $text-accent;
+        scrollbar-gutter: stable;
+        &:focus {
+            border: round $accent;
+        }
+    }
+    """ + tone_css("StateTable")
 
     def __init__(
         self, *, name: str | None = None, id: str | None = None, classes: str | None = None
