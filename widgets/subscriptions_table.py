@@ -48,6 +48,18 @@ def row_cells(sub: SubscriptionView) -> tuple[str, ...]:
 class SubscriptionsTable(DataTable):
     """One row per live subscription, keyed by sid."""
 
+    DEFAULT_CSS = """
+    SubscriptionsTable {
+        height: 1fr;
+        border: round $panel;
+        border-title-color: $text-accent;
+        border-subtitle-color: $text-muted;
+        &:focus {
+            border: round $accent;
+        }
+    }
+    """
+
     # (key, label, width (None: as wide as the text), numeric); the markets list goes last.
     COLUMNS: ClassVar[tuple[tuple[str, str, int | None, bool], ...]] = (
         ("sid", "SID", 5, True),
