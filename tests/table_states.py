@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import time
-from pathlib import Path
 from typing import Any
 
 from textual.app import App, ComposeResult
@@ -19,7 +18,6 @@ from app.rest.portfolio import parse_event_position, parse_settlement
 from app.core.state import Kind, MarketState
 from widgets.state_table import StateTable
 
-STYLES = Path(__file__).resolve().parent.parent / "styles" / "tables.tcss"
 T0_MS = 1_764_150_000_000  # 2025-11-26 09:40:00 UTC
 BRACKET_TICKER = "KX[bold]RAIN-25NOV26-T1"
 BRACKET_TITLE = "Will it [red]rain[/] in NYC? [link=x]"
@@ -250,9 +248,7 @@ def load_account_history(state: MarketState) -> None:
 
 
 class TableApp(App[None]):
-    """A one-table app for tests: mounts ``table`` and binds it to ``state``."""
-
-    CSS_PATH = STYLES
+    """A one-table app for tests: mounts ``table`` (styled by its own DEFAULT_CSS) and binds it to ``state``."""
 
     def __init__(self, table: StateTable, state: MarketState) -> None:
         super().__init__()

@@ -26,6 +26,22 @@ def settings_text(center: AlertCenter) -> str:
 class AlertsPanel(Vertical):
     """Settings, rules and the log of an :class:`app.core.alerts.AlertCenter`."""
 
+    DEFAULT_CSS = """
+    AlertsPanel {
+        #alerts-settings {
+            height: 1;
+            padding: 0 1;
+            color: $text-muted;
+        }
+        #alert-rules {
+            height: 1fr;
+        }
+        #alert-log {
+            height: 2fr;
+        }
+    }
+    """
+
     def __init__(self, center: AlertCenter, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.center = center

@@ -1,7 +1,7 @@
 """Table cells: plain text with a tone, and the cell makers the state tables share.
 
 A :class:`Cell` is a value, not a renderable: tables compare cells to find what changed and turn
-them into Rich ``Text`` (never markup) with the tone's style from ``styles/tables.tcss``. Every
+them into Rich ``Text`` (never markup) with the tone's style from :data:`TONE_LOOKS`. Every
 tone that carries meaning (yes/no, up/down) also carries a word or a sign, so the tables read
 without colour.
 
@@ -23,7 +23,7 @@ from widgets.formatting import EMPTY, count_text, price_text
 
 
 class Tone(enum.Enum):
-    """What a cell's colour means; each tone is a component class styled in ``tables.tcss``."""
+    """What a cell's colour means; each tone is a component class styled by :data:`TONE_LOOKS`."""
 
     YES = "yes"
     NO = "no"
@@ -41,6 +41,28 @@ class Tone(enum.Enum):
     def component(self) -> str:
         """The component class that styles this tone."""
         return f"state-table--{self.value}"
+
+
+# The look of each tone's component class. Tones carry meaning that a glyph or word also says.
+TONE_LOOKS: dict[Tone, str] = {
+    Tone.YES: "color: $text-success;",
+    Tone.NO: "color: $text-error;",
+    Tone.UP: "color: $text-success;",
+    Tone.DOWN: "color: $text-error;",
+    Tone.MUTED: "text-style: dim;",  # $text-muted has alpha, which a cell's Rich style cannot carry
+    Tone.ACCENT: "color: $text-accent;",
+    Tone.TOTAL: "text-style: bold;",
+    Tone.STRONG_UP: "color: $text-success; text-style: bold;",
+    Tone.STRONG_DOWN: "color: $text-error; text-style: bold;",
+    Tone.STAR: "color: $text-warning; text-style: bold;",
+    Tone.TREND: "color: $text-accent;",
+}
+
+
+def tone_css(type_name: str) -> str:
+    """The CSS of every tone's component class on the widget class ``type_name`` (for its
+    ``DEFAULT_CSS``: the state tables and the line tables style their cells alike)."""
+    return "\n".join(f"{type_name} > .{tone.component} {{ {look} }}" for tone, look in TONE_LOOKS.items())
 
 
 @dataclass(frozen=True, slots=True)

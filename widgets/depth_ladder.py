@@ -211,6 +211,65 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
         "depth-ladder--not-live",
         "depth-ladder--dim",
     }
+    # Up/down and yes/no carry a glyph as well as a colour.
+    DEFAULT_CSS = """
+    DepthLadder {
+        height: 1fr;
+        border: round $panel;
+        scrollbar-gutter: stable;
+        overflow-x: hidden;
+        &:focus {
+            border: round $accent;
+        }
+        & > .depth-ladder--title {
+            text-style: bold;
+            color: $text-accent;
+        }
+        & > .depth-ladder--header {
+            color: $text-muted;
+            text-style: bold;
+        }
+        & > .depth-ladder--bid {
+            color: $text-success;
+        }
+        & > .depth-ladder--ask {
+            color: $text-error;
+        }
+        & > .depth-ladder--best {
+            text-style: bold underline;
+        }
+        & > .depth-ladder--spread {
+            color: $text-warning;
+            text-style: bold;
+        }
+        & > .depth-ladder--last {
+            color: $text-accent;
+            text-style: bold;
+        }
+        & > .depth-ladder--traded {
+            color: $text-muted;
+        }
+        & > .depth-ladder--up {
+            background: $success-muted;
+            text-style: bold;
+        }
+        & > .depth-ladder--down {
+            background: $error-muted;
+            text-style: bold;
+        }
+        & > .depth-ladder--live {
+            color: $text-success;
+            text-style: bold;
+        }
+        & > .depth-ladder--not-live {
+            color: $text-warning;
+            text-style: bold reverse;
+        }
+        & > .depth-ladder--dim {
+            text-style: dim;
+        }
+    }
+    """
 
     class CloseRequested(MarketMessage):
         """The user asked to close this ladder."""

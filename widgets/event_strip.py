@@ -139,6 +139,44 @@ class EventStrip(Vertical, StateView):
         "event-strip--alarm",
         "event-strip--muted",
     }
+    # The strike table is as tall as its rows (the dashboard lets it fill a narrow screen); its
+    # verdict's border turns red on an arbitrage.
+    DEFAULT_CSS = """
+    EventStrip {
+        #event-title {
+            height: 1;
+            color: $text-accent;
+        }
+        #event-table {
+            height: auto;
+            border: round $panel;
+        }
+        #event-table:focus {
+            border: round $accent;
+        }
+        #event-verdict {
+            height: auto;
+            min-height: 3;
+            border: round $panel;
+        }
+        #event-verdict.-arbitrage {
+            border: round $error;
+        }
+        & > .event-strip--bar {
+            color: $text-accent;
+        }
+        & > .event-strip--implied {
+            text-style: bold;
+        }
+        & > .event-strip--alarm {
+            color: $text-error;
+            text-style: bold reverse;
+        }
+        & > .event-strip--muted {
+            text-style: dim;
+        }
+    }
+    """
 
     class StrikeChosen(MarketMessage):
         """The user chose a strike (Enter on its column)."""

@@ -55,6 +55,20 @@ def error_text(error: FeedErrorInfo) -> str:
 class FeedPanel(Vertical):
     """Feed counters on top, and a log of connection changes and errors below."""
 
+    DEFAULT_CSS = """
+    FeedPanel {
+        #feed-details {
+            height: 7;
+            padding: 0 1;
+            border: round $panel;
+        }
+        #feed-log {
+            height: 1fr;
+            border: round $panel;
+        }
+    }
+    """
+
     def __init__(self, clock: Callable[[], float] = time.time, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.clock = clock  # the log's timestamps
@@ -66,7 +80,7 @@ class FeedPanel(Vertical):
 
     def show(self, status: FeedStatusSnapshot) -> None:
         """Show the counters of ``status``; log the connection state when it changed."""
-        # a fixed height (styles/dashboard.tcss): a new status never needs a new layout
+        # a fixed height (DEFAULT_CSS above): a new status never needs a new layout
         details = printable_lines(details_text(status))  # the endpoint, the server's channel names
         self.query_one("#feed-details", Static).update(Text(details), layout=False)
         if status.state is not self._last_state:

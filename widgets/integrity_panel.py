@@ -62,6 +62,30 @@ def _books_verdict(report: IntegrityReport) -> tuple[str, bool]:
 class IntegrityPanel(Vertical):
     """The verdict line, the subscriptions table and the order-books table."""
 
+    DEFAULT_CSS = """
+    IntegrityPanel {
+        #integrity-verdict {
+            height: 1;
+            padding: 0 1;
+        }
+        #integrity-verdict.-healthy {
+            color: $text-success;
+            text-style: bold;
+        }
+        #integrity-verdict.-unhealthy {
+            color: $text-warning;
+            text-style: bold;
+        }
+        #subscription-health {
+            height: 1fr;
+            border-subtitle-color: $text-muted;
+        }
+        #market-health {
+            height: 2fr;
+        }
+    }
+    """
+
     def compose(self) -> ComposeResult:
         yield Static(Text("waiting for the feed"), id="integrity-verdict")
         yield SubscriptionHealthTable(id="subscription-health")

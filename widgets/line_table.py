@@ -31,7 +31,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from app.core.sanitize import printable
-from widgets.cells import Cell, ColumnSpec, Tone
+from widgets.cells import Cell, ColumnSpec, Tone, tone_css
 from widgets.compact import cut, fit_number
 from widgets._textual.direct_lines import DirectLines
 from widgets._textual.strips import window
@@ -95,7 +95,7 @@ class LineTable(DirectLines, ScrollView, can_focus=True):
             text-style: $block-cursor-blurred-text-style;
         }
     }
-    """
+    """ + tone_css("LineTable")
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select_cursor", "Select", show=False),

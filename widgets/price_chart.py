@@ -48,6 +48,28 @@ class PriceChart(Widget, StateView):
         "price-chart--band",
         "price-chart--axis",
     }
+    DEFAULT_CSS = """
+    PriceChart {
+        height: 7;
+        border: round $panel;
+        & > .price-chart--last {
+            color: $text-accent;
+            text-style: bold;
+        }
+        & > .price-chart--bid {
+            color: $text-success;
+        }
+        & > .price-chart--ask {
+            color: $text-error;
+        }
+        & > .price-chart--band {
+            color: $text-muted;
+        }
+        & > .price-chart--axis {
+            color: $text-muted;
+        }
+    }
+    """
 
     def __init__(self, ticker: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)

@@ -25,7 +25,7 @@ from textual.theme import Theme
 from app.core.sanitize import printable
 from app.core.state import Kind
 from widgets.base import StateView
-from widgets.cells import Cell, ColumnSpec, Tone
+from widgets.cells import Cell, ColumnSpec, Tone, tone_css
 from widgets.compact import fit_number
 from widgets.feed_intake import FeedIntake
 from widgets._textual.data_table import LeanDataTable
@@ -52,6 +52,18 @@ class StateTable(StateView, LeanDataTable[Text]):
     PINNED_TOP: ClassVar[bool] = False
     COMPONENT_CLASSES: ClassVar[set[str]] = {tone.component for tone in Tone}
     BINDINGS: ClassVar[list[BindingType]] = [*DATA_TABLE_KEYS]
+
+    DEFAULT_CSS = """
+    StateTable {
+        height: 1fr;
+        border: round $panel;
+        border-title-color: $text-accent;
+        scrollbar-gutter: stable;
+        &:focus {
+            border: round $accent;
+        }
+    }
+    """ + tone_css("StateTable")
 
     def __init__(
         self, *, name: str | None = None, id: str | None = None, classes: str | None = None

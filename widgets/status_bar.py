@@ -91,6 +91,57 @@ def counters_text(status: FeedStatusSnapshot, exchange: str = "") -> str:
 class StatusBar(Horizontal):
     """Environment badge, feed-state badge and feed counters, in one line."""
 
+    # The environment badge is a solid block, never confused with the feed-state badge: coloured
+    # text with a glyph.
+    DEFAULT_CSS = """
+    StatusBar {
+        background: $panel;
+        & > Static {
+            width: auto;
+            height: 1;
+            padding: 0 1;
+        }
+        & > #feed-counters {
+            width: 1fr;
+            color: $text-muted;
+        }
+        #env-badge {
+            text-style: bold;
+            color: auto 90%;
+        }
+        #env-badge.env-sim {
+            background: $accent;
+        }
+        #env-badge.env-demo {
+            background: $warning;
+        }
+        #env-badge.env-prod {
+            background: $error;
+        }
+        #env-badge.env-replay {
+            background: $secondary;
+        }
+        #env-badge.env-custom {
+            background: $primary;
+        }
+        #feed-badge {
+            text-style: bold;
+        }
+        #feed-badge.live {
+            color: $text-success;
+        }
+        #feed-badge.connecting, #feed-badge.idle, #feed-badge.stopped {
+            color: $text-muted;
+        }
+        #feed-badge.reconnecting, #feed-badge.stale {
+            color: $text-warning;
+        }
+        #feed-badge.rejected {
+            color: $text-error;
+        }
+    }
+    """
+
     def __init__(
         self, environment: str, *, stale_after: float = STALE_AFTER_SECONDS, **kwargs: Any
     ) -> None:

@@ -51,6 +51,19 @@ class SubscriptionsTable(DataTable):
     """One row per live subscription, keyed by sid."""
 
     BINDINGS: ClassVar[list[BindingType]] = [*DATA_TABLE_KEYS]
+
+    DEFAULT_CSS = """
+    SubscriptionsTable {
+        height: 1fr;
+        border: round $panel;
+        border-title-color: $text-accent;
+        border-subtitle-color: $text-muted;
+        &:focus {
+            border: round $accent;
+        }
+    }
+    """
+
     # (key, label, width (None: as wide as the text), numeric); the markets list goes last.
     COLUMNS: ClassVar[tuple[tuple[str, str, int | None, bool], ...]] = (
         ("sid", "SID", 5, True),

@@ -173,6 +173,17 @@ class TickerGrid(LineTable, StateView):
     COLUMNS = COLUMNS
     CELL_PADDING = 0
     NUMERIC_GAP = 1
+    DEFAULT_CSS = """
+    TickerGrid {
+        height: 1fr;
+        border: round $panel;
+        border-title-color: $text-accent;
+        border-subtitle-color: $text-muted;
+        &:focus {
+            border: round $accent;
+        }
+    }
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select_cursor", "Ladder"),

@@ -39,6 +39,17 @@ class TradeTape(LineTable, StateView):
     INTAKE_HZ = 5.0
     PINNED_TOP = True
     BORDER_TITLE = "Trades · all markets"
+    DEFAULT_CSS = """
+    TradeTape {
+        height: 1fr;
+        border: round $panel;
+        border-title-color: $text-accent;
+        scrollbar-gutter: stable;
+        &:focus {
+            border: round $accent;
+        }
+    }
+    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f", "toggle_scope", "All/focused market"),
     ]

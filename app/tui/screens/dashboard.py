@@ -91,6 +91,20 @@ def pane_bindings() -> list[Binding]:
 class DashboardScreen(Screen[None]):
     """The main screen: status bar, the nine panes, and the footer."""
 
+    # The look of the stock widgets this screen composes; where the panes go is in styles/dashboard.tcss.
+    DEFAULT_CSS = """
+    DashboardScreen {
+        #grid-filter {
+            border: round $accent;
+        }
+        #ladder-hint {
+            content-align: center middle;
+            color: $text-muted;
+            border: round $panel;
+        }
+    }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         *pane_bindings(),
         Binding("slash", "filter", "Filter"),

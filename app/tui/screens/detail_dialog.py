@@ -23,6 +23,23 @@ from app.core.sanitize import printable
 class DetailDialog(ModalScreen[None]):
     """A record's fields as ``label  value`` lines under a title (plain text: never markup)."""
 
+    DEFAULT_CSS = """
+    DetailDialog {
+        #detail-box {
+            border: thick $accent;
+            background: $surface;
+            padding: 0 1;
+        }
+        #detail-title {
+            text-style: bold;
+            color: $text-accent;
+        }
+        #detail-hint {
+            color: $text-muted;
+        }
+    }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,enter,q", "dismiss", "Close"),
     ]

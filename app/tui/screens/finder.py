@@ -52,6 +52,20 @@ def result_options(groups: list[EventHits], now: float) -> list[Option]:
 class FinderScreen(ModalScreen[None]):
     """Find a market by the words of its title (see the module docstring)."""
 
+    # The box's look; its size and place are in styles/dialogs.tcss.
+    DEFAULT_CSS = """
+    FinderScreen {
+        #finder {
+            border: round $accent;
+            background: $surface;
+            padding: 0 1;
+        }
+        #finder-count {
+            color: $text-muted;
+        }
+    }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss", "Close"),
         Binding("f", "star", "Star", show=True),

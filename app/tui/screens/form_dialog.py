@@ -23,6 +23,25 @@ class FormDialog(ModalScreen[AnswerT | None], Generic[AnswerT]):
     """A modal form; subclasses yield their fields from :meth:`fields` and build the answer in
     :meth:`answer` (or return a string saying what is wrong)."""
 
+    # The box's look; its size and place are in styles/dialogs.tcss.
+    DEFAULT_CSS = """
+    FormDialog {
+        #dialog-box {
+            border: thick $accent;
+            background: $surface;
+            padding: 0 1;
+        }
+        #dialog-title {
+            text-style: bold;
+            color: $text-accent;
+            padding: 0 1;
+        }
+        #dialog-error {
+            color: $text-error;
+        }
+    }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, title: str, action_label: str, *, id: str | None = None) -> None:

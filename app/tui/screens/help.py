@@ -100,6 +100,21 @@ async def run_on_widget(app: App[Any], dashboard: DashboardScreen, cls: type[Wid
 class HelpScreen(ModalScreen[None]):
     """Every key of the dashboard, by where it works."""
 
+    # The box's look; its size and place are in styles/dialogs.tcss.
+    DEFAULT_CSS = """
+    HelpScreen {
+        #help-box {
+            border: thick $accent;
+            background: $surface;
+        }
+        #help-title {
+            text-style: bold;
+            color: $text-accent;
+            padding: 0 1;
+        }
+    }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,question_mark,q", "dismiss", "Close help"),
     ]
