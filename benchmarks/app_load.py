@@ -42,7 +42,7 @@ from benchmarks.common import (
 )
 from benchmarks.feed_state import memory_until
 from widgets._textual.compositor import CompositorUpdate
-from widgets.ticker_grid import TickerGrid
+from widgets.market.ticker_grid import TickerGrid
 
 SIZE = (160, 50)
 

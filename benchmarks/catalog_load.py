@@ -42,7 +42,7 @@ from app.core.state import MarketState
 from benchmarks.app_load import PROBE, install_hooks, press, wait_until
 from benchmarks.catalog_sim import MARKETS
 from benchmarks.common import PACED_RATE, book_markets, emit, percentile, rss_mb, source_url
-from widgets.ticker_grid import TickerGrid
+from widgets.market.ticker_grid import TickerGrid
 
 SIZE = (160, 50)
 TYPED = "bitcoin 1"  # words of titles: each keystroke narrows the 20,000 markets

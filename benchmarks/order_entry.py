@@ -42,7 +42,7 @@ from app.core.state import Kind, MarketState
 from app.trading.audit import AuditLog
 from app.trading.orders import OrderService
 from app.trading.rails import SIMULATOR, Rails
-from widgets.depth_ladder import DepthLadder
+from widgets.market.depth_ladder import DepthLadder
 from benchmarks.app_load import PROBE, SIZE, install_hooks, press, wait_until
 from benchmarks.common import Window, book_markets, emit, percentile, source, source_url
 

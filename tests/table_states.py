@@ -16,7 +16,7 @@ from textual.app import App, ComposeResult
 from app.core.protocol import parse
 from app.rest.portfolio import parse_event_position, parse_settlement
 from app.core.state import Kind, MarketState
-from widgets.state_table import StateTable
+from widgets.tables.state_table import StateTable
 
 T0_MS = 1_764_150_000_000  # 2025-11-26 09:40:00 UTC
 BRACKET_TICKER = "KX[bold]RAIN-25NOV26-T1"

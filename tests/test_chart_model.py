@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.core.history import downsample
-from widgets.chart_model import SPARKS, Mark, chart, sparkline
+from widgets.market.chart_model import SPARKS, Mark, chart, sparkline
 
 
 def test_sparkline_spans_lowest_to_highest_and_shows_gaps_and_flat_lines() -> None:

@@ -11,7 +11,7 @@ from app.core.state import MarketState
 from app.tui.screens.finder import FinderScreen
 from app.tui.screens.market_commands import MarketCommands
 from tests.ui_states import dashboard_app, scenario, until
-from widgets.depth_ladder import DepthLadder
+from widgets.market.depth_ladder import DepthLadder
 
 SIZE = (120, 40)
 

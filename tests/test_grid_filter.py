@@ -1,4 +1,4 @@
-"""The grid's filter as you type (widgets.grid_filter) and the state's change logs it reads beside."""
+"""The grid's filter as you type (widgets.market.grid_filter) and the state's change logs it reads beside."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import random
 from app.core import protocol as p
 from app.core.change_log import ChangeLog
 from app.core.state import MarketState
-from widgets.grid_filter import GridFilter
+from widgets.market.grid_filter import GridFilter
 
 
 def test_titles_are_folded_when_taken_in_and_a_longer_text_looks_only_among_the_last_matches() -> None:

@@ -1,4 +1,4 @@
-"""The grid's row order kept as markets arrive and change (widgets.grid_order) is the order a full
+"""The grid's row order kept as markets arrive and change (widgets.market.grid_order) is the order a full
 sort gives, on its own and in the real grid while prices move."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from typing import Any
 
 from app.core.market_status import is_finished
 from tests.ui_states import advance, dashboard_app, scenario, until
-from widgets.grid_order import GridOrder, OrderKey, order_key
-from widgets.ticker_grid import FIELD_INDEX, TickerGrid, row_values
+from widgets.market.grid_order import GridOrder, OrderKey, order_key
+from widgets.market.ticker_grid import FIELD_INDEX, TickerGrid, row_values
 
 
 def test_unknown_values_and_finished_markets_come_last_in_either_direction() -> None:

@@ -24,9 +24,9 @@ from app.core.integrity import IntegrityReport, SubscriptionHealth
 from app.core.state import MarketState
 from app.core.timestamps import MAX_EPOCH_MS, MAX_EPOCH_S, utc_of_iso, utc_of_ms, valid_epoch_ms, valid_epoch_s
 from tests.ui_states import NOW, NOW_MS
-from widgets import cells
+from widgets.tables import cells
 from widgets.formatting import change_text, count_text, countdown_to, price_text
-from widgets.integrity_panel import verdict_text
+from widgets.health.integrity_panel import verdict_text
 
 # Every int the wire can carry (msgspec reads up to ~4,300 digits) and the edges of the calendar.
 EXTREME_INTS = [

@@ -18,7 +18,7 @@ from app import config as config_module
 from app.config import ConfigError, load_preferences, save_watchlist, toml_string
 from app.core.watchlist import BackgroundSaver
 from tests.test_ui_alerts_watchlist import SIZE, with_preferences
-from widgets.ticker_grid import TickerGrid
+from widgets.market.ticker_grid import TickerGrid
 
 ROCKET = "KX-\N{ROCKET}"
 

@@ -167,7 +167,7 @@ def test_no_import_cycles() -> None:
 
 
 @pytest.mark.parametrize("source, target", [("app.core.state", "textual"),
-                                            ("widgets.ticker_grid", "app.feed.feed")])
+                                            ("widgets.market.ticker_grid", "app.feed.feed")])
 def test_the_check_sees_a_forbidden_import(source: str, target: str) -> None:
     GRAPH[source].add(target)
     try:

@@ -1,4 +1,4 @@
-"""The line-drawn table base (widgets/line_table.py) and its render memo, through the trade tape."""
+"""The line-drawn table base (widgets/tables/line_table.py) and its render memo, through the trade tape."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from textual.pilot import Pilot
 from app.core.state import Kind, MarketState
 from tests import table_states as ts
 from tests.ui_states import until
-from widgets.cells import Cell, ColumnSpec
-from widgets.line_table import Cells, LineTable
-from widgets.trade_tape import TradeTape
+from widgets.tables.cells import Cell, ColumnSpec
+from widgets.tables.line_table import Cells, LineTable
+from widgets.market.trade_tape import TradeTape
 
 SIZE = (80, 12)  # the tape shows 7 rows under its header (border and scrollbar take the rest)
 

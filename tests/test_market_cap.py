@@ -11,7 +11,7 @@ from app.tui.main import KalshiDashApp
 from app.core.state import MarketState
 from tests.hostile_server import HostileConnection, HostileServer, hostile_feed
 from tests.test_ui_feed import SIZE, eventually
-from widgets.ticker_grid import TickerGrid
+from widgets.market.ticker_grid import TickerGrid
 
 NEW = [f"NEW-{i:02d}" for i in range(20)]
 

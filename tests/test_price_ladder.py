@@ -19,8 +19,8 @@ from app.core.ticks import TickScale
 from app.core.holding import Holding, holding
 from app.core.working_orders import sizes_by_book_side
 from tests import table_states as ts
-from widgets.depth_ladder import bar
-from widgets.ladder_model import BEYOND, build_ladder, capped_scale, price_ladder
+from widgets.market.depth_ladder import bar
+from widgets.market.ladder_model import BEYOND, build_ladder, capped_scale, price_ladder
 
 DECI = CENT // 10
 # Kalshi's tapered deci-cent structure: 0.1¢ under 10¢ and over 90¢, 1¢ between

@@ -16,7 +16,7 @@ from app.core.state import PRIMARY, MarketState
 from tests.cli_support import ROOT, TIMEOUT, assert_one_line_error, clean_env, closed_port, command, run_cli, write_key
 from tests.test_simulator_support import KEY, KEY_ID
 from tests.ui_states import until
-from widgets.positions_table import PositionsTable
+from widgets.account.positions_table import PositionsTable
 
 SIZE = (140, 40)
 MONEY_PER_CENT = MONEY_SCALE // 100

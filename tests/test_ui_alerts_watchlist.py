@@ -13,11 +13,11 @@ from app.tui.main import KalshiDashApp
 from app.tui.screens.alert_dialog import AlertDialog
 from app.tui.screens.help import HelpScreen
 from tests.ui_states import LADDER_TICKER, NOW, advance, dashboard_app, scenario, until
-from widgets.alert_log import AlertLog
-from widgets.alert_rules_table import AlertRulesTable
-from widgets.alerts_panel import AlertsPanel
-from widgets.depth_ladder import DepthLadder
-from widgets.ticker_grid import STAR, TickerGrid
+from widgets.alerts.alert_log import AlertLog
+from widgets.alerts.alert_rules_table import AlertRulesTable
+from widgets.alerts.alerts_panel import AlertsPanel
+from widgets.market.depth_ladder import DepthLadder
+from widgets.market.ticker_grid import STAR, TickerGrid
 
 SIZE = (120, 40)
 

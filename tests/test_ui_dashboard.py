@@ -21,16 +21,16 @@ from app.tui.screens.subscribe import SubscribeDialog
 from app.core.state import BookStatus, Kind
 from tests import table_states as ts
 from tests.ui_states import LADDER_TICKER, advance, dashboard_app, scenario, status, until
-from widgets.cells import Tone
-from widgets.depth_ladder import DepthLadder
-from widgets.ladder_model import ASK, BID
-from widgets.status_bar import StatusBar
-from widgets.line_table import LineTable
-from widgets.positions_table import PositionsTable
-from widgets.state_table import StateTable
-from widgets.subscriptions_table import SubscriptionsTable
-from widgets.ticker_grid import COLUMN_BY_KEY, COLUMNS, TickerGrid
-from widgets.trade_tape import TradeTape
+from widgets.tables.cells import Tone
+from widgets.market.depth_ladder import DepthLadder
+from widgets.market.ladder_model import ASK, BID
+from widgets.health.status_bar import StatusBar
+from widgets.tables.line_table import LineTable
+from widgets.account.positions_table import PositionsTable
+from widgets.tables.state_table import StateTable
+from widgets.health.subscriptions_table import SubscriptionsTable
+from widgets.market.ticker_grid import COLUMN_BY_KEY, COLUMNS, TickerGrid
+from widgets.market.trade_tape import TradeTape
 
 SIZE = (120, 40)
 

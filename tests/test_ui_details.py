@@ -9,9 +9,9 @@ from app.core.exact_fields import exact_fields
 from app.tui.screens.detail_dialog import DetailDialog
 from tests import table_states as ts
 from tests.ui_states import LADDER_TICKER, NOW_MS, dashboard_app, scenario, until
-from widgets.fills_table import FillsTable
-from widgets.orders_table import OrdersTable
-from widgets.positions_table import PositionsTable
+from widgets.account.fills_table import FillsTable
+from widgets.account.orders_table import OrdersTable
+from widgets.account.positions_table import PositionsTable
 
 SIZE = (160, 48)
 

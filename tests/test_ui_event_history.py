@@ -11,11 +11,11 @@ from app.tui.feed_bridge import MessageSink
 from app.tui.main import KalshiDashApp
 from app.core.state import Kind, MarketState
 from tests.ui_states import LADDER_TICKER, NOW, advance, dashboard_app, scenario, until
-from widgets.chart_model import sparkline
-from widgets.event_strip import EventStrip
+from widgets.market.chart_model import sparkline
+from widgets.market.event_strip import EventStrip
 from widgets.formatting import price_text
-from widgets.price_chart import PriceChart
-from widgets.ticker_grid import TREND_WIDTH, TickerGrid
+from widgets.market.price_chart import PriceChart
+from widgets.market.ticker_grid import TREND_WIDTH, TickerGrid
 
 SIZE = (120, 40)
 STRIKE = "KXHIGHNY-25NOV27-B51"

@@ -22,11 +22,11 @@ from app.tui.main import KalshiDashApp
 from app.tui.screens.confirm_dialog import ConfirmDialog
 from app.tui.screens.subscribe import SubscribeDialog, SubscriptionRequest
 from app.core.state import PRIMARY, MarketState
-from widgets.depth_ladder import DepthLadder
-from widgets.ladder_model import ASK, BID
-from widgets.status_bar import StatusBar
-from widgets.subscriptions_table import SubscriptionsTable
-from widgets.ticker_grid import TickerGrid
+from widgets.market.depth_ladder import DepthLadder
+from widgets.market.ladder_model import ASK, BID
+from widgets.health.status_bar import StatusBar
+from widgets.health.subscriptions_table import SubscriptionsTable
+from widgets.market.ticker_grid import TickerGrid
 
 SIZE = (120, 40)
 SIM_OPTIONS = {"seed": 5, "events": 3, "markets": 12, "rate": 300.0}
@@ -294,8 +294,8 @@ async def test_a_market_that_never_traded_gets_its_grid_row_with_no_last_price()
 
 
 async def test_fills_with_every_legacy_action_reach_the_fills_table_and_the_positions() -> None:
-    from widgets.fills_table import FillsTable
-    from widgets.positions_table import PositionsTable
+    from widgets.account.fills_table import FillsTable
+    from widgets.account.positions_table import PositionsTable
 
     async def connect() -> Endpoint:  # an account that buys, sells part, closes and crosses
         return await open_endpoint(ConnectionSettings("SIM", None, None, None),

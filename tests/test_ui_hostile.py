@@ -12,7 +12,7 @@ from app.tui.main import KalshiDashApp
 from app.core.state import BookStatus, MarketState
 from tests.hostile_server import HostileServer
 from tests.test_ui_feed import SIZE, eventually
-from widgets.depth_ladder import DepthLadder
+from widgets.market.depth_ladder import DepthLadder
 
 
 async def test_a_seq_going_back_shows_the_ladder_resyncing_and_counts_it_in_the_integrity_pane(rsa_key):

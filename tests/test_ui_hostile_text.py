@@ -33,12 +33,12 @@ from app.tui.screens.alert_dialog import AlertDialog
 from app.tui.screens.subscribe import MarketSuggester
 from app.core.state import BookStatus, MarketState
 from tests.ui_states import NOW, NOW_MS, apply_frames, status, until
-from widgets.fills_table import FillsTable
-from widgets.integrity_panel import IntegrityPanel
-from widgets.rfq_inbox import RfqInbox
-from widgets.subscriptions_table import SubscriptionsTable
-from widgets.ticker_grid import TickerGrid
-from widgets.trade_tape import TradeTape
+from widgets.account.fills_table import FillsTable
+from widgets.health.integrity_panel import IntegrityPanel
+from widgets.account.rfq_inbox import RfqInbox
+from widgets.health.subscriptions_table import SubscriptionsTable
+from widgets.market.ticker_grid import TickerGrid
+from widgets.market.trade_tape import TradeTape
 
 SIZE = (160, 50)
 C0 = "".join(map(chr, range(0x00, 0x20)))

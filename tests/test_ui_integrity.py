@@ -9,9 +9,9 @@ from app.core.integrity import CHANNEL_KIND
 from app.tui.messages import FeedStatus
 from app.core.state import BookStatus
 from tests.test_ui_feed import SIZE, connected, eventually, frozen, sim_app
-from widgets.integrity_panel import IntegrityPanel
-from widgets.market_health_table import MarketHealthTable
-from widgets.subscription_health_table import SubscriptionHealthTable
+from widgets.health.integrity_panel import IntegrityPanel
+from widgets.health.market_health_table import MarketHealthTable
+from widgets.health.subscription_health_table import SubscriptionHealthTable
 
 
 def cell(table: SubscriptionHealthTable | MarketHealthTable, key: str, column: str) -> str:
@@ -88,7 +88,7 @@ async def test_a_fill_read_in_part_is_shown_counted_in_the_verdict_and_logged(ca
     import json
 
     from app.core import protocol as p
-    from widgets.fills_table import FillsTable
+    from widgets.account.fills_table import FillsTable
 
     app = sim_app(markets=())
     async with app.run_test(size=SIZE) as pilot:

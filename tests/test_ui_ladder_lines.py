@@ -19,9 +19,9 @@ from app.tui.feed_bridge import MessageSink
 from app.core.fixed import ONE_DOLLAR
 from app.core.state import Kind
 from tests.ui_states import LADDER_TICKER, dashboard_app, scenario, until
-from widgets.depth_ladder import FIXED_W, HEADER_LINES, DepthLadder
+from widgets.market.depth_ladder import FIXED_W, HEADER_LINES, DepthLadder
 from widgets.formatting import count_text
-from widgets.ladder_model import ASK
+from widgets.market.ladder_model import ASK
 
 SIZE = (120, 40)
 

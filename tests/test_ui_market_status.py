@@ -8,8 +8,8 @@ from app.core import protocol as p
 from app.tui.feed_bridge import MessageSink
 from app.core.state import Kind
 from tests.ui_states import LADDER_TICKER, NOW, dashboard_app, scenario, until
-from widgets.depth_ladder import HEADER_LINES, DepthLadder
-from widgets.ticker_grid import RESOLVED_SHOWN_SECONDS, TickerGrid
+from widgets.market.depth_ladder import HEADER_LINES, DepthLadder
+from widgets.market.ticker_grid import RESOLVED_SHOWN_SECONDS, TickerGrid
 
 SIZE = (160, 48)
 

@@ -26,7 +26,7 @@ from app.trading.rails import Rails, SIMULATOR
 from app.core.working_orders import working
 from tests.test_simulator_support import CREDENTIALS, KEY, KEY_ID
 from tests.ui_states import until
-from widgets.depth_ladder import DepthLadder
+from widgets.market.depth_ladder import DepthLadder
 
 SIZE = (140, 40)
 TIMEOUT = 15.0
@@ -179,7 +179,7 @@ async def test_the_built_in_simulator_session_trades_from_its_settings(tmp_path:
 
 
 async def test_the_orders_table_cancels_amends_and_cancels_all(tmp_path: Path) -> None:
-    from widgets.orders_table import OrdersTable
+    from widgets.account.orders_table import OrdersTable
 
     async with trading_app(tmp_path) as (sim, app, ticker):
         async with app.run_test(size=SIZE) as pilot:

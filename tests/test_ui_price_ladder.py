@@ -25,8 +25,8 @@ from tests.test_ui_numbers import huge_scenario
 from tests.test_ui_orders import SIZE as TRADING_SIZE, TIMEOUT, ladder_ready, resting_ids, trading_app
 from tests.ui_shots import add_orders_and_position
 from tests.ui_states import LADDER_TICKER, NOW, advance, dashboard_app, scenario, until
-from widgets.depth_ladder import COLUMNS, HEADER_LINES, MAX_BAR_W, PRICE_COLUMNS, Columns, DepthLadder
-from widgets.ladder_model import BEYOND, build_ladder
+from widgets.market.depth_ladder import COLUMNS, HEADER_LINES, MAX_BAR_W, PRICE_COLUMNS, Columns, DepthLadder
+from widgets.market.ladder_model import BEYOND, build_ladder
 
 SIZE = (160, 48)
 BLOCKS = set("▏▎▍▌▋▊▉█")

@@ -13,8 +13,8 @@ from app.tui.main import KalshiDashApp
 from app.feed.recording import Recorder, RecordingFile
 from app.core.state import MarketState
 from tests.ui_states import Scenario, status, until
-from widgets.status_bar import StatusBar
-from widgets.ticker_grid import TickerGrid
+from widgets.health.status_bar import StatusBar
+from widgets.market.ticker_grid import TickerGrid
 
 SIZE = (120, 40)
 

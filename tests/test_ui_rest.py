@@ -23,13 +23,13 @@ from app.core.state import PRIMARY, RESTING, MarketState
 from tests.test_simulator_support import CREDENTIALS, KEY, KEY_ID
 from tests.test_finder import found_in_finder
 from tests.ui_states import until
-from widgets.event_positions_table import EventPositionsTable
-from widgets.event_strip import EventStrip
-from widgets.integrity_panel import IntegrityPanel
-from widgets.orders_table import OrdersTable
-from widgets.positions_table import PositionsTable
-from widgets.settlements_table import SettlementsTable
-from widgets.ticker_grid import TickerGrid
+from widgets.account.event_positions_table import EventPositionsTable
+from widgets.market.event_strip import EventStrip
+from widgets.health.integrity_panel import IntegrityPanel
+from widgets.account.orders_table import OrdersTable
+from widgets.account.positions_table import PositionsTable
+from widgets.account.settlements_table import SettlementsTable
+from widgets.market.ticker_grid import TickerGrid
 
 SIZE = (140, 40)
 TIMEOUT = 15.0

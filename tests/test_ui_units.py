@@ -17,10 +17,10 @@ from app.tui.screens.subscribe import SubscriptionRequest, check_request, parse_
 from app.core.state import TradeStats
 from tests.ui_states import status
 from widgets.formatting import change_text, countdown_text, fraction_cents, price_text
-from widgets.ladder_model import ASK, BID, build_ladder, size_changes
-from widgets.status_bar import counters_text, environment_class, feed_badge
-from widgets.subscriptions_table import markets_text, row_cells
-from widgets.ticker_grid import sort_key
+from widgets.market.ladder_model import ASK, BID, build_ladder, size_changes
+from widgets.health.status_bar import counters_text, environment_class, feed_badge
+from widgets.health.subscriptions_table import markets_text, row_cells
+from widgets.market.ticker_grid import sort_key
 
 levels = st.dictionaries(st.integers(1, ONE_DOLLAR - 1), st.integers(1, 10**7), max_size=20)
 

@@ -29,12 +29,12 @@ from app.tui.screens.subscribe import SubscribeDialog
 from app.core.state import BookStatus, Kind
 from tests import table_states as ts
 from tests.ui_states import LADDER_TICKER, NOW, Scenario, advance, dashboard_app, scenario, status, until
-from widgets.integrity_panel import IntegrityPanel
-from widgets.positions_table import PositionsTable
-from widgets.price_chart import PriceChart
-from widgets.subscriptions_table import SubscriptionsTable
-from widgets.ticker_grid import TickerGrid
-from widgets.trade_tape import TradeTape
+from widgets.health.integrity_panel import IntegrityPanel
+from widgets.account.positions_table import PositionsTable
+from widgets.market.price_chart import PriceChart
+from widgets.health.subscriptions_table import SubscriptionsTable
+from widgets.market.ticker_grid import TickerGrid
+from widgets.market.trade_tape import TradeTape
 
 SIZE = (120, 40)
 LIVE_STEPS = 120

@@ -48,8 +48,8 @@ from app.core.state import Kind, MarketState
 from app.trading.orders import OrderService
 from app.trading.settings import TradingSettings
 from app.core.watchlist import Watchlist
-from widgets.depth_ladder import DepthLadder
-from widgets.orders_table import OrdersTable
+from widgets.market.depth_ladder import DepthLadder
+from widgets.account.orders_table import OrdersTable
 from widgets._textual import capability
 from widgets._textual.crash import KeepsItsCrash
 

@@ -1,7 +1,7 @@
 """A ``DataTable`` for the tables that change often but not on every frame (fills, orders,
 positions, RFQs, the lifecycle log, the event view): caches sized for a screen, and a cell
 rendered once for each content and look, wherever it is shown. (The ticker grid and the trade
-tape, which change on every frame under a firehose, are line tables: ``widgets/line_table.py``.)
+tape, which change on every frame under a firehose, are line tables: ``widgets/tables/line_table.py``.)
 
 Textual's ``DataTable`` keys every render cache on a counter that moves with each update, so one
 changed cell under a firehose makes it render every visible cell again, every frame (~130 µs a

@@ -45,25 +45,25 @@ from app.tui.screens.alert_dialog import AlertDialog
 from app.tui.screens.detail_dialog import DetailDialog
 from app.core.state import Kind, MarketState
 from app.core.watchlist import BackgroundSaver, Watchlist
-from widgets.alert_rules_table import AlertRulesTable
-from widgets.alerts_panel import AlertsPanel
-from widgets.depth_ladder import DepthLadder
-from widgets.event_strip import EventStrip
-from widgets.event_positions_table import EventPositionsTable
-from widgets.feed_panel import FeedPanel
-from widgets.fills_table import FillsTable
-from widgets.lifecycle_log import LifecycleLog
-from widgets.integrity_panel import IntegrityPanel
-from widgets.orders_table import OrdersTable
-from widgets.positions_table import PositionsTable
-from widgets.price_chart import PriceChart
-from widgets.rfq_inbox import RfqInbox
-from widgets.settlements_table import SettlementsTable
+from widgets.alerts.alert_rules_table import AlertRulesTable
+from widgets.alerts.alerts_panel import AlertsPanel
+from widgets.market.depth_ladder import DepthLadder
+from widgets.market.event_strip import EventStrip
+from widgets.account.event_positions_table import EventPositionsTable
+from widgets.health.feed_panel import FeedPanel
+from widgets.account.fills_table import FillsTable
+from widgets.health.lifecycle_log import LifecycleLog
+from widgets.health.integrity_panel import IntegrityPanel
+from widgets.account.orders_table import OrdersTable
+from widgets.account.positions_table import PositionsTable
+from widgets.market.price_chart import PriceChart
+from widgets.account.rfq_inbox import RfqInbox
+from widgets.account.settlements_table import SettlementsTable
 from widgets._textual.compositor import draw_partial_updates_by_span
-from widgets.status_bar import StatusBar
-from widgets.subscriptions_table import SubscriptionsTable
-from widgets.ticker_grid import TickerGrid
-from widgets.trade_tape import TradeTape
+from widgets.health.status_bar import StatusBar
+from widgets.health.subscriptions_table import SubscriptionsTable
+from widgets.market.ticker_grid import TickerGrid
+from widgets.market.trade_tape import TradeTape
 
 
 # (pane id, tab title); the number key of a pane is its position.

@@ -21,14 +21,14 @@ from textual.widget import Widget
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from widgets.alert_rules_table import AlertRulesTable
-from widgets.depth_ladder import DepthLadder
-from widgets.event_strip import EventStrip
-from widgets.fills_table import FillsTable
-from widgets.orders_table import OrdersTable
-from widgets.positions_table import PositionsTable
-from widgets.ticker_grid import TickerGrid
-from widgets.trade_tape import TradeTape
+from widgets.alerts.alert_rules_table import AlertRulesTable
+from widgets.market.depth_ladder import DepthLadder
+from widgets.market.event_strip import EventStrip
+from widgets.account.fills_table import FillsTable
+from widgets.account.orders_table import OrdersTable
+from widgets.account.positions_table import PositionsTable
+from widgets.market.ticker_grid import TickerGrid
+from widgets.market.trade_tape import TradeTape
 
 if TYPE_CHECKING:
     from textual.app import App

@@ -27,7 +27,7 @@ from app.tui.screens.order_ticket import OrderTicketDialog, TicketAnswer
 if TYPE_CHECKING:
     from textual.app import App
 
-    from widgets.depth_ladder import DepthLadder
+    from widgets.market.depth_ladder import DepthLadder
 
 
 def describe(answer: Answer) -> tuple[str, str]:
@@ -55,7 +55,7 @@ class OrderEntry:
         self.service = service
 
     def handle(self, ladder: DepthLadder, verb: str, side: str, price: int | None) -> None:
-        """One :class:`~widgets.depth_ladder.DepthLadder.OrderAction`."""
+        """One :class:`~widgets.market.depth_ladder.DepthLadder.OrderAction`."""
         ticker = ladder.ticker
         if verb in ("buy", "sell"):
             if price is None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import deque
 
 from app.core.alerts import AlertCenter, FiredAlert
-from widgets import cells
-from widgets.cells import Cell, Tone
-from widgets.state_table import Cells, ColumnSpec, FeedTable
+from widgets.tables import cells
+from widgets.tables.cells import Cell, Tone
+from widgets.tables.state_table import Cells, ColumnSpec, FeedTable
 
 NOTIFIED = Cell("● shown", Tone.ACCENT)
 HELD = Cell("○ held", Tone.MUTED)

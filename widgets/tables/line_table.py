@@ -31,8 +31,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from app.core.sanitize import printable
-from widgets.cells import Cell, ColumnSpec, Tone, tone_css
-from widgets.compact import cut, fit_number
+from widgets.tables.cells import Cell, ColumnSpec, Tone, tone_css
+from widgets.tables.compact import cut, fit_number
 from widgets._textual.direct_lines import DirectLines
 from widgets._textual.strips import window
 
@@ -41,7 +41,7 @@ LINES_KEPT = 2_000  # rendered rows kept (several screens); past that the cache 
 
 
 class LineTable(DirectLines, ScrollView, can_focus=True):
-    """Rows of :class:`~widgets.cells.Cell` under a fixed header, drawn only when on screen.
+    """Rows of :class:`~widgets.tables.cells.Cell` under a fixed header, drawn only when on screen.
 
     Subclasses set ``COLUMNS`` (``width=None``: as wide as the widest text given to
     :meth:`widen`), implement :meth:`row_cells`, and call :meth:`set_rows` with the keys in

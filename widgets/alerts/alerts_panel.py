@@ -9,8 +9,8 @@ from textual.widgets import Static
 
 from app.core.alerts import AlertCenter
 from app.core.state import Kind
-from widgets.alert_log import AlertLog
-from widgets.alert_rules_table import AlertRulesTable
+from widgets.alerts.alert_log import AlertLog
+from widgets.alerts.alert_rules_table import AlertRulesTable
 
 
 def settings_text(center: AlertCenter) -> str:

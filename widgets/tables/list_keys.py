@@ -1,5 +1,5 @@
 """The keys every list answers as a vim user expects, for the tables built on Textual's DataTable
-(the line tables, widgets/line_table.py, bind the same keys to their own actions): ``j`` / ``k``
+(the line tables, widgets/tables/line_table.py, bind the same keys to their own actions): ``j`` / ``k``
 down / up, ``g`` / ``G`` first / last row, ``h`` / ``l`` scroll left / right."""
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ out once per base style and dimming.
 Trading from the ladder: a price cursor (up/down, drawn ``▸``) and keys post an :class:`OrderAction`
 (buy or sell at the cursor with the quantity, the ticket, cancel, amend, cancel all) that the
 app carries out; in a session that trades, digits typed set that quantity
-(:class:`~widgets.quantity_field.QuantityField`, shown in the title). Rows where the user has
+(:class:`~widgets.market.quantity_field.QuantityField`, shown in the title). Rows where the user has
 resting orders show their size (``●``) in the Traded column.
 
 ``p`` switches to the price ladder and back: a row at every tick of the market's scale (sub-cent
@@ -51,13 +51,13 @@ from app.core.state import BookStatus, Kind, MarketState
 from app.core.ticks import TickScale
 from app.core.working_orders import sizes_by_book_side
 from widgets.base import StateView
-from widgets.compact import fit_number
+from widgets.tables.compact import fit_number
 from widgets._textual.direct_lines import DirectLines
 from widgets.flashes import Flashes
 from widgets.line_runs import line_runs
 from widgets.messages import MarketMessage
 from widgets.painted import Paint, Palette, PaintedCell as Cell, painted_strip
-from widgets.quantity_field import QuantityField
+from widgets.market.quantity_field import QuantityField
 from widgets.formatting import (
     NO_GLYPH,
     YES_GLYPH,
@@ -66,7 +66,7 @@ from widgets.formatting import (
     fraction_cents,
     price_text,
 )
-from widgets.ladder_model import (
+from widgets.market.ladder_model import (
     ASK, BID, Ladder, LadderRow, build_ladder, other, price_ladder, size_changes,
 )
 

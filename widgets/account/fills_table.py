@@ -10,10 +10,10 @@ from textual.binding import Binding, BindingType
 from app.core.protocol import Fill
 from app.core.sides import side_price
 from app.core.state import Kind
-from widgets import cells
-from widgets.cells import Cell, Tone
-from widgets.state_table import Cells, ColumnSpec, FeedTable
-from widgets.subaccount_column import SubaccountColumn
+from widgets.tables import cells
+from widgets.tables.cells import Cell, Tone
+from widgets.tables.state_table import Cells, ColumnSpec, FeedTable
+from widgets.tables.subaccount_column import SubaccountColumn
 
 
 class FillsTable(SubaccountColumn, FeedTable[Fill]):

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from app.core import protocol as p
 from app.core.state import MarketState, subaccount_of
-from widgets.cells import Cell, ColumnSpec, Tone
+from widgets.tables.cells import Cell, ColumnSpec, Tone
 
 SUBACCOUNT_COLUMN = ColumnSpec("subaccount", "Sub", 4, numeric=True)
 
@@ -18,7 +18,7 @@ def subaccount_cell(subaccount: int) -> Cell:
 
 
 class SubaccountColumn:
-    """For a :class:`~widgets.state_table.StateTable`: a ``Sub`` column after ``COLUMNS`` when
+    """For a :class:`~widgets.tables.state_table.StateTable`: a ``Sub`` column after ``COLUMNS`` when
     the state has seen more than the primary account."""
 
     COLUMNS: ClassVar[tuple[ColumnSpec, ...]]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from app.core.portfolio import Settlement
 from app.core.state import Kind
-from widgets import cells
-from widgets.cells import Cell, Tone
-from widgets.state_table import Cells, ColumnSpec, Row, StateTable
+from widgets.tables import cells
+from widgets.tables.cells import Cell, Tone
+from widgets.tables.state_table import Cells, ColumnSpec, Row, StateTable
 
 # A result that names no side: a voided market (positions returned at cost) or a scalar one.
 OTHER_RESULTS = {"void": "VOID", "scalar": "SCALAR"}

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from app.core.state import Kind, QuoteRecord, RfqRecord
-from widgets import cells
-from widgets.cells import Cell, Tone
+from widgets.tables import cells
+from widgets.tables.cells import Cell, Tone
 from widgets.formatting import count_text, price_text
-from widgets.state_table import Cells, ColumnSpec, Row, StateTable
+from widgets.tables.state_table import Cells, ColumnSpec, Row, StateTable
 
 STATUS_CELLS: dict[str, Cell] = {
     "open": Cell("○ OPEN", Tone.ACCENT),

@@ -8,9 +8,9 @@ from typing import Any
 
 from app.core import protocol as p
 from app.core.state import Kind
-from widgets import cells
-from widgets.cells import Cell, Tone
-from widgets.state_table import Cells, ColumnSpec, FeedTable
+from widgets.tables import cells
+from widgets.tables.cells import Cell, Tone
+from widgets.tables.state_table import Cells, ColumnSpec, FeedTable
 
 
 class LifecycleLog(FeedTable[p.Message]):

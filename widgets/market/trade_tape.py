@@ -1,6 +1,6 @@
 """The trade tape: public trades, newest first, for all markets or only the focused one.
 
-A :class:`~widgets.line_table.LineTable`: taking in a batch of trades costs the list of their
+A :class:`~widgets.tables.line_table.LineTable`: taking in a batch of trades costs the list of their
 numbers; only the rows on screen are turned into cells and lines, once each.
 """
 
@@ -15,11 +15,11 @@ from textual.content import Content
 from app.core.protocol import Trade
 from app.core.sanitize import printable
 from app.core.state import Kind
-from widgets import cells
+from widgets.tables import cells
 from widgets.base import StateView
-from widgets.cells import ColumnSpec
-from widgets.feed_intake import FeedIntake
-from widgets.line_table import Cells, LineTable
+from widgets.tables.cells import ColumnSpec
+from widgets.tables.feed_intake import FeedIntake
+from widgets.tables.line_table import Cells, LineTable
 from widgets.throttle import Throttle
 
 DEFAULT_ROWS = 500

@@ -1,6 +1,6 @@
 """The ticker grid: one row per market seen on the ``ticker`` channel.
 
-A :class:`~widgets.line_table.LineTable` keyed by market ticker: taking in changes marks the
+A :class:`~widgets.tables.line_table.LineTable` keyed by market ticker: taking in changes marks the
 changed rows, and only those on screen are computed and drawn again (a grid of 1,000 markets
 under a firehose draws its forty visible rows, not 1,000). A cell on screen whose value moved
 flashes briefly, green when up and red when down (colour alone: an arrow beside a number would read
@@ -34,12 +34,12 @@ from app.core.sanitize import printable
 from app.core.state import Kind, MarketState
 from app.core.watchlist import Watchlist
 from widgets.base import StateView
-from widgets.cells import Cell, ColumnSpec, Tone
-from widgets.chart_model import sparkline
+from widgets.tables.cells import Cell, ColumnSpec, Tone
+from widgets.market.chart_model import sparkline
 from widgets.flashes import Flashes
-from widgets.grid_filter import GridFilter
-from widgets.grid_order import GridOrder, OrderKey, order_key
-from widgets.line_table import Cells, LineTable
+from widgets.market.grid_filter import GridFilter
+from widgets.market.grid_order import GridOrder, OrderKey, order_key
+from widgets.tables.line_table import Cells, LineTable
 from widgets.messages import MarketMessage
 from widgets.throttle import Throttle
 from widgets.formatting import (
@@ -229,7 +229,7 @@ class TickerGrid(LineTable, StateView):
         self._wanted: tuple[str, str | None] = ("", None)  # the filter's text and status word
         self._known: dict[str, int] = {}  # every market seen: its place in the order first seen
         self._seen_count = 0  # markets seen so far (the next one's place)
-        self._order = GridOrder()  # every market seen, in the sort order (widgets.grid_order)
+        self._order = GridOrder()  # every market seen, in the sort order (widgets.market.grid_order)
         self._resort: set[str] = set()  # markets whose sort value may have moved since placed
         self._values: dict[str, RowValues] = {}  # the values drawn (or about to be), by ticker
         self._ticker_cursor = 0  # where the state's ticker log was read up to (tickers_since)
@@ -458,7 +458,7 @@ class TickerGrid(LineTable, StateView):
             self._reorder()
 
     def _order_key(self, ticker: str) -> OrderKey:
-        """Where ``ticker``'s row goes in the sort order now (see :func:`~widgets.grid_order.order_key`)."""
+        """Where ``ticker``'s row goes in the sort order now (see :func:`~widgets.market.grid_order.order_key`)."""
         column = self.sort_column
         value: Any = None
         if column == "ticker":

@@ -5,8 +5,8 @@ from __future__ import annotations
 from app.core.event_view import event_title
 from app.core.portfolio import EventPosition
 from app.core.state import Kind, MarketState
-from widgets import cells
-from widgets.state_table import Cells, ColumnSpec, Row, StateTable
+from widgets.tables import cells
+from widgets.tables.state_table import Cells, ColumnSpec, Row, StateTable
 
 
 class EventPositionsTable(StateTable):

@@ -13,8 +13,8 @@ from textual.widgets import Static
 from app.core.feed_status import anomalies_text
 from app.core.integrity import IntegrityReport
 from app.core.state import BookStatus
-from widgets.market_health_table import MarketHealthTable
-from widgets.subscription_health_table import SubscriptionHealthTable
+from widgets.health.market_health_table import MarketHealthTable
+from widgets.health.subscription_health_table import SubscriptionHealthTable
 
 
 def verdict_text(report: IntegrityReport) -> tuple[str, bool]:

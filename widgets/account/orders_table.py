@@ -14,10 +14,10 @@ from app.core.protocol import UserOrder
 from app.core.sides import side_price
 from app.core.state import Kind
 from widgets.messages import MarketMessage
-from widgets import cells
-from widgets.cells import Cell, Tone
-from widgets.state_table import Cells, ColumnSpec, Row, StateTable
-from widgets.subaccount_column import SubaccountColumn
+from widgets.tables import cells
+from widgets.tables.cells import Cell, Tone
+from widgets.tables.state_table import Cells, ColumnSpec, Row, StateTable
+from widgets.tables.subaccount_column import SubaccountColumn
 
 STATUS_TONES = {"resting": Tone.ACCENT, "executed": Tone.UP, "canceled": Tone.MUTED}
 

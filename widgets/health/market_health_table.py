@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from app.core.integrity import MarketHealth
 from app.core.state import BookStatus
-from widgets import cells
-from widgets.cells import Cell, Tone
+from widgets.tables import cells
+from widgets.tables.cells import Cell, Tone
 from widgets.formatting import age_text
-from widgets.pushed_table import PushedTable
-from widgets.state_table import Cells, ColumnSpec
+from widgets.tables.pushed_table import PushedTable
+from widgets.tables.state_table import Cells, ColumnSpec
 
 BOOK_CELLS = {
     BookStatus.LIVE: Cell("● live", Tone.UP),

@@ -16,7 +16,7 @@ from textual.widgets.data_table import CellDoesNotExist, RowKey
 from app.core.integrity import SubscriptionCounters as SubscriptionView
 from app.core.sanitize import printable
 from widgets.formatting import EMPTY
-from widgets.list_keys import DATA_TABLE_KEYS
+from widgets.tables.list_keys import DATA_TABLE_KEYS
 
 MARKETS_SHOWN = 6
 

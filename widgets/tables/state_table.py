@@ -1,7 +1,7 @@
 """Tables that render rows from ``MarketState`` and update them in place.
 
 :class:`StateTable` is a ``DataTable`` whose subclasses describe their rows as keyed tuples of
-:class:`~widgets.cells.Cell`; :meth:`StateTable.sync` diffs them against what is shown and touches
+:class:`~widgets.tables.cells.Cell`; :meth:`StateTable.sync` diffs them against what is shown and touches
 only what changed: new keys become rows, gone keys are removed, changed cells are updated with
 ``update_width=False`` (columns have fixed widths), and rows move only when the order changed. The
 table is never cleared and rebuilt, and the cursor stays on its row.
@@ -25,11 +25,11 @@ from textual.theme import Theme
 from app.core.sanitize import printable
 from app.core.state import Kind
 from widgets.base import StateView
-from widgets.cells import Cell, ColumnSpec, Tone, tone_css
-from widgets.compact import fit_number
-from widgets.feed_intake import FeedIntake
+from widgets.tables.cells import Cell, ColumnSpec, Tone, tone_css
+from widgets.tables.compact import fit_number
+from widgets.tables.feed_intake import FeedIntake
 from widgets._textual.data_table import LeanDataTable
-from widgets.list_keys import DATA_TABLE_KEYS
+from widgets.tables.list_keys import DATA_TABLE_KEYS
 
 Cells = tuple[Cell, ...]
 Row = tuple[str, Cells]

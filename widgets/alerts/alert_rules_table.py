@@ -8,10 +8,10 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 
 from app.core.alerts import AlertCenter
-from widgets import cells
-from widgets.cells import Cell, Tone
-from widgets.pushed_table import PushedTable
-from widgets.state_table import ColumnSpec
+from widgets.tables import cells
+from widgets.tables.cells import Cell, Tone
+from widgets.tables.pushed_table import PushedTable
+from widgets.tables.state_table import ColumnSpec
 
 
 class AlertRulesTable(PushedTable):

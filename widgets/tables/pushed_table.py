@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import ClassVar, Iterable
 
 from app.core.state import Kind
-from widgets.state_table import Row, StateTable
+from widgets.tables.state_table import Row, StateTable
 
 
 class PushedTable(StateTable):

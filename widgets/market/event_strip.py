@@ -26,7 +26,7 @@ from app.core.state import Kind
 from widgets.base import StateView
 from widgets.formatting import EMPTY, count_text, percent_text, price_text
 from widgets._textual.data_table import LeanDataTable
-from widgets.list_keys import DATA_TABLE_KEYS
+from widgets.tables.list_keys import DATA_TABLE_KEYS
 from widgets.messages import MarketMessage
 
 BAR_ROWS = 8

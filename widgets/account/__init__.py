@@ -1,0 +1,1 @@
+"""The user's account: positions, fills, orders, RFQs, settlements and event positions."""

@@ -1,0 +1,1 @@
+"""The alert rules, the alerts fired, and the pane that holds them."""
