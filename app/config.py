@@ -42,18 +42,19 @@ import argparse
 import os
 import tempfile
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 from urllib.parse import urlsplit
 
 import platformdirs
 
 from app.core.alerts import DEFAULT_BURST, DEFAULT_COOLDOWN, DEFAULT_WINDOW, Rule, RuleError, rule_from_table
-from app.feed.auth import ENV_KEY_ID, ENV_KEY_PATH
 from app.core.bounds import DAY, number_problem, range_text
-from app.feed.feed import DEMO_URL, PROD_URL
 from app.core.small_files import FileRefused, read_small_text
+from app.feed.auth import ENV_KEY_ID, ENV_KEY_PATH
+from app.feed.feed import DEMO_URL, PROD_URL
 from app.feed.ws_url import UrlError, check_ws_url
 
 ENVIRONMENT_URLS = {"demo": DEMO_URL, "prod": PROD_URL}

@@ -13,9 +13,9 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from app.config import ConnectionSettings
 from app.core import protocol as p
 from app.feed.auth import Credentials, KeyPermissionWarning
-from app.config import ConnectionSettings
 from app.feed.feed import Feed, FeedConfig
 from app.rest.client import RestClient, rest_base_url
 

@@ -19,18 +19,19 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from rich.console import RenderableType
 from textual import events
 from textual.app import App
 from textual.screen import Screen
 
+from app.core.state import Kind, MarketState
 from app.feed.feed import Feed, FeedConfig
 from app.tui.feed_bridge import MessageSink
 from app.tui.main import KalshiDashApp
-from app.core.state import Kind, MarketState
 from benchmarks.common import (
     GcPauses,
     Window,

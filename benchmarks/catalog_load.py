@@ -34,11 +34,11 @@ from typing import Any
 
 from textual.widgets import Input
 
-from app.feed.feed import Feed, FeedConfig
-from app.tui.main import KalshiDashApp
-from app.rest.client import RestClient, rest_base_url
-from app.tui.screens.finder import FinderScreen
 from app.core.state import MarketState
+from app.feed.feed import Feed, FeedConfig
+from app.rest.client import RestClient, rest_base_url
+from app.tui.main import KalshiDashApp
+from app.tui.screens.finder import FinderScreen
 from benchmarks.app_load import PROBE, install_hooks, press, wait_until
 from benchmarks.catalog_sim import MARKETS
 from benchmarks.common import PACED_RATE, book_markets, emit, percentile, rss_mb, source_url

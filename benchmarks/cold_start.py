@@ -51,8 +51,8 @@ def child(ticker: str) -> None:
 
 
 def measure(runs: int) -> dict[str, Any]:
-    from app.simulator.engine import Exchange
     from app.simulator.config import SimConfig
+    from app.simulator.engine import Exchange
 
     defaults = SimConfig()
     ticker = Exchange(defaults.seed, defaults.events, defaults.markets).market_tickers()[0]

@@ -12,10 +12,11 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from app.core import protocol as p
 from app.endpoint import DEFAULT_CHANNELS

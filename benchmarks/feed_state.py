@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import time
-
-from app.feed.feed import Feed, FeedConfig, NullSink
-from app.core.state import MarketState
 from typing import Any
 
+from app.core.state import MarketState
+from app.feed.feed import Feed, FeedConfig, NullSink
 from benchmarks.common import Window, base_parser, book_markets, channels, emit, rss_mb, source_url
 
 

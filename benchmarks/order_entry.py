@@ -31,20 +31,20 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from app.core import protocol as p
+from app.core.fixed import CENT, parse_price
+from app.core.state import Kind, MarketState
 from app.feed.auth import Credentials
 from app.feed.feed import Feed, FeedConfig
-from app.tui.feed_bridge import MessageSink
-from app.core.fixed import CENT, parse_price
-from app.tui.main import KalshiDashApp
 from app.rest.client import RestClient
-from app.tui.screens.order_entry import OrderEntry
-from app.core.state import Kind, MarketState
 from app.trading.audit import AuditLog
 from app.trading.orders import OrderService
 from app.trading.rails import SIMULATOR, Rails
-from widgets.market.depth_ladder import DepthLadder
+from app.tui.feed_bridge import MessageSink
+from app.tui.main import KalshiDashApp
+from app.tui.screens.order_entry import OrderEntry
 from benchmarks.app_load import PROBE, SIZE, install_hooks, press, wait_until
 from benchmarks.common import Window, book_markets, emit, percentile, source, source_url
+from widgets.market.depth_ladder import DepthLadder
 
 
 class AccountBridge:

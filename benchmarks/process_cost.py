@@ -14,8 +14,8 @@ import time
 import websockets
 
 from app.core import protocol as p
-from app.feed.feed import Feed, FeedConfig, NullSink
 from app.core.state import MarketState
+from app.feed.feed import Feed, FeedConfig, NullSink
 from benchmarks.common import base_parser, book_markets, emit, subscribe_commands
 
 

@@ -237,7 +237,7 @@ def main() -> None:
     results = measure(plan, log)
     figures, targets = table(results)
     command = "make bench" if os.environ.get("MAKELEVEL") else "python " + shlex.join(["-m", "benchmarks.run", *sys.argv[1:]])
-    when = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     header = (f"Measured {when} with `{command}` ({time.perf_counter() - started:.0f} s; "
               f"{os.cpu_count()} cores, Python {platform.python_version()}, "
               f"load average at the end {os.getloadavg()[0]:.2f}).")

@@ -58,23 +58,31 @@ import random
 import sys
 import time
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from app.core import protocol as p
-from app.feed.auth import Credentials
-from app.endpoint import want_defaults
-from app.feed.feed import (
-    BAD_BOOK_FRAME, SEQ_BACKWARDS, WRONG_CHANNEL, Feed, FeedCommandError, FeedConfig, NotConnected, NullSink,
-)
 from app.core.feed_status import ConnectionState, FeedErrorInfo, FeedStatusSnapshot
-from app.tui.screen_text import VISIBLE_ESC, screen_text, unsafe
-from app.simulator import SimConfig, Simulator
-from app.rest.client import RestClient, rest_base_url
-from app.simulator.faults import FRAME_FAULTS
 from app.core.state import PRIMARY, RESTING, Kind, MarketState
+from app.endpoint import want_defaults
+from app.feed.auth import Credentials
+from app.feed.feed import (
+    BAD_BOOK_FRAME,
+    SEQ_BACKWARDS,
+    WRONG_CHANNEL,
+    Feed,
+    FeedCommandError,
+    FeedConfig,
+    NotConnected,
+    NullSink,
+)
+from app.rest.client import RestClient, rest_base_url
+from app.simulator import SimConfig, Simulator
+from app.simulator.faults import FRAME_FAULTS
+from app.tui.screen_text import VISIBLE_ESC, screen_text, unsafe
 
 KEY_ID = "kalshi-dash-soak"
 BOOK_MARKETS = 12

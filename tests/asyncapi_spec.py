@@ -15,8 +15,9 @@ checks a frame against it (the simulator's frames go through the same check).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 # Field types: JSON types, and the strings whose text has a form of its own.
 STR, INT, BOOL, NUMBER, OBJECT = "str", "int", "bool", "number", "object"

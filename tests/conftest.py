@@ -54,9 +54,9 @@ async def running_feed(
     credentials: Credentials | None = None,
 ) -> AsyncIterator[FeedHarness]:
     """Start a simulator (key registered) and a feed against it; stop both afterwards."""
+    from app.core.state import MarketState
     from app.feed.feed import Feed, FeedConfig
     from app.simulator import SimConfig, Simulator
-    from app.core.state import MarketState
 
     options = {"seed": 7, "events": 4, "markets": 24, "rate": 400.0, **(sim_options or {})}
     sim = Simulator(SimConfig(**options))

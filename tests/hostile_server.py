@@ -31,18 +31,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import rsa
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
+from app.core.state import MarketState
 from app.feed.auth import HEADER_KEY, HEADER_SIGNATURE, HEADER_TIMESTAMP, Credentials, verify
 from app.feed.feed import Feed, FeedConfig
-from app.core.state import MarketState
 
 WS_PATH = "/trade-api/ws/v2"
 Level = tuple[str, str]  # (price in dollars, count), both as the wire's strings

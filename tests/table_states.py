@@ -14,8 +14,8 @@ from typing import Any
 from textual.app import App, ComposeResult
 
 from app.core.protocol import parse
-from app.rest.portfolio import parse_event_position, parse_settlement
 from app.core.state import Kind, MarketState
+from app.rest.portfolio import parse_event_position, parse_settlement
 from widgets.tables.state_table import StateTable
 
 T0_MS = 1_764_150_000_000  # 2025-11-26 09:40:00 UTC

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.rest.catalog_cache import cache_path
 from app.config import ENVIRONMENT_URLS
+from app.rest.catalog_cache import cache_path
 
 
 def test_each_environment_and_custom_host_has_its_own_file(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import asyncio
 
+from app.core.state import Kind, MarketState
 from app.rest.client import RestClient, rest_base_url
 from app.rest.sync import ExchangeSync
 from app.simulator import SimConfig, Simulator
-from app.core.state import Kind, MarketState
 
 EVENTS, MARKETS = 40, 400  # one page of the catalog (50 events a page)
 

@@ -14,16 +14,23 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
-from app.core import protocol as p
 from app.config import ConnectionSettings
-from app.endpoint import open_endpoint
+from app.core import protocol as p
 from app.core.feed_status import ConnectionState
-from app.tui.main import KalshiDashApp
-from app.simulator import SimConfig, Simulator
 from app.core.state import MarketState
+from app.endpoint import open_endpoint
+from app.simulator import SimConfig, Simulator
+from app.tui.main import KalshiDashApp
 from tests.cli_support import (
-    PASSPHRASE, assert_one_line_error, assert_usage_error, clean_env, closed_port, pem_secrets, run_cli,
-    run_cli_async, write_key,
+    PASSPHRASE,
+    assert_one_line_error,
+    assert_usage_error,
+    clean_env,
+    closed_port,
+    pem_secrets,
+    run_cli,
+    run_cli_async,
+    write_key,
 )
 from tests.conftest import KEY_ID
 

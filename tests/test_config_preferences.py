@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from app.core.alerts import Rule, RuleKind
 from app.config import ConfigError, Preferences, load_preferences, load_profile, save_watchlist
+from app.core.alerts import Rule, RuleKind
 from app.core.watchlist import Watchlist
 from tests.cli_support import assert_one_line_error, run_cli
 

@@ -16,8 +16,8 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from tests.ui_states import dashboard_app, scenario
-from widgets.market.depth_ladder import DepthLadder
 from widgets._textual.direct_lines import DirectLines
+from widgets.market.depth_ladder import DepthLadder
 from widgets.market.ticker_grid import TickerGrid
 from widgets.market.trade_tape import TradeTape
 

@@ -6,7 +6,12 @@ from fractions import Fraction
 
 from app.core import protocol as p
 from app.core.exact_fields import (
-    exact_fields, exact_holding, exact_money_fraction, exact_price, exact_price_fraction, exact_time,
+    exact_fields,
+    exact_holding,
+    exact_money_fraction,
+    exact_price,
+    exact_price_fraction,
+    exact_time,
 )
 
 

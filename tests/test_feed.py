@@ -7,9 +7,9 @@ import asyncio
 import pytest
 
 from app.core import protocol as p
-from app.feed.feed import BAD_BOOK_FRAME, SEQ_BACKWARDS, WRONG_CHANNEL, CommandTimeout, FeedCommandError
 from app.core.feed_status import ConnectionState
 from app.core.state import BookStatus
+from app.feed.feed import BAD_BOOK_FRAME, SEQ_BACKWARDS, WRONG_CHANNEL, CommandTimeout, FeedCommandError
 from tests.conftest import FeedHarness, running_feed
 
 pytestmark = pytest.mark.asyncio
@@ -243,8 +243,8 @@ async def test_command_timeout(rsa_key):
 
 
 async def test_unreachable_host_is_retried_and_shown(rsa_key):
-    from app.feed.feed import Feed, FeedConfig
     from app.core.state import MarketState
+    from app.feed.feed import Feed, FeedConfig
 
     feed = Feed(FeedConfig(url="ws://127.0.0.1:9/trade-api/ws/v2", backoff_initial=0.01,
                            backoff_max=0.02, jitter_seed=1), MarketState())

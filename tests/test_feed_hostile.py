@@ -12,9 +12,9 @@ import asyncio
 import pytest
 
 from app.core import protocol as p
-from app.feed.feed import BAD_BOOK_FRAME, SEQ_BACKWARDS, SID_REUSED, WRONG_CHANNEL, CommandTimeout, FeedCommandError
 from app.core.feed_status import ConnectionState
 from app.core.state import BookStatus
+from app.feed.feed import BAD_BOOK_FRAME, SEQ_BACKWARDS, SID_REUSED, WRONG_CHANNEL, CommandTimeout, FeedCommandError
 from tests.hostile_server import HostileConnection, HostileHarness, hostile_feed
 
 pytestmark = pytest.mark.asyncio

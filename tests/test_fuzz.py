@@ -15,8 +15,9 @@ import asyncio
 import functools
 import json
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -24,12 +25,12 @@ from hypothesis import strategies as st
 
 from app.core import protocol as p
 from app.core.book import NO, YES, BookInconsistency
-from app.feed.feed import Feed, FeedConfig
 from app.core.fixed import ONE_DOLLAR
+from app.core.state import MarketState
+from app.feed.feed import Feed, FeedConfig
 from app.feed.recording import Recorder, RecordingFile, Replay
 from app.simulator.engine import Exchange
 from app.simulator.session import Session
-from app.core.state import MarketState
 
 FUZZ = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 BOOK = "KX-FUZZ-1"

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from app.core.state import MarketState
 from app.feed.feed import Feed, FeedConfig
 from app.feed.recording import MAX_LINE_BYTES, RecordingError, RecordingFile, Replay
-from app.core.state import MarketState
 from tests.cli_support import assert_one_line_error, run_cli
 
 HEADER = json.dumps({"kalshi_dash_recording": 1, "endpoint": "SIM"}) + "\n"

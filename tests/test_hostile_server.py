@@ -7,10 +7,10 @@ import asyncio
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from app.feed.auth import Credentials
-from app.feed.feed import Feed, FeedConfig
 from app.core.feed_status import ConnectionState
 from app.core.state import MarketState
+from app.feed.auth import Credentials
+from app.feed.feed import Feed, FeedConfig
 from tests.hostile_server import HostileServer, hostile_feed
 
 pytestmark = pytest.mark.asyncio

@@ -16,17 +16,22 @@ from hypothesis import strategies as st
 
 from app.core import protocol as p
 from app.core.event_view import order_strikes
-from app.feed.feed import Feed, FeedConfig
 from app.core.fixed import (
-    INVALID, SHOWN_LIMIT, format_count, format_money, format_price_cents, format_price_dollars,
+    INVALID,
+    SHOWN_LIMIT,
+    format_count,
+    format_money,
+    format_price_cents,
+    format_price_dollars,
 )
 from app.core.integrity import IntegrityReport, SubscriptionHealth
 from app.core.state import MarketState
 from app.core.timestamps import MAX_EPOCH_MS, MAX_EPOCH_S, utc_of_iso, utc_of_ms, valid_epoch_ms, valid_epoch_s
+from app.feed.feed import Feed, FeedConfig
 from tests.ui_states import NOW, NOW_MS
-from widgets.tables import cells
 from widgets.formatting import change_text, count_text, countdown_to, price_text
 from widgets.health.integrity_panel import verdict_text
+from widgets.tables import cells
 
 # Every int the wire can carry (msgspec reads up to ~4,300 digits) and the edges of the calendar.
 EXTREME_INTS = [

@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 
 from app.core import protocol as p
-from app.feed.feed import LiveSubscription
 from app.core.integrity import NotificationCounts, RateMeter, market_health, subscription_health
 from app.core.state import BookStatus, Kind, MarketState
+from app.feed.feed import LiveSubscription
 from tests.conftest import running_feed
 
 

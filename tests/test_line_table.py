@@ -9,9 +9,9 @@ from textual.pilot import Pilot
 from app.core.state import Kind, MarketState
 from tests import table_states as ts
 from tests.ui_states import until
+from widgets.market.trade_tape import TradeTape
 from widgets.tables.cells import Cell, ColumnSpec
 from widgets.tables.line_table import Cells, LineTable
-from widgets.market.trade_tape import TradeTape
 
 SIZE = (80, 12)  # the tape shows 7 rows under its header (border and scrollbar take the rest)
 

@@ -3,12 +3,12 @@ ones shown, wanted by name or the user's own (end to end through the real feed a
 
 from __future__ import annotations
 
-from app.core import protocol as p
-from app.feed.auth import Credentials
 from app.config import Preferences
+from app.core import protocol as p
+from app.core.state import MarketState
+from app.feed.auth import Credentials
 from app.feed.feed import Feed, FeedConfig
 from app.tui.main import KalshiDashApp
-from app.core.state import MarketState
 from tests.hostile_server import HostileConnection, HostileServer, hostile_feed
 from tests.test_ui_feed import SIZE, eventually
 from widgets.market.ticker_grid import TickerGrid

@@ -9,8 +9,8 @@ from typing import Any
 from app.core import protocol as p
 from app.core.portfolio import PortfolioSnapshot
 from app.core.portfolio_state import reconcile
-from app.rest.portfolio import parse_fill, parse_order
 from app.core.state import RESTING, MarketState
+from app.rest.portfolio import parse_fill, parse_order
 
 
 def order(order_id: str, status: str, remaining: str, updated: str) -> p.UserOrder:

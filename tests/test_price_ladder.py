@@ -12,12 +12,12 @@ from app.core import protocol as p
 from app.core.book import NO, YES, OrderBook
 from app.core.catalog_state import apply_catalog
 from app.core.fixed import CENT, COUNT_SCALE, ONE_DOLLAR
+from app.core.holding import Holding, holding
 from app.core.protocol import MarketPosition, PriceRange
-from app.rest.catalog import parse_market
 from app.core.state import MarketState
 from app.core.ticks import TickScale
-from app.core.holding import Holding, holding
 from app.core.working_orders import sizes_by_book_side
+from app.rest.catalog import parse_market
 from tests import table_states as ts
 from widgets.market.depth_ladder import bar
 from widgets.market.ladder_model import BEYOND, build_ladder, capped_scale, price_ladder

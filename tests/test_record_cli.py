@@ -9,10 +9,10 @@ import signal
 from pathlib import Path
 
 from app.core.fixed import MONEY_SCALE
-from app.tui.main import KalshiDashApp
+from app.core.state import PRIMARY, MarketState
 from app.feed.recording import RecordingFile
 from app.simulator import SimConfig, Simulator
-from app.core.state import PRIMARY, MarketState
+from app.tui.main import KalshiDashApp
 from tests.cli_support import ROOT, TIMEOUT, assert_one_line_error, clean_env, closed_port, command, run_cli, write_key
 from tests.test_simulator_support import KEY, KEY_ID
 from tests.ui_states import until

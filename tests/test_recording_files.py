@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import gzip
 import json
 from pathlib import Path
 
 import pytest
 
+from app.core.state import MarketState
 from app.feed.feed import Feed, FeedConfig, NotConnected
 from app.feed.recording import Recorder, RecordingError, RecordingFile, Replay
-from app.core.state import MarketState
 
 SNAPSHOT = json.dumps({"type": "orderbook_snapshot", "sid": 1, "seq": 1, "msg": {
     "market_ticker": "KX-1", "yes_dollars_fp": [["0.4100", "10.00"]], "no_dollars_fp": [["0.5500", "3.50"]]}})

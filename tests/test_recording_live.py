@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import gzip
 import json
 from pathlib import Path
@@ -12,11 +11,11 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 
 from app.core import protocol as p
-from app.feed.auth import Credentials
+from app.core.state import MarketState
 from app.endpoint import want_defaults
+from app.feed.auth import Credentials
 from app.feed.feed import Feed, FeedConfig
 from app.feed.recording import Recorder, RecordingFile, Replay
-from app.core.state import MarketState
 from tests.conftest import KEY_ID, running_feed
 
 PASSPHRASE = "correct horse battery staple"

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import logging
 import random
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from app.feed.auth import HEADER_SIGNATURE, Credentials
-from app.rest.client import DEMO_REST_URL, MAX_RETRY_AFTER, PROD_REST_URL, RestClient, RestError, rest_base_url
 from app.core.portfolio import EventPosition, Settlement
-from app.feed.recording import RecordedResponse
-from app.rest.recorded import RecordedRest
-from app.rest.sync import ExchangeSync
 from app.core.state import MarketState
+from app.feed.auth import HEADER_SIGNATURE, Credentials
+from app.feed.recording import RecordedResponse
+from app.rest.client import DEMO_REST_URL, MAX_RETRY_AFTER, PROD_REST_URL, RestClient, RestError, rest_base_url
 from app.rest.limiter import TokenBucket
 from app.rest.portfolio import parse_event_position, parse_fill, parse_order, parse_position, parse_settlement
+from app.rest.recorded import RecordedRest
+from app.rest.sync import ExchangeSync
 from app.simulator import Simulator
 from tests.test_simulator_support import CREDENTIALS, running, small_config
 

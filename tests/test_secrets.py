@@ -20,15 +20,15 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
-from app.core import protocol as p
-from app.feed.auth import AuthError, Credentials, load_private_key
 from app.config import ConfigError, ConnectionSettings, resolve
-from app.endpoint import open_endpoint
-from app.feed.feed import DEMO_URL, PROD_URL, Feed, FeedConfig
+from app.core import protocol as p
 from app.core.feed_status import ConnectionState
-from app.tui.main import KalshiDashApp
-from app.simulator import SimConfig, Simulator
 from app.core.state import MarketState
+from app.endpoint import open_endpoint
+from app.feed.auth import AuthError, Credentials, load_private_key
+from app.feed.feed import DEMO_URL, PROD_URL, Feed, FeedConfig
+from app.simulator import SimConfig, Simulator
+from app.tui.main import KalshiDashApp
 from tests.cli_support import PASSPHRASE, clean_env, pem_secrets, run_cli_async, stderr_lines, write_key
 from tests.conftest import KEY_ID
 

@@ -7,9 +7,9 @@ import asyncio
 import io
 import re
 import stat
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import AsyncIterator
 
 import pytest
 import websockets

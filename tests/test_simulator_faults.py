@@ -10,10 +10,10 @@ import pytest
 import websockets
 
 from app.core import protocol as p
+from app.core.state import MarketState
 from app.simulator import hostile
 from app.simulator.engine import Exchange
 from app.simulator.session import subscriber_frames
-from app.core.state import MarketState
 from tests.test_simulator_support import FROZEN_MS, GUARD, connected, running, sid_of, small_config
 
 

@@ -11,9 +11,9 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from websockets.frames import Frame, Opcode
 
 from app.core import protocol as p
-from app.feed.auth import HEADER_KEY, HEADER_SIGNATURE, HEADER_TIMESTAMP, WS_PATH, Credentials, sign
 from app.core.book import OrderBook
 from app.core.fixed import ONE_DOLLAR
+from app.feed.auth import HEADER_KEY, HEADER_SIGNATURE, HEADER_TIMESTAMP, WS_PATH, Credentials, sign
 from tests.test_simulator_support import (
     CREDENTIALS,
     GUARD,

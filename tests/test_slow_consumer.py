@@ -24,12 +24,12 @@ import tracemalloc
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from app.core.state import Kind, MarketState
 from app.feed.auth import Credentials
 from app.feed.feed import Feed, FeedConfig, NotConnected
-from app.tui.main import KalshiDashApp
 from app.simulator import SimConfig, Simulator
 from app.tui.feed_bridge import MessageSink
-from app.core.state import Kind, MarketState
+from app.tui.main import KalshiDashApp
 from tests.conftest import KEY_ID
 
 STALL = 1.0

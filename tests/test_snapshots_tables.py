@@ -10,13 +10,13 @@ from textual.pilot import Pilot
 from tests import table_states as ts
 from widgets.account.event_positions_table import EventPositionsTable
 from widgets.account.fills_table import FillsTable
-from widgets.health.lifecycle_log import LifecycleLog
 from widgets.account.orders_table import OrdersTable
 from widgets.account.positions_table import PositionsTable
 from widgets.account.rfq_inbox import RfqInbox
 from widgets.account.settlements_table import SettlementsTable
-from widgets.tables.state_table import StateTable
+from widgets.health.lifecycle_log import LifecycleLog
 from widgets.market.trade_tape import TradeTape
+from widgets.tables.state_table import StateTable
 
 SIZE = (120, 14)
 

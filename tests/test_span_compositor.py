@@ -23,8 +23,8 @@ from app.core.book import NO
 from app.core.fixed import ONE_DOLLAR
 from app.core.state import Kind
 from tests.ui_states import LADDER_TICKER, dashboard_app, scenario
-from widgets.line_runs import line_runs
 from widgets._textual.compositor import SpanCompositor
+from widgets.line_runs import line_runs
 
 SIZE = (120, 40)
 

@@ -6,9 +6,9 @@ Real RSA keys sign every write; the simulator's matching engine is the truth eac
 from __future__ import annotations
 
 import random
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import AsyncIterator
 
 import pytest
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from app.core.fixed import CENT, COUNT_SCALE, MONEY_SCALE, ONE_DOLLAR, parse_count
+from app.simulator import Simulator
 from app.trading.audit import AuditLog
 from app.trading.orders import OrderService
 from app.trading.rails import SIMULATOR, Limits, Rails
 from app.trading.ticket import OrderTicket, oversold
-from app.simulator import Simulator
 from tests.test_trading_orders import bid, first_ticker, trading
 
 IOC = "immediate_or_cancel"

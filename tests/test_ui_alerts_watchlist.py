@@ -7,8 +7,8 @@ from pathlib import Path
 
 from textual.widgets import Input, Select
 
-from app.core.alerts import Rule, RuleKind
 from app.config import Preferences, load_preferences
+from app.core.alerts import Rule, RuleKind
 from app.tui.main import KalshiDashApp
 from app.tui.screens.alert_dialog import AlertDialog
 from app.tui.screens.help import HelpScreen

@@ -2,35 +2,36 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from textual.widgets import Footer, Input, TabbedContent
 
 from app.core import protocol as p
 from app.core.book import NO, YES
-from app.tui.feed_bridge import MessageSink
-from app.core.feed_status import ConnectionState, FeedErrorInfo
 from app.core.error_notices import BURST, REMEMBERED
+from app.core.feed_status import ConnectionState, FeedErrorInfo
 from app.core.market_status import is_finished
+from app.core.state import BookStatus, Kind
+from app.tui.feed_bridge import MessageSink
 from app.tui.main import DARK_THEME, LIGHT_THEME, KalshiDashApp
 from app.tui.messages import FeedError, FeedStatus, StateChanged, SubscriptionsChanged
 from app.tui.screens.confirm_dialog import ConfirmDialog
 from app.tui.screens.dashboard import PANES, DashboardScreen
-from app.tui.screens.help import HelpScreen, help_sections, own_bindings, WIDGET_SECTIONS
+from app.tui.screens.help import WIDGET_SECTIONS, HelpScreen, help_sections, own_bindings
 from app.tui.screens.subscribe import SubscribeDialog
-from app.core.state import BookStatus, Kind
 from tests import table_states as ts
 from tests.ui_states import LADDER_TICKER, advance, dashboard_app, scenario, status, until
-from widgets.tables.cells import Tone
+from widgets.account.positions_table import PositionsTable
+from widgets.health.status_bar import StatusBar
+from widgets.health.subscriptions_table import SubscriptionsTable
 from widgets.market.depth_ladder import DepthLadder
 from widgets.market.ladder_model import ASK, BID
-from widgets.health.status_bar import StatusBar
-from widgets.tables.line_table import LineTable
-from widgets.account.positions_table import PositionsTable
-from widgets.tables.state_table import StateTable
-from widgets.health.subscriptions_table import SubscriptionsTable
 from widgets.market.ticker_grid import COLUMN_BY_KEY, COLUMNS, TickerGrid
 from widgets.market.trade_tape import TradeTape
+from widgets.tables.cells import Tone
+from widgets.tables.line_table import LineTable
+from widgets.tables.state_table import StateTable
 
 SIZE = (120, 40)
 

@@ -7,13 +7,13 @@ from app.core import protocol as p
 from app.core.catalog import CatalogEvent, CatalogMarket
 from app.core.catalog_state import apply_catalog
 from app.core.event_view import event_members, event_of, summarize
+from app.core.state import Kind, MarketState
 from app.tui.feed_bridge import MessageSink
 from app.tui.main import KalshiDashApp
-from app.core.state import Kind, MarketState
 from tests.ui_states import LADDER_TICKER, NOW, advance, dashboard_app, scenario, until
+from widgets.formatting import price_text
 from widgets.market.chart_model import sparkline
 from widgets.market.event_strip import EventStrip
-from widgets.formatting import price_text
 from widgets.market.price_chart import PriceChart
 from widgets.market.ticker_grid import TREND_WIDTH, TickerGrid
 

@@ -7,25 +7,26 @@ with a fresh key), so the assertions are on what the simulator received and hold
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input
 
+from app.config import ConnectionSettings
 from app.core import protocol as p
 from app.core.book import NO, YES
-from app.config import ConnectionSettings
-from app.endpoint import Endpoint, open_endpoint
 from app.core.feed_status import ConnectionState
+from app.core.state import PRIMARY, MarketState
+from app.endpoint import Endpoint, open_endpoint
 from app.tui.main import KalshiDashApp
 from app.tui.screens.confirm_dialog import ConfirmDialog
 from app.tui.screens.subscribe import SubscribeDialog, SubscriptionRequest
-from app.core.state import PRIMARY, MarketState
-from widgets.market.depth_ladder import DepthLadder
-from widgets.market.ladder_model import ASK, BID
 from widgets.health.status_bar import StatusBar
 from widgets.health.subscriptions_table import SubscriptionsTable
+from widgets.market.depth_ladder import DepthLadder
+from widgets.market.ladder_model import ASK, BID
 from widgets.market.ticker_grid import TickerGrid
 
 SIZE = (120, 40)

@@ -6,10 +6,10 @@ from __future__ import annotations
 import asyncio
 
 from app.core import protocol as p
+from app.core.state import BookStatus, MarketState
 from app.feed.auth import Credentials
 from app.feed.feed import SEQ_BACKWARDS, Feed, FeedConfig
 from app.tui.main import KalshiDashApp
-from app.core.state import BookStatus, MarketState
 from tests.hostile_server import HostileServer
 from tests.test_ui_feed import SIZE, eventually
 from widgets.market.depth_ladder import DepthLadder

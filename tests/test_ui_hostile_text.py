@@ -18,24 +18,24 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
+from app.config import Preferences
 from app.core import protocol as p
 from app.core.alerts import Rule, RuleKind
-from app.config import Preferences
-from app.feed.feed import Feed, FeedConfig, LiveSubscription
-from app.tui.feed_bridge import MessageSink
 from app.core.feed_status import FeedErrorInfo
 from app.core.integrity import IntegrityReport, MarketHealth, SubscriptionHealth
+from app.core.sanitize import printable
+from app.core.state import BookStatus, MarketState
+from app.feed.feed import Feed, FeedConfig, LiveSubscription
+from app.tui.feed_bridge import MessageSink
 from app.tui.main import KalshiDashApp
 from app.tui.messages import FeedError, FeedStatus
-from app.core.sanitize import printable
 from app.tui.screen_text import screen_text, unsafe
 from app.tui.screens.alert_dialog import AlertDialog
 from app.tui.screens.subscribe import MarketSuggester
-from app.core.state import BookStatus, MarketState
 from tests.ui_states import NOW, NOW_MS, apply_frames, status, until
 from widgets.account.fills_table import FillsTable
-from widgets.health.integrity_panel import IntegrityPanel
 from widgets.account.rfq_inbox import RfqInbox
+from widgets.health.integrity_panel import IntegrityPanel
 from widgets.health.subscriptions_table import SubscriptionsTable
 from widgets.market.ticker_grid import TickerGrid
 from widgets.market.trade_tape import TradeTape

@@ -6,8 +6,8 @@ from __future__ import annotations
 import time
 
 from app.core.integrity import CHANNEL_KIND
-from app.tui.messages import FeedStatus
 from app.core.state import BookStatus
+from app.tui.messages import FeedStatus
 from tests.test_ui_feed import SIZE, connected, eventually, frozen, sim_app
 from widgets.health.integrity_panel import IntegrityPanel
 from widgets.health.market_health_table import MarketHealthTable

@@ -7,7 +7,8 @@ the ladder's ``render_line`` (what Textual repaints) and ``_render_strip`` (what
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from rich.cells import cell_len
 from textual.pilot import Pilot
@@ -15,12 +16,12 @@ from textual.strip import Strip
 
 from app.core import protocol as p
 from app.core.book import NO
-from app.tui.feed_bridge import MessageSink
 from app.core.fixed import ONE_DOLLAR
 from app.core.state import Kind
+from app.tui.feed_bridge import MessageSink
 from tests.ui_states import LADDER_TICKER, dashboard_app, scenario, until
-from widgets.market.depth_ladder import FIXED_W, HEADER_LINES, DepthLadder
 from widgets.formatting import count_text
+from widgets.market.depth_ladder import FIXED_W, HEADER_LINES, DepthLadder
 from widgets.market.ladder_model import ASK
 
 SIZE = (120, 40)

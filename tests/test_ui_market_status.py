@@ -5,8 +5,8 @@ the grid's ``status:`` filter finds it or leaves it out."""
 from __future__ import annotations
 
 from app.core import protocol as p
-from app.tui.feed_bridge import MessageSink
 from app.core.state import Kind
+from app.tui.feed_bridge import MessageSink
 from tests.ui_states import LADDER_TICKER, NOW, dashboard_app, scenario, until
 from widgets.market.depth_ladder import HEADER_LINES, DepthLadder
 from widgets.market.ticker_grid import RESOLVED_SHOWN_SECONDS, TickerGrid

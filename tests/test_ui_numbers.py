@@ -9,11 +9,11 @@ from rich.style import Style
 
 from tests import table_states as ts
 from tests.ui_states import LADDER_TICKER, dashboard_app, scenario, until
-from widgets.tables.compact import fit_number
-from widgets.market.depth_ladder import HEADER_LINES, DepthLadder
 from widgets.account.fills_table import FillsTable
 from widgets.account.positions_table import PositionsTable
+from widgets.market.depth_ladder import HEADER_LINES, DepthLadder
 from widgets.market.ticker_grid import TickerGrid
+from widgets.tables.compact import fit_number
 
 BILLION = "1000000000.00"
 

@@ -10,10 +10,10 @@ import pytest
 from textual.widgets import Input
 
 from app.core.fixed import CENT, COUNT_SCALE
-from app.tui.screens.order_ticket import OrderTicketDialog
 from app.core.state import PRIMARY
 from app.trading.audit import AuditLog
 from app.trading.ticket import OrderTicket
+from app.tui.screens.order_ticket import OrderTicketDialog
 from tests.test_ui_orders import SIZE, TIMEOUT, ladder_ready, resting_ids, trading_app
 from tests.ui_states import until
 

@@ -6,24 +6,25 @@ from __future__ import annotations
 
 import contextlib
 import random
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any, AsyncIterator
+from typing import Any
 
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from app.feed.feed import Feed, FeedConfig
 from app.core.fixed import COUNT_SCALE, ONE_DOLLAR
-from app.tui.main import KalshiDashApp
-from app.rest.client import RestClient
-from app.tui.screens.confirm_dialog import ConfirmDialog
-from app.tui.screens.order_ticket import OrderTicketDialog
-from app.simulator import SimConfig, Simulator
 from app.core.state import PRIMARY, MarketState
+from app.core.working_orders import working
+from app.feed.feed import Feed, FeedConfig
+from app.rest.client import RestClient
+from app.simulator import SimConfig, Simulator
 from app.trading.audit import AuditLog
 from app.trading.orders import OrderService
-from app.trading.rails import Rails, SIMULATOR
-from app.core.working_orders import working
+from app.trading.rails import SIMULATOR, Rails
+from app.tui.main import KalshiDashApp
+from app.tui.screens.confirm_dialog import ConfirmDialog
+from app.tui.screens.order_ticket import OrderTicketDialog
 from tests.test_simulator_support import CREDENTIALS, KEY, KEY_ID
 from tests.ui_states import until
 from widgets.market.depth_ladder import DepthLadder
@@ -106,7 +107,7 @@ async def test_ticket_shows_the_sums_then_amend_cancel_and_cancel_all(tmp_path: 
             dialog.query_one("#ticket-count", Input).value = "4"
             await pilot.pause()
             sums = str(dialog.query_one("#ticket-sums").render())
-            assert f"max payout $4.00" in sums and "cost $" in sums and "max loss" in sums
+            assert "max payout $4.00" in sums and "cost $" in sums and "max loss" in sums
             await pilot.press("enter")
             await until(pilot, lambda: ladder.mine.get(price) == 4 * COUNT_SCALE, TIMEOUT)
             assert ladder.quantity == 4 * COUNT_SCALE  # the quantity keeps the ticket's last value

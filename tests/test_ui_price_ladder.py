@@ -16,13 +16,14 @@ from textual.widgets import Input
 
 from app.core import protocol as p
 from app.core.book import NO
-from app.tui.feed_bridge import MessageSink
 from app.core.fixed import CENT, COUNT_SCALE, format_price_dollars
-from app.tui.screens.order_ticket import OrderTicketDialog
 from app.core.state import Kind
+from app.tui.feed_bridge import MessageSink
+from app.tui.screens.order_ticket import OrderTicketDialog
 from tests import table_states as ts
 from tests.test_ui_numbers import huge_scenario
-from tests.test_ui_orders import SIZE as TRADING_SIZE, TIMEOUT, ladder_ready, resting_ids, trading_app
+from tests.test_ui_orders import SIZE as TRADING_SIZE
+from tests.test_ui_orders import TIMEOUT, ladder_ready, resting_ids, trading_app
 from tests.ui_shots import add_orders_and_position
 from tests.ui_states import LADDER_TICKER, NOW, advance, dashboard_app, scenario, until
 from widgets.market.depth_ladder import COLUMNS, HEADER_LINES, MAX_BAR_W, PRICE_COLUMNS, Columns, DepthLadder

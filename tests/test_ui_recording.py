@@ -9,10 +9,10 @@ from pathlib import Path
 from textual.pilot import Pilot
 
 from app.core import protocol as p
-from app.feed.feed import Feed, FeedConfig
-from app.tui.main import KalshiDashApp
-from app.feed.recording import RecordingFile, Replay
 from app.core.state import MarketState
+from app.feed.feed import Feed, FeedConfig
+from app.feed.recording import RecordingFile, Replay
+from app.tui.main import KalshiDashApp
 from tests.test_ui_feed import SIZE, connected, eventually, sim_app
 
 

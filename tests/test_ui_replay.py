@@ -6,12 +6,12 @@ import json
 from pathlib import Path
 
 from app.core import protocol as p
-from app.endpoint import DEFAULT_CHANNELS
 from app.core.feed_status import ConnectionState
-from app.tui.messages import FeedStatus
-from app.tui.main import KalshiDashApp
-from app.feed.recording import Recorder, RecordingFile
 from app.core.state import MarketState
+from app.endpoint import DEFAULT_CHANNELS
+from app.feed.recording import Recorder, RecordingFile
+from app.tui.main import KalshiDashApp
+from app.tui.messages import FeedStatus
 from tests.ui_states import Scenario, status, until
 from widgets.health.status_bar import StatusBar
 from widgets.market.ticker_grid import TickerGrid

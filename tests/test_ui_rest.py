@@ -6,29 +6,30 @@ from __future__ import annotations
 import contextlib
 import time
 from collections import Counter
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
-from typing import Any, AsyncIterator, Callable
+from typing import Any
 
 from textual.pilot import Pilot
 
 from app.core import protocol as p
 from app.core.event_view import summarize
-from app.feed.feed import Feed, FeedConfig
 from app.core.fixed import format_count
-from app.tui.main import KalshiDashApp
+from app.core.state import PRIMARY, RESTING, MarketState
+from app.feed.feed import Feed, FeedConfig
 from app.feed.recording import RecordingFile
 from app.rest.client import RestClient, rest_base_url
 from app.simulator import SimConfig, Simulator
-from app.core.state import PRIMARY, RESTING, MarketState
-from tests.test_simulator_support import CREDENTIALS, KEY, KEY_ID
+from app.tui.main import KalshiDashApp
 from tests.test_finder import found_in_finder
+from tests.test_simulator_support import CREDENTIALS, KEY, KEY_ID
 from tests.ui_states import until
 from widgets.account.event_positions_table import EventPositionsTable
-from widgets.market.event_strip import EventStrip
-from widgets.health.integrity_panel import IntegrityPanel
 from widgets.account.orders_table import OrdersTable
 from widgets.account.positions_table import PositionsTable
 from widgets.account.settlements_table import SettlementsTable
+from widgets.health.integrity_panel import IntegrityPanel
+from widgets.market.event_strip import EventStrip
 from widgets.market.ticker_grid import TickerGrid
 
 SIZE = (140, 40)

@@ -10,16 +10,16 @@ from hypothesis import strategies as st
 
 from app.core import protocol as p
 from app.core.book import NO, YES, OrderBook
-from app.feed.feed import LiveSubscription
 from app.core.feed_status import ConnectionState
 from app.core.fixed import ONE_DOLLAR
-from app.tui.screens.subscribe import SubscriptionRequest, check_request, parse_markets
 from app.core.state import TradeStats
+from app.feed.feed import LiveSubscription
+from app.tui.screens.subscribe import SubscriptionRequest, check_request, parse_markets
 from tests.ui_states import status
 from widgets.formatting import change_text, countdown_text, fraction_cents, price_text
-from widgets.market.ladder_model import ASK, BID, build_ladder, size_changes
 from widgets.health.status_bar import counters_text, environment_class, feed_badge
 from widgets.health.subscriptions_table import markets_text, row_cells
+from widgets.market.ladder_model import ASK, BID, build_ladder, size_changes
 from widgets.market.ticker_grid import sort_key
 
 levels = st.dictionaries(st.integers(1, ONE_DOLLAR - 1), st.integers(1, 10**7), max_size=20)

@@ -16,14 +16,14 @@ from tests import table_states as ts
 from tests.ui_states import until
 from widgets.account.event_positions_table import EventPositionsTable
 from widgets.account.fills_table import FillsTable
-from widgets.health.lifecycle_log import LifecycleLog
 from widgets.account.orders_table import OrdersTable
 from widgets.account.positions_table import TOTAL_KEY, PositionsTable
 from widgets.account.rfq_inbox import RfqInbox
 from widgets.account.settlements_table import SettlementsTable
+from widgets.health.lifecycle_log import LifecycleLog
+from widgets.market.trade_tape import TradeTape
 from widgets.tables.line_table import Cells, LineTable
 from widgets.tables.state_table import StateTable
-from widgets.market.trade_tape import TradeTape
 
 SIZE = (120, 24)
 

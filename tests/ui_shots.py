@@ -8,31 +8,32 @@ fixed feed status, then the keys or actions that bring up the screen.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 from textual.pilot import Pilot
 from textual.widgets import Input
 
 from app.core import protocol as p
+from app.core.alerts import Rule, RuleKind
+from app.core.feed_status import ConnectionState, FeedErrorInfo, FeedStatusSnapshot
+from app.core.integrity import IntegrityReport, NotificationCounts, RateMeter, market_health, subscription_health
+from app.core.state import BookStatus, Kind
 from app.feed.feed import LiveSubscription
 from app.tui.feed_bridge import MessageSink
-from app.core.feed_status import ConnectionState, FeedErrorInfo, FeedStatusSnapshot
 from app.tui.main import DARK_THEME, LIGHT_THEME, KalshiDashApp
-from app.core.alerts import Rule, RuleKind
-from app.core.integrity import IntegrityReport, NotificationCounts, RateMeter, market_health, subscription_health
 from app.tui.messages import FeedError, FeedStatus, StateChanged
 from app.tui.screens.alert_dialog import AlertDialog
 from app.tui.screens.detail_dialog import DetailDialog
 from app.tui.screens.finder import FinderScreen
 from app.tui.screens.subscribe import SubscribeDialog
-from app.core.state import BookStatus, Kind
 from tests import table_states as ts
 from tests.ui_states import LADDER_TICKER, NOW, Scenario, advance, dashboard_app, scenario, status, until
-from widgets.health.integrity_panel import IntegrityPanel
 from widgets.account.positions_table import PositionsTable
-from widgets.market.price_chart import PriceChart
+from widgets.health.integrity_panel import IntegrityPanel
 from widgets.health.subscriptions_table import SubscriptionsTable
+from widgets.market.price_chart import PriceChart
 from widgets.market.ticker_grid import TickerGrid
 from widgets.market.trade_tape import TradeTape
 

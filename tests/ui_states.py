@@ -12,21 +12,22 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-from typing import Any, Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from textual.pilot import Pilot
 
 from app.core import protocol as p
 from app.core.catalog_state import apply_catalog
-from app.endpoint import DEFAULT_CHANNELS
-from app.tui.feed_bridge import MessageSink
 from app.core.feed_status import ConnectionState, FeedStatusSnapshot
-from app.tui.main import DARK_THEME, KalshiDashApp
+from app.core.state import Kind, MarketState
+from app.endpoint import DEFAULT_CHANNELS
 from app.rest.catalog import parse_events_page
 from app.simulator import rest_shapes
 from app.simulator.engine import Exchange
 from app.simulator.session import Session
-from app.core.state import Kind, MarketState
+from app.tui.feed_bridge import MessageSink
+from app.tui.main import DARK_THEME, KalshiDashApp
 
 SEED = 11
 NOW_MS = 1_764_150_000_000  # 2025-11-26 09:40:00 UTC

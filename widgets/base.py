@@ -9,7 +9,8 @@ the view then redraws from :class:`app.core.state.MarketState` (never from the m
 from __future__ import annotations
 
 import time
-from typing import Callable, ClassVar
+from collections.abc import Callable
+from typing import ClassVar
 
 from app.core.state import Kind, MarketState
 

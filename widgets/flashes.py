@@ -6,11 +6,11 @@ per widget runs only while something is flashing and hands the expired keys back
 
 from __future__ import annotations
 
-from typing import Callable, Generic, Hashable, TypeVar
+from collections.abc import Callable, Hashable
+from typing import Generic, TypeVar
 
 from textual.timer import Timer
 from textual.widget import Widget
-
 
 K = TypeVar("K", bound=Hashable)
 TICK_SECONDS = 0.2

@@ -8,7 +8,7 @@ paint, costs a fraction of rendering a Rich ``Text`` or ``Content`` per line.
 
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from rich.cells import cell_len
 from rich.segment import Segment

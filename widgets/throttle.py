@@ -10,11 +10,10 @@ a steady feed the runs land in frames that are drawn anyway, rather than in fram
 from __future__ import annotations
 
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from textual.timer import Timer
 from textual.widget import Widget
-
 
 GRACE = 1 / 30  # one of the feed's frames
 

@@ -13,14 +13,14 @@ import argparse
 import sys
 from typing import Any
 
-from app.feed.auth import AuthError
-from app.core.bounds import flag_number
-from app.rest.catalog_cache import cache_path
 from app.config import ConfigError, add_connection_arguments, check_rest_url, preferences, resolve
-from app.trading.settings import trading_settings
-from app.endpoint import Endpoint, load_key, open_endpoint
-from app.feed.recording import MAX_SPEED, RecordingError, RecordingFile
+from app.core.bounds import flag_number
 from app.core.state import MarketState
+from app.endpoint import Endpoint, load_key, open_endpoint
+from app.feed.auth import AuthError
+from app.feed.recording import MAX_SPEED, RecordingError, RecordingFile
+from app.rest.catalog_cache import cache_path
+from app.trading.settings import trading_settings
 
 PROG = "kalshi-dash"
 

@@ -18,21 +18,22 @@ import asyncio
 import contextlib
 import sys
 import time
-from typing import Callable, TextIO
+from collections.abc import Callable
+from typing import TextIO
 
-from app.core import protocol as p
-from app.feed.auth import AuthError
-from app.core.bounds import DAY, flag_number
 from app.config import ConfigError, add_connection_arguments, check_rest_url, resolve
-from app.endpoint import DEFAULT_CHANNELS, Endpoint, open_endpoint, want_defaults
+from app.core import protocol as p
+from app.core.bounds import DAY, flag_number
 from app.core.error_notices import ErrorNotices
 from app.core.exchange_status import exchange_line
-from app.feed.feed import Feed, NullSink
 from app.core.feed_status import ConnectionState, FeedErrorInfo, FeedStatusSnapshot
-from app.feed.recording import Recorder, RecordingError
-from app.rest.sync import ExchangeSync
 from app.core.sanitize import printable
 from app.core.state import MarketState
+from app.endpoint import DEFAULT_CHANNELS, Endpoint, open_endpoint, want_defaults
+from app.feed.auth import AuthError
+from app.feed.feed import Feed, NullSink
+from app.feed.recording import Recorder, RecordingError
+from app.rest.sync import ExchangeSync
 
 PROG = "kalshi-dash record"
 

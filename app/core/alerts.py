@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import enum
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Generic, Iterable, TypeVar
+from typing import Any, Generic, TypeVar
 
 from app.core import protocol as p
 from app.core.fixed import COUNT_PLACES, ONE_DOLLAR, format_count, format_price_cents, parse_decimal

@@ -6,8 +6,9 @@ $1 - p. Prices and sizes are the exact integers of :mod:`app.core.fixed`. No I/O
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from fractions import Fraction
-from typing import Iterable, NamedTuple
+from typing import NamedTuple
 
 from sortedcontainers import SortedDict
 

@@ -9,8 +9,9 @@ Pure: no I/O, no Textual.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
-from typing import Any, Callable
+from typing import Any
 
 import msgspec
 

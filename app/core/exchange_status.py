@@ -32,7 +32,7 @@ def reconciled_line(state: MarketState) -> str:
         return f"account not reconciled: {portfolio.error}"
     if portfolio.reconciled_at is None:
         return ""
-    moment = dt.datetime.fromtimestamp(portfolio.reconciled_at, dt.timezone.utc)
+    moment = dt.datetime.fromtimestamp(portfolio.reconciled_at, dt.UTC)
     loads = portfolio.reconciliations
     return (f"account reconciled {moment:%H:%M:%S} UTC ({loads:,} load{'s' if loads != 1 else ''}, "
             f"{portfolio.added_fills:,} fills the socket had not shown)")

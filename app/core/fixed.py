@@ -12,8 +12,8 @@ Parsing is exact (no floats) and cached, because the same strings recur constant
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from fractions import Fraction
-from typing import Callable
 
 PRICE_PLACES = 4
 COUNT_PLACES = 2

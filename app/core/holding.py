@@ -8,8 +8,9 @@ sides in different subaccounts has no one average. Pure: no I/O, no Textual.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from fractions import Fraction
-from typing import Iterable, NamedTuple
+from typing import NamedTuple
 
 from app.core.fixed import ONE_DOLLAR
 from app.core.protocol import MarketPosition

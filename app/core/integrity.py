@@ -10,8 +10,9 @@ often. Pure data: no I/O, no Textual; times are passed in (monotonic seconds, as
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping, Protocol
+from typing import Protocol
 
 from app.core import protocol as p
 from app.core.state import BookStatus, Kind, MarketState

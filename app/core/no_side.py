@@ -8,7 +8,7 @@ looks at one snapshot (and the market's latest ticker) and says which reading fi
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from app.core.fixed import ONE_DOLLAR
 

@@ -17,8 +17,9 @@ frame of an unknown type becomes an :class:`UnknownMessage` carrying the raw dic
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
-from typing import Any, Callable, Union, cast
+from typing import Any, Union, cast
 
 import msgspec
 
@@ -564,7 +565,7 @@ ServerMessage = Union[
 # --------------------------------------------------------------------------------------------
 
 _Count = Union[int, str]
-_WireLevel = tuple[Union[int, str], Union[int, str]]
+_WireLevel = tuple[int | str, int | str]
 
 
 class _Body(msgspec.Struct, kw_only=True, gc=False):
@@ -635,8 +636,8 @@ class _TickerBody(_Body, kw_only=True):
     volume_fp: str | None = None
     open_interest: int | None = None
     open_interest_fp: str | None = None
-    dollar_volume: Union[int, str, None] = None
-    dollar_open_interest: Union[int, str, None] = None
+    dollar_volume: int | str | None = None
+    dollar_open_interest: int | str | None = None
     ts: int | None = None
     ts_ms: int | None = None
 
@@ -673,7 +674,7 @@ class _FillBody(_Body, kw_only=True):
     yes_price_dollars: str | None = None
     count: int | None = None
     count_fp: str | None = None
-    fee_cost: Union[str, int, None] = None
+    fee_cost: str | int | None = None
     post_position: int | None = None
     post_position_fp: str | None = None
     ts: int | None = None
@@ -711,15 +712,15 @@ class _MarketLifecycleBody(_Body, kw_only=True):
     determination_ts: int | None = None
     settled_ts: int | None = None
     result: str | None = None
-    settlement_value: Union[str, int, None] = None
+    settlement_value: str | int | None = None
     is_deactivated: bool | None = None
     additional_metadata: dict[str, Any] | None = None
     price_level_structure: str | None = None
     price_ranges: list[_PriceRangeBody] | None = None
     # metadata_updated: the changed fields at the top level
     strike_type: str | None = None
-    floor_strike: Union[int, float, None] = None
-    cap_strike: Union[int, float, None] = None
+    floor_strike: int | float | None = None
+    cap_strike: int | float | None = None
     custom_strike: dict[str, Any] | None = None
     yes_sub_title: str | None = None
 
@@ -742,7 +743,7 @@ class _EventFeeBody(_Body, kw_only=True):
     event_ticker: str | None = None
     series_ticker: str | None = None
     fee_type_override: str | None = None
-    fee_multiplier_override: Union[int, float, None] = None
+    fee_multiplier_override: int | float | None = None
 
 
 class _SelectedMarketBody(_Body, kw_only=True):
@@ -1127,7 +1128,7 @@ def _selected(rows: list[_SelectedMarketBody]) -> tuple[SelectedMarket, ...]:
 # Every converter takes a wire body and the envelope's ``sid`` and ``seq`` (``parse`` sets ``id``
 # afterwards, when sent: data messages carry none). Each builds its message with at most 15
 # keyword arguments and no ``**``: either makes CPython pass them through a dict (~0.5-0.8 µs).
-_Converter = Callable[[Any, Union[int, None], Union[int, None]], Message]
+_Converter = Callable[[Any, int | None, int | None], Message]
 
 
 def _subscribed(b: _SubscribedBody, sid: int | None, seq: int | None) -> Subscribed:

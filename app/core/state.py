@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import enum
 from collections import Counter, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Callable
+from typing import Any
 
 from app.core import protocol as p
 from app.core.book import BookInconsistency, OrderBook
 from app.core.catalog import Catalog
 from app.core.change_log import ChangeLog
-from app.core.portfolio import Portfolio
 from app.core.fixed import ONE_DOLLAR, SHOWN_LIMIT, shown_invalid
 from app.core.history import DEFAULT_CAPACITY, PriceHistories
 from app.core.no_side import no_side_in_yes_prices, to_no_prices
+from app.core.portfolio import Portfolio
 from app.core.timestamps import MAX_EPOCH_MS, valid_epoch_ms, valid_epoch_s, valid_iso
 
 DEFAULT_TRADE_CAPACITY = 5_000

@@ -9,7 +9,8 @@ app.core.fixed units; the no side's scale is the yes side's mirrored ($1 - p). P
 
 from __future__ import annotations
 
-from typing import Iterable, NamedTuple
+from collections.abc import Iterable
+from typing import NamedTuple
 
 from app.core.fixed import CENT, ONE_DOLLAR
 from app.core.protocol import PriceRange

@@ -7,7 +7,7 @@ through a :class:`BackgroundSaver` so that the screen never waits for the disk.
 from __future__ import annotations
 
 import asyncio
-from typing import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 
 class Watchlist:

@@ -8,7 +8,7 @@ among its asks.
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from app.core.fixed import ONE_DOLLAR
 from app.core.protocol import UserOrder

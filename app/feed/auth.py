@@ -158,7 +158,7 @@ class Credentials:
         key_id: str | None = None,
         key_path: str | os.PathLike[str] | None = None,
         passphrase: str | None = None,
-    ) -> "Credentials":
+    ) -> Credentials:
         """Credentials from arguments, falling back to the ``KALSHI_*`` environment variables."""
         key_id = key_id or os.environ.get(ENV_KEY_ID)
         key_path = key_path or os.environ.get(ENV_KEY_PATH)

@@ -16,21 +16,22 @@ import random
 import socket
 import time
 from collections import Counter
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Collection, Iterable, Protocol
+from typing import Any, Protocol
 
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus, InvalidURI
 
 from app.core import protocol as p
 from app.core.backoff import full_jitter
-from app.feed.auth import Credentials
 from app.core.book import BookInconsistency
 from app.core.channel_messages import USER_OWNED, accepted_messages
 from app.core.feed_status import ConnectionState, FeedErrorInfo, FeedStatusSnapshot, excerpt
 from app.core.market_cap import DEFAULT_MARKET_CAP, evict_idle_markets, over_cap
-from app.feed.recording import Recorder
 from app.core.state import BookStatus, Kind, MarketState
 from app.core.timestamps import valid_epoch_ms
+from app.feed.auth import Credentials
+from app.feed.recording import Recorder
 from app.feed.ws_connection import FeedConnection, connect
 
 log = logging.getLogger("kalshi_dash.feed")

@@ -27,13 +27,14 @@ import json
 import logging
 import time
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Iterator
+from typing import IO, Any
 
 from app import __version__
-from app.feed.private_output import OutputError, PrivateOutput
 from app.core.small_files import FileRefused, open_regular
+from app.feed.private_output import OutputError, PrivateOutput
 from app.feed.ws_url import without_credentials
 
 log = logging.getLogger("kalshi_dash.recording")
@@ -165,7 +166,7 @@ class RecordingFile:
     responses: list[RecordedResponse] = field(default_factory=list)
 
     @classmethod
-    def load(cls, path: str | Path) -> "RecordingFile":
+    def load(cls, path: str | Path) -> RecordingFile:
         """Read a recording through once; raise :class:`RecordingError` when it is not one."""
         path = Path(path)
         total = skipped = 0

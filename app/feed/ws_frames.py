@@ -9,7 +9,7 @@ masked, with reserved bits, larger than the size limit).
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 _FIN = 0x80
 _CONTROL = 0x08  # opcodes 8..15 are control frames

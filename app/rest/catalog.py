@@ -10,7 +10,8 @@ callback decides how much of a page to take between two frames.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any
 
 from app.core.catalog import CatalogEvent, CatalogMarket
 from app.core.fixed import CENT, parse_count, parse_price, price_from_cents
@@ -33,7 +34,7 @@ def epoch_seconds(text: Any) -> int | None:
     except ValueError:
         return None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
+        moment = moment.replace(tzinfo=dt.UTC)
     return int(moment.timestamp())
 
 

@@ -18,13 +18,14 @@ import asyncio
 import json
 import logging
 import random
-from typing import Any, AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
 
-from app.feed.auth import WS_PATH, Credentials
 from app.core.backoff import full_jitter
+from app.feed.auth import WS_PATH, Credentials
 from app.rest.limiter import BASIC_WRITE_TOKENS, REQUEST_COST, TokenBucket
 
 log = logging.getLogger("kalshi_dash.rest")
@@ -150,7 +151,7 @@ class RestClient:
             await self._session.close()
             self._session = None
 
-    async def __aenter__(self) -> "RestClient":
+    async def __aenter__(self) -> RestClient:
         return self
 
     async def __aexit__(self, *exc: object) -> None:

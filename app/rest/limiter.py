@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 # Basic tier: 200 read tokens a second; most requests cost 10 (about 20 reads a second).
 BASIC_READ_TOKENS = 200

@@ -9,7 +9,8 @@ order, but some queries hold times (fills since the last load) that differ from 
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from app.feed.recording import RecordedResponse
 from app.rest.client import RestClient, RestError

@@ -17,21 +17,20 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
-from app.rest.catalog_cache import read_cache, write_cache
 from app.core.catalog_state import apply_catalog
 from app.core.feed_status import ConnectionState
 from app.core.portfolio_state import Reconciled, reconcile
-from app.rest.catalog import ParsedEvent, load_catalog, parse_event
-from app.rest.client import RestClient, RestError
-from app.rest.portfolio import load_portfolio
 from app.core.state import Kind, MarketState
 from app.core.time_slices import TimeSlices
-from app.rest.catalog import parse_market
+from app.rest.catalog import ParsedEvent, load_catalog, parse_event, parse_market
+from app.rest.catalog_cache import read_cache, write_cache
+from app.rest.client import RestClient, RestError
+from app.rest.portfolio import load_portfolio
 from app.rest.recorded import NotRecorded
-from app.core.catalog import CatalogEvent, CatalogMarket
 
 log = logging.getLogger("kalshi_dash.rest")
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import zlib
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator
 
 from app.core.fixed import CENT, MONEY_SCALE, ONE_DOLLAR
 from app.simulator.events import FillEvent, PositionEvent, UserOrderEvent

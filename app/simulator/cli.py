@@ -11,19 +11,20 @@ import argparse
 import asyncio
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, TextIO
+from typing import TextIO
 
 import platformdirs
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from app.feed.auth import AuthError, load_private_key
 from app.core.bounds import DAY, flag_number, port
+from app.core.small_files import FileRefused, read_small_file
+from app.feed.auth import AuthError, load_private_key
 from app.simulator.config import SimConfig
 from app.simulator.faults import FRAME_FAULTS, HANDSHAKE_STATUSES
 from app.simulator.server import Simulator
-from app.core.small_files import FileRefused, read_small_file
 
 DEMO_KEY_ID = "sim-demo-key"
 DEMO_KEY_FILE = "demo-key.pem"

@@ -20,8 +20,8 @@ import dataclasses
 import random
 import zlib
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from app.core.fixed import COUNT_SCALE, ONE_DOLLAR
 from app.simulator.account import COMM_ID, Account, AccountOrder, OrderGroup

@@ -34,7 +34,8 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from typing import Callable, Protocol
+from collections.abc import Callable
+from typing import Protocol
 
 FRAME_FAULTS = (
     "skip_seq", "drop_book", "drop_private", "duplicate", "malformed", "unknown_type",

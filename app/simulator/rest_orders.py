@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import uuid
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
-from typing import Any, Callable
+from typing import Any
 
 from app.core.fixed import COUNT_SCALE, ONE_DOLLAR, parse_count, parse_price, to_wire_count
 from app.rest.limiter import BASIC_WRITE_TOKENS, REQUEST_COST, TokenBucket

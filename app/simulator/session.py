@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import time
 import zlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Protocol
+from typing import Any, Protocol
 
 import msgspec
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from app.core.fixed import CENT
 from app.simulator.pricing import EventPricing, pricing_for
@@ -200,7 +200,7 @@ class Universe:
     @classmethod
     def generate(
         cls, rng: random.Random, events: int, markets: int, now_s: int, *, sub_cent: bool
-    ) -> "Universe":
+    ) -> Universe:
         """``events`` events holding ``markets`` markets between them (at least one each)."""
         if events < 1 or markets < events:
             raise ValueError("need at least one event and at least one market per event")
@@ -236,7 +236,7 @@ class Universe:
 
     def _schedule(self, series: Series, use: int) -> tuple[str, str, int]:
         """Human date, ticker date code and strike timestamp of a series' ``use``-th event."""
-        start = dt.datetime.fromtimestamp(self._now_s, dt.timezone.utc).date()
+        start = dt.datetime.fromtimestamp(self._now_s, dt.UTC).date()
         if series.monthly:
             month_index = start.month - 1 + use + 1
             year, month = start.year + month_index // 12, month_index % 12 + 1
@@ -247,7 +247,7 @@ class Universe:
             day = start + dt.timedelta(days=use + 1)
             when = f"{day:%b} {day.day}, {day.year}"
             code = f"{day.year % 100:02d}{MONTHS[day.month - 1]}{day.day:02d}"
-        strike = int(dt.datetime(day.year, day.month, day.day, 21, tzinfo=dt.timezone.utc).timestamp())
+        strike = int(dt.datetime(day.year, day.month, day.day, 21, tzinfo=dt.UTC).timestamp())
         return when, code, strike
 
     def _add_market(self, event: EventInfo, outcome: Outcome, close_ts: int) -> None:

@@ -12,7 +12,8 @@ integers are exact).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import msgspec
 
@@ -37,7 +38,7 @@ UPDATE_REASONS: dict[str, str | None] = {
 
 def rfc3339(ts_ms: int) -> str:
     """``1793000000123`` -> ``"2026-10-27T08:53:20.123Z"``."""
-    moment = dt.datetime.fromtimestamp(ts_ms // 1000, dt.timezone.utc)
+    moment = dt.datetime.fromtimestamp(ts_ms // 1000, dt.UTC)
     return f"{moment:%Y-%m-%dT%H:%M:%S}.{ts_ms % 1000:03d}Z"
 
 

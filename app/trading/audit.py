@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 FIELDS = (
     "event", "ticker", "side", "action", "count", "price", "time_in_force", "post_only", "reduce_only",

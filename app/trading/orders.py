@@ -14,8 +14,9 @@ from __future__ import annotations
 import asyncio
 import random
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from app.core.backoff import full_jitter
 from app.core.fixed import to_wire_count, to_wire_price

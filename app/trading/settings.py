@@ -17,9 +17,9 @@ from typing import Any
 
 import platformdirs
 
-from app.feed.auth import Credentials
 from app.config import ConfigError, _no_unknown, config_path, read_config
 from app.core.fixed import COUNT_SCALE, parse_money
+from app.feed.auth import Credentials
 from app.rest.client import RestClient
 from app.trading.audit import AuditLog
 from app.trading.orders import OrderService

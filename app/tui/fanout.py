@@ -14,7 +14,7 @@ mounts or removes views.
 from __future__ import annotations
 
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from textual.widget import Widget
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from textual.message_pump import MessagePump
 
 from app.core.feed_status import FeedErrorInfo, FeedStatusSnapshot
-from app.tui.messages import FeedError, FeedStatus, StateChanged, SubscriptionsChanged
 from app.core.state import Kind
+from app.tui.messages import FeedError, FeedStatus, StateChanged, SubscriptionsChanged
 
 
 class MessageSink:

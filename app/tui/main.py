@@ -11,47 +11,48 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from pathlib import Path, PurePath
-from typing import Awaitable, Callable, ClassVar, Iterable, Sequence
+from typing import ClassVar
 
 from textual.app import App, SystemCommand
-from textual.notifications import SeverityLevel
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 import styles
-from app.tui import gc_tuning
+from app.config import Preferences
 from app.core import protocol as p
 from app.core.alerts import AlertCenter, RateLimit
-from app.feed.auth import AuthError
-from app.config import Preferences
-from app.endpoint import Endpoint, want_defaults
 from app.core.error_notices import ErrorNotices
-from app.feed.feed import Feed, FeedCommandError, FeedConfig
-from app.tui.feed_bridge import MessageSink
 from app.core.feed_status import FeedErrorInfo
 from app.core.finder import MarketIndex
-from app.tui.screens.confirm_dialog import ConfirmDialog
-from app.tui.screens.dashboard import DashboardScreen
-from app.tui.screens.finder import FinderScreen
-from app.tui.requests import NotifyError, OpenMarket, ReleaseBook, ToggleStar, WantMarketData
-from app.tui.screens.help import HelpScreen, help_sections
-from app.tui.screens.market_commands import MarketCommands
-from app.tui.screens.order_entry import OrderEntry
-from app.tui.screens.subscribe import SubscribeDialog, SubscriptionRequest
+from app.core.sanitize import printable, printable_lines
+from app.core.state import Kind, MarketState
+from app.core.watchlist import Watchlist
+from app.endpoint import Endpoint, want_defaults
+from app.feed.auth import AuthError
+from app.feed.feed import Feed, FeedCommandError, FeedConfig
 from app.feed.recording import Recorder, RecordingError, RecordingFile, Replay
 from app.rest.client import RestClient
 from app.rest.recorded import RecordedRest
 from app.rest.sync import ExchangeSync
-from app.core.sanitize import printable, printable_lines
-from app.core.state import Kind, MarketState
 from app.trading.orders import OrderService
 from app.trading.settings import TradingSettings
-from app.core.watchlist import Watchlist
-from widgets.market.depth_ladder import DepthLadder
-from widgets.account.orders_table import OrdersTable
+from app.tui import gc_tuning
+from app.tui.feed_bridge import MessageSink
+from app.tui.requests import NotifyError, OpenMarket, ReleaseBook, ToggleStar, WantMarketData
+from app.tui.screens.confirm_dialog import ConfirmDialog
+from app.tui.screens.dashboard import DashboardScreen
+from app.tui.screens.finder import FinderScreen
+from app.tui.screens.help import HelpScreen, help_sections
+from app.tui.screens.market_commands import MarketCommands
+from app.tui.screens.order_entry import OrderEntry
+from app.tui.screens.subscribe import SubscribeDialog, SubscriptionRequest
 from widgets._textual import capability
 from widgets._textual.crash import KeepsItsCrash
+from widgets.account.orders_table import OrdersTable
+from widgets.market.depth_ladder import DepthLadder
 
 log = logging.getLogger("kalshi_dash.app")
 STYLES_DIR = Path(styles.__file__).parent

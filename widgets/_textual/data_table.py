@@ -22,7 +22,8 @@ off (:mod:`widgets._textual.capability`) each method is ``DataTable``'s own, or 
 
 from __future__ import annotations
 
-from typing import Any, Hashable
+from collections.abc import Hashable
+from typing import Any
 
 from rich.segment import Segment
 from rich.style import Style

@@ -11,9 +11,9 @@ from textual.binding import Binding, BindingType
 from app.core.fixed import ONE_DOLLAR
 from app.core.protocol import MarketPosition
 from app.core.state import PRIMARY, Kind, MarketState, subaccount_of
+from widgets.formatting import fraction_cents
 from widgets.tables import cells
 from widgets.tables.cells import Cell, Tone
-from widgets.formatting import fraction_cents
 from widgets.tables.state_table import Cells, ColumnSpec, Row, StateTable
 from widgets.tables.subaccount_column import SubaccountColumn
 

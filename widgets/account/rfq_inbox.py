@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from app.core.state import Kind, QuoteRecord, RfqRecord
+from widgets.formatting import count_text, price_text
 from widgets.tables import cells
 from widgets.tables.cells import Cell, Tone
-from widgets.formatting import count_text, price_text
 from widgets.tables.state_table import Cells, ColumnSpec, Row, StateTable
 
 STATUS_CELLS: dict[str, Cell] = {

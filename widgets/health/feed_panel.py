@@ -7,7 +7,8 @@ Errors and connection changes are written to the log as plain ``Text`` (a server
 from __future__ import annotations
 
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult

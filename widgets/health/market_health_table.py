@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from app.core.integrity import MarketHealth
 from app.core.state import BookStatus
+from widgets.formatting import age_text
 from widgets.tables import cells
 from widgets.tables.cells import Cell, Tone
-from widgets.formatting import age_text
 from widgets.tables.pushed_table import PushedTable
 from widgets.tables.state_table import Cells, ColumnSpec
 

@@ -6,7 +6,8 @@ the subscription the ``u`` / ``a`` / ``d`` keys act on.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Iterable
+from collections.abc import Iterable
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.binding import BindingType

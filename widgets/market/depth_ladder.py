@@ -33,7 +33,8 @@ cursor steps tick by tick there, past the rows shown, and the order keys act at 
 
 from __future__ import annotations
 
-from typing import Any, Callable, ClassVar, Iterable, NamedTuple
+from collections.abc import Callable, Iterable
+from typing import Any, ClassVar, NamedTuple
 
 from rich.style import Style
 from textual import events
@@ -50,14 +51,9 @@ from app.core.sanitize import printable
 from app.core.state import BookStatus, Kind, MarketState
 from app.core.ticks import TickScale
 from app.core.working_orders import sizes_by_book_side
-from widgets.base import StateView
-from widgets.tables.compact import fit_number
 from widgets._textual.direct_lines import DirectLines
+from widgets.base import StateView
 from widgets.flashes import Flashes
-from widgets.line_runs import line_runs
-from widgets.messages import MarketMessage
-from widgets.painted import Paint, Palette, PaintedCell as Cell, painted_strip
-from widgets.market.quantity_field import QuantityField
 from widgets.formatting import (
     NO_GLYPH,
     YES_GLYPH,
@@ -66,9 +62,22 @@ from widgets.formatting import (
     fraction_cents,
     price_text,
 )
+from widgets.line_runs import line_runs
 from widgets.market.ladder_model import (
-    ASK, BID, Ladder, LadderRow, build_ladder, other, price_ladder, size_changes,
+    ASK,
+    BID,
+    Ladder,
+    LadderRow,
+    build_ladder,
+    other,
+    price_ladder,
+    size_changes,
 )
+from widgets.market.quantity_field import QuantityField
+from widgets.messages import MarketMessage
+from widgets.painted import Paint, Palette, painted_strip
+from widgets.painted import PaintedCell as Cell
+from widgets.tables.compact import fit_number
 
 HEADER_LINES = 2
 HEIGHT_STEP = 8

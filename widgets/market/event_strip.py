@@ -23,11 +23,11 @@ from app.core.event_view import EventSummary, StrikeRow, Verdict, event_members,
 from app.core.fixed import ONE_DOLLAR
 from app.core.sanitize import printable
 from app.core.state import Kind
+from widgets._textual.data_table import LeanDataTable
 from widgets.base import StateView
 from widgets.formatting import EMPTY, count_text, percent_text, price_text
-from widgets._textual.data_table import LeanDataTable
-from widgets.tables.list_keys import DATA_TABLE_KEYS
 from widgets.messages import MarketMessage
+from widgets.tables.list_keys import DATA_TABLE_KEYS
 
 BAR_ROWS = 8
 BLOCKS = " ▁▂▃▄▅▆▇█"

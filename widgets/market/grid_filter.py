@@ -8,7 +8,7 @@ markets did not change in between. Pure data: no I/O, no Textual.
 
 from __future__ import annotations
 
-from typing import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 
 
 class GridFilter:

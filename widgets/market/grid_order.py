@@ -8,7 +8,8 @@ rows); only a new sort column sorts everything again. Pure data: no I/O, no Text
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from sortedcontainers import SortedKeyList
 

@@ -15,9 +15,10 @@ others.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
-from typing import Iterable, Mapping, NamedTuple
+from typing import NamedTuple
 
 from app.core.book import NO, YES, OrderBook
 from app.core.fixed import ONE_DOLLAR

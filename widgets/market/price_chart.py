@@ -19,8 +19,8 @@ from textual.widget import Widget
 from app.core.history import PriceHistory
 from app.core.state import Kind
 from widgets.base import StateView
-from widgets.market.chart_model import Mark, chart
 from widgets.formatting import price_text
+from widgets.market.chart_model import Mark, chart
 from widgets.painted import Paint, PaintedCell, Palette, painted_strip
 from widgets.throttle import Throttle
 

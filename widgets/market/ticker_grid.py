@@ -21,8 +21,9 @@ shows the watchlist only. The Trend column is a sparkline of the last price sinc
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Callable, ClassVar, Iterable, NamedTuple
+from typing import Any, ClassVar, NamedTuple
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -34,14 +35,7 @@ from app.core.sanitize import printable
 from app.core.state import Kind, MarketState
 from app.core.watchlist import Watchlist
 from widgets.base import StateView
-from widgets.tables.cells import Cell, ColumnSpec, Tone
-from widgets.market.chart_model import sparkline
 from widgets.flashes import Flashes
-from widgets.market.grid_filter import GridFilter
-from widgets.market.grid_order import GridOrder, OrderKey, order_key
-from widgets.tables.line_table import Cells, LineTable
-from widgets.messages import MarketMessage
-from widgets.throttle import Throttle
 from widgets.formatting import (
     DOWN,
     EMPTY,
@@ -51,6 +45,13 @@ from widgets.formatting import (
     countdown_to,
     price_text,
 )
+from widgets.market.chart_model import sparkline
+from widgets.market.grid_filter import GridFilter
+from widgets.market.grid_order import GridOrder, OrderKey, order_key
+from widgets.messages import MarketMessage
+from widgets.tables.cells import Cell, ColumnSpec, Tone
+from widgets.tables.line_table import Cells, LineTable
+from widgets.throttle import Throttle
 
 FLASH_SECONDS = 1.0
 RESORT_SECONDS = 0.5

@@ -15,8 +15,8 @@ from textual.content import Content
 from app.core.protocol import Trade
 from app.core.sanitize import printable
 from app.core.state import Kind
-from widgets.tables import cells
 from widgets.base import StateView
+from widgets.tables import cells
 from widgets.tables.cells import ColumnSpec
 from widgets.tables.feed_intake import FeedIntake
 from widgets.tables.line_table import Cells, LineTable

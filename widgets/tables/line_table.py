@@ -31,10 +31,10 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from app.core.sanitize import printable
-from widgets.tables.cells import Cell, ColumnSpec, Tone, tone_css
-from widgets.tables.compact import cut, fit_number
 from widgets._textual.direct_lines import DirectLines
 from widgets._textual.strips import window
+from widgets.tables.cells import Cell, ColumnSpec, Tone, tone_css
+from widgets.tables.compact import cut, fit_number
 
 Cells = tuple[Cell, ...]
 LINES_KEPT = 2_000  # rendered rows kept (several screens); past that the cache starts again

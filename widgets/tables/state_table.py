@@ -24,11 +24,11 @@ from textual.theme import Theme
 
 from app.core.sanitize import printable
 from app.core.state import Kind
+from widgets._textual.data_table import LeanDataTable
 from widgets.base import StateView
 from widgets.tables.cells import Cell, ColumnSpec, Tone, tone_css
 from widgets.tables.compact import fit_number
 from widgets.tables.feed_intake import FeedIntake
-from widgets._textual.data_table import LeanDataTable
 from widgets.tables.list_keys import DATA_TABLE_KEYS
 
 Cells = tuple[Cell, ...]

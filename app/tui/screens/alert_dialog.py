@@ -8,7 +8,7 @@ under the fields (:func:`app.core.alerts.parse_rule`).
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from textual.app import ComposeResult
 from textual.widgets import Input, Label, Select

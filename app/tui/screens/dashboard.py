@@ -15,8 +15,9 @@ from __future__ import annotations
 import functools
 import itertools
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, ClassVar, Iterable
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
@@ -24,47 +25,45 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, Vertical
 from textual.content import Content
-from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, TabPane
 
-from app.core.alerts import AlertCenter, Rule
 from app.config import ConfigError, save_watchlist
+from app.core.alerts import AlertCenter, Rule
 from app.core.event_view import event_members, event_of
 from app.core.exact_fields import exact_fields, position_extras
 from app.core.exchange_status import exchange_line, reconciled_line
-from app.tui.fanout import FanOut
 from app.core.integrity import IntegrityReport, NotificationCounts, RateMeter, market_health, subscription_health
-from app.feed.feed import Feed
-from app.tui.messages import FeedError, FeedStatus, StateChanged, SubscriptionsChanged
-from app.tui.requests import NotifyError, OpenMarket, ReleaseBook
 from app.core.protocol import MarketPosition
 from app.core.sanitize import printable
-from app.tui.screens.alert_dialog import AlertDialog
-from app.tui.screens.detail_dialog import DetailDialog
 from app.core.state import Kind, MarketState
 from app.core.watchlist import BackgroundSaver, Watchlist
-from widgets.alerts.alert_rules_table import AlertRulesTable
-from widgets.alerts.alerts_panel import AlertsPanel
-from widgets.market.depth_ladder import DepthLadder
-from widgets.market.event_strip import EventStrip
+from app.feed.feed import Feed
+from app.tui.fanout import FanOut
+from app.tui.messages import FeedError, FeedStatus, StateChanged, SubscriptionsChanged
+from app.tui.requests import NotifyError, OpenMarket, ReleaseBook
+from app.tui.screens.alert_dialog import AlertDialog
+from app.tui.screens.detail_dialog import DetailDialog
+from widgets._textual.compositor import draw_partial_updates_by_span
 from widgets.account.event_positions_table import EventPositionsTable
-from widgets.health.feed_panel import FeedPanel
 from widgets.account.fills_table import FillsTable
-from widgets.health.lifecycle_log import LifecycleLog
-from widgets.health.integrity_panel import IntegrityPanel
 from widgets.account.orders_table import OrdersTable
 from widgets.account.positions_table import PositionsTable
-from widgets.market.price_chart import PriceChart
 from widgets.account.rfq_inbox import RfqInbox
 from widgets.account.settlements_table import SettlementsTable
-from widgets._textual.compositor import draw_partial_updates_by_span
+from widgets.alerts.alert_rules_table import AlertRulesTable
+from widgets.alerts.alerts_panel import AlertsPanel
+from widgets.health.feed_panel import FeedPanel
+from widgets.health.integrity_panel import IntegrityPanel
+from widgets.health.lifecycle_log import LifecycleLog
 from widgets.health.status_bar import StatusBar
 from widgets.health.subscriptions_table import SubscriptionsTable
+from widgets.market.depth_ladder import DepthLadder
+from widgets.market.event_strip import EventStrip
+from widgets.market.price_chart import PriceChart
 from widgets.market.ticker_grid import TickerGrid
 from widgets.market.trade_tape import TradeTape
-
 
 # (pane id, tab title); the number key of a pane is its position.
 PANES: tuple[tuple[str, str], ...] = (

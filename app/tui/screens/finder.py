@@ -10,7 +10,8 @@ moves from the search field to the results, ``escape`` closes.
 from __future__ import annotations
 
 import time
-from typing import Any, Callable, ClassVar
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on

@@ -8,25 +8,26 @@ the focus, else on the dashboard's one: the grid, the active ladder, the tape...
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, Any, Awaitable, Callable, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.dom import DOMNode
-from textual.widget import Widget
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
-from widgets.alerts.alert_rules_table import AlertRulesTable
-from widgets.market.depth_ladder import DepthLadder
-from widgets.market.event_strip import EventStrip
 from widgets.account.fills_table import FillsTable
 from widgets.account.orders_table import OrdersTable
 from widgets.account.positions_table import PositionsTable
+from widgets.alerts.alert_rules_table import AlertRulesTable
+from widgets.market.depth_ladder import DepthLadder
+from widgets.market.event_strip import EventStrip
 from widgets.market.ticker_grid import TickerGrid
 from widgets.market.trade_tape import TradeTape
 

@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING
 
 from app.core.fixed import format_count, parse_count
 from app.core.portfolio_state import merge_order
-from app.rest.portfolio import parse_order
+from app.core.protocol import UserOrder
 from app.core.state import PRIMARY, Kind
+from app.core.working_orders import ladder_price, orders_at, working
+from app.rest.portfolio import parse_order
 from app.trading.orders import Answer, OrderService
 from app.trading.ticket import OrderTicket, oversold
-from app.core.protocol import UserOrder
-from app.core.working_orders import ladder_price, orders_at, working
 from app.tui.screens.confirm_dialog import ConfirmDialog
 from app.tui.screens.order_ticket import OrderTicketDialog, TicketAnswer
 

@@ -12,9 +12,9 @@ from textual.containers import Horizontal
 from textual.widgets import Checkbox, Input, Static
 
 from app.core.fixed import format_count, format_money, format_price_dollars, parse_count, parse_price
-from app.tui.screens.form_dialog import FormDialog
 from app.trading.rails import CONFIRM_WORD
 from app.trading.ticket import TIME_IN_FORCE, OrderTicket, oversold
+from app.tui.screens.form_dialog import FormDialog
 
 TIF_SHORT = {"gtc": "good_till_canceled", "ioc": "immediate_or_cancel", "fok": "fill_or_kill"}
 

@@ -9,8 +9,8 @@ market, a market filter on a channel that takes none).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from textual.app import ComposeResult
 from textual.suggester import Suggester
