@@ -9,15 +9,16 @@ sides in different subaccounts has no one average. Pure: no I/O, no Textual.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from fractions import Fraction
-from typing import NamedTuple
 
 from app.core.fixed import ONE_DOLLAR
 from app.core.protocol import MarketPosition
 from app.core.sides import NO, YES
 
 
-class Holding(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Holding:
     """``count`` contracts of ``side`` held at ``price`` (the average paid, on a ladder's scale;
     None when it has no single average)."""
 

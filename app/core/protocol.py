@@ -207,6 +207,7 @@ class Subscribed(Message, kw_only=True):
     """A new subscription: its ``sid`` and ``channel``."""
 
     type_name = "subscribed"
+    sid: int  # always named (the body's own sid)
     channel: str
 
 

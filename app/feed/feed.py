@@ -733,6 +733,7 @@ class Feed:
         own (a fill, position or order is never dropped). A book frame on another sid resyncs
         that market's book; any frame on a book's sid resyncs its books."""
         ticker = getattr(message, "market_ticker", None)
+        target: LiveSubscription | None
         if sub.channel == p.ORDERBOOK_DELTA:
             target, books = sub, sub.markets or set()
         elif isinstance(message, (p.OrderbookSnapshot, p.OrderbookDelta)):
@@ -762,7 +763,7 @@ class Feed:
             self.duplicates += 1
             return snapshot
         what = f"seq on sid {sub.sid} ({sub.channel}) went back from {sub.last_seq} to {seq}"
-        if snapshot:
+        if isinstance(message, p.OrderbookSnapshot):
             sub.last_seq = seq
             self._on_snapshot(message)  # before the resync marks its book
         books = (sub.markets or set()) if sub.channel == p.ORDERBOOK_DELTA else set()
@@ -810,7 +811,7 @@ class Feed:
 
     def _on_snapshot(self, m: p.OrderbookSnapshot) -> None:
         pending = self._pending.get(m.id) if m.id else None
-        if pending is not None:
+        if pending is not None and m.id is not None:
             pending.awaiting_snapshots.discard(m.market_ticker)
             if not pending.awaiting_snapshots and not pending.future.done():
                 self._pending.pop(m.id, None)
@@ -918,7 +919,8 @@ class Feed:
         self._spawn(ws.close(code=code))
 
     def _on_unsubscribed(self, m: p.Unsubscribed) -> None:
-        self._subs.pop(m.sid, None)
+        if m.sid is not None:
+            self._subs.pop(m.sid, None)
         self._resolve(m.id, m)
 
     def _on_ok(self, m: p.Ok) -> None:
@@ -1066,7 +1068,9 @@ class Feed:
                 return await self._reconcile_existing(channel, markets)
             raise
         if isinstance(answer, p.Ok):  # merged into an existing sid (today's repeated subscribe)
-            sub = self._subs.get(answer.sid) if answer.sid is not None else None
+            if answer.sid is None:  # which sid it merged into is not said: ask the server's list
+                return await self._reconcile_existing(channel, markets)
+            sub = self._subs.get(answer.sid)
             if sub is not None and sub.channel != channel:
                 self._on_sid_reused(sub.sid, channel)
                 raise NotConnected(self._abandoning)

@@ -334,7 +334,7 @@ async def connect(
     """
     uri = parse_uri(url)
     loop = asyncio.get_running_loop()
-    secure = {"ssl": ssl.create_default_context(), "server_hostname": uri.host} if uri.secure else {}
+    context = ssl.create_default_context() if uri.secure else None
 
     def protocol() -> FeedConnection:
         return FeedConnection(ClientProtocol(uri, max_size=max_size), max_queue=max_queue,
@@ -344,7 +344,8 @@ async def connect(
     connection: FeedConnection | None = None
     try:
         async with asyncio.timeout(open_timeout):
-            _transport, connection = await loop.create_connection(protocol, uri.host, uri.port, **secure)
+            _transport, connection = await loop.create_connection(
+                protocol, uri.host, uri.port, ssl=context, server_hostname=uri.host if context else None)
             await connection.handshake(headers)
     except BaseException as exc:
         if connection is not None:

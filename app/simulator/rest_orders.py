@@ -266,9 +266,10 @@ def _cancel_ids(body: Body) -> list[str]:
         ids = [item.get("order_id") if isinstance(item, dict) else None for item in _list(body, "orders")]
     else:
         ids = _list(body, "ids")
-    if not all(isinstance(order_id, str) and order_id for order_id in ids):
+    named = [order_id for order_id in ids if isinstance(order_id, str) and order_id]
+    if len(named) != len(ids):
         raise _reject("invalid_parameters", "each order to cancel needs its order_id")
-    return ids
+    return named
 
 
 def _count(body: Body, name: str = "count") -> int:

@@ -310,7 +310,7 @@ class Simulator:
     def _route(self, target: str) -> asyncio.Protocol:
         """The protocol for a request to ``target``: REST under its prefix, else the socket's."""
         if target.startswith(REST_PREFIX + "/") or target.startswith(REST_PREFIX + "?"):
-            return self._rest_protocol()  # type: ignore[no-any-return]
+            return self._rest_protocol()
         socket = SimSocket(self._check_handshake, self._handle, max_size=MAX_COMMAND)
         self._sockets.add(socket)
         return socket

@@ -65,7 +65,7 @@ class SpanCompositor(Compositor):
         self._repainted, self._repaint_regions, self._repaint_map = None, set(), None
         return super().render_full_update(simplify)
 
-    def _render_chops(
+    def _render_chops(  # type: ignore[override]  # Textual's own chops hold None for gaps too
         self, crop: Region, is_rendered_line: Callable[[int], bool]
     ) -> Sequence[Mapping[int, Strip | None]]:
         """Textual's chops of the lines of ``crop``; for the whole screen (a full update, the

@@ -86,7 +86,7 @@ class LeanDataTable(DataTable[CellType]):
         cached = self._columns_in_order
         locations, count = self._column_locations, len(self.columns)
         if cached is None or cached[0] is not locations or cached[1] != count:
-            ordered = [self.columns[locations.get_key(index)] for index in range(count)]
+            ordered = [self.columns[key] for index in range(count) if (key := locations.get_key(index)) is not None]
             cached = self._columns_in_order = (locations, count, ordered)
         return list(cached[2])
 
@@ -104,6 +104,8 @@ class LeanDataTable(DataTable[CellType]):
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         row_key = self._row_locations.get_key(row_index)
         column_key = self._column_locations.get_key(column_index)
+        if row_key is None or column_key is None:  # not a cell of this table (Textual's answer)
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         content = content_key(self._data[row_key][column_key])
         if content is None:
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)

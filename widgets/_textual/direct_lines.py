@@ -45,7 +45,7 @@ class DirectLines:
         self._drawing = self.drawing_context()
         try:
             if not capability.active():
-                return super().render_lines(crop)  # type: ignore[misc, no-any-return]
+                return super().render_lines(crop)  # type: ignore[misc]
             return self._lines_of(crop)
         finally:
             self._drawing = None

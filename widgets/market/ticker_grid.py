@@ -374,7 +374,8 @@ class TickerGrid(LineTable, StateView):
         for column in COLUMNS:
             if column.flashes:
                 index = FIELD_INDEX[column.key]
-                before, after = old[index], values[index]
+                before: Any = old[index]  # the column's own type: every flashing column is a number
+                after: Any = values[index]
                 if before is not None and after is not None and before != after:
                     self._flashes.mark((values.ticker, column.key), 1 if after > before else -1)
 
@@ -399,7 +400,7 @@ class TickerGrid(LineTable, StateView):
         return f" {column.label}"
 
     def _cell(self, values: RowValues, column: GridColumn, direction: int = 0) -> Cell:
-        value = values[FIELD_INDEX[column.key]]
+        value: Any = values[FIELD_INDEX[column.key]]  # the column's own type
         text = self._countdown(value) if column.key == "close_ts" else column.render(value)
         tone: Tone | None = None
         if direction:

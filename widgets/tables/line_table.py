@@ -168,7 +168,7 @@ class LineTable(DirectLines, ScrollView, can_focus=True):
         """The row number of ``key``, or None when it has no row."""
         return self._index.get(key)
 
-    def set_rows(self, keys: Sequence[str]) -> None:
+    def set_rows(self, keys: Iterable[str]) -> None:
         """Show the rows of ``keys`` in this order; the cursor stays on its row (or on top)."""
         keys = list(keys)
         if keys == self._keys:
