@@ -17,7 +17,7 @@ cursor, Enter or a click posts :class:`LineTable.RowSelected`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import ClassVar
 
 from rich.cells import cell_len
