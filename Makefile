@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 LOCK := requirements.lock
 
-.PHONY: run test test-latest lock sim soak screenshots clean
+.PHONY: run test lint test-latest lock sim soak screenshots clean
 
 # Exactly the versions in the lock, each checked against its hashes; then the project itself,
 # built with the locked setuptools (no unpinned build environment).
@@ -45,8 +45,13 @@ run: $(STAMP)
 sim: $(STAMP)
 	$(VENV)/bin/kalshi-dash sim $(ARGS)
 
-test: $(STAMP)
+# The linter and the type checker first (configured in pyproject.toml), then every test.
+test: lint $(STAMP)
 	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 # The client against the simulator under every fault at random: SOAK_SECONDS (default 60), SOAK_SEED.
 soak: $(STAMP)
