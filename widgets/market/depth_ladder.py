@@ -587,7 +587,8 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
         keys = [self._line_key(y, width, dim) for y in range(self.size.height)]
         view = (scroll_y, width, len(keys))
         if view != self._view:
-            self.refresh()
+            if keys:  # off screen (its pane hidden) it has no line to repaint: shown again, it is resized
+                self.refresh()
         else:
             changed = [y for y, (old, new) in enumerate(zip(self._keys, keys)) if old != new]
             for first, end in line_runs(changed):
