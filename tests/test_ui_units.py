@@ -20,7 +20,7 @@ from widgets.formatting import change_text, countdown_text, fraction_cents, pric
 from widgets.health.status_bar import counters_text, environment_class, feed_badge
 from widgets.health.subscriptions_table import markets_text, row_cells
 from widgets.market.ladder_model import ASK, BID, build_ladder, size_changes
-from widgets.market.ticker_grid import sort_key
+from widgets.market.grid_order import order_key
 
 levels = st.dictionaries(st.integers(1, ONE_DOLLAR - 1), st.integers(1, 10**7), max_size=20)
 
@@ -107,8 +107,8 @@ def test_countdowns(seconds: float | None, text: str) -> None:
 
 def test_unknown_values_sort_last_both_ways() -> None:
     values = [3, None, 1, 2]
-    assert sorted(values, key=sort_key) == [1, 2, 3, None]
-    assert sorted(values, key=lambda v: sort_key(v, True), reverse=True) == [3, 2, 1, None]
+    assert sorted(values, key=lambda v: order_key(False, v, False, 0)) == [1, 2, 3, None]
+    assert sorted(values, key=lambda v: order_key(False, v, True, 0)) == [3, 2, 1, None]
 
 
 def test_market_lists_from_the_dialog() -> None:
