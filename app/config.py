@@ -291,7 +291,7 @@ def _with_top_level_line(text: str, key: str, line: str) -> str:
     """``text`` with the top-level assignment of ``key`` (possibly over several lines) replaced by
     ``line``, or ``line`` added before the first table."""
     lines = text.splitlines()
-    first_table = next((i for i, l in enumerate(lines) if l.lstrip().startswith("[")), len(lines))
+    first_table = next((i for i, row in enumerate(lines) if row.lstrip().startswith("[")), len(lines))
     for start in range(first_table):
         name = lines[start].split("=", 1)[0].strip()
         if "=" not in lines[start] or name.strip('"\'') != key:

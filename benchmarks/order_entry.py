@@ -7,12 +7,12 @@ its own process (:mod:`benchmarks.order_sim`), which holds the same universe (se
 markets): a second feed, signed with a fresh RSA key, brings its ``user_orders``, ``fill`` and
 ``market_positions`` into the same state, and the order service writes to its REST API. The ladder
 of one market shows the source's book (the account feed keeps a state of its own, as a feed marks
-every book of its state as awaiting a snapshot when it connects: :class:`AccountBridge` carries
-its orders, positions and fills over, as one feed would have set them); before each press the cursor is put one or two cents under
-the simulator's best yes bid (read from its REST API, untimed), so the order rests there. Each
-press of ``b`` buys one contract at the cursor; its latency is the time from the key event to the
-first frame drawn with the new order's size on the ladder. Figures: p50/p95 of the presses, the
-messages per second the app took meanwhile.
+every book of its state as awaiting a snapshot when it connects: :class:`AccountBridge` carries its
+orders, positions and fills over, as one feed would have set them); before each press the cursor is
+put one or two cents under the simulator's best yes bid (read from its REST API, untimed), so the
+order rests there. Each press of ``b`` buys one contract at the cursor; its latency is the time from
+the key event to the first frame drawn with the new order's size on the ladder. Figures: p50/p95 of
+the presses, the messages per second the app took meanwhile.
 """
 
 from __future__ import annotations

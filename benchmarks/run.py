@@ -117,7 +117,8 @@ def table(results: dict[str, Any]) -> tuple[str, list[tuple[str, bool]]]:
         ("Paced 20k msg/s: app CPU <= bare client + 15 points", cpu_over <= 15),
         ("Key latency p95 < 100 ms under firehose", bool(keys) and keys["switch_p95_ms"] < 100
          and keys["cursor_p95_ms"] < 100),
-        ("Worst GC pause <= 10 ms during the firehose", max(app["gc_max_pause_ms"], keys.get("gc_max_pause_ms", 0)) <= 10),
+        ("Worst GC pause <= 10 ms during the firehose",
+         max(app["gc_max_pause_ms"], keys.get("gc_max_pause_ms", 0)) <= 10),
         ("RSS < 250 MB at 1M messages (whole app)", bool(memory) and memory["rss_mb"] < 250
          and memory["messages"] >= 1_000_000),
         ("RSS flat over the last 500k of 1M messages, < 10 MB growth (whole app)", bool(memory)
@@ -134,23 +135,27 @@ def table(results: dict[str, Any]) -> tuple[str, list[tuple[str, bool]]]:
     ]
     rows = [
         ("1", "Ceiling: bare websockets + json.loads, mixed (start / end of run)",
-         f"{results['ceiling_start']['messages_per_second']:,} / {results['ceiling_end']['messages_per_second']:,} msg/s "
+         f"{results['ceiling_start']['messages_per_second']:,} / "
+         f"{results['ceiling_end']['messages_per_second']:,} msg/s "
          f"(client CPU {results['ceiling_start']['cpu_percent']}%)", "1.00"),
         ("1", "Ceiling, deltas only", f"{deltas_ceiling:,} msg/s", ""),
         ("1", "The same bare client receiving through the feed's frame reader (FeedConnection.batch), "
          "mixed (reference: the limit for the feed as built)", f"{batch:,} msg/s", f"{ratio(batch, ceiling):.2f}"),
         ("1", "The simulator's own firehose to the same bare client (reference)",
-         f"{results['sim_firehose']['messages_per_second']:,} msg/s", f"{ratio(results['sim_firehose']['messages_per_second'], ceiling):.2f}"),
+         f"{results['sim_firehose']['messages_per_second']:,} msg/s",
+         f"{ratio(results['sim_firehose']['messages_per_second'], ceiling):.2f}"),
         ("2", "Feed + state, mixed (deltas over 100 books, ticker and trades for 1,000 markets, account, lifecycle)",
          f"{feed['messages_per_second']:,} msg/s (CPU {feed['cpu_percent']}%)",
          f"{ratio(feed['messages_per_second'], ceiling):.2f} ({ratio(feed['messages_per_second'], batch):.2f} of the "
          "feed reader's)"),
         ("2", "Feed + state, deltas only", f"{feed_deltas['messages_per_second']:,} msg/s",
-         f"{ratio(feed_deltas['messages_per_second'], ceiling):.2f} ({ratio(feed_deltas['messages_per_second'], deltas_ceiling):.2f} of the deltas ceiling)"),
+         f"{ratio(feed_deltas['messages_per_second'], ceiling):.2f} "
+         f"({ratio(feed_deltas['messages_per_second'], deltas_ceiling):.2f} of the deltas ceiling)"),
         ("2", "CPU per message, socket-free: json.loads / protocol.parse / feed processing",
          f"{cost['json_loads_us']} / {cost['parse_us']} / {cost['feed_process_us']} µs", ""),
         ("3", "Whole app under firehose: messages ingested",
-         f"{app['messages_per_second']:,} msg/s (CPU {app['cpu_percent']}%)", f"{ratio(app['messages_per_second'], ceiling):.2f}"),
+         f"{app['messages_per_second']:,} msg/s (CPU {app['cpu_percent']}%)",
+         f"{ratio(app['messages_per_second'], ceiling):.2f}"),
         ("3", "Whole app under firehose: frames drawn", f"{app['frames_per_second']} frames/s "
          f"({app['bytes_per_frame']:,} bytes/frame)", ""),
         ("4", "Key latency under firehose, switch market (Enter) p50 / p95",
@@ -170,7 +175,8 @@ def table(results: dict[str, Any]) -> tuple[str, list[tuple[str, bool]]]:
          f"{statistics.median(app_cpus)}% vs {statistics.median(bare_cpus)}% ({cpu_over:+.1f} points; "
          + ", ".join(f"{a} / {b}" for a, b in zip(app_cpus, bare_cpus)) + ")", ""),
         ("5", f"Paced {PACED_RATE:,} msg/s: CPU of the bare client on the feed's frame reader (reference)",
-         f"{bare_batch['cpu_percent']}% (app {statistics.median(app_cpus) - bare_batch['cpu_percent']:+.1f} points)", ""),
+         f"{bare_batch['cpu_percent']}% "
+         f"(app {statistics.median(app_cpus) - bare_batch['cpu_percent']:+.1f} points)", ""),
         ("6", f"Resident memory after {memory.get('messages', 0):,} messages over 1,000 markets",
          f"{memory.get('rss_mb')} MB", ""),
         ("6", "Growth over the last half of those messages",
@@ -236,7 +242,9 @@ def main() -> None:
     started = time.perf_counter()
     results = measure(plan, log)
     figures, targets = table(results)
-    command = "make bench" if os.environ.get("MAKELEVEL") else "python " + shlex.join(["-m", "benchmarks.run", *sys.argv[1:]])
+    command = (
+        "make bench" if os.environ.get("MAKELEVEL") else "python " + shlex.join(["-m", "benchmarks.run", *sys.argv[1:]])
+    )
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     header = (f"Measured {when} with `{command}` ({time.perf_counter() - started:.0f} s; "
               f"{os.cpu_count()} cores, Python {platform.python_version()}, "

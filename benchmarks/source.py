@@ -129,7 +129,7 @@ class MirrorExchange:
             return None
         sides = {"yes": dict(first[0]), "no": dict(first[1])}
         changes = self._source.book_changes.get(ticker, [])
-        for index, side, price, delta in changes[: bisect.bisect_left(changes, (self.position,))]:
+        for _index, side, price, delta in changes[: bisect.bisect_left(changes, (self.position,))]:
             size = sides[side].get(price, 0) + delta
             if size:
                 sides[side][price] = size

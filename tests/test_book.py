@@ -51,7 +51,9 @@ def test_delta_to_zero_removes_the_level(book: OrderBook) -> None:
 
 
 @pytest.mark.parametrize(("side", "price", "delta"), [(YES, 2200, -33_301), (NO, 100, -1), (NO, 5400, -2001)])
-def test_negative_result_raises_and_leaves_the_book_unchanged(book: OrderBook, side: str, price: int, delta: int) -> None:
+def test_negative_result_raises_and_leaves_the_book_unchanged(
+    book: OrderBook, side: str, price: int, delta: int
+) -> None:
     before = (book.levels(YES), book.levels(NO))
     with pytest.raises(BookInconsistency, match=f"{side} {price}"):
         book.apply_delta(side, price, delta)
@@ -80,7 +82,8 @@ def test_empty_sides_have_no_prices() -> None:
     assert (book.best_yes_bid, book.best_yes_ask, book.best_no_bid, book.best_no_ask) == (None, None, None, None)
     assert (book.spread, book.mid) == (None, None)
     book.apply_delta(YES, 4000, 100)
-    assert (book.best_yes_bid, book.best_no_ask, book.best_yes_ask, book.spread, book.mid) == (4000, 6000, None, None, None)
+    assert (book.best_yes_bid, book.best_no_ask, book.best_yes_ask, book.spread, book.mid) == (
+        4000, 6000, None, None, None)
 
 
 def test_yes_bid_at_p_is_a_no_ask_at_one_minus_p(book: OrderBook) -> None:

@@ -215,7 +215,8 @@ def test_record_an_unknown_channel(tmp_path: Path) -> None:
 def test_record_from_a_host_that_refuses(tmp_path: Path, key_file: Path) -> None:
     out = tmp_path / "out.jsonl"
     url = SIM_URL.format(port=closed_port())
-    result = run_cli(tmp_path, "record", "-o", str(out), "--url", url, "--key-id", KEY_ID, "--private-key", str(key_file))
+    result = run_cli(tmp_path, "record", "-o", str(out), "--url", url, "--key-id", KEY_ID,
+                     "--private-key", str(key_file))
     assert_one_line_error(result, f"cannot connect to {url}", "connection refused", "--url")
     assert not out.exists()  # nothing recorded, nothing left behind
 

@@ -87,7 +87,8 @@ def test_saving_the_watchlist_keeps_comments_profiles_and_alerts(tmp_path: Path)
     path.chmod(0o640)
     save_watchlist(path, ["KXA-1-B51"])
     text = path.read_text()
-    assert text.startswith('# my Kalshi settings\ndefault_profile = "demo"\nwatchlist = ["KXA-1-B51"]\n\n[profiles.demo]')
+    assert text.startswith(
+        '# my Kalshi settings\ndefault_profile = "demo"\nwatchlist = ["KXA-1-B51"]\n\n[profiles.demo]')
     assert "[[alerts.rules]]\nfill = true" in text
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
     save_watchlist(path, [])

@@ -61,7 +61,7 @@ async def test_channel_error_ends_the_subscription_and_the_feed_makes_it_again(r
         for code in (10, 25):
             sid = h.feed.subscriptions()[0].sid
             assert h.sim.faults.channel_error(sid, code) == 1
-            await h.feed.wait_for(lambda: h.feed.subscriptions() and h.feed.subscriptions()[0].sid != sid, 5)
+            await h.feed.wait_for(lambda sid=sid: h.feed.subscriptions() and h.feed.subscriptions()[0].sid != sid, 5)
             await h.feed.wait_for(lambda: all(h.state.is_live(t) for t in tickers), 5)
             assert any(e.code == code for e in h.feed.errors)
         assert h.feed.subscriptions()[0].sid != old.sid

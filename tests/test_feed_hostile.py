@@ -14,7 +14,15 @@ import pytest
 from app.core import protocol as p
 from app.core.feed_status import ConnectionState
 from app.core.state import BookStatus
-from app.feed.feed import BAD_BOOK_FRAME, SEQ_BACKWARDS, SID_REUSED, WRONG_CHANNEL, CommandTimeout, FeedCommandError
+from app.feed.feed import (
+    BAD_BOOK_FRAME,
+    SEQ_BACKWARDS,
+    SID_REUSED,
+    WRONG_CHANNEL,
+    CommandTimeout,
+    FeedCommandError,
+    NotConnected,
+)
 from tests.hostile_server import HostileConnection, HostileHarness, hostile_feed
 
 pytestmark = pytest.mark.asyncio
@@ -139,7 +147,7 @@ async def test_a_sid_given_to_two_subscriptions_leaves_the_connection_and_makes_
         assert not h.state.is_live("M1") and not h.state.is_live("M2")
         assert h.feed.anomalies[SID_REUSED] == 1
         assert any("sid 1, which already serves orderbook_delta" in e.summary for e in h.feed.errors)
-        with pytest.raises(Exception):
+        with pytest.raises(NotConnected):
             await subscribing
         made = {}
         for sid in (1, 2):
@@ -164,7 +172,7 @@ async def test_frames_after_a_sid_given_twice_still_reach_the_other_subscription
         await h.server.next_connection()
         assert [fill.trade_id for fill in h.state.fills] == ["t1"]
         assert "M1" not in h.state.tickers
-        with pytest.raises(Exception):
+        with pytest.raises(NotConnected):
             await trading
 
 

@@ -113,7 +113,8 @@ def test_only_relabelled_markets_are_folded_again_and_a_longer_query_narrows_the
 
     assert index.find("question 1") == holding("1")
     assert len(folded) == 1_000
-    state.apply(p.MarketLifecycle(market_ticker="KXE5-M5", event_type="metadata_updated", metadata={"title": "Question 5 outcome 5 renamed"}))
+    state.apply(p.MarketLifecycle(market_ticker="KXE5-M5", event_type="metadata_updated",
+                                  metadata={"title": "Question 5 outcome 5 renamed"}))
     assert index.find("renamed") == ["KXE5-M5"]
     assert folded[1_000:] == ["KXE5-M5"]  # the one market relabelled, not the thousand
     index.find("question 1")

@@ -298,7 +298,8 @@ LEVEL = st.tuples(NUMBERS, NUMBERS).map(list)
 
 
 @FUZZ
-@given(yes=st.lists(LEVEL, max_size=6), no=st.lists(LEVEL, max_size=6), form=st.sampled_from(["yes", "yes_dollars", "yes_dollars_fp"]))
+@given(yes=st.lists(LEVEL, max_size=6), no=st.lists(LEVEL, max_size=6),
+       form=st.sampled_from(["yes", "yes_dollars", "yes_dollars_fp"]))
 def test_snapshots_with_absurd_levels(yes: list[Any], no: list[Any], form: str) -> None:
     body = {"market_ticker": BOOK, form: yes, form.replace("yes", "no"): no}
     parse_and_apply({"type": "orderbook_snapshot", "sid": 1, "seq": 2, "msg": body})
@@ -331,7 +332,8 @@ def test_huge_frames_parse_quickly_or_are_refused() -> None:
 
 def test_a_frame_nested_too_deeply_is_a_protocol_error() -> None:
     """msgspec raises RecursionError past its nesting limit: parse turns it into ProtocolError."""
-    for raw in ("[" * 10_000 + "]" * 10_000, '{"type":"orderbook_snapshot","msg":{"yes":' + "[" * 5_000 + "]" * 5_000 + "}}",
+    for raw in ("[" * 10_000 + "]" * 10_000,
+                '{"type":"orderbook_snapshot","msg":{"yes":' + "[" * 5_000 + "]" * 5_000 + "}}",
                 '{"type":"nope","x":' + "[" * 5_000 + "]" * 5_000 + "}"):
         with pytest.raises(p.ProtocolError, match="nested too deeply"):
             p.parse(raw)

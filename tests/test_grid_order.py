@@ -72,8 +72,8 @@ async def test_a_sorted_grid_stays_in_order_while_prices_move_and_markets_settle
 
         for column, reverse in (("last", True), ("volume", False), ("title", True)):
             grid.sort_by(column, reverse)
-            await until(pilot, lambda: in_order(column, reverse))
+            await until(pilot, lambda column=column, reverse=reverse: in_order(column, reverse))
             for _round in range(4):
                 advance(app, sim, 400)  # prices move, markets settle (and sink)
-                await until(pilot, lambda: in_order(column, reverse))
+                await until(pilot, lambda column=column, reverse=reverse: in_order(column, reverse))
         assert any(is_finished(info.status) for info in state.markets.values())

@@ -40,7 +40,8 @@ def test_saving_a_long_multi_line_watchlist_is_linear(tmp_path: Path, monkeypatc
     """Counted, not timed: the TOML text parsed to save is a small multiple of the file."""
     path = tmp_path / "config.toml"
     entries = [f'  "KX-{n:05d}",  # [note {n}]' for n in range(2_000)]
-    path.write_text('# mine\nwatchlist = [\n' + "\n".join(entries) + '\n]\nother = """a\n[b]"""\n\n[alerts]\nbell = true\n')
+    path.write_text('# mine\nwatchlist = [\n' + "\n".join(entries)
+                    + '\n]\nother = """a\n[b]"""\n\n[alerts]\nbell = true\n')
     size = len(path.read_text())
     parsed: list[int] = []
     real_loads = tomllib.loads

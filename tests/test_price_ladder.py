@@ -78,7 +78,8 @@ def test_the_price_ladder_has_a_row_at_every_tick_around_the_touch() -> None:
     depth = build_ladder(book([(40, 100), (30, 5)], [(55, 7)]), YES)
     ladder = price_ladder(depth, TickScale(), beyond=2)
     assert [row.price // CENT for row in ladder.rows] == [47, 46, 45, 44, 43, 42, 41, 40, 39, 38]
-    assert [(row.bid, row.ask) for row in ladder.rows if row.bid or row.ask] == [(0, 7 * COUNT_SCALE), (100 * COUNT_SCALE, 0)]
+    assert [(row.bid, row.ask) for row in ladder.rows if row.bid or row.ask] == [
+        (0, 7 * COUNT_SCALE), (100 * COUNT_SCALE, 0)]
     assert ladder.separator_index == 5  # between 43¢ and 42¢: the mid is 42.5¢
     # stretched to a price to keep (the cursor, an order) far from the touch; on a sub-cent scale
     kept = price_ladder(depth, TAPERED, beyond=1, keep=[30 * CENT])

@@ -344,7 +344,8 @@ def test_current_fill() -> None:
 # (legacy side, legacy action) -> outcome side, from Kalshi's order-direction table.
 @pytest.mark.parametrize(
     ("side", "action", "outcome", "book"),
-    [("yes", "buy", "yes", "bid"), ("no", "sell", "yes", "bid"), ("no", "buy", "no", "ask"), ("yes", "sell", "no", "ask")],
+    [("yes", "buy", "yes", "bid"), ("no", "sell", "yes", "bid"), ("no", "buy", "no", "ask"),
+     ("yes", "sell", "no", "ask")],
 )
 def test_fill_direction_legacy_and_current_agree(side: str, action: str, outcome: str, book: str) -> None:
     base = {"market_ticker": "M", "yes_price_dollars": "0.50", "count_fp": "1.00"}
@@ -536,7 +537,8 @@ def test_string_form_wins_when_both_disagree() -> None:
 
 @pytest.mark.parametrize(
     ("price", "count", "expected"),
-    [("0.0001", "0.01", (1, 1)), ("0.9999", "99999999.99", (9999, 9_999_999_999)), ("0.4150", "2230.99", (4150, 223_099))],
+    [("0.0001", "0.01", (1, 1)), ("0.9999", "99999999.99", (9999, 9_999_999_999)),
+     ("0.4150", "2230.99", (4150, 223_099))],
 )
 def test_fractional_counts_and_sub_cent_prices_stay_exact(price: str, count: str, expected: tuple[int, int]) -> None:
     message = p.parse(frame("orderbook_snapshot", {"market_ticker": "M", "no_dollars_fp": [[price, count]]}))
@@ -831,7 +833,9 @@ def test_encode_command_is_compact_json_of_the_command() -> None:
     command = p.subscribe(1, ["ticker"], ["A"], send_initial_snapshot=True)
     text = p.encode_command(command)
     assert json.loads(text) == command
-    assert text == '{"id":1,"cmd":"subscribe","params":{"channels":["ticker"],"market_ticker":"A","send_initial_snapshot":true}}'
+    assert text == (
+        '{"id":1,"cmd":"subscribe","params":{"channels":["ticker"],"market_ticker":"A","send_initial_snapshot":true}}'
+    )
 
 
 # -- error codes and channels ---------------------------------------------------------------------------

@@ -116,7 +116,8 @@ async def test_debug_logs_of_handshakes_rejections_and_errors_hold_no_secret(
         await sim.stop()
     assert feed.status().state is ConnectionState.AUTH_REJECTED
     records = caplog.records
-    shown = [r for r in records if r.name.startswith("websockets") and r.args and r.args[0] == "KALSHI-ACCESS-SIGNATURE"]
+    shown = [r for r in records
+             if r.name.startswith("websockets") and r.args and r.args[0] == "KALSHI-ACCESS-SIGNATURE"]
     assert {r.name for r in shown} == {"websockets.client", "websockets.server"}  # both sides logged it
     text = "\n".join(f"{r.name} {r.getMessage()} {r.exc_text or ''}" for r in records)
     assert_no_secret(text, locked_key, "the DEBUG log")

@@ -21,7 +21,9 @@ def msg(kind: str, body: dict[str, Any] | None = None, **envelope: Any) -> p.Ser
     return p.parse(json.dumps(data))
 
 
-def snapshot(ticker: str = "M", yes: list[list[str]] | None = None, no: list[list[str]] | None = None) -> p.ServerMessage:
+def snapshot(
+    ticker: str = "M", yes: list[list[str]] | None = None, no: list[list[str]] | None = None
+) -> p.ServerMessage:
     """A current-form snapshot; an omitted side is empty."""
     body: dict[str, Any] = {"market_ticker": ticker}
     if yes is not None:

@@ -49,7 +49,8 @@ async def test_a_sale_reduces_the_position_and_says_sell_everywhere(tmp_path: Pa
         answer = await service.place(ticket, 0)
         assert answer.outcome == "accepted" and answer.order is not None
         order = answer.order
-        assert (order["side"], order["action"], order["outcome_side"], order["book_side"]) == ("yes", "sell", "no", "ask")
+        assert (order["side"], order["action"], order["outcome_side"], order["book_side"]) == (
+            "yes", "sell", "no", "ask")
         assert parse_count(order["fill_count_fp"]) == 2 * COUNT_SCALE
         assert sim.position(ticker)["position"] == COUNT_SCALE
         fills = (await service.client.get("/portfolio/fills", {"ticker": ticker}))["fills"]
@@ -106,7 +107,8 @@ async def test_a_decrease_and_a_smaller_amend_keep_the_queue_place(tmp_path: Pat
             return [order_id for order_id in book.queue("yes", 2 * CENT) if order_id in (first, second)]
 
         assert mine() == [first, second]
-        status, body = await service.client.write("POST", f"/portfolio/orders/{first}/decrease", {"reduce_by_fp": "1.00"})
+        status, body = await service.client.write("POST", f"/portfolio/orders/{first}/decrease",
+                                                  {"reduce_by_fp": "1.00"})
         assert status == 200 and parse_count(body["order"]["remaining_count_fp"]) == 4 * COUNT_SCALE
         assert mine() == [first, second] and book.size_at("yes", 2 * CENT) >= 9 * COUNT_SCALE
         smaller = await service.amend(ticker, first, "yes", "buy", 2 * CENT, 3 * COUNT_SCALE)

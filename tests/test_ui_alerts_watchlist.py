@@ -60,7 +60,8 @@ async def test_the_dialog_makes_each_kind_of_rule() -> None:
     async with app.run_test(size=SIZE) as pilot:
         for kind, market, value, rule in (
             (RuleKind.PRINT_AT_LEAST, "", "500", Rule(RuleKind.PRINT_AT_LEAST, None, 50_000)),
-            (RuleKind.LIFECYCLE, LADDER_TICKER, "settled", Rule(RuleKind.LIFECYCLE, LADDER_TICKER, event_type="settled")),
+            (RuleKind.LIFECYCLE, LADDER_TICKER, "settled",
+             Rule(RuleKind.LIFECYCLE, LADDER_TICKER, event_type="settled")),
             (RuleKind.FILL, "", "", Rule(RuleKind.FILL)),
         ):
             answers: list[object] = []
@@ -70,7 +71,7 @@ async def test_the_dialog_makes_each_kind_of_rule() -> None:
             dialog.query_one("#market", Input).value = market
             dialog.query_one("#value", Input).value = value
             await pilot.click("#ok")
-            await until(pilot, lambda: bool(answers))
+            await until(pilot, lambda answers=answers: bool(answers))
             assert answers == [rule]
 
 

@@ -130,7 +130,8 @@ async def test_an_arbitrage_across_exclusive_strikes_is_flagged() -> None:
         MessageSink(app.dashboard).on_changes(apply_catalog(state, [CatalogEvent(
             "KXA-1", mutually_exclusive=True, markets=tuple(m.ticker for m in markets))], markets), frozenset())
         await until(pilot, lambda: "ARBITRAGE" in str(verdict.content))
-        assert "⚠ ARBITRAGE: every yes costs 89¢ together and one of them pays $1 (11¢ before fees)" in str(verdict.content)
+        assert ("⚠ ARBITRAGE: every yes costs 89¢ together and one of them pays $1 (11¢ before fees)"
+                in str(verdict.content))
         assert verdict.has_class("-arbitrage")
         title = str(strip.query_one("#event-title").content)
         assert "Rain [mm] tomorrow" in title and "mutually exclusive" in title

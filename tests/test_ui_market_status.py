@@ -123,4 +123,5 @@ async def test_an_empty_grid_says_resolved_markets_left_and_how_to_see_them() ->
         MessageSink(app.dashboard).on_changes(Kind.LIFECYCLE, frozenset())
         await until(pilot, lambda: not grid.visible_tickers())
         assert grid.render_line(1).text.strip() == (
-            f"every market has resolved: {len(sim.state.tickers)} left the grid 5 minutes after · / status:all shows them")
+            f"every market has resolved: {len(sim.state.tickers)} left the grid 5 minutes after "
+            "· / status:all shows them")

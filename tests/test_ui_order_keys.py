@@ -41,7 +41,7 @@ async def test_digits_set_the_quantity_which_keeps_its_last_value(tmp_path: Path
 async def test_a_sale_from_the_ladder_reduces_the_position_and_flags_selling_more(tmp_path: Path) -> None:
     async with trading_app(tmp_path) as (sim, app, ticker):
         async with app.run_test(size=SIZE) as pilot:
-            ladder = await ladder_ready(pilot, app, ticker)
+            await ladder_ready(pilot, app, ticker)
             assert app.order_entry is not None
             service = app.order_entry.service
             bought = await service.place(OrderTicket(ticker, "yes", "buy", 2 * COUNT_SCALE, 99 * CENT,
@@ -56,9 +56,11 @@ async def test_a_sale_from_the_ladder_reduces_the_position_and_flags_selling_mor
             notes = lambda: [n.message for n in app._notifications]  # noqa: E731
             assert not any("open a no position" in n for n in notes())
             await pilot.press("4", "v")  # 4 with 1 held: 3 open a no position
-            await until(pilot, lambda: any("selling 4 yes with 1 held: 3 open a no position" in n for n in notes()), TIMEOUT)
+            await until(pilot, lambda: any("selling 4 yes with 1 held: 3 open a no position" in n for n in notes()),
+                        TIMEOUT)
             await until(pilot, lambda: (held() or 0) < 0, TIMEOUT)
-            sales = [r for r in AuditLog(tmp_path / "audit.jsonl").records() if r["event"] == "send" and r["action"] == "sell"]
+            sales = [r for r in AuditLog(tmp_path / "audit.jsonl").records()
+                     if r["event"] == "send" and r["action"] == "sell"]
             assert [(r["closes"], r["opens"]) for r in sales] == [("1.00", "0.00"), ("1.00", "3.00")]
             await app.action_quit()
 

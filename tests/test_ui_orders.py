@@ -34,7 +34,9 @@ TIMEOUT = 15.0
 
 
 @contextlib.asynccontextmanager
-async def trading_app(tmp_path: Path, rails: Rails | None = None) -> AsyncIterator[tuple[Simulator, KalshiDashApp, str]]:
+async def trading_app(
+    tmp_path: Path, rails: Rails | None = None
+) -> AsyncIterator[tuple[Simulator, KalshiDashApp, str]]:
     """The dashboard with a ladder open on one market of a started simulator, able to trade."""
     sim = Simulator(SimConfig(seed=11, events=4, markets=24, rate=0.0, settle_every=0))
     sim.register_key(KEY_ID, KEY.public_key())
@@ -90,7 +92,8 @@ async def test_place_rest_get_crossed_and_fill_into_account(tmp_path: Path) -> N
             await until(pilot, lambda: not ladder.mine, TIMEOUT)
             await until(pilot, lambda: any(f.market_ticker == ticker for f in app.market_state.fills), TIMEOUT)
             await until(pilot, lambda: (ticker, PRIMARY) in app.market_state.positions, TIMEOUT)
-            assert app.market_state.positions[ticker, PRIMARY].position == COUNT_SCALE == sim.position(ticker)["position"]
+            assert (app.market_state.positions[ticker, PRIMARY].position == COUNT_SCALE
+                    == sim.position(ticker)["position"])
             await app.action_quit()
 
 
@@ -162,8 +165,9 @@ async def test_the_built_in_simulator_session_trades_from_its_settings(tmp_path:
     settings = TradingSettings(audit_path=tmp_path / "orders.jsonl")
     same = Simulator(SimConfig(seed=5, rate=0.0))  # the universe the endpoint's simulator will have
     ticker = next(t for t in same.market_tickers() if all(same.book_levels(t)))
-    app = KalshiDashApp(MarketState(), markets=[ticker], connect=lambda: open_endpoint(ConnectionSettings("SIM", None, None, None),
-                                                                      {"seed": 5, "rate": 0.0}),
+    app = KalshiDashApp(MarketState(), markets=[ticker],
+                        connect=lambda: open_endpoint(ConnectionSettings("SIM", None, None, None),
+                                                      {"seed": 5, "rate": 0.0}),
                         trading=settings)
     app.animation_level = "none"
     async with app.run_test(size=SIZE) as pilot:
@@ -205,7 +209,8 @@ async def test_the_orders_table_cancels_amends_and_cancels_all(tmp_path: Path) -
             await until(pilot, lambda: isinstance(app.screen, OrderTicketDialog), TIMEOUT)
             app.screen.query_one("#ticket-count", Input).value = "5"
             await pilot.press("enter")
-            await until(pilot, lambda: sim.exchange.account.orders[chosen.order_id].remaining == 5 * COUNT_SCALE, TIMEOUT)
+            await until(pilot, lambda: sim.exchange.account.orders[chosen.order_id].remaining == 5 * COUNT_SCALE,
+                        TIMEOUT)
             await pilot.press("K")
             await until(pilot, lambda: isinstance(app.screen, ConfirmDialog), TIMEOUT)
             await pilot.press("enter")

@@ -221,7 +221,7 @@ async def test_a_market_that_no_longer_trades_shows_its_state_and_result_in_eith
         determined = dict(event_type="determined", result="no")
         for fields, result in ((closing, "closed"), (determined, "determined NO")):
             lifecycle(app, **fields)
-            await until(pilot, lambda: f"■ {result.upper()}" in ladder.render_line(0).text)
+            await until(pilot, lambda result=result: f"■ {result.upper()}" in ladder.render_line(0).text)
             for _mode in range(2):  # the same in either mode
                 title = ladder.render_line(0).text
                 assert f"■ {result.upper()}" in title and "LIVE" not in title and "closes in" not in title

@@ -347,6 +347,8 @@ async def test_the_subaccount_column_appears_once_a_second_account_is_seen() -> 
             ("TOTAL sub 0", "", "", ""), ("TOTAL sub 2", "", "", ""), ("TOTAL", "", "", ""),
         ]
         assert rows[2][3] == "$0.50" and rows[3][3] == "$2.00" and rows[4][3] == "$2.50"
+    async with ts.TableApp(fills, state).run_test(size=SIZE):  # the fills table shows it too
+        assert [c.label.plain for c in fills.columns.values()][-1] == "Sub"
 
 
 # -- positions --------------------------------------------------------------------------------

@@ -153,8 +153,8 @@ async def open_alert_dialog(pilot: Pilot[Any]) -> None:
     dialog = AlertDialog(app.dashboard.known_tickers(), LADDER_TICKER)
     await app.push_screen(dialog)
     await pilot.pause()
-    for field in dialog.query(Input):
-        field.cursor_blink = False
+    for box in dialog.query(Input):
+        box.cursor_blink = False
     await pilot.press(*"82.5")
 
 

@@ -1,10 +1,11 @@
 """Take in state changes at a bounded rate: a widget's intake runs at most ``hz`` times a second.
 
-The feed may announce changes 30 times a second; a grid, tape or chart that takes them in at
-most a few times a second costs a fraction of that, still looks live, and can be read. The first request after a quiet spell runs at once;
-requests inside a slot are coalesced into one run: at the first request after the slot ends, or
-by a timer one frame (``GRACE``) after it. The feed's requests come with its frame clock, so under
-a steady feed the runs land in frames that are drawn anyway, rather than in frames of their own.
+The feed may announce changes 30 times a second; a grid, tape or chart that takes them in at most a
+few times a second costs a fraction of that, still looks live, and can be read. The first request
+after a quiet spell runs at once; requests inside a slot are coalesced into one run: at the first
+request after the slot ends, or by a timer one frame (``GRACE``) after it. The feed's requests come
+with its frame clock, so under a steady feed the runs land in frames that are drawn anyway, rather
+than in frames of their own.
 """
 
 from __future__ import annotations

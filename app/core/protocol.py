@@ -17,9 +17,10 @@ frame of an unknown type becomes an :class:`UnknownMessage` carrying the raw dic
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
-from functools import partial
-from typing import Any, Union, cast
+from functools import partial, reduce
+from typing import Any, cast
 
 import msgspec
 
@@ -554,18 +555,18 @@ class UnknownMessage(Message, kw_only=True):
     raw: dict[str, Any]
 
 
-ServerMessage = Union[
-    Subscribed, Unsubscribed, Ok, ErrorMessage, OrderbookSnapshot, OrderbookDelta, Ticker, Trade,
-    Fill, MarketPosition, MarketLifecycle, EventLifecycle, EventFeeUpdate, MultivariateLookup,
-    MultivariateMarketLifecycle, RfqCreated, RfqDeleted, QuoteCreated, QuoteAccepted,
-    QuoteExecuted, UserOrder, OrderGroupUpdate, UnknownMessage,
-]
+ServerMessage = (
+    Subscribed | Unsubscribed | Ok | ErrorMessage | OrderbookSnapshot | OrderbookDelta | Ticker | Trade
+    | Fill | MarketPosition | MarketLifecycle | EventLifecycle | EventFeeUpdate | MultivariateLookup
+    | MultivariateMarketLifecycle | RfqCreated | RfqDeleted | QuoteCreated | QuoteAccepted
+    | QuoteExecuted | UserOrder | OrderGroupUpdate | UnknownMessage
+)
 
 # --------------------------------------------------------------------------------------------
 # Wire structs: the JSON as sent, every version's fields optional
 # --------------------------------------------------------------------------------------------
 
-_Count = Union[int, str]
+_Count = int | str
 _WireLevel = tuple[int | str, int | str]
 
 
@@ -1464,7 +1465,7 @@ def _order_group(b: _OrderGroupBody, sid: int | None, seq: int | None) -> OrderG
 _KINDS: dict[str, tuple[Any, _Converter]] = {
     "subscribed": (_SubscribedBody, _subscribed),
     "unsubscribed": (Any, _unsubscribed),
-    "ok": (Union[_OkBody, list[_SubscriptionRow]], _ok),
+    "ok": (_OkBody | list[_SubscriptionRow], _ok),
     "error": (_ErrorBody, _error),
     "orderbook_snapshot": (_SnapshotBody, _orderbook_snapshot),
     "orderbook_delta": (_DeltaBody, _orderbook_delta),
@@ -1497,7 +1498,7 @@ _CONVERTER_BY_FRAME: dict[type[_Frame], _Converter] = {
 _BODY_OPTIONAL = frozenset(
     frame for frame in _CONVERTER_BY_FRAME if frame.__struct_config__.tag in ("unsubscribed", "ok")
 )
-_frame_decoder = msgspec.json.Decoder(Union[tuple(_CONVERTER_BY_FRAME)])
+_frame_decoder = msgspec.json.Decoder(reduce(operator.or_, _CONVERTER_BY_FRAME))
 _generic_decoder = msgspec.json.Decoder()
 
 TOO_DEEP = "frame is nested too deeply"

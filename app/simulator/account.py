@@ -227,7 +227,8 @@ class Account:
             trade_id=trade_id, order_id=order_id, client_order_id=order.client_order_id,
             market_ticker=order.ticker, is_taker=taker, side=order.side,
             yes_price=yes_price_of(order.side, price), count=count, fee=fee,
-            post_position=holding.position, ts_ms=ts_ms, legacy_side=legacy_side, action=action, order_action=order.action,
+            post_position=holding.position, ts_ms=ts_ms, legacy_side=legacy_side, action=action,
+            order_action=order.action,
         )
         self.fills.append(fill)
         events: list[FillEvent | UserOrderEvent | PositionEvent] = [fill]

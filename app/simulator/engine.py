@@ -137,9 +137,7 @@ class Exchange:
             self._settle_next(out)
             return out
         roll = self.rng.random() * self._actions[-1][0]
-        for threshold, action in self._actions:
-            if roll < threshold:
-                break
+        action = next((act for threshold, act in self._actions if roll < threshold), self._actions[-1][1])
         action(out)
         return out
 
@@ -458,7 +456,9 @@ class Exchange:
         would cross it: traders close positions exactly, and their fills say ``sell_to_close``."""
         held = self.account.position_event(sim.market.ticker).position
         held_other = -held if side == YES else held
-        if 0 < held_other < size and zlib.crc32(f"{sim.market.ticker}{self.steps}".encode()) % CLOSE_EXACTLY_ONE_IN == 0:
+        if 0 < held_other < size and (
+            zlib.crc32(f"{sim.market.ticker}{self.steps}".encode()) % CLOSE_EXACTLY_ONE_IN == 0
+        ):
             return held_other
         return size
 

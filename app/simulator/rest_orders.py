@@ -156,7 +156,8 @@ class OrderDesk:
             raise _reject("insufficient_balance", "insufficient balance for this order")
         immediate = body.get("time_in_force") in ("immediate_or_cancel", "fill_or_kill")
         if body.get("time_in_force") == "fill_or_kill" and _fillable(sim.book, outcome, price) < count:
-            raise _reject("fill_or_kill_insufficient_resting_volume", "not enough resting volume to fill the whole order")
+            raise _reject("fill_or_kill_insufficient_resting_volume",
+                          "not enough resting volume to fill the whole order")
         self._client_ids.add(client_order_id)
         order, events = exchange.place_account_order(ticker, outcome, price, count, client_order_id,
                                                      immediate=immediate, action=action)

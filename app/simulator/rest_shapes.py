@@ -132,7 +132,8 @@ def balance(exchange: Exchange, updated_s: int) -> Body:
         if position:
             last = exchange.markets[ticker].last_price
             value += position * last if position > 0 else -position * (ONE_DOLLAR - last)
-    return {"balance": cents(account.balance), "balance_dollars": money(account.balance // MONEY_PER_CENT * MONEY_PER_CENT),
+    return {"balance": cents(account.balance),
+            "balance_dollars": money(account.balance // MONEY_PER_CENT * MONEY_PER_CENT),
             "portfolio_value": cents(value), "updated_ts": updated_s}
 
 
@@ -199,7 +200,8 @@ def fill(f: FillEvent, *, legacy: bool) -> Body:
     out: Body = {
         "fill_id": f.trade_id, "trade_id": f.trade_id, "order_id": f.order_id,
         "client_order_id": f.client_order_id, "ticker": f.market_ticker, "market_ticker": f.market_ticker,
-        "side": named_side(f.side, f.order_action), "action": f.order_action, "outcome_side": f.side, "book_side": "bid" if f.side == YES else "ask",
+        "side": named_side(f.side, f.order_action), "action": f.order_action, "outcome_side": f.side,
+        "book_side": "bid" if f.side == YES else "ask",
         "count_fp": count_fp(f.count), "yes_price_dollars": price_dollars(f.yes_price),
         "no_price_dollars": price_dollars(ONE_DOLLAR - f.yes_price), "is_taker": f.is_taker,
         "created_time": rfc3339(f.ts_ms), "fee_cost": money(f.fee), "ts": f.ts_ms // 1000,

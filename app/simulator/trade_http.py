@@ -62,9 +62,11 @@ class TradeHttp:
         except ValueError:
             written = None
         if not isinstance(written, dict):
-            return self._answer(400, {"error": {"code": "invalid_parameters", "message": "the body is not a JSON object"}})
+            return self._answer(400, {"error": {"code": "invalid_parameters",
+                                                "message": "the body is not a JSON object"}})
         fault = self.desk.faults.next()
-        if fault == "429" or self.desk.throttled(headers.get("KALSHI-ACCESS-KEY", ""), self.desk.batch_size(request.method, path, written)):
+        if fault == "429" or self.desk.throttled(headers.get("KALSHI-ACCESS-KEY", ""),
+                                                 self.desk.batch_size(request.method, path, written)):
             return self._answer(429, TOO_MANY)
         status, answer = self.desk.handle(request.method, path, written)
         if fault in AFTER:

@@ -160,7 +160,8 @@ class OrderService:
             for item in items:
                 ok = not item.get("error")
                 reason = "" if ok else plain_reason(status, item)
-                self.audit.write("canceled" if ok else "rejected", ticker=ticker, order_id=item.get("order_id"), reason=reason or None)
+                self.audit.write("canceled" if ok else "rejected", ticker=ticker, order_id=item.get("order_id"),
+                                 reason=reason or None)
                 answers.append(Answer("accepted" if ok else "rejected", reason, order=item.get("order")))
         return answers
 
@@ -186,7 +187,8 @@ class OrderService:
                 status, answer = 0, {}
             if status in (200, 201):
                 order = answer.get("order") if isinstance(answer.get("order"), dict) else None
-                self.audit.write("answer", ticker=ticker, order_id=order_id, status=(order or {}).get("status"), http_status=status)
+                self.audit.write("answer", ticker=ticker, order_id=order_id, status=(order or {}).get("status"),
+                                 http_status=status)
                 return Answer("accepted", order=order)
             if status == 0 or status == 429 or status >= 500:
                 await self._pause(attempt)

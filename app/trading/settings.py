@@ -70,7 +70,8 @@ def load_trading(path: Path, explicit: bool, trade_flag: bool) -> TradingSetting
     dollars = table.get("max_dollars")
     if dollars is not None:
         if isinstance(dollars, bool) or not isinstance(dollars, (int, str)):
-            raise ConfigError(f"config file {path}: [trading] max_dollars is a string like \"250.50\" or a whole number (money is never a float)")
+            raise ConfigError(f"config file {path}: [trading] max_dollars is a string like \"250.50\" "
+                              "or a whole number (money is never a float)")
         try:
             dollars = parse_money(str(dollars))
         except ValueError:

@@ -531,7 +531,8 @@ class KalshiDashApp(KeepsItsCrash[int]):
         wanted = feed.desired().get(request.channel, set()) if feed is not None else set()
         if request.remove and (wanted is None or wanted and wanted <= set(request.markets)):
             # the channel streams every market (removing some ends it) or only these: it stops
-            consequence = f"Removing {', '.join(request.markets)} ends the channel. {stop_consequence(request.channel)}."
+            consequence = (f"Removing {', '.join(request.markets)} ends the channel. "
+                           f"{stop_consequence(request.channel)}.")
             self.confirm(f"Stop {request.channel}?", consequence, "Unsubscribe", lambda: self.apply_request(request))
             return
         self.run_worker(self.apply_request(request), group="commands")

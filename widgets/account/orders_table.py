@@ -1,7 +1,8 @@
 """The orders table: the user's orders, the most recently first seen first.
 
-Keys on the selected order: ``delete`` cancel it (``j``/``k`` move, as in every list), ``e`` amend it, ``K`` cancel all of its market's
-(an :class:`OrdersTable.OrderAction` the app carries out, as the ladder's keys).
+Keys on the selected order: ``delete`` cancel it (``j``/``k`` move, as in every list), ``e`` amend
+it, ``K`` cancel all of its market's (an :class:`OrdersTable.OrderAction` the app carries out, as
+the ladder's keys).
 """
 
 from __future__ import annotations

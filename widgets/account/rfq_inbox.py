@@ -47,7 +47,8 @@ class RfqInbox(StateTable):
         assert state is not None
         rows: list[Row] = []
         for rfq in state.rfqs_newest_first():
-            rows.append((f"rfq:{rfq.rfq_id}", _rfq_cells(rfq, state.title(rfq.market_ticker) if rfq.market_ticker else None)))
+            title = state.title(rfq.market_ticker) if rfq.market_ticker else None
+            rows.append((f"rfq:{rfq.rfq_id}", _rfq_cells(rfq, title)))
             for quote in reversed(rfq.quotes.values()):
                 rows.append((f"quote:{rfq.rfq_id}:{quote.quote.quote_id}", _quote_cells(quote)))
         return rows

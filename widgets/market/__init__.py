@@ -1,1 +1,2 @@
-"""What a market shows: the ticker grid, the depth and price ladder, the event strip, the trade tape and the price chart."""
+"""What a market shows: the ticker grid, the depth and price ladder, the event strip, the trade tape
+and the price chart."""

@@ -90,7 +90,7 @@ def chart(last: list[int | None], bid: list[int | None], ask: list[int | None], 
     offset = width - len(last)
     before: int | None = None  # the row of the last price in the previous column
     for index in range(len(last)):
-        b, a, l = bid[index], ask[index], last[index]
+        b, a, price = bid[index], ask[index], last[index]
         column = offset + index
         if b is not None and a is not None:
             for row in range(row_of(a) + 1, row_of(b)):
@@ -99,10 +99,10 @@ def chart(last: list[int | None], bid: list[int | None], ask: list[int | None], 
             put(row_of(b), column, Mark.BID)
         if a is not None:
             put(row_of(a), column, Mark.BOTH if b is not None and row_of(a) == row_of(b) else Mark.ASK)
-        if l is None:
+        if price is None:
             before = None
             continue
-        now = row_of(l)
+        now = row_of(price)
         if before is None or before == now:
             put(now, column, Mark.LAST, FLAT)
         else:

@@ -1,10 +1,11 @@
 """The event view: every market of one event side by side as a probability strip.
 
 One column per strike (in strike order): bars of the implied yes probability (what a yes paid once
-determined, the mid of bid and ask, else the last price within them), then the implied probability, yes bid, yes ask, last price, volume and
-status. Under the table, the sums of the yes asks and of the yes bids across the strikes and what
-they say: the over-round, or an arbitrage when the strikes are mutually exclusive (see
-:mod:`app.core.event_view`). ``enter`` opens the ladder of the strike under the cursor.
+determined, the mid of bid and ask, else the last price within them), then the implied probability,
+yes bid, yes ask, last price, volume and status. Under the table, the sums of the yes asks and of
+the yes bids across the strikes and what they say: the over-round, or an arbitrage when the strikes
+are mutually exclusive (see :mod:`app.core.event_view`). ``enter`` opens the ladder of the strike
+under the cursor.
 """
 
 from __future__ import annotations

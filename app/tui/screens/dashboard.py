@@ -6,8 +6,9 @@ rules); status, subscription and error messages go to the status bar, the subscr
 the feed and integrity panes and notifications. Panes:
 
 1 Markets (ticker grid, ladder tabs each with its price chart, trade tape) · 2 Account
-(positions, fills, orders; event positions and settlements side by side) · 3 RFQs · 4 Lifecycle · 5 Subscriptions · 6 Feed · 7 Event (one
-event's strikes side by side) · 8 Integrity (per subscription and per book) · 9 Alerts
+(positions, fills, orders; event positions and settlements side by side) · 3 RFQs · 4 Lifecycle
+· 5 Subscriptions · 6 Feed · 7 Event (one event's strikes side by side) · 8 Integrity (per
+subscription and per book) · 9 Alerts
 """
 
 from __future__ import annotations

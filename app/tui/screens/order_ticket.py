@@ -42,7 +42,8 @@ class OrderTicketDialog(FormDialog[TicketAnswer]):
         side, action, price, count = self.start
         yield Input(action, placeholder="buy or sell", id="ticket-action")
         yield Input(side, placeholder="yes or no", id="ticket-side")
-        yield Input(format_price_dollars(price) if price else "", placeholder="price in dollars, e.g. 0.41", id="ticket-price")
+        yield Input(format_price_dollars(price) if price else "", placeholder="price in dollars, e.g. 0.41",
+                    id="ticket-price")
         yield Input(format_count(count).replace(",", ""), placeholder="contracts", id="ticket-count")
         yield Input("gtc", placeholder="gtc, ioc or fok", id="ticket-tif")
         with Horizontal(id="ticket-flags"):
