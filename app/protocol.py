@@ -17,6 +17,7 @@ frame of an unknown type becomes an :class:`UnknownMessage` carrying the raw dic
 
 from __future__ import annotations
 
+import operator
 from functools import partial
 from typing import Any, Callable, Union
 
@@ -1085,6 +1086,29 @@ class _Reader:
             return None
 
 
+# A converter of a message the user owns takes, after the body, sid and seq, how to read a field
+# that may fail (``read(reader, *args)``) and the list its unlisted words go to.
+_OwnedConverter = Callable[[Any, Union[int, None], Union[int, None], Callable[..., Any], list[str]], Message]
+
+
+def _owned(convert: _OwnedConverter) -> _Converter:
+    """The converter of a message the user owns, which no field that cannot be read refuses.
+
+    ``convert`` runs first with plain reads (``operator.call``: no Python call around each field,
+    and every field reads in all but a hostile frame); only when a field does not is it run again
+    with a :class:`_Reader`, which reads that field as None and names it in ``problems``.
+    """
+
+    def build(b: Any, sid: int | None, seq: int | None) -> Message:
+        try:
+            return convert(b, sid, seq, operator.call, [])
+        except _FieldError:
+            reader = _Reader()
+            return convert(b, sid, seq, reader, reader.problems)
+
+    return build
+
+
 def _levels(
     fp: list[_WireLevel] | None,
     dollars: list[_WireLevel] | None,
@@ -1236,9 +1260,10 @@ def _fee_cost(fee: str | int | None) -> int | None:
     return None if fee is None else fixed.money_from_centi_cents(fee)
 
 
-def _fill(b: _FillBody, sid: int | None, seq: int | None) -> Fill:
-    read = _Reader()
-    side, action, outcome = _direction(b, read.problems)
+def _fill(
+    b: _FillBody, sid: int | None, seq: int | None, read: Callable[..., Any], problems: list[str]
+) -> Fill:
+    side, action, outcome = _direction(b, problems)
     fill = Fill(
         sid=sid, seq=seq, trade_id=b.trade_id, order_id=b.order_id, client_order_id=b.client_order_id,
         market_ticker=b.market_ticker, is_taker=b.is_taker,
@@ -1251,13 +1276,14 @@ def _fill(b: _FillBody, sid: int | None, seq: int | None) -> Fill:
         ),
         ts_ms=_ts_ms(b.ts_ms, b.ts),
     )
-    fill.subaccount, fill.problems = b.subaccount, tuple(read.problems)
+    fill.subaccount, fill.problems = b.subaccount, tuple(problems)
     return fill
 
 
-def _market_position(b: _PositionBody, sid: int | None, seq: int | None) -> MarketPosition:
+def _market_position(
+    b: _PositionBody, sid: int | None, seq: int | None, read: Callable[..., Any], problems: list[str]
+) -> MarketPosition:
     once = _parse_money_uncached  # running totals all
-    read = _Reader()
     return MarketPosition(
         sid=sid, seq=seq, market_ticker=b.market_ticker,
         position=read(_count, b.position_fp, b.position, "position", _parse_count_uncached),
@@ -1266,7 +1292,7 @@ def _market_position(b: _PositionBody, sid: int | None, seq: int | None) -> Mark
         fees_paid=read(_money_or_none, b.fees_paid_dollars, b.fees_paid, "fees_paid", once) or 0,
         position_fee_cost=read(_money_or_none, b.position_fee_cost_dollars, None, "position_fee_cost", once),
         volume=read(_count_or_none, b.volume_fp, b.volume, "volume", _parse_count_uncached),
-        subaccount=b.subaccount, problems=tuple(read.problems),
+        subaccount=b.subaccount, problems=tuple(problems),
     )
 
 
@@ -1380,8 +1406,10 @@ def _rfq_deleted(b: _RfqBody, sid: int | None, seq: int | None) -> RfqDeleted:
     )
 
 
-def _quote(cls: type[QuoteEvent], b: _QuoteBody, sid: int | None, seq: int | None) -> QuoteEvent:
-    read = _Reader()
+def _quote(
+    cls: type[QuoteEvent], b: _QuoteBody, sid: int | None, seq: int | None, read: Callable[..., Any],
+    problems: list[str],
+) -> QuoteEvent:
     quote = cls(
         sid=sid,
         seq=seq,
@@ -1400,13 +1428,13 @@ def _quote(cls: type[QuoteEvent], b: _QuoteBody, sid: int | None, seq: int | Non
             _count_or_none, b.no_contracts_offered_fp, b.no_contracts_offered, "no_contracts_offered"
         ),
         rfq_target_cost=read(_money_or_none, b.rfq_target_cost_dollars, b.rfq_target_cost, "rfq_target_cost"),
-        accepted_side=_word(b.accepted_side, SIDES, "accepted_side", read.problems),
+        accepted_side=_word(b.accepted_side, SIDES, "accepted_side", problems),
     )
     # the rest set one by one, to stay within 15 keyword arguments (see _Converter)
     quote.created_ts, quote.subaccount = b.created_ts, b.subaccount
     quote.contracts_accepted = read(_count_or_none, b.contracts_accepted_fp, None, "contracts_accepted")
     quote.order_id, quote.client_order_id, quote.executed_ts = b.order_id, b.client_order_id, b.executed_ts
-    quote.problems = tuple(read.problems)
+    quote.problems = tuple(problems)
     return quote
 
 
@@ -1417,11 +1445,12 @@ def _sum_or_none(a: int | None, b: int | None) -> int | None:
     return a if b is None else a + b
 
 
-def _user_order(b: _UserOrderBody, sid: int | None, seq: int | None) -> UserOrder:
-    read = _Reader()
+def _user_order(
+    b: _UserOrderBody, sid: int | None, seq: int | None, read: Callable[..., Any], problems: list[str]
+) -> UserOrder:
     ticker = b.ticker or b.market_ticker
     if not ticker:
-        read.problems.append("missing field `ticker`")
+        problems.append("missing field `ticker`")
     fill_cost = _sum_or_none(
         read(_money_or_none, b.taker_fill_cost_dollars, None, "taker_fill_cost"),
         read(_money_or_none, b.maker_fill_cost_dollars, None, "maker_fill_cost"),
@@ -1431,7 +1460,7 @@ def _user_order(b: _UserOrderBody, sid: int | None, seq: int | None) -> UserOrde
         read(_money_or_none, b.maker_fees_dollars, None, "maker_fees"),
     )
     legacy_side = b.side if b.side is not None or b.is_yes is None else ("yes" if b.is_yes else "no")
-    side, action, outcome = _direction(b, read.problems, legacy_side)
+    side, action, outcome = _direction(b, problems, legacy_side)
     order = UserOrder(
         sid=sid, seq=seq, order_id=b.order_id, market_ticker=ticker or "", status=b.status,
         side=side, action=action, outcome_side=outcome,
@@ -1446,7 +1475,7 @@ def _user_order(b: _UserOrderBody, sid: int | None, seq: int | None) -> UserOrde
     order.updated_ts_ms = b.last_updated_ts_ms if b.last_updated_ts_ms is not None else b.updated_ts_ms
     order.expiration_ts_ms, order.last_update_reason = b.expiration_ts_ms, b.last_update_reason
     order.order_group_id, order.self_trade_prevention_type = b.order_group_id, b.self_trade_prevention_type
-    order.subaccount, order.problems = b.subaccount_number, tuple(read.problems)
+    order.subaccount, order.problems = b.subaccount_number, tuple(problems)
     return order
 
 
@@ -1468,8 +1497,8 @@ _KINDS: dict[str, tuple[Any, _Converter]] = {
     "orderbook_delta": (_DeltaBody, _orderbook_delta),
     "ticker": (_TickerBody, _ticker),
     "trade": (_TradeBody, _trade),
-    "fill": (_FillBody, _fill),
-    "market_position": (_PositionBody, _market_position),
+    "fill": (_FillBody, _owned(_fill)),
+    "market_position": (_PositionBody, _owned(_market_position)),
     "market_lifecycle_v2": (_MarketLifecycleBody, _market_lifecycle),
     "event_lifecycle": (_EventLifecycleBody, _event_lifecycle),
     "event_fee_update": (dict[str, Any], _event_fee_update),
@@ -1477,10 +1506,10 @@ _KINDS: dict[str, tuple[Any, _Converter]] = {
     "multivariate_market_lifecycle": (_MultivariateLifecycleBody, _multivariate_lifecycle),
     "rfq_created": (_RfqBody, _rfq_created),
     "rfq_deleted": (_RfqBody, _rfq_deleted),
-    "quote_created": (_QuoteBody, partial(_quote, QuoteCreated)),
-    "quote_accepted": (_QuoteBody, partial(_quote, QuoteAccepted)),
-    "quote_executed": (_QuoteBody, partial(_quote, QuoteExecuted)),
-    "user_order": (_UserOrderBody, _user_order),
+    "quote_created": (_QuoteBody, _owned(partial(_quote, QuoteCreated))),
+    "quote_accepted": (_QuoteBody, _owned(partial(_quote, QuoteAccepted))),
+    "quote_executed": (_QuoteBody, _owned(partial(_quote, QuoteExecuted))),
+    "user_order": (_UserOrderBody, _owned(_user_order)),
     "order_group_updates": (_OrderGroupBody, _order_group),
 }
 KNOWN_TYPES = frozenset(_KINDS)
