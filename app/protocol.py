@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import operator
 from functools import partial
-from typing import Any, Callable, Union
+from typing import Any, Callable, TypeVar, Union
 
 import msgspec
 
@@ -1323,23 +1323,22 @@ def _price_ranges(rows: list[_PriceRangeBody] | None) -> tuple[PriceRange, ...]:
         raise _FieldError(f"bad `price_ranges`: {exc}") from None
 
 
-def _lifecycle_fields(b: _MarketLifecycleBody) -> dict[str, Any]:
-    """The fields every market lifecycle message has, normalised."""
+_Lifecycle = TypeVar("_Lifecycle", bound=MarketLifecycle)
+
+
+def _lifecycle(cls: type[_Lifecycle], b: _MarketLifecycleBody, sid: int | None, seq: int | None) -> _Lifecycle:
+    """A ``cls`` with the fields every market lifecycle message has, normalised."""
     metadata = b.additional_metadata
     updated = {name: getattr(b, name) for name in _METADATA_UPDATE_FIELDS if getattr(b, name) is not None}
     if updated:
         metadata = {**(metadata or {}), **updated}
-    return {
-        "market_ticker": b.market_ticker, "event_type": b.event_type, "open_ts": b.open_ts,
-        "close_ts": b.close_ts, "determination_ts": b.determination_ts, "settled_ts": b.settled_ts,
-        "result": b.result, "settlement_value": _settlement_value(b.settlement_value),
-        "is_deactivated": b.is_deactivated, "metadata": metadata,
-        "price_level_structure": b.price_level_structure, "price_ranges": _price_ranges(b.price_ranges),
-    }
-
-
-def _market_lifecycle(b: _MarketLifecycleBody, sid: int | None, seq: int | None) -> MarketLifecycle:
-    return MarketLifecycle(sid=sid, seq=seq, **_lifecycle_fields(b))
+    return cls(
+        sid=sid, seq=seq, market_ticker=b.market_ticker, event_type=b.event_type, open_ts=b.open_ts,
+        close_ts=b.close_ts, determination_ts=b.determination_ts, settled_ts=b.settled_ts,
+        result=b.result, settlement_value=_settlement_value(b.settlement_value),
+        is_deactivated=b.is_deactivated, metadata=metadata,
+        price_level_structure=b.price_level_structure, price_ranges=_price_ranges(b.price_ranges),
+    )
 
 
 def _event_lifecycle(b: _EventLifecycleBody, sid: int | None, seq: int | None) -> EventLifecycle:
@@ -1373,13 +1372,13 @@ def _multivariate_lookup(b: _MultivariateLookupBody, sid: int | None, seq: int |
 def _multivariate_lifecycle(
     b: _MultivariateLifecycleBody, sid: int | None, seq: int | None
 ) -> MultivariateMarketLifecycle:
-    fields = _lifecycle_fields(b)
-    event_ticker = b.event_ticker or (fields["metadata"] or {}).get("event_ticker")
-    return MultivariateMarketLifecycle(
-        sid=sid, seq=seq, collection_ticker=b.collection_ticker,
-        event_ticker=event_ticker if isinstance(event_ticker, str) else None,
-        selected_markets=_selected(b.selected_markets), **fields,
-    )
+    message = _lifecycle(MultivariateMarketLifecycle, b, sid, seq)
+    event_ticker = b.event_ticker or (message.metadata or {}).get("event_ticker")
+    # the rest set one by one, to stay within 15 keyword arguments (see _Converter)
+    message.collection_ticker = b.collection_ticker
+    message.event_ticker = event_ticker if isinstance(event_ticker, str) else None
+    message.selected_markets = _selected(b.selected_markets)
+    return message
 
 
 def _rfq_legs(rows: list[_RfqLegBody] | None, problems: list[str]) -> tuple[RfqLeg, ...]:
@@ -1509,7 +1508,7 @@ _KINDS: dict[str, tuple[Any, _Converter]] = {
     "trade": (_TradeBody, _trade),
     "fill": (_FillBody, _owned(_fill)),
     "market_position": (_PositionBody, _owned(_market_position)),
-    "market_lifecycle_v2": (_MarketLifecycleBody, _market_lifecycle),
+    "market_lifecycle_v2": (_MarketLifecycleBody, partial(_lifecycle, MarketLifecycle)),
     "event_lifecycle": (_EventLifecycleBody, _event_lifecycle),
     "event_fee_update": (dict[str, Any], _event_fee_update),
     "multivariate_lookup": (_MultivariateLookupBody, _multivariate_lookup),
