@@ -19,8 +19,8 @@ from tests.ui_states import status
 from widgets.formatting import change_text, countdown_text, fraction_cents, price_text
 from widgets.health.status_bar import counters_text, environment_class, feed_badge
 from widgets.health.subscriptions_table import markets_text, row_cells
-from widgets.market.ladder_model import ASK, BID, build_ladder, size_changes
 from widgets.market.grid_order import order_key
+from widgets.market.ladder_model import ASK, BID, build_ladder, size_changes
 
 levels = st.dictionaries(st.integers(1, ONE_DOLLAR - 1), st.integers(1, 10**7), max_size=20)
 

@@ -31,6 +31,8 @@ CENT_IN_MONEY = MONEY_SCALE // 100
 # A quantity of 10**24 units or more (10**22 contracts, 10**18 dollars) cannot be real: it is shown
 # as INVALID (a formatter never raises, whatever int the exchange sent).
 SHOWN_LIMIT = 10**24
+# -SHOWN_LIMIT, once: written inline, the negation makes a new big int at every check
+SHOWN_FLOOR = -SHOWN_LIMIT
 INVALID = "invalid"
 
 _DECIMAL = re.compile(r"(-?)([0-9]+)(?:\.([0-9]*))?")  # ASCII digits only: `\d` also matches "٣"
@@ -143,7 +145,7 @@ def money_from_centi_cents(value: int) -> int:
 
 
 def _trim(value: int, places: int, keep: int) -> str:
-    if not -SHOWN_LIMIT < value < SHOWN_LIMIT:
+    if not SHOWN_FLOOR < value < SHOWN_LIMIT:
         return INVALID
     sign = "-" if value < 0 else ""
     value = abs(value)
@@ -166,7 +168,7 @@ def format_price_cents(price: int) -> str:
 def format_count(count: int) -> str:
     """``223099`` -> ``"2,230.99"``, ``1300`` -> ``"13"``: contracts with thousands separators
     (``invalid`` from :data:`SHOWN_LIMIT` on)."""
-    if not -SHOWN_LIMIT < count < SHOWN_LIMIT:
+    if not SHOWN_FLOOR < count < SHOWN_LIMIT:
         return INVALID
     whole, frac = divmod(abs(count), COUNT_SCALE)
     sign = "-" if count < 0 else ""
@@ -176,7 +178,7 @@ def format_count(count: int) -> str:
 def format_money(amount: int) -> str:
     """``-1234500000`` -> ``"-$1,234.50"``: dollars, cents always shown, finer digits kept
     (``invalid`` from :data:`SHOWN_LIMIT` on)."""
-    if not -SHOWN_LIMIT < amount < SHOWN_LIMIT:
+    if not SHOWN_FLOOR < amount < SHOWN_LIMIT:
         return INVALID
     sign = "-" if amount < 0 else ""
     whole, frac = divmod(abs(amount), MONEY_SCALE)
@@ -187,7 +189,7 @@ def format_money(amount: int) -> str:
 def shown_invalid(*values: int | None) -> bool:
     """True when a formatter shows one of ``values`` as :data:`INVALID` (None: no value)."""
     for value in values:
-        if value is not None and not -SHOWN_LIMIT < value < SHOWN_LIMIT:
+        if value is not None and not SHOWN_FLOOR < value < SHOWN_LIMIT:
             return True
     return False
 
@@ -196,7 +198,7 @@ def format_money_cents(amount: int | Fraction) -> str:
     """``72702420`` -> ``"$72.70"``: dollars to the cent, rounded half to even, for columns that
     line up (the exact amount is :func:`format_money`'s). An exact fraction of money units (a mark
     at a half-unit mid) is rounded the same way; ``invalid`` from :data:`SHOWN_LIMIT` on."""
-    if not -SHOWN_LIMIT < amount < SHOWN_LIMIT:
+    if not SHOWN_FLOOR < amount < SHOWN_LIMIT:
         return INVALID
     cents = round(Fraction(amount) / CENT_IN_MONEY)
     sign = "-" if cents < 0 else ""

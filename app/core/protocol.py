@@ -20,7 +20,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable
 from functools import partial, reduce
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import msgspec
 
@@ -971,8 +971,13 @@ def _money_or_none(
 ) -> int | None:
     """Money from ``{name}_dollars`` (read by ``parse``) or centi-cents in ``{name}``; None when
     neither is sent, or ``{name}_dollars`` is empty."""
-    if dollars is not None:
-        return _money_text_or_none(dollars, f"{name}_dollars", parse)
+    if dollars is not None:  # inline as in _price_or_none: the field's name is put together for an error only
+        try:
+            return parse(dollars)
+        except ValueError as exc:
+            if dollars == "":
+                return None
+            raise _FieldError(f"bad `{name}_dollars`: {exc}") from None
     return None if centi_cents is None else fixed.money_from_centi_cents(centi_cents)
 
 
@@ -991,7 +996,12 @@ def _money_text_or_none(text: str | None, field: str, parse: Callable[[str], int
 def _dollars_or_int(value: int | str | None, name: str) -> int | None:
     """Money given as a dollar string, or as a plain integer number of dollars."""
     if isinstance(value, str):  # a market's running total: seldom repeats, so read uncached
-        return _money_text_or_none(value, name, _parse_money_uncached)
+        try:  # inline as in _money_or_none: two of these on every ticker
+            return _parse_money_uncached(value)
+        except ValueError as exc:
+            if value == "":
+                return None
+            raise _FieldError(f"bad `{name}`: {exc}") from None
     return None if value is None else value * fixed.MONEY_SCALE
 
 
@@ -1086,6 +1096,29 @@ class _Reader:
         except _FieldError as exc:
             self.problems.append(str(exc))
             return None
+
+
+# A converter of a message the user owns takes, after the body, sid and seq, how to read a field
+# that may fail (``read(reader, *args)``) and the list its unlisted words go to.
+_OwnedConverter = Callable[[Any, int | None, int | None, Callable[..., Any], list[str]], Message]
+
+
+def _owned(convert: _OwnedConverter) -> _Converter:
+    """The converter of a message the user owns, which no field that cannot be read refuses.
+
+    ``convert`` runs first with plain reads (``operator.call``: no Python call around each field,
+    and every field reads in all but a hostile frame); only when a field does not is it run again
+    with a :class:`_Reader`, which reads that field as None and names it in ``problems``.
+    """
+
+    def build(b: Any, sid: int | None, seq: int | None) -> Message:
+        try:
+            return convert(b, sid, seq, operator.call, [])
+        except _FieldError:
+            reader = _Reader()
+            return convert(b, sid, seq, reader, reader.problems)
+
+    return build
 
 
 def _levels(
@@ -1239,9 +1272,10 @@ def _fee_cost(fee: str | int | None) -> int | None:
     return None if fee is None else fixed.money_from_centi_cents(fee)
 
 
-def _fill(b: _FillBody, sid: int | None, seq: int | None) -> Fill:
-    read = _Reader()
-    side, action, outcome = _direction(b, read.problems)
+def _fill(
+    b: _FillBody, sid: int | None, seq: int | None, read: Callable[..., Any], problems: list[str]
+) -> Fill:
+    side, action, outcome = _direction(b, problems)
     fill = Fill(
         sid=sid, seq=seq, trade_id=b.trade_id, order_id=b.order_id, client_order_id=b.client_order_id,
         market_ticker=b.market_ticker, is_taker=b.is_taker,
@@ -1254,13 +1288,14 @@ def _fill(b: _FillBody, sid: int | None, seq: int | None) -> Fill:
         ),
         ts_ms=_ts_ms(b.ts_ms, b.ts),
     )
-    fill.subaccount, fill.problems = b.subaccount, tuple(read.problems)
+    fill.subaccount, fill.problems = b.subaccount, tuple(problems)
     return fill
 
 
-def _market_position(b: _PositionBody, sid: int | None, seq: int | None) -> MarketPosition:
+def _market_position(
+    b: _PositionBody, sid: int | None, seq: int | None, read: Callable[..., Any], problems: list[str]
+) -> MarketPosition:
     once = _parse_money_uncached  # running totals all
-    read = _Reader()
     return MarketPosition(
         sid=sid, seq=seq, market_ticker=b.market_ticker,
         position=read(_count, b.position_fp, b.position, "position", _parse_count_uncached),
@@ -1269,7 +1304,7 @@ def _market_position(b: _PositionBody, sid: int | None, seq: int | None) -> Mark
         fees_paid=read(_money_or_none, b.fees_paid_dollars, b.fees_paid, "fees_paid", once) or 0,
         position_fee_cost=read(_money_or_none, b.position_fee_cost_dollars, None, "position_fee_cost", once),
         volume=read(_count_or_none, b.volume_fp, b.volume, "volume", _parse_count_uncached),
-        subaccount=b.subaccount, problems=tuple(read.problems),
+        subaccount=b.subaccount, problems=tuple(problems),
     )
 
 
@@ -1290,23 +1325,22 @@ def _price_ranges(rows: list[_PriceRangeBody] | None) -> tuple[PriceRange, ...]:
         raise _FieldError(f"bad `price_ranges`: {exc}") from None
 
 
-def _lifecycle_fields(b: _MarketLifecycleBody) -> dict[str, Any]:
-    """The fields every market lifecycle message has, normalised."""
+_Lifecycle = TypeVar("_Lifecycle", bound=MarketLifecycle)
+
+
+def _lifecycle(cls: type[_Lifecycle], b: _MarketLifecycleBody, sid: int | None, seq: int | None) -> _Lifecycle:
+    """A ``cls`` with the fields every market lifecycle message has, normalised."""
     metadata = b.additional_metadata
     updated = {name: getattr(b, name) for name in _METADATA_UPDATE_FIELDS if getattr(b, name) is not None}
     if updated:
         metadata = {**(metadata or {}), **updated}
-    return {
-        "market_ticker": b.market_ticker, "event_type": b.event_type, "open_ts": b.open_ts,
-        "close_ts": b.close_ts, "determination_ts": b.determination_ts, "settled_ts": b.settled_ts,
-        "result": b.result, "settlement_value": _settlement_value(b.settlement_value),
-        "is_deactivated": b.is_deactivated, "metadata": metadata,
-        "price_level_structure": b.price_level_structure, "price_ranges": _price_ranges(b.price_ranges),
-    }
-
-
-def _market_lifecycle(b: _MarketLifecycleBody, sid: int | None, seq: int | None) -> MarketLifecycle:
-    return MarketLifecycle(sid=sid, seq=seq, **_lifecycle_fields(b))
+    return cls(
+        sid=sid, seq=seq, market_ticker=b.market_ticker, event_type=b.event_type, open_ts=b.open_ts,
+        close_ts=b.close_ts, determination_ts=b.determination_ts, settled_ts=b.settled_ts,
+        result=b.result, settlement_value=_settlement_value(b.settlement_value),
+        is_deactivated=b.is_deactivated, metadata=metadata,
+        price_level_structure=b.price_level_structure, price_ranges=_price_ranges(b.price_ranges),
+    )
 
 
 def _event_lifecycle(b: _EventLifecycleBody, sid: int | None, seq: int | None) -> EventLifecycle:
@@ -1340,13 +1374,13 @@ def _multivariate_lookup(b: _MultivariateLookupBody, sid: int | None, seq: int |
 def _multivariate_lifecycle(
     b: _MultivariateLifecycleBody, sid: int | None, seq: int | None
 ) -> MultivariateMarketLifecycle:
-    fields = _lifecycle_fields(b)
-    event_ticker = b.event_ticker or (fields["metadata"] or {}).get("event_ticker")
-    return MultivariateMarketLifecycle(
-        sid=sid, seq=seq, collection_ticker=b.collection_ticker,
-        event_ticker=event_ticker if isinstance(event_ticker, str) else None,
-        selected_markets=_selected(b.selected_markets), **fields,
-    )
+    message = _lifecycle(MultivariateMarketLifecycle, b, sid, seq)
+    event_ticker = b.event_ticker or (message.metadata or {}).get("event_ticker")
+    # the rest set one by one, to stay within 15 keyword arguments (see _Converter)
+    message.collection_ticker = b.collection_ticker
+    message.event_ticker = event_ticker if isinstance(event_ticker, str) else None
+    message.selected_markets = _selected(b.selected_markets)
+    return message
 
 
 def _rfq_legs(rows: list[_RfqLegBody] | None, problems: list[str]) -> tuple[RfqLeg, ...]:
@@ -1383,8 +1417,10 @@ def _rfq_deleted(b: _RfqBody, sid: int | None, seq: int | None) -> RfqDeleted:
     )
 
 
-def _quote(cls: type[QuoteEvent], b: _QuoteBody, sid: int | None, seq: int | None) -> QuoteEvent:
-    read = _Reader()
+def _quote(
+    cls: type[QuoteEvent], b: _QuoteBody, sid: int | None, seq: int | None, read: Callable[..., Any],
+    problems: list[str],
+) -> QuoteEvent:
     quote = cls(
         sid=sid,
         seq=seq,
@@ -1403,13 +1439,13 @@ def _quote(cls: type[QuoteEvent], b: _QuoteBody, sid: int | None, seq: int | Non
             _count_or_none, b.no_contracts_offered_fp, b.no_contracts_offered, "no_contracts_offered"
         ),
         rfq_target_cost=read(_money_or_none, b.rfq_target_cost_dollars, b.rfq_target_cost, "rfq_target_cost"),
-        accepted_side=_word(b.accepted_side, SIDES, "accepted_side", read.problems),
+        accepted_side=_word(b.accepted_side, SIDES, "accepted_side", problems),
     )
     # the rest set one by one, to stay within 15 keyword arguments (see _Converter)
     quote.created_ts, quote.subaccount = b.created_ts, b.subaccount
     quote.contracts_accepted = read(_count_or_none, b.contracts_accepted_fp, None, "contracts_accepted")
     quote.order_id, quote.client_order_id, quote.executed_ts = b.order_id, b.client_order_id, b.executed_ts
-    quote.problems = tuple(read.problems)
+    quote.problems = tuple(problems)
     return quote
 
 
@@ -1420,11 +1456,12 @@ def _sum_or_none(a: int | None, b: int | None) -> int | None:
     return a if b is None else a + b
 
 
-def _user_order(b: _UserOrderBody, sid: int | None, seq: int | None) -> UserOrder:
-    read = _Reader()
+def _user_order(
+    b: _UserOrderBody, sid: int | None, seq: int | None, read: Callable[..., Any], problems: list[str]
+) -> UserOrder:
     ticker = b.ticker or b.market_ticker
     if not ticker:
-        read.problems.append("missing field `ticker`")
+        problems.append("missing field `ticker`")
     fill_cost = _sum_or_none(
         read(_money_or_none, b.taker_fill_cost_dollars, None, "taker_fill_cost"),
         read(_money_or_none, b.maker_fill_cost_dollars, None, "maker_fill_cost"),
@@ -1434,7 +1471,7 @@ def _user_order(b: _UserOrderBody, sid: int | None, seq: int | None) -> UserOrde
         read(_money_or_none, b.maker_fees_dollars, None, "maker_fees"),
     )
     legacy_side = b.side if b.side is not None or b.is_yes is None else ("yes" if b.is_yes else "no")
-    side, action, outcome = _direction(b, read.problems, legacy_side)
+    side, action, outcome = _direction(b, problems, legacy_side)
     order = UserOrder(
         sid=sid, seq=seq, order_id=b.order_id, market_ticker=ticker or "", status=b.status,
         side=side, action=action, outcome_side=outcome,
@@ -1449,7 +1486,7 @@ def _user_order(b: _UserOrderBody, sid: int | None, seq: int | None) -> UserOrde
     order.updated_ts_ms = b.last_updated_ts_ms if b.last_updated_ts_ms is not None else b.updated_ts_ms
     order.expiration_ts_ms, order.last_update_reason = b.expiration_ts_ms, b.last_update_reason
     order.order_group_id, order.self_trade_prevention_type = b.order_group_id, b.self_trade_prevention_type
-    order.subaccount, order.problems = b.subaccount_number, tuple(read.problems)
+    order.subaccount, order.problems = b.subaccount_number, tuple(problems)
     return order
 
 
@@ -1471,19 +1508,19 @@ _KINDS: dict[str, tuple[Any, _Converter]] = {
     "orderbook_delta": (_DeltaBody, _orderbook_delta),
     "ticker": (_TickerBody, _ticker),
     "trade": (_TradeBody, _trade),
-    "fill": (_FillBody, _fill),
-    "market_position": (_PositionBody, _market_position),
-    "market_lifecycle_v2": (_MarketLifecycleBody, _market_lifecycle),
+    "fill": (_FillBody, _owned(_fill)),
+    "market_position": (_PositionBody, _owned(_market_position)),
+    "market_lifecycle_v2": (_MarketLifecycleBody, partial(_lifecycle, MarketLifecycle)),
     "event_lifecycle": (_EventLifecycleBody, _event_lifecycle),
     "event_fee_update": (dict[str, Any], _event_fee_update),
     "multivariate_lookup": (_MultivariateLookupBody, _multivariate_lookup),
     "multivariate_market_lifecycle": (_MultivariateLifecycleBody, _multivariate_lifecycle),
     "rfq_created": (_RfqBody, _rfq_created),
     "rfq_deleted": (_RfqBody, _rfq_deleted),
-    "quote_created": (_QuoteBody, partial(_quote, QuoteCreated)),
-    "quote_accepted": (_QuoteBody, partial(_quote, QuoteAccepted)),
-    "quote_executed": (_QuoteBody, partial(_quote, QuoteExecuted)),
-    "user_order": (_UserOrderBody, _user_order),
+    "quote_created": (_QuoteBody, _owned(partial(_quote, QuoteCreated))),
+    "quote_accepted": (_QuoteBody, _owned(partial(_quote, QuoteAccepted))),
+    "quote_executed": (_QuoteBody, _owned(partial(_quote, QuoteExecuted))),
+    "user_order": (_UserOrderBody, _owned(_user_order)),
     "order_group_updates": (_OrderGroupBody, _order_group),
 }
 KNOWN_TYPES = frozenset(_KINDS)
@@ -1498,7 +1535,8 @@ _CONVERTER_BY_FRAME: dict[type[_Frame], _Converter] = {
 _BODY_OPTIONAL = frozenset(
     frame for frame in _CONVERTER_BY_FRAME if frame.__struct_config__.tag in ("unsubscribed", "ok")
 )
-_frame_decoder = msgspec.json.Decoder(reduce(operator.or_, _CONVERTER_BY_FRAME))
+# every frame class as one tagged union (each class has its payload under msg or data)
+_frame_decoder: msgspec.json.Decoder[Any] = msgspec.json.Decoder(reduce(operator.or_, _CONVERTER_BY_FRAME))
 _generic_decoder = msgspec.json.Decoder()
 
 TOO_DEEP = "frame is nested too deeply"

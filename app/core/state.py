@@ -18,7 +18,7 @@ from app.core import protocol as p
 from app.core.book import BookInconsistency, OrderBook
 from app.core.catalog import Catalog
 from app.core.change_log import ChangeLog
-from app.core.fixed import ONE_DOLLAR, SHOWN_LIMIT, shown_invalid
+from app.core.fixed import ONE_DOLLAR, SHOWN_FLOOR, SHOWN_LIMIT, shown_invalid
 from app.core.history import DEFAULT_CAPACITY, PriceHistories
 from app.core.no_side import no_side_in_yes_prices, to_no_prices
 from app.core.portfolio import Portfolio
@@ -241,7 +241,7 @@ class MarketState:
         if book is None:
             book = self.books[m.market_ticker] = OrderBook(m.market_ticker)
         book.load_snapshot(m.yes, to_no_prices(m.no) if self.no_side_in_yes_prices else m.no)
-        if any(not -SHOWN_LIMIT < size < SHOWN_LIMIT for _price, size in (*m.yes, *m.no)):
+        if any(not SHOWN_FLOOR < size < SHOWN_LIMIT for _price, size in (*m.yes, *m.no)):
             self.invalid_numbers["book"] += 1
         self.book_status[m.market_ticker] = _LIVE
         return _BOOK
@@ -268,7 +268,7 @@ class MarketState:
         if self.no_side_in_yes_prices and m.side == "no":
             price = ONE_DOLLAR - price
         book.apply_delta(m.side, price, m.delta)
-        if not -SHOWN_LIMIT < m.delta < SHOWN_LIMIT:  # shown_invalid, inline: on every delta
+        if not SHOWN_FLOOR < m.delta < SHOWN_LIMIT:  # shown_invalid, inline: on every delta
             self.invalid_numbers["book"] += 1
         return _BOOK
 
@@ -301,11 +301,11 @@ class MarketState:
             self.first_price[ticker] = m.price
         self.tickers[ticker] = m
         # shown_invalid, inline: on every ticker (an absent value, None, is 0 here)
-        huge = SHOWN_LIMIT
-        if not (-huge < (m.volume or 0) < huge and -huge < (m.open_interest or 0) < huge
-                and -huge < (m.yes_bid_size or 0) < huge and -huge < (m.yes_ask_size or 0) < huge
-                and -huge < (m.last_trade_size or 0) < huge and -huge < (m.dollar_volume or 0) < huge
-                and -huge < (m.dollar_open_interest or 0) < huge):
+        low, high = SHOWN_FLOOR, SHOWN_LIMIT
+        if not (low < (m.volume or 0) < high and low < (m.open_interest or 0) < high
+                and low < (m.yes_bid_size or 0) < high and low < (m.yes_ask_size or 0) < high
+                and low < (m.last_trade_size or 0) < high and low < (m.dollar_volume or 0) < high
+                and low < (m.dollar_open_interest or 0) < high):
             self.invalid_numbers["ticker"] += 1
         self._ticker_log.note(ticker)
         self.history.record(ticker, m.ts_ms, m.price, m.yes_bid, m.yes_ask)
@@ -325,7 +325,7 @@ class MarketState:
         if ts is not None and not 0 <= ts <= MAX_EPOCH_MS:  # valid_epoch_ms, without a call per trade
             self.invalid_times["trade"] += 1
         ticker, price, count = m.market_ticker, m.yes_price, m.count
-        if not -SHOWN_LIMIT < count < SHOWN_LIMIT:  # shown_invalid, inline: on every trade
+        if not SHOWN_FLOOR < count < SHOWN_LIMIT:  # shown_invalid, inline: on every trade
             self.invalid_numbers["trade"] += 1
         stats = self.trade_stats.get(ticker)
         if stats is None:
