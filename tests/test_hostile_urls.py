@@ -81,7 +81,7 @@ async def test_record_that_never_connected_exits_non_zero_whatever_stopped_it(
     """Past the URL check (settings made directly), a connect that raises is still a failed start."""
     out = tmp_path / "out.jsonl"
     settings = ConnectionSettings("CUSTOM", f"ws://a..b{PATH}", KEY_ID, str(key_file))
-    args = argparse.Namespace(output=str(out), market=[], duration=5.0)
+    args = argparse.Namespace(output=str(out), market=[], duration=5.0, rest_url=None)
     assert await record_cli._record(args, settings, None) == 2
     err = capsys.readouterr().err
     assert "cannot connect to ws://a..b" in err and "recorded" not in err

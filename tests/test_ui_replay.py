@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from app.core import protocol as p
 from app.core.feed_status import ConnectionState
 from app.core.state import MarketState
@@ -105,7 +107,8 @@ async def test_plus_and_minus_change_the_replay_speed() -> None:
         assert app.check_action("toggle_recording", ()) is False  # no recording of a replay
 
 
-def test_replay_of_the_committed_recording_snapshot(snap_compare) -> None:
+@pytest.mark.parametrize("size", [SIZE, (80, 24), (160, 48)], ids=lambda size: f"{size[0]}x{size[1]}")
+def test_replay_of_the_committed_recording_snapshot(snap_compare, size: tuple[int, int]) -> None:
     async def run_before(pilot) -> None:
         app = pilot.app
         await until(pilot, lambda: app.replay is not None and app.replay.finished.is_set())
@@ -117,4 +120,4 @@ def test_replay_of_the_committed_recording_snapshot(snap_compare) -> None:
         await until(pilot, lambda: not app.dashboard.query_one(TickerGrid).redraw_pending)
         await pilot.pause()
 
-    assert snap_compare(replay_app(speed=0), terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(replay_app(speed=0), terminal_size=size, run_before=run_before)

@@ -291,6 +291,13 @@ SHOTS: tuple[Shot, ...] = (
     Shot("settled-80x24", size=(80, 24), prepare=settle_the_ladder_market),
     Shot("settled-160x48", size=(160, 48), prepare=settle_the_ladder_market),
     Shot("event-settled-160x48", size=(160, 48), prepare=settle_the_event, then=open_event_view),
+    # the trader's read (issue 19) at the smallest and a large terminal
+    Shot("event-settled-80x24", size=(80, 24), prepare=settle_the_event, then=open_event_view),
+    Shot("account-80x24", size=(80, 24), keys=("2",)),
+    Shot("account-160x48", size=(160, 48), keys=("2",)),
+    Shot("event-view-80x24", size=(80, 24), then=open_event_view),
+    Shot("event-view-160x48", size=(160, 48), then=open_event_view),
+    Shot("markets-160x48", size=(160, 48)),
     Shot("price-ladder-80x24", size=(80, 24), prepare=add_orders_and_position, then=zoom_price_ladder),
     Shot("price-ladder-160x48", size=(160, 48), prepare=add_orders_and_position, then=show_price_ladder),
     *(shot for size in ((80, 24), (160, 48)) for shot in (

@@ -210,12 +210,12 @@ class Simulator:
                 if not task.cancelled() and task.exception() is not None:
                     raise task.exception()  # type: ignore[misc]
         finally:
-            if self._server is not None:
-                self._server.close()
+            server, self._server = self._server, None  # a second stop, even during this one, does nothing
+            if server is not None:
+                server.close()
                 await asyncio.gather(*(socket.close(CloseCode.GOING_AWAY) for socket in list(self._sockets)))
                 await self.trade.stop()
-                await self._server.wait_closed()
-                self._server = None
+                await server.wait_closed()
 
     def pause(self) -> None:
         """Stop market activity (commands are still answered)."""

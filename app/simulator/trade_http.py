@@ -42,10 +42,11 @@ class TradeHttp:
         return self._runner.server
 
     async def stop(self) -> None:
-        """Close every connection it serves."""
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+        """Close every connection it serves (a second call, even while the first is closing, does
+        nothing)."""
+        runner, self._runner = self._runner, None
+        if runner is not None:
+            await runner.cleanup()
 
     async def _serve(self, request: web.Request) -> web.StreamResponse:
         if request.method == "GET":

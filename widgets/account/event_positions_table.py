@@ -15,6 +15,14 @@ class EventPositionsTable(StateTable):
 
     SHOWS = Kind.POSITION | Kind.LIFECYCLE
     BORDER_TITLE = "Events"
+    # Often empty, and narrower than its columns: with no vertical scrollbar to keep room for,
+    # Textual sizes the horizontal one two ways under a stable gutter (its thumb changed with
+    # timing); without the gutter both ways agree.
+    DEFAULT_CSS = """
+    EventPositionsTable {
+        scrollbar-gutter: auto;
+    }
+    """
     COLUMNS = (
         ColumnSpec("event", "Event", 18),
         ColumnSpec("exposure", "Exposure", 11, numeric=True),

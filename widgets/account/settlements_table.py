@@ -20,6 +20,14 @@ class SettlementsTable(StateTable):
     SHOWS = Kind.POSITION | Kind.LIFECYCLE
     PINNED_TOP = True
     BORDER_TITLE = "Settlements"
+    # Often empty, and narrower than its columns: with no vertical scrollbar to keep room for,
+    # Textual sizes the horizontal one two ways under a stable gutter (its thumb changed with
+    # timing); without the gutter both ways agree.
+    DEFAULT_CSS = """
+    SettlementsTable {
+        scrollbar-gutter: auto;
+    }
+    """
     COLUMNS = (
         ColumnSpec("settled", "Settled UTC", 11),
         ColumnSpec("market", "Market", 24),
