@@ -17,6 +17,7 @@ from textual.widgets.data_table import CellDoesNotExist, RowKey
 from app.core.integrity import SubscriptionCounters as SubscriptionView
 from app.core.sanitize import printable
 from widgets.formatting import EMPTY
+from widgets.pane_css import focusable_pane_css
 from widgets.tables.list_keys import DATA_TABLE_KEYS
 
 MARKETS_SHOWN = 6
@@ -53,17 +54,7 @@ class SubscriptionsTable(DataTable):
 
     BINDINGS: ClassVar[list[BindingType]] = [*DATA_TABLE_KEYS]
 
-    DEFAULT_CSS = """
-    SubscriptionsTable {
-        height: 1fr;
-        border: round $panel;
-        border-title-color: $text-accent;
-        border-subtitle-color: $text-muted;
-        &:focus {
-            border: round $accent;
-        }
-    }
-    """
+    DEFAULT_CSS = focusable_pane_css("SubscriptionsTable", "border-subtitle-color: $text-muted;")
 
     # (key, label, width (None: as wide as the text), numeric); the markets list goes last.
     COLUMNS: ClassVar[tuple[tuple[str, str, int | None, bool], ...]] = (

@@ -49,6 +49,7 @@ from widgets.market.chart_model import sparkline
 from widgets.market.grid_filter import GridFilter
 from widgets.market.grid_order import GridOrder, OrderKey, order_key
 from widgets.messages import MarketMessage
+from widgets.pane_css import focusable_pane_css
 from widgets.tables.cells import Cell, ColumnSpec, Tone
 from widgets.tables.line_table import Cells, LineTable
 from widgets.throttle import Throttle
@@ -174,17 +175,7 @@ class TickerGrid(LineTable, StateView):
     COLUMNS = COLUMNS
     CELL_PADDING = 0
     NUMERIC_GAP = 1
-    DEFAULT_CSS = """
-    TickerGrid {
-        height: 1fr;
-        border: round $panel;
-        border-title-color: $text-accent;
-        border-subtitle-color: $text-muted;
-        &:focus {
-            border: round $accent;
-        }
-    }
-    """
+    DEFAULT_CSS = focusable_pane_css("TickerGrid", "border-subtitle-color: $text-muted;")
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select_cursor", "Ladder"),

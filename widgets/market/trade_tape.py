@@ -16,6 +16,7 @@ from app.core.protocol import Trade
 from app.core.sanitize import printable
 from app.core.state import Kind
 from widgets.base import StateView
+from widgets.pane_css import focusable_pane_css
 from widgets.tables import cells
 from widgets.tables.cells import ColumnSpec
 from widgets.tables.feed_intake import FeedIntake
@@ -39,17 +40,7 @@ class TradeTape(LineTable, StateView):
     INTAKE_HZ = 5.0
     PINNED_TOP = True
     BORDER_TITLE = "Trades · all markets"
-    DEFAULT_CSS = """
-    TradeTape {
-        height: 1fr;
-        border: round $panel;
-        border-title-color: $text-accent;
-        scrollbar-gutter: stable;
-        &:focus {
-            border: round $accent;
-        }
-    }
-    """
+    DEFAULT_CSS = focusable_pane_css("TradeTape", "scrollbar-gutter: stable;")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f", "toggle_scope", "All/focused market"),
     ]

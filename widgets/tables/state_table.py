@@ -26,6 +26,7 @@ from app.core.sanitize import printable
 from app.core.state import Kind
 from widgets._textual.data_table import LeanDataTable
 from widgets.base import StateView
+from widgets.pane_css import focusable_pane_css
 from widgets.tables.cells import Cell, ColumnSpec, Tone, tone_css
 from widgets.tables.compact import fit_number
 from widgets.tables.feed_intake import FeedIntake
@@ -53,17 +54,7 @@ class StateTable(StateView, LeanDataTable[Text]):
     COMPONENT_CLASSES: ClassVar[set[str]] = {tone.component for tone in Tone}
     BINDINGS: ClassVar[list[BindingType]] = [*DATA_TABLE_KEYS]
 
-    DEFAULT_CSS = """
-    StateTable {
-        height: 1fr;
-        border: round $panel;
-        border-title-color: $text-accent;
-        scrollbar-gutter: stable;
-        &:focus {
-            border: round $accent;
-        }
-    }
-    """ + tone_css("StateTable")
+    DEFAULT_CSS = focusable_pane_css("StateTable", "scrollbar-gutter: stable;") + tone_css("StateTable")
 
     def __init__(
         self, *, name: str | None = None, id: str | None = None, classes: str | None = None
