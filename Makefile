@@ -61,7 +61,6 @@ soak: $(STAMP)
 screenshots: $(STAMP)
 	$(PY) -m pip install --quiet cairosvg || echo "cairosvg not installable: SVG only"
 	$(PY) -m tests.screenshots screenshots
-	$(PY) -m tests.trading_screenshots screenshots
 
 clean:
 	rm -rf $(VENV) $(LOCK_VENV) $(LATEST_VENV) build dist *.egg-info .pytest_cache .hypothesis

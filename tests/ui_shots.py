@@ -27,6 +27,7 @@ from app.tui.messages import FeedError, FeedStatus, StateChanged
 from app.tui.screens.alert_dialog import AlertDialog
 from app.tui.screens.detail_dialog import DetailDialog
 from app.tui.screens.finder import FinderScreen
+from app.tui.screens.order_ticket import OrderTicketDialog
 from app.tui.screens.subscribe import SubscribeDialog
 from tests import table_states as ts
 from tests.ui_states import LADDER_TICKER, NOW, Scenario, advance, dashboard_app, scenario, status, until
@@ -200,6 +201,23 @@ async def zoom_price_ladder(pilot: Pilot[Any]) -> None:
     await pilot.press("z")
 
 
+async def focus_ladder_on_an_order(pilot: Pilot[Any]) -> None:
+    """Focus the depth ladder with the user's two resting orders and put its cursor on a row."""
+    pilot.app.dashboard.ladders()[LADDER_TICKER].focus()
+    await pilot.press("down", "down")
+
+
+async def open_order_ticket(pilot: Pilot[Any]) -> None:
+    """The order ticket for a buy of 25 yes at 41¢, as the session's first order asks it: with
+    the typed confirmation, cursor steady."""
+    app = pilot.app
+    dialog = OrderTicketDialog(LADDER_TICKER, "yes", "buy", 4_100, 2_500, confirm=True)
+    await app.push_screen(dialog)
+    await pilot.pause()
+    for box in dialog.query(Input):
+        box.cursor_blink = False
+
+
 async def open_subscribe_dialog(pilot: Pilot[Any]) -> None:
     """The subscribe dialog with the ladder's market filled in, cursor steady."""
     app = pilot.app
@@ -300,6 +318,8 @@ SHOTS: tuple[Shot, ...] = (
     Shot("markets-160x48", size=(160, 48)),
     Shot("price-ladder-80x24", size=(80, 24), prepare=add_orders_and_position, then=zoom_price_ladder),
     Shot("price-ladder-160x48", size=(160, 48), prepare=add_orders_and_position, then=show_price_ladder),
+    Shot("ladder-orders", prepare=add_orders_and_position, then=focus_ladder_on_an_order),
+    Shot("order-ticket", then=open_order_ticket),
     *(shot for size in ((80, 24), (160, 48)) for shot in (
         Shot(f"detail-{size[0]}x{size[1]}", size=size, then=open_position_details),
         Shot(f"confirm-quit-{size[0]}x{size[1]}", size=size, keys=("q",)),

@@ -54,8 +54,10 @@ class OrderTicketDialog(FormDialog[TicketAnswer]):
         yield Static("", id="ticket-sums")
 
     DEFAULT_CSS = """
-    #order-ticket #ticket-flags { height: auto; }
-    #order-ticket #ticket-flags Checkbox { width: 1fr; }
+    OrderTicketDialog {
+        #ticket-flags { height: auto; }
+        #ticket-flags Checkbox { width: 1fr; }
+    }
     """
     LABELS = {"action": "action: buy or sell", "side": "side: yes or no", "price": "limit price ($)",
               "count": "contracts", "tif": "time in force: gtc, ioc, fok", "confirm": "confirmation"}
