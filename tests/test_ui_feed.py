@@ -32,6 +32,7 @@ from widgets.market.ticker_grid import TickerGrid
 SIZE = (120, 40)
 SIM_OPTIONS = {"seed": 5, "events": 3, "markets": 12, "rate": 300.0}
 TIMEOUT = 10.0
+HANG = 60.0  # where the simulator's own pace decides (a loaded machine), the limit only catches a hang
 
 
 def sim_app(markets: tuple[str, ...] = ()) -> KalshiDashApp:
@@ -265,14 +266,15 @@ async def test_keys_are_answered_while_the_simulator_runs_in_firehose_mode() -> 
     app = KalshiDashApp(MarketState(), environment="SIM", connect=connect)
     async with app.run_test(size=SIZE) as pilot:
         await connected(pilot)
-        await app.feed.wait_for(lambda: app.feed.status().messages_total > 20_000, TIMEOUT)
+        # the firehose is flowing (a loaded CI machine reaches a few thousand a second)
+        await app.feed.wait_for(lambda: app.feed.status().messages_total > 5_000, HANG)
         before = app.feed.status().messages_total
         for key, pane in (("6", "feed"), ("1", "markets"), ("5", "subscriptions"), ("1", "markets")):
             app.post_message(events.Key(key, key))
             # not Pilot's pause: it waits for the CPU to go idle, which a firehose never lets.
             # How fast keys are answered is measured by `make bench`; here the key must be
             # answered while the firehose keeps flowing (the timeout only guards a hang).
-            async with asyncio.timeout(TIMEOUT):
+            async with asyncio.timeout(HANG):
                 while app.dashboard.current_pane != pane:
                     await asyncio.sleep(0)
         assert app.feed.status().messages_total > before  # the feed kept flowing meanwhile
@@ -307,7 +309,7 @@ async def test_fills_with_every_legacy_action_reach_the_fills_table_and_the_posi
     words = {"buy", "sell", "sell_partial", "sell_to_close"}
     async with app.run_test(size=SIZE) as pilot:
         state = app.market_state
-        async with asyncio.timeout(60):
+        async with asyncio.timeout(2 * HANG):
             while {fill.action for fill in state.fills} < words:
                 await pilot.pause(0.05)
         assert app.endpoint is not None and app.endpoint.simulator is not None
