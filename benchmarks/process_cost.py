@@ -20,14 +20,19 @@ from benchmarks.common import base_parser, book_markets, emit, subscribe_command
 
 
 async def record(url: str, mix: str, count: int) -> list[str]:
-    """The first ``count`` frames a subscriber of ``mix`` receives (acks and snapshots included)."""
+    """The first ``count`` frames a subscriber of ``mix`` receives (acks and snapshots included),
+    and on until the first book snapshot: the source streams from the first subscription on, so on
+    a busy machine ``count`` frames may all come before the book subscription is served."""
     frames: list[str] = []
+    booked = False
     ws = await websockets.connect(url, max_queue=512, max_size=2**24)
     try:
         for command in subscribe_commands(mix, book_markets()):
             await ws.send(json.dumps(command))
-        while len(frames) < count:
-            frames.append(await ws.recv())
+        while len(frames) < count or not booked:
+            frame = await ws.recv()
+            booked = booked or '"orderbook_snapshot"' in frame
+            frames.append(frame)
     finally:
         ws.transport.abort()
     return frames
