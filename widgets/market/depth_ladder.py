@@ -72,6 +72,7 @@ from widgets.market.ladder_model import (
     other,
     price_ladder,
     size_changes,
+    with_rows_at,
 )
 from widgets.market.quantity_field import QuantityField
 from widgets.messages import MarketMessage
@@ -363,9 +364,12 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
             self._baseline = dict(stats.volume_by_price) if stats else {}
         book_moved = bool(kinds & Kind.BOOK) and (not books or self.ticker in books)
         account = kinds & (Kind.ORDER | Kind.POSITION)
+        rows_moved = False  # the prices of the rows kept for the trader's orders
         if account:
+            prices = set(self.mine)
             self._read_account(state)
-        if book_moved or kinds & Kind.TRADE or (self.price_mode and account):
+            rows_moved = self.price_mode or prices != set(self.mine)
+        if book_moved or kinds & Kind.TRADE or rows_moved:
             self._rebuild(state, flash=book_moved)
         else:
             self._refresh_changed()
@@ -414,6 +418,8 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
             keep = {*self.mine, *([self.cursor] if self.cursor is not None else []),
                     *([self._held[0]] if self._held else [])}
             ladder = price_ladder(ladder, scale, keep=keep)
+        else:  # the trader's orders have a row even where the book has no level (yet)
+            ladder = with_rows_at(ladder, self.mine)
         self.ladder = ladder
         if flash and self.live and before is not None:
             for key, direction in size_changes(before, self.ladder).items():
