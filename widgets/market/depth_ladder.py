@@ -198,8 +198,10 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
         Binding("x", "close", "Close ladder"),
         Binding("up", "cursor(-1)", "Price up", show=False),
         Binding("down", "cursor(1)", "Price down", show=False),
-        Binding("b", "trade('buy')", "Buy at cursor", show=False),
-        Binding("v", "trade('sell')", "Sell at cursor", show=False),
+        # priority: run by the app as it takes the key in, not after the key has bubbled from the
+        # ladder up to the app through each container's queue (tens of ms under a firehose)
+        Binding("b", "trade('buy')", "Buy at cursor", show=False, priority=True),
+        Binding("v", "trade('sell')", "Sell at cursor", show=False, priority=True),
         Binding("o", "ticket", "Order ticket", show=False),
         Binding("delete,backspace", "cancel", "Cancel at cursor", show=False),
         Binding("K", "cancel_all", "Cancel all", show=False),
@@ -523,6 +525,7 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
         self._order_action("cancel_all")
 
     def _order_action(self, verb: str) -> None:
+        self.quantity_field.end()  # a priority key never reaches on_key: the next digit starts anew
         price = self.cursor if self.cursor is not None else self.ladder.best_bid
         # straight to the app, which carries it out: bubbling through every container on the way
         # waits once in each one's queue (tens of ms under a firehose)
