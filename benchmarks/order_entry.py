@@ -10,7 +10,9 @@ of one market shows the source's book (the account feed keeps a state of its own
 every book of its state as awaiting a snapshot when it connects: :class:`AccountBridge` carries its
 orders, positions and fills over, as one feed would have set them); before each press the cursor is
 put one or two cents under the simulator's best yes bid (read from its REST API, untimed), so the
-order rests there. Each press of ``b`` buys one contract at the cursor; its latency is the time from
+order rests there; the ladder is the price ladder (``p``), whose rows reach from the touch to the
+cursor, and the cursor's row is scrolled into view (untimed, as moving the cursor there would).
+Each press of ``b`` buys one contract at the cursor; its latency is the time from
 the key event to the first frame drawn with the new order's size on the ladder (a line of the
 ladder drawn with the contract at the cursor's price: :class:`Drawn`). Figures: p50/p95 of the
 presses, the messages per second the app took meanwhile.
@@ -145,12 +147,12 @@ async def best_yes_bid(client: RestClient, ticker: str) -> int:
 
 
 async def in_view(ladder: DepthLadder, price: int) -> None:
-    """Scroll the row of ``price`` (or where it will be) to the middle of the ladder, as moving the
-    cursor there would, and wait for the frame: the ladder's book is the source's, whose touch can
-    be far from the simulator's."""
+    """Wait for the price ladder's row at ``price`` (it stretches to the cursor), scroll it to the
+    middle of the view, as moving the cursor there would, and wait for the frame."""
+    await wait_until(lambda: price in {row.price for row in ladder.ladder.rows}, 5, "the cursor's row")
+    index = [row.price for row in ladder.ladder.rows].index(price)
     frames = len(PROBE.frames)
-    above = sum(1 for row in ladder.ladder.rows if row.price > price)
-    ladder.scroll_to(y=max(0, ladder._line_of(above) - (ladder.size.height - HEADER_LINES) // 2), animate=False,
+    ladder.scroll_to(y=max(0, ladder._line_of(index) - (ladder.size.height - HEADER_LINES) // 2), animate=False,
                      immediate=True)
     await wait_until(lambda: len(PROBE.frames) > frames, 5, "a frame")
 
@@ -181,6 +183,11 @@ async def measure(load_url: str, sim_url: str, rest_url: str, ticker: str, key: 
                          30, "the ladder live")
         ladder = app.dashboard.ladders()[ticker]
         ladder.focus()
+        # the price ladder: a row at every tick from the touch of the ladder's book (the source's)
+        # to the cursor (the simulator's), whatever the book does between the cursor's move and the
+        # press (the depth ladder's rows move as levels come and go, and the source's touch is far
+        # from the simulator's: the order's row could be pushed out of view)
+        ladder.action_toggle_price_ladder()
         await asyncio.sleep(warmup)
         window = Window(count_started=feed.status().messages_total)
         to_ladder, to_desk, post, answer_to_frame = [], [], [], []
