@@ -12,10 +12,10 @@ orders, positions and fills over, as one feed would have set them); before each 
 put one or two cents under the simulator's best yes bid (read from its REST API, untimed), so the
 order rests there; the ladder is the price ladder (``p``), whose rows reach from the touch to the
 cursor, and the cursor's row is scrolled into view (untimed, as moving the cursor there would).
-Each press of ``b`` buys one contract at the cursor; its latency is the time from
-the key event to the first frame drawn with the new order's size on the ladder (a line of the
-ladder drawn with the contract at the cursor's price: :class:`Drawn`). Figures: p50/p95 of the
-presses, the messages per second the app took meanwhile.
+Each press of ``b`` buys one contract at the cursor; its latency is the time from the key event to
+the first frame drawn with the new order's size on the ladder (a line of the ladder drawn with the
+contract at the cursor's price: :class:`Drawn`). Figures: p50/p95 of the presses, the messages per
+second the app took meanwhile.
 """
 
 from __future__ import annotations

@@ -366,7 +366,7 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
             self._baseline = dict(stats.volume_by_price) if stats else {}
         book_moved = bool(kinds & Kind.BOOK) and (not books or self.ticker in books)
         account = kinds & (Kind.ORDER | Kind.POSITION)
-        rows_moved = False  # the prices of the rows kept for the trader's orders
+        rows_moved = False  # the rows kept for the trader moved (their orders; the position on the price ladder)
         if account:
             prices = set(self.mine)
             self._read_account(state)
