@@ -10,9 +10,12 @@ of one market shows the source's book (the account feed keeps a state of its own
 every book of its state as awaiting a snapshot when it connects: :class:`AccountBridge` carries its
 orders, positions and fills over, as one feed would have set them); before each press the cursor is
 put one or two cents under the simulator's best yes bid (read from its REST API, untimed), so the
-order rests there. Each press of ``b`` buys one contract at the cursor; its latency is the time from
-the key event to the first frame drawn with the new order's size on the ladder. Figures: p50/p95 of
-the presses, the messages per second the app took meanwhile.
+order rests there; the ladder is the price ladder (``p``), whose rows reach from the touch to the
+cursor, and the cursor's row is scrolled into view (untimed, as moving the cursor there would).
+Each press of ``b`` buys one contract at the cursor; its latency is the time from the key event to
+the first frame drawn with the new order's size on the ladder (a line of the ladder drawn with the
+contract at the cursor's price: :class:`Drawn`). Figures: p50/p95 of the presses, the messages per
+second the app took meanwhile.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from textual.strip import Strip
 
 from app.core import protocol as p
 from app.core.fixed import CENT, parse_price
@@ -44,7 +48,7 @@ from app.tui.main import KalshiDashApp
 from app.tui.screens.order_entry import OrderEntry
 from benchmarks.app_load import PROBE, SIZE, install_hooks, press, wait_until
 from benchmarks.common import Window, book_markets, emit, percentile, source, source_url
-from widgets.market.depth_ladder import DepthLadder
+from widgets.market.depth_ladder import HEADER_LINES, DepthLadder, RowLook
 
 
 class AccountBridge:
@@ -73,6 +77,31 @@ class AccountBridge:
 
     def on_error(self, error: object) -> None:
         """Nor its errors."""
+
+
+class Drawn:
+    """The trader's contracts on each line the ladder last drew, by the line's price (a hook on
+    :meth:`DepthLadder.render_line`, which the compositor calls for every line it repaints)."""
+
+    def __init__(self) -> None:
+        self.lines: dict[int, tuple[int, int]] = {}  # view line: (price, contracts of the trader's)
+
+    def install(self) -> None:
+        render_line, drawn = DepthLadder.render_line, self
+
+        def noted_line(ladder: DepthLadder, y: int) -> Strip:
+            look = ladder._body_look(y - HEADER_LINES + int(ladder.scroll_offset.y)) if y >= HEADER_LINES else None
+            if isinstance(look, RowLook):
+                drawn.lines[y] = look.row.price, look.mine
+            else:
+                drawn.lines.pop(y, None)
+            return render_line(ladder, y)
+
+        DepthLadder.render_line = noted_line  # type: ignore[method-assign]
+
+    def mine(self, price: int | None = None) -> int:
+        """The trader's contracts drawn at ``price`` (None: at any price)."""
+        return sum(mine for at, mine in self.lines.values() if price is None or at == price)
 
 
 class Stages:
@@ -117,11 +146,23 @@ async def best_yes_bid(client: RestClient, ticker: str) -> int:
     return parse_price((await client.get(f"/markets/{ticker}"))["market"]["yes_bid_dollars"])
 
 
+async def in_view(ladder: DepthLadder, price: int) -> None:
+    """Wait for the price ladder's row at ``price`` (it stretches to the cursor), scroll it to the
+    middle of the view, as moving the cursor there would, and wait for the frame."""
+    await wait_until(lambda: price in {row.price for row in ladder.ladder.rows}, 5, "the cursor's row")
+    index = [row.price for row in ladder.ladder.rows].index(price)
+    frames = len(PROBE.frames)
+    ladder.scroll_to(y=max(0, ladder._line_of(index) - (ladder.size.height - HEADER_LINES) // 2), animate=False,
+                     immediate=True)
+    await wait_until(lambda: len(PROBE.frames) > frames, 5, "a frame")
+
+
 async def measure(load_url: str, sim_url: str, rest_url: str, ticker: str, key: rsa.RSAPrivateKey, presses: int,
                   warmup: float, audit: Path) -> dict[str, Any]:
     install_hooks()
-    stages = Stages()
+    stages, drawn = Stages(), Drawn()
     stages.install()
+    drawn.install()
     credentials = Credentials("bench", key)
     state = MarketState()
     feed = Feed(FeedConfig(url=load_url), state)  # the paced load, as app_load subscribes it
@@ -142,17 +183,22 @@ async def measure(load_url: str, sim_url: str, rest_url: str, ticker: str, key: 
                          30, "the ladder live")
         ladder = app.dashboard.ladders()[ticker]
         ladder.focus()
+        # the price ladder: a row at every tick from the touch of the ladder's book (the source's)
+        # to the cursor (the simulator's), whatever the book does between the cursor's move and the
+        # press (the depth ladder's rows move as levels come and go, and the source's touch is far
+        # from the simulator's: the order's row could be pushed out of view)
+        ladder.action_toggle_price_ladder()
         await asyncio.sleep(warmup)
         window = Window(count_started=feed.status().messages_total)
         to_ladder, to_desk, post, answer_to_frame = [], [], [], []
         for index in range(presses):
-            ladder.cursor = max(CENT, await best_yes_bid(client, ticker) - (1 + index % 2) * CENT)
-            before = sum(ladder.mine.values())
+            price = ladder.cursor = max(CENT, await best_yes_bid(client, ticker) - (1 + index % 2) * CENT)
+            await in_view(ladder, price)
             stages.acted.clear()
             stages.handled.clear()
             stages.posts.clear()
             pressed = time.perf_counter()
-            latencies.append(await press(app, "b", lambda before=before: sum(ladder.mine.values()) > before))
+            latencies.append(await press(app, "b", lambda price=price: drawn.mine(price) > 0))
             if stages.acted and stages.handled and stages.posts:
                 sent, answered = stages.posts[0]
                 to_ladder.append(stages.acted[0] - pressed)
@@ -160,7 +206,7 @@ async def measure(load_url: str, sim_url: str, rest_url: str, ticker: str, key: 
                 post.append(answered - sent)
                 answer_to_frame.append(pressed + latencies[-1] - answered)
             await service.cancel_all(ticker)  # the next press starts from an empty row again
-            await wait_until(lambda: not ladder.mine, 30, "the orders canceled")
+            await wait_until(lambda: not ladder.mine and not drawn.mine(), 30, "the orders canceled and gone")
         rate = window.rate(feed.status().messages_total)
         await account.stop()
         await account_run

@@ -8,8 +8,8 @@ from typing import Any
 
 from app.core import protocol as p
 from app.core.portfolio import PortfolioSnapshot
-from app.core.portfolio_state import reconcile
-from app.core.state import RESTING, MarketState
+from app.core.portfolio_state import merge_order, reconcile
+from app.core.state import RESTING, Kind, MarketState
 from app.rest.portfolio import parse_fill, parse_order
 
 
@@ -59,3 +59,16 @@ def test_fills_are_counted_once_whoever_told_them_first() -> None:
     assert (first.fills_added, again.fills_added) == (1, 1)
     assert [f.trade_id for f in state.fills].count("t-3") == 1 and len(state.fills) == 3
     assert state.portfolio.added_fills == 2 and state.portfolio.reconciliations == 2
+
+
+def test_an_order_answered_later_in_the_same_second_is_the_newer_copy() -> None:
+    # REST times were read to the second: an accepted cancel at 03:10:00.950 lost to the socket's
+    # resting copy of 03:10:00.887 (as old, or older), and the order stayed resting on screen.
+    state = MarketState()
+    state.apply(order("o-1", RESTING, "5.00", "2026-01-02T03:10:00.887Z"))
+    canceled = order("o-1", "canceled", "0.00", "2026-01-02T03:10:00.950Z")
+    assert canceled.updated_ts_ms == 1_767_323_400_950
+    assert merge_order(state, canceled, replace_equal=False) == Kind.ORDER
+    assert state.orders["o-1"].status == "canceled"
+    assert merge_order(state, order("o-1", RESTING, "5.00", "2026-01-02T03:10:00.887Z"), replace_equal=True) \
+        == Kind.NONE  # a late copy of the older state changes nothing

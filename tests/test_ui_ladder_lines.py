@@ -16,11 +16,11 @@ from textual.strip import Strip
 
 from app.core import protocol as p
 from app.core.book import NO
-from app.core.fixed import ONE_DOLLAR
+from app.core.fixed import CENT, COUNT_SCALE, ONE_DOLLAR
 from app.core.state import Kind
 from app.tui.feed_bridge import MessageSink
 from tests.ui_states import LADDER_TICKER, dashboard_app, scenario, until
-from widgets.formatting import count_text
+from widgets.formatting import count_text, price_text
 from widgets.market.depth_ladder import FIXED_W, HEADER_LINES, DepthLadder
 from widgets.market.ladder_model import ASK
 
@@ -148,5 +148,31 @@ async def test_every_line_fills_exactly_its_width_cut_or_padded_live_or_dimmed()
                     assert sum(cell_len(segment.text) for segment in strip) == width
                     styles = [segment.style for segment in strip]
                     assert all(a != b for a, b in zip(styles, styles[1:]))  # runs of one style joined
+
+    await run_with_ladder(check)
+
+
+
+def tell_my_order(app: Any, price: int, status: str) -> None:
+    """The trader's yes bid for one contract at ``price``, as the order's answer sets it."""
+    app.market_state.apply(p.UserOrder(
+        order_id="mine", market_ticker=LADDER_TICKER, status=status, side="yes", action="buy", outcome_side="yes",
+        yes_price=price, remaining_count=COUNT_SCALE if status == "resting" else 0,
+    ))
+    MessageSink(app.dashboard).on_changes(Kind.ORDER, frozenset())
+
+
+async def test_an_order_where_the_book_has_no_level_has_a_row_until_it_goes() -> None:
+    # The order's answer can come before the socket's delta (and the order bench's book is another
+    # exchange's): the order was in the state, on no row, and nothing on screen showed it.
+    async def check(pilot: Pilot[Any], ladder: DepthLadder, drawn: Drawn) -> None:
+        shown = [row.price for row in ladder.ladder.rows[int(ladder.scroll_offset.y):][:ladder.size.height // 2]]
+        price = next(high - CENT for high, low in zip(shown, shown[1:]) if high - low > CENT)
+        before = view_text(ladder)
+        tell_my_order(ladder.app, price, "resting")
+        mine = f"●1 {price_text(price)}"
+        await until(pilot, lambda: any(" ".join(line.split()[:2]) == mine for line in view_text(ladder)))
+        tell_my_order(ladder.app, price, "canceled")
+        await until(pilot, lambda: view_text(ladder) == before)
 
     await run_with_ladder(check)

@@ -23,9 +23,9 @@ async def test_digits_set_the_quantity_which_keeps_its_last_value(tmp_path: Path
         async with app.run_test(size=SIZE) as pilot:
             ladder = await ladder_ready(pilot, app, ticker)
             assert ladder.quantity == COUNT_SCALE and "qty 1" in ladder._title_tail()
-            await pilot.press("0", "2", "5")  # a leading zero is no digit of the number
+            await pilot.press("down", "0", "2", "5")  # a leading zero is no digit of the number
             assert ladder.quantity == 25 * COUNT_SCALE and "qty 25_" in ladder._title_tail()
-            await pilot.press("down", "b")
+            await pilot.press("b")  # a priority binding: it ends the number itself (on_key never sees it)
             price = ladder.cursor
             assert price is not None
             await until(pilot, lambda: ladder.mine.get(price) == 25 * COUNT_SCALE, TIMEOUT)

@@ -9,15 +9,19 @@ A record that does not decode is skipped and counted.
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from app.core import protocol as p
 from app.core.fixed import MONEY_SCALE, count_from_int, parse_count, parse_money, to_wire_money
 from app.core.portfolio import EventPosition, PortfolioSnapshot, Settlement
+from app.core.timestamps import utc_of_iso
 from app.rest.catalog import epoch_seconds
 from app.rest.client import RestClient
 
 PAGE = 1000
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MILLISECOND = timedelta(milliseconds=1)
 MONEY_PER_CENT = MONEY_SCALE // 100
 
 
@@ -29,8 +33,10 @@ def _as_message(kind: str, body: dict[str, Any]) -> p.Message | None:
 
 
 def _ms(text: Any) -> int | None:
-    seconds = epoch_seconds(text)
-    return seconds * 1000 if seconds is not None else None
+    """An RFC 3339 time in epoch milliseconds, its fraction kept: the socket's order times are in
+    milliseconds, and the newer of two copies of an order wins by them. None when unreadable."""
+    moment = utc_of_iso(text) if isinstance(text, str) else None
+    return (moment - EPOCH) // MILLISECOND if moment is not None else None
 
 
 def parse_fill(body: dict[str, Any]) -> p.Fill | None:

@@ -77,6 +77,7 @@ class AccountOrder:
     maker_fill_cost: int = 0
     taker_fees: int = 0
     maker_fees: int = 0
+    sent: bool = False  # placed through the REST API (a trader's): the simulated activity leaves it alone
 
     def event(self) -> UserOrderEvent:
         """The order's current state as a ``user_order`` event."""

@@ -387,7 +387,8 @@ class Exchange:
             return
         order = sim.book.order_at(self.rng.randrange(len(sim.book)))
         if order.owned:
-            self._cancel_user(order.order_id, "canceled", out)
+            if not self.account.orders[order.order_id].sent:  # a trader's order goes when they say
+                self._cancel_user(order.order_id, "canceled", out)
         else:
             self._remove(sim, order.order_id, out)
 
@@ -415,9 +416,9 @@ class Exchange:
         if sim is None:
             return
         roll = self.rng.random()
-        if roll < 0.25 and self.account.orders:
-            order_ids = list(self.account.orders)
-            self._cancel_user(order_ids[self.rng.randrange(len(order_ids))], "canceled", out)
+        own = [order_id for order_id, order in self.account.orders.items() if not order.sent]  # not a trader's
+        if roll < 0.25 and own:
+            self._cancel_user(own[self.rng.randrange(len(own))], "canceled", out)
         elif roll < 0.5:
             self._account_take(sim, out)
         else:
@@ -690,7 +691,7 @@ class Exchange:
         price valid."""
         order = self.account.open_order(AccountOrder(
             order_id=self._id(), client_order_id=client_order_id, ticker=ticker, side=side,
-            price=price, initial=count, created_ms=self.now_ms(), action=action,
+            price=price, initial=count, created_ms=self.now_ms(), action=action, sent=True,
         ))
         out: Out = []
         self._work(self.markets[ticker], order, immediate, out)

@@ -72,6 +72,7 @@ from widgets.market.ladder_model import (
     other,
     price_ladder,
     size_changes,
+    with_rows_at,
 )
 from widgets.market.quantity_field import QuantityField
 from widgets.messages import MarketMessage
@@ -197,8 +198,10 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
         Binding("x", "close", "Close ladder"),
         Binding("up", "cursor(-1)", "Price up", show=False),
         Binding("down", "cursor(1)", "Price down", show=False),
-        Binding("b", "trade('buy')", "Buy at cursor", show=False),
-        Binding("v", "trade('sell')", "Sell at cursor", show=False),
+        # priority: run by the app as it takes the key in, not after the key has bubbled from the
+        # ladder up to the app through each container's queue (tens of ms under a firehose)
+        Binding("b", "trade('buy')", "Buy at cursor", show=False, priority=True),
+        Binding("v", "trade('sell')", "Sell at cursor", show=False, priority=True),
         Binding("o", "ticket", "Order ticket", show=False),
         Binding("delete,backspace", "cancel", "Cancel at cursor", show=False),
         Binding("K", "cancel_all", "Cancel all", show=False),
@@ -363,9 +366,12 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
             self._baseline = dict(stats.volume_by_price) if stats else {}
         book_moved = bool(kinds & Kind.BOOK) and (not books or self.ticker in books)
         account = kinds & (Kind.ORDER | Kind.POSITION)
+        rows_moved = False  # the rows kept for the trader moved (their orders; the position on the price ladder)
         if account:
+            prices = set(self.mine)
             self._read_account(state)
-        if book_moved or kinds & Kind.TRADE or (self.price_mode and account):
+            rows_moved = self.price_mode or prices != set(self.mine)
+        if book_moved or kinds & Kind.TRADE or rows_moved:
             self._rebuild(state, flash=book_moved)
         else:
             self._refresh_changed()
@@ -414,6 +420,8 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
             keep = {*self.mine, *([self.cursor] if self.cursor is not None else []),
                     *([self._held[0]] if self._held else [])}
             ladder = price_ladder(ladder, scale, keep=keep)
+        else:  # the trader's orders have a row even where the book has no level (yet)
+            ladder = with_rows_at(ladder, self.mine)
         self.ladder = ladder
         if flash and self.live and before is not None:
             for key, direction in size_changes(before, self.ladder).items():
@@ -517,6 +525,7 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
         self._order_action("cancel_all")
 
     def _order_action(self, verb: str) -> None:
+        self.quantity_field.end()  # a priority key never reaches on_key: the next digit starts anew
         price = self.cursor if self.cursor is not None else self.ladder.best_bid
         # straight to the app, which carries it out: bubbling through every container on the way
         # waits once in each one's queue (tens of ms under a firehose)

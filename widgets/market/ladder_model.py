@@ -162,13 +162,28 @@ def price_ladder(ladder: Ladder, scale: TickScale, beyond: int = BEYOND, keep: I
     high = max([scale.step(max(span), beyond), *kept])
     by_price = {row.price: row for row in ladder.rows}
     prices = {*scale.ticks(low, high), *kept, *(price for price in by_price if low <= price <= high)}
-    rows = [by_price.get(price) or LadderRow(price, 0, 0, 0, 0, 0, None) for price in sorted(prices, reverse=True)]
+    rows = [by_price.get(price) or _empty_row(price) for price in sorted(prices, reverse=True)]
     return replace(
         ladder,
         rows=tuple(rows),
         max_size=capped_scale([size for row in rows for size in (row.bid, row.ask) if size]),
         separator_index=_separator_index(rows, ladder.best_bid, ladder.best_ask),
     )
+
+
+def with_rows_at(ladder: Ladder, prices: Iterable[int]) -> Ladder:
+    """``ladder`` with an empty row at each of ``prices`` it has no row at: the depth ladder keeps a
+    row at each of the trader's orders before the book has a level there (the order's answer can
+    come before the socket's delta)."""
+    missing = set(prices).difference(row.price for row in ladder.rows)
+    if not missing:
+        return ladder
+    rows = sorted([*ladder.rows, *map(_empty_row, missing)], key=lambda row: row.price, reverse=True)
+    return replace(ladder, rows=tuple(rows), separator_index=_separator_index(rows, ladder.best_bid, ladder.best_ask))
+
+
+def _empty_row(price: int) -> LadderRow:
+    return LadderRow(price, 0, 0, 0, 0, 0, None)
 
 
 def capped_scale(sizes: list[int]) -> int:
