@@ -72,3 +72,14 @@ def test_an_order_answered_later_in_the_same_second_is_the_newer_copy() -> None:
     assert state.orders["o-1"].status == "canceled"
     assert merge_order(state, order("o-1", RESTING, "5.00", "2026-01-02T03:10:00.887Z"), replace_equal=True) \
         == Kind.NONE  # a late copy of the older state changes nothing
+
+
+def test_the_sockets_late_copy_of_an_older_state_does_not_bring_an_order_back() -> None:
+    # the REST answer of a cancel came first; the socket's copy from before the cancel comes after
+    state = MarketState()
+    state.apply(order("o-1", "canceled", "0.00", "2026-01-02T03:10:00.950Z"))
+    assert state.apply(order("o-1", RESTING, "5.00", "2026-01-02T03:10:00.887Z")) == Kind.NONE
+    assert state.orders["o-1"].status == "canceled"
+    untimed = p.UserOrder(order_id="o-1", market_ticker="KXA-1", status=RESTING, remaining_count=300)
+    assert state.apply(untimed) == Kind.ORDER  # no time to compare (older recordings): it is the latest word
+    assert state.orders["o-1"].remaining_count == 300

@@ -433,7 +433,13 @@ class MarketState:
         return value - position.position_cost
 
     def _on_user_order(self, m: p.UserOrder) -> Kind:
-        """Keep every resting order and the most recently finished (canceled, executed) ones."""
+        """Keep every resting order and the most recently finished (canceled, executed) ones. A
+        copy older than the one held (both timed: the socket's late copy of a state a REST answer
+        already moved past) changes nothing; an untimed copy is always the latest word."""
+        known = self.orders.get(m.order_id)
+        if (known is not None and m.updated_ts_ms is not None and known.updated_ts_ms is not None
+                and known.updated_ts_ms > m.updated_ts_ms):
+            return Kind.NONE
         self._check_ms("order", m.created_ts_ms)
         self._check_numbers("order", m.fill_count, m.remaining_count, m.initial_count, m.fill_cost, m.fees)
         self.subaccounts.add(subaccount_of(m))
