@@ -483,3 +483,16 @@ def test_no_side_convention_from_the_ticker_and_a_switch_turns_the_books_built()
     assert state.no_side_in_yes_prices  # only the yes-price reading puts B's best ask at 20¢
     assert state.books["B"].levels("no") == {8000: 100, 7000: 100}
     assert state.books["A"].levels("no") == {1500: 100}  # turned: A's snapshot was in yes prices too
+
+
+def test_account_mark_moves_with_the_orders_and_positions_of_its_market_only() -> None:
+    state = MarketState()
+    assert state.account_mark("M") == 0
+    state.apply(p.UserOrder(order_id="o-1", market_ticker="M", status="resting"))
+    after_order = state.account_mark("M")
+    assert after_order != 0
+    state.apply(p.UserOrder(order_id="o-2", market_ticker="OTHER", status="resting"))
+    state.apply(msg("market_position", {"market_ticker": "OTHER", "position_fp": "1.00"}))
+    assert state.account_mark("M") == after_order
+    state.apply(msg("market_position", {"market_ticker": "M", "position_fp": "2.00"}))
+    assert state.account_mark("M") not in (0, after_order)

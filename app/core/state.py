@@ -178,6 +178,8 @@ class MarketState:
         self.positions: dict[PositionKey, p.MarketPosition] = {}
         self.position_count = 0  # position messages applied so far
         self._position_counts: dict[PositionKey, int] = {}  # position_count when each was last set
+        self._account_changes = 0  # user order and position messages applied so far
+        self._account_marks: dict[str, int] = {}  # _account_changes at each market's last one
         self.subaccounts: set[int] = set()  # every subaccount the user's messages named
         self.rfqs: dict[str, RfqRecord] = {}  # in the order first seen (the oldest first)
         self.markets: dict[str, MarketInfo] = {}
@@ -397,9 +399,19 @@ class MarketState:
         self.positions[key] = m
         self.position_count += 1
         self._position_counts[key] = self.position_count
+        self._mark_account(m.market_ticker)
         self._check_numbers("position", m.position, m.position_cost, m.realized_pnl, m.fees_paid,
                             m.position_fee_cost, m.volume)
         return _POSITION
+
+    def _mark_account(self, market_ticker: str) -> None:
+        self._account_changes += 1
+        self._account_marks[market_ticker] = self._account_changes
+
+    def account_mark(self, market_ticker: str) -> int:
+        """A number that moves whenever the user's orders or position in ``market_ticker`` change
+        (0 before any): a view that shows them compares it with the one it last read."""
+        return self._account_marks.get(market_ticker, 0)
 
     def positions_changed_since(self, count: int) -> set[PositionKey]:
         """The positions set since :attr:`position_count` was ``count`` (positions carry no time:
@@ -438,6 +450,7 @@ class MarketState:
         self._check_numbers("order", m.fill_count, m.remaining_count, m.initial_count, m.fill_cost, m.fees)
         self.subaccounts.add(subaccount_of(m))
         self.orders[m.order_id] = m  # an order keeps the place where it was first seen
+        self._mark_account(m.market_ticker)
         self._finished.pop(m.order_id, None)
         if m.status != RESTING:
             self._finished[m.order_id] = None  # in the order they finished

@@ -322,6 +322,7 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
         self._mine_bids: dict[int, int] = {}
         self._mine_asks: dict[int, int] = {}
         self._holding: Holding | None = None
+        self._account_read: int | None = None  # the state's account_mark when they were read
         self._held: tuple[int, str] | None = None  # the row of the position's average, and its text
         self._scale: tuple[tuple[Any, str], TickScale] | None = None  # kept under (ranges, side)
 
@@ -362,7 +363,8 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
             stats = state.trade_stats.get(self.ticker)
             self._baseline = dict(stats.volume_by_price) if stats else {}
         book_moved = bool(kinds & Kind.BOOK) and (not books or self.ticker in books)
-        account = kinds & (Kind.ORDER | Kind.POSITION)
+        # the account's news is read when it is about this market (state.orders is every market's)
+        account = bool(kinds & (Kind.ORDER | Kind.POSITION)) and state.account_mark(self.ticker) != self._account_read
         if account:
             self._read_account(state)
         if book_moved or kinds & Kind.TRADE or (self.price_mode and account):
@@ -383,6 +385,7 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
 
     def _read_account(self, state: MarketState) -> None:
         """The user's resting orders (among the bids and the asks of the side shown) and position."""
+        self._account_read = state.account_mark(self.ticker)
         self._mine_bids, self._mine_asks = sizes_by_book_side(state.orders.values(), self.ticker, self.side)
         self.mine = {price: self._mine_bids.get(price, 0) + self._mine_asks.get(price, 0)
                      for price in {*self._mine_bids, *self._mine_asks}}
