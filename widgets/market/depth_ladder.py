@@ -363,7 +363,7 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
             stats = state.trade_stats.get(self.ticker)
             self._baseline = dict(stats.volume_by_price) if stats else {}
         book_moved = bool(kinds & Kind.BOOK) and (not books or self.ticker in books)
-        # the account's news is read when it is about this market (state.orders is every market's)
+        # the account's news is read when it is about this market
         account = bool(kinds & (Kind.ORDER | Kind.POSITION)) and state.account_mark(self.ticker) != self._account_read
         if account:
             self._read_account(state)
@@ -386,10 +386,10 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
     def _read_account(self, state: MarketState) -> None:
         """The user's resting orders (among the bids and the asks of the side shown) and position."""
         self._account_read = state.account_mark(self.ticker)
-        self._mine_bids, self._mine_asks = sizes_by_book_side(state.orders.values(), self.ticker, self.side)
+        self._mine_bids, self._mine_asks = sizes_by_book_side(state.market_orders(self.ticker), self.ticker, self.side)
         self.mine = {price: self._mine_bids.get(price, 0) + self._mine_asks.get(price, 0)
                      for price in {*self._mine_bids, *self._mine_asks}}
-        self._holding = holding(state.positions.values(), self.ticker, self.side)
+        self._holding = holding(state.market_positions(self.ticker), self.ticker, self.side)
 
     def tick_scale(self) -> TickScale:
         """The valid prices of the market on the side shown (1¢ ticks until its ranges are known)."""
