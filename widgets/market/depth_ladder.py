@@ -62,7 +62,7 @@ from widgets.formatting import (
     fraction_cents,
     price_text,
 )
-from widgets.line_runs import line_runs
+from widgets.line_runs import refresh_lines
 from widgets.market.ladder_model import (
     ASK,
     BID,
@@ -587,39 +587,37 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
         width = self.scrollable_content_region.width
         scroll_y = int(self.scroll_offset.y)
         dim = not self.live
-        keys = [self._line_key(y, width, dim) for y in range(self.size.height)]
+        keys = [self._line_key(y, width, dim, scroll_y) for y in range(self.size.height)]
         view = (scroll_y, width, len(keys))
         if view != self._view:
             if keys:  # off screen (its pane hidden) it has no line to repaint: shown again, it is resized
                 self.refresh()
         else:
-            changed = [y for y, (old, new) in enumerate(zip(self._keys, keys)) if old != new]
-            for first, end in line_runs(changed):
-                self.refresh_lines(first + scroll_y, end - first)
+            refresh_lines(self, [y + scroll_y for y, (old, new) in enumerate(zip(self._keys, keys)) if old != new])
         self._view, self._keys = view, keys
         shown = set(keys)
         self._strips = {key: strip for key, strip in self._strips.items() if key[0] in shown}
 
-    def drawing_context(self) -> tuple[int, bool, Style]:
-        """The width, the dimming and the base style of the lines drawn in one call."""
-        return self.scrollable_content_region.width, not self.live, self.rich_style
+    def drawing_context(self) -> tuple[int, bool, Style, int]:
+        """The width, the dimming, the base style and the scroll offset of the lines drawn in one call."""
+        return self.scrollable_content_region.width, not self.live, self.rich_style, int(self.scroll_offset.y)
 
     def render_line(self, y: int) -> Strip:
         """The strip of line ``y`` of the view: two fixed lines, then the scrolled ladder."""
-        width, dim, base = self._drawing or self.drawing_context()
-        key = self._line_key(y, width, dim)
+        width, dim, base, scroll_y = self._drawing or self.drawing_context()
+        key = self._line_key(y, width, dim, scroll_y)
         strip = self._strips.get((key, base))
         if strip is None:
             strip = self._strips[key, base] = self._render_strip(*key, base)
         return strip
 
-    def _line_key(self, y: int, width: int, dim: bool) -> LineKey:
-        """What line ``y`` of the view shows, with its width and dimming."""
+    def _line_key(self, y: int, width: int, dim: bool, scroll_y: int) -> LineKey:
+        """What line ``y`` of the view (scrolled by ``scroll_y``) shows, with its width and dimming."""
         if y == 0:
             return ("title", *self._badge(), self.side, self._title_tail()), width, False
         if y == 1:
             return ("header", self.side, self.price_mode), width, False
-        return self._body_look(y - HEADER_LINES + int(self.scroll_offset.y)), width, dim
+        return self._body_look(y - HEADER_LINES + scroll_y), width, dim
 
     def _render_strip(self, look: Look, width: int, dim: bool, base: Style) -> Strip:
         palette = self._palettes.get(dim)

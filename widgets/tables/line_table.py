@@ -33,6 +33,7 @@ from textual.strip import Strip
 from app.core.sanitize import printable
 from widgets._textual.direct_lines import DirectLines
 from widgets._textual.strips import window
+from widgets.line_runs import refresh_lines
 from widgets.tables.cells import Cell, ColumnSpec, Tone, tone_css
 from widgets.tables.compact import cut, fit_number
 
@@ -199,13 +200,15 @@ class LineTable(DirectLines, ScrollView, can_focus=True):
         else:
             drawn = [key for key in changed if key in cells]
         top, bottom = self._visible_rows()
+        shown = []
         for key in drawn:
             del cells[key]
             self._lines.pop((key, True), None)
             self._lines.pop((key, False), None)
             index = self.index_of(key)
             if index is not None and top <= index < bottom:
-                self.refresh_line(index + 1)  # a virtual line: the header is line 0
+                shown.append(index + 1)  # a virtual line: the header is line 0
+        refresh_lines(self, shown)
 
     def invalidate_all(self) -> None:
         """Every row's cells changed (a theme, a clock, a column width): draw them all again."""
