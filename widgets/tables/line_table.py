@@ -265,7 +265,19 @@ class LineTable(DirectLines, ScrollView, can_focus=True):
     def _fit_virtual_size(self) -> None:
         width = sum(self._widths) + 2 * self.CELL_PADDING * len(self._widths)
         size = Size(width, len(self._keys) + 1)
-        if size != self.virtual_size:
+        before = self.virtual_size
+        if size == before:
+            return
+        if size.width == before.width and self.show_vertical_scrollbar \
+                and min(size.height, before.height) > self.container_size.height:
+            # More (or fewer) rows past the view, which scrolled before and still does: the same
+            # scrollbars, so no layout of the whole screen (~10 ms, at every new market a grid met)
+            # but the scrollbar's thumb and the scroll range.
+            self.set_reactive(LineTable.virtual_size, size)
+            self.vertical_scrollbar.window_virtual_size = size.height
+            if self.scroll_y > self.max_scroll_y:
+                self.scroll_y = self.max_scroll_y
+        else:
             self.virtual_size = size
 
     # -- cursor ---------------------------------------------------------------------------------
