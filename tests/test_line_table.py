@@ -147,3 +147,27 @@ async def test_a_changed_row_is_drawn_again_when_the_table_is_scrolled() -> None
         lines = table.render_lines(crop)
         cursor = table._style("line-table--cursor")
         assert [line.text.strip() for line in lines if any(seg.style == cursor for seg in line)] == ["999999"]
+
+
+async def test_rows_added_past_a_scrolling_view_lay_nothing_out_yet_scroll_and_show_to_the_last() -> None:
+    app, state = tape_with(20)
+    async with app.run_test(size=SIZE) as pilot:
+        tape = app.table
+        await pilot.pause()
+        assert tape.show_vertical_scrollbar
+        laid_out: list[object] = []
+        refresh_layout = app.screen._refresh_layout
+
+        def noted(*args: object, **kwargs: object) -> None:
+            laid_out.append(args)
+            refresh_layout(*args, **kwargs)  # type: ignore[arg-type]
+
+        app.screen._refresh_layout = noted  # type: ignore[method-assign]
+        await new_trades(pilot, tape, state, *range(21, 41))
+        assert laid_out == []  # past the view before and after: the same scrollbars, no layout
+        assert tape.virtual_size.height == 41 and tape.vertical_scrollbar.window_virtual_size == 41
+        tape.focus()
+        await pilot.press("end")
+        await pilot.pause()
+        assert tape.cursor_row == 39 and tape.visible_keys()[-1] == tape.cursor_key()
+        assert tape.scroll_offset.y == tape.max_scroll_y > 20 - tape.container_size.height

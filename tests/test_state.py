@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 from fractions import Fraction
 from typing import Any
 
@@ -483,3 +484,36 @@ def test_no_side_convention_from_the_ticker_and_a_switch_turns_the_books_built()
     assert state.no_side_in_yes_prices  # only the yes-price reading puts B's best ask at 20¢
     assert state.books["B"].levels("no") == {8000: 100, 7000: 100}
     assert state.books["A"].levels("no") == {1500: 100}  # turned: A's snapshot was in yes prices too
+
+
+def test_account_mark_moves_with_the_orders_and_positions_of_its_market_only() -> None:
+    state = MarketState()
+    assert state.account_mark("M") == 0
+    state.apply(p.UserOrder(order_id="o-1", market_ticker="M", status="resting"))
+    after_order = state.account_mark("M")
+    assert after_order != 0
+    state.apply(p.UserOrder(order_id="o-2", market_ticker="OTHER", status="resting"))
+    state.apply(msg("market_position", {"market_ticker": "OTHER", "position_fp": "1.00"}))
+    assert state.account_mark("M") == after_order
+    state.apply(msg("market_position", {"market_ticker": "M", "position_fp": "2.00"}))
+    assert state.account_mark("M") not in (0, after_order)
+
+
+def test_orders_and_positions_by_market_match_the_whole_account_through_finishes_evictions_and_moves() -> None:
+    rng = random.Random(5)
+    state = MarketState(finished_order_capacity=4)
+    markets = ["A", "B", "C"]
+    for _ in range(400):
+        if rng.random() < 0.7:
+            # order ids repeat, now and then under another market (hostile, but it must not leave a ghost)
+            state.apply(p.UserOrder(order_id=f"o-{rng.randrange(12)}", market_ticker=rng.choice(markets),
+                                    status=rng.choice(["resting", "executed", "canceled"])))
+        else:
+            state.apply(msg("market_position", {"market_ticker": rng.choice(markets), "position_fp": "1.00",
+                                                "subaccount": rng.randrange(3)}))
+        for market in [*markets, "NONE"]:
+            assert sorted(map(id, state.market_orders(market))) == sorted(
+                id(o) for o in state.orders.values() if o.market_ticker == market)
+            assert sorted(map(id, state.market_positions(market))) == sorted(
+                id(m) for m in state.positions.values() if m.market_ticker == market)
+    assert len(state.orders) > 4  # resting ones kept beside the 4 finished

@@ -130,7 +130,7 @@ async def test_a_whole_repaint_renders_nothing_anew_and_draws_what_a_fresh_rende
         assert sorted(drawn.lines) == list(range(ladder.size.height)) and drawn.rendered == 0
         width = ladder.scrollable_content_region.width
         for y in range(ladder.size.height):
-            key = ladder._line_key(y, width, not ladder.live)
+            key = ladder._line_key(y, width, not ladder.live, int(ladder.scroll_offset.y))
             assert ladder.render_line(y) == DepthLadder._render_strip(ladder, *key, ladder.rich_style)
 
     await run_with_ladder(check)
@@ -142,7 +142,7 @@ async def test_every_line_fills_exactly_its_width_cut_or_padded_live_or_dimmed()
         for width in (12, FIXED_W - 1, FIXED_W, FIXED_W + 1, FIXED_W + 2, 150):
             for dim in (False, True):
                 for y in range(ladder.size.height):
-                    look, _, line_dim = ladder._line_key(y, width, dim)
+                    look, _, line_dim = ladder._line_key(y, width, dim, int(ladder.scroll_offset.y))
                     strip = DepthLadder._render_strip(ladder, look, width, line_dim, base)
                     assert strip.cell_length == width
                     assert sum(cell_len(segment.text) for segment in strip) == width

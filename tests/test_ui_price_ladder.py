@@ -6,6 +6,7 @@ book with neither side has no divider; a market that no longer trades shows its 
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ from tests import table_states as ts
 from tests.test_ui_numbers import huge_scenario
 from tests.test_ui_orders import SIZE as TRADING_SIZE
 from tests.test_ui_orders import TIMEOUT, ladder_ready, resting_ids, trading_app
-from tests.ui_shots import add_orders_and_position
+from tests.ui_shots import add_orders_and_position, order_frame
 from tests.ui_states import LADDER_TICKER, NOW, advance, dashboard_app, scenario, until
 from widgets.market.depth_ladder import COLUMNS, HEADER_LINES, MAX_BAR_W, PRICE_COLUMNS, Columns, DepthLadder
 from widgets.market.ladder_model import BEYOND, build_ladder
@@ -84,6 +85,32 @@ async def test_p_shows_every_tick_around_the_touch_with_orders_and_position_and_
         await pilot.press("p")
         assert not ladder.price_mode and "Cum" in ladder.render_line(1).text and prices_of(ladder) == depth
 
+
+async def test_the_ladder_reads_the_account_again_only_after_news_of_its_own_market() -> None:
+    app = dashboard_app(scenario())
+    async with app.run_test(size=SIZE) as pilot:
+        ladder = await focused_ladder(pilot)
+        add_orders_and_position(app)
+        await until(pilot, lambda: ladder.mine.get(3 * CENT) == 25 * COUNT_SCALE)
+        told = []
+        state_changed = ladder.state_changed
+
+        def counted(kinds: Kind, books: frozenset[str]) -> None:
+            told.append(kinds)
+            state_changed(kinds, books)
+
+        ladder.state_changed = counted  # type: ignore[method-assign]
+        mine = ladder.mine
+        elsewhere = json.loads(order_frame("theirs-1", "yes", "0.0300", "7.00"))
+        elsewhere["msg"]["ticker"] = "KXOTHER-1"
+        ts.apply(app.market_state, json.dumps(elsewhere))
+        MessageSink(app.dashboard).on_changes(Kind.ORDER, frozenset())
+        await until(pilot, lambda: bool(told))
+        assert ladder.mine is mine  # the orders of another market: not read again
+        ts.apply(app.market_state, order_frame("mine-3", "yes", "0.0200", "5.00"))
+        MessageSink(app.dashboard).on_changes(Kind.ORDER, frozenset())
+        await until(pilot, lambda: ladder.mine.get(2 * CENT) == 5 * COUNT_SCALE)
+        assert ladder.mine.get(3 * CENT) == 25 * COUNT_SCALE
 
 async def test_a_sub_cent_market_shows_its_tenth_of_a_cent_ticks() -> None:
     sim = scenario(ladders=3)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 from collections import Counter, deque
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -178,6 +178,11 @@ class MarketState:
         self.positions: dict[PositionKey, p.MarketPosition] = {}
         self.position_count = 0  # position messages applied so far
         self._position_counts: dict[PositionKey, int] = {}  # position_count when each was last set
+        self._account_changes = 0  # changes to the user's orders and positions so far
+        self._account_marks: dict[str, int] = {}  # _account_changes at each market's last one
+        # the same orders and positions by market (a ladder reads its own market's 30 times a second)
+        self._market_orders: dict[str, dict[str, p.UserOrder]] = {}
+        self._market_positions: dict[str, dict[int, p.MarketPosition]] = {}
         self.subaccounts: set[int] = set()  # every subaccount the user's messages named
         self.rfqs: dict[str, RfqRecord] = {}  # in the order first seen (the oldest first)
         self.markets: dict[str, MarketInfo] = {}
@@ -395,11 +400,30 @@ class MarketState:
         self.subaccounts.add(subaccount)
         key = m.market_ticker, subaccount
         self.positions[key] = m
+        self._market_positions.setdefault(m.market_ticker, {})[subaccount] = m
         self.position_count += 1
         self._position_counts[key] = self.position_count
+        self._mark_account(m.market_ticker)
         self._check_numbers("position", m.position, m.position_cost, m.realized_pnl, m.fees_paid,
                             m.position_fee_cost, m.volume)
         return _POSITION
+
+    def _mark_account(self, market_ticker: str) -> None:
+        self._account_changes += 1
+        self._account_marks[market_ticker] = self._account_changes
+
+    def account_mark(self, market_ticker: str) -> int:
+        """A number that moves whenever the user's orders or position in ``market_ticker`` change
+        (0 before any): a view that shows them compares it with the one it last read."""
+        return self._account_marks.get(market_ticker, 0)
+
+    def market_orders(self, market_ticker: str) -> Collection[p.UserOrder]:
+        """The user's orders in ``market_ticker`` among :attr:`orders` (resting and recently finished)."""
+        return self._market_orders.get(market_ticker, {}).values()
+
+    def market_positions(self, market_ticker: str) -> Collection[p.MarketPosition]:
+        """The user's positions in ``market_ticker`` among :attr:`positions`, one a subaccount."""
+        return self._market_positions.get(market_ticker, {}).values()
 
     def positions_changed_since(self, count: int) -> set[PositionKey]:
         """The positions set since :attr:`position_count` was ``count`` (positions carry no time:
@@ -443,15 +467,28 @@ class MarketState:
         self._check_ms("order", m.created_ts_ms)
         self._check_numbers("order", m.fill_count, m.remaining_count, m.initial_count, m.fill_cost, m.fees)
         self.subaccounts.add(subaccount_of(m))
+        before = self.orders.get(m.order_id)
+        if before is not None and before.market_ticker != m.market_ticker:
+            self._unindex_order(before)  # the same order id said again of another market
         self.orders[m.order_id] = m  # an order keeps the place where it was first seen
+        self._market_orders.setdefault(m.market_ticker, {})[m.order_id] = m
+        self._mark_account(m.market_ticker)
         self._finished.pop(m.order_id, None)
         if m.status != RESTING:
             self._finished[m.order_id] = None  # in the order they finished
             if len(self._finished) > self.finished_order_capacity:
                 oldest = next(iter(self._finished))
                 del self._finished[oldest]
-                del self.orders[oldest]
+                self._unindex_order(self.orders.pop(oldest))
         return _ORDER
+
+    def _unindex_order(self, order: p.UserOrder) -> None:
+        """Take ``order`` out of its market's orders (it is forgotten, or now of another market)."""
+        orders = self._market_orders[order.market_ticker]
+        del orders[order.order_id]
+        if not orders:
+            del self._market_orders[order.market_ticker]
+        self._mark_account(order.market_ticker)
 
     def _on_order_group(self, m: p.OrderGroupUpdate) -> Kind:
         self.order_groups[m.order_group_id] = m

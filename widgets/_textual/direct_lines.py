@@ -90,15 +90,24 @@ class DirectLines:
         ]
         _top, (right, right_color), _bottom, (left, left_color) = widget.styles.border
         width = widget.outer_size.width
+        line_filters = widget.get_line_filters()
         if left or right:
+            # between its borders and through the filters as segments: one new strip a line
             outer = Style(background=base_background)
             sides = (
                 [get_box(left, inner, outer, Style(foreground=base_background + left_color))[1][0]] if left else [],
                 [get_box(right, inner, outer, Style(foreground=base_background + right_color))[1][2]] if right else [],
             )
-            lines = [Strip([*sides[0], *line, *sides[1]], width) for line in lines]
-        for line_filter in widget.get_line_filters():
-            lines = [line.apply_filter(line_filter, background) for line in lines]
+            bordered = []
+            for line in lines:
+                segments = [*sides[0], *line, *sides[1]]
+                for line_filter in line_filters:
+                    segments = line_filter.apply(segments, background)
+                bordered.append(Strip(segments, width))
+            lines = bordered
+        else:
+            for line_filter in line_filters:  # the strip's own filter cache: a line kept is filtered once
+                lines = [line.apply_filter(line_filter, background) for line in lines]
         if crop.column_span != (0, width):
             x1, x2 = crop.column_span
             lines = [line.crop(x1, x2) for line in lines]

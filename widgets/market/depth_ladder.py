@@ -62,7 +62,7 @@ from widgets.formatting import (
     fraction_cents,
     price_text,
 )
-from widgets.line_runs import line_runs
+from widgets.line_runs import refresh_lines
 from widgets.market.ladder_model import (
     ASK,
     BID,
@@ -325,6 +325,7 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
         self._mine_bids: dict[int, int] = {}
         self._mine_asks: dict[int, int] = {}
         self._holding: Holding | None = None
+        self._account_read: int | None = None  # the state's account_mark when they were read
         self._held: tuple[int, str] | None = None  # the row of the position's average, and its text
         self._scale: tuple[tuple[Any, str], TickScale] | None = None  # kept under (ranges, side)
 
@@ -365,7 +366,8 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
             stats = state.trade_stats.get(self.ticker)
             self._baseline = dict(stats.volume_by_price) if stats else {}
         book_moved = bool(kinds & Kind.BOOK) and (not books or self.ticker in books)
-        account = kinds & (Kind.ORDER | Kind.POSITION)
+        # the account's news is read when it is about this market
+        account = bool(kinds & (Kind.ORDER | Kind.POSITION)) and state.account_mark(self.ticker) != self._account_read
         rows_moved = False  # the rows kept for the trader moved (their orders; the position on the price ladder)
         if account:
             prices = set(self.mine)
@@ -389,10 +391,11 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
 
     def _read_account(self, state: MarketState) -> None:
         """The user's resting orders (among the bids and the asks of the side shown) and position."""
-        self._mine_bids, self._mine_asks = sizes_by_book_side(state.orders.values(), self.ticker, self.side)
+        self._account_read = state.account_mark(self.ticker)
+        self._mine_bids, self._mine_asks = sizes_by_book_side(state.market_orders(self.ticker), self.ticker, self.side)
         self.mine = {price: self._mine_bids.get(price, 0) + self._mine_asks.get(price, 0)
                      for price in {*self._mine_bids, *self._mine_asks}}
-        self._holding = holding(state.positions.values(), self.ticker, self.side)
+        self._holding = holding(state.market_positions(self.ticker), self.ticker, self.side)
 
     def tick_scale(self) -> TickScale:
         """The valid prices of the market on the side shown (1¢ ticks until its ranges are known)."""
@@ -593,39 +596,37 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
         width = self.scrollable_content_region.width
         scroll_y = int(self.scroll_offset.y)
         dim = not self.live
-        keys = [self._line_key(y, width, dim) for y in range(self.size.height)]
+        keys = [self._line_key(y, width, dim, scroll_y) for y in range(self.size.height)]
         view = (scroll_y, width, len(keys))
         if view != self._view:
             if keys:  # off screen (its pane hidden) it has no line to repaint: shown again, it is resized
                 self.refresh()
         else:
-            changed = [y for y, (old, new) in enumerate(zip(self._keys, keys)) if old != new]
-            for first, end in line_runs(changed):
-                self.refresh_lines(first + scroll_y, end - first)
+            refresh_lines(self, [y + scroll_y for y, (old, new) in enumerate(zip(self._keys, keys)) if old != new])
         self._view, self._keys = view, keys
         shown = set(keys)
         self._strips = {key: strip for key, strip in self._strips.items() if key[0] in shown}
 
-    def drawing_context(self) -> tuple[int, bool, Style]:
-        """The width, the dimming and the base style of the lines drawn in one call."""
-        return self.scrollable_content_region.width, not self.live, self.rich_style
+    def drawing_context(self) -> tuple[int, bool, Style, int]:
+        """The width, the dimming, the base style and the scroll offset of the lines drawn in one call."""
+        return self.scrollable_content_region.width, not self.live, self.rich_style, int(self.scroll_offset.y)
 
     def render_line(self, y: int) -> Strip:
         """The strip of line ``y`` of the view: two fixed lines, then the scrolled ladder."""
-        width, dim, base = self._drawing or self.drawing_context()
-        key = self._line_key(y, width, dim)
+        width, dim, base, scroll_y = self._drawing or self.drawing_context()
+        key = self._line_key(y, width, dim, scroll_y)
         strip = self._strips.get((key, base))
         if strip is None:
             strip = self._strips[key, base] = self._render_strip(*key, base)
         return strip
 
-    def _line_key(self, y: int, width: int, dim: bool) -> LineKey:
-        """What line ``y`` of the view shows, with its width and dimming."""
+    def _line_key(self, y: int, width: int, dim: bool, scroll_y: int) -> LineKey:
+        """What line ``y`` of the view (scrolled by ``scroll_y``) shows, with its width and dimming."""
         if y == 0:
             return ("title", *self._badge(), self.side, self._title_tail()), width, False
         if y == 1:
             return ("header", self.side, self.price_mode), width, False
-        return self._body_look(y - HEADER_LINES + int(self.scroll_offset.y)), width, dim
+        return self._body_look(y - HEADER_LINES + scroll_y), width, dim
 
     def _render_strip(self, look: Look, width: int, dim: bool, base: Style) -> Strip:
         palette = self._palettes.get(dim)

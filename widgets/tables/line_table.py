@@ -33,6 +33,7 @@ from textual.strip import Strip
 from app.core.sanitize import printable
 from widgets._textual.direct_lines import DirectLines
 from widgets._textual.strips import window
+from widgets.line_runs import refresh_lines
 from widgets.tables.cells import Cell, ColumnSpec, Tone, tone_css
 from widgets.tables.compact import cut, fit_number
 
@@ -199,13 +200,15 @@ class LineTable(DirectLines, ScrollView, can_focus=True):
         else:
             drawn = [key for key in changed if key in cells]
         top, bottom = self._visible_rows()
+        shown = []
         for key in drawn:
             del cells[key]
             self._lines.pop((key, True), None)
             self._lines.pop((key, False), None)
             index = self.index_of(key)
             if index is not None and top <= index < bottom:
-                self.refresh_line(index + 1)  # a virtual line: the header is line 0
+                shown.append(index + 1)  # a virtual line: the header is line 0
+        refresh_lines(self, shown)
 
     def invalidate_all(self) -> None:
         """Every row's cells changed (a theme, a clock, a column width): draw them all again."""
@@ -262,7 +265,19 @@ class LineTable(DirectLines, ScrollView, can_focus=True):
     def _fit_virtual_size(self) -> None:
         width = sum(self._widths) + 2 * self.CELL_PADDING * len(self._widths)
         size = Size(width, len(self._keys) + 1)
-        if size != self.virtual_size:
+        before = self.virtual_size
+        if size == before:
+            return
+        if size.width == before.width and self.show_vertical_scrollbar \
+                and min(size.height, before.height) > self.container_size.height:
+            # More (or fewer) rows past the view, which scrolled before and still does: the same
+            # scrollbars, so no layout of the whole screen (~10 ms, at every new market a grid met)
+            # but the scrollbar's thumb and the scroll range.
+            self.set_reactive(LineTable.virtual_size, size)
+            self.vertical_scrollbar.window_virtual_size = size.height
+            if self.scroll_y > self.max_scroll_y:
+                self.scroll_y = self.max_scroll_y
+        else:
             self.virtual_size = size
 
     # -- cursor ---------------------------------------------------------------------------------
