@@ -176,3 +176,43 @@ async def test_an_order_where_the_book_has_no_level_has_a_row_until_it_goes() ->
         await until(pilot, lambda: view_text(ladder) == before)
 
     await run_with_ladder(check)
+
+
+def cursor_line(ladder: DepthLadder) -> int:
+    """The screen line of the ladder drawn with the cursor mark."""
+    return next(y for y, text in enumerate(view_text(ladder)) if "▸" in text)
+
+
+async def test_the_cursor_row_stays_where_it_is_drawn_as_levels_come_and_go_above_it() -> None:
+    async def check(pilot: Pilot[Any], ladder: DepthLadder, drawn: Drawn) -> None:
+        ladder.focus()
+        await pilot.press("down", "down")
+        await until(pilot, lambda: ladder.cursor is not None and "▸" in "".join(view_text(ladder)))
+        line, price = cursor_line(ladder), ladder.cursor
+        ask_delta(ladder.app, ladder.ladder.rows[0].price + 100, 1)  # a new level above the cursor
+        await until(pilot, lambda: len(ladder.ladder.rows) and ladder.ladder.rows[0].price > price + 99)
+        await pilot.pause()
+        assert (cursor_line(ladder), ladder.cursor) == (line, price)
+        assert f"▸{price_text(price)}" in view_text(ladder)[line].replace(" ", "")
+
+    await run_with_ladder(check)
+
+
+async def test_the_cursor_keeps_its_row_when_the_level_under_it_empties() -> None:
+    async def check(pilot: Pilot[Any], ladder: DepthLadder, drawn: Drawn) -> None:
+        ladder.focus()
+        await pilot.press("up", "up")  # from the best bid up into the asks
+        await until(pilot, lambda: ladder.cursor is not None and "▸" in "".join(view_text(ladder)))
+        price, line = ladder.cursor, cursor_line(ladder)
+        book = ladder.app.market_state.books[LADDER_TICKER]
+        size = book.size_at(NO, ONE_DOLLAR - price)
+        assert size > 0
+        ask_delta(ladder.app, price, -size)  # the level at the cursor empties
+        await until(pilot, lambda: any(r.price == price and not r.ask for r in ladder.ladder.rows))
+        await pilot.pause()
+        assert ladder.cursor == price and any(r.price == price for r in ladder.ladder.rows)
+        assert cursor_line(ladder) == line
+        await pilot.press("up")  # and moves on from there, not from the top
+        assert ladder.cursor is not None and ladder.cursor > price and cursor_line(ladder) == line - 1
+
+    await run_with_ladder(check)

@@ -409,6 +409,7 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
 
     def _rebuild(self, state: MarketState, flash: bool) -> None:
         before = self.ladder if self._built else None
+        cursor_line = self._cursor_line_in_view()
         self._built = True
         ladder = build_ladder(
             state.books.get(self.ticker), self.side, state.trade_stats.get(self.ticker),
@@ -423,13 +424,15 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
             keep = {*self.mine, *([self.cursor] if self.cursor is not None else []),
                     *([self._held[0]] if self._held else [])}
             ladder = price_ladder(ladder, scale, keep=keep)
-        else:  # the trader's orders have a row even where the book has no level (yet)
-            ladder = with_rows_at(ladder, self.mine)
+        else:  # the trader's orders and the cursor have a row even where the book has no level (yet)
+            ladder = with_rows_at(ladder, [*self.mine, *([self.cursor] if self.cursor is not None else [])])
         self.ladder = ladder
         if flash and self.live and before is not None:
             for key, direction in size_changes(before, self.ladder).items():
                 self._flashes.mark(key, direction)
         self._fit_virtual_size()
+        if cursor_line is not None:
+            self._keep_cursor_at(cursor_line)
         if not self._centered and self.ladder.rows and self.size.height:
             self._centered = True
             self.call_after_refresh(self.action_center)
@@ -466,10 +469,10 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
     def action_toggle_price_ladder(self) -> None:
         """``p``: the price ladder (every tick around the touch) or the depth ladder (every level)."""
         self.price_mode = not self.price_mode
-        self._recentre()
-        if self.cursor not in {row.price for row in self.ladder.rows}:
+        if not self.price_mode and self.cursor not in self.mine and not any(
+                row.price == self.cursor and (row.bid or row.ask or row.traded) for row in self.ladder.rows):
             self.cursor = None  # an empty tick is no row of the depth ladder: start again at the best bid
-            self._refresh_changed()
+        self._recentre()
 
     def _recentre(self) -> None:
         """Rebuild what is shown and centre it on the spread again."""
@@ -569,6 +572,26 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
         """Whether a line divides the bids from the asks: not over a book without either (its rows
         are prices traded at, with nothing quoted to divide)."""
         return self.ladder.best_bid is not None or self.ladder.best_ask is not None
+
+    def _cursor_line(self) -> int | None:
+        """The ladder line of the cursor's row (None without a cursor or a row at it)."""
+        if self.cursor is None:
+            return None
+        rows = self.ladder.rows
+        return next((self._line_of(index) for index in range(len(rows)) if rows[index].price == self.cursor), None)
+
+    def _cursor_line_in_view(self) -> int | None:
+        """The ladder line of the cursor's row while it is in view, else None."""
+        line = self._cursor_line()
+        top, body = int(self.scroll_offset.y), max(1, self.size.height - HEADER_LINES)
+        return line if line is not None and top <= line < top + body else None
+
+    def _keep_cursor_at(self, line_before: int) -> None:
+        """Scroll by as many lines as rows came or went above the cursor, so that the row a trader
+        is about to act on stays where the eye is."""
+        line = self._cursor_line()
+        if line is not None and line != line_before:
+            self.scroll_to(y=max(0, int(self.scroll_offset.y) + line - line_before), animate=False)
 
     def _line_of(self, row_index: int) -> int:
         """The ladder line (below the two fixed lines) of row ``row_index``."""
