@@ -33,6 +33,7 @@ from textual.strip import Strip
 from app.core.sanitize import printable
 from widgets._textual.direct_lines import DirectLines
 from widgets._textual.strips import window
+from widgets._textual.virtual_size import set_virtual_size
 from widgets.tables.cells import Cell, ColumnSpec, Tone, tone_css
 from widgets.tables.compact import cut, fit_number
 
@@ -261,9 +262,7 @@ class LineTable(DirectLines, ScrollView, can_focus=True):
 
     def _fit_virtual_size(self) -> None:
         width = sum(self._widths) + 2 * self.CELL_PADDING * len(self._widths)
-        size = Size(width, len(self._keys) + 1)
-        if size != self.virtual_size:
-            self.virtual_size = size
+        set_virtual_size(self, Size(width, len(self._keys) + 1))
 
     # -- cursor ---------------------------------------------------------------------------------
 

@@ -11,21 +11,27 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
+from rich.console import RenderableType
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.geometry import Region
+from textual.renderables.background_screen import BackgroundScreen
 from textual.screen import ModalScreen
+from textual.strip import Strip, StripRenderable
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from app.core.finder import EventHits, MarketIndex
 from app.core.sanitize import printable
 from app.tui.requests import OpenMarket, ToggleStar, WantMarketData
+from widgets._textual.compositor import screen_strips
 from widgets.formatting import countdown_text
+from widgets.search_input import SearchInput
 
 SHOWN = 50  # markets listed at most: a screenful or two; the count says how many match
 
@@ -77,16 +83,51 @@ class FinderScreen(ModalScreen[None]):
         super().__init__(**kwargs)
         self.index = index
         self.clock = clock
+        self._backdrop: list[Strip] = []  # the screen below, dimmed, as it was when the finder opened
 
     def compose(self) -> ComposeResult:
         with Vertical(id="finder"):
             yield Label("Find a market: words of its title, ticker, event, series or category")
-            yield Input(placeholder="e.g. fed hold, nyc 52, bitcoin", id="finder-input")
+            yield SearchInput(placeholder="e.g. fed hold, nyc 52, bitcoin", id="finder-input")
             yield OptionList(id="finder-results")
             yield Label("", id="finder-count")
 
     def on_mount(self) -> None:
+        self._freeze_backdrop()
         self.query_one(Input).focus()
+
+    def _freeze_backdrop(self) -> None:
+        """Show the screen below dimmed as it is now, and stop drawing it.
+
+        A modal screen with a see-through background draws the screen below it, dimmed, again at
+        every change there (Textual passes each changed region of the screen below on to the top
+        screen): under a live market the dashboard behind the finder changes ~30 times a second,
+        and each change redrew and dimmed every line of it, then the finder over it, between the
+        keys typed. The finder covers most of the screen, so its margins keep the picture taken
+        as it opened (:meth:`render`) and those regions are not drawn again (:meth:`refresh`);
+        the screen below is drawn whole, as it is by then, when the finder closes.
+        """
+        screens = self.app.screen_stack
+        if self not in screens or screens.index(self) == 0:
+            return
+        below = screens[screens.index(self) - 1]
+        veil = self.styles.background
+        self._backdrop = [Strip(BackgroundScreen.process_segments(strip, veil), strip.cell_length)
+                          for strip in screen_strips(below)]
+
+    def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False,
+                recompose: bool = False) -> Self:
+        """Textual's; but the regions of the screen below that changed (the only regions a screen
+        is asked to refresh) are not drawn again while its picture is frozen."""
+        if regions and self._backdrop:
+            return self
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
+    def render(self) -> RenderableType:
+        """The screen below as the finder opened, dimmed (see :meth:`_freeze_backdrop`)."""
+        if not self._backdrop:
+            return super().render()
+        return StripRenderable(self._backdrop)
 
     @property
     def results(self) -> OptionList:
