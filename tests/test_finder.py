@@ -168,3 +168,15 @@ async def test_the_results_cursor_moves_over_markets_only_and_starts_on_the_firs
         assert results.get_cell("\0E2", "market") == "Event E2"
         results.show([event("E3", "E3-A")], now=0)  # new hits: the cursor on their first market
         assert results.highlighted() == "E3-A"
+
+
+def test_typing_and_backspace_find_what_a_fresh_search_finds() -> None:
+    state = _catalog_state(100, 10)
+    index = MarketIndex(state)
+    for typed in ("question 19 outcome 3", "event 4", "kxe7-m", "outcome 9 question"):
+        keys = list(range(1, len(typed) + 1))
+        for count in keys + keys[-2::-1]:  # a key at a time, then backspace down to one character
+            query = typed[:count]
+            fresh = MarketIndex(state).find(query)
+            assert index.find(query) == fresh, query
+            assert fresh, query  # every prefix here finds something

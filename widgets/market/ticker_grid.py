@@ -287,9 +287,10 @@ class TickerGrid(LineTable, StateView):
         changed.update(dict.fromkeys(relabeled))
         # new markets, and relabelled ones (a title or status may move the row: settled rows sink)
         touched = list(dict.fromkeys(added + relabeled))
+        moved = False
         for ticker in touched:
-            self._order.place(ticker, self._order_key(ticker))
-        self._filter.fold(touched)
+            moved = self._order.place(ticker, self._order_key(ticker)) or moved
+        refolded = self._filter.fold(touched)
         self._widen(added, touched)
         removed = state.evictions != self._seen_evictions and self._forget_evicted(state)
         if not changed:
@@ -308,7 +309,7 @@ class TickerGrid(LineTable, StateView):
             del values[ticker]
         if self.sort_column is not None:
             self._resort.update(changed)
-        if added or removed or relabeled:
+        if added or removed or moved or refolded or not self._still_shown(relabeled):
             self._show_rows()  # a new market, or a title or status that may move or hide a row
         if self._resort:
             self._schedule_resort()
@@ -496,6 +497,17 @@ class TickerGrid(LineTable, StateView):
             rows = [ticker for ticker in rows if self._has_status(ticker, status)]
         self.set_rows(rows)
         self._describe()
+
+    def _still_shown(self, relabeled: list[str]) -> bool:
+        """Whether the rows stay as shown after ``relabeled`` changed (their place and text did
+        not): each is shown and still trading, and no ``status:`` word looks at its status. Under
+        a live market most relabels are a new close time or a pause; showing the rows again walks
+        every market (20,000 with the catalog), between the keys of a filter."""
+        if self._wanted[1] is not None:
+            return not relabeled
+        markets = self.market_state.markets if self.market_state is not None else {}
+        return all(self.index_of(ticker) is not None and (info := markets.get(ticker)) is not None
+                   and info.status not in RESOLVED for ticker in relabeled)
 
     def _without_long_resolved(self, tickers: Iterable[str]) -> list[str]:
         """``tickers`` but the markets resolved over ``RESOLVED_SHOWN_SECONDS`` ago that the user
