@@ -180,3 +180,13 @@ def test_typing_and_backspace_find_what_a_fresh_search_finds() -> None:
             fresh = MarketIndex(state).find(query)
             assert index.find(query) == fresh, query
             assert fresh, query  # every prefix here finds something
+
+
+async def test_the_catalog_is_indexed_as_the_finder_opens_not_at_the_first_key() -> None:
+    sim = scenario(steps=0)
+    app = dashboard_app(sim, markets=())
+    async with app.run_test(size=SIZE) as pilot:
+        assert not app.market_index._lines
+        await pilot.press("m")
+        await until(pilot, lambda: isinstance(app.screen, FinderScreen))
+        await until(pilot, lambda: len(app.market_index._lines) == len(app.market_state.markets))

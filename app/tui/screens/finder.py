@@ -73,6 +73,8 @@ class FinderScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         self._freeze_backdrop()
         self.query_one(Input).focus()
+        # the markets relabelled since the last search folded now, not at the first key typed
+        self.call_after_refresh(self.index.refresh)
 
     def _freeze_backdrop(self) -> None:
         """Show the screen below dimmed as it is now, and stop drawing it.
