@@ -121,3 +121,17 @@ async def test_the_finder_keeps_the_dashboard_behind_it_as_it_opened_and_it_is_d
         await until(pilot, lambda: app.screen is app.dashboard)
         await pilot.pause()
         assert "CHANGED BEHIND" in screen_strips(app.screen)[0].text  # drawn whole, as it is now
+
+
+async def test_a_new_terminal_size_lets_the_finder_draw_the_dashboard_behind_it_live_again() -> None:
+    app = dashboard_app(scenario(steps=0), markets=())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("m")
+        await until(pilot, lambda: isinstance(app.screen, FinderScreen))
+        await pilot.pause()
+        await pilot.resize_terminal(140, 44)
+        await pilot.pause()
+        top = screen_strips(app.screen)[0]
+        assert top.cell_length == 140 and "NO FEED" in top.text  # the dashboard, at the new width
+        app.dashboard.query_one("#feed-badge", Static).update("CHANGED BEHIND")
+        await until(pilot, lambda: "CHANGED BEHIND" in screen_strips(app.screen)[0].text)

@@ -14,11 +14,11 @@ from collections.abc import Callable
 from typing import Any, ClassVar, Self
 
 from rich.console import RenderableType
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.geometry import Region
+from textual.geometry import Region, Size
 from textual.renderables.background_screen import BackgroundScreen
 from textual.screen import ModalScreen
 from textual.strip import Strip, StripRenderable
@@ -62,6 +62,7 @@ class FinderScreen(ModalScreen[None]):
         self.index = index
         self.clock = clock
         self._backdrop: list[Strip] = []  # the screen below, dimmed, as it was when the finder opened
+        self._backdrop_size = Size(0, 0)  # the terminal's size then
 
     def compose(self) -> ComposeResult:
         with Vertical(id="finder"):
@@ -94,6 +95,13 @@ class FinderScreen(ModalScreen[None]):
         veil = self.styles.background
         self._backdrop = [Strip(BackgroundScreen.process_segments(strip, veil), strip.cell_length)
                           for strip in screen_strips(below)]
+        self._backdrop_size = self.app.size
+
+    def on_resize(self, event: events.Resize) -> None:
+        """A new terminal size: the picture no longer fits, the screen below is drawn live again."""
+        if self._backdrop and event.size != self._backdrop_size:
+            self._backdrop = []
+            self.refresh()
 
     def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False,
                 recompose: bool = False) -> Self:
