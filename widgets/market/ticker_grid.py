@@ -227,6 +227,7 @@ class TickerGrid(LineTable, StateView):
         self._ticker_cursor = 0  # where the state's ticker log was read up to (tickers_since)
         self._filter = GridFilter(self._title)
         self._seen_revisions: dict[str, int] = {}  # MarketInfo.revision of each row last read
+        self._resolved: set[str] = set()  # every resolved market among the rows (_take_status)
         self._seen_evictions = 0  # MarketState.evictions when the rows were last pruned
         self._relabel_cursor = 0  # where the state's relabel log was read up to (relabeled_since)
         self._described: str | None = None  # the subtitle's text
@@ -291,6 +292,7 @@ class TickerGrid(LineTable, StateView):
         for ticker in touched:
             moved = self._order.place(ticker, self._order_key(ticker)) or moved
         refolded = self._filter.fold(touched)
+        self._take_status(touched)
         self._widen(added, touched)
         removed = state.evictions != self._seen_evictions and self._forget_evicted(state)
         if not changed:
@@ -326,6 +328,7 @@ class TickerGrid(LineTable, StateView):
             self._resort.discard(ticker)
             for cache in (self._values, self._seen_revisions):
                 cache.pop(ticker, None)
+            self._resolved.discard(ticker)
         self._filter.forget(gone)
         return bool(gone)
 
@@ -498,6 +501,19 @@ class TickerGrid(LineTable, StateView):
         self.set_rows(rows)
         self._describe()
 
+    def _take_status(self, touched: list[str]) -> None:
+        """Note which of the ``touched`` markets (new or relabelled) are resolved. Every status
+        change is a relabel, so every resolved market is in the set; the filter then looks for
+        long-resolved markets among those only, not in each of 20,000 rows at a key."""
+        markets = self.market_state.markets if self.market_state is not None else {}
+        resolved = self._resolved
+        for ticker in touched:
+            info = markets.get(ticker)
+            if info is not None and info.status in RESOLVED:
+                resolved.add(ticker)
+            else:
+                resolved.discard(ticker)
+
     def _still_shown(self, relabeled: list[str]) -> bool:
         """Whether the rows stay as shown after ``relabeled`` changed (their place and text did
         not): each is shown and still trading, and no ``status:`` word looks at its status. Under
@@ -520,7 +536,11 @@ class TickerGrid(LineTable, StateView):
         shown: list[str] = []
         hidden = 0
         next_leaving: float | None = None
+        resolved = self._resolved
         for ticker in tickers:
+            if ticker not in resolved:
+                shown.append(ticker)
+                continue
             info = markets.get(ticker)
             since = finished_at(info) if info is not None and info.status in RESOLVED else None
             if since is None:
