@@ -135,3 +135,58 @@ async def test_the_finder_lists_a_screenful_and_counts_every_match() -> None:
         finder = await found_in_finder(pilot, "question")
         assert len(finder.hits()) == SHOWN
         assert str(finder.query_one("#finder-count").render()).startswith(f"200 of {len(app.market_state.markets):,}")
+
+
+async def test_the_results_cursor_moves_over_markets_only_and_starts_on_the_first() -> None:
+    from textual.app import App, ComposeResult
+
+    from app.core.finder import EventHits, Hit
+    from widgets.market.finder_results import FinderResults
+
+    class Results(App[None]):
+        def compose(self) -> ComposeResult:
+            yield FinderResults()
+
+    def event(name: str, *tickers: str) -> EventHits:
+        hits = tuple(Hit(ticker, f"Market {ticker}", None, "open", None) for ticker in tickers)
+        return EventHits(name, f"Event {name}", "Economics", hits)
+
+    app = Results()
+    async with app.run_test(size=(100, 12)) as pilot:
+        results = app.query_one(FinderResults)
+        results.focus()
+        results.show([event("E1", "E1-A", "E1-B"), event("E2", "E2-A")], now=0)
+        await pilot.pause()
+        assert results.hits() == ["E1-A", "E1-B", "E2-A"]
+        assert results.highlighted() == "E1-A"  # row 1: row 0 is the event's header
+        await pilot.press("down", "down")
+        assert results.highlighted() == "E2-A"  # E2's header passed over
+        await pilot.press("up")
+        assert results.highlighted() == "E1-B"
+        await pilot.press("home")
+        assert results.highlighted() == "E1-A"
+        assert results.get_cell("\0E2", "market") == "Event E2"
+        results.show([event("E3", "E3-A")], now=0)  # new hits: the cursor on their first market
+        assert results.highlighted() == "E3-A"
+
+
+def test_typing_and_backspace_find_what_a_fresh_search_finds() -> None:
+    state = _catalog_state(100, 10)
+    index = MarketIndex(state)
+    for typed in ("question 19 outcome 3", "event 4", "kxe7-m", "outcome 9 question"):
+        keys = list(range(1, len(typed) + 1))
+        for count in keys + keys[-2::-1]:  # a key at a time, then backspace down to one character
+            query = typed[:count]
+            fresh = MarketIndex(state).find(query)
+            assert index.find(query) == fresh, query
+            assert fresh, query  # every prefix here finds something
+
+
+async def test_the_catalog_is_indexed_as_the_finder_opens_not_at_the_first_key() -> None:
+    sim = scenario(steps=0)
+    app = dashboard_app(sim, markets=())
+    async with app.run_test(size=SIZE) as pilot:
+        assert not app.market_index._lines
+        await pilot.press("m")
+        await until(pilot, lambda: isinstance(app.screen, FinderScreen))
+        await until(pilot, lambda: len(app.market_index._lines) == len(app.market_state.markets))

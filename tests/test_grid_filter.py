@@ -39,7 +39,7 @@ def test_the_ticker_and_title_are_searched_apart_and_new_markets_are_candidates_
     assert grid_filter.select("rain", titles) == ["KXB-2"]
 
 
-def test_typing_relabelling_and_dropping_give_what_a_brute_force_filter_gives() -> None:
+def test_typing_backspace_relabelling_and_dropping_give_what_a_brute_force_filter_gives() -> None:
     rng = random.Random(5)
     words = ["bitcoin", "Fed", "rain", "NYC", "above", "İstanbul", "ß", "1", "10"]
     titles = {f"KX{i % 7}-{i}": " ".join(rng.choices(words, k=3)) for i in range(300)}
@@ -49,14 +49,17 @@ def test_typing_relabelling_and_dropping_give_what_a_brute_force_filter_gives() 
         action = rng.random()
         if action < 0.1:  # relabelled
             ticker = rng.choice(list(titles))
-            titles[ticker] = " ".join(rng.choices(words, k=2))
-            grid_filter.fold([ticker])
-        elif action < 0.15 and len(titles) > 10:  # dropped
+            old, titles[ticker] = titles[ticker], " ".join(rng.choices(words, k=2))
+            assert grid_filter.fold([ticker]) is (titles[ticker].casefold() != old.casefold())
+        elif action < 0.2:  # relabelled, the title as it was (a new status): the matches kept
+            assert grid_filter.fold([rng.choice(list(titles))]) is False
+        elif action < 0.25 and len(titles) > 10:  # dropped
             ticker = rng.choice(list(titles))
             del titles[ticker]
             grid_filter.forget([ticker])
         typed = rng.choice(words + ["kx3", "x", "bitcoin 1", "n"])
-        for count in range(1, len(typed) + 1):  # a key at a time, each extending the last
+        keys = list(range(1, len(typed) + 1))  # a key at a time, each extending the last...
+        for count in keys + keys[-2::-1]:  # ...then backspace down to one character
             needle = typed[:count]
             expected = [t for t in titles if needle.casefold() in f"{t}\0{titles[t]}".casefold()]
             assert grid_filter.select(needle, titles) == expected, needle

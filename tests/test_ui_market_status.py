@@ -125,3 +125,22 @@ async def test_an_empty_grid_says_resolved_markets_left_and_how_to_see_them() ->
         assert grid.render_line(1).text.strip() == (
             f"every market has resolved: {len(sim.state.tickers)} left the grid 5 minutes after "
             "· / status:all shows them")
+
+
+async def test_a_new_close_time_redraws_its_row_and_leaves_the_rows_in_place_a_settlement_moves_them() -> None:
+    sim = scenario()
+    app = dashboard_app(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        grid = app.dashboard.query_one(TickerGrid)
+        await until(pilot, lambda: LADDER_TICKER in grid.visible_tickers())
+        shown_again = []
+        show_rows = grid._show_rows
+        grid._show_rows = lambda: shown_again.append(1) or show_rows()  # type: ignore[method-assign]
+        rows = grid.visible_tickers()
+        countdown = grid.get_cell(LADDER_TICKER, "close_ts")
+        lifecycle(app, sim, "close_date_updated", close_ts=int(NOW) + 40 * 86_400)
+        await until(pilot, lambda: grid.get_cell(LADDER_TICKER, "close_ts") != countdown)
+        assert grid.visible_tickers() == rows and shown_again == []  # 20,000 markets not walked
+        lifecycle(app, sim, "settled", result="yes", settlement_value=10_000)
+        await until(pilot, lambda: grid.visible_tickers().index(LADDER_TICKER) > 0)
+        assert shown_again  # it sank: the rows were put in order again

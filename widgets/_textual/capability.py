@@ -117,11 +117,21 @@ def _crash_problems() -> list[str]:
             if not _has_parameters(getattr(App, method, None), parameters)]
 
 
+def _virtual_size_problems() -> list[str]:
+    """``widgets._textual.virtual_size``: the scroll step of a layout, called without one."""
+    from textual.scroll_view import ScrollView
+
+    if not _has_parameters(getattr(ScrollView, "_scroll_update", None), ("self", "virtual_size")):
+        return ["ScrollView._scroll_update"]
+    return []
+
+
 CHECKS: dict[str, Callable[[], list[str]]] = {
     "compositor.py": _compositor_problems,
     "direct_lines.py": _border_problems,
     "data_table.py": _data_table_problems,
     "crash.py": _crash_problems,
+    "virtual_size.py": _virtual_size_problems,
 }
 """Each module of this package and the check of the internals it uses."""
 

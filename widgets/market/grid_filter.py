@@ -3,7 +3,7 @@
 Each market's searchable text is folded when the grid takes the market in or it is relabelled
 (:meth:`GridFilter.fold`), so a keystroke only looks for the text; a text that extends the
 previous one (another key typed) is looked for only among the previous matches, as long as the
-markets did not change in between. Pure data: no I/O, no Textual.
+markets and their texts did not change in between. Pure data: no I/O, no Textual.
 """
 
 from __future__ import annotations
@@ -20,13 +20,20 @@ class GridFilter:
         self._needle = ""
         self._matched: list[str] | None = None  # the previous needle's matches while still valid
 
-    def fold(self, tickers: Collection[str]) -> None:
-        """These markets are new or were relabelled: fold their text now, search afresh."""
+    def fold(self, tickers: Collection[str]) -> bool:
+        """These markets are new or were relabelled: fold their text now; True when a text is new
+        or changed, and then search afresh (a relabel that leaves the title as it was, a new status
+        or close time, keeps the last matches)."""
         texts, title_of = self._texts, self.title_of
+        changed = False
         for ticker in tickers:
-            texts[ticker] = f"{ticker}\0{title_of(ticker) or ''}".casefold()
-        if tickers:
+            text = f"{ticker}\0{title_of(ticker) or ''}".casefold()
+            if texts.get(ticker) != text:
+                texts[ticker] = text
+                changed = True
+        if changed:
             self.restart()
+        return changed
 
     def forget(self, tickers: Collection[str]) -> None:
         """These markets were dropped: forget their text, search afresh."""

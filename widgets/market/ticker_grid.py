@@ -227,6 +227,7 @@ class TickerGrid(LineTable, StateView):
         self._ticker_cursor = 0  # where the state's ticker log was read up to (tickers_since)
         self._filter = GridFilter(self._title)
         self._seen_revisions: dict[str, int] = {}  # MarketInfo.revision of each row last read
+        self._resolved: set[str] = set()  # every resolved market among the rows (_take_status)
         self._seen_evictions = 0  # MarketState.evictions when the rows were last pruned
         self._relabel_cursor = 0  # where the state's relabel log was read up to (relabeled_since)
         self._described: str | None = None  # the subtitle's text
@@ -287,9 +288,11 @@ class TickerGrid(LineTable, StateView):
         changed.update(dict.fromkeys(relabeled))
         # new markets, and relabelled ones (a title or status may move the row: settled rows sink)
         touched = list(dict.fromkeys(added + relabeled))
+        moved = False
         for ticker in touched:
-            self._order.place(ticker, self._order_key(ticker))
-        self._filter.fold(touched)
+            moved = self._order.place(ticker, self._order_key(ticker)) or moved
+        refolded = self._filter.fold(touched)
+        self._take_status(touched)
         self._widen(added, touched)
         removed = state.evictions != self._seen_evictions and self._forget_evicted(state)
         if not changed:
@@ -308,7 +311,7 @@ class TickerGrid(LineTable, StateView):
             del values[ticker]
         if self.sort_column is not None:
             self._resort.update(changed)
-        if added or removed or relabeled:
+        if added or removed or moved or refolded or not self._still_shown(relabeled):
             self._show_rows()  # a new market, or a title or status that may move or hide a row
         if self._resort:
             self._schedule_resort()
@@ -325,6 +328,7 @@ class TickerGrid(LineTable, StateView):
             self._resort.discard(ticker)
             for cache in (self._values, self._seen_revisions):
                 cache.pop(ticker, None)
+            self._resolved.discard(ticker)
         self._filter.forget(gone)
         return bool(gone)
 
@@ -497,6 +501,30 @@ class TickerGrid(LineTable, StateView):
         self.set_rows(rows)
         self._describe()
 
+    def _take_status(self, touched: list[str]) -> None:
+        """Note which of the ``touched`` markets (new or relabelled) are resolved. Every status
+        change is a relabel, so every resolved market is in the set; the filter then looks for
+        long-resolved markets among those only, not in each of 20,000 rows at a key."""
+        markets = self.market_state.markets if self.market_state is not None else {}
+        resolved = self._resolved
+        for ticker in touched:
+            info = markets.get(ticker)
+            if info is not None and info.status in RESOLVED:
+                resolved.add(ticker)
+            else:
+                resolved.discard(ticker)
+
+    def _still_shown(self, relabeled: list[str]) -> bool:
+        """Whether the rows stay as shown after ``relabeled`` changed (their place and text did
+        not): each is shown and still trading, and no ``status:`` word looks at its status. Under
+        a live market most relabels are a new close time or a pause; showing the rows again walks
+        every market (20,000 with the catalog), between the keys of a filter."""
+        if self._wanted[1] is not None:
+            return not relabeled
+        markets = self.market_state.markets if self.market_state is not None else {}
+        return all(self.index_of(ticker) is not None and (info := markets.get(ticker)) is not None
+                   and info.status not in RESOLVED for ticker in relabeled)
+
     def _without_long_resolved(self, tickers: Iterable[str]) -> list[str]:
         """``tickers`` but the markets resolved over ``RESOLVED_SHOWN_SECONDS`` ago that the user
         does not keep; notes how many left and when the next one shown leaves (a market with no
@@ -508,7 +536,11 @@ class TickerGrid(LineTable, StateView):
         shown: list[str] = []
         hidden = 0
         next_leaving: float | None = None
+        resolved = self._resolved
         for ticker in tickers:
+            if ticker not in resolved:
+                shown.append(ticker)
+                continue
             info = markets.get(ticker)
             since = finished_at(info) if info is not None and info.status in RESOLVED else None
             if since is None:

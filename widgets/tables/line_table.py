@@ -33,6 +33,7 @@ from textual.strip import Strip
 from app.core.sanitize import printable
 from widgets._textual.direct_lines import DirectLines
 from widgets._textual.strips import window
+from widgets._textual.virtual_size import set_virtual_size
 from widgets.line_runs import refresh_lines
 from widgets.tables.cells import Cell, ColumnSpec, Tone, tone_css
 from widgets.tables.compact import cut, fit_number
@@ -264,21 +265,7 @@ class LineTable(DirectLines, ScrollView, can_focus=True):
 
     def _fit_virtual_size(self) -> None:
         width = sum(self._widths) + 2 * self.CELL_PADDING * len(self._widths)
-        size = Size(width, len(self._keys) + 1)
-        before = self.virtual_size
-        if size == before:
-            return
-        if size.width == before.width and self.show_vertical_scrollbar \
-                and min(size.height, before.height) > self.container_size.height:
-            # More (or fewer) rows past the view, which scrolled before and still does: the same
-            # scrollbars, so no layout of the whole screen (~10 ms, at every new market a grid met)
-            # but the scrollbar's thumb and the scroll range.
-            self.set_reactive(LineTable.virtual_size, size)
-            self.vertical_scrollbar.window_virtual_size = size.height
-            if self.scroll_y > self.max_scroll_y:
-                self.scroll_y = self.max_scroll_y
-        else:
-            self.virtual_size = size
+        set_virtual_size(self, Size(width, len(self._keys) + 1))
 
     # -- cursor ---------------------------------------------------------------------------------
 

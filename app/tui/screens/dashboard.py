@@ -65,6 +65,7 @@ from widgets.market.event_strip import EventStrip
 from widgets.market.price_chart import PriceChart
 from widgets.market.ticker_grid import TickerGrid
 from widgets.market.trade_tape import TradeTape
+from widgets.search_input import SearchInput
 
 # (pane id, tab title); the number key of a pane is its position.
 PANES: tuple[tuple[str, str], ...] = (
@@ -158,7 +159,7 @@ class DashboardScreen(Screen[None]):
         yield StatusBar(self.environment, id="status-bar")
         with TabbedContent(id="panes", initial="markets"):
             with TabPane(f"1 {PANES[0][1]}", id="markets"):
-                yield Input(placeholder="filter markets by ticker or title", id="grid-filter")
+                yield SearchInput(placeholder="filter markets by ticker or title", id="grid-filter")
                 grid = TickerGrid(id="grid", watchlist=self.watchlist)
                 grid.keep = self.kept_markets
                 yield grid

@@ -11,43 +11,27 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
-from rich.text import Text
-from textual import on
+from rich.console import RenderableType
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.geometry import Region, Size
+from textual.renderables.background_screen import BackgroundScreen
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, OptionList
-from textual.widgets.option_list import Option
+from textual.strip import Strip, StripRenderable
+from textual.widgets import Input, Label
 
-from app.core.finder import EventHits, MarketIndex
-from app.core.sanitize import printable
+from app.core.finder import MarketIndex
 from app.tui.requests import OpenMarket, ToggleStar, WantMarketData
-from widgets.formatting import countdown_text
+from widgets._textual.compositor import screen_strips
+from widgets.market.finder_results import FinderResults
+from widgets.search_input import SearchInput
+from widgets.tables.line_table import LineTable
 
 SHOWN = 50  # markets listed at most: a screenful or two; the count says how many match
-
-
-def result_options(groups: list[EventHits], now: float) -> list[Option]:
-    """One disabled header option per event, then one option per market (its id: the ticker)."""
-    options = []
-    for group in groups:
-        header = Text(printable(group.title or group.event_ticker), style="bold")
-        header.append(f"  {printable(group.event_ticker)}", style="dim")
-        if group.category:
-            header.append(f" · {printable(group.category)}", style="dim")
-        options.append(Option(header, disabled=True))
-        for hit in group.markets:
-            line = Text("  ")
-            line.append(printable(hit.subtitle or hit.title or hit.ticker))
-            line.append(f"  {printable(hit.ticker)}", style="dim")
-            line.append(f" · {printable(hit.status or 'status unknown')}")
-            if hit.close_ts is not None:
-                line.append(f" · closes in {countdown_text(hit.close_ts - now)}")
-            options.append(Option(line, id=hit.ticker))
-    return options
 
 
 class FinderScreen(ModalScreen[None]):
@@ -77,27 +61,71 @@ class FinderScreen(ModalScreen[None]):
         super().__init__(**kwargs)
         self.index = index
         self.clock = clock
+        self._backdrop: list[Strip] = []  # the screen below, dimmed, as it was when the finder opened
+        self._backdrop_size = Size(0, 0)  # the terminal's size then
 
     def compose(self) -> ComposeResult:
         with Vertical(id="finder"):
             yield Label("Find a market: words of its title, ticker, event, series or category")
-            yield Input(placeholder="e.g. fed hold, nyc 52, bitcoin", id="finder-input")
-            yield OptionList(id="finder-results")
+            yield SearchInput(placeholder="e.g. fed hold, nyc 52, bitcoin", id="finder-input")
+            yield FinderResults(id="finder-results")
             yield Label("", id="finder-count")
 
     def on_mount(self) -> None:
+        self._freeze_backdrop()
         self.query_one(Input).focus()
+        # the markets relabelled since the last search folded now, not at the first key typed
+        self.call_after_refresh(self.index.refresh)
+
+    def _freeze_backdrop(self) -> None:
+        """Show the screen below dimmed as it is now, and stop drawing it.
+
+        A modal screen with a see-through background draws the screen below it, dimmed, again at
+        every change there (Textual passes each changed region of the screen below on to the top
+        screen): under a live market the dashboard behind the finder changes ~30 times a second,
+        and each change redrew and dimmed every line of it, then the finder over it, between the
+        keys typed. The finder covers most of the screen, so its margins keep the picture taken
+        as it opened (:meth:`render`) and those regions are not drawn again (:meth:`refresh`);
+        the screen below is drawn whole, as it is by then, when the finder closes.
+        """
+        screens = self.app.screen_stack
+        if self not in screens or screens.index(self) == 0:
+            return
+        below = screens[screens.index(self) - 1]
+        veil = self.styles.background
+        self._backdrop = [Strip(BackgroundScreen.process_segments(strip, veil), strip.cell_length)
+                          for strip in screen_strips(below)]
+        self._backdrop_size = self.app.size
+
+    def on_resize(self, event: events.Resize) -> None:
+        """A new terminal size: the picture no longer fits, the screen below is drawn live again."""
+        if self._backdrop and event.size != self._backdrop_size:
+            self._backdrop = []
+            self.refresh()
+
+    def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False,
+                recompose: bool = False) -> Self:
+        """Textual's; but the regions of the screen below that changed (the only regions a screen
+        is asked to refresh) are not drawn again while its picture is frozen."""
+        if regions and self._backdrop:
+            return self
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
+    def render(self) -> RenderableType:
+        """The screen below as the finder opened, dimmed (see :meth:`_freeze_backdrop`)."""
+        if not self._backdrop:
+            return super().render()
+        return StripRenderable(self._backdrop)
 
     @property
-    def results(self) -> OptionList:
+    def results(self) -> FinderResults:
         """The list of hits."""
-        return self.query_one("#finder-results", OptionList)
+        return self.query_one("#finder-results", FinderResults)
 
     @on(Input.Changed, "#finder-input")
     def _search(self, event: Input.Changed) -> None:
         found = self.index.find(event.value)
-        # one replacement of the options: the list is measured once and its scrollbar stays put
-        self.results.set_options(result_options(self.index.grouped(found[:SHOWN]), self.clock()))
+        self.results.show(self.index.grouped(found[:SHOWN]), self.clock())
         total = len(self.index.state.markets)
         shown = f" (the first {SHOWN} listed)" if len(found) > SHOWN else ""
         self.query_one("#finder-count", Label).update(
@@ -106,14 +134,12 @@ class FinderScreen(ModalScreen[None]):
 
     def hits(self) -> list[str]:
         """The tickers listed, top to bottom."""
-        return [option.id for option in self.results.options if option.id is not None]
+        return self.results.hits()
 
     def on_key(self, event: Any) -> None:
         if event.key == "down" and self.query_one(Input).has_focus and self.hits():
             event.stop()
-            results = self.results
-            results.focus()
-            results.highlighted = next(i for i, o in enumerate(results.options) if not o.disabled)
+            self.results.focus()  # the cursor is on the first market already
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """``f`` and ``t`` act on the result list (in the search field they are letters)."""
@@ -122,10 +148,7 @@ class FinderScreen(ModalScreen[None]):
         return True
 
     def _highlighted(self) -> str | None:
-        results = self.results
-        if results.highlighted is None:
-            return None
-        return results.get_option_at_index(results.highlighted).id
+        return self.results.highlighted()
 
     @on(Input.Submitted, "#finder-input")
     async def _open_first(self, _event: Input.Submitted) -> None:
@@ -133,10 +156,12 @@ class FinderScreen(ModalScreen[None]):
         if hits:
             await self._open(hits[0])
 
-    @on(OptionList.OptionSelected, "#finder-results")
-    async def _open_selected(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id is not None:
-            await self._open(event.option.id)
+    @on(LineTable.RowSelected, "#finder-results")
+    async def _open_selected(self, event: LineTable.RowSelected) -> None:
+        event.stop()
+        ticker = self.results.highlighted()
+        if ticker is not None:
+            await self._open(ticker)
 
     async def _open(self, ticker: str) -> None:
         self.app.post_message(OpenMarket(ticker))  # to the app: this screen is about to close
