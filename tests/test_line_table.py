@@ -147,3 +147,28 @@ async def test_a_changed_row_is_drawn_again_when_the_table_is_scrolled() -> None
         lines = table.render_lines(crop)
         cursor = table._style("line-table--cursor")
         assert [line.text.strip() for line in lines if any(seg.style == cursor for seg in line)] == ["999999"]
+
+
+async def test_more_rows_under_a_shown_scrollbar_move_its_thumb_without_laying_out_the_screen() -> None:
+    app, state = tape_with(40, capacity=200)
+    async with app.run_test(size=SIZE) as pilot:
+        tape = app.table
+        await pilot.pause()
+        assert tape.show_vertical_scrollbar and tape.virtual_size.height == 41  # the header and 40 rows
+        screen = app.screen
+        layouts = 0
+        lay_out = screen._refresh_layout
+
+        def counted(*args: object, **kwargs: object) -> None:
+            nonlocal layouts
+            layouts += 1
+            lay_out(*args, **kwargs)  # type: ignore[arg-type]
+
+        screen._refresh_layout = counted  # type: ignore[method-assign]
+        await new_trades(pilot, tape, state, *range(41, 101))
+        assert tape.virtual_size.height == 101
+        assert tape.vertical_scrollbar.window_virtual_size == 101
+        assert layouts == 0
+        await pilot.press("end")
+        await pilot.pause()
+        assert tape.cursor_row == 99 and tape.visible_keys()[-1] == tape.cursor_key()  # scrolls to the new end

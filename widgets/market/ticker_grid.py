@@ -227,6 +227,7 @@ class TickerGrid(LineTable, StateView):
         self._ticker_cursor = 0  # where the state's ticker log was read up to (tickers_since)
         self._filter = GridFilter(self._title)
         self._seen_revisions: dict[str, int] = {}  # MarketInfo.revision of each row last read
+        self._resolved: set[str] = set()  # the markets seen whose status is resolved (they may leave)
         self._seen_evictions = 0  # MarketState.evictions when the rows were last pruned
         self._relabel_cursor = 0  # where the state's relabel log was read up to (relabeled_since)
         self._described: str | None = None  # the subtitle's text
@@ -287,8 +288,14 @@ class TickerGrid(LineTable, StateView):
         changed.update(dict.fromkeys(relabeled))
         # new markets, and relabelled ones (a title or status may move the row: settled rows sink)
         touched = list(dict.fromkeys(added + relabeled))
+        markets = state.markets
         for ticker in touched:
             self._order.place(ticker, self._order_key(ticker))
+            info = markets.get(ticker)
+            if info is not None and info.status in RESOLVED:
+                self._resolved.add(ticker)
+            else:
+                self._resolved.discard(ticker)
         self._filter.fold(touched)
         self._widen(added, touched)
         removed = state.evictions != self._seen_evictions and self._forget_evicted(state)
@@ -323,6 +330,7 @@ class TickerGrid(LineTable, StateView):
             del self._known[ticker]
             self._order.remove(ticker)
             self._resort.discard(ticker)
+            self._resolved.discard(ticker)
             for cache in (self._values, self._seen_revisions):
                 cache.pop(ticker, None)
         self._filter.forget(gone)
@@ -500,33 +508,30 @@ class TickerGrid(LineTable, StateView):
     def _without_long_resolved(self, tickers: Iterable[str]) -> list[str]:
         """``tickers`` but the markets resolved over ``RESOLVED_SHOWN_SECONDS`` ago that the user
         does not keep; notes how many left and when the next one shown leaves (a market with no
-        known time of its end stays)."""
+        known time of its end stays). Only the resolved markets are looked at: the rows are
+        walked once more only when some leave."""
+        rows = list(tickers)
         state = self.market_state
         markets = state.markets if state is not None else {}
         now = self.now()
         kept: set[str] | None = None
-        shown: list[str] = []
-        hidden = 0
+        leaving: set[str] = set()
         next_leaving: float | None = None
-        for ticker in tickers:
+        for ticker in self._resolved.intersection(rows):
             info = markets.get(ticker)
             since = finished_at(info) if info is not None and info.status in RESOLVED else None
             if since is None:
-                shown.append(ticker)
                 continue
             leaves = since + RESOLVED_SHOWN_SECONDS
             if leaves > now:
                 next_leaving = leaves if next_leaving is None else min(next_leaving, leaves)
-                shown.append(ticker)
                 continue
             if kept is None:
                 kept = set(self.keep())
-            if ticker in kept or ticker in self.watchlist:
-                shown.append(ticker)
-            else:
-                hidden += 1
-        self.resolved_hidden, self._next_leaving = hidden, next_leaving
-        return shown
+            if ticker not in kept and ticker not in self.watchlist:
+                leaving.add(ticker)
+        self.resolved_hidden, self._next_leaving = len(leaving), next_leaving
+        return [ticker for ticker in rows if ticker not in leaving] if leaving else rows
 
     # -- watchlist ------------------------------------------------------------------------------
 

@@ -262,8 +262,17 @@ class LineTable(DirectLines, ScrollView, can_focus=True):
     def _fit_virtual_size(self) -> None:
         width = sum(self._widths) + 2 * self.CELL_PADDING * len(self._widths)
         size = Size(width, len(self._keys) + 1)
-        if size != self.virtual_size:
-            self.virtual_size = size
+        old = self.virtual_size
+        if size == old:
+            return
+        if size.width == old.width and size.height > old.height and self.show_vertical_scrollbar:
+            # More rows under a scrollbar already shown: only the thumb moves. Setting the size
+            # itself would lay out the whole screen again (a reactive with ``layout=True``), once
+            # for every intake of a grid that grows by thousands of rows as the catalog loads.
+            self.set_reactive(ScrollView.virtual_size, size)
+            self.vertical_scrollbar.window_virtual_size = size.height
+            return
+        self.virtual_size = size
 
     # -- cursor ---------------------------------------------------------------------------------
 
