@@ -27,7 +27,7 @@ from app.core.portfolio_state import Reconciled, reconcile
 from app.core.state import Kind, MarketState
 from app.core.time_slices import TimeSlices
 from app.rest.catalog import ParsedEvent, load_catalog, parse_event, parse_market
-from app.rest.catalog_cache import read_cache, write_cache
+from app.rest.catalog_cache import encode_cache, read_cache, write_cache
 from app.rest.client import RestClient, RestError
 from app.rest.portfolio import load_portfolio
 from app.rest.recorded import NotRecorded
@@ -108,11 +108,17 @@ class ExchangeSync:
             self.notify(Kind.LIFECYCLE)
         catalog.source, catalog.complete, catalog.error = "exchange", True, None
         if self.cache is not None:
-            try:
-                write_cache(self.cache, catalog)
-            except OSError as exc:
-                self._report(f"catalog cache not saved to {self.cache}: {exc.strerror or exc}")
+            await self._save(self.cache)
         return True
+
+    async def _save(self, path: Path) -> None:
+        """Save the catalog for the next start: encoded a part at a time between yields to the
+        event loop, written by a thread (the disk never holds up a frame)."""
+        data = await encode_cache(self.state.catalog, lambda: asyncio.sleep(0))
+        try:
+            await asyncio.to_thread(write_cache, path, data)
+        except OSError as exc:
+            self._report(f"catalog cache not saved to {path}: {exc.strerror or exc}")
 
     def _unlisted_events(self) -> set[str]:
         """Events the socket has named since the last look that the catalog does not list."""
