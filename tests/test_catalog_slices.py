@@ -5,10 +5,15 @@ from __future__ import annotations
 
 import asyncio
 
+from app.core.catalog import CatalogMarket
+from app.core.catalog_state import apply_catalog
 from app.core.state import Kind, MarketState
 from app.rest.client import RestClient, rest_base_url
+from app.rest.recorded import RecordedRest
 from app.rest.sync import ExchangeSync
 from app.simulator import SimConfig, Simulator
+from app.tui.main import KalshiDashApp
+from tests.ui_states import until
 
 EVENTS, MARKETS = 40, 400  # one page of the catalog (50 events a page)
 
@@ -53,3 +58,26 @@ async def test_a_slice_with_time_left_takes_the_whole_page_at_once() -> None:
     state, seen, _told = await load(apply_slice=3600.0)
     assert len(state.catalog.markets) == MARKETS
     assert {count for count in seen if 0 < count < MARKETS} == set()
+
+
+async def test_the_finder_index_is_folded_once_a_frame_however_many_slices_were_applied() -> None:
+    state = MarketState()
+    app = KalshiDashApp(state)
+    async with app.run_test(size=(100, 30)) as pilot:
+        sync = app._exchange_sync(RecordedRest([]))
+        folds = 0
+        fold = app.market_index.refresh
+
+        def counted() -> None:
+            nonlocal folds
+            folds += 1
+            fold()
+
+        app.market_index.refresh = counted  # type: ignore[method-assign]
+        for n in range(5):  # five slices between two frames
+            apply_catalog(state, [], [CatalogMarket(f"KXA-{n}", "KXA", title=f"Bitcoin above {n}")])
+            sync.notify(Kind.LIFECYCLE)
+        assert folds == 0  # not while the slices run: after the frame
+        await until(pilot, lambda: folds > 0)
+        assert folds == 1
+        assert app.market_index.find("bitcoin") == [f"KXA-{n}" for n in range(5)]
