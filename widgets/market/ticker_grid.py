@@ -517,7 +517,7 @@ class TickerGrid(LineTable, StateView):
         kept: set[str] | None = None
         leaving: set[str] = set()
         next_leaving: float | None = None
-        for ticker in self._resolved.intersection(rows):
+        for ticker in self._resolved.intersection(rows) if self._resolved else ():
             info = markets.get(ticker)
             since = finished_at(info) if info is not None and info.status in RESOLVED else None
             if since is None:
