@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+from rich.cells import cell_len
+
 from app.core.catalog import CatalogMarket
 from app.core.catalog_state import apply_catalog
+from app.core.sanitize import printable
 from app.core.state import Kind, MarketState
 from app.rest.client import RestClient, rest_base_url
 from app.rest.recorded import RecordedRest
@@ -14,6 +18,7 @@ from app.rest.sync import ExchangeSync
 from app.simulator import SimConfig, Simulator
 from app.tui.main import KalshiDashApp
 from tests.ui_states import until
+from widgets.market.ticker_grid import shown_width
 
 EVENTS, MARKETS = 40, 400  # one page of the catalog (50 events a page)
 
@@ -81,3 +86,8 @@ async def test_the_finder_index_is_folded_once_a_frame_however_many_slices_were_
         await until(pilot, lambda: folds > 0)
         assert folds == 1
         assert app.market_index.find("bitcoin") == [f"KXA-{n}" for n in range(5)]
+
+
+@pytest.mark.parametrize("text", ["KXHIGHNY-26DEC04-T45", "Will it snow in NYC?", "東京 rain", "bell\x07 tab\t", "é"])
+def test_a_grid_column_is_widened_to_the_cells_its_text_takes_on_screen(text: str) -> None:
+    assert shown_width(text) == cell_len(printable(text))
