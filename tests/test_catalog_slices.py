@@ -4,6 +4,8 @@ the event loop running between them (a frame, the socket), not a page at a time.
 from __future__ import annotations
 
 import asyncio
+import statistics
+from collections import Counter
 
 import pytest
 from rich.cells import cell_len
@@ -23,9 +25,10 @@ from widgets.market.ticker_grid import shown_width
 EVENTS, MARKETS = 40, 400  # one page of the catalog (50 events a page)
 
 
-async def load(apply_slice: float) -> tuple[MarketState, list[int], list[Kind]]:
-    """Load the catalog with slices of ``apply_slice`` seconds; the state, the markets the state
-    held at each turn of the event loop meanwhile, and what the screen was told."""
+async def load(apply_slice: float, apply_rest: float = 0.0) -> tuple[MarketState, list[int], list[Kind]]:
+    """Load the catalog with slices of ``apply_slice`` seconds, ``apply_rest`` seconds between them;
+    the state, the markets the state held at each turn of the event loop meanwhile, and what the
+    screen was told."""
     sim = Simulator(SimConfig(seed=3, events=EVENTS, markets=MARKETS, rate=0.0, allow_anonymous=True))
     url = await sim.start()
     state = MarketState()
@@ -41,7 +44,8 @@ async def load(apply_slice: float) -> tuple[MarketState, list[int], list[Kind]]:
     watcher = asyncio.create_task(watch())
     try:
         async with RestClient(rest_base_url(url)) as client:
-            sync = ExchangeSync(client, state, told.append, lambda line: None, apply_slice=apply_slice)
+            sync = ExchangeSync(client, state, told.append, lambda line: None, apply_slice=apply_slice,
+                                apply_rest=apply_rest)
             assert await sync.load_catalog()
     finally:
         loading = False
@@ -57,6 +61,14 @@ async def test_the_event_loop_runs_between_slices_and_every_market_is_titled() -
     between = {count for count in seen if 0 < count < MARKETS}
     assert len(between) >= EVENTS - 1  # the loop ran between every two events of the page
     assert sum(1 for kinds in told if kinds & Kind.LIFECYCLE) >= EVENTS  # the screen told after each slice
+
+
+async def test_each_slice_leaves_the_event_loop_a_rest_for_everything_else() -> None:
+    """Another task that yields at every turn (as the feed does every 32 messages) runs many times
+    between two slices, not once (a bare yield gave it one turn a slice: the feed fell behind)."""
+    _state, seen, _told = await load(apply_slice=0.0, apply_rest=0.002)
+    turns = Counter(count for count in seen if 0 < count < MARKETS)
+    assert len(turns) >= EVENTS - 1 and statistics.median(turns.values()) >= 10
 
 
 async def test_a_slice_with_time_left_takes_the_whole_page_at_once() -> None:
