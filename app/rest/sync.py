@@ -35,10 +35,11 @@ from app.rest.recorded import NotRecorded
 log = logging.getLogger("kalshi_dash.rest")
 
 APPLY_SLICE_S = 0.004  # seconds of parsing and applying the catalog between two yields to the event loop
-# Seconds left to the event loop after each slice. A bare yield is not enough: the feed yields
-# after every 32 messages, so one turn of the loop between 4 ms slices let it read ~8,000 msg/s
-# of a 20,000 msg/s market, and the screen fell behind the market for as long as the load ran.
-APPLY_REST_S = 0.004
+# Seconds left to the event loop after each slice (the load takes at most a third of it). A bare
+# yield is not enough: the feed yields after every 32 messages, so one turn of the loop between
+# 4 ms slices let it read ~8,000 msg/s of a 20,000 msg/s market, and the screen fell behind the
+# market for as long as the load ran.
+APPLY_REST_S = 0.008
 FILL_OVERLAP_S = 60  # a reload asks for fills from this long before the last one
 TICKERS_PER_ASK = 100  # settled markets named in one /markets request
 WATCH_INTERVAL = 0.25  # seconds between two looks at the feed's connection
