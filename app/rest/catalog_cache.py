@@ -70,7 +70,8 @@ def read_cache(path: Path) -> CachedCatalog | None:
         log.warning("catalog cache %s not used (%s); the catalog comes from the exchange", path, exc)
         return None
     if not parts or any(part.version != CACHE_VERSION for part in parts):
-        log.warning("catalog cache %s not used (another version); the catalog comes from the exchange", path)
+        log.warning("catalog cache %s not used (empty or another version); the catalog comes from the exchange",
+                    path)
         return None
     return CachedCatalog(CACHE_VERSION, parts[0].saved, [event for part in parts for event in part.events],
                          [market for part in parts for market in part.markets])

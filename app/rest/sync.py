@@ -119,9 +119,10 @@ class ExchangeSync:
         return True
 
     async def _save(self, path: Path) -> None:
-        """Save the catalog for the next start: encoded a part at a time between yields to the
-        event loop, written by a thread (the disk never holds up a frame)."""
-        data = await encode_cache(self.state.catalog, lambda: asyncio.sleep(0))
+        """Save the catalog for the next start: encoded a part at a time, the event loop left its
+        rest after each (as between the load's slices), written by a thread (the disk never holds
+        up a frame)."""
+        data = await encode_cache(self.state.catalog, lambda: asyncio.sleep(self.apply_rest))
         try:
             await asyncio.to_thread(write_cache, path, data)
         except OSError as exc:
