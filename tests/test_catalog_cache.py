@@ -78,6 +78,7 @@ async def test_the_cache_is_saved_a_part_at_a_time_and_read_back_whole(tmp_path:
     # the first format: one object, records as objects
     b'{"version":1,"saved":1.0,"events":[],"markets":[{"ticker":"KXA-1","event_ticker":"KXA"}]}',
     b'[1,1.0,[],[]]\n',  # the arrays of another version
+    b"",  # written empty
 ])
 def test_a_corrupt_or_old_cache_is_not_used_and_says_so(tmp_path: Path, caplog: pytest.LogCaptureFixture,
                                                         content: bytes) -> None:
