@@ -17,8 +17,12 @@ import msgspec
 from app.core.protocol import PriceRange
 
 
-class CatalogMarket(msgspec.Struct, frozen=True, gc=False):
-    """One market as the catalog lists it (prices in app.core.fixed units; times in epoch seconds)."""
+class CatalogMarket(msgspec.Struct, frozen=True, gc=False, array_like=True):
+    """One market as the catalog lists it (prices in app.core.fixed units; times in epoch seconds).
+
+    Encoded as an array (in the disk cache): a field added, removed or moved needs a new
+    ``CACHE_VERSION`` in :mod:`app.rest.catalog_cache`.
+    """
 
     ticker: str
     event_ticker: str
@@ -46,8 +50,9 @@ class CatalogMarket(msgspec.Struct, frozen=True, gc=False):
         return Fraction(text) if text is not None else None
 
 
-class CatalogEvent(msgspec.Struct, frozen=True, gc=False):
-    """One event: its text, category, whether its strikes exclude each other, and its markets."""
+class CatalogEvent(msgspec.Struct, frozen=True, gc=False, array_like=True):
+    """One event: its text, category, whether its strikes exclude each other, and its markets
+    (encoded as an array, as :class:`CatalogMarket` is)."""
 
     event_ticker: str
     series_ticker: str | None = None

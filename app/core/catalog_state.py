@@ -49,10 +49,15 @@ def apply_catalog(
 
 def _fill(info: MarketInfo, market: CatalogMarket, fresh: bool, cached_status: set[str]) -> None:
     """Copy a record into ``info``: every field when fresh, else only the unknown ones."""
-    for name in ("title", "event_ticker", "open_ts", "close_ts"):
-        value = getattr(market, name)
-        if value is not None and (fresh or getattr(info, name) is None):
-            setattr(info, name, value)
+    # field by field rather than a loop over their names: this runs for every market of the cache at start
+    if market.title is not None and (fresh or info.title is None):
+        info.title = market.title
+    if fresh or info.event_ticker is None:
+        info.event_ticker = market.event_ticker
+    if market.open_ts is not None and (fresh or info.open_ts is None):
+        info.open_ts = market.open_ts
+    if market.close_ts is not None and (fresh or info.close_ts is None):
+        info.close_ts = market.close_ts
     # a status from a lifecycle message is newer than the catalog's; one from the cache is older
     if market.status is not None and (info.status is None or (fresh and market.ticker in cached_status)):
         info.status = STATUS_NAMES.get(market.status, market.status)

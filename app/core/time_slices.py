@@ -10,11 +10,12 @@ import time
 
 
 class TimeSlices:
-    """Tells a loop when its current slice has run ``budget`` seconds; :meth:`pause` yields to the
-    event loop and starts the next slice."""
+    """Tells a loop when its current slice has run ``budget`` seconds; :meth:`pause` leaves the
+    event loop to everything else for ``rest`` seconds (0: one turn) and starts the next slice."""
 
-    def __init__(self, budget: float) -> None:
+    def __init__(self, budget: float, rest: float = 0.0) -> None:
         self.budget = budget
+        self.rest = rest
         self._started = time.perf_counter()
 
     def spent(self) -> bool:
@@ -22,6 +23,7 @@ class TimeSlices:
         return time.perf_counter() - self._started >= self.budget
 
     async def pause(self) -> None:
-        """Let the event loop run what is ready (a frame, the socket), then start a new slice."""
-        await asyncio.sleep(0)
+        """Let the event loop run what is ready (a frame, the socket) for ``rest`` seconds, then
+        start a new slice."""
+        await asyncio.sleep(self.rest)
         self._started = time.perf_counter()

@@ -250,10 +250,20 @@ class KalshiDashApp(KeepsItsCrash[int]):
         """Catalog and account from ``rest`` into the state, the screen told what changed (run in a
         worker: it never delays the first frame)."""
         sink = MessageSink(self.dashboard)
+        index_due = False
+
+        def fold_index() -> None:
+            nonlocal index_due
+            index_due = False
+            self.market_index.refresh()
 
         def notify(kinds: Kind) -> None:
+            nonlocal index_due
             if kinds:
-                self.market_index.refresh()  # the finder's text folded as the catalog arrives, not at a key
+                # the finder's text folded as the catalog arrives, not at a key: once a frame, after it
+                if not index_due:
+                    index_due = True
+                    self.call_after_refresh(fold_index)
                 sink.on_changes(kinds, frozenset())
 
         def report(line: str) -> None:

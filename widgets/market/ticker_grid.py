@@ -168,6 +168,12 @@ def parse_filter(text: str) -> tuple[str, str | None]:
     return " ".join(words).casefold(), status
 
 
+def shown_width(text: str) -> int:
+    """The cells ``text`` takes once made printable: plain printable ASCII (nearly every ticker
+    and title) is as wide as it is long, without asking Rich for each of thousands of markets."""
+    return len(text) if text.isascii() and text.isprintable() else cell_len(printable(text))
+
+
 class TickerGrid(LineTable, StateView):
     """Every market seen on ``ticker``: prices, volume, change, lifecycle status and countdown."""
 
@@ -352,11 +358,11 @@ class TickerGrid(LineTable, StateView):
         widest title of the ``touched`` ones (once a column: widening redraws every row)."""
         assert self.market_state is not None
         if added:
-            self.widen("ticker", max(cell_len(printable(ticker)) for ticker in added) + 1)
+            self.widen("ticker", max(map(shown_width, added)) + 1)
         markets = self.market_state.markets
         titles = [info.title for ticker in touched if (info := markets.get(ticker)) is not None and info.title]
         if titles:
-            self.widen("title", max(cell_len(printable(title)) for title in titles) + 1)
+            self.widen("title", max(map(shown_width, titles)) + 1)
 
     # -- rows -----------------------------------------------------------------------------------
 
