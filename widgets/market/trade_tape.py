@@ -35,9 +35,9 @@ class TradeTape(LineTable, StateView):
     """
 
     SHOWS = Kind.TRADE
-    # Under a firehose every intake moves every row on screen (the tape's region is painted again,
-    # from the lines kept but for the new rows'), and a tape moving 30 times a second cannot be
-    # read: trades come in at most 5 times a second.
+    # Every intake moves every row on screen (the rows below the new ones keep their lines; under
+    # a firehose an intake brings more trades than the view holds, all drawn), and a tape moving
+    # 30 times a second cannot be read: trades come in at most 5 times a second.
     INTAKE_HZ = 5.0
     PINNED_TOP = True
     BORDER_TITLE = "Trades · all markets"
