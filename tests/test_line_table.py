@@ -171,3 +171,44 @@ async def test_rows_added_past_a_scrolling_view_lay_nothing_out_yet_scroll_and_s
         await pilot.pause()
         assert tape.cursor_row == 39 and tape.visible_keys()[-1] == tape.cursor_key()
         assert tape.scroll_offset.y == tape.max_scroll_y > 20 - tape.container_size.height
+
+
+def counting_draws(table: LineTable) -> list[str]:
+    """Make ``table`` note the count cell of each row line it draws from cells; return that list."""
+    drawn: list[str] = []
+    draw = table._draw
+    count = [c.key for c in table.COLUMNS].index("count")
+
+    def counted(cells: Cells, *args: object, **kwargs: object) -> object:
+        drawn.append(cells[count].text)
+        return draw(cells, *args, **kwargs)  # type: ignore[arg-type]
+
+    table._draw = counted  # type: ignore[method-assign]
+    return drawn
+
+
+def stripes(tape: LineTable, lines: list[str]) -> list[bool]:
+    """Whether each row line below the header is on the even stripe (the cursor row left out)."""
+    even = tape._style("line-table--even-row")
+    return [any(seg.style == even for seg in line) for line in lines]
+
+
+async def test_an_intake_draws_only_the_new_rows_and_the_rows_below_keep_their_stripes() -> None:
+    app, state = tape_with(40)
+    async with app.run_test(size=(80, 24)) as pilot:
+        tape = app.table
+        await pilot.pause()
+        crop = Region(0, 0, tape.region.width, tape.region.height)
+        rows = len(tape.visible_keys())
+        before = tape.render_lines(crop)[2:2 + rows]  # below the border and the header
+        assert rows > 10
+        drawn = counting_draws(tape)
+        await new_trades(pilot, tape, state, 41)  # one trade: an odd shift of every row
+        # the new trade's row (under the cursor) and the row the cursor left; every other line
+        # is the one drawn before, one row lower, on the same stripe
+        assert sorted(drawn) == ["40", "41"]
+        after = tape.render_lines(crop)[2:2 + rows]
+        assert [line.text for line in after[2:]] == [line.text for line in before[1:-1]]
+        assert stripes(tape, after[2:]) == stripes(tape, before[1:-1])
+        striped = stripes(tape, after[1:])
+        assert all(upper != lower for upper, lower in zip(striped, striped[1:]))  # still alternating

@@ -215,4 +215,49 @@ async def test_the_cursor_keeps_its_row_when_the_level_under_it_empties() -> Non
         await pilot.press("up")  # and moves on from there, not from the top
         assert ladder.cursor is not None and ladder.cursor > price and cursor_line(ladder) == line - 1
 
+
+def counting_rebuilds(ladder: DepthLadder) -> tuple[list[Kind], list[bool]]:
+    """Make ``ladder`` note the kinds of each change handed to it and each rebuild of its rows
+    (whether it flashes); return both lists."""
+    changes: list[Kind] = []
+    rebuilds: list[bool] = []
+    state_changed, rebuild = ladder.state_changed, ladder._rebuild
+
+    def handed(kinds: Kind, books: frozenset[str]) -> None:
+        changes.append(kinds)
+        state_changed(kinds, books)
+
+    def counted(state: Any, flash: bool) -> None:
+        rebuilds.append(flash)
+        rebuild(state, flash)
+
+    ladder.state_changed = handed  # type: ignore[method-assign]
+    ladder._rebuild = counted  # type: ignore[method-assign]
+    return changes, rebuilds
+
+
+def announce_trade(app: Any, ticker: str, price: int) -> None:
+    """Five contracts traded in ``ticker`` at yes ``price``, applied and announced as a flush does."""
+    app.market_state.apply(p.Trade(market_ticker=ticker, yes_price=price, no_price=ONE_DOLLAR - price,
+                                   count=5 * COUNT_SCALE, taker_side="yes"))
+    MessageSink(app.dashboard).on_changes(Kind.TRADE, frozenset())
+
+
+async def test_a_trade_rebuilds_the_ladder_only_when_it_is_in_the_ladders_market() -> None:
+    async def check(pilot: Pilot[Any], ladder: DepthLadder, drawn: Drawn) -> None:
+        changes, rebuilds = counting_rebuilds(ladder)
+        other = next(ticker for ticker in ladder.app.market_state.tickers if ticker != LADDER_TICKER)
+        price = ladder.ladder.rows[int(ladder.scroll_offset.y)].price
+        before = view_text(ladder)
+        announce_trade(ladder.app, other, price)
+        await until(pilot, lambda: Kind.TRADE in changes)
+        await pilot.pause()
+        assert rebuilds == [] and view_text(ladder) == before
+        announce_trade(ladder.app, LADDER_TICKER, price)
+        await until(pilot, lambda: len(changes) == 2)
+        assert rebuilds == [False]  # a rebuild that flashes no size
+        traded, five = ladder.ladder.rows[int(ladder.scroll_offset.y)], count_text(5 * COUNT_SCALE)
+        assert traded.price == price and traded.traded == 5 * COUNT_SCALE
+        assert view_text(ladder)[HEADER_LINES].split()[:2] == [five, f"◆{five}"]  # traded, the last trade
+
     await run_with_ladder(check)

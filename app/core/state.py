@@ -102,6 +102,7 @@ class TradeStats:
     last_price: int | None = None
     last_size: int | None = None
     volume_by_price: dict[int, int] = field(default_factory=dict)
+    mark: int = 0  # the state's trades applied at this market's last one (MarketState.trade_mark)
 
 
 @dataclass(slots=True)
@@ -173,6 +174,7 @@ class MarketState:
         self.first_price: dict[str, int | None] = {}
         self.trades: deque[p.Trade] = deque(maxlen=trade_capacity)
         self.trade_stats: dict[str, TradeStats] = {}
+        self._trades_applied = 0
         self.history = PriceHistories(history_capacity)
         self.fills: deque[p.Fill] = deque(maxlen=fill_capacity)
         self.positions: dict[PositionKey, p.MarketPosition] = {}
@@ -337,10 +339,17 @@ class MarketState:
             stats = self.trade_stats[ticker] = TradeStats()
         stats.last_price = price
         stats.last_size = count
+        stats.mark = self._trades_applied = self._trades_applied + 1
         volume = stats.volume_by_price
         volume[price] = volume.get(price, 0) + count
         self.history.record_last(ticker, m.ts_ms, price)
         return _TRADE
+
+    def trade_mark(self, market_ticker: str) -> int:
+        """A number that moves whenever a trade in ``market_ticker`` is applied (0 before any): a
+        view that shows its trades compares it with the one it last read."""
+        stats = self.trade_stats.get(market_ticker)
+        return 0 if stats is None else stats.mark
 
     def price_change(self, market_ticker: str) -> int | None:
         """Last price now minus the last price when the market was first seen."""

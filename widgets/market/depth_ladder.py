@@ -326,6 +326,7 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
         self._mine_asks: dict[int, int] = {}
         self._holding: Holding | None = None
         self._account_read: int | None = None  # the state's account_mark when they were read
+        self._trades_read: int | None = None  # the state's trade_mark at the last rebuild
         self._held: tuple[int, str] | None = None  # the row of the position's average, and its text
         self._scale: tuple[tuple[Any, str], TickScale] | None = None  # kept under (ranges, side)
 
@@ -358,7 +359,8 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
     # -- StateView ------------------------------------------------------------------------------
 
     def state_changed(self, kinds: Kind, books: frozenset[str]) -> None:
-        """Rebuild the ladder when this market's book, its trades, or its lifecycle changed."""
+        """Rebuild the ladder when this market's book or trades, or the trader's orders at its
+        rows, changed; else refresh the lines whose look moved (the status, the clock)."""
         state = self.market_state
         if state is None:
             return
@@ -373,7 +375,8 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
             prices = set(self.mine)
             self._read_account(state)
             rows_moved = self.price_mode or prices != set(self.mine)
-        if book_moved or kinds & Kind.TRADE or rows_moved:
+        traded = bool(kinds & Kind.TRADE) and state.trade_mark(self.ticker) != self._trades_read
+        if book_moved or traded or rows_moved:
             self._rebuild(state, flash=book_moved)
         else:
             self._refresh_changed()
@@ -411,6 +414,7 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
         before = self.ladder if self._built else None
         cursor_line = self._cursor_line_in_view()
         self._built = True
+        self._trades_read = state.trade_mark(self.ticker)
         ladder = build_ladder(
             state.books.get(self.ticker), self.side, state.trade_stats.get(self.ticker),
             self._baseline,

@@ -35,8 +35,9 @@ class TradeTape(LineTable, StateView):
     """
 
     SHOWS = Kind.TRADE
-    # Under a firehose every intake moves every row on screen (the whole tape is drawn again), and
-    # a tape moving 30 times a second cannot be read: trades come in at most 5 times a second.
+    # Every intake moves every row on screen (the rows below the new ones keep their lines; under
+    # a firehose an intake brings more trades than the view holds, all drawn), and a tape moving
+    # 30 times a second cannot be read: trades come in at most 5 times a second.
     INTAKE_HZ = 5.0
     PINNED_TOP = True
     BORDER_TITLE = "Trades · all markets"
@@ -95,7 +96,7 @@ class TradeTape(LineTable, StateView):
             return
         rows = self._numbers.numbered(fresh, self.matches, self.max_rows)
         kept = self.row_keys[: max(0, self.max_rows - len(rows))]
-        self._show(rows + [(key, self._trades[key]) for key in kept])
+        self._show(rows + [(key, self._trades[key]) for key in kept], added_on_top=len(rows))
 
     def refill(self) -> None:
         """Show the newest ``max_rows`` matching trades of the whole ring (after a scope change)."""
@@ -103,9 +104,9 @@ class TradeTape(LineTable, StateView):
             self._numbers.catch_up(self.source())
             self._show(self._numbers.numbered(reversed(self.source()), self.matches, self.max_rows))
 
-    def _show(self, rows: list[tuple[str, Trade]]) -> None:
+    def _show(self, rows: list[tuple[str, Trade]], added_on_top: int = 0) -> None:
         self._trades = dict(rows)
-        self.set_rows([key for key, _ in rows])
+        self.set_rows([key for key, _ in rows], added_on_top=added_on_top)
 
     def row_cells(self, key: str) -> Cells:
         """The cells of the trade numbered ``key``."""

@@ -7,7 +7,9 @@ updated or removed, whether or not the row is on screen: under a firehose the ti
 (:meth:`LineTable.row_cells`) when the row is drawn, and its line is kept until the row changes
 (:meth:`LineTable.invalidate`) or moves to the other stripe; a new order of keys costs a list.
 So a tape taking in 500 trades turns only the twenty on screen into lines, and a grid of 1,000
-markets draws only the changed rows that are in view.
+markets draws only the changed rows that are in view. Rows added on top (a feed, newest first)
+move the stripes down with the rows below them, so those keep their lines whatever the number
+added: an intake draws the new rows' lines only.
 
 It looks like a ``DataTable`` with a row cursor and zebra stripes: a fixed header, cells padded
 by ``CELL_PADDING`` blanks, numbers right-justified, text cut with an ellipsis, the cursor row
@@ -131,6 +133,7 @@ class LineTable(DirectLines, ScrollView, can_focus=True):
         self._index: dict[str, int] = {}  # the row of each key
         self._cells: dict[str, Cells] = {}
         self._lines: dict[tuple[str, bool], Strip] = {}
+        self._stripe = 0  # 0: the top row is on the even stripe; 1: on the other one
         self._header: Strip | None = None
         self._widths = [column.width if column.width is not None else cell_len(self.header_label(column))
                         for column in self.COLUMNS]
@@ -170,11 +173,16 @@ class LineTable(DirectLines, ScrollView, can_focus=True):
         """The row number of ``key``, or None when it has no row."""
         return self._index.get(key)
 
-    def set_rows(self, keys: Iterable[str]) -> None:
-        """Show the rows of ``keys`` in this order; the cursor stays on its row (or on top)."""
+    def set_rows(self, keys: Iterable[str], *, added_on_top: int = 0) -> None:
+        """Show the rows of ``keys`` in this order; the cursor stays on its row (or on top).
+
+        ``added_on_top``: how many of the first keys are new rows above those shown before; the
+        stripes move down with the rows, so each row shown before keeps its stripe (and its line).
+        """
         keys = list(keys)
         if keys == self._keys:
             return
+        self._stripe = (self._stripe + added_on_top) % 2
         anchor = self._cursor_anchor()
         index = self._index = {key: row for row, key in enumerate(keys)}
         for gone in [key for key in self._cells if key not in index]:
@@ -360,7 +368,7 @@ class LineTable(DirectLines, ScrollView, can_focus=True):
         if index == self.cursor_row:
             style = self._style("line-table--cursor")
             return window(self._draw(self._row(key), style, on_top=True), scroll_x, scroll_x + width, style)
-        even = index % 2 == 0
+        even = (index + self._stripe) % 2 == 0
         line = self._lines.get((key, even))
         style = self._style("line-table--even-row") if even else Style()
         if line is None:
