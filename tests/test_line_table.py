@@ -171,3 +171,20 @@ async def test_rows_added_past_a_scrolling_view_lay_nothing_out_yet_scroll_and_s
         await pilot.pause()
         assert tape.cursor_row == 39 and tape.visible_keys()[-1] == tape.cursor_key()
         assert tape.scroll_offset.y == tape.max_scroll_y > 20 - tape.container_size.height
+
+
+async def test_a_new_order_keeps_the_cursor_on_its_key_indexes_every_row_and_forgets_rows_that_left() -> None:
+    app = NumbersApp()
+    async with app.run_test(size=(30, 10)) as pilot:
+        table = app.query_one(Numbers)
+        await pilot.pause()
+        table.move_cursor(3)
+        assert table.get_cell("3", "n") == "3"  # row 3's cells kept
+        order = [str(i) for i in reversed(range(50))]
+        table.set_rows(order)
+        assert table.cursor_key() == "3" and table.cursor_row == 46
+        assert [table.index_of(key) for key in order] == list(range(50)) and table.index_of("50") is None
+        table.set_rows([key for key in order if key != "3"])  # row 3 leaves: its cells go
+        table.values["3"] = 333  # changed while it had no row, so nobody invalidated it
+        table.set_rows(order[:10] + ["3"])
+        assert table.index_of("3") == 10 and table.get_cell("3", "n") == "333"
