@@ -176,17 +176,18 @@ class LineTable(DirectLines, ScrollView, can_focus=True):
     def set_rows(self, keys: Iterable[str]) -> None:
         """Show the rows of ``keys`` in this order; the cursor stays on its row (or on top).
 
-        A new order costs a copy of the keys and a set of them (while rows are cached); the
-        index of every row is built only when asked for (:meth:`index_of`): a filter's key over
-        20,000 markets draws a screenful of them.
+        A new order costs a copy of the keys: the cells kept are those of the rows on screen in
+        it (the others are asked for again when drawn), and the index of every row is built only
+        when asked for (:meth:`index_of`): a filter's key over 20,000 markets draws a screenful.
         """
         keys = list(keys)
         if keys == self._keys:
             return
         anchor = self._cursor_anchor()
         if self._cells:
-            present = set(keys)
-            for gone in [key for key in self._cells if key not in present]:
+            top, bottom = self._visible_rows()
+            on_screen = set(keys[top:bottom])
+            for gone in [key for key in self._cells if key not in on_screen]:
                 del self._cells[gone]
                 self._lines.pop((gone, True), None)
                 self._lines.pop((gone, False), None)
