@@ -212,3 +212,20 @@ async def test_an_intake_draws_only_the_new_rows_and_the_rows_below_keep_their_s
         assert stripes(tape, after[2:]) == stripes(tape, before[1:-1])
         striped = stripes(tape, after[1:])
         assert all(upper != lower for upper, lower in zip(striped, striped[1:]))  # still alternating
+
+
+async def test_a_new_order_keeps_the_cursor_on_its_key_indexes_every_row_and_forgets_rows_that_left() -> None:
+    app = NumbersApp()
+    async with app.run_test(size=(30, 10)) as pilot:
+        table = app.query_one(Numbers)
+        await pilot.pause()
+        table.move_cursor(3)
+        assert table.get_cell("3", "n") == "3"  # row 3's cells kept
+        order = [str(i) for i in reversed(range(50))]
+        table.set_rows(order)
+        assert table.cursor_key() == "3" and table.cursor_row == 46
+        assert [table.index_of(key) for key in order] == list(range(50)) and table.index_of("50") is None
+        table.set_rows([key for key in order if key != "3"])  # row 3 leaves: its cells go
+        table.values["3"] = 333  # changed while it had no row, so nobody invalidated it
+        table.set_rows(order[:10] + ["3"])
+        assert table.index_of("3") == 10 and table.get_cell("3", "n") == "333"

@@ -154,6 +154,18 @@ async def test_filter_keeps_matching_rows_as_you_type_and_escape_returns_to_the_
         assert app.focused is table and set(table.visible_tickers()) == everything
 
 
+async def test_the_grid_follows_the_filter_field_as_its_value_changes() -> None:
+    app = dashboard_app()
+    async with app.run_test(size=SIZE) as pilot:
+        table = grid(app)
+        await pilot.press("slash")
+        field = app.dashboard.query_one("#grid-filter", Input)
+        field.value = " fed "
+        assert table.filter_text == "fed"  # at once: no message travels up the panes to the screen
+        field.value = ""
+        assert table.filter_text == ""
+
+
 async def test_vim_keys_move_the_grid_cursor() -> None:
     app = dashboard_app()
     async with app.run_test(size=SIZE) as pilot:

@@ -535,6 +535,10 @@ class TickerGrid(LineTable, StateView):
         """``tickers`` but the markets resolved over ``RESOLVED_SHOWN_SECONDS`` ago that the user
         does not keep; notes how many left and when the next one shown leaves (a market with no
         known time of its end stays)."""
+        resolved = self._resolved
+        if not resolved:  # nothing to hide: no walk over the rows (20,000 at a filter's first key)
+            self.resolved_hidden, self._next_leaving = 0, None
+            return tickers if isinstance(tickers, list) else list(tickers)
         state = self.market_state
         markets = state.markets if state is not None else {}
         now = self.now()
@@ -542,7 +546,6 @@ class TickerGrid(LineTable, StateView):
         shown: list[str] = []
         hidden = 0
         next_leaving: float | None = None
-        resolved = self._resolved
         for ticker in tickers:
             if ticker not in resolved:
                 shown.append(ticker)

@@ -130,7 +130,7 @@ class LineTable(DirectLines, ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self.cursor_row = 0
         self._keys: list[str] = []
-        self._index: dict[str, int] = {}  # the row of each key
+        self._index: dict[str, int] | None = {}  # the row of each key; None: not built since set_rows
         self._cells: dict[str, Cells] = {}
         self._lines: dict[tuple[str, bool], Strip] = {}
         self._stripe = 0  # 0: the top row is on the even stripe; 1: on the other one
@@ -171,27 +171,37 @@ class LineTable(DirectLines, ScrollView, can_focus=True):
 
     def index_of(self, key: str) -> int | None:
         """The row number of ``key``, or None when it has no row."""
-        return self._index.get(key)
+        index = self._index
+        if index is None:  # built at the first question after a new order, not for every order
+            index = self._index = dict(zip(self._keys, range(len(self._keys))))
+        return index.get(key)
 
     def set_rows(self, keys: Iterable[str], *, added_on_top: int = 0) -> None:
         """Show the rows of ``keys`` in this order; the cursor stays on its row (or on top).
 
         ``added_on_top``: how many of the first keys are new rows above those shown before; the
         stripes move down with the rows, so each row shown before keeps its stripe (and its line).
+        A new order costs a copy of the keys: the cells kept are those of the rows on screen in
+        it (the others are asked for again when drawn), and the index of every row is built only
+        when asked for (:meth:`index_of`): a filter's key over 20,000 markets draws a screenful.
         """
         keys = list(keys)
         if keys == self._keys:
             return
         self._stripe = (self._stripe + added_on_top) % 2
         anchor = self._cursor_anchor()
-        index = self._index = {key: row for row, key in enumerate(keys)}
-        for gone in [key for key in self._cells if key not in index]:
-            del self._cells[gone]
-            self._lines.pop((gone, True), None)
-            self._lines.pop((gone, False), None)
-        self._keys = keys
-        if anchor is not None and anchor in index:
-            self.cursor_row = index[anchor]
+        if self._cells:
+            top, bottom = self._visible_rows()
+            on_screen = set(keys[top:bottom])
+            for gone in [key for key in self._cells if key not in on_screen]:
+                del self._cells[gone]
+                self._lines.pop((gone, True), None)
+                self._lines.pop((gone, False), None)
+        self._keys, self._index = keys, None
+        if anchor is not None:
+            row = self._row_of(anchor)
+            if row is not None:
+                self.cursor_row = row
         self.cursor_row = max(0, min(self.cursor_row, len(keys) - 1))
         if len(self._lines) > LINES_KEPT:
             self._lines.clear()
@@ -209,14 +219,15 @@ class LineTable(DirectLines, ScrollView, can_focus=True):
         else:
             drawn = [key for key in changed if key in cells]
         top, bottom = self._visible_rows()
+        on_screen = dict(zip(self._keys[top:bottom], range(top + 1, bottom + 1)))  # virtual lines: the header is 0
         shown = []
         for key in drawn:
             del cells[key]
             self._lines.pop((key, True), None)
             self._lines.pop((key, False), None)
-            index = self.index_of(key)
-            if index is not None and top <= index < bottom:
-                shown.append(index + 1)  # a virtual line: the header is line 0
+            line = on_screen.get(key)
+            if line is not None:
+                shown.append(line)
         refresh_lines(self, shown)
 
     def invalidate_all(self) -> None:
@@ -266,6 +277,15 @@ class LineTable(DirectLines, ScrollView, can_focus=True):
         if not self._keys or (self.PINNED_TOP and row == 0) or row >= len(self._keys):
             return None
         return self._keys[row]
+
+    def _row_of(self, key: str) -> int | None:
+        """The row of ``key`` without building the index (one scan of the keys in C)."""
+        if self._index is not None:
+            return self._index.get(key)
+        try:
+            return self._keys.index(key)
+        except ValueError:
+            return None
 
     def _visible_rows(self) -> tuple[int, int]:
         top = int(self.scroll_offset.y)

@@ -195,7 +195,12 @@ class DashboardScreen(Screen[None]):
         yield Footer()
 
     async def on_mount(self) -> None:
-        self.query_one("#grid-filter", Input).display = False
+        field = self.query_one("#grid-filter", Input)
+        field.display = False
+        # The grid follows the field's value as the key that changed it is handled; its Changed
+        # message would reach this screen through four more queues (the panes' containers), each
+        # a turn of the event loop behind the paced market's reads.
+        self.watch(field, "value", self._filter_changed, init=False)
         self.query_one("#grid", TickerGrid).border_title = "Markets"
         self.fanout.bind_all()
         self._show_hint()
@@ -311,8 +316,7 @@ class DashboardScreen(Screen[None]):
     def action_close_filter(self) -> None:
         """Esc: clear the filter, hide it, and go back to the grid (every market shown again)."""
         field = self.query_one("#grid-filter", Input)
-        field.value = ""
-        self.query_one(TickerGrid).set_filter("")
+        field.value = ""  # the grid follows (_filter_changed)
         self._leave_filter()
 
     def _leave_filter(self) -> None:
@@ -328,9 +332,8 @@ class DashboardScreen(Screen[None]):
             return self.focused is field or (self.focused is self.query_one(TickerGrid) and bool(field.value))
         return True
 
-    @on(Input.Changed, "#grid-filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        self.query_one(TickerGrid).set_filter(event.value.strip())
+    def _filter_changed(self, value: str) -> None:
+        self.query_one(TickerGrid).set_filter(value.strip())
 
     @on(Input.Submitted, "#grid-filter")
     def _filter_submitted(self, _event: Input.Submitted) -> None:
