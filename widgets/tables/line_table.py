@@ -192,7 +192,7 @@ class LineTable(DirectLines, ScrollView, can_focus=True):
         anchor = self._cursor_anchor()
         if self._cells:
             top, bottom = self._visible_rows()
-            on_screen = set(keys[top:bottom])
+            on_screen = set(keys[top:bottom + 1])  # and the row under the last one, drawn when partly in view
             for gone in [key for key in self._cells if key not in on_screen]:
                 del self._cells[gone]
                 self._lines.pop((gone, True), None)
