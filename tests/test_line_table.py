@@ -171,3 +171,17 @@ async def test_rows_added_past_a_scrolling_view_lay_nothing_out_yet_scroll_and_s
         await pilot.pause()
         assert tape.cursor_row == 39 and tape.visible_keys()[-1] == tape.cursor_key()
         assert tape.scroll_offset.y == tape.max_scroll_y > 20 - tape.container_size.height
+
+
+async def test_rows_added_under_those_shown_and_then_reordered_are_found_at_their_rows() -> None:
+    app = NumbersApp()
+    async with app.run_test(size=(30, 10)):
+        table = app.query_one(Numbers)
+        table.values.update({str(i): i for i in range(50, 80)})
+        table.set_rows(list(table.values))  # added under the 50 shown
+        assert table.row_keys == [str(i) for i in range(80)]
+        assert [table.index_of(str(i)) for i in (0, 49, 50, 79)] == [0, 49, 50, 79]
+        shuffled = [str(i) for i in range(79, 9, -1)]  # another order, ten rows gone
+        table.set_rows(shuffled)
+        assert all(table.index_of(key) == row for row, key in enumerate(shuffled))
+        assert table.index_of("0") is None and table.index_of("9") is None

@@ -543,6 +543,9 @@ class TickerGrid(LineTable, StateView):
         hidden = 0
         next_leaving: float | None = None
         resolved = self._resolved
+        if not resolved:  # nothing resolved among the rows: every one is shown
+            self.resolved_hidden, self._next_leaving = 0, None
+            return list(tickers)
         for ticker in tickers:
             if ticker not in resolved:
                 shown.append(ticker)

@@ -172,11 +172,17 @@ class LineTable(DirectLines, ScrollView, can_focus=True):
 
     def set_rows(self, keys: Iterable[str]) -> None:
         """Show the rows of ``keys`` in this order; the cursor stays on its row (or on top)."""
-        keys = list(keys)
-        if keys == self._keys:
+        keys, shown = list(keys), self._keys
+        if keys == shown:
             return
         anchor = self._cursor_anchor()
-        index = self._index = {key: row for row, key in enumerate(keys)}
+        if len(keys) > len(shown) and keys[:len(shown)] == shown:
+            # rows added under those shown (a catalog coming in, in the order its markets were
+            # seen): only theirs are indexed, not the 20,000 above them again
+            index = self._index
+            index.update(zip(keys[len(shown):], range(len(shown), len(keys))))
+        else:
+            index = self._index = dict(zip(keys, range(len(keys))))
         for gone in [key for key in self._cells if key not in index]:
             del self._cells[gone]
             self._lines.pop((gone, True), None)
