@@ -176,9 +176,11 @@ class LineTable(DirectLines, ScrollView, can_focus=True):
         if keys == shown:
             return
         anchor = self._cursor_anchor()
-        if len(keys) > len(shown) and keys[:len(shown)] == shown:
-            # rows added under those shown (a catalog coming in, in the order its markets were
-            # seen): only theirs are indexed, not the 20,000 above them again
+        # rows added under those shown (a catalog coming in, in the order its markets were seen):
+        # only theirs are indexed, not the 20,000 above them again, and only those of them that
+        # come into view are drawn (the rows drawn stay as they are)
+        appended = bool(shown) and len(keys) > len(shown) and keys[:len(shown)] == shown
+        if appended:
             index = self._index
             index.update(zip(keys[len(shown):], range(len(shown), len(keys))))
         else:
@@ -193,8 +195,12 @@ class LineTable(DirectLines, ScrollView, can_focus=True):
         self.cursor_row = max(0, min(self.cursor_row, len(keys) - 1))
         if len(self._lines) > LINES_KEPT:
             self._lines.clear()
-        self._fit_virtual_size()
-        self.refresh()
+        self._fit_virtual_size(repaint=not appended)
+        if appended:
+            top, bottom = self._visible_rows()
+            refresh_lines(self, range(max(top, len(shown)) + 1, min(bottom, len(keys)) + 1))  # the header is line 0
+        else:
+            self.refresh()
 
     def invalidate(self, keys: Iterable[str]) -> None:
         """The cells of ``keys`` changed: draw their rows again (those on screen, at once)."""
@@ -269,9 +275,9 @@ class LineTable(DirectLines, ScrollView, can_focus=True):
         top = int(self.scroll_offset.y)
         return top, top + max(0, self.scrollable_content_region.height - 1)
 
-    def _fit_virtual_size(self) -> None:
+    def _fit_virtual_size(self, repaint: bool = True) -> None:
         width = sum(self._widths) + 2 * self.CELL_PADDING * len(self._widths)
-        set_virtual_size(self, Size(width, len(self._keys) + 1))
+        set_virtual_size(self, Size(width, len(self._keys) + 1), repaint=repaint)
 
     # -- cursor ---------------------------------------------------------------------------------
 
