@@ -117,7 +117,8 @@ class FakeTime:
 
 
 @pytest.mark.parametrize(("busy", "sleeps"), [
-    ([0.003], [0.008]),  # back within the slice's budget: one rest
+    ([0.003], [0.008]),  # a frame or a read of the feed meanwhile: one rest
+    ([0.007], [0.008]),  # later than a slice's budget, not another rest: one rest
     ([0.015], [0.008, 0.008]),  # a 15 ms callback held the loop: a second rest for a frame
     ([0.015, 0.015, 0.015], [0.008, 0.008]),  # still busy: no third, the work goes on
 ])

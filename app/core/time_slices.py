@@ -14,10 +14,11 @@ class TimeSlices:
     """Tells a loop when its current slice has run ``budget`` seconds; :meth:`pause` leaves the
     event loop to everything else for ``rest`` seconds (0: one turn) and starts the next slice.
 
-    A rest that comes back more than ``budget`` late was spent in another heavy callback (a
-    widget taking in what the slice told it, a frame): the loop is given a second rest, so the
-    next slice does not follow that callback before a frame could be drawn. One more rest at
-    most: a loop that stays busy slows the work down, it does not stop it.
+    A rest that comes back more than another ``rest`` late was spent in a heavy callback (a
+    widget taking in what the slice told it, a long frame): the loop is given a second rest, so
+    the next slice does not follow that callback before a frame could be drawn. One more rest at
+    most: a loop that stays busy slows the work down, it does not stop it. A shorter delay (a
+    frame of a few milliseconds, the feed's reads) is the loop's ordinary work: one rest.
     """
 
     def __init__(
@@ -43,6 +44,6 @@ class TimeSlices:
         twice that when other work held it through the first rest, then start a new slice."""
         asked = self.clock()
         await self.sleep(self.rest)
-        if self.clock() - asked - self.rest > self.budget:
+        if self.clock() - asked - self.rest > self.rest:
             await self.sleep(self.rest)
         self._started = self.clock()
