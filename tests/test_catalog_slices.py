@@ -6,14 +6,17 @@ from __future__ import annotations
 import asyncio
 import statistics
 from collections import Counter
+from collections.abc import Iterator
 
 import pytest
 from rich.cells import cell_len
 
-from app.core.catalog import CatalogMarket
+from app.core.catalog import CatalogEvent, CatalogMarket
 from app.core.catalog_state import apply_catalog
 from app.core.sanitize import printable
 from app.core.state import Kind, MarketState
+from app.core.time_slices import TimeSlices
+from app.rest.catalog import ParsedEvent
 from app.rest.client import RestClient, rest_base_url
 from app.rest.recorded import RecordedRest
 from app.rest.sync import ExchangeSync
@@ -75,6 +78,58 @@ async def test_a_slice_with_time_left_takes_the_whole_page_at_once() -> None:
     state, seen, _told = await load(apply_slice=3600.0)
     assert len(state.catalog.markets) == MARKETS
     assert {count for count in seen if 0 < count < MARKETS} == set()
+
+
+async def test_a_page_is_not_applied_in_the_turn_of_the_loop_that_decoded_it() -> None:
+    """The page's JSON is decoded in the callback that hands it over: the first slice waits for
+    the loop's rest, so a frame can come between the decode and the first events applied."""
+    turned: list[bool] = []
+    taken: list[bool] = []
+
+    def events() -> Iterator[ParsedEvent]:
+        taken.append(bool(turned))
+        market = CatalogMarket("KXA-1", "KXA", title="Bitcoin above 1")
+        yield CatalogEvent("KXA", "KXA", "Bitcoin", markets=(market.ticker,)), [market]
+
+    state = MarketState()
+    sync = ExchangeSync(RecordedRest([]), state, lambda kinds: None, lambda line: None, apply_rest=0.0)
+    asyncio.get_running_loop().call_soon(turned.append, True)
+    await sync._apply_page(events())
+    assert taken == [True]
+    assert state.markets["KXA-1"].title == "Bitcoin above 1"
+
+
+class FakeTime:
+    """A clock that moves only when slept on: by the rest asked, plus what ``busy`` says other
+    callbacks held the loop for after it."""
+
+    def __init__(self, busy: list[float]) -> None:
+        self.now = 0.0
+        self.busy = busy
+        self.sleeps: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds + (self.busy.pop(0) if self.busy else 0.0)
+
+
+@pytest.mark.parametrize(("busy", "sleeps"), [
+    ([0.003], [0.008]),  # a frame or a read of the feed meanwhile: one rest
+    ([0.007], [0.008]),  # later than a slice's budget, not another rest: one rest
+    ([0.015], [0.008, 0.008]),  # a 15 ms callback held the loop: a second rest for a frame
+    ([0.015, 0.015, 0.015], [0.008, 0.008]),  # still busy: no third, the work goes on
+])
+async def test_a_rest_that_comes_back_late_is_given_once_more(busy: list[float], sleeps: list[float]) -> None:
+    fake = FakeTime(busy)
+    slices = TimeSlices(0.004, 0.008, clock=fake.clock, sleep=fake.sleep)
+    await slices.pause()
+    assert fake.sleeps == sleeps
+    assert not slices.spent()  # the next slice starts after the rests
+    fake.now += 0.004
+    assert slices.spent()
 
 
 async def test_the_finder_index_is_folded_once_a_frame_however_many_slices_were_applied() -> None:

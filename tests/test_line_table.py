@@ -7,6 +7,7 @@ from textual.geometry import Region
 from textual.pilot import Pilot
 
 from app.core.state import Kind, MarketState
+from app.tui.screen_text import screen_text
 from tests import table_states as ts
 from tests.ui_states import until
 from widgets.market.trade_tape import TradeTape
@@ -229,3 +230,46 @@ async def test_a_new_order_keeps_the_cursor_on_its_key_indexes_every_row_and_for
         table.values["3"] = 333  # changed while it had no row, so nobody invalidated it
         table.set_rows(order[:10] + ["3"])
         assert table.index_of("3") == 10 and table.get_cell("3", "n") == "333"
+
+
+async def test_rows_added_under_those_shown_and_then_reordered_are_found_at_their_rows() -> None:
+    app = NumbersApp()
+    async with app.run_test(size=(30, 10)):
+        table = app.query_one(Numbers)
+        table.values.update({str(i): i for i in range(50, 80)})
+        table.set_rows(list(table.values))  # added under the 50 shown
+        assert table.row_keys == [str(i) for i in range(80)]
+        assert [table.index_of(str(i)) for i in (0, 49, 50, 79)] == [0, 49, 50, 79]
+        shuffled = [str(i) for i in range(79, 9, -1)]  # another order, ten rows gone
+        table.set_rows(shuffled)
+        assert all(table.index_of(key) == row for row, key in enumerate(shuffled))
+        assert table.index_of("0") is None and table.index_of("9") is None
+
+
+async def test_rows_added_under_the_view_repaint_no_row_in_it_and_those_that_come_into_view_are_shown() -> None:
+    app = NumbersApp()
+    async with app.run_test(size=(30, 10)) as pilot:
+        table = app.query_one(Numbers)
+        table.set_rows([str(i) for i in range(3)])  # three rows: the view has room under them
+        await pilot.pause()
+        refreshed: list[tuple[Region, ...]] = []
+        refresh = table.refresh
+
+        def noted(*regions: Region, **kwargs: bool) -> Numbers:
+            refreshed.append(regions)
+            return refresh(*regions, **kwargs)
+
+        table.refresh = noted  # type: ignore[method-assign]
+        table.set_rows([str(i) for i in range(6)])
+        await pilot.pause()
+        assert refreshed and all(refreshed)  # regions only: never the whole table
+        assert {line for regions in refreshed for region in regions for line in region.line_range} == {4, 5, 6}
+        text = screen_text(app)  # the screen's rows one after another, 30 characters each
+        assert [text[row * 30:(row + 1) * 30].split() for row in range(1, 7)] == [[str(i)] for i in range(6)]
+        table.set_rows(list(table.values))  # 50 rows: a scrollbar comes, the table is laid out
+        await pilot.pause()
+        refreshed.clear()
+        table.values.update({str(i): i for i in range(50, 80)})
+        table.set_rows(list(table.values))  # 30 more under the view
+        await pilot.pause()
+        assert refreshed == [] and table.virtual_size.height == 81

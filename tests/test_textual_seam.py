@@ -10,15 +10,20 @@ from typing import Any
 
 import pytest
 from pytest_textual_snapshot import normalize_svg
+from rich.segment import Segment
+from rich.text import Text
 from textual._compositor import Compositor
 from textual._doc import take_svg_screenshot
-from textual.app import App
+from textual.app import App, ComposeResult
 from textual.pilot import Pilot
+from textual.strip import Strip
+from textual.widget import Widget
 from textual.widgets import DataTable
 
 from app.tui.screen_text import screen_text
 from tests.ui_shots import SHOTS, Shot
 from widgets._textual import capability
+from widgets._textual.border_title import set_border_subtitle
 from widgets._textual.compositor import SpanCompositor
 
 MAIN_SCREENS = ("markets", "account", "lifecycle", "event-view", "alerts", "narrow-80x24")
@@ -99,3 +104,43 @@ def test_the_stock_paths_draw_the_same_screens(
         f"{WARNING} ({capability.STOCK_ENV} is set): the fast paths are off"
     ]
     assert stock == fast
+
+
+class Lines(Widget):
+    """A bordered widget that counts the content lines it is asked for."""
+
+    DEFAULT_CSS = "Lines { border: round white; height: 8; }"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.drawn = 0
+
+    def render_line(self, y: int) -> Strip:
+        self.drawn += 1
+        return Strip([Segment(f"row {y}")])
+
+
+class LinesApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield Lines()
+
+
+@pytest.mark.parametrize("stock", [False, True])
+async def test_a_new_border_subtitle_is_shown_and_with_the_seam_repaints_no_content_line(
+    stock: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if stock:
+        monkeypatch.setenv("KALSHI_DASH_STOCK_TEXTUAL", "1")
+    capability.start()
+    app = LinesApp()
+    async with app.run_test(size=(40, 10)) as pilot:
+        lines = app.query_one(Lines)
+        set_border_subtitle(lines, Text("12/12 markets"))
+        await pilot.pause()
+        drawn = lines.drawn
+        set_border_subtitle(lines, Text("1,500/1,500 markets"))
+        await pilot.pause()
+        text = screen_text(app)
+        assert "1,500/1,500 markets" in text and "12/12" not in text
+        assert "row 5" in text
+        assert (lines.drawn == drawn) is not stock  # stock: Textual draws every row again

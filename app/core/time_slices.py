@@ -7,23 +7,43 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable, Callable
 
 
 class TimeSlices:
     """Tells a loop when its current slice has run ``budget`` seconds; :meth:`pause` leaves the
-    event loop to everything else for ``rest`` seconds (0: one turn) and starts the next slice."""
+    event loop to everything else for ``rest`` seconds (0: one turn) and starts the next slice.
 
-    def __init__(self, budget: float, rest: float = 0.0) -> None:
+    A rest that comes back more than another ``rest`` late was spent in a heavy callback (a
+    widget taking in what the slice told it, a long frame): the loop is given a second rest, so
+    the next slice does not follow that callback before a frame could be drawn. One more rest at
+    most: a loop that stays busy slows the work down, it does not stop it. A shorter delay (a
+    frame of a few milliseconds, the feed's reads) is the loop's ordinary work: one rest.
+    """
+
+    def __init__(
+        self,
+        budget: float,
+        rest: float = 0.0,
+        *,
+        clock: Callable[[], float] = time.perf_counter,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
         self.budget = budget
         self.rest = rest
-        self._started = time.perf_counter()
+        self.clock = clock
+        self.sleep = sleep
+        self._started = clock()
 
     def spent(self) -> bool:
         """True once the current slice has run its budget."""
-        return time.perf_counter() - self._started >= self.budget
+        return self.clock() - self._started >= self.budget
 
     async def pause(self) -> None:
-        """Let the event loop run what is ready (a frame, the socket) for ``rest`` seconds, then
-        start a new slice."""
-        await asyncio.sleep(self.rest)
-        self._started = time.perf_counter()
+        """Let the event loop run what is ready (a frame, the socket) for ``rest`` seconds, or
+        twice that when other work held it through the first rest, then start a new slice."""
+        asked = self.clock()
+        await self.sleep(self.rest)
+        if self.clock() - asked - self.rest > self.rest:
+            await self.sleep(self.rest)
+        self._started = self.clock()

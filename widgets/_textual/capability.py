@@ -126,12 +126,26 @@ def _virtual_size_problems() -> list[str]:
     return []
 
 
+def _border_title_problems() -> list[str]:
+    """``widgets._textual.border_title``: where ``Widget.border_subtitle`` keeps the subtitle."""
+    from textual.content import Content
+    from textual.widget import Widget
+
+    widget = Widget()
+    widget.border_subtitle = "x"
+    stored = getattr(widget, "_border_subtitle", None)
+    if not isinstance(stored, Content) or stored.plain != "x":
+        return ["Widget._border_subtitle"]
+    return []
+
+
 CHECKS: dict[str, Callable[[], list[str]]] = {
     "compositor.py": _compositor_problems,
     "direct_lines.py": _border_problems,
     "data_table.py": _data_table_problems,
     "crash.py": _crash_problems,
     "virtual_size.py": _virtual_size_problems,
+    "border_title.py": _border_title_problems,
 }
 """Each module of this package and the check of the internals it uses."""
 

@@ -20,9 +20,11 @@ from textual.widget import Widget
 from widgets._textual import capability
 
 
-def set_virtual_size(view: ScrollView, size: Size) -> None:
+def set_virtual_size(view: ScrollView, size: Size, *, repaint: bool = True) -> None:
     """Give ``view`` the virtual size ``size`` (see the module docstring); before the view has a
-    size of its own (not laid out yet), and when the fast paths are off, as Textual does."""
+    size of its own (not laid out yet), and when the fast paths are off, as Textual does. Without
+    ``repaint`` (the lines in view did not change: rows were added under them) only the
+    scrollbars are repainted."""
     if size == view.virtual_size:
         return
     if not capability.active() or not view.size:
@@ -30,4 +32,5 @@ def set_virtual_size(view: ScrollView, size: Size) -> None:
         return
     view.set_reactive(Widget.virtual_size, size)
     view._scroll_update(size)
-    view.refresh()
+    if repaint:
+        view.refresh()

@@ -34,6 +34,7 @@ from app.core.market_status import OPEN, RESOLVED, finished_at, is_finished, sta
 from app.core.sanitize import printable
 from app.core.state import Kind, MarketState
 from app.core.watchlist import Watchlist
+from widgets._textual.border_title import set_border_subtitle
 from widgets.base import StateView
 from widgets.flashes import Flashes
 from widgets.formatting import (
@@ -669,9 +670,9 @@ class TickerGrid(LineTable, StateView):
         if self.resolved_hidden:
             parts.append(f"{self.resolved_hidden:,} resolved hidden (status:all)")
         text = " · ".join(parts)
-        if text != self._described:  # setting the subtitle repaints the whole grid
+        if text != self._described:  # the border's bottom row repainted, not the rows
             self._described = text
-            self.border_subtitle = Text(text)
+            set_border_subtitle(self, Text(text))
 
     def cursor_ticker(self) -> str | None:
         """The market under the cursor, if any."""

@@ -184,29 +184,42 @@ class LineTable(DirectLines, ScrollView, can_focus=True):
         A new order costs a copy of the keys: the cells kept are those of the rows on screen in
         it (the others are asked for again when drawn), and the index of every row is built only
         when asked for (:meth:`index_of`): a filter's key over 20,000 markets draws a screenful.
+        Rows added under those shown (a catalog coming in, in the order its markets were seen)
+        keep every row drawn as it is: only the new ones are indexed, and drawn as they come into
+        view.
         """
-        keys = list(keys)
-        if keys == self._keys:
+        keys, shown = list(keys), self._keys
+        if keys == shown:
             return
         self._stripe = (self._stripe + added_on_top) % 2
         anchor = self._cursor_anchor()
-        if self._cells:
-            top, bottom = self._visible_rows()
-            on_screen = set(keys[top:bottom + 1])  # and the row under the last one, drawn when partly in view
-            for gone in [key for key in self._cells if key not in on_screen]:
-                del self._cells[gone]
-                self._lines.pop((gone, True), None)
-                self._lines.pop((gone, False), None)
-        self._keys, self._index = keys, None
-        if anchor is not None:
+        appended = bool(shown) and len(keys) > len(shown) and keys[:len(shown)] == shown
+        if appended:
+            if self._index is not None:
+                self._index.update(zip(keys[len(shown):], range(len(shown), len(keys))))
+        else:
+            self._index = None
+            if self._cells:
+                top, bottom = self._visible_rows()
+                on_screen = set(keys[top:bottom + 1])  # and the row under the last one, drawn when partly in view
+                for gone in [key for key in self._cells if key not in on_screen]:
+                    del self._cells[gone]
+                    self._lines.pop((gone, True), None)
+                    self._lines.pop((gone, False), None)
+        self._keys = keys
+        if anchor is not None and not appended:
             row = self._row_of(anchor)
             if row is not None:
                 self.cursor_row = row
         self.cursor_row = max(0, min(self.cursor_row, len(keys) - 1))
         if len(self._lines) > LINES_KEPT:
             self._lines.clear()
-        self._fit_virtual_size()
-        self.refresh()
+        self._fit_virtual_size(repaint=not appended)
+        if appended:
+            top, bottom = self._visible_rows()
+            refresh_lines(self, range(max(top, len(shown)) + 1, min(bottom, len(keys)) + 1))  # the header is line 0
+        else:
+            self.refresh()
 
     def invalidate(self, keys: Iterable[str]) -> None:
         """The cells of ``keys`` changed: draw their rows again (those on screen, at once)."""
@@ -291,9 +304,9 @@ class LineTable(DirectLines, ScrollView, can_focus=True):
         top = int(self.scroll_offset.y)
         return top, top + max(0, self.scrollable_content_region.height - 1)
 
-    def _fit_virtual_size(self) -> None:
+    def _fit_virtual_size(self, repaint: bool = True) -> None:
         width = sum(self._widths) + 2 * self.CELL_PADDING * len(self._widths)
-        set_virtual_size(self, Size(width, len(self._keys) + 1))
+        set_virtual_size(self, Size(width, len(self._keys) + 1), repaint=repaint)
 
     # -- cursor ---------------------------------------------------------------------------------
 
