@@ -20,31 +20,28 @@ from widgets.tables.cells import Cell, ColumnSpec
 from widgets.tables.line_table import Cells, LineTable
 
 
-def count_frames(app: App[Any]) -> list[int]:
-    """A counter (one item) of the frames ``app`` draws from now on (at ``App._display``, where
-    the benchmarks count them)."""
-    frames = [0]
-    display = app._display
+def count_calls(owner: Any, method: str) -> list[int]:
+    """A counter (one item) of the calls of ``owner.method`` from now on (the calls go through)."""
+    calls = [0]
+    original = getattr(owner, method)
 
     def counted(*args: Any, **kwargs: Any) -> None:
-        frames[0] += 1
-        display(*args, **kwargs)
+        calls[0] += 1
+        original(*args, **kwargs)
 
-    app._display = counted  # type: ignore[method-assign]
-    return frames
+    setattr(owner, method, counted)
+    return calls
+
+
+def count_frames(app: App[Any]) -> list[int]:
+    """A counter of the frames ``app`` draws from now on (at ``App._display``, where the
+    benchmarks count them)."""
+    return count_calls(app, "_display")
 
 
 def count_layouts(screen: Screen[Any]) -> list[int]:
-    """A counter (one item) of the layouts of ``screen`` from now on."""
-    layouts = [0]
-    refresh_layout = screen._refresh_layout
-
-    def counted(*args: Any, **kwargs: Any) -> None:
-        layouts[0] += 1
-        refresh_layout(*args, **kwargs)
-
-    screen._refresh_layout = counted  # type: ignore[method-assign]
-    return layouts
+    """A counter of the layouts of ``screen`` from now on."""
+    return count_calls(screen, "_refresh_layout")
 
 
 class Numbers(LineTable):
