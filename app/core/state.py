@@ -476,9 +476,8 @@ class MarketState:
         self._check_ms("order", m.created_ts_ms)
         self._check_numbers("order", m.fill_count, m.remaining_count, m.initial_count, m.fill_cost, m.fees)
         self.subaccounts.add(subaccount_of(m))
-        before = self.orders.get(m.order_id)
-        if before is not None and before.market_ticker != m.market_ticker:
-            self._unindex_order(before)  # the same order id said again of another market
+        if known is not None and known.market_ticker != m.market_ticker:
+            self._unindex_order(known)  # the same order id said again of another market
         self.orders[m.order_id] = m  # an order keeps the place where it was first seen
         self._market_orders.setdefault(m.market_ticker, {})[m.order_id] = m
         self._mark_account(m.market_ticker)
