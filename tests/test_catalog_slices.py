@@ -23,7 +23,7 @@ from app.rest.sync import ExchangeSync
 from app.simulator import SimConfig, Simulator
 from app.tui.main import KalshiDashApp
 from tests.ui_states import until
-from widgets.market.ticker_grid import shown_width
+from widgets.tables.cells import shown_width
 
 EVENTS, MARKETS = 40, 400  # one page of the catalog (50 events a page)
 

@@ -420,16 +420,15 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
             self._baseline,
         )
         self._held = None
+        kept = [*self.mine, *([self.cursor] if self.cursor is not None else [])]  # rows the trader needs
         if self.price_mode:
             scale = self.tick_scale()
             held = self._holding
             if held is not None and held.price is not None:
                 self._held = scale.nearest(round(held.price)), f"{held.side.upper()} {count_text(held.count)}"
-            keep = {*self.mine, *([self.cursor] if self.cursor is not None else []),
-                    *([self._held[0]] if self._held else [])}
-            ladder = price_ladder(ladder, scale, keep=keep)
+            ladder = price_ladder(ladder, scale, keep=[*kept, *([self._held[0]] if self._held else [])])
         else:  # the trader's orders and the cursor have a row even where the book has no level (yet)
-            ladder = with_rows_at(ladder, [*self.mine, *([self.cursor] if self.cursor is not None else [])])
+            ladder = with_rows_at(ladder, kept)
         self.ladder = ladder
         if flash and self.live and before is not None:
             for key, direction in size_changes(before, self.ladder).items():

@@ -13,7 +13,7 @@ from typing import ClassVar
 
 from app.core.finder import EventHits
 from widgets.formatting import countdown_text
-from widgets.tables.cells import Cell, ColumnSpec, Tone
+from widgets.tables.cells import Cell, ColumnSpec, Tone, shown_width
 from widgets.tables.line_table import Cells, LineTable
 
 EVENT_KEY = "\0"  # an event row's key starts with it (no market ticker does)
@@ -48,7 +48,7 @@ class FinderResults(LineTable):
                 rows[hit.ticker] = (Cell(f"  {hit.subtitle or hit.title or hit.ticker}"), Cell(hit.ticker, Tone.MUTED),
                                     Cell(hit.status or "status unknown"), Cell(closes))
         self._rows = rows
-        self.widen("ticker", max((len(key) for key in rows), default=0))
+        self.widen("ticker", max((shown_width(key.removeprefix(EVENT_KEY)) for key in rows), default=0))
         self.set_rows(rows)
         self.invalidate_all()  # a market listed again may show another status or time to close
         self.cursor_row = 0

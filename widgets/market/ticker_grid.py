@@ -25,7 +25,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar, NamedTuple
 
-from rich.cells import cell_len
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.timer import Timer
@@ -51,7 +50,7 @@ from widgets.market.grid_filter import GridFilter
 from widgets.market.grid_order import GridOrder, OrderKey, order_key
 from widgets.messages import MarketMessage
 from widgets.pane_css import focusable_pane_css
-from widgets.tables.cells import Cell, ColumnSpec, Tone
+from widgets.tables.cells import Cell, ColumnSpec, Tone, shown_width
 from widgets.tables.line_table import Cells, LineTable
 from widgets.throttle import Throttle
 
@@ -167,12 +166,6 @@ def parse_filter(text: str) -> tuple[str, str | None]:
         else:
             words.append(word)
     return " ".join(words).casefold(), status
-
-
-def shown_width(text: str) -> int:
-    """The cells ``text`` takes once made printable: plain printable ASCII (nearly every ticker
-    and title) is as wide as it is long, without asking Rich for each of thousands of markets."""
-    return len(text) if text.isascii() and text.isprintable() else cell_len(printable(text))
 
 
 class TickerGrid(LineTable, StateView):

@@ -17,7 +17,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
 
+from rich.cells import cell_len
+
 from app.core.fixed import INVALID, format_money_cents
+from app.core.sanitize import printable
 from app.core.timestamps import CLOCK_FORMAT, utc_of_iso, utc_of_ms
 from widgets.formatting import EMPTY, count_text, price_text
 
@@ -87,6 +90,12 @@ DAY_CLOCK_FORMAT = "%m-%d %H:%M"
 BLANK = Cell("")
 UNKNOWN = Cell(EMPTY, Tone.MUTED)
 INVALID_CELL = Cell(INVALID, Tone.DOWN)
+
+
+def shown_width(text: str) -> int:
+    """The cells ``text`` takes once made printable: plain printable ASCII (nearly every ticker
+    and title) is as wide as it is long, without asking Rich for each of thousands of markets."""
+    return len(text) if text.isascii() and text.isprintable() else cell_len(printable(text))
 
 
 def text(value: str | None) -> Cell:

@@ -201,7 +201,7 @@ class LineTable(DirectLines, ScrollView, can_focus=True):
             self._index = None
             if self._cells:
                 top, bottom = self._visible_rows()
-                on_screen = set(keys[top:bottom + 1])  # and the row under the last one, drawn when partly in view
+                on_screen = set(keys[top:bottom + 1])  # and the row a horizontal scrollbar covers: Textual draws it
                 for gone in [key for key in self._cells if key not in on_screen]:
                     del self._cells[gone]
                     self._lines.pop((gone, True), None)
