@@ -16,7 +16,8 @@ from app.core.catalog_state import apply_catalog
 from app.core.sanitize import printable
 from app.core.state import Kind, MarketState
 from app.core.time_slices import TimeSlices
-from app.rest.catalog import ParsedEvent
+from app.feed.recording import RecordedResponse
+from app.rest.catalog import ParsedEvent, load_catalog
 from app.rest.client import RestClient, rest_base_url
 from app.rest.recorded import RecordedRest
 from app.rest.sync import ExchangeSync
@@ -158,3 +159,60 @@ async def test_the_finder_index_is_folded_once_a_frame_however_many_slices_were_
 @pytest.mark.parametrize("text", ["KXHIGHNY-26DEC04-T45", "Will it snow in NYC?", "東京 rain", "bell\x07 tab\t", "é"])
 def test_a_grid_column_is_widened_to_the_cells_its_text_takes_on_screen(text: str) -> None:
     assert shown_width(text) == cell_len(printable(text))
+
+
+def recorded_catalog(pages: int) -> RecordedRest:
+    """``pages`` pages of one event each, chained by their cursors, as a recording answers them."""
+    answers = [RecordedResponse(0.0, "/series", {}, {"series": []})]
+    for page in range(pages):
+        event = {"event_ticker": f"KXP{page}", "title": f"Page {page}",
+                 "markets": [{"ticker": f"KXP{page}-1", "title": f"Market {page}"}]}
+        answers.append(RecordedResponse(0.0, "/events", {}, {"events": [event], "cursor": f"c{page + 1}"
+                                                              if page + 1 < pages else ""}))
+    return RecordedRest(answers)
+
+
+async def test_the_next_page_is_asked_for_while_a_page_is_applied() -> None:
+    client = recorded_catalog(3)
+    asked_while_applying: list[int] = []
+
+    async def on_page(events: Iterator[ParsedEvent]) -> None:
+        before = client.requests
+        async with asyncio.timeout(5):
+            while client.requests == before and client.has("/events"):
+                await asyncio.sleep(0)
+        asked_while_applying.append(client.requests - before)
+        list(events)
+
+    await load_catalog(client, on_page)
+    assert asked_while_applying == [1, 1, 0]  # the last page has no next one
+
+
+async def test_a_page_that_fails_to_apply_leaves_no_request_running() -> None:
+    client = recorded_catalog(3)
+
+    async def on_page(events: Iterator[ParsedEvent]) -> None:
+        raise RuntimeError("applying failed")
+
+    with pytest.raises(RuntimeError):
+        await load_catalog(client, on_page)
+    assert asyncio.all_tasks() == {asyncio.current_task()}
+
+
+async def test_with_frames_known_slices_run_in_the_window_after_a_frame() -> None:
+    fake = FakeTime([])
+    frames: list[float] = []
+
+    async def after_frame() -> None:
+        fake.now += 0.020  # the next frame is drawn 20 ms on
+        frames.append(fake.now)
+
+    slices = TimeSlices(0.002, 0.008, clock=fake.clock, sleep=fake.sleep, after_frame=after_frame, window=0.005)
+    await slices.pause()  # no frame seen yet: wait for one
+    assert frames == [0.020] and fake.sleeps == []
+    fake.now += 0.002
+    await slices.pause()  # 2 ms after the frame: one turn of the loop
+    assert frames == [0.020] and fake.sleeps == [0]
+    fake.now += 0.004
+    await slices.pause()  # 6 ms after it, past the window: the next frame
+    assert frames == [0.020, 0.046] and fake.sleeps == [0]

@@ -19,6 +19,12 @@ class TimeSlices:
     the next slice does not follow that callback before a frame could be drawn. One more rest at
     most: a loop that stays busy slows the work down, it does not stop it. A shorter delay (a
     frame of a few milliseconds, the feed's reads) is the loop's ordinary work: one rest.
+
+    With ``after_frame`` (awaits until just after the screen's next frame is drawn), the slices
+    run instead in the ``window`` seconds after each frame, one turn of the loop between two
+    (the socket's reads): the next frame is then most of a frame interval away, so no slice runs
+    just before it. Past the window the next slice waits for the next frame; the loop has the
+    rest of the interval.
     """
 
     def __init__(
@@ -28,12 +34,17 @@ class TimeSlices:
         *,
         clock: Callable[[], float] = time.perf_counter,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        after_frame: Callable[[], Awaitable[object]] | None = None,
+        window: float = 0.0,
     ) -> None:
         self.budget = budget
         self.rest = rest
         self.clock = clock
         self.sleep = sleep
+        self.after_frame = after_frame
+        self.window = window
         self._started = clock()
+        self._frame_seen = float("-inf")  # when the last frame waited for was drawn
 
     def spent(self) -> bool:
         """True once the current slice has run its budget."""
@@ -41,9 +52,17 @@ class TimeSlices:
 
     async def pause(self) -> None:
         """Let the event loop run what is ready (a frame, the socket) for ``rest`` seconds, or
-        twice that when other work held it through the first rest, then start a new slice."""
-        asked = self.clock()
-        await self.sleep(self.rest)
-        if self.clock() - asked - self.rest > self.rest:
+        twice that when other work held it through the first rest, then start a new slice. With
+        ``after_frame``: one turn of the loop within the window after a frame, else until just
+        after the next frame."""
+        if self.after_frame is None:
+            asked = self.clock()
             await self.sleep(self.rest)
+            if self.clock() - asked - self.rest > self.rest:
+                await self.sleep(self.rest)
+        elif self.clock() - self._frame_seen < self.window:
+            await self.sleep(0)
+        else:
+            await self.after_frame()
+            self._frame_seen = self.clock()
         self._started = self.clock()

@@ -9,6 +9,7 @@ callback decides how much of a page to take between two frames.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
@@ -166,9 +167,23 @@ async def series_categories(client: RestClient) -> dict[str, str]:
 
 
 async def load_catalog(client: RestClient, on_page: PageSink, *, page_size: int = EVENTS_PAGE) -> None:
-    """Hand every page of open events (markets nested) to ``on_page`` (awaited before the next
-    page is asked for) as its events, parsed as ``on_page`` takes them."""
+    """Hand every page of open events (markets nested) to ``on_page`` as its events, parsed as
+    ``on_page`` takes them; the next page is asked for meanwhile (its cursor is known once a page
+    is decoded), so the load waits for the exchange and applies pages at the same time."""
     categories = await series_categories(client)
     params = {"with_nested_markets": "true", "status": "open", "limit": page_size}
-    async for page in client.pages("/events", params):
-        await on_page(page_events(page, categories))
+    pages = client.pages("/events", params)
+    ahead = asyncio.ensure_future(anext(pages))
+    try:
+        while True:
+            try:
+                page = await ahead
+            except StopAsyncIteration:
+                return
+            ahead = asyncio.ensure_future(anext(pages))
+            await on_page(page_events(page, categories))
+    finally:
+        if not ahead.done():
+            ahead.cancel()
+        await asyncio.gather(ahead, return_exceptions=True)
+        await pages.aclose()

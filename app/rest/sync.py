@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -34,12 +34,17 @@ from app.rest.recorded import NotRecorded
 
 log = logging.getLogger("kalshi_dash.rest")
 
-APPLY_SLICE_S = 0.004  # seconds of parsing and applying the catalog between two yields to the event loop
+# Seconds of parsing and applying the catalog between two yields to the event loop: a slice that
+# runs just before a frame delays it by as much.
+APPLY_SLICE_S = 0.0025
 # Seconds left to the event loop after each slice (the load takes at most a third of it). A bare
 # yield is not enough: the feed yields after every 32 messages, so one turn of the loop between
 # 4 ms slices let it read ~8,000 msg/s of a 20,000 msg/s market, and the screen fell behind the
 # market for as long as the load ran.
 APPLY_REST_S = 0.008
+# With the screen's frames known (``after_frame``), slices run only this long after each frame: a
+# frame interval is ~33 ms under a busy market, so no slice runs just before the next frame.
+FRAME_WINDOW_S = 0.012
 FILL_OVERLAP_S = 60  # a reload asks for fills from this long before the last one
 TICKERS_PER_ASK = 100  # settled markets named in one /markets request
 WATCH_INTERVAL = 0.25  # seconds between two looks at the feed's connection
@@ -59,6 +64,7 @@ class ExchangeSync:
         clock: Callable[[], float] = time.time,
         apply_slice: float = APPLY_SLICE_S,
         apply_rest: float = APPLY_REST_S,
+        after_frame: Callable[[], Awaitable[object]] | None = None,
     ) -> None:
         self.client = client
         self.state = state
@@ -68,6 +74,7 @@ class ExchangeSync:
         self.clock = clock
         self.apply_slice = apply_slice  # seconds of catalog work between two yields
         self.apply_rest = apply_rest  # seconds left to the event loop after each
+        self.after_frame = after_frame  # awaits until just after the screen's next frame (TimeSlices)
         self.last_reconciled: Reconciled | None = None
         self._reconciled_handshake = 0
         self._relabel_cursor = 0  # how far the state's relabel log was read for new events
@@ -90,9 +97,9 @@ class ExchangeSync:
     async def _apply_page(self, events: Iterator[ParsedEvent]) -> None:
         """Parse and apply a page an event at a time, yielding to the event loop (and telling the
         screen what changed) each time a slice's time is spent."""
-        slices = TimeSlices(self.apply_slice, self.apply_rest)
-        # the page's JSON was decoded in this turn of the loop (4-6 ms for 50 events): the loop
-        # has its rest before the first slice, so the two are not one long callback
+        slices = TimeSlices(self.apply_slice, self.apply_rest, after_frame=self.after_frame, window=FRAME_WINDOW_S)
+        # the page's JSON was decoded in the callback that received it (~1-2 ms for 50 events):
+        # the first slice too waits for its turn, so the two are not one long callback
         await slices.pause()
         changed = Kind.NONE
         for event, markets in events:

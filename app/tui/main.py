@@ -269,7 +269,8 @@ class KalshiDashApp(KeepsItsCrash[int]):
         def report(line: str) -> None:
             self.notify_error(FeedErrorInfo(line))
 
-        self.exchange_sync = ExchangeSync(rest, self.market_state, notify, report, cache=self.catalog_cache)
+        self.exchange_sync = ExchangeSync(rest, self.market_state, notify, report, cache=self.catalog_cache,
+                                          after_frame=self.wait_for_refresh)
         return self.exchange_sync
 
     async def _run_replay(self) -> None:

@@ -21,6 +21,7 @@ shows the watchlist only. The Trend column is a sparkline of the last price sinc
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar, NamedTuple
@@ -59,6 +60,9 @@ RESORT_SECONDS = 0.5
 # The grid takes in changes at most this often (the feed may announce them 30 times a second):
 # a price moving 30 times a second cannot be read, and flashes last longer than a slot.
 REDRAW_HZ = 5.0
+# New markets taken in by one intake (~5 us each: their place, filter text, status and widths);
+# more waiting (a catalog page's thousands) are taken in the same way just after each frame.
+INTAKE_MARKETS = 400
 # A market determined or settled leaves the grid this long after (``status:all`` shows it again).
 RESOLVED_SHOWN_SECONDS = 300
 # The ``status:`` word that keeps every market, resolved ones long ago too.
@@ -219,7 +223,9 @@ class TickerGrid(LineTable, StateView):
         self._throttle = Throttle(self, redraw_hz, self._apply)
         self.filter_text = ""
         self._wanted: tuple[str, str | None] = ("", None)  # the filter's text and status word
-        self._known: dict[str, int] = {}  # every market seen: its place in the order first seen
+        self._known: dict[str, int] = {}  # every market taken in: its place in the order first seen
+        self._arriving: dict[str, None] = {}  # markets seen, waiting to be taken in (_admit)
+        self._arrivals_due = False  # a call to _take_arrivals is scheduled
         self._seen_count = 0  # markets seen so far (the next one's place)
         self._order = GridOrder()  # every market seen, in the sort order (widgets.market.grid_order)
         self._resort: set[str] = set()  # markets whose sort value may have moved since placed
@@ -274,16 +280,14 @@ class TickerGrid(LineTable, StateView):
             return
         logged, self._ticker_cursor = state.tickers_since(self._ticker_cursor)
         changed: dict[str, None] = {}
-        added: list[str] = []
-        tickers = state.tickers
+        tickers, known, arriving = state.tickers, self._known, self._arriving
         for ticker in dict.fromkeys(logged) if logged is not None else list(tickers):
-            if ticker not in tickers:
-                continue
-            changed[ticker] = None
-            if ticker not in self._known:
-                self._known[ticker] = self._seen_count
-                self._seen_count += 1
-                added.append(ticker)
+            if ticker in known:
+                changed[ticker] = None
+            elif ticker in tickers:
+                arriving[ticker] = None
+        added = self._admit()
+        changed.update(dict.fromkeys(added))
         relabeled = self._relabeled() if kinds & Kind.LIFECYCLE else []
         changed.update(dict.fromkeys(relabeled))
         # new markets, and relabelled ones (a title or status may move the row: settled rows sink)
@@ -317,6 +321,37 @@ class TickerGrid(LineTable, StateView):
             self._schedule_resort()
         self.invalidate(changed)
         self._describe()
+
+    def _admit(self) -> list[str]:
+        """Up to :data:`INTAKE_MARKETS` of the markets waiting, now known (in the order first
+        seen); the rest are taken in just after the next frame (:meth:`_take_arrivals`)."""
+        state, arriving, known = self.market_state, self._arriving, self._known
+        taken = list(itertools.islice(arriving, INTAKE_MARKETS))
+        for ticker in taken:
+            del arriving[ticker]
+        tickers = state.tickers if state is not None else {}
+        added = [ticker for ticker in taken if ticker in tickers]  # not forgotten by the state meanwhile
+        for ticker in added:
+            known[ticker] = self._seen_count
+            self._seen_count += 1
+        if arriving and not self._arrivals_due:
+            self._arrivals_due = True
+            self.call_after_refresh(self._take_arrivals)
+        return added
+
+    def _take_arrivals(self) -> None:
+        """Take in more of the markets waiting (their rows only: what changed on the markets
+        already shown waits for the next intake, at most ``redraw_hz`` a second)."""
+        self._arrivals_due = False
+        added = self._admit()
+        if not added:
+            return
+        for ticker in added:
+            self._order.place(ticker, self._order_key(ticker))
+        self._filter.fold(added)
+        self._take_status(added)
+        self._widen(added, added)
+        self._show_rows()
 
     def _forget_evicted(self, state: MarketState) -> bool:
         """Drop the rows of markets the state forgot (idle ones over its cap); True if any."""
