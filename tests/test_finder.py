@@ -165,7 +165,9 @@ async def test_the_results_cursor_moves_over_markets_only_and_starts_on_the_firs
         assert results.highlighted() == "E1-B"
         await pilot.press("home")
         assert results.highlighted() == "E1-A"
-        assert results.get_cell("\0E2", "market") == "Event E2"
+        # an event's header names its category beside its title; the status column is each market's
+        assert results.get_cell("\0E2", "market") == "Event E2 · Economics"
+        assert results.get_cell("\0E2", "status") == "" and results.get_cell("E2-A", "status") == "open"
         results.show([event("E3", "E3-A")], now=0)  # new hits: the cursor on their first market
         assert results.highlighted() == "E3-A"
 

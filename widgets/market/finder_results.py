@@ -1,7 +1,7 @@
 """The market finder's hits, grouped by event: a line table that draws only the lines on screen.
 
-Each event is a header row (its title in bold, its ticker and category dimmed), each market a row
-under it (its sub-title or title, ticker, status and time to close). The cursor moves over the
+Each event is a header row (its title and category in bold, its ticker dimmed), each market a
+row under it (its sub-title or title, ticker, status and time to close). The cursor moves over the
 markets only, and starts on the first one, so the field's ``enter`` and the highlighted row agree.
 A new list of hits costs a list of keys and the rows on screen, whatever their number: Textual's
 ``OptionList`` measured and drew every option at each key of the search.
@@ -37,10 +37,11 @@ class FinderResults(LineTable):
         """List ``groups`` (the time to close counted from ``now``), the cursor on the first market."""
         rows: dict[str, Cells] = {}
         for group in groups:
+            title = group.title or group.event_ticker
             rows[EVENT_KEY + group.event_ticker] = (
-                Cell(group.title or group.event_ticker, Tone.TOTAL),
+                Cell(f"{title} · {group.category}" if group.category else title, Tone.TOTAL),
                 Cell(group.event_ticker, Tone.MUTED),
-                Cell(group.category or "", Tone.MUTED),
+                Cell(""),  # the status and time to close are each market's
                 Cell(""),
             )
             for hit in group.markets:
