@@ -60,9 +60,9 @@ RESORT_SECONDS = 0.5
 # The grid takes in changes at most this often (the feed may announce them 30 times a second):
 # a price moving 30 times a second cannot be read, and flashes last longer than a slot.
 REDRAW_HZ = 5.0
-# New markets taken in by one intake (~5 us each: their place, filter text, status and widths);
+# New markets taken in by one intake (a few us each: their place, filter text, status and widths);
 # more waiting (a catalog page's thousands) are taken in the same way just after each frame.
-INTAKE_MARKETS = 400
+INTAKE_MARKETS = 500
 # A market determined or settled leaves the grid this long after (``status:all`` shows it again).
 RESOLVED_SHOWN_SECONDS = 300
 # The ``status:`` word that keeps every market, resolved ones long ago too.
@@ -226,6 +226,7 @@ class TickerGrid(LineTable, StateView):
         self._known: dict[str, int] = {}  # every market taken in: its place in the order first seen
         self._arriving: dict[str, None] = {}  # markets seen, waiting to be taken in (_admit)
         self._arrivals_due = False  # a call to _take_arrivals is scheduled
+        self._rows_due = False  # markets taken in whose rows are not shown yet (_take_arrivals)
         self._seen_count = 0  # markets seen so far (the next one's place)
         self._order = GridOrder()  # every market seen, in the sort order (widgets.market.grid_order)
         self._resort: set[str] = set()  # markets whose sort value may have moved since placed
@@ -300,7 +301,7 @@ class TickerGrid(LineTable, StateView):
         self._widen(added, touched)
         removed = state.evictions != self._seen_evictions and self._forget_evicted(state)
         if not changed:
-            if removed:
+            if removed or self._rows_due:
                 self._reorder()
             return
         on_screen = set(self.visible_keys())
@@ -315,7 +316,7 @@ class TickerGrid(LineTable, StateView):
             del values[ticker]
         if self.sort_column is not None:
             self._resort.update(changed)
-        if added or removed or moved or refolded or not self._still_shown(relabeled):
+        if added or removed or moved or refolded or self._rows_due or not self._still_shown(relabeled):
             self._show_rows()  # a new market, or a title or status that may move or hide a row
         if self._resort:
             self._schedule_resort()
@@ -340,8 +341,9 @@ class TickerGrid(LineTable, StateView):
         return added
 
     def _take_arrivals(self) -> None:
-        """Take in more of the markets waiting (their rows only: what changed on the markets
-        already shown waits for the next intake, at most ``redraw_hz`` a second)."""
+        """Take in more of the markets waiting: their place, filter text, status and widths now;
+        their rows are shown by the next intake (at most ``redraw_hz`` a second, with what
+        changed on the markets shown): showing the rows costs a pass over all of them."""
         self._arrivals_due = False
         added = self._admit()
         if not added:
@@ -351,7 +353,8 @@ class TickerGrid(LineTable, StateView):
         self._filter.fold(added)
         self._take_status(added)
         self._widen(added, added)
-        self._show_rows()
+        self._rows_due = True
+        self._throttle.request()
 
     def _forget_evicted(self, state: MarketState) -> bool:
         """Drop the rows of markets the state forgot (idle ones over its cap); True if any."""
@@ -533,6 +536,7 @@ class TickerGrid(LineTable, StateView):
             rows = self._without_long_resolved(rows)
         elif status != ANY_STATUS:
             rows = [ticker for ticker in rows if self._has_status(ticker, status)]
+        self._rows_due = False
         self.set_rows(rows)
         self._describe()
 
