@@ -4,7 +4,9 @@ The dashboard screen hands each coalesced :class:`app.tui.messages.StateChanged`
 which calls ``state_changed`` on every mounted :class:`widgets.base.StateView` whose ``SHOWS``
 includes the kind. A view out of sight (on another pane or in a background tab) is not redrawn:
 what it missed is kept, merged, and handed over by :meth:`FanOut.catch_up` when it comes into view,
-so the cost of a frame depends on what is on screen, not on how many widgets exist.
+so the cost of a frame depends on what is on screen, not on how many widgets exist. The books a
+hidden view missed are kept only when it shows books (and as "every book" once a notice named
+every book), so a hidden table of fills costs no set of books at each flush.
 
 The views are found once (walking the DOM for each of the ~200 messages a second cost more than
 the handing over) and found again after :meth:`FanOut.forget`, which the screen calls when it
@@ -26,6 +28,7 @@ from widgets.base import StateView
 
 # Where a widget stands, as :func:`standing` finds it.
 DETACHED, HIDDEN, SHOWN = 0, 1, 2
+_BOOK = Kind.BOOK._value_
 
 
 def standing(widget: Widget, known: dict[Widget, int]) -> int:
@@ -52,7 +55,8 @@ class FanOut:
         self.root = root
         self.state = state
         self.clock = clock
-        self._missed: dict[StateView, tuple[int, frozenset[str]]] = {}  # kinds as in Kind._value_
+        # kinds as in Kind._value_; books None: every book
+        self._missed: dict[StateView, tuple[int, frozenset[str] | None]] = {}
         self._views: list[StateView] | None = None
 
     def views(self) -> list[StateView]:
@@ -85,10 +89,16 @@ class FanOut:
             if where == DETACHED:
                 continue
             if where == HIDDEN:
-                missed_kinds, missed_books = self._missed.get(view, (0, frozenset()))
-                self._missed[view] = (missed_kinds | shown, missed_books | books)
+                self._miss(view, shown, books)
                 continue
             view.state_changed(Kind(shown), books)
+
+    def _miss(self, view: StateView, shown: int, books: frozenset[str]) -> None:
+        """Keep for the hidden ``view`` what it was not told (``books`` empty: every book)."""
+        missed_kinds, missed_books = self._missed.get(view, (0, frozenset()))
+        if shown & _BOOK:
+            missed_books = None if missed_books is None or not books else missed_books | books
+        self._missed[view] = (missed_kinds | shown, missed_books)
 
     def catch_up(self) -> None:
         """Hand every view that came into sight what it missed while hidden."""
@@ -99,7 +109,7 @@ class FanOut:
             if where != HIDDEN:
                 del self._missed[view]
             if where == SHOWN:
-                view.state_changed(Kind(kinds), books)
+                view.state_changed(Kind(kinds), frozenset() if books is None else books)
 
     @property
     def waiting(self) -> int:

@@ -212,11 +212,13 @@ class DashboardScreen(Screen[None]):
 
     @on(StateChanged)
     def _state_changed(self, message: StateChanged) -> None:
-        """Count the notice and merge it with any other waiting, handed on once.
+        """Count the notice and hand it on: at once when no other message waits for this screen,
+        else merged with any other notice and handed on once, after the messages queued.
 
         State notices from other posters (the catalog and account sync, tests) can arrive between
-        the feed's; the merged kinds go to the views and the alert rules once, after the messages
-        already queued.
+        the feed's, and the views' repaint requests queue here too when the screen falls behind;
+        the merged kinds then go to the views and the alert rules once. With nothing queued (the
+        paced feed's usual case) a scheduled hand-on would run next anyway, one message later.
         """
         self.notifications.count(message.kinds)
         self._changed_kinds |= message.kinds
@@ -224,7 +226,11 @@ class DashboardScreen(Screen[None]):
             self._changed_books = None
         elif self._changed_books is not None:
             self._changed_books = self._changed_books | message.books
-        if not self._hand_on_due:
+        if self._hand_on_due:
+            return
+        if self.message_queue_size == 0:
+            self._hand_on()
+        else:
             self._hand_on_due = True
             self.call_later(self._hand_on)
 
