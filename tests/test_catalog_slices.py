@@ -199,7 +199,7 @@ async def test_a_page_that_fails_to_apply_leaves_no_request_running() -> None:
     assert asyncio.all_tasks() == {asyncio.current_task()}
 
 
-async def test_with_frames_known_slices_run_in_the_window_after_a_frame() -> None:
+async def test_with_frames_known_a_slice_starts_only_in_the_window_after_a_frame() -> None:
     fake = FakeTime([])
     frames: list[float] = []
 
@@ -207,12 +207,13 @@ async def test_with_frames_known_slices_run_in_the_window_after_a_frame() -> Non
         fake.now += 0.020  # the next frame is drawn 20 ms on
         frames.append(fake.now)
 
-    slices = TimeSlices(0.002, 0.008, clock=fake.clock, sleep=fake.sleep, after_frame=after_frame, window=0.005)
-    await slices.pause()  # no frame seen yet: wait for one
-    assert frames == [0.020] and fake.sleeps == []
+    slices = TimeSlices(0.002, 0.004, clock=fake.clock, sleep=fake.sleep, after_frame=after_frame, window=0.008)
+    await slices.pause()  # no frame seen yet: the rest, then the next frame
+    assert frames == [0.024] and fake.sleeps == [0.004]
     fake.now += 0.002
-    await slices.pause()  # 2 ms after the frame: one turn of the loop
-    assert frames == [0.020] and fake.sleeps == [0]
-    fake.now += 0.004
-    await slices.pause()  # 6 ms after it, past the window: the next frame
-    assert frames == [0.020, 0.046] and fake.sleeps == [0]
+    await slices.pause()  # the rest ends 6 ms after the frame, in the window: the slice starts
+    assert frames == [0.024] and fake.sleeps == [0.004, 0.004]
+    fake.now += 0.002
+    await slices.pause()  # 12 ms after it, past the window: the next frame first
+    assert frames == pytest.approx([0.024, 0.056]) and fake.sleeps == [0.004] * 3
+    assert not slices.spent()

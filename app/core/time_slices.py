@@ -20,11 +20,10 @@ class TimeSlices:
     most: a loop that stays busy slows the work down, it does not stop it. A shorter delay (a
     frame of a few milliseconds, the feed's reads) is the loop's ordinary work: one rest.
 
-    With ``after_frame`` (awaits until just after the screen's next frame is drawn), the slices
-    run instead in the ``window`` seconds after each frame, one turn of the loop between two
-    (the socket's reads): the next frame is then most of a frame interval away, so no slice runs
-    just before it. Past the window the next slice waits for the next frame; the loop has the
-    rest of the interval.
+    With ``after_frame`` (awaits until just after the screen's next frame is drawn), a slice
+    starts only within ``window`` seconds of a frame: the next frame is then most of a frame
+    interval away, so no slice runs just before it. Past the window, the next slice waits (after
+    its rest) for the next frame, and the loop has the time until then to itself.
     """
 
     def __init__(
@@ -52,17 +51,13 @@ class TimeSlices:
 
     async def pause(self) -> None:
         """Let the event loop run what is ready (a frame, the socket) for ``rest`` seconds, or
-        twice that when other work held it through the first rest, then start a new slice. With
-        ``after_frame``: one turn of the loop within the window after a frame, else until just
-        after the next frame."""
-        if self.after_frame is None:
-            asked = self.clock()
+        twice that when other work held it through the first rest, then start a new slice (with
+        ``after_frame``, past the window after the last frame: once the next one is drawn)."""
+        asked = self.clock()
+        await self.sleep(self.rest)
+        if self.clock() - asked - self.rest > self.rest:
             await self.sleep(self.rest)
-            if self.clock() - asked - self.rest > self.rest:
-                await self.sleep(self.rest)
-        elif self.clock() - self._frame_seen < self.window:
-            await self.sleep(0)
-        else:
+        if self.after_frame is not None and self.clock() - self._frame_seen > self.window:
             await self.after_frame()
             self._frame_seen = self.clock()
         self._started = self.clock()

@@ -37,12 +37,13 @@ log = logging.getLogger("kalshi_dash.rest")
 # Seconds of parsing and applying the catalog between two yields to the event loop: a slice that
 # runs just before a frame delays it by as much.
 APPLY_SLICE_S = 0.0025
-# Seconds left to the event loop after each slice (the load takes at most a third of it). A bare
-# yield is not enough: the feed yields after every 32 messages, so one turn of the loop between
-# 4 ms slices let it read ~8,000 msg/s of a 20,000 msg/s market, and the screen fell behind the
-# market for as long as the load ran.
-APPLY_REST_S = 0.008
-# With the screen's frames known (``after_frame``), slices run only this long after each frame: a
+# Seconds left to the event loop after each slice. A bare yield is not enough: the feed yields
+# after every 32 messages, so one turn of the loop between 4 ms slices let it read ~8,000 msg/s of
+# a 20,000 msg/s market, and the screen fell behind the market for as long as the load ran. With
+# the screen's frames known, the loop also has to itself the time from the window's end (below)
+# to the next frame: two slices a frame interval at most.
+APPLY_REST_S = 0.004
+# With the screen's frames known (``after_frame``), a slice starts only this long after a frame: a
 # frame interval is ~33 ms under a busy market, so no slice runs just before the next frame.
 FRAME_WINDOW_S = 0.012
 FILL_OVERLAP_S = 60  # a reload asks for fills from this long before the last one
