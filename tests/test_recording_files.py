@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from app.core.state import MarketState
+from app.core import protocol as p
+from app.core.state import Kind, MarketState
 from app.feed.feed import Feed, FeedConfig, NotConnected
 from app.feed.recording import Recorder, RecordingError, RecordingFile, Replay
 
@@ -134,10 +135,10 @@ async def test_replay_pause_and_step(tmp_path: Path) -> None:
 class _BrokenState(MarketState):
     """A state with a bug on one market (fault injection: our own code failing on a frame)."""
 
-    def apply(self, message):  # type: ignore[override]
-        if getattr(message, "market_ticker", None) == "KX-BUG":
+    def _on_ticker(self, m: p.Ticker) -> Kind:  # what the feed calls for a ticker (MarketState.appliers)
+        if m.market_ticker == "KX-BUG":
             raise ZeroDivisionError("a bug of ours")
-        return super().apply(message)
+        return super()._on_ticker(m)
 
 
 def test_a_bug_on_one_frame_is_counted_and_the_feed_goes_on() -> None:

@@ -16,6 +16,10 @@ from app.core.fixed import ONE_DOLLAR
 
 YES = "yes"
 NO = "no"
+# A new size at a price already in a side: SortedDict is a dict whose keys are also kept sorted, so
+# an existing key's value is set as in a plain dict (its own __setitem__, in Python, first looks
+# the key up to keep the sorted keys: ~2,000 instructions on most deltas).
+_set_size = dict.__setitem__
 
 
 class BookInconsistency(Exception):
@@ -53,15 +57,19 @@ class OrderBook:
         leaves the book unchanged.
         """
         levels = self._sides[side]
-        size: int = levels.get(price, 0) + delta
+        held: int | None = levels.get(price)
+        size = delta if held is None else held + delta
         if size < 0:
             raise BookInconsistency(
                 f"{self.market_ticker}: delta {delta} at {side} {price} leaves size {size}"
             )
-        if size:
-            levels[price] = size
+        if not size:
+            if held is not None:
+                del levels[price]
+        elif held is None:
+            levels[price] = size  # a new level: SortedDict puts its price among the sorted keys
         else:
-            levels.pop(price, None)
+            _set_size(levels, price, size)  # a level already there: its key stays where it is
         return size
 
     def clear(self) -> None:

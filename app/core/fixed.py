@@ -44,14 +44,30 @@ def parse_decimal(text: str, places: int) -> int:
     Raises ``ValueError`` for anything that is not a plain decimal or that carries non-zero digits
     beyond ``places`` (they could not be represented without rounding).
     """
-    if type(text) is str:  # the wire's own form first: [-]digits, a point, exactly `places` digits
-        point = len(text) - places - 1
-        if point > 0 and text[point] == "." and text.isascii():
-            # Only the first point goes: a second one is left in and fails the digit test.
-            digits = text.replace(".", "", 1)
-            if digits.isdigit() or (point > 1 and digits[0] == "-" and digits[1:].isdigit()):
-                return int(digits)
-    return parse_decimal_general(text, places)
+    parse = _PARSERS.get(places)
+    if parse is None:
+        parse = _PARSERS[places] = decimal_parser(places)
+    return parse(text)
+
+
+def decimal_parser(places: int) -> Callable[[str], int]:
+    """:func:`parse_decimal` with ``places`` fixed, as a function of the text alone: one call on
+    the hot paths, not two."""
+
+    def parse(text: str) -> int:
+        if type(text) is str:  # the wire's own form first: [-]digits, a point, exactly `places` digits
+            point = len(text) - places - 1
+            if point > 0 and text[point] == "." and text.isascii():
+                # Only the first point goes: a second one is left in and fails the digit test.
+                digits = text.replace(".", "", 1)
+                if digits.isdigit() or (point > 1 and digits[0] == "-" and digits[1:].isdigit()):
+                    return int(digits)
+        return parse_decimal_general(text, places)
+
+    return parse
+
+
+_PARSERS: dict[int, Callable[[str], int]] = {}
 
 
 def parse_decimal_general(text: str, places: int) -> int:
@@ -88,28 +104,29 @@ class Memo(dict[str, int]):
         return value
 
 
+_parse_price_places = decimal_parser(PRICE_PLACES)
+
+
 def _parse_price_uncached(text: str) -> int:
-    value = parse_decimal(text, PRICE_PLACES)
+    value = _parse_price_places(text)
     if not 0 <= value <= ONE_DOLLAR:
         raise ValueError(f"price {text!r} is outside $0.00..$1.00")
     return value
 
 
-def parse_count_uncached(text: str) -> int:
-    """:func:`parse_count` without its memo, for counts that seldom repeat (volumes, open
-    interest): a miss costs more than the parse and crowds out counts that do repeat."""
-    return parse_decimal(text, COUNT_PLACES)
-
-
-def parse_money_uncached(text: str) -> int:
-    """:func:`parse_money` without its memo, for amounts that seldom repeat (running totals)."""
-    return parse_decimal(text, MONEY_PLACES)
-
+# parse_count_uncached(text): :func:`parse_count` without its memo, for counts that seldom repeat
+# (a position after a fill); parse_money_uncached(text): :func:`parse_money` without its memo, for
+# amounts that seldom repeat (a position's running totals). A miss costs more than the parse.
+parse_count_uncached = decimal_parser(COUNT_PLACES)
+parse_money_uncached = decimal_parser(MONEY_PLACES)
 
 # Hot paths read these directly (``PRICES[text]``); the functions below are the same, by name.
 PRICES = Memo(_parse_price_uncached, 65_536)
 COUNTS = Memo(parse_count_uncached, 65_536)
 MONEY = Memo(parse_money_uncached, 4_096)
+# A market's running totals (volume, open interest): each repeats on every ticker of its market
+# until its next trade, so most reads hit; in a memo of their own, they crowd out no size.
+TOTALS = Memo(parse_count_uncached, 65_536)
 
 
 def parse_price(text: str) -> int:

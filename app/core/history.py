@@ -49,20 +49,15 @@ class PriceHistory:
         return len(self._last)
 
     def record(self, ts_ms: int | None, last: int | None, bid: int | None, ask: int | None) -> bool:
-        """Take in the market's values now; False when none of them changed (nothing recorded)."""
-        return self._take(
-            ts_ms, _NONE if last is None else last, _NONE if bid is None else bid, _NONE if ask is None else ask
-        )
-
-    def record_last(self, ts_ms: int | None, last: int) -> bool:
-        """Take in a trade print: a new last price, bid and ask as they were."""
-        if self._last:
-            return self._take(ts_ms, last, self._bid[-1], self._ask[-1])
-        return self._take(ts_ms, last, _NONE, _NONE)
-
-    def _take(self, ts_ms: int | None, last: int, bid: int, ask: int) -> bool:
-        """:meth:`record` of values in the arrays' own form (``_NONE`` for unknown)."""
+        """Take in the market's values now (None, or the arrays' own ``_NONE``, for unknown);
+        False when none of them changed (nothing recorded)."""
         # on every ticker and trade message: kept to a few comparisons (no calls)
+        if last is None:
+            last = _NONE
+        if bid is None:
+            bid = _NONE
+        if ask is None:
+            ask = _NONE
         lasts = self._last
         if lasts and lasts[-1] == last and self._bid[-1] == bid and self._ask[-1] == ask:
             return False
@@ -82,6 +77,12 @@ class PriceHistory:
         if len(lasts) == self.capacity:
             self._halve()
         return True
+
+    def record_last(self, ts_ms: int | None, last: int) -> bool:
+        """Take in a trade print: a new last price, bid and ask as they were."""
+        if self._last:
+            return self.record(ts_ms, last, self._bid[-1], self._ask[-1])
+        return self.record(ts_ms, last, _NONE, _NONE)
 
     def _halve(self) -> None:
         """Merge neighbouring samples in pairs (the later stands for both); double the stride."""

@@ -887,6 +887,16 @@ class _FieldError(Exception):
 # the memos' own lookups: no Python call on a hit
 _parse_price, _parse_count = fixed.PRICES.__getitem__, fixed.COUNTS.__getitem__
 _parse_money = fixed.MONEY.__getitem__
+# The memos themselves, for the fast paths below, which read a field as ``_PRICES[text]``: a hit
+# is one subscript, with no call at all. Their shape: read every number of the current wire's
+# form straight from its string, in one ``try``; a ValueError (a field absent, so read as None,
+# or empty, malformed, out of range) sends the frame to the field-by-field readers, which take
+# the older forms and name the field that cannot be read. Both give the same message or error.
+# (typed to take any key: a field's None or int is refused with a ValueError like any bad text)
+_PRICES: dict[Any, int] = fixed.PRICES
+_COUNTS: dict[Any, int] = fixed.COUNTS
+_TOTALS: dict[Any, int] = fixed.TOTALS
+_parse_any_money: Callable[[Any], int] = fixed.parse_money_uncached
 # for values that seldom repeat (running totals): a cache miss costs more than the parse
 _parse_count_uncached, _parse_money_uncached = fixed.parse_count_uncached, fixed.parse_money_uncached
 
@@ -1203,15 +1213,43 @@ def _orderbook_delta(b: _DeltaBody, sid: int | None, seq: int | None) -> Orderbo
     side = b.side
     if side not in SIDES:
         _strict_side(side, "side")
-    delta = _count(b.delta_fp, b.delta, "delta")
+    try:  # the fast path (see _PRICES)
+        delta, price = _COUNTS[b.delta_fp], _PRICES[b.price_dollars]
+    except ValueError:
+        delta, price = _count(b.delta_fp, b.delta, "delta"), _price(b.price_dollars, b.price, "price")
     return OrderbookDelta(
         sid=sid, seq=seq, market_ticker=b.market_ticker, market_id=b.market_id, side=side,
-        price=_price(b.price_dollars, b.price, "price"), delta=delta,
-        client_order_id=b.client_order_id, ts_ms=b.ts_ms, subaccount=b.subaccount,
+        price=price, delta=delta, client_order_id=b.client_order_id, ts_ms=b.ts_ms, subaccount=b.subaccount,
     )
 
 
 def _ticker(b: _TickerBody, sid: int | None, seq: int | None) -> Ticker:
+    try:  # the fast path (see _PRICES)
+        yes_bid, yes_ask, price = _PRICES[b.yes_bid_dollars], _PRICES[b.yes_ask_dollars], _PRICES[b.price_dollars]
+        yes_bid_size, yes_ask_size = _COUNTS[b.yes_bid_size_fp], _COUNTS[b.yes_ask_size_fp]
+        last_trade_size = _COUNTS[b.last_trade_size_fp]
+        volume, open_interest = _TOTALS[b.volume_fp], _TOTALS[b.open_interest_fp]
+        dollar_volume, dollar_open_interest = b.dollar_volume, b.dollar_open_interest
+        # a market's running totals: an integer number of dollars, or a dollar string read uncached
+        dollar_volume = (dollar_volume * fixed.MONEY_SCALE if type(dollar_volume) is int
+                         else _parse_any_money(dollar_volume))
+        dollar_open_interest = (dollar_open_interest * fixed.MONEY_SCALE if type(dollar_open_interest) is int
+                                else _parse_any_money(dollar_open_interest))
+    except ValueError:
+        return _ticker_by_field(b, sid, seq)
+    return Ticker(
+        sid=sid, seq=seq, market_ticker=b.market_ticker, market_id=b.market_id, price=price,
+        # An empty side is sent as a price with size "0.00" (the ask as "1.0000"): no quote.
+        yes_bid=None if yes_bid_size == 0 else yes_bid,
+        yes_ask=None if yes_ask_size == 0 else yes_ask,
+        yes_bid_size=yes_bid_size, yes_ask_size=yes_ask_size, last_trade_size=last_trade_size,
+        volume=volume, open_interest=open_interest, dollar_volume=dollar_volume,
+        dollar_open_interest=dollar_open_interest, ts_ms=b.ts_ms if b.ts_ms is not None else _ts_ms(None, b.ts),
+    )
+
+
+def _ticker_by_field(b: _TickerBody, sid: int | None, seq: int | None) -> Ticker:
+    """:func:`_ticker` of any form: every field by its own reader (older forms, empty values)."""
     yes_bid = _price_or_none(b.yes_bid_dollars, b.yes_bid, "yes_bid")
     yes_ask = _price_or_none(b.yes_ask_dollars, b.yes_ask, "yes_ask")
     if yes_ask is None:
@@ -1228,10 +1266,8 @@ def _ticker(b: _TickerBody, sid: int | None, seq: int | None) -> Ticker:
         yes_bid_size=yes_bid_size,
         yes_ask_size=yes_ask_size,
         last_trade_size=_count_or_none(b.last_trade_size_fp, None, "last_trade_size"),
-        volume=_count_or_none(b.volume_fp, b.volume, "volume", _parse_count_uncached),
-        open_interest=_count_or_none(
-            b.open_interest_fp, b.open_interest, "open_interest", _parse_count_uncached
-        ),
+        volume=_count_or_none(b.volume_fp, b.volume, "volume", _TOTALS.__getitem__),
+        open_interest=_count_or_none(b.open_interest_fp, b.open_interest, "open_interest", _TOTALS.__getitem__),
         dollar_volume=_dollars_or_int(b.dollar_volume, "dollar_volume"),
         dollar_open_interest=_dollars_or_int(b.dollar_open_interest, "dollar_open_interest"),
         ts_ms=_ts_ms(b.ts_ms, b.ts),
@@ -1247,8 +1283,13 @@ def _orderbook_snapshot(b: _SnapshotBody, sid: int | None, seq: int | None) -> O
 
 
 def _trade(b: _TradeBody, sid: int | None, seq: int | None) -> Trade:
-    yes_price = _price(b.yes_price_dollars, b.yes_price, "yes_price")
-    no_price = _price_or_none(b.no_price_dollars, b.no_price, "no_price")
+    try:  # the fast path (see _PRICES)
+        yes_price, no_price, count = _PRICES[b.yes_price_dollars], _PRICES[b.no_price_dollars], _COUNTS[b.count_fp]
+    except ValueError:
+        yes_price = _price(b.yes_price_dollars, b.yes_price, "yes_price")
+        read_no_price = _price_or_none(b.no_price_dollars, b.no_price, "no_price")
+        no_price = fixed.ONE_DOLLAR - yes_price if read_no_price is None else read_no_price
+        count = _count(b.count_fp, b.count, "count")
     taker = b.taker_outcome_side
     problems: list[str] | None = None
     if taker not in SIDES:  # an older frame, or a word the protocol does not list
@@ -1256,9 +1297,8 @@ def _trade(b: _TradeBody, sid: int | None, seq: int | None) -> Trade:
         taker = _taker_side(b, problems)
     trade = Trade(
         sid=sid, seq=seq, trade_id=b.trade_id, market_ticker=b.market_ticker, yes_price=yes_price,
-        no_price=fixed.ONE_DOLLAR - yes_price if no_price is None else no_price,
-        count=_count(b.count_fp, b.count, "count"), taker_side=taker,
-        is_block_trade=b.is_block_trade, ts_ms=_ts_ms(b.ts_ms, b.ts),
+        no_price=no_price, count=count, taker_side=taker,
+        is_block_trade=b.is_block_trade, ts_ms=b.ts_ms if b.ts_ms is not None else _ts_ms(None, b.ts),
     )
     if problems:
         trade.problems = tuple(problems)

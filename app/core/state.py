@@ -75,6 +75,9 @@ class BookStatus(enum.Enum):
 
 
 _LIVE = BookStatus.LIVE  # read once: every delta checks it (an enum member read costs ~90 ns)
+# Below this, a value is surely shown (app.core.fixed.SHOWN_LIMIT is 10**24, a little above 2**79):
+# the bound of the one combined range check of a ticker's numbers.
+_SURELY_SHOWN = 2**79
 
 
 @dataclass(slots=True)
@@ -206,10 +209,11 @@ class MarketState:
         self.invalid_numbers: Counter[str] = Counter()
         self._rfq_counter = 0
         self.evictions = 0  # passes that forgot idle markets or events (app.core.market_cap); views compare it
-        # by the message's exact type: each handler takes that type (hence Any)
-        self._handlers: dict[type[p.Message], Callable[[Any], Kind]] = {
+        # What :meth:`apply` calls, by the message's exact type (each takes that type, hence Any);
+        # a caller on a hot path (the feed) looks its handler up here itself, one call fewer.
+        self.appliers: dict[type[p.Message], Callable[[Any], Kind]] = {
             p.OrderbookSnapshot: self._on_snapshot,
-            p.OrderbookDelta: self._on_delta,
+            p.OrderbookDelta: self.apply_delta,
             p.Ticker: self._on_ticker,
             p.Trade: self._on_trade,
             p.Fill: self._on_fill,
@@ -236,7 +240,7 @@ class MarketState:
         An ``orderbook_delta`` that does not fit its book (a negative size, or no snapshot yet)
         raises :class:`BookInconsistency` and changes nothing: the caller resyncs that book.
         """
-        handler = self._handlers.get(type(message))
+        handler = self.appliers.get(type(message))
         return handler(message) if handler is not None else _NONE
 
     # -- books ----------------------------------------------------------------------------------
@@ -266,7 +270,8 @@ class MarketState:
         for book in self.books.values():
             book.load_snapshot(book.levels("yes").items(), to_no_prices(book.levels("no").items()))
 
-    def _on_delta(self, m: p.OrderbookDelta) -> Kind:
+    def apply_delta(self, m: p.OrderbookDelta) -> Kind:
+        """:meth:`apply` of a book delta (the feed's commonest message), without the look-up by type."""
         ticker = m.market_ticker
         book = self.books.get(ticker)
         if book is None or self.book_status.get(ticker) is not _LIVE:
@@ -307,15 +312,17 @@ class MarketState:
         if self.first_price.get(ticker) is None:  # not seen yet, or seen before its first trade
             self.first_price[ticker] = m.price
         self.tickers[ticker] = m
-        # shown_invalid, inline: on every ticker (an absent value, None, is 0 here)
-        low, high = SHOWN_FLOOR, SHOWN_LIMIT
-        if not (low < (m.volume or 0) < high and low < (m.open_interest or 0) < high
-                and low < (m.yes_bid_size or 0) < high and low < (m.yes_ask_size or 0) < high
-                and low < (m.last_trade_size or 0) < high and low < (m.dollar_volume or 0) < high
-                and low < (m.dollar_open_interest or 0) < high):
+        volume, open_interest, bid_size, ask_size = m.volume, m.open_interest, m.yes_bid_size, m.yes_ask_size
+        last_size, dollar_volume, dollar_open_interest = m.last_trade_size, m.dollar_volume, m.dollar_open_interest
+        # One range check for all seven (an absent value, None, is 0 here): or-ed together, values
+        # all in 0 .. 2**79 stay in it, and 2**79 < SHOWN_LIMIT. Any other (a negative one, one
+        # from 2**79 on) takes the exact check, shown_invalid.
+        if not 0 <= ((volume or 0) | (open_interest or 0) | (bid_size or 0) | (ask_size or 0) | (last_size or 0)
+                     | (dollar_volume or 0) | (dollar_open_interest or 0)) < _SURELY_SHOWN and shown_invalid(
+                volume, open_interest, bid_size, ask_size, last_size, dollar_volume, dollar_open_interest):
             self.invalid_numbers["ticker"] += 1
         self._ticker_log.note(ticker)
-        self.history.record(ticker, m.ts_ms, m.price, m.yes_bid, m.yes_ask)
+        self.history.markets[ticker].record(m.ts_ms, m.price, m.yes_bid, m.yes_ask)
         if not self.no_side_told and m.yes_ask is not None and self.book_status.get(ticker) is _LIVE:
             self._tell_no_side_from_book(self.books[ticker], m.yes_ask)
         return _TICKER
@@ -342,7 +349,7 @@ class MarketState:
         stats.mark = self._trades_applied = self._trades_applied + 1
         volume = stats.volume_by_price
         volume[price] = volume.get(price, 0) + count
-        self.history.record_last(ticker, m.ts_ms, price)
+        self.history.markets[ticker].record_last(m.ts_ms, price)
         return _TRADE
 
     def trade_mark(self, market_ticker: str) -> int:

@@ -213,8 +213,12 @@ class Feed:
         self._rate_mark = (time.monotonic(), 0, 0)
         self._rates = (0.0, 0.0)
         self._last_data: float | None = None
-        self._latency_ms: float | None = None
-        self._per_channel: Counter[str] = Counter()
+        # the latest valid data time sent (epoch ms) and when it came (monotonic): the latency is
+        # worked out from them when the status is asked for, not on every message
+        self._sent_ms: int | None = None
+        self._sent_at = 0.0
+        self._per_channel: dict[str, int] = {}  # a plain dict: a Counter's += costs ~1 µs a message
+        self._waiters = 0  # wait_for calls under way: only they need ``_changed`` set by each frame
         self.gaps = 0
         self.duplicates = 0
         self.resyncs = 0
@@ -242,7 +246,6 @@ class Feed:
             p.Ok: self._on_ok,
             p.ErrorMessage: self._on_error_message,
             p.OrderbookSnapshot: self._on_snapshot,
-            p.OrderbookDelta: self._on_delta,
             p.UnknownMessage: self._on_unknown,
         }
 
@@ -448,10 +451,14 @@ class Feed:
 
     async def wait_for(self, predicate: Callable[[], bool], timeout: float = 10.0) -> None:
         """Wait until ``predicate()`` holds, re-checking whenever the feed processed something."""
-        async with asyncio.timeout(timeout):
-            while not predicate():
-                self._changed.clear()
-                await self._changed.wait()
+        self._waiters += 1
+        try:
+            async with asyncio.timeout(timeout):
+                while not predicate():
+                    self._changed.clear()
+                    await self._changed.wait()
+        finally:
+            self._waiters -= 1
 
     def _refuse_in_replay(self) -> None:
         if self.replay_source is not None:
@@ -486,14 +493,21 @@ class Feed:
             unknown_types=self.unknown_types,
             partly_read=self.partly_read,
             subscriptions=len(self._subs),
-            latency_ms=self._latency_ms if self.replay_source is None else None,  # replay: wall clock
-            # minus recorded time means nothing
+            latency_ms=self._latency(now) if self.replay_source is None else None,  # replay: wall
+            # clock minus recorded time means nothing
             per_channel=dict(self._per_channel),
             anomalies=dict(self.anomalies),
             detail=self._replay_position() or self._detail,
             recording=self.recorder.describe() if self.recorder is not None else None,
             replay=self._replay_phase(),
         )
+
+    def _latency(self, now: float) -> float | None:
+        """Milliseconds from the latest valid data time sent to its arrival (None before one):
+        the wall clock when it came is the wall clock now less the monotonic time since."""
+        if self._sent_ms is None:
+            return None
+        return (time.time() - (now - self._sent_at)) * 1000 - self._sent_ms
 
     def _replay_phase(self) -> str | None:
         source = self.replay_source
@@ -674,7 +688,8 @@ class Feed:
         now = time.monotonic()
         self._messages += 1
         self._bytes += len(raw)
-        self._changed.set()
+        if self._waiters:
+            self._changed.set()
         if self.recorder is not None:
             self._record(self.recorder, raw, time.time())
         try:
@@ -683,9 +698,10 @@ class Feed:
             self._on_bad_frame(exc, raw)
             return
         sid = message.sid
+        kind = type(message)
         sub = self._subs.get(sid) if sid is not None else None
         if sub is not None:
-            if type(message) not in sub.accepts:
+            if kind not in sub.accepts:
                 self._on_wrong_channel(sub, message)
                 return
             seq = message.seq
@@ -699,8 +715,15 @@ class Feed:
                     return
             sub.messages += 1
             sub.last_data = now
-            self._per_channel[sub.channel] += 1
-        handler = self._handlers.get(type(message))
+            per_channel, channel = self._per_channel, sub.channel
+            try:
+                per_channel[channel] += 1
+            except KeyError:  # the channel's first message
+                per_channel[channel] = 1
+        if type(message) is _DELTA:  # the commonest frame, first
+            self._on_delta(message, sub, now)
+            return
+        handler = self._handlers.get(kind)
         if handler is not None:
             handler(message)
             return
@@ -710,12 +733,13 @@ class Feed:
         self._last_data = now
         ts_ms = getattr(message, "ts_ms", None)
         if ts_ms is not None and 0 <= ts_ms <= MAX_EPOCH_MS:  # valid_epoch_ms, without a call per frame
-            self._latency_ms = time.time() * 1000 - ts_ms
+            self._sent_ms, self._sent_at = ts_ms, now
         if message.problems:
             self._on_partly_read(message)
-        kinds = self.state.apply(message)
+        apply = self.state.appliers.get(kind)
+        kinds = apply(message) if apply is not None else None
         if kinds:
-            self._dirty_kinds |= kinds._value_  # (``_changed`` was set at the top, for this frame)
+            self._dirty_kinds |= kinds._value_
 
     def _on_bad_frame(self, exc: p.ProtocolError, raw: str | bytes) -> None:
         """An unparseable frame: counted and logged; on a book's sid, it may have been one of
@@ -825,22 +849,22 @@ class Feed:
             self._report(FeedErrorInfo(f"{m.market_ticker}: unknown or expired market (empty book)"))
         self._mark(Kind.BOOK, (m.market_ticker,))
 
-    def _on_delta(self, m: p.OrderbookDelta) -> None:
-        sub = self._subs.get(m.sid) if m.sid is not None else None
+    def _on_delta(self, m: p.OrderbookDelta, sub: LiveSubscription | None, now: float) -> None:
+        """A book delta that came at ``now`` on ``sub`` (None: a sid not or no longer live)."""
         if sub is None:
             self.discarded += 1
             return
-        self._last_data = time.monotonic()
+        self._last_data = now
         ts_ms = m.ts_ms
         if ts_ms is not None and 0 <= ts_ms <= MAX_EPOCH_MS:  # valid_epoch_ms, without a call per delta
-            self._latency_ms = time.time() * 1000 - ts_ms
+            self._sent_ms, self._sent_at = ts_ms, now
         ticker = m.market_ticker
         status = self.state.book_status.get(ticker)
-        if status is BookStatus.RESYNCING or status is BookStatus.STALE:
+        if status is _RESYNCING or status is _STALE:
             self.discarded += 1  # the fresh snapshot will include it
             return
         try:
-            self.state.apply(m)
+            self.state.apply_delta(m)
         except BookInconsistency as exc:
             log.warning("book inconsistency: %s", excerpt(str(exc)))
             self._report(FeedErrorInfo(f"book out of step ({exc}); resyncing"), quiet=True)
@@ -1266,6 +1290,9 @@ def _frame_head(raw: str | bytes) -> str:
     """The first 200 characters of a frame, for the log."""
     return raw[:200] if isinstance(raw, str) else raw[:200].decode("utf-8", "replace")
 _BOOK = Kind.BOOK._value_
+# read once: an enum member read off its class costs ~90 ns, and these are read on every delta
+_RESYNCING, _STALE = BookStatus.RESYNCING, BookStatus.STALE
+_DELTA = p.OrderbookDelta
 
 
 def _size(size: int) -> str:

@@ -1,0 +1,127 @@
+"""The hot paths' shortcuts give what the full reading gives, on every shape a field can take.
+
+The converters of the commonest frames (ticker, trade, book delta) read the current wire's strings
+straight from the memos and fall back to the field-by-field readers on any ValueError; a ticker's
+numbers are range-checked together first and one by one only when that check fails. Each new
+branch is checked here against the full reading, hostile values included.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import msgspec
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app.core import fixed
+from app.core import protocol as p
+from app.core.state import MarketState
+
+# every shape a number field takes on the wire: today's strings, empty, absent (None), the
+# reference's integers, and values the full reading refuses (out of range, malformed, too precise)
+PRICE_TEXTS = ["0.4100", "1.0000", "0.0000", "", "1.0001", "-0.0100", "0.41", "0.41005", "4_1.00", " 0.4100",
+               "٣.0000", "9" * 40 + ".0000"]
+COUNT_TEXTS = ["12.50", "0.00", "-3.00", "", "1.234", "1_0.00", "1" + "0" * 30 + ".00", "+1.00", "12.5"]
+WHOLE = [0, 41, 100, 101, -1, 10**30]
+PRICES = st.none() | st.sampled_from(PRICE_TEXTS)
+COUNTS = st.none() | st.sampled_from(COUNT_TEXTS)
+WHOLES = st.none() | st.sampled_from(WHOLE)
+
+
+def _outcome(convert: Any, body: Any) -> Any:
+    """What a converter gives for ``body``: its message, or the text of the error it raises."""
+    try:
+        return convert(body, 1, 2)
+    except p._FieldError as exc:
+        return f"error: {exc}"
+
+
+def _body(kind: type, fields: dict[str, Any]) -> Any:
+    return msgspec.json.decode(json.dumps({k: v for k, v in fields.items() if v is not None}), type=kind)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.fixed_dictionaries({
+    "yes_bid_dollars": PRICES, "yes_ask_dollars": PRICES, "price_dollars": PRICES, "no_bid_dollars": PRICES,
+    "yes_bid": WHOLES, "yes_ask": WHOLES, "price": WHOLES,
+    "yes_bid_size_fp": COUNTS, "yes_ask_size_fp": COUNTS, "last_trade_size_fp": COUNTS,
+    "volume_fp": COUNTS, "open_interest_fp": COUNTS, "volume": WHOLES, "open_interest": WHOLES,
+    "dollar_volume": WHOLES | COUNTS, "dollar_open_interest": WHOLES | COUNTS,
+    "ts_ms": WHOLES, "ts": WHOLES,
+}))
+def test_the_ticker_fast_path_reads_as_every_field_read_by_its_own_reader(fields: dict[str, Any]) -> None:
+    body = _body(p._TickerBody, {"market_ticker": "M", **fields})
+    assert _outcome(p._ticker, body) == _outcome(p._ticker_by_field, body)
+
+
+def _read_trade(b: p._TradeBody) -> tuple[int, int, int]:
+    """A trade's prices and count, each field by its own reader (what the fast path must match)."""
+    yes_price = p._price(b.yes_price_dollars, b.yes_price, "yes_price")
+    no_price = p._price_or_none(b.no_price_dollars, b.no_price, "no_price")
+    count = p._count(b.count_fp, b.count, "count")
+    return yes_price, fixed.ONE_DOLLAR - yes_price if no_price is None else no_price, count
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.fixed_dictionaries({
+    "yes_price_dollars": PRICES, "no_price_dollars": PRICES, "count_fp": COUNTS,
+    "yes_price": WHOLES, "no_price": WHOLES, "count": WHOLES,
+}))
+def test_the_trade_fast_path_reads_as_every_field_read_by_its_own_reader(fields: dict[str, Any]) -> None:
+    body = _body(p._TradeBody, {"market_ticker": "M", "taker_outcome_side": "yes", **fields})
+    expected = _outcome(lambda b, sid, seq: _read_trade(b), body)
+    trade = _outcome(p._trade, body)
+    assert trade == expected if isinstance(trade, str) else (trade.yes_price, trade.no_price, trade.count) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.fixed_dictionaries({"price_dollars": PRICES, "delta_fp": COUNTS, "price": WHOLES, "delta": WHOLES}))
+def test_the_delta_fast_path_reads_as_every_field_read_by_its_own_reader(fields: dict[str, Any]) -> None:
+    body = _body(p._DeltaBody, {"market_ticker": "M", "side": "yes", **fields})
+
+    def by_field(b: p._DeltaBody, sid: int, seq: int) -> tuple[int, int]:
+        delta = p._count(b.delta_fp, b.delta, "delta")  # the delta is read (and refused) first
+        return p._price(b.price_dollars, b.price, "price"), delta
+
+    delta = _outcome(p._orderbook_delta, body)
+    expected = _outcome(by_field, body)
+    assert delta == expected if isinstance(delta, str) else (delta.price, delta.delta) == expected
+
+
+def test_a_running_total_read_through_its_memo_is_the_uncached_reading() -> None:
+    assert fixed.TOTALS["2230.99"] == fixed.parse_count_uncached("2230.99") == 223_099
+    with pytest.raises(ValueError, match="not a decimal number"):
+        fixed.TOTALS["1_000.00"]
+    assert "1_000.00" not in fixed.TOTALS
+
+
+def _ticker_frame(**numbers: str | int) -> p.Message:
+    return p.parse(json.dumps({"type": "ticker", "msg": {"market_ticker": "M", "price_dollars": "0.4100", **numbers}}))
+
+
+LIMIT = fixed.SHOWN_LIMIT  # 10**24 units: from here on a number is shown as invalid
+
+
+@pytest.mark.parametrize(
+    ("numbers", "counted"),
+    [
+        ({"volume": 2**79 // 100 + 1}, False),  # just over the combined check's bound: read one by one, shown
+        ({"dollar_volume": LIMIT // fixed.MONEY_SCALE - 1}, False),
+        ({"dollar_volume": LIMIT // fixed.MONEY_SCALE}, True),  # exactly the limit
+        ({"volume_fp": "-1.00"}, False),  # negative: the combined check fails, the exact one passes
+        ({"open_interest_fp": "-" + str(LIMIT // 100) + ".00"}, True),  # minus the limit: invalid
+        ({"open_interest_fp": "-" + str(LIMIT // 100 - 1) + ".99"}, False),
+        ({"volume_fp": "-1.00", "yes_bid_size_fp": str(LIMIT // 100) + ".00"}, True),
+        ({"last_trade_size_fp": "0.00", "yes_ask_size_fp": "12.00"}, False),
+    ],
+)
+def test_a_tickers_numbers_are_counted_invalid_exactly_from_the_limit_on(
+    numbers: dict[str, str | int], counted: bool
+) -> None:
+    assert 2**79 < LIMIT  # the combined check's bound is below the limit
+    state = MarketState()
+    state.apply(_ticker_frame(**numbers))
+    assert state.invalid_numbers["ticker"] == int(counted)
