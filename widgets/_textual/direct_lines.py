@@ -29,7 +29,7 @@ from textual.widget import Widget
 from widgets._textual import capability
 
 STYLES_KEPT = 4_096  # styles mapped a filter and background; past that the map starts again
-_mapped: dict[tuple[LineFilter, Color], dict[RichStyle, RichStyle]] = {}
+_mapped: dict[tuple[LineFilter, Color], dict[int, tuple[RichStyle, RichStyle]]] = {}
 
 
 class DirectLines:
@@ -143,8 +143,9 @@ def filtered(line_filter: LineFilter, segments: list[Segment], background: Color
         if style is None:
             result.append(segment if control is None else Segment(text))
             continue
-        mapped = styles.get(style)
-        if mapped is None:
-            mapped = styles[style] = line_filter.truecolor_style(style, rich_background)
+        known = styles.get(id(style))  # by identity: a style's own hash is a Python call
+        if known is None or known[0] is not style:
+            known = styles[id(style)] = (style, line_filter.truecolor_style(style, rich_background))
+        mapped = known[1]
         result.append(segment if mapped is style and control is None else Segment(text, mapped))
     return result
