@@ -11,12 +11,16 @@ from typing import Any
 
 import pytest
 from rich.segment import Segment
+from rich.style import Style
+from textual._ansi_theme import DEFAULT_TERMINAL_THEME
+from textual.color import Color
+from textual.filter import ANSIToTruecolor, Monochrome
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
 from tests.ui_states import dashboard_app, scenario
-from widgets._textual.direct_lines import DirectLines
+from widgets._textual.direct_lines import DirectLines, filtered
 from widgets.market.depth_ladder import DepthLadder
 from widgets.market.ticker_grid import TickerGrid
 from widgets.market.trade_tape import TradeTape
@@ -79,3 +83,23 @@ async def test_a_widget_with_padding_is_drawn_by_textuals_path() -> None:
         assert_same(grid)
         whole = grid.render_lines(Region(0, 0, *grid.outer_size))
         assert all(strip.text[1] == " " for strip in whole[1:-1])  # the padding column
+
+
+def test_filtered_segments_are_the_filters_own() -> None:
+    """Truecolor styles kept (the very segment), ANSI colours and dim text mapped, on two
+    backgrounds, through Textual's ANSI-to-truecolor filter and through another filter."""
+    truecolor = Style(color="#102030", bgcolor="#405060", bold=True)
+    line = [
+        Segment("kept", truecolor),
+        Segment("ansi", Style(color="red", bgcolor="blue")),
+        Segment("dim", Style(color="#808080", dim=True)),
+        Segment("plain"),
+        Segment("again", truecolor),
+    ]
+    styled = [segment for segment in line if segment.style is not None]  # Monochrome needs a style
+    for line_filter, segments in ((ANSIToTruecolor(DEFAULT_TERMINAL_THEME), line), (Monochrome(), styled)):
+        for background in (Color(0, 0, 0), Color(250, 250, 250)):
+            for _ in range(2):  # the second time from the styles mapped the first
+                assert filtered(line_filter, segments, background) == line_filter.apply(segments, background)
+    mapped = filtered(ANSIToTruecolor(DEFAULT_TERMINAL_THEME), line, Color(0, 0, 0))
+    assert mapped[0] is line[0] and mapped[1] != line[1] and mapped[2] != line[2]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.style import Style
 from textual.app import App, ComposeResult
 from textual.geometry import Region
 from textual.pilot import Pilot
@@ -273,3 +274,85 @@ async def test_rows_added_under_the_view_repaint_no_row_in_it_and_those_that_com
         table.set_rows(list(table.values))  # 30 more under the view
         await pilot.pause()
         assert refreshed == [] and table.virtual_size.height == 81
+
+
+class Words(LineTable):
+    """Rows of a number and two texts (one of wide characters), in columns wider than a narrow view."""
+
+    COLUMNS = (ColumnSpec("n", "N", 5, numeric=True), ColumnSpec("a", "Wide", 7), ColumnSpec("b", "Text", 9))
+
+    def row_cells(self, key: str) -> Cells:
+        return (Cell(key), Cell("日本語テキスト"), Cell("plain text here"))
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.set_rows([str(i) for i in range(30)])
+
+
+class WordsApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield Words()
+
+
+async def test_a_row_drawn_for_a_window_of_its_columns_is_the_whole_row_cropped() -> None:
+    app = WordsApp()
+    async with app.run_test(size=(30, 10)) as pilot:
+        table = app.query_one(Words)
+        await pilot.pause()
+        cells = table._row("3")
+        header = tuple(Cell(table.header_label(spec)) for spec in table.COLUMNS)
+        width = table._line_width
+        for look in ("", "line-table--even-row", "line-table--cursor", "line-table--header"):
+            whole = table._draw(header if look == "line-table--header" else cells, look)
+            assert whole.cell_length == width == 27
+            pad = table._style(look) if look else Style()
+            for start in range(0, width + 2):
+                for end in range(start, width + 6):
+                    windowed = table._draw(header if look == "line-table--header" else cells, look, start, end)
+                    assert list(windowed) == list(whole.crop_extend(start, end, pad)), (look, start, end)
+                    assert windowed.cell_length == end - start
+
+
+async def test_an_invalidated_row_whose_cells_did_not_change_is_not_drawn_again() -> None:
+    app = NumbersApp()
+    async with app.run_test(size=(30, 10)) as pilot:
+        table = app.query_one(Numbers)
+        await pilot.pause()
+        drawn: list[str] = []
+        draw = table._draw
+
+        def counted(cells: Cells, *args: object, **kwargs: object) -> object:
+            drawn.append(cells[0].text)
+            return draw(cells, *args, **kwargs)  # type: ignore[arg-type]
+
+        table._draw = counted  # type: ignore[method-assign]
+        table.move_cursor(0)
+        table.values["2"] = 222
+        table.invalidate(["1", "2", "3"])  # only row 2 changed
+        await pilot.pause()
+        assert "222" in drawn and "1" not in drawn and "3" not in drawn
+        assert table.get_cell("2", "n") == "222"
+
+
+async def test_a_new_order_repaints_only_the_lines_whose_row_moved() -> None:
+    app = NumbersApp()
+    async with app.run_test(size=(30, 10)) as pilot:
+        table = app.query_one(Numbers)
+        await pilot.pause()
+        refreshed: list[tuple[Region, ...]] = []
+        refresh = table.refresh
+
+        def noted(*regions: Region, **kwargs: bool) -> Numbers:
+            refreshed.append(regions)
+            return refresh(*regions, **kwargs)
+
+        table.refresh = noted  # type: ignore[method-assign]
+        order = list(table.values)
+        order[3], order[4] = order[4], order[3]  # two rows swap: virtual lines 4 and 5
+        table.set_rows(order)
+        await pilot.pause()
+        assert refreshed and all(refreshed)  # regions only: not the border, the header or other rows
+        assert {line for regions in refreshed for region in regions for line in region.line_range} == {4, 5}
+        text = screen_text(app)
+        assert [text[row * 30:(row + 1) * 30].split() for row in range(1, 7)] == [
+            [str(i)] for i in (0, 1, 2, 4, 3, 5)]

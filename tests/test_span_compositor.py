@@ -15,6 +15,7 @@ from rich.cells import cell_len
 from rich.segment import ControlType
 from textual._compositor import ChopsUpdate, Compositor
 from textual.geometry import Region
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -24,6 +25,7 @@ from app.core.fixed import ONE_DOLLAR
 from app.core.state import Kind
 from tests.ui_states import LADDER_TICKER, dashboard_app, scenario
 from widgets._textual.compositor import SpanCompositor
+from widgets._textual.direct_lines import DirectLines
 from widgets.line_runs import line_runs
 
 SIZE = (120, 40)
@@ -197,3 +199,30 @@ async def test_a_region_not_from_a_repaint_draws_every_widget_showing_it() -> No
         compositor._dirty_regions.update(regions)
         theirs = Compositor.render_partial_update(compositor)
         assert terminal_bytes(app, ours) == terminal_bytes(app, theirs)
+
+
+async def test_a_scrollbars_column_alone_does_not_draw_the_table_behind_it() -> None:
+    """A change in a table's scrollbar column (its thumb moved) draws the scrollbar only: the table
+    is not asked for its lines, whose chops no span shows (the table's right border starts where
+    the span ends: the terminal gets only a cursor move there); the bytes are Textual's."""
+    app = dashboard_app(scenario())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        compositor = app.screen._compositor
+        bars = [widget for widget in compositor.visible_widgets
+                if isinstance(widget, ScrollBar) and widget.vertical and isinstance(widget.parent, DirectLines)]
+        assert bars
+        bar = bars[0]
+        table = bar.parent
+        asked: list[object] = []
+        for widget in (table, bar):
+            render_lines = widget.render_lines
+
+            def noted(crop: Region, widget: Widget = widget, render_lines: Any = render_lines) -> list[Strip]:
+                asked.append(widget)
+                return render_lines(crop)
+
+            widget.render_lines = noted  # type: ignore[method-assign]
+        theirs, ours = both_updates(app, [bar.region])
+        assert ours == theirs and ours
+        assert asked.count(bar) == 2 and asked.count(table) == 1  # Textual's compositor asked the table too

@@ -5,7 +5,6 @@ columns, with values up to 10⁹ in the grid, the depth ladder and the account t
 from __future__ import annotations
 
 import pytest
-from rich.style import Style
 
 from tests import table_states as ts
 from tests.ui_states import LADDER_TICKER, dashboard_app, scenario, until
@@ -59,7 +58,7 @@ async def test_grid_ladder_and_account_keep_every_digit_or_say_compact(size: tup
     async with app.run_test(size=size) as pilot:
         grid = app.dashboard.query_one(TickerGrid)
         await until(pilot, lambda: LADDER_TICKER in grid.visible_tickers())
-        row = grid._draw(grid.row_cells(LADDER_TICKER), Style()).text
+        row = grid._draw(grid.row_cells(LADDER_TICKER), "").text
         assert "…" not in row
         assert " 1.00B " in row and " 123.46M " in row  # volume, open interest: a blank either side
 

@@ -7,10 +7,10 @@ Three measures (figures in BENCHMARKS.md):
   already is, a window that is the whole line) the cache holds the strip: a reference cycle,
   which reference counting cannot free, so only the cyclic collector's full passes over the whole
   heap would reclaim it. Every line of every frame made one (about 6,000 objects a second of
-  cyclic garbage here): the span compositor divides each drawn line at the screen's cuts, and the
-  line tables take a window of each row at the scroll offset. Those call sites go through
-  :mod:`widgets._textual.strips`, which answers these cases with the strip itself without asking
-  it, so the strips are freed as soon as they are dropped. (Textual's own code still makes such
+  cyclic garbage here): the span compositor divides each drawn line at the screen's cuts, through
+  :mod:`widgets._textual.strips`, which answers that case with the strip itself without asking
+  it, so the strips are freed as soon as they are dropped (the line tables draw the window of a
+  row in view themselves, without ``crop_extend``). (Textual's own code still makes such
   strips where it calls these methods itself: each line of a full update, after a resize or on a
   new screen, and each line the feed panel's ``RichLog`` draws; not every frame.)
 * **Freezing what survives.** A full collection walks every tracked object (hundreds of

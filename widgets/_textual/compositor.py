@@ -37,6 +37,10 @@ Placed = tuple[Widget, int, int, int, int, int, int]
 
 _KEPT = Strip([])
 """Marks a chop shown by a widget that did not change, while the frame's chops are filled."""
+_EDGE = Strip([])
+"""The chop that starts where a span ends: ``ChopsUpdate`` sends the cursor there and none of its
+text (it tells the chops a span shows by ``x > x2``, not ``x >= x2``), so any strip sends the same
+bytes, and the widget under it is not asked for the line for that."""
 
 
 class SpanCompositor(Compositor):
@@ -130,24 +134,29 @@ class SpanCompositor(Compositor):
         """
         cuts = self.cuts
         chops: list[dict[int, Strip | None]] = [{} for _ in cuts]
-        reach: dict[int, tuple[int, int]] = {}  # line -> leftmost and rightmost changed column
+        shown: dict[int, set[int]] = {}  # line -> the cuts starting the chops whose text a span shows
+        edges: dict[int, set[int]] = {}  # line -> the cuts where a span ends (see _EDGE)
         for y, x1, x2 in spans:
-            left, right = reach.get(y, (x1, x2))
-            reach[y] = (min(left, x1), max(right, x2))
+            line_cuts = cuts[y]
+            shown.setdefault(y, set()).update(
+                cut for cut, end in zip(line_cuts, line_cuts[1:]) if cut < x2 and end > x1)
+            edges.setdefault(y, set()).add(x2)
         placed, on_line = self._widgets_placed()
         candidates: set[int] = set()  # the widgets on a changed line
-        for y in reach:
-            chops[y] = dict.fromkeys(cuts[y][:-1])
+        for y, line_shown in shown.items():
+            chops[y] = chops_line = dict.fromkeys(cuts[y][:-1])
+            for cut in edges[y] - line_shown:
+                if cut in chops_line:
+                    chops_line[cut] = _EDGE
             candidates.update(on_line[y])
-        changed_ys = sorted(reach)
+        changed_ys = sorted(shown)
         for position in sorted(candidates):  # front to back
             widget, x, y, width, height, region_x, region_y = placed[position]
             right = x + width
             wanted = [
                 line_y
                 for line_y in changed_ys[bisect_left(changed_ys, y):bisect_left(changed_ys, y + height)]
-                if reach[line_y][0] < right and x < reach[line_y][1]
-                and None in [chops[line_y][cut] for cut in cuts[line_y] if x <= cut < right]
+                if any(x <= cut < right and chops[line_y][cut] is None for cut in shown[line_y])
             ]
             if repainted is not None and widget not in repainted:
                 for line_y in wanted:  # unchanged: kept as shown, and hiding what is behind it
@@ -166,7 +175,7 @@ class SpanCompositor(Compositor):
                         if chops_line[cut] is None:
                             chops_line[cut] = piece
         if repainted is not None:
-            for y in reach:
+            for y in shown:
                 chops_line = chops[y]
                 for cut, chop in chops_line.items():
                     if chop is _KEPT:

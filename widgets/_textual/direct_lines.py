@@ -16,13 +16,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.segment import Segment
+from rich.style import Style as RichStyle
 from textual._border import get_box
+from textual.color import Color
+from textual.filter import ANSIToTruecolor, LineFilter
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.style import Style
 from textual.widget import Widget
 
 from widgets._textual import capability
+
+STYLES_KEPT = 4_096  # styles mapped a filter and background; past that the map starts again
+_mapped: dict[tuple[LineFilter, Color], dict[int, tuple[RichStyle, RichStyle]]] = {}
 
 
 class DirectLines:
@@ -84,31 +91,61 @@ class DirectLines:
         base_background, background = widget.background_colors
         inner = Style(background=base_background + background)
         content_width = widget.content_region.width
-        lines = [
-            widget.render_line(y - first).adjust_cell_length(content_width, inner.rich_style)
-            for y in crop.line_range
-        ]
+        lines = [widget.render_line(y - first) for y in crop.line_range]
         _top, (right, right_color), _bottom, (left, left_color) = widget.styles.border
         width = widget.outer_size.width
         line_filters = widget.get_line_filters()
         if left or right:
-            # between its borders and through the filters as segments: one new strip a line
+            # fitted, between its borders and through the filters as segments: one new strip a line
             outer = Style(background=base_background)
             sides = (
                 [get_box(left, inner, outer, Style(foreground=base_background + left_color))[1][0]] if left else [],
                 [get_box(right, inner, outer, Style(foreground=base_background + right_color))[1][2]] if right else [],
             )
             bordered = []
+            pad = inner.rich_style
             for line in lines:
-                segments = [*sides[0], *line, *sides[1]]
+                short = content_width - line.cell_length  # a scrollbar's gutter: padded as Textual does
+                if short < 0:
+                    line, short = line.adjust_cell_length(content_width, pad), 0
+                segments = [*sides[0], *line, Segment(" " * short, pad), *sides[1]] if short else [
+                    *sides[0], *line, *sides[1]]
                 for line_filter in line_filters:
-                    segments = line_filter.apply(segments, background)
+                    segments = filtered(line_filter, segments, background)
                 bordered.append(Strip(segments, width))
             lines = bordered
         else:
+            lines = [line.adjust_cell_length(content_width, inner.rich_style) for line in lines]
             for line_filter in line_filters:  # the strip's own filter cache: a line kept is filtered once
                 lines = [line.apply_filter(line_filter, background) for line in lines]
         if crop.column_span != (0, width):
             x1, x2 = crop.column_span
             lines = [line.crop(x1, x2) for line in lines]
         return lines
+
+
+def filtered(line_filter: LineFilter, segments: list[Segment], background: Color) -> list[Segment]:
+    """``line_filter.apply(segments, background)``. Textual's ANSI-to-truecolor filter (on in
+    every terminal but one that keeps ANSI colours) maps each style once per background here, and
+    a segment whose style it leaves as it is (a theme's colours are truecolor already) is kept as
+    it is: no new segment, no lookup in the filter's own cache for every segment of every line."""
+    if type(line_filter) is not ANSIToTruecolor:
+        return line_filter.apply(segments, background)
+    styles = _mapped.get((line_filter, background))
+    if styles is None or len(styles) > STYLES_KEPT:
+        if len(_mapped) > 16:  # filters of themes gone, backgrounds no longer drawn
+            _mapped.clear()
+        styles = _mapped[line_filter, background] = {}
+    rich_background = background.rich_color
+    result = []
+    for segment in segments:
+        text, style, control = segment
+        if style is None:
+            result.append(segment if control is None else Segment(text))
+            continue
+        known = styles.get(id(style))  # by identity: a style's own hash is a Python call
+        if known is None or known[0] is not style:
+            known = styles[id(style)] = (style, line_filter.truecolor_style(style, rich_background))
+        mapped = known[1]
+        result.append(segment if mapped is style and control is None else Segment(text, mapped))
+    return result

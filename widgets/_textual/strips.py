@@ -1,19 +1,19 @@
-"""``Strip.divide`` and ``Strip.crop_extend`` without the reference cycle they make.
+"""``Strip.divide`` without the reference cycle it makes.
 
-A ``Strip`` keeps the results of ``divide`` and ``crop_extend`` in small caches of its own. When
+A ``Strip`` keeps the results of ``divide`` (and ``crop_extend``) in small caches of its own. When
 the result is the strip itself (one piece that is the whole strip; a window that is the whole
 strip), that cache holds the strip: a reference cycle, which reference counting cannot free, so
-the strip waits for the cyclic collector, and every line of every frame made one. These helpers
-answer those cases without asking the strip (the answer is the strip itself), so no cycle is made;
+the strip waits for the cyclic collector, and every line of every frame made one. :func:`divided`
+answers that case without asking the strip (the answer is the strip itself), so no cycle is made;
 every other case is the strip's own method. ``Strip.adjust_cell_length`` returns the strip itself
-before it looks at its cache, so it needs no guard.
+before it looks at its cache, so it needs no guard; the line tables draw the window of a row in
+view themselves (``LineTable._draw``), without ``crop_extend``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich.style import Style
 from textual.strip import Strip
 
 
@@ -23,9 +23,3 @@ def divided(strip: Strip, cuts: list[int]) -> Sequence[Strip]:
         return [strip]
     return strip.divide(cuts)
 
-
-def window(strip: Strip, start: int, end: int, style: Style | None) -> Strip:
-    """``strip.crop_extend(start, end, style)``: cells ``start`` to ``end``, padded with ``style``."""
-    if start <= 0 and end == strip.cell_length:
-        return strip
-    return strip.crop_extend(start, end, style)

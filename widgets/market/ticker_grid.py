@@ -68,6 +68,7 @@ RESOLVED_SHOWN_SECONDS = 300
 # The ``status:`` word that keeps every market, resolved ones long ago too.
 ANY_STATUS = "all"
 TREND_WIDTH = 10
+CELLS_KEPT = 20_000  # cells made kept for the rows to come (past that the cache starts again)
 STAR = "★"
 # The change is measured from the first last price this session saw (the feed gives no earlier
 # one): the header says so.
@@ -245,6 +246,7 @@ class TickerGrid(LineTable, StateView):
         self.resolved_hidden = 0
         """How many markets resolved long ago the grid leaves out (no ``status:`` word)."""
         self._next_leaving: float | None = None  # when the next resolved market shown leaves
+        self._made: dict[tuple[str, Any, int], Cell] = {}  # cells by column, value and flash (_cell)
 
     # -- lifecycle ------------------------------------------------------------------------------
 
@@ -423,7 +425,8 @@ class TickerGrid(LineTable, StateView):
     def row_cells(self, key: str) -> Cells:
         """The cells of the market ``key``'s row, with its flashes."""
         values = self._row_values(key)
-        return tuple(self._cell(values, column, self._flashes.direction((key, column.key))) for column in COLUMNS)
+        direction = self._flashes.direction
+        return tuple(self._cell(values, column, direction((key, column.key))) for column in COLUMNS)
 
     def header_label(self, column: ColumnSpec) -> str:
         """Labels start with the blank that separates a column from the one before; the sorted
@@ -433,8 +436,22 @@ class TickerGrid(LineTable, StateView):
         return f" {column.label}"
 
     def _cell(self, values: RowValues, column: GridColumn, direction: int = 0) -> Cell:
+        """The cell of ``column`` in the row of ``values``; made once for each value and flash
+        (grid rows repeat prices, counts and statuses), but the countdown, which the clock moves."""
         value: Any = values[FIELD_INDEX[column.key]]  # the column's own type
-        text = self._countdown(value) if column.key == "close_ts" else column.render(value)
+        if column.key == "close_ts":
+            return Cell(f" {self._countdown(value)}")
+        key = (column.key, value, direction)
+        cell = self._made.get(key)
+        if cell is None:
+            if len(self._made) >= CELLS_KEPT:
+                self._made.clear()
+            cell = self._made[key] = self._new_cell(column, value, direction)
+        return cell
+
+    @staticmethod
+    def _new_cell(column: GridColumn, value: Any, direction: int) -> Cell:
+        text = column.render(value)
         tone: Tone | None = None
         if direction:
             tone = Tone.STRONG_UP if direction > 0 else Tone.STRONG_DOWN

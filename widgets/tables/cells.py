@@ -87,6 +87,11 @@ class ColumnSpec:
 
 
 DAY_CLOCK_FORMAT = "%m-%d %H:%M"
+# Cells made for the values a tape or a table repeats most (a trade's time and prices), kept for
+# the rows to come: a tape draws each new trade once, and trades share their second and prices.
+MADE_KEPT = 4_096  # cells kept a kind; past that the kind starts again
+_PRICES: dict[int, Cell] = {}
+_CLOCKS: dict[int, Cell] = {}
 BLANK = Cell("")
 UNKNOWN = Cell(EMPTY, Tone.MUTED)
 INVALID_CELL = Cell(INVALID, Tone.DOWN)
@@ -105,7 +110,12 @@ def text(value: str | None) -> Cell:
 
 def price(value: int | None) -> Cell:
     """A price in exact cents (``41.5¢``)."""
-    return UNKNOWN if value is None else Cell(price_text(value))
+    if value is None:
+        return UNKNOWN
+    cell = _PRICES.get(value)
+    if cell is None:
+        cell = _kept(_PRICES, value, Cell(price_text(value)))
+    return cell
 
 
 def count(value: int | None) -> Cell:
@@ -161,7 +171,10 @@ def clock(ts_ms: int | None) -> Cell:
     """A millisecond epoch timestamp as UTC ``HH:MM:SS``; ``invalid`` outside 1970 .. 9999."""
     if ts_ms is None:
         return UNKNOWN
-    return _clock(utc_of_ms(ts_ms))
+    cell = _CLOCKS.get(ts_ms)
+    if cell is None:
+        cell = _kept(_CLOCKS, ts_ms, _clock(utc_of_ms(ts_ms)))
+    return cell
 
 
 def day_clock(ts_s: int | None) -> Cell:
@@ -179,6 +192,14 @@ def iso_clock(timestamp: str | None) -> Cell:
     if timestamp is None:
         return UNKNOWN
     return _clock(utc_of_iso(timestamp))
+
+
+def _kept(made: dict[int, Cell], value: int, cell: Cell) -> Cell:
+    """Keep ``cell`` as the one made for ``value`` (``made`` starts again past ``MADE_KEPT``)."""
+    if len(made) >= MADE_KEPT:
+        made.clear()
+    made[value] = cell
+    return cell
 
 
 def _clock(moment: datetime | None) -> Cell:

@@ -4,12 +4,15 @@
 updated or removed, whether or not the row is on screen: under a firehose the ticker grid spent
 ~30 ms and the trade tape ~20 ms taking in each batch of changes, and as much again drawing them.
 :class:`LineTable` keeps only the order of the row keys. A row's cells are asked of the subclass
-(:meth:`LineTable.row_cells`) when the row is drawn, and its line is kept until the row changes
-(:meth:`LineTable.invalidate`) or moves to the other stripe; a new order of keys costs a list.
-So a tape taking in 500 trades turns only the twenty on screen into lines, and a grid of 1,000
-markets draws only the changed rows that are in view. Rows added on top (a feed, newest first)
-move the stripes down with the rows below them, so those keep their lines whatever the number
-added: an intake draws the new rows' lines only.
+(:meth:`LineTable.row_cells`) when the row is drawn, and its line is kept (one for each look: odd
+or even stripe, under the cursor) until the row changes (:meth:`LineTable.invalidate`, which keeps
+it when the cells come out the same); a new order of keys costs a list, and repaints only the lines
+whose row, stripe or cursor moved. So a tape taking in 500 trades turns only the twenty on screen
+into lines, and a grid of 1,000 markets draws only the changed rows that are in view. Rows added
+on top (a feed, newest first) move the stripes down with the rows below them, so those keep their
+lines whatever the number added: an intake draws the new rows' lines only. A line is put together
+from its cells' segments, each padded and styled once for all rows (a price or a status repeats
+down a column), and only the columns in view are drawn.
 
 It looks like a ``DataTable`` with a row cursor and zebra stripes: a fixed header, cells padded
 by ``CELL_PADDING`` blanks, numbers right-justified, text cut with an ellipsis, the cursor row
@@ -34,7 +37,6 @@ from textual.strip import Strip
 
 from app.core.sanitize import printable
 from widgets._textual.direct_lines import DirectLines
-from widgets._textual.strips import window
 from widgets._textual.virtual_size import set_virtual_size
 from widgets.line_runs import refresh_lines
 from widgets.tables.cells import Cell, ColumnSpec, Tone, tone_css
@@ -42,6 +44,9 @@ from widgets.tables.compact import cut, fit_number
 
 Cells = tuple[Cell, ...]
 LINES_KEPT = 2_000  # rendered rows kept (several screens); past that the cache starts again
+PIECES_KEPT = 10_000  # drawn cells kept a look (a few hundred screens); past that it starts again
+PLAIN = Style()  # the look of a row on the odd stripe: the widget's own style
+LOOKS = ("", "line-table--even-row", "line-table--cursor")  # a row's looks: odd, even stripe, cursor
 
 
 class LineTable(DirectLines, ScrollView, can_focus=True):
@@ -132,12 +137,17 @@ class LineTable(DirectLines, ScrollView, can_focus=True):
         self._keys: list[str] = []
         self._index: dict[str, int] | None = {}  # the row of each key; None: not built since set_rows
         self._cells: dict[str, Cells] = {}
-        self._lines: dict[tuple[str, bool], Strip] = {}
+        self._lines: dict[tuple[str, str], Strip] = {}  # by key and look (see _draw)
         self._stripe = 0  # 0: the top row is on the even stripe; 1: on the other one
         self._header: Strip | None = None
         self._widths = [column.width if column.width is not None else cell_len(self.header_label(column))
                         for column in self.COLUMNS]
         self._styles: dict[str, Style] = {}
+        # Each look's cells as drawn, by column, text and tone: a row that changed is put together
+        # from the segments of its cells, and only a cell not seen before is padded and styled.
+        self._pieces: dict[str, dict[tuple[int, str, Tone | None], Segment]] = {}
+        self._line_width = sum(self._widths) + 2 * self.CELL_PADDING * len(self._widths)
+        self._window = (0, 0)  # the columns the kept lines show: from the scroll offset x to its end
 
     def on_mount(self) -> None:
         """Follow theme changes (the cached lines carry the theme's colours)."""
@@ -191,6 +201,7 @@ class LineTable(DirectLines, ScrollView, can_focus=True):
         keys, shown = list(keys), self._keys
         if keys == shown:
             return
+        before = self._lines_in_view()
         self._stripe = (self._stripe + added_on_top) % 2
         anchor = self._cursor_anchor()
         appended = bool(shown) and len(keys) > len(shown) and keys[:len(shown)] == shown
@@ -204,8 +215,7 @@ class LineTable(DirectLines, ScrollView, can_focus=True):
                 on_screen = set(keys[top:bottom + 1])  # and the row a horizontal scrollbar covers: Textual draws it
                 for gone in [key for key in self._cells if key not in on_screen]:
                     del self._cells[gone]
-                    self._lines.pop((gone, True), None)
-                    self._lines.pop((gone, False), None)
+                    self._forget_lines(gone)
         self._keys = keys
         if anchor is not None and not appended:
             row = self._row_of(anchor)
@@ -214,15 +224,20 @@ class LineTable(DirectLines, ScrollView, can_focus=True):
         self.cursor_row = max(0, min(self.cursor_row, len(keys) - 1))
         if len(self._lines) > LINES_KEPT:
             self._lines.clear()
-        self._fit_virtual_size(repaint=not appended)
+        self._fit_virtual_size(repaint=False)
         if appended:
             top, bottom = self._visible_rows()
             refresh_lines(self, range(max(top, len(shown)) + 1, min(bottom, len(keys)) + 1))  # the header is line 0
-        else:
+            return
+        top, after = self._lines_in_view()
+        if top != before[0] or len(after) != len(before[1]):  # scrolled (fewer rows) or resized
             self.refresh()
+        else:  # the lines whose row, stripe or cursor moved: not the header, the border or the others
+            refresh_lines(self, [top + line for line, (was, now) in enumerate(zip(before[1], after), 1) if was != now])
 
     def invalidate(self, keys: Iterable[str]) -> None:
-        """The cells of ``keys`` changed: draw their rows again (those on screen, at once)."""
+        """The cells of ``keys`` changed: draw their rows again (those on screen, at once, when
+        their cells differ from those drawn: a row whose shown values did not move keeps its line)."""
         cells = self._cells
         changed = keys if isinstance(keys, (set, frozenset, dict)) else set(keys)
         # Only rows drawn since they last changed hold cells and lines to drop: the fewer side is
@@ -235,10 +250,11 @@ class LineTable(DirectLines, ScrollView, can_focus=True):
         on_screen = dict(zip(self._keys[top:bottom], range(top + 1, bottom + 1)))  # virtual lines: the header is 0
         shown = []
         for key in drawn:
-            del cells[key]
-            self._lines.pop((key, True), None)
-            self._lines.pop((key, False), None)
+            old = cells.pop(key)
             line = on_screen.get(key)
+            if line is not None and self._row(key) == old:
+                continue  # on screen and drawn as it is: its line stays
+            self._forget_lines(key)
             if line is not None:
                 shown.append(line)
         refresh_lines(self, shown)
@@ -247,6 +263,7 @@ class LineTable(DirectLines, ScrollView, can_focus=True):
         """Every row's cells changed (a theme, a clock, a column width): draw them all again."""
         self._cells.clear()
         self._lines.clear()
+        self._pieces.clear()
         self._header = None
         self.refresh()
 
@@ -255,6 +272,7 @@ class LineTable(DirectLines, ScrollView, can_focus=True):
         index = [spec.key for spec in self.COLUMNS].index(column)
         if self.COLUMNS[index].width is None and width > self._widths[index]:
             self._widths[index] = width
+            self._line_width = sum(self._widths) + 2 * self.CELL_PADDING * len(self._widths)
             self._fit_virtual_size()
             self.invalidate_all()
 
@@ -267,6 +285,7 @@ class LineTable(DirectLines, ScrollView, can_focus=True):
         """Look up the component styles again (theme or focus changed) and redraw."""
         self._styles.clear()
         self._lines.clear()
+        self._pieces.clear()
         self._header = None
         self.refresh()
 
@@ -284,6 +303,20 @@ class LineTable(DirectLines, ScrollView, can_focus=True):
                 for cell in self.row_cells(key)
             )
         return cells
+
+    def _lines_in_view(self) -> tuple[int, list[tuple[str, bool, bool] | None]]:
+        """The first row in view, and what each row line in view shows (its key, whether on the
+        even stripe, whether under the cursor; None below the last row)."""
+        top, bottom = self._visible_rows()
+        keys, stripe, cursor = self._keys, self._stripe, self.cursor_row
+        end = min(bottom + 1, len(keys))  # and the row a horizontal scrollbar covers: Textual draws it
+        return top, [(keys[row], (row + stripe) % 2 == 0, row == cursor) for row in range(top, end)] + [
+            None] * (bottom + 1 - max(top, end))
+
+    def _forget_lines(self, key: str) -> None:
+        """Drop the lines kept for the row of ``key`` (its cells changed, or it left)."""
+        for look in LOOKS:
+            self._lines.pop((key, look), None)
 
     def _cursor_anchor(self) -> str | None:
         row = self.cursor_row
@@ -305,8 +338,7 @@ class LineTable(DirectLines, ScrollView, can_focus=True):
         return top, top + max(0, self.scrollable_content_region.height - 1)
 
     def _fit_virtual_size(self, repaint: bool = True) -> None:
-        width = sum(self._widths) + 2 * self.CELL_PADDING * len(self._widths)
-        set_virtual_size(self, Size(width, len(self._keys) + 1), repaint=repaint)
+        set_virtual_size(self, Size(self._line_width, len(self._keys) + 1), repaint=repaint)
 
     # -- cursor ---------------------------------------------------------------------------------
 
@@ -386,11 +418,16 @@ class LineTable(DirectLines, ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         """Line ``y`` of the view: the header, a row, or blank below the last row."""
         width, scroll_x, scroll_y = self._drawing or self.drawing_context()
+        start, end = scroll_x, scroll_x + width
+        if (start, end) != self._window:  # lines are kept as the view shows them
+            self._window = (start, end)
+            self._lines.clear()
+            self._header = None
         if y == 0:
             if self._header is None:
                 header = tuple(Cell(self.header_label(spec)) for spec in self.COLUMNS)
-                self._header = self._draw(header, self._style("line-table--header"))
-            return window(self._header, scroll_x, scroll_x + width, self._style("line-table--header"))
+                self._header = self._draw(header, "line-table--header", start, end)
+            return self._header
         index = scroll_y + y - 1
         if index >= len(self._keys):
             empty = self.empty_text() if index == 0 else ""
@@ -399,40 +436,71 @@ class LineTable(DirectLines, ScrollView, can_focus=True):
             return Strip.blank(width)
         key = self._keys[index]
         if index == self.cursor_row:
-            style = self._style("line-table--cursor")
-            return window(self._draw(self._row(key), style, on_top=True), scroll_x, scroll_x + width, style)
-        even = (index + self._stripe) % 2 == 0
-        line = self._lines.get((key, even))
-        style = self._style("line-table--even-row") if even else Style()
+            look = "line-table--cursor"
+        else:
+            look = "line-table--even-row" if (index + self._stripe) % 2 == 0 else ""
+        line = self._lines.get((key, look))
         if line is None:
-            line = self._lines[key, even] = self._draw(self._row(key), style)
-        return window(line, scroll_x, scroll_x + width, style)
+            line = self._lines[key, look] = self._draw(self._row(key), look, start, end)
+        return line
 
     def empty_text(self) -> str:
         """What the first line says when there are no rows (nothing by default); plain text."""
         return ""
 
-    def _draw(self, cells: Cells, base: Style, on_top: bool = False) -> Strip:
-        """One row's line; the tones' colours show over ``base``, or under it when ``on_top``."""
-        pad = " " * self.CELL_PADDING
-        segments: list[Segment] = []
-        gap = self.NUMERIC_GAP
-        for spec, width, cell in zip(self.COLUMNS, self._widths, cells):
-            text = cell.text
+    def _draw(self, cells: Cells, look: str, start: int = 0, end: int | None = None) -> Strip:
+        """One row's line in ``look`` (the component class of the header, the cursor or the even
+        stripe, or ``""`` for the odd stripe: the widget's own style), its cells ``start`` to
+        ``end`` (None: the whole row) padded in the look's style past the row's end: what
+        ``Strip.crop_extend`` makes of the whole row, without making the whole row first."""
+        pieces = self._pieces.get(look)
+        if pieces is None or len(pieces) > PIECES_KEPT:
+            pieces = self._pieces[look] = {}
+        end = self._line_width if end is None else end
+        if end <= start:
+            return Strip([], 0)
+        pad = 2 * self.CELL_PADDING
+        segments = []
+        left = 0
+        for column, cell in zip(range(len(self.COLUMNS)), cells):
+            right = left + self._widths[column] + pad
+            if right > start:
+                if left >= end:
+                    break
+                key = (column, cell.text, cell.tone)
+                segment = pieces.get(key)
+                if segment is None:
+                    segment = pieces[key] = self._piece(column, cell, look)
+                if left < start:
+                    segment = segment.split_cells(start - left)[1]
+                if right > end:
+                    segment = segment.split_cells(end - max(left, start))[0]
+                segments.append(segment)
+            left = right
+        if end > max(left, start):
+            segments.append(Segment(" " * (end - max(left, start)), self._style(look) if look else PLAIN))
+        return Strip(segments, end - start)
+
+    def _piece(self, column: int, cell: Cell, look: str) -> Segment:
+        """One cell in ``look``: padded, cut or compacted to its column; the tone's colour shows
+        over the look's style, or under it on the cursor row."""
+        spec, width, gap = self.COLUMNS[column], self._widths[column], self.NUMERIC_GAP
+        text = cell.text
+        size = cell_len(text)
+        if spec.numeric and size > width - gap:
+            text = fit_number(text, width - gap)
             size = cell_len(text)
-            if spec.numeric and size > width - gap:
-                text = fit_number(text, width - gap)
-                size = cell_len(text)
-            if size > width:
-                text = cut(text, width)
-            elif size < width:
-                text = " " * (width - size) + text if spec.numeric else text + " " * (width - size)
-            style = base
-            if cell.tone is not None:
-                tone = self._style(cell.tone.component)
-                style = tone + base if on_top else base + tone
-            segments.append(Segment(pad + text + pad, style))
-        return Strip(segments, sum(self._widths) + 2 * len(pad) * len(self._widths))
+        if size > width:
+            text = cut(text, width)
+        elif size < width:
+            text = " " * (width - size) + text if spec.numeric else text + " " * (width - size)
+        base = self._style(look) if look else PLAIN
+        style = base
+        if cell.tone is not None:
+            tone = self._style(cell.tone.component)
+            style = tone + base if look == "line-table--cursor" else base + tone
+        pad = " " * self.CELL_PADDING
+        return Segment(pad + text + pad, style)
 
     def _style(self, component: str) -> Style:
         style = self._styles.get(component)
