@@ -3,17 +3,13 @@ view is handed when it comes into sight."""
 
 from __future__ import annotations
 
-from rich.text import Text
-from textual import messages
 from textual.app import App, ComposeResult
 from textual.containers import Vertical
-from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
 
 from app.core.state import Kind, MarketState
 from app.tui.fanout import DETACHED, HIDDEN, SHOWN, FanOut, standing
-from app.tui.screen_text import screen_text
 from widgets.base import StateView
 
 
@@ -91,40 +87,3 @@ async def test_a_hidden_view_catches_up_with_the_books_it_missed_and_every_book_
         fanout.catch_up()
         assert books.told[1:] == [(Kind.BOOK | Kind.POSITION, frozenset())]
 
-
-class Counter(StateView, Static):
-    """A state view that shows how many notices it was handed."""
-
-    SHOWS = Kind.TRADE
-
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.notices = 0
-
-    def state_changed(self, kinds: Kind, books: frozenset[str]) -> None:
-        self.update(Text(f"notices: {self.notices}"))
-        self.notices += 1
-
-
-class OneView(App[None]):
-    def compose(self) -> ComposeResult:
-        yield Counter(id="counter")
-
-
-async def test_a_view_the_fan_out_redraws_reaches_the_next_frame_without_an_update_message() -> None:
-    dispatched: list[Message] = []
-    app = OneView()
-    async with app.run_test(message_hook=dispatched.append) as pilot:
-        counter = app.query_one(Counter)
-        fanout = FanOut(app.screen, MarketState())
-        fanout.bind_all()
-        await pilot.pause()
-        assert "notices: 0" in screen_text(app)
-        dispatched.clear()
-        for _ in range(3):
-            app.screen.call_later(fanout.dispatch, Kind.TRADE, frozenset())  # in the screen's task
-            await pilot.pause()
-            assert f"notices: {counter.notices - 1}" in screen_text(app)
-        assert counter.notices == 4
-        assert not [message for message in dispatched
-                    if isinstance(message, messages.Update) and message.widget is counter]

@@ -12,19 +12,24 @@ import pytest
 from pytest_textual_snapshot import normalize_svg
 from rich.segment import Segment
 from rich.text import Text
+from textual import messages
 from textual._compositor import Compositor
 from textual._doc import take_svg_screenshot
 from textual.app import App, ComposeResult
+from textual.message import Message
 from textual.pilot import Pilot
 from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Static
 
+from app.core.state import Kind, MarketState
+from app.tui.fanout import FanOut
 from app.tui.screen_text import screen_text
 from tests.ui_shots import SHOTS, Shot
 from widgets._textual import capability
 from widgets._textual.border_title import set_border_subtitle
 from widgets._textual.compositor import SpanCompositor
+from widgets.base import StateView
 
 MAIN_SCREENS = ("markets", "account", "lifecycle", "event-view", "alerts", "narrow-80x24")
 WARNING = "Textual's stock rendering"
@@ -144,3 +149,47 @@ async def test_a_new_border_subtitle_is_shown_and_with_the_seam_repaints_no_cont
         assert "1,500/1,500 markets" in text and "12/12" not in text
         assert "row 5" in text
         assert (lines.drawn == drawn) is not stock  # stock: Textual draws every row again
+
+
+class Counter(StateView, Static):
+    """A state view that shows how many notices it was handed."""
+
+    SHOWS = Kind.TRADE
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.notices = 0
+
+    def state_changed(self, kinds: Kind, books: frozenset[str]) -> None:
+        self.update(Text(f"notices: {self.notices}"))
+        self.notices += 1
+
+
+class CounterApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield Counter()
+
+
+@pytest.mark.parametrize("stock", [False, True])
+async def test_a_view_the_fan_out_redraws_is_in_the_next_frame_and_with_the_seam_sends_no_update(
+    stock: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if stock:
+        monkeypatch.setenv("KALSHI_DASH_STOCK_TEXTUAL", "1")
+    capability.start()
+    dispatched: list[Message] = []
+    app = CounterApp()
+    async with app.run_test(message_hook=dispatched.append) as pilot:
+        counter = app.query_one(Counter)
+        fanout = FanOut(app.screen, MarketState())
+        fanout.bind_all()
+        await pilot.pause()
+        assert "notices: 0" in screen_text(app)
+        dispatched.clear()
+        for shown in range(1, 4):
+            app.screen.call_later(fanout.dispatch, Kind.TRADE, frozenset())  # in the screen's task
+            await pilot.pause()
+            assert f"notices: {shown}" in screen_text(app)
+        updates = [message for message in dispatched
+                   if isinstance(message, messages.Update) and message.widget is counter]
+        assert (updates == []) is not stock  # stock: the view's idle posts Update to the screen
