@@ -9,6 +9,7 @@ places an order.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
@@ -270,8 +271,15 @@ class KalshiDashApp(KeepsItsCrash[int]):
             self.notify_error(FeedErrorInfo(line))
 
         self.exchange_sync = ExchangeSync(rest, self.market_state, notify, report, cache=self.catalog_cache,
-                                          after_frame=self.wait_for_refresh)
+                                          after_frame=self._after_frame)
         return self.exchange_sync
+
+    async def _after_frame(self) -> None:
+        """Return just after the screen's next frame (at once when the screen has nothing to
+        draw): Textual runs the callbacks of ``call_after_refresh`` once its next update is done."""
+        drawn = asyncio.Event()
+        if self.call_after_refresh(drawn.set):  # False: the app is closing, no frame will come
+            await drawn.wait()
 
     async def _run_replay(self) -> None:
         """Play the recording through a feed in replay mode (it sends no commands)."""

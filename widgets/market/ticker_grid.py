@@ -285,9 +285,11 @@ class TickerGrid(LineTable, StateView):
         changed: dict[str, None] = {}
         tickers, known, arriving = state.tickers, self._known, self._arriving
         for ticker in dict.fromkeys(logged) if logged is not None else list(tickers):
+            if ticker not in tickers:
+                continue
             if ticker in known:
                 changed[ticker] = None
-            elif ticker in tickers:
+            else:
                 arriving[ticker] = None
         added = self._admit()
         changed.update(dict.fromkeys(added))
