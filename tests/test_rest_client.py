@@ -14,7 +14,16 @@ from app.core.portfolio import EventPosition, Settlement
 from app.core.state import MarketState
 from app.feed.auth import HEADER_SIGNATURE, Credentials
 from app.feed.recording import RecordedResponse
-from app.rest.client import DEMO_REST_URL, MAX_RETRY_AFTER, PROD_REST_URL, RestClient, RestError, rest_base_url
+from app.rest.catalog import parse_events_page
+from app.rest.client import (
+    DEMO_REST_URL,
+    MAX_RETRY_AFTER,
+    PROD_REST_URL,
+    RestClient,
+    RestError,
+    decode_json,
+    rest_base_url,
+)
 from app.rest.limiter import TokenBucket
 from app.rest.portfolio import parse_event_position, parse_fill, parse_order, parse_position, parse_settlement
 from app.rest.recorded import RecordedRest
@@ -312,3 +321,16 @@ async def test_settled_markets_titles_are_asked_once_by_ticker_and_replayed() ->
     state.portfolio.settlements.append(Settlement("KXB-2", "no", 0, 2))
     await replayed.title_settlements()  # a session that never asked: nothing to say in its replay
     assert "KXB-2" not in state.portfolio.settled_titles and reports == []
+
+
+def test_a_number_no_float_holds_loses_only_its_own_field_not_the_page() -> None:
+    """msgspec refuses 1e400 where json.loads reads infinity: the page still decodes, and the value
+    meets the parser's bounds (a count that is no whole number is unknown) while every market stays."""
+    body = (b'{"events": [{"event_ticker": "EV-1", "title": "Rain", "markets": ['
+            b'{"ticker": "EV-1-A", "title": "A", "volume": 1e400, "tick_size": 1},'
+            b'{"ticker": "EV-1-B", "title": "B", "volume": 12}]}], "cursor": ""}')
+    events, markets = parse_events_page(decode_json(body), {})
+    assert [event.event_ticker for event in events] == ["EV-1"]
+    assert [(market.ticker, market.volume) for market in markets] == [("EV-1-A", None), ("EV-1-B", 1200)]
+    with pytest.raises(ValueError):
+        decode_json(b"<html>busy</html>")

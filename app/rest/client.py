@@ -71,6 +71,18 @@ def rest_base_url(ws_url: str) -> str:
     return urlunsplit((scheme, parts.netloc, path, "", ""))
 
 
+def decode_json(body: bytes) -> Any:
+    """The JSON value in ``body``. msgspec's decoder gives the same objects as ``json.loads`` in half
+    its time (a catalog page of ~500 markets, 0.5 MB: ~1.2 against ~2.4 ms, in one call on the
+    loop); what it refuses and ``json.loads`` reads (a number no float holds, read as infinity;
+    ``NaN``) goes to ``json.loads``, so one absurd value does not lose a whole page: it meets the
+    parsers' bounds like any other. Raises ``ValueError`` when the body is not JSON."""
+    try:
+        return msgspec.json.decode(body)
+    except ValueError:
+        return json.loads(body)
+
+
 def _server_text(body: bytes) -> str:
     """The server's own words from an error body, on one short line."""
     text = body.decode("utf-8", "replace")
@@ -199,10 +211,8 @@ class RestClient:
                 continue
             if status == 200:
                 try:
-                    # msgspec's decoder: the same objects as json.loads in half its time (a catalog
-                    # page of ~500 markets, 0.5 MB: ~1.2 against ~2.4 ms, in one call on the loop)
-                    data = msgspec.json.decode(body)
-                except ValueError:  # not JSON, or a number no float holds (json.loads: inf)
+                    data = decode_json(body)
+                except ValueError:
                     raise RestError(f"GET {path}: the answer is not JSON", status) from None
                 if not isinstance(data, dict):
                     raise RestError(f"GET {path}: the answer is not a JSON object", status)
