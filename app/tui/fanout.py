@@ -12,8 +12,7 @@ The views are found once (walking the DOM for each of the ~200 messages a second
 the handing over) and found again after :meth:`FanOut.forget`, which the screen calls when it
 mounts or removes views. Whether a view is attached and in sight is one walk up its ancestors,
 each ancestor looked at once per dispatch however many views it holds (the ~15 views share a few
-panes; a walk per view and per question was a tenth of the fan-out's cost). A view that asked
-for a repaint is handed to the screen's next frame at once (:mod:`widgets._textual.repaint`).
+panes; a walk per view and per question was a tenth of the fan-out's cost).
 """
 
 from __future__ import annotations
@@ -22,11 +21,9 @@ import time
 from collections.abc import Callable
 
 from textual.app import App
-from textual.screen import Screen
 from textual.widget import Widget
 
 from app.core.state import Kind, MarketState
-from widgets._textual.repaint import hand_repaint
 from widgets.base import StateView
 
 # Where a widget stands, as :func:`standing` finds it.
@@ -83,7 +80,6 @@ class FanOut:
         if not self.root.is_attached:  # removed, or the app is exiting
             return
         known: dict[Widget, int] = {}
-        screen = self.root if isinstance(self.root, Screen) else None
         value = kinds._value_  # ints: `&` between two flags costs ~0.8 µs through enum
         for view in self.views():
             shown = value & view.SHOWS._value_
@@ -96,8 +92,6 @@ class FanOut:
                 self._miss(view, shown, books)
                 continue
             view.state_changed(Kind(shown), books)
-            if screen is not None and isinstance(view, Widget):
-                hand_repaint(view, screen)
 
     def _miss(self, view: StateView, shown: int, books: frozenset[str]) -> None:
         """Keep for the hidden ``view`` what it was not told (``books`` empty: every book)."""

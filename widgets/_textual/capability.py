@@ -139,23 +139,6 @@ def _border_title_problems() -> list[str]:
     return []
 
 
-def _repaint_problems() -> list[str]:
-    """``widgets._textual.repaint``: a widget's repaint request and the screen's dirty widgets."""
-    from textual._compositor import Compositor
-    from textual.screen import Screen
-    from textual.widget import Widget
-
-    problems = []
-    widget = Widget()
-    problems += [f"Widget.{name}" for name in ("_repaint_required", "_closing")
-                 if not isinstance(getattr(widget, name, None), bool)]
-    if not isinstance(getattr(Screen[object](), "_dirty_widgets", None), set):
-        problems.append("Screen._dirty_widgets")
-    if not _has_parameters(getattr(Compositor, "__contains__", None), ("self", "widget")):
-        problems.append("Compositor.__contains__")
-    return problems
-
-
 CHECKS: dict[str, Callable[[], list[str]]] = {
     "compositor.py": _compositor_problems,
     "direct_lines.py": _border_problems,
@@ -163,7 +146,6 @@ CHECKS: dict[str, Callable[[], list[str]]] = {
     "crash.py": _crash_problems,
     "virtual_size.py": _virtual_size_problems,
     "border_title.py": _border_title_problems,
-    "repaint.py": _repaint_problems,
 }
 """Each module of this package and the check of the internals it uses."""
 
