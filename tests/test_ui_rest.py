@@ -82,7 +82,9 @@ async def test_markets_listed_before_start_show_their_titles(tmp_path: Path) -> 
             await eventually(pilot, lambda: grid.filter_text == "nyc")
             nyc = [t for t, title in titles.items() if "NYC" in title]
             assert nyc and sorted(grid.visible_tickers()) == sorted(nyc)
-            assert "catalog 96 markets" in str(app.dashboard.query_one("#feed-counters").render())
+            # the status bar shows the feed's status once a second, with the catalog's progress
+            counters = app.dashboard.query_one("#feed-counters")
+            await eventually(pilot, lambda: "catalog 96 markets" in str(counters.render()))
             await app.action_quit()
         await app.rest.aclose()  # type: ignore[union-attr]
         assert (tmp_path / "catalog.json").stat().st_size > 0

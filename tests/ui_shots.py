@@ -272,6 +272,7 @@ class Shot:
             charts = dashboard.query(PriceChart)
             await until(pilot, lambda: not grid.redraw_pending and not tape.intake_pending
                         and not any(chart.redraw_pending for chart in charts))
+            await pilot.pause()  # the frame with what they took in (a modal screen keeps it behind)
             await pilot.press(*self.keys)
             if self.then is not None:
                 await self.then(pilot)
