@@ -125,3 +125,70 @@ def test_a_tickers_numbers_are_counted_invalid_exactly_from_the_limit_on(
     state = MarketState()
     state.apply(_ticker_frame(**numbers))
     assert state.invalid_numbers["ticker"] == int(counted)
+
+
+WORDS = st.sampled_from([None, "", "yes", "no", "bid", "ask", "buy", "sell", "sell_to_close", "maybe", "\x1b[2J"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(outcome_side=WORDS, side=WORDS, book_side=WORDS, action=WORDS, purchased_side=WORDS)
+def test_the_direction_fast_path_reads_as_every_word_read_by_itself(
+    outcome_side: str | None, side: str | None, book_side: str | None, action: str | None,
+    purchased_side: str | None,
+) -> None:
+    body = _body(p._FillBody, {"market_ticker": "M", "outcome_side": outcome_side, "side": side,
+                               "book_side": book_side, "action": action, "purchased_side": purchased_side})
+    fast: list[str] = []
+    full: list[str] = []
+    assert p._direction(body, fast) == p._direction_by_word(body, full, side, action)
+    assert fast == full  # the same words noted as unknown, in the same order
+
+
+MONEY_TEXTS = st.none() | st.sampled_from(["0.060000", "0.06", "", "-1.500000", "0.0000001", "1_0.00", "9" * 40])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.fixed_dictionaries({
+    "yes_price_dollars": PRICES, "count_fp": COUNTS, "fee_cost": MONEY_TEXTS | WHOLES, "post_position_fp": COUNTS,
+    "yes_price": WHOLES, "count": WHOLES, "post_position": WHOLES,
+}))
+def test_a_fills_numbers_read_fast_are_what_each_reader_reads(fields: dict[str, Any]) -> None:
+    body = _body(p._FillBody, {"market_ticker": "M", "outcome_side": "yes", "side": "yes", **fields})
+    reader = p._Reader()
+    expected = (
+        reader(p._price, body.yes_price_dollars, body.yes_price, "yes_price"),
+        reader(p._count, body.count_fp, body.count, "count"),
+        reader(p._fee_cost, body.fee_cost),
+        reader(p._count_or_none, body.post_position_fp, body.post_position, "post_position",
+               fixed.parse_count_uncached),
+    )
+    fill = p._KINDS["fill"][1](body, 1, 2)
+    assert (fill.yes_price, fill.count, fill.fee_cost, fill.post_position) == expected
+    assert fill.problems == tuple(reader.problems)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.fixed_dictionaries({
+    "taker_fill_cost_dollars": MONEY_TEXTS, "maker_fill_cost_dollars": MONEY_TEXTS,
+    "taker_fees_dollars": MONEY_TEXTS, "maker_fees_dollars": MONEY_TEXTS, "yes_price_dollars": PRICES,
+    "fill_count_fp": COUNTS, "remaining_count_fp": COUNTS, "initial_count_fp": COUNTS, "yes_price": WHOLES,
+    "fill_count": WHOLES, "remaining_count": WHOLES, "initial_count": WHOLES, "action": WORDS,
+}))
+def test_an_orders_numbers_read_fast_are_what_each_reader_reads(fields: dict[str, Any]) -> None:
+    body = _body(p._UserOrderBody, {"order_id": "o", "ticker": "M", "status": "resting", "side": "no",
+                                    "outcome_side": "no", **fields})
+    reader = p._Reader()
+    costs = [reader(p._money_or_none, getattr(body, name), None, name.removesuffix("_dollars"))
+             for name in ("taker_fill_cost_dollars", "maker_fill_cost_dollars", "taker_fees_dollars",
+                          "maker_fees_dollars")]
+    direction = p._direction_by_word(body, reader.problems, "no", body.action)
+    expected = (
+        p._sum_or_none(costs[0], costs[1]), p._sum_or_none(costs[2], costs[3]), *direction,
+        reader(p._price_or_none, body.yes_price_dollars, body.yes_price, "yes_price"),
+        *(reader(p._count_or_none, getattr(body, f"{name}_fp"), getattr(body, name), name)
+          for name in ("fill_count", "remaining_count", "initial_count")),
+    )
+    order = p._KINDS["user_order"][1](body, 1, 2)
+    assert (order.fill_cost, order.fees, order.side, order.action, order.outcome_side, order.yes_price,
+            order.fill_count, order.remaining_count, order.initial_count) == expected
+    assert order.problems == tuple(reader.problems)  # the same problems, in the same order
