@@ -192,3 +192,26 @@ def test_an_orders_numbers_read_fast_are_what_each_reader_reads(fields: dict[str
     assert (order.fill_cost, order.fees, order.side, order.action, order.outcome_side, order.yes_price,
             order.fill_count, order.remaining_count, order.initial_count) == expected
     assert order.problems == tuple(reader.problems)  # the same problems, in the same order
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.fixed_dictionaries({
+    "position_fp": COUNTS, "volume_fp": COUNTS, "position_cost_dollars": MONEY_TEXTS,
+    "realized_pnl_dollars": MONEY_TEXTS, "fees_paid_dollars": MONEY_TEXTS, "position_fee_cost_dollars": MONEY_TEXTS,
+    "position": WHOLES, "volume": WHOLES, "position_cost": WHOLES, "realized_pnl": WHOLES, "fees_paid": WHOLES,
+}))
+def test_a_positions_numbers_read_fast_are_what_each_reader_reads(fields: dict[str, Any]) -> None:
+    body = _body(p._PositionBody, {"market_ticker": "M", **fields})
+    reader = p._Reader()
+    money = fixed.parse_money_uncached
+    expected = (
+        reader(p._count, body.position_fp, body.position, "position", fixed.parse_count_uncached),
+        *(reader(p._money_or_none, getattr(body, f"{name}_dollars"), getattr(body, name), name, money) or 0
+          for name in ("position_cost", "realized_pnl", "fees_paid")),
+        reader(p._money_or_none, body.position_fee_cost_dollars, None, "position_fee_cost", money),
+        reader(p._count_or_none, body.volume_fp, body.volume, "volume", fixed.parse_count_uncached),
+    )
+    position = p._KINDS["market_position"][1](body, 1, 2)
+    assert (position.position, position.position_cost, position.realized_pnl, position.fees_paid,
+            position.position_fee_cost, position.volume) == expected
+    assert position.problems == tuple(reader.problems)

@@ -1357,14 +1357,21 @@ def _market_position(
     b: _PositionBody, sid: int | None, seq: int | None, read: Callable[..., Any], problems: list[str]
 ) -> MarketPosition:
     once = _parse_money_uncached  # running totals all
+    try:  # the fast path (see _PRICES), uncached
+        position, volume = _parse_any_count(b.position_fp), _parse_any_count(b.volume_fp)
+        position_cost = _parse_any_money(b.position_cost_dollars)
+        realized_pnl, fees_paid = _parse_any_money(b.realized_pnl_dollars), _parse_any_money(b.fees_paid_dollars)
+        fee_cost = _parse_any_money(b.position_fee_cost_dollars)
+    except ValueError:
+        position = read(_count, b.position_fp, b.position, "position", _parse_count_uncached)
+        position_cost = read(_money_or_none, b.position_cost_dollars, b.position_cost, "position_cost", once) or 0
+        realized_pnl = read(_money_or_none, b.realized_pnl_dollars, b.realized_pnl, "realized_pnl", once) or 0
+        fees_paid = read(_money_or_none, b.fees_paid_dollars, b.fees_paid, "fees_paid", once) or 0
+        fee_cost = read(_money_or_none, b.position_fee_cost_dollars, None, "position_fee_cost", once)
+        volume = read(_count_or_none, b.volume_fp, b.volume, "volume", _parse_count_uncached)
     return MarketPosition(
-        sid=sid, seq=seq, market_ticker=b.market_ticker,
-        position=read(_count, b.position_fp, b.position, "position", _parse_count_uncached),
-        position_cost=read(_money_or_none, b.position_cost_dollars, b.position_cost, "position_cost", once) or 0,
-        realized_pnl=read(_money_or_none, b.realized_pnl_dollars, b.realized_pnl, "realized_pnl", once) or 0,
-        fees_paid=read(_money_or_none, b.fees_paid_dollars, b.fees_paid, "fees_paid", once) or 0,
-        position_fee_cost=read(_money_or_none, b.position_fee_cost_dollars, None, "position_fee_cost", once),
-        volume=read(_count_or_none, b.volume_fp, b.volume, "volume", _parse_count_uncached),
+        sid=sid, seq=seq, market_ticker=b.market_ticker, position=position, position_cost=position_cost,
+        realized_pnl=realized_pnl, fees_paid=fees_paid, position_fee_cost=fee_cost, volume=volume,
         subaccount=b.subaccount, problems=tuple(problems),
     )
 
