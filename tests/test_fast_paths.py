@@ -9,6 +9,7 @@ branch is checked here against the full reading, hostile values included.
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import msgspec
@@ -19,6 +20,7 @@ from hypothesis import strategies as st
 from app.core import fixed
 from app.core import protocol as p
 from app.core.state import MarketState
+from app.feed.feed import Feed, FeedConfig
 
 # every shape a number field takes on the wire: today's strings, empty, absent (None), the
 # reference's integers, and values the full reading refuses (out of range, malformed, too precise)
@@ -215,3 +217,15 @@ def test_a_positions_numbers_read_fast_are_what_each_reader_reads(fields: dict[s
     assert (position.position, position.position_cost, position.realized_pnl, position.fees_paid,
             position.position_fee_cost, position.volume) == expected
     assert position.problems == tuple(reader.problems)
+
+
+def test_the_latency_is_worked_out_from_the_latest_valid_sent_time_and_its_arrival() -> None:
+    feed = Feed(FeedConfig(url="ws://127.0.0.1:1/trade-api/ws/v2"), MarketState())
+    assert feed.status().latency_ms is None
+    sent = int(time.time() * 1000) - 3_600_000  # an hour before now
+    for ts_ms in (sent, 10**400, -1):  # the hostile times after it leave it as it was
+        feed.process_frame(json.dumps({"type": "trade", "msg": {
+            "market_ticker": "M", "yes_price_dollars": "0.4100", "no_price_dollars": "0.5900", "count_fp": "1.00",
+            "taker_outcome_side": "yes", "ts_ms": ts_ms}}))
+    latency = feed.status().latency_ms
+    assert latency is not None and 3_600_000 <= latency < 3_600_000 + 600_000
