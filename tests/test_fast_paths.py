@@ -9,6 +9,7 @@ branch is checked here against the full reading, hostile values included.
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import msgspec
@@ -19,6 +20,7 @@ from hypothesis import strategies as st
 from app.core import fixed
 from app.core import protocol as p
 from app.core.state import MarketState
+from app.feed.feed import Feed, FeedConfig
 
 # every shape a number field takes on the wire: today's strings, empty, absent (None), the
 # reference's integers, and values the full reading refuses (out of range, malformed, too precise)
@@ -125,3 +127,105 @@ def test_a_tickers_numbers_are_counted_invalid_exactly_from_the_limit_on(
     state = MarketState()
     state.apply(_ticker_frame(**numbers))
     assert state.invalid_numbers["ticker"] == int(counted)
+
+
+WORDS = st.sampled_from([None, "", "yes", "no", "bid", "ask", "buy", "sell", "sell_to_close", "maybe", "\x1b[2J"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(outcome_side=WORDS, side=WORDS, book_side=WORDS, action=WORDS, purchased_side=WORDS)
+def test_the_direction_fast_path_reads_as_every_word_read_by_itself(
+    outcome_side: str | None, side: str | None, book_side: str | None, action: str | None,
+    purchased_side: str | None,
+) -> None:
+    body = _body(p._FillBody, {"market_ticker": "M", "outcome_side": outcome_side, "side": side,
+                               "book_side": book_side, "action": action, "purchased_side": purchased_side})
+    fast: list[str] = []
+    full: list[str] = []
+    assert p._direction(body, fast) == p._direction_by_word(body, full, side, action)
+    assert fast == full  # the same words noted as unknown, in the same order
+
+
+MONEY_TEXTS = st.none() | st.sampled_from(["0.060000", "0.06", "", "-1.500000", "0.0000001", "1_0.00", "9" * 40])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.fixed_dictionaries({
+    "yes_price_dollars": PRICES, "count_fp": COUNTS, "fee_cost": MONEY_TEXTS | WHOLES, "post_position_fp": COUNTS,
+    "yes_price": WHOLES, "count": WHOLES, "post_position": WHOLES,
+}))
+def test_a_fills_numbers_read_fast_are_what_each_reader_reads(fields: dict[str, Any]) -> None:
+    body = _body(p._FillBody, {"market_ticker": "M", "outcome_side": "yes", "side": "yes", **fields})
+    reader = p._Reader()
+    expected = (
+        reader(p._price, body.yes_price_dollars, body.yes_price, "yes_price"),
+        reader(p._count, body.count_fp, body.count, "count"),
+        reader(p._fee_cost, body.fee_cost),
+        reader(p._count_or_none, body.post_position_fp, body.post_position, "post_position",
+               fixed.parse_count_uncached),
+    )
+    fill = p._KINDS["fill"][1](body, 1, 2)
+    assert (fill.yes_price, fill.count, fill.fee_cost, fill.post_position) == expected
+    assert fill.problems == tuple(reader.problems)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.fixed_dictionaries({
+    "taker_fill_cost_dollars": MONEY_TEXTS, "maker_fill_cost_dollars": MONEY_TEXTS,
+    "taker_fees_dollars": MONEY_TEXTS, "maker_fees_dollars": MONEY_TEXTS, "yes_price_dollars": PRICES,
+    "fill_count_fp": COUNTS, "remaining_count_fp": COUNTS, "initial_count_fp": COUNTS, "yes_price": WHOLES,
+    "fill_count": WHOLES, "remaining_count": WHOLES, "initial_count": WHOLES, "action": WORDS,
+}))
+def test_an_orders_numbers_read_fast_are_what_each_reader_reads(fields: dict[str, Any]) -> None:
+    body = _body(p._UserOrderBody, {"order_id": "o", "ticker": "M", "status": "resting", "side": "no",
+                                    "outcome_side": "no", **fields})
+    reader = p._Reader()
+    costs = [reader(p._money_or_none, getattr(body, name), None, name.removesuffix("_dollars"))
+             for name in ("taker_fill_cost_dollars", "maker_fill_cost_dollars", "taker_fees_dollars",
+                          "maker_fees_dollars")]
+    direction = p._direction_by_word(body, reader.problems, "no", body.action)
+    expected = (
+        p._sum_or_none(costs[0], costs[1]), p._sum_or_none(costs[2], costs[3]), *direction,
+        reader(p._price_or_none, body.yes_price_dollars, body.yes_price, "yes_price"),
+        *(reader(p._count_or_none, getattr(body, f"{name}_fp"), getattr(body, name), name)
+          for name in ("fill_count", "remaining_count", "initial_count")),
+    )
+    order = p._KINDS["user_order"][1](body, 1, 2)
+    assert (order.fill_cost, order.fees, order.side, order.action, order.outcome_side, order.yes_price,
+            order.fill_count, order.remaining_count, order.initial_count) == expected
+    assert order.problems == tuple(reader.problems)  # the same problems, in the same order
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.fixed_dictionaries({
+    "position_fp": COUNTS, "volume_fp": COUNTS, "position_cost_dollars": MONEY_TEXTS,
+    "realized_pnl_dollars": MONEY_TEXTS, "fees_paid_dollars": MONEY_TEXTS, "position_fee_cost_dollars": MONEY_TEXTS,
+    "position": WHOLES, "volume": WHOLES, "position_cost": WHOLES, "realized_pnl": WHOLES, "fees_paid": WHOLES,
+}))
+def test_a_positions_numbers_read_fast_are_what_each_reader_reads(fields: dict[str, Any]) -> None:
+    body = _body(p._PositionBody, {"market_ticker": "M", **fields})
+    reader = p._Reader()
+    money = fixed.parse_money_uncached
+    expected = (
+        reader(p._count, body.position_fp, body.position, "position", fixed.parse_count_uncached),
+        *(reader(p._money_or_none, getattr(body, f"{name}_dollars"), getattr(body, name), name, money) or 0
+          for name in ("position_cost", "realized_pnl", "fees_paid")),
+        reader(p._money_or_none, body.position_fee_cost_dollars, None, "position_fee_cost", money),
+        reader(p._count_or_none, body.volume_fp, body.volume, "volume", fixed.parse_count_uncached),
+    )
+    position = p._KINDS["market_position"][1](body, 1, 2)
+    assert (position.position, position.position_cost, position.realized_pnl, position.fees_paid,
+            position.position_fee_cost, position.volume) == expected
+    assert position.problems == tuple(reader.problems)
+
+
+def test_the_latency_is_worked_out_from_the_latest_valid_sent_time_and_its_arrival() -> None:
+    feed = Feed(FeedConfig(url="ws://127.0.0.1:1/trade-api/ws/v2"), MarketState())
+    assert feed.status().latency_ms is None
+    sent = int(time.time() * 1000) - 3_600_000  # an hour before now
+    for ts_ms in (sent, 10**400, -1):  # the hostile times after it leave it as it was
+        feed.process_frame(json.dumps({"type": "trade", "msg": {
+            "market_ticker": "M", "yes_price_dollars": "0.4100", "no_price_dollars": "0.5900", "count_fp": "1.00",
+            "taker_outcome_side": "yes", "ts_ms": ts_ms}}))
+    latency = feed.status().latency_ms
+    assert latency is not None and 3_600_000 <= latency < 3_600_000 + 600_000

@@ -80,7 +80,10 @@ class PriceHistory:
 
     def record_last(self, ts_ms: int | None, last: int) -> bool:
         """Take in a trade print: a new last price, bid and ask as they were."""
-        if self._last:
+        lasts = self._last
+        if lasts:
+            if lasts[-1] == last:  # a print at the last price: nothing changed
+                return False
             return self.record(ts_ms, last, self._bid[-1], self._ask[-1])
         return self.record(ts_ms, last, _NONE, _NONE)
 

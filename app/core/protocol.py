@@ -896,6 +896,8 @@ _parse_money = fixed.MONEY.__getitem__
 _PRICES: dict[Any, int] = fixed.PRICES
 _COUNTS: dict[Any, int] = fixed.COUNTS
 _TOTALS: dict[Any, int] = fixed.TOTALS
+_MONEY: dict[Any, int] = fixed.MONEY
+_parse_any_count: Callable[[Any], int] = fixed.parse_count_uncached
 _parse_any_money: Callable[[Any], int] = fixed.parse_money_uncached
 # for values that seldom repeat (running totals): a cache miss costs more than the parse
 _parse_count_uncached, _parse_money_uncached = fixed.parse_count_uncached, fixed.parse_money_uncached
@@ -1026,6 +1028,8 @@ BOOK_SIDES = frozenset({"bid", "ask"})
 # the legacy action words of a fill; "" is sent when the server does not know the action
 ACTIONS = frozenset({"buy", "sell", "sell_partial", "sell_to_close"})
 _OTHER_SIDE = {"yes": "no", "no": "yes"}
+_BOOK_SIDE_OR_NONE = BOOK_SIDES | {None}
+_ACTION_OR_NONE = ACTIONS | {None}
 # Kalshi's book vocabulary for direction: a bid is always the yes outcome, an ask the no outcome.
 _OUTCOME_OF_BOOK_SIDE = {"bid": "yes", "ask": "no"}
 
@@ -1067,9 +1071,22 @@ def _direction(
     What was sent is kept; a missing part is worked out from the others when they determine it
     (an action from side and outcome: ``buy`` when they agree, ``sell`` when not), else None.
     """
+    side, action, outcome = b.side if side_word is None else side_word, getattr(b, "action", None), b.outcome_side
+    # The common shape, read without a call: today's outcome side and the legacy side both sent,
+    # the book side and action listed words or absent (what _direction_by_word makes of it).
+    if outcome in SIDES and side in SIDES and b.book_side in _BOOK_SIDE_OR_NONE and action in _ACTION_OR_NONE:
+        return side, ("buy" if side == outcome else "sell") if action is None else action, outcome
+    return _direction_by_word(b, problems, side, action)
+
+
+def _direction_by_word(
+    b: Any, problems: list[str], side_word: str | None, action_word: str | None
+) -> tuple[str | None, str | None, str | None]:
+    """:func:`_direction` of any words: each read by :func:`_word` (an unlisted one noted in
+    ``problems``), the missing part worked out from the others."""
     outcome = _outcome(b, problems)
-    side = _word(b.side if side_word is None else side_word, SIDES, "side", problems)
-    action = _word(getattr(b, "action", None), ACTIONS, "action", problems)
+    side = _word(side_word, SIDES, "side", problems)
+    action = _word(action_word, ACTIONS, "action", problems)
     if side is None and action is None:
         return outcome, ("buy" if outcome else None), outcome
     if outcome is None and side is not None and action is not None:
@@ -1316,17 +1333,21 @@ def _fill(
     b: _FillBody, sid: int | None, seq: int | None, read: Callable[..., Any], problems: list[str]
 ) -> Fill:
     side, action, outcome = _direction(b, problems)
+    try:  # the fast path (see _PRICES); a position after a fill seldom repeats: read uncached
+        yes_price, count, fee_cost = _PRICES[b.yes_price_dollars], _COUNTS[b.count_fp], _MONEY[b.fee_cost]
+        post_position = _parse_any_count(b.post_position_fp)
+    except ValueError:
+        yes_price = read(_price, b.yes_price_dollars, b.yes_price, "yes_price")
+        count = read(_count, b.count_fp, b.count, "count")
+        fee_cost = read(_fee_cost, b.fee_cost)
+        post_position = read(
+            _count_or_none, b.post_position_fp, b.post_position, "post_position", _parse_count_uncached
+        )
     fill = Fill(
         sid=sid, seq=seq, trade_id=b.trade_id, order_id=b.order_id, client_order_id=b.client_order_id,
-        market_ticker=b.market_ticker, is_taker=b.is_taker,
-        side=side, action=action, outcome_side=outcome,
-        yes_price=read(_price, b.yes_price_dollars, b.yes_price, "yes_price"),
-        count=read(_count, b.count_fp, b.count, "count"),
-        fee_cost=read(_fee_cost, b.fee_cost),
-        post_position=read(
-            _count_or_none, b.post_position_fp, b.post_position, "post_position", _parse_count_uncached
-        ),
-        ts_ms=_ts_ms(b.ts_ms, b.ts),
+        market_ticker=b.market_ticker, is_taker=b.is_taker, side=side, action=action, outcome_side=outcome,
+        yes_price=yes_price, count=count, fee_cost=fee_cost, post_position=post_position,
+        ts_ms=b.ts_ms if b.ts_ms is not None else _ts_ms(None, b.ts),
     )
     fill.subaccount, fill.problems = b.subaccount, tuple(problems)
     return fill
@@ -1336,14 +1357,21 @@ def _market_position(
     b: _PositionBody, sid: int | None, seq: int | None, read: Callable[..., Any], problems: list[str]
 ) -> MarketPosition:
     once = _parse_money_uncached  # running totals all
+    try:  # the fast path (see _PRICES), uncached
+        position, volume = _parse_any_count(b.position_fp), _parse_any_count(b.volume_fp)
+        position_cost = _parse_any_money(b.position_cost_dollars)
+        realized_pnl, fees_paid = _parse_any_money(b.realized_pnl_dollars), _parse_any_money(b.fees_paid_dollars)
+        fee_cost = _parse_any_money(b.position_fee_cost_dollars)
+    except ValueError:
+        position = read(_count, b.position_fp, b.position, "position", _parse_count_uncached)
+        position_cost = read(_money_or_none, b.position_cost_dollars, b.position_cost, "position_cost", once) or 0
+        realized_pnl = read(_money_or_none, b.realized_pnl_dollars, b.realized_pnl, "realized_pnl", once) or 0
+        fees_paid = read(_money_or_none, b.fees_paid_dollars, b.fees_paid, "fees_paid", once) or 0
+        fee_cost = read(_money_or_none, b.position_fee_cost_dollars, None, "position_fee_cost", once)
+        volume = read(_count_or_none, b.volume_fp, b.volume, "volume", _parse_count_uncached)
     return MarketPosition(
-        sid=sid, seq=seq, market_ticker=b.market_ticker,
-        position=read(_count, b.position_fp, b.position, "position", _parse_count_uncached),
-        position_cost=read(_money_or_none, b.position_cost_dollars, b.position_cost, "position_cost", once) or 0,
-        realized_pnl=read(_money_or_none, b.realized_pnl_dollars, b.realized_pnl, "realized_pnl", once) or 0,
-        fees_paid=read(_money_or_none, b.fees_paid_dollars, b.fees_paid, "fees_paid", once) or 0,
-        position_fee_cost=read(_money_or_none, b.position_fee_cost_dollars, None, "position_fee_cost", once),
-        volume=read(_count_or_none, b.volume_fp, b.volume, "volume", _parse_count_uncached),
+        sid=sid, seq=seq, market_ticker=b.market_ticker, position=position, position_cost=position_cost,
+        realized_pnl=realized_pnl, fees_paid=fees_paid, position_fee_cost=fee_cost, volume=volume,
         subaccount=b.subaccount, problems=tuple(problems),
     )
 
@@ -1502,23 +1530,32 @@ def _user_order(
     ticker = b.ticker or b.market_ticker
     if not ticker:
         problems.append("missing field `ticker`")
-    fill_cost = _sum_or_none(
-        read(_money_or_none, b.taker_fill_cost_dollars, None, "taker_fill_cost"),
-        read(_money_or_none, b.maker_fill_cost_dollars, None, "maker_fill_cost"),
-    )
-    fees = _sum_or_none(
-        read(_money_or_none, b.taker_fees_dollars, None, "taker_fees"),
-        read(_money_or_none, b.maker_fees_dollars, None, "maker_fees"),
-    )
+    try:  # the fast path (see _PRICES)
+        fill_cost: int | None = _MONEY[b.taker_fill_cost_dollars] + _MONEY[b.maker_fill_cost_dollars]
+        fees: int | None = _MONEY[b.taker_fees_dollars] + _MONEY[b.maker_fees_dollars]
+    except ValueError:
+        fill_cost = _sum_or_none(
+            read(_money_or_none, b.taker_fill_cost_dollars, None, "taker_fill_cost"),
+            read(_money_or_none, b.maker_fill_cost_dollars, None, "maker_fill_cost"),
+        )
+        fees = _sum_or_none(
+            read(_money_or_none, b.taker_fees_dollars, None, "taker_fees"),
+            read(_money_or_none, b.maker_fees_dollars, None, "maker_fees"),
+        )
     legacy_side = b.side if b.side is not None or b.is_yes is None else ("yes" if b.is_yes else "no")
     side, action, outcome = _direction(b, problems, legacy_side)
+    try:  # the fast path (see _PRICES)
+        yes_price, fill_count = _PRICES[b.yes_price_dollars], _COUNTS[b.fill_count_fp]
+        remaining_count, initial_count = _COUNTS[b.remaining_count_fp], _COUNTS[b.initial_count_fp]
+    except ValueError:
+        yes_price = read(_price_or_none, b.yes_price_dollars, b.yes_price, "yes_price")
+        fill_count = read(_count_or_none, b.fill_count_fp, b.fill_count, "fill_count")
+        remaining_count = read(_count_or_none, b.remaining_count_fp, b.remaining_count, "remaining_count")
+        initial_count = read(_count_or_none, b.initial_count_fp, b.initial_count, "initial_count")
     order = UserOrder(
         sid=sid, seq=seq, order_id=b.order_id, market_ticker=ticker or "", status=b.status,
-        side=side, action=action, outcome_side=outcome,
-        yes_price=read(_price_or_none, b.yes_price_dollars, b.yes_price, "yes_price"),
-        fill_count=read(_count_or_none, b.fill_count_fp, b.fill_count, "fill_count"),
-        remaining_count=read(_count_or_none, b.remaining_count_fp, b.remaining_count, "remaining_count"),
-        initial_count=read(_count_or_none, b.initial_count_fp, b.initial_count, "initial_count"),
+        side=side, action=action, outcome_side=outcome, yes_price=yes_price, fill_count=fill_count,
+        remaining_count=remaining_count, initial_count=initial_count,
         fill_cost=fill_cost, fees=fees, client_order_id=b.client_order_id,
     )
     # the rest set one by one, to stay within 15 keyword arguments (see _Converter)

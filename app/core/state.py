@@ -321,7 +321,10 @@ class MarketState:
                      | (dollar_volume or 0) | (dollar_open_interest or 0)) < _SURELY_SHOWN and shown_invalid(
                 volume, open_interest, bid_size, ask_size, last_size, dollar_volume, dollar_open_interest):
             self.invalid_numbers["ticker"] += 1
-        self._ticker_log.note(ticker)
+        noted = self._ticker_log.keys  # ChangeLog.note, inline: on every ticker
+        noted.append(ticker)
+        if len(noted) > TICKER_LOG:
+            self._ticker_log.trim()
         self.history.markets[ticker].record(m.ts_ms, m.price, m.yes_bid, m.yes_ask)
         if not self.no_side_told and m.yes_ask is not None and self.book_status.get(ticker) is _LIVE:
             self._tell_no_side_from_book(self.books[ticker], m.yes_ask)

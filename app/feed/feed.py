@@ -217,7 +217,7 @@ class Feed:
         # worked out from them when the status is asked for, not on every message
         self._sent_ms: int | None = None
         self._sent_at = 0.0
-        self._per_channel: dict[str, int] = {}  # a plain dict: a Counter's += costs ~1 µs a message
+        self._per_channel: dict[str, int] = {}  # a plain dict: a Counter's += is ~1,600 instructions
         self._waiters = 0  # wait_for calls under way: only they need ``_changed`` set by each frame
         self.gaps = 0
         self.duplicates = 0
