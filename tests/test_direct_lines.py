@@ -79,3 +79,21 @@ async def test_a_widget_with_padding_is_drawn_by_textuals_path() -> None:
         assert_same(grid)
         whole = grid.render_lines(Region(0, 0, *grid.outer_size))
         assert all(strip.text[1] == " " for strip in whole[1:-1])  # the padding column
+
+
+
+async def test_a_new_background_of_an_ancestor_reaches_the_ladder() -> None:
+    # the ladder (its background shows its pane's) keeps its colours between calls: a style set on
+    # an ancestor inline, with no CSS applied again, must still reach its lines
+    app = dashboard_app(scenario())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        ladder = app.dashboard.query_one(DepthLadder)
+        assert_same(ladder)
+        before = segments(ladder.render_lines(Region(0, 1, *ladder.outer_size)))
+        parent = ladder.parent
+        assert isinstance(parent, Widget)
+        parent.styles.background = "#803010"
+        await pilot.pause()
+        assert_same(ladder)
+        assert segments(ladder.render_lines(Region(0, 1, *ladder.outer_size))) != before

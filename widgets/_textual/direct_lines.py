@@ -14,15 +14,22 @@ the fast paths are off (:mod:`widgets._textual.capability`) every row does.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from rich.segment import Segment
+from rich.style import Style as RichStyle
 from textual._border import get_box
+from textual.color import Color
+from textual.filter import ANSIToTruecolor, LineFilter
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.style import Style
 from textual.widget import Widget
 
 from widgets._textual import capability
+
+MAX_RESTYLED = 1024  # styles whose filtered style a widget keeps (a few dozen in practice)
 
 
 class DirectLines:
@@ -33,6 +40,29 @@ class DirectLines:
     """
 
     _drawing: Any = None
+    _colors: tuple[list[Any], RichStyle, tuple[Color, Color]] | None = None
+    _restyled: tuple[LineFilter, Color, dict[RichStyle, RichStyle]] | None = None
+
+    def _widget_colors(self) -> tuple[RichStyle, tuple[Color, Color]]:
+        """The widget's ``rich_style`` and ``background_colors``, worked out again only when a
+        style of the widget or of an ancestor changed (each node's ``styles._cache_key``, which
+        Textual moves at every rule set: CSS applied, inline styles, animations, the theme)."""
+        widget: Widget = self  # type: ignore[assignment]
+        if not capability.active():
+            return widget.rich_style, widget.background_colors
+        nodes = widget.ancestors_with_self
+        stamp = [*nodes, *(node.styles._cache_key for node in nodes)]
+        colors = self._colors
+        if colors is None or colors[0] != stamp:
+            colors = self._colors = (stamp, widget.rich_style, widget.background_colors)
+        return colors[1], colors[2]
+
+    @property
+    def base_style(self) -> RichStyle:
+        """The widget's ``rich_style`` (its colours and text style over its ancestors'): Textual
+        works it out from every ancestor at each read (~45 µs in the dashboard); kept here while
+        their styles stay as they are."""
+        return self._widget_colors()[0]
 
     def drawing_context(self) -> Any:
         """What the widget's ``render_line`` needs that is the same for every line of one
@@ -81,18 +111,17 @@ class DirectLines:
         """Content rows of ``crop`` (``first``: the first content row), as Textual would draw them:
         each line fitted to the content width, between the side borders, filtered, cropped."""
         widget: Widget = self  # type: ignore[assignment]
-        base_background, background = widget.background_colors
+        base_background, background = self._widget_colors()[1]
         inner = Style(background=base_background + background)
         content_width = widget.content_region.width
-        lines = [
-            widget.render_line(y - first).adjust_cell_length(content_width, inner.rich_style)
-            for y in crop.line_range
-        ]
+        pad_style = inner.rich_style
+        lines = [widget.render_line(y - first) for y in crop.line_range]
         _top, (right, right_color), _bottom, (left, left_color) = widget.styles.border
         width = widget.outer_size.width
         line_filters = widget.get_line_filters()
         if left or right:
-            # between its borders and through the filters as segments: one new strip a line
+            # between its borders and through the filters as segments: one new strip a line (a
+            # short line padded as ``Strip.adjust_cell_length`` pads it, without its new strip)
             outer = Style(background=base_background)
             sides = (
                 [get_box(left, inner, outer, Style(foreground=base_background + left_color))[1][0]] if left else [],
@@ -100,15 +129,50 @@ class DirectLines:
             )
             bordered = []
             for line in lines:
-                segments = [*sides[0], *line, *sides[1]]
+                short = content_width - line.cell_length
+                if short > 0:
+                    segments = [*sides[0], *line, Segment(" " * short, pad_style), *sides[1]]
+                else:
+                    segments = [*sides[0], *line.adjust_cell_length(content_width, pad_style), *sides[1]]
                 for line_filter in line_filters:
-                    segments = line_filter.apply(segments, background)
+                    segments = self._filtered(segments, line_filter, background)
                 bordered.append(Strip(segments, width))
             lines = bordered
         else:
+            lines = [line.adjust_cell_length(content_width, pad_style) for line in lines]
             for line_filter in line_filters:  # the strip's own filter cache: a line kept is filtered once
                 lines = [line.apply_filter(line_filter, background) for line in lines]
         if crop.column_span != (0, width):
             x1, x2 = crop.column_span
             lines = [line.crop(x1, x2) for line in lines]
         return lines
+
+    def _filtered(self, segments: Sequence[Segment], line_filter: LineFilter, background: Color) -> list[Segment]:
+        """``line_filter.apply(segments, background)``. Textual's ANSI-to-truecolor filter (on in
+        every app) makes a new segment for each and looks its style up in a cache keyed by the
+        filter, the style and a new ``rich.color.Color`` each call (~12 µs a line of 14
+        segments); it maps each style alone (``truecolor_style``), so its answers are kept here
+        per style for this filter and background, and a segment whose style it leaves as it is
+        (every truecolor style, not dimmed) is kept as it is."""
+        if type(line_filter) is not ANSIToTruecolor:
+            return line_filter.apply(list(segments), background)
+        restyled = self._restyled
+        if (restyled is None or restyled[0] is not line_filter or restyled[1] != background
+                or len(restyled[2]) > MAX_RESTYLED):
+            restyled = self._restyled = (line_filter, background, {})
+        styles = restyled[2]
+        out = []
+        for segment in segments:
+            text, style, control = segment
+            if style is not None:
+                drawn = styles.get(style)
+                if drawn is None:
+                    drawn = styles[style] = line_filter.truecolor_style(style, background.rich_color)
+                if drawn is not style:
+                    segment = Segment(text, drawn)
+                elif control is not None:
+                    segment = Segment(text, style)
+            elif control is not None:
+                segment = Segment(text)
+            out.append(segment)
+        return out
