@@ -103,3 +103,20 @@ def test_filtered_segments_are_the_filters_own() -> None:
                 assert filtered(line_filter, segments, background) == line_filter.apply(segments, background)
     mapped = filtered(ANSIToTruecolor(DEFAULT_TERMINAL_THEME), line, Color(0, 0, 0))
     assert mapped[0] is line[0] and mapped[1] != line[1] and mapped[2] != line[2]
+
+
+async def test_a_new_background_of_an_ancestor_reaches_the_ladder() -> None:
+    # the ladder (its background shows its pane's) keeps its colours between calls: a style set on
+    # an ancestor inline, with no CSS applied again, must still reach its lines
+    app = dashboard_app(scenario())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        ladder = app.dashboard.query_one(DepthLadder)
+        assert_same(ladder)
+        before = segments(ladder.render_lines(Region(0, 1, *ladder.outer_size)))
+        parent = ladder.parent
+        assert isinstance(parent, Widget)
+        parent.styles.background = "#803010"
+        await pilot.pause()
+        assert_same(ladder)
+        assert segments(ladder.render_lines(Region(0, 1, *ladder.outer_size))) != before

@@ -61,7 +61,7 @@ def _compositor_problems() -> list[str]:
 
 
 def _border_problems() -> list[str]:
-    """``widgets._textual.direct_lines``: the box segments of a border."""
+    """``widgets._textual.direct_lines``: the box segments of a border, and the styles' change count."""
     try:
         from rich.segment import Segment
         from textual._border import get_box
@@ -75,6 +75,14 @@ def _border_problems() -> list[str]:
     rows_of_three = len(box) == 3 and all(len(row) == 3 for row in box)
     if not rows_of_three or not all(isinstance(segment, Segment) for row in box for segment in row):
         return ["textual._border.get_box(...) -> 3 rows of 3 segments"]
+    from textual.widget import Widget
+
+    styles = Widget().styles
+    before = getattr(styles, "_cache_key", None)
+    styles.background = "red"
+    after = getattr(styles, "_cache_key", None)
+    if not isinstance(before, int) or not isinstance(after, int) or before == after:
+        return ["RenderStyles._cache_key: an int that moves when a style is set"]
     return []
 
 

@@ -329,6 +329,7 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
         self._trades_read: int | None = None  # the state's trade_mark at the last rebuild
         self._held: tuple[int, str] | None = None  # the row of the position's average, and its text
         self._scale: tuple[tuple[Any, str], TickScale] | None = None  # kept under (ranges, side)
+        self._spread: tuple[tuple[int | None, int | None], str] | None = None  # the divider's text, by quote
 
     @property
     def quantity(self) -> int:
@@ -586,8 +587,10 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
     def _cursor_line_in_view(self) -> int | None:
         """The ladder line of the cursor's row while it is in view, else None."""
         line = self._cursor_line()
+        if line is None:
+            return None
         top, body = int(self.scroll_offset.y), max(1, self.size.height - HEADER_LINES)
-        return line if line is not None and top <= line < top + body else None
+        return line if top <= line < top + body else None
 
     def _keep_cursor_at(self, line_before: int) -> None:
         """Scroll by as many lines as rows came or went above the cursor, so that the row a trader
@@ -622,7 +625,9 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
         width = self.scrollable_content_region.width
         scroll_y = int(self.scroll_offset.y)
         dim = not self.live
-        keys = [self._line_key(y, width, dim, scroll_y) for y in range(self.size.height)]
+        height = self.size.height
+        keys = [self._line_key(y, width, dim, scroll_y) for y in range(min(height, HEADER_LINES))]
+        keys += [(look, width, dim) for look in self._body_looks(scroll_y, scroll_y + height - HEADER_LINES)]
         view = (scroll_y, width, len(keys))
         if view != self._view:
             if keys:  # off screen (its pane hidden) it has no line to repaint: shown again, it is resized
@@ -635,12 +640,16 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
 
     def drawing_context(self) -> tuple[int, bool, Style, int]:
         """The width, the dimming, the base style and the scroll offset of the lines drawn in one call."""
-        return self.scrollable_content_region.width, not self.live, self.rich_style, int(self.scroll_offset.y)
+        return self.scrollable_content_region.width, not self.live, self.base_style, int(self.scroll_offset.y)
 
     def render_line(self, y: int) -> Strip:
         """The strip of line ``y`` of the view: two fixed lines, then the scrolled ladder."""
         width, dim, base, scroll_y = self._drawing or self.drawing_context()
-        key = self._line_key(y, width, dim, scroll_y)
+        keys = self._keys
+        if HEADER_LINES <= y < len(keys) and keys[y][1:] == (width, dim) and self._view and self._view[0] == scroll_y:
+            key = keys[y]  # what the last pass over the lines found there (each change of what they show ends in one)
+        else:
+            key = self._line_key(y, width, dim, scroll_y)
         strip = self._strips.get((key, base))
         if strip is None:
             strip = self._strips[key, base] = self._render_strip(*key, base)
@@ -731,29 +740,50 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
 
     def _body_look(self, index: int) -> Look:
         """What line ``index`` of the ladder (below the two fixed lines) shows."""
+        return self._body_looks(index, index + 1)[0]
+
+    def _body_looks(self, start: int, end: int) -> list[Look]:
+        """What lines ``start`` to ``end`` (excluded) of the ladder show, in one pass: what every
+        row's look reads is looked up once."""
         ladder = self.ladder
         if self._ended is not None:  # its book is history: no quotes, no spread
-            return ("text", f"  {self._ended}: the market no longer trades" if index == 0 else "")
-        if not ladder.rows:
-            return ("text", "  no levels" if index == 0 else "")
-        separator = ladder.separator_index if self._divided() else len(ladder.rows) + 1
-        if index == separator:
-            return ("spread", self._spread_label())
-        row_index = index if index < separator else index - 1
-        if not 0 <= row_index < len(ladder.rows):
-            return ("text", "")
-        row = ladder.rows[row_index]
-        price = row.price
-        flashes = self._flashes.direction((BID, price)), self._flashes.direction((ASK, price))
-        best = price == ladder.best_bid, price == ladder.best_ask, price == ladder.last_price
-        if not self.price_mode:
-            return RowLook(row, *flashes, *best, ladder.max_size, self.mine.get(price, 0), price == self.cursor)
-        held = self._held[1] if self._held is not None and self._held[0] == price else ""
-        return RowLook(row, *flashes, *best, ladder.max_size, self._mine_bids.get(price, 0), price == self.cursor,
-                       True, self._mine_asks.get(price, 0), held)
+            return [("text", f"  {self._ended}: the market no longer trades" if index == 0 else "")
+                    for index in range(start, end)]
+        rows = ladder.rows
+        if not rows:
+            return [("text", "  no levels" if index == 0 else "") for index in range(start, end)]
+        separator = ladder.separator_index if self._divided() else len(rows) + 1
+        flashing = self._flashes.direction
+        best_bid, best_ask, last_price, max_size = ladder.best_bid, ladder.best_ask, ladder.last_price, ladder.max_size
+        cursor, price_mode = self.cursor, self.price_mode
+        mine = self._mine_bids if price_mode else self.mine
+        held_price, held = self._held if self._held is not None else (None, "")
+        looks: list[Look] = []
+        for index in range(start, end):
+            if index == separator:
+                looks.append(("spread", self._spread_label()))
+                continue
+            row_index = index if index < separator else index - 1
+            if not 0 <= row_index < len(rows):
+                looks.append(("text", ""))
+                continue
+            row = rows[row_index]
+            price = row.price
+            flashes = flashing((BID, price)), flashing((ASK, price))
+            best = price == best_bid, price == best_ask, price == last_price
+            if not price_mode:
+                looks.append(RowLook(row, *flashes, *best, max_size, mine.get(price, 0), price == cursor))
+            else:
+                looks.append(RowLook(row, *flashes, *best, max_size, mine.get(price, 0), price == cursor,
+                                     True, self._mine_asks.get(price, 0), held if price == held_price else ""))
+        return looks
 
     def _spread_label(self) -> str:
+        """The divider's text: the spread and the mid (worked out once per quote)."""
         ladder = self.ladder
+        quote = ladder.best_bid, ladder.best_ask
+        if self._spread is not None and self._spread[0] == quote:
+            return self._spread[1]
         parts = []
         if ladder.spread is not None:
             parts.append(f"spread {price_text(ladder.spread)}")
@@ -761,7 +791,9 @@ class DepthLadder(DirectLines, ScrollView, StateView, can_focus=True):
             parts.append(f"mid {fraction_cents(ladder.mid)}")
         if not parts:  # one side quoted (a book with neither has no divider)
             parts.append("one-sided book")
-        return f" {' · '.join(parts)} "
+        label = f" {' · '.join(parts)} "
+        self._spread = quote, label
+        return label
 
     def _row_cells(self, look: RowLook, width: int) -> list[Cell]:
         row = look.row
