@@ -78,7 +78,7 @@ def test_looking_a_market_up_does_not_make_its_history() -> None:
     state = MarketState()
     assert state.history.get("KX-A") is None
     assert "KX-A" not in state.history.markets
-    state.history.record_last("KX-A", None, 4100)
+    state.history.markets["KX-A"].record_last(None, 4100)  # as the state records a trade
     history = state.history.get("KX-A")
     assert history is not None and history.capacity == state.history.capacity
 

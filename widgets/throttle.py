@@ -58,14 +58,13 @@ class Throttle:
         self.pending = True
         now = self.clock()
         wait = self._last + 1 / self.hz - now
+        loop = asyncio.get_running_loop()
         if wait <= 0:
-            loop = asyncio.get_running_loop()
             if self._deferred or now - _last_start.get(loop, float("-inf")) >= SAME_FRAME:
                 self.run_now()
                 return
             self._deferred = True
         if self._timer is None:
-            loop = asyncio.get_running_loop()
             self._timer = loop.call_later(max(wait, 0.0) + GRACE, self.owner.call_next, self._late)
 
     def run_now(self) -> None:

@@ -133,15 +133,6 @@ class PriceHistories:
         """The history of ``ticker``, if anything was recorded for it."""
         return self.markets.get(ticker)
 
-    def record(self, ticker: str, ts_ms: int | None, last: int | None, bid: int | None,
-               ask: int | None) -> bool:
-        """Record a ticker message's values for ``ticker``."""
-        return self.markets[ticker].record(ts_ms, last, bid, ask)
-
-    def record_last(self, ticker: str, ts_ms: int | None, last: int) -> bool:
-        """Record a trade print in ``ticker``."""
-        return self.markets[ticker].record_last(ts_ms, last)
-
 
 def downsample(values: list[int | None], width: int) -> list[int | None]:
     """At most ``width`` points standing for ``values`` in order: each the last of its group."""

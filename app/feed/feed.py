@@ -720,7 +720,7 @@ class Feed:
                 per_channel[channel] += 1
             except KeyError:  # the channel's first message
                 per_channel[channel] = 1
-        if type(message) is _DELTA:  # the commonest frame, first
+        if type(message) is _DELTA:  # the commonest frame, first (the type narrowed for its handler)
             self._on_delta(message, sub, now)
             return
         handler = self._handlers.get(kind)

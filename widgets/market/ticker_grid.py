@@ -296,13 +296,7 @@ class TickerGrid(LineTable, StateView):
         relabeled = self._relabeled() if kinds & Kind.LIFECYCLE else []
         changed.update(dict.fromkeys(relabeled))
         # new markets, and relabelled ones (a title or status may move the row: settled rows sink)
-        touched = list(dict.fromkeys(added + relabeled))
-        moved = False
-        for ticker in touched:
-            moved = self._order.place(ticker, self._order_key(ticker)) or moved
-        refolded = self._filter.fold(touched)
-        self._take_status(touched)
-        self._widen(added, touched)
+        moved, refolded = self._place(list(dict.fromkeys(added + relabeled)), added)
         removed = state.evictions != self._seen_evictions and self._forget_evicted(state)
         if not changed:
             if removed or self._rows_due:
@@ -352,13 +346,21 @@ class TickerGrid(LineTable, StateView):
         added = self._admit()
         if not added:
             return
-        for ticker in added:
-            self._order.place(ticker, self._order_key(ticker))
-        self._filter.fold(added)
-        self._take_status(added)
-        self._widen(added, added)
+        self._place(added, added)
         self._rows_due = True
         self._throttle.request()
+
+    def _place(self, touched: list[str], added: list[str]) -> tuple[bool, bool]:
+        """Put the markets ``touched`` (``added``: those new among them) in the sort order and the
+        filter's index, with their status and the columns' widths; whether any moved in the
+        order, and whether any filter text changed."""
+        moved = False
+        for ticker in touched:
+            moved = self._order.place(ticker, self._order_key(ticker)) or moved
+        refolded = self._filter.fold(touched)
+        self._take_status(touched)
+        self._widen(added, touched)
+        return moved, refolded
 
     def _forget_evicted(self, state: MarketState) -> bool:
         """Drop the rows of markets the state forgot (idle ones over its cap); True if any."""

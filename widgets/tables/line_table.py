@@ -46,7 +46,10 @@ Cells = tuple[Cell, ...]
 LINES_KEPT = 2_000  # rendered rows kept (several screens); past that the cache starts again
 PIECES_KEPT = 10_000  # drawn cells kept a look (a few hundred screens); past that it starts again
 PLAIN = Style()  # the look of a row on the odd stripe: the widget's own style
-LOOKS = ("", "line-table--even-row", "line-table--cursor")  # a row's looks: odd, even stripe, cursor
+# A row's looks (the component class it is drawn in): the odd stripe (the widget's own style), the
+# even stripe, under the cursor.
+ODD_LOOK, EVEN_LOOK, CURSOR_LOOK = "", "line-table--even-row", "line-table--cursor"
+LOOKS = (ODD_LOOK, EVEN_LOOK, CURSOR_LOOK)
 
 
 class LineTable(DirectLines, ScrollView, can_focus=True):
@@ -436,9 +439,9 @@ class LineTable(DirectLines, ScrollView, can_focus=True):
             return Strip.blank(width)
         key = self._keys[index]
         if index == self.cursor_row:
-            look = "line-table--cursor"
+            look = CURSOR_LOOK
         else:
-            look = "line-table--even-row" if (index + self._stripe) % 2 == 0 else ""
+            look = EVEN_LOOK if (index + self._stripe) % 2 == 0 else ODD_LOOK
         line = self._lines.get((key, look))
         if line is None:
             line = self._lines[key, look] = self._draw(self._row(key), look, start, end)
@@ -498,7 +501,7 @@ class LineTable(DirectLines, ScrollView, can_focus=True):
         style = base
         if cell.tone is not None:
             tone = self._style(cell.tone.component)
-            style = tone + base if look == "line-table--cursor" else base + tone
+            style = tone + base if look == CURSOR_LOOK else base + tone
         pad = " " * self.CELL_PADDING
         return Segment(pad + text + pad, style)
 
